@@ -1,0 +1,92 @@
+"""Settings: one :class:`Settings` object, built once at the edge and passed down.
+
+Every setting can come from the environment with the prefix ``DISPUTEGRAPH_``;
+nested settings use ``__`` (``DISPUTEGRAPH_NEO4J__PASSWORD``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from disputegraph.exceptions import ConfigError
+
+__all__ = ["DEMO_PII_KEY", "Neo4jSettings", "Settings"]
+
+#: The HMAC key used when none is configured. Only acceptable in demo mode:
+#: hashes made with a public key can be reversed by brute force.
+DEMO_PII_KEY = "disputegraph-demo-key-not-secret"
+
+
+class Neo4jSettings(BaseModel):
+    """How to reach Neo4j when ``store`` is a Bolt URI."""
+
+    user: str = Field("neo4j", description="Neo4j user name.")
+    password: SecretStr | None = Field(None, description="Neo4j password; none when auth is off.")
+    database: str = Field("neo4j", description="Database to use (always passed explicitly).")
+    batch_size: int = Field(5000, ge=1, description="Rows per UNWIND batch when loading.")
+
+
+class Settings(BaseSettings):
+    """All settings of disputegraph."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DISPUTEGRAPH_",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    store: str = Field(
+        "memory",
+        description="`memory` for the embedded store, or a Neo4j URI "
+        "(bolt://, neo4j://, neo4j+s://, bolt+s://).",
+    )
+    workspace: Path = Field(
+        Path(".disputegraph"),
+        description="Folder for the memory-store snapshot, analysis results and rejects.",
+    )
+    timezone: str = Field(
+        "Asia/Shanghai", description="Time zone for naive datetimes in input files."
+    )
+    pii_key: SecretStr | None = Field(
+        None,
+        description="HMAC-SHA256 key for hashing id numbers and phones. Required outside demo mode.",
+    )
+    demo: bool = Field(False, description="Demo mode: allows the built-in PII key.")
+    risk_config: Path | None = Field(
+        None, description="TOML file overriding the shipped risk weights, bands and time limits."
+    )
+    neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)  # type: ignore[arg-type]
+    language: Literal["zh", "en"] = Field("zh", description="Default display language.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except Exception as exc:  # ZoneInfoNotFoundError or ValueError on odd input
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def uses_neo4j(self) -> bool:
+        return self.store != "memory"
+
+    def pii_key_bytes(self) -> bytes:
+        """The HMAC key; the demo key is only handed out in demo mode."""
+        if self.pii_key is not None and self.pii_key.get_secret_value():
+            return self.pii_key.get_secret_value().encode("utf-8")
+        if self.demo:
+            return DEMO_PII_KEY.encode("utf-8")
+        raise ConfigError(
+            "no PII key configured: set DISPUTEGRAPH_PII_KEY to a long random secret "
+            "(or use demo mode for synthetic data)"
+        )

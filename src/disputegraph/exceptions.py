@@ -1,0 +1,54 @@
+"""The one exception tree of disputegraph.
+
+::
+
+    DisputeGraphError
+    ├── ConfigError        a setting is missing or unsafe
+    ├── SchemaError        an unknown kind, enum value or field
+    ├── LoadError          a bundle could not be read or validated (carries the report)
+    ├── StoreError         a store could not be opened, read or written
+    ├── QueryError         a named query is unknown, malformed or not read-only
+    └── AnalysisError      analytics were asked for something they cannot compute
+
+The CLI turns every one of them into a one-line message and exit code 2.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AnalysisError",
+    "ConfigError",
+    "DisputeGraphError",
+    "LoadError",
+    "QueryError",
+    "SchemaError",
+    "StoreError",
+]
+
+
+class DisputeGraphError(Exception):
+    """Root of every error disputegraph raises on purpose."""
+
+
+class ConfigError(DisputeGraphError):
+    """A setting is missing, malformed or unsafe for the chosen mode."""
+
+
+class SchemaError(DisputeGraphError):
+    """An unknown node or edge kind, enum value or field."""
+
+
+class LoadError(DisputeGraphError):
+    """A bundle could not be read or validated."""
+
+
+class StoreError(DisputeGraphError):
+    """A store could not be opened, read or written."""
+
+
+class QueryError(DisputeGraphError):
+    """A named query is unknown, has bad parameters, or is not read-only."""
+
+
+class AnalysisError(DisputeGraphError):
+    """Analytics were asked for something they cannot compute."""
