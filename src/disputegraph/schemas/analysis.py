@@ -1,0 +1,232 @@
+"""Analysis results: clusters with their risk, responsibility chains, agency statistics, traces.
+
+These are the shapes that ``run_analysis`` persists (``model_dump(mode="json")``),
+the CLI prints and the dashboard reads. Flag codes are stable English
+``snake_case`` with zh-CN and English labels::
+
+    >>> ChainFlag.BOUNCED.label("zh")
+    '推诿退回'
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from disputegraph.schemas.enums import LabeledEnum, RiskLevel
+
+__all__ = [
+    "AgencyStats",
+    "AnalysisResult",
+    "Chain",
+    "ChainFlag",
+    "ChainStep",
+    "ClusterAssessment",
+    "Factor",
+    "HandoffStats",
+    "RiskFactor",
+    "TraceLink",
+    "TraceResult",
+]
+
+
+class ChainFlag(LabeledEnum):
+    """Problems in one dispute's responsibility chain (DESIGN §4)."""
+
+    OVERDUE = "overdue", "超期", "Overdue"
+    BOUNCED = "bounced", "推诿退回", "Bounced"
+    NO_LEAD = "no_lead", "无主办单位", "No lead agency"
+    UPWARD_DRIFT = "upward_drift", "层级上移", "Upward drift"
+    MANY_HOPS = "many_hops", "流转过多", "Many hand-offs"
+    NO_OWNER = "no_owner", "无人签收", "No owner"
+    NO_FOLLOW_UP = "no_follow_up", "办结未回访", "Closed without follow-up"
+    REBOUND = "rebound", "反弹", "Rebound"
+    DEAD_END = "dead_end", "调解不成无去向", "Dead end"
+
+
+class RiskFactor(LabeledEnum):
+    """The group-incident risk factors (DESIGN §4)."""
+
+    SCALE = "scale", "涉及人数", "Scale"
+    MOMENTUM = "momentum", "增长势头", "Momentum"
+    REPEAT_CONTACT = "repeat_contact", "重复诉求", "Repeat contact"
+    ESCALATION = "escalation", "升级态势", "Escalation"
+    UNRESOLVED = "unresolved", "未化解", "Unresolved"
+    STAKES = "stakes", "涉及金额", "Stakes"
+    SENSITIVITY = "sensitivity", "敏感类型", "Sensitivity"
+    VULNERABILITY = "vulnerability", "弱势群体", "Vulnerability"
+    RESPONSIBILITY_GAP = "responsibility_gap", "责任缺位", "Responsibility gap"
+    REBOUND = "rebound", "反弹", "Rebound"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Factor(_Model):
+    """One risk factor of one cluster."""
+
+    name: str = Field(description="RiskFactor code.")
+    value: float = Field(description="Raw measure (people, yuan, share, count… see `detail`).")
+    normalised: float = Field(ge=0.0, le=1.0, description="The measure mapped to 0–1.")
+    weight: float = Field(description="Weight in points (weights sum to 100).")
+    contribution: float = Field(description="normalised × weight: points added to the score.")
+    detail: str = Field("", description="What the raw value counts, in English.")
+
+
+class ClusterAssessment(_Model):
+    """A cluster of linked disputes and its group-incident risk."""
+
+    id: str = Field(description="Stable id: 'C-' + 10 hex of sha1 of the sorted dispute ids.")
+    score: float = Field(ge=0.0, le=100.0)
+    level: RiskLevel
+    size: int = Field(description="Number of nodes (disputes and stakeholders) in the cluster.")
+    people: int = Field(
+        description="People involved (max of distinct persons and summed headcount)."
+    )
+    disputes: list[str]
+    members: list[str] = Field(description="Stakeholder and property ids (not disputes).")
+    factors: dict[str, float] = Field(description="Contribution per factor, in points.")
+    factor_details: list[Factor] = Field(default_factory=list)
+    reasons_zh: list[str] = Field(default_factory=list)
+    reasons_en: list[str] = Field(default_factory=list)
+    hard_triggers: list[str] = Field(
+        default_factory=list, description="Hard-trigger rule names that fired."
+    )
+    previous_score: float | None = None
+    change: float | None = Field(None, description="score − previous_score, when there was one.")
+    hubs: list[tuple[str, int]] = Field(
+        default_factory=list, description="(id, degree) of hub members."
+    )
+    categories: dict[str, int] = Field(
+        default_factory=dict, description="Disputes per category code."
+    )
+    districts: dict[str, int] = Field(default_factory=dict, description="Disputes per district.")
+    open_disputes: int = 0
+    amount_yuan: float = 0.0
+    agencies: list[str] = Field(
+        default_factory=list, description="Agencies that handled its disputes."
+    )
+    split_from: str | None = Field(
+        None, description="Id of the oversized component this cluster was split from, if any."
+    )
+
+    def reasons(self, lang: str = "zh") -> list[str]:
+        """Reasons in one language."""
+        return self.reasons_zh if lang == "zh" else self.reasons_en
+
+
+class ChainStep(_Model):
+    """One HANDLED_BY step of a dispute."""
+
+    seq: int
+    agency_id: str
+    agency_name: str = ""
+    agency_kind: str = ""
+    level: str = ""
+    action: str
+    role: str | None = None
+    outcome: str | None = None
+    started_at: datetime
+    ended_at: datetime | None = None
+    due_at: datetime | None = None
+    dwell_days: float = Field(
+        description="Days at this step (to ended_at, else to the next step, else to as_of)."
+    )
+    overdue: bool = False
+    limit: str | None = Field(None, description="The time limit applied, e.g. '15d' or '5wd'.")
+
+
+class Chain(_Model):
+    """The responsibility chain of one dispute."""
+
+    dispute_id: str
+    steps: list[ChainStep] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list, description="ChainFlag codes.")
+    as_of: date | None = None
+
+
+class AgencyStats(_Model):
+    """Hand-off statistics of one agency."""
+
+    agency_id: str
+    name: str = ""
+    kind: str = ""
+    level: str = ""
+    handled: int = Field(0, description="Disputes with at least one step at this agency.")
+    steps: int = 0
+    handoffs_out: int = 0
+    handoffs_in: int = 0
+    median_dwell_days: float | None = None
+    overdue_rate: float = 0.0
+    bounce_rate: float = 0.0
+    bottleneck: bool = False
+
+
+class HandoffStats(_Model):
+    """Hand-offs from one agency to another."""
+
+    source_agency: str
+    target_agency: str
+    count: int
+    median_days: float | None = None
+    returned: int = Field(0, description="Hand-offs that were returns (退回).")
+
+
+class AnalysisResult(_Model):
+    """Everything ``run_analysis`` computes for one (as_of, window_days)."""
+
+    as_of: date
+    window_days: int
+    computed_at: datetime
+    clusters: list[ClusterAssessment] = Field(description="Ranked by score, highest first.")
+    chain_flags: dict[str, list[str]] = Field(
+        default_factory=dict, description="Dispute id → flag codes."
+    )
+    agencies: list[AgencyStats] = Field(default_factory=list)
+    handoffs: list[HandoffStats] = Field(default_factory=list)
+    hubs: list[tuple[str, int]] = Field(
+        default_factory=list, description="(id, degree) over the projection."
+    )
+    settings: dict[str, Any] = Field(
+        default_factory=dict, description="The risk configuration used."
+    )
+    counts: dict[str, int] = Field(default_factory=dict, description="Sizes of the projection.")
+
+    def cluster(self, cluster_id: str) -> ClusterAssessment | None:
+        """The cluster with this id, or None."""
+        for c in self.clusters:
+            if c.id == cluster_id:
+                return c
+        return None
+
+    def cluster_of(self, dispute_id: str) -> ClusterAssessment | None:
+        """The cluster a dispute belongs to, or None."""
+        for c in self.clusters:
+            if dispute_id in c.disputes:
+                return c
+        return None
+
+
+class TraceLink(_Model):
+    """A dispute linked to the traced entity."""
+
+    dispute_id: str
+    hops: int = Field(description="Stakeholder-graph hops from the source.")
+    path: list[str] = Field(description="Ids from the source to the dispute.")
+    reason_zh: str = ""
+    reason_en: str = ""
+    title: str = ""
+    status: str = ""
+
+
+class TraceResult(_Model):
+    """Disputes linked to one entity."""
+
+    source: str
+    source_label: str = ""
+    hops: int = 2
+    linked: list[TraceLink] = Field(default_factory=list)
+    capped: list[str] = Field(default_factory=list, description="Hubs not expanded.")
