@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from enum import Enum
+from enum import Enum, StrEnum
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
@@ -39,7 +39,7 @@ err = Console(stderr=True)
 out = Console()
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"

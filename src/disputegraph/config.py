@@ -54,13 +54,14 @@ class Settings(BaseSettings):
     )
     pii_key: SecretStr | None = Field(
         None,
-        description="HMAC-SHA256 key for hashing id numbers and phones. Required outside demo mode.",
+        description="HMAC-SHA256 key for hashing id numbers and phones; "
+        "required outside demo mode.",
     )
     demo: bool = Field(False, description="Demo mode: allows the built-in PII key.")
     risk_config: Path | None = Field(
         None, description="TOML file overriding the shipped risk weights, bands and time limits."
     )
-    neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)  # type: ignore[arg-type]
+    neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
     language: Literal["zh", "en"] = Field("zh", description="Default display language.")
 
     @field_validator("timezone")

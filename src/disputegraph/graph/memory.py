@@ -61,10 +61,16 @@ class MemoryStore:
             raise StoreError(f"cannot read snapshot {path}: {exc.strerror}") from exc
         head, sep, body = data.partition(b"\n")
         if not head.startswith(_MAGIC) or not sep:
-            raise StoreError(f"{path} is not a disputegraph snapshot (bad header); restore a backup or run `load --reset`")
+            raise StoreError(
+                f"{path} is not a disputegraph snapshot (bad header); "
+                "restore a backup or run `load --reset`"
+            )
         if hashlib.sha256(body).hexdigest().encode() != head[len(_MAGIC) :]:
-            raise StoreError(f"snapshot {path} is corrupt (checksum mismatch); restore a backup or run `load --reset`")
-        graph, documents = pickle.loads(body)  # noqa: S301 - our own checksummed file
+            raise StoreError(
+                f"snapshot {path} is corrupt (checksum mismatch); "
+                "restore a backup or run `load --reset`"
+            )
+        graph, documents = pickle.loads(body)  # our own file, checksummed above
         self.graph, self.documents = graph, documents
 
     def flush(self) -> None:
@@ -83,7 +89,10 @@ class MemoryStore:
             tmp.replace(self.path)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            raise StoreError(f"cannot write snapshot {self.path}: {exc.strerror}; the previous snapshot is intact") from exc
+            raise StoreError(
+                f"cannot write snapshot {self.path}: {exc.strerror}; "
+                "the previous snapshot is intact"
+            ) from exc
         dir_fd = os.open(self.path.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
@@ -112,7 +121,9 @@ class MemoryStore:
         for edge in edges:
             for end in (edge.source, edge.target):
                 if end not in g:
-                    raise StoreError(f"{edge.type} {edge.source}->{edge.target}: node {end!r} does not exist")
+                    raise StoreError(
+                        f"{edge.type} {edge.source}->{edge.target}: node {end!r} does not exist"
+                    )
             key = f"{edge.type.value}|{edge.key}"
             g.add_edge(edge.source, edge.target, key=key)
             attrs = g.edges[edge.source, edge.target, key]
@@ -176,7 +187,9 @@ class MemoryStore:
                 continue
             if node_id == text.strip() or needle in attrs.get("name_norm", ""):
                 hits.append(node_id)
-        hits.sort(key=lambda i: (i != text.strip(), len(self.graph.nodes[i].get("name_norm", "")), i))
+        hits.sort(
+            key=lambda i: (i != text.strip(), len(self.graph.nodes[i].get("name_norm", "")), i)
+        )
         return [self._node(i) for i in hits[:limit]]
 
     def find_by_hash(self, digest: str, limit: int = 50) -> list[GraphNode]:
@@ -218,12 +231,12 @@ class MemoryStore:
 
     def iter_edges(self, rel_type: RelType, batch_size: int = 10_000) -> Iterator[list[GraphEdge]]:
         prefix = rel_type.value + "|"
-        found = sorted(
-            (u, v, k) for u, v, k in self.graph.edges(keys=True) if k.startswith(prefix)
-        )
+        found = sorted((u, v, k) for u, v, k in self.graph.edges(keys=True) if k.startswith(prefix))
         edges = self.graph.edges
         for start in range(0, len(found), batch_size):
-            yield [self._edge(u, v, k, edges[u, v, k]) for u, v, k in found[start : start + batch_size]]
+            yield [
+                self._edge(u, v, k, edges[u, v, k]) for u, v, k in found[start : start + batch_size]
+            ]
 
     # -- documents -------------------------------------------------------
     def put_document(self, kind: str, key: str, doc: dict[str, Any]) -> None:

@@ -101,27 +101,81 @@ class LabeledEnum(StrEnum):
 
 
 class Category(LabeledEnum):
-    PROPERTY_MANAGEMENT = "property_management", "物业", "Property management", "物业纠纷", "物业服务"
+    PROPERTY_MANAGEMENT = (
+        "property_management",
+        "物业",
+        "Property management",
+        "物业纠纷",
+        "物业服务",
+    )
     ELEVATOR_RETROFIT = "elevator_retrofit", "加装电梯", "Elevator retrofit", "电梯加装"
-    OLD_COMMUNITY_RENOVATION = "old_community_renovation", "老旧小区改造", "Old-community renovation"
-    HOUSING_DELIVERY_QUALITY = "housing_delivery_quality", "房屋交付质量", "Housing delivery and quality", "房屋质量", "交房纠纷"
+    OLD_COMMUNITY_RENOVATION = (
+        "old_community_renovation",
+        "老旧小区改造",
+        "Old-community renovation",
+    )
+    HOUSING_DELIVERY_QUALITY = (
+        "housing_delivery_quality",
+        "房屋交付质量",
+        "Housing delivery and quality",
+        "房屋质量",
+        "交房纠纷",
+    )
     NEIGHBOR = "neighbor", "邻里", "Neighbour", "邻里纠纷", "neighbour"
     NOISE = "noise", "噪音", "Noise", "噪声", "噪音扰民"
-    MARRIAGE_FAMILY = "marriage_family", "婚姻家庭", "Marriage and family", "婚姻家庭纠纷", "家庭纠纷"
-    INHERITANCE_SUPPORT = "inheritance_support", "继承赡养抚养", "Inheritance and support", "赡养", "继承"
-    WAGE_ARREARS = "wage_arrears", "欠薪", "Wage arrears", "拖欠工资", "劳动争议", "欠薪纠纷", "农民工欠薪"
-    LABOR_CONTRACT = "labor_contract", "劳动合同", "Labour contract", "labour_contract", "劳动合同纠纷"
+    MARRIAGE_FAMILY = (
+        "marriage_family",
+        "婚姻家庭",
+        "Marriage and family",
+        "婚姻家庭纠纷",
+        "家庭纠纷",
+    )
+    INHERITANCE_SUPPORT = (
+        "inheritance_support",
+        "继承赡养抚养",
+        "Inheritance and support",
+        "赡养",
+        "继承",
+    )
+    WAGE_ARREARS = (
+        "wage_arrears",
+        "欠薪",
+        "Wage arrears",
+        "拖欠工资",
+        "劳动争议",
+        "欠薪纠纷",
+        "农民工欠薪",
+    )
+    LABOR_CONTRACT = (
+        "labor_contract",
+        "劳动合同",
+        "Labour contract",
+        "labour_contract",
+        "劳动合同纠纷",
+    )
     LAND_TRANSFER = "land_transfer", "土地流转", "Land transfer", "土地流转纠纷"
     LAND_CONTRACT = "land_contract", "土地承包", "Land contract", "土地承包纠纷"
     HOMESTEAD = "homestead", "宅基地", "Homestead", "宅基地纠纷"
-    LAND_REQUISITION_DEMOLITION = "land_requisition_demolition", "征地拆迁", "Land requisition and demolition", "拆迁", "征地"
+    LAND_REQUISITION_DEMOLITION = (
+        "land_requisition_demolition",
+        "征地拆迁",
+        "Land requisition and demolition",
+        "拆迁",
+        "征地",
+    )
     PRIVATE_LENDING = "private_lending", "民间借贷", "Private lending", "借贷"
     CONSUMER = "consumer", "消费", "Consumer", "消费纠纷"
     MEDICAL = "medical", "医疗", "Medical", "医患纠纷", "医疗纠纷"
     TRAFFIC = "traffic", "交通事故", "Traffic accident", "交通"
     ENVIRONMENT = "environment", "环境", "Environment", "环境污染"
     EDUCATION = "education", "教育", "Education"
-    INVESTMENT_FRAUD = "investment_fraud", "涉众投资", "Mass investment fraud", "非法集资", "涉众型经济"
+    INVESTMENT_FRAUD = (
+        "investment_fraud",
+        "涉众投资",
+        "Mass investment fraud",
+        "非法集资",
+        "涉众型经济",
+    )
     OTHER = "other", "其他", "Other", "其它"
 
 
@@ -144,7 +198,14 @@ class Status(LabeledEnum):
 
 
 _OPEN_STATUSES = frozenset(
-    {Status.REPORTED, Status.ACCEPTED, Status.IN_MEDIATION, Status.FAILED, Status.REBOUNDED, Status.LITIGATED}
+    {
+        Status.REPORTED,
+        Status.ACCEPTED,
+        Status.IN_MEDIATION,
+        Status.FAILED,
+        Status.REBOUNDED,
+        Status.LITIGATED,
+    }
 )
 
 
@@ -156,9 +217,19 @@ class Channel(LabeledEnum):
     PETITION_VISIT = "petition_visit", "来访", "Petition visit", "信访来访", "上访"
     PETITION_ONLINE = "petition_online", "网上信访", "Online petition"
     WALK_IN = "walk_in", "矛调中心来访", "Walk-in at the governance centre", "来访登记"
-    COURT_PRE_LITIGATION = "court_pre_litigation", "诉前调解", "Court pre-litigation mediation", "诉调对接"
+    COURT_PRE_LITIGATION = (
+        "court_pre_litigation",
+        "诉前调解",
+        "Court pre-litigation mediation",
+        "诉调对接",
+    )
     WOMENS_FEDERATION = "womens_federation", "妇联", "Women's federation"
-    LABOUR_INSPECTION = "labour_inspection", "劳动监察/欠薪线索", "Labour inspection lead", "劳动监察"
+    LABOUR_INSPECTION = (
+        "labour_inspection",
+        "劳动监察/欠薪线索",
+        "Labour inspection lead",
+        "劳动监察",
+    )
     TRADE_UNION = "trade_union", "工会", "Trade union"
     PROACTIVE_SCREENING = "proactive_screening", "排查", "Proactive screening", "矛盾排查"
     ONLINE_SENTIMENT = "online_sentiment", "舆情", "Online sentiment"
@@ -209,27 +280,61 @@ class PropertyKind(LabeledEnum):
 
 class AgencyKind(LabeledEnum):
     GRID_STATION = "grid_station", "网格站", "Grid station"
-    VILLAGE_RESIDENTS_COMMITTEE = "village_residents_committee", "村(居)委会", "Village/residents' committee", "居委会", "村委会", "社区居委会"
-    STREET_TOWNSHIP_GOVERNMENT = "street_township_government", "街道/乡镇", "Street/township government", "街道办", "乡镇政府"
-    GOVERNANCE_CENTER = "governance_center", "综治/矛调中心", "Governance centre", "矛调中心", "综治中心"
+    VILLAGE_RESIDENTS_COMMITTEE = (
+        "village_residents_committee",
+        "村(居)委会",
+        "Village/residents' committee",
+        "居委会",
+        "村委会",
+        "社区居委会",
+    )
+    STREET_TOWNSHIP_GOVERNMENT = (
+        "street_township_government",
+        "街道/乡镇",
+        "Street/township government",
+        "街道办",
+        "乡镇政府",
+    )
+    GOVERNANCE_CENTER = (
+        "governance_center",
+        "综治/矛调中心",
+        "Governance centre",
+        "矛调中心",
+        "综治中心",
+    )
     POLITICAL_LEGAL_COMMITTEE = "political_legal_committee", "政法委", "Political-legal committee"
     POLICE = "police", "公安", "Police", "派出所", "公安局"
     COURT = "court", "法院", "Court", "人民法院"
     PROCURATORATE = "procuratorate", "检察院", "Procuratorate"
     JUSTICE_BUREAU = "justice_bureau", "司法局/所", "Justice bureau", "司法局", "司法所"
-    PEOPLES_MEDIATION_COMMITTEE = "peoples_mediation_committee", "人民调解委员会", "People's mediation committee", "调委会"
+    PEOPLES_MEDIATION_COMMITTEE = (
+        "peoples_mediation_committee",
+        "人民调解委员会",
+        "People's mediation committee",
+        "调委会",
+    )
     INDUSTRY_MEDIATION = "industry_mediation", "行业性专业性调解", "Industry mediation"
     LEGAL_AID = "legal_aid", "法律援助", "Legal aid", "法律援助中心"
     PETITION_BUREAU = "petition_bureau", "信访局", "Petition bureau", "信访办"
     HOTLINE_CENTER = "hotline_center", "12345热线中心", "Hotline centre", "热线中心"
     LABOUR_INSPECTION = "labour_inspection", "劳动监察", "Labour inspection", "劳动保障监察"
-    LABOUR_ARBITRATION = "labour_arbitration", "劳动仲裁", "Labour arbitration", "劳动人事争议仲裁院"
+    LABOUR_ARBITRATION = (
+        "labour_arbitration",
+        "劳动仲裁",
+        "Labour arbitration",
+        "劳动人事争议仲裁院",
+    )
     HOUSING_CONSTRUCTION = "housing_construction", "住建", "Housing and construction", "住建局"
     CIVIL_AFFAIRS = "civil_affairs", "民政", "Civil affairs", "民政局"
     EDUCATION = "education", "教育", "Education", "教育局"
     WOMENS_FEDERATION = "womens_federation", "妇联", "Women's federation"
     TRADE_UNION = "trade_union", "工会", "Trade union", "总工会"
-    AGRICULTURE_RURAL = "agriculture_rural", "农业农村", "Agriculture and rural affairs", "农业农村局"
+    AGRICULTURE_RURAL = (
+        "agriculture_rural",
+        "农业农村",
+        "Agriculture and rural affairs",
+        "农业农村局",
+    )
     NATURAL_RESOURCES = "natural_resources", "自然资源", "Natural resources", "自然资源局"
     URBAN_MANAGEMENT = "urban_management", "城管", "Urban management", "城管局"
     MARKET_REGULATION = "market_regulation", "市场监管", "Market regulation", "市场监管局"

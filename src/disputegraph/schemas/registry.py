@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from disputegraph.exceptions import SchemaError
-from disputegraph.text import normalise_name
 from disputegraph.schemas.enums import NodeLabel, RelType
 from disputegraph.schemas.graph import GraphEdge, GraphNode, plain
 from disputegraph.schemas.rows import (
@@ -36,6 +35,7 @@ from disputegraph.schemas.rows import (
     ReportRow,
     Row,
 )
+from disputegraph.text import normalise_name
 
 __all__ = [
     "NODE_TABLES",
@@ -123,7 +123,9 @@ def parse_rel_type(name: RelType | str) -> RelType:
 Protector = Callable[[str, str], Mapping[str, Any]]
 
 
-def to_graph(row: Row, protect: Protector | None = None) -> tuple[GraphNode | None, list[GraphEdge]]:
+def to_graph(
+    row: Row, protect: Protector | None = None
+) -> tuple[GraphNode | None, list[GraphEdge]]:
     """The node (if the row's table creates one) and the edges a row becomes.
 
     Raw private fields never reach the result: without ``protect`` they are

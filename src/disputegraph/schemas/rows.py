@@ -9,7 +9,7 @@ into graph nodes and edges.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -192,7 +192,9 @@ class EmployerRow(Row):
 
     id: Id
     name: str = Field(min_length=1, max_length=200)
-    credit_code: str | None = Field(None, pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+    credit_code: str | None = Field(
+        None, pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
+    )
     kind: EmployerKind = EmployerKind.COMPANY
     industry: str | None = None
     district: str | None = None
@@ -285,7 +287,9 @@ class DisputePropertyRow(Row):
         "dispute_id": (NodeLabel.DISPUTE,),
         "property_id": (NodeLabel.PROPERTY,),
     }
-    edges: ClassVar[tuple[EdgeSpec, ...]] = (EdgeSpec(RelType.CONCERNS, "dispute_id", "property_id"),)
+    edges: ClassVar[tuple[EdgeSpec, ...]] = (
+        EdgeSpec(RelType.CONCERNS, "dispute_id", "property_id"),
+    )
 
     dispute_id: Id
     property_id: Id

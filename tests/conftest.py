@@ -1,0 +1,72 @@
+"""Shared fixtures.
+
+Tiers (markers): unit tests need nothing; ``neo4j`` tests need the real server
+that ``make test`` starts (its URI arrives in ``DISPUTEGRAPH_TEST_NEO4J_URI``);
+``browser`` tests need Chromium. Outside CI a missing server or browser skips
+those tests with the reason; in CI (``CI=true``) it fails them, so they can
+never silently not run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from disputegraph.config import Settings
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+SAMPLE = Path(__file__).parent / "data" / "sample"
+CHROMIUM = os.environ.get("DISPUTEGRAPH_CHROMIUM", "/usr/bin/chromium")
+
+
+def _missing(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} (required in CI)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return tmp_path / "workspace"
+
+
+@pytest.fixture
+def settings(workspace: Path) -> Settings:
+    """Demo-mode settings on a fresh workspace and the memory store."""
+    return Settings(demo=True, workspace=workspace, store="memory")
+
+
+@pytest.fixture(scope="session")
+def sample_bundle() -> Path:
+    """The canonical small hand-written bundle."""
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri() -> str:
+    uri = os.environ.get("DISPUTEGRAPH_TEST_NEO4J_URI", "")
+    if not uri:
+        _missing("no test Neo4j server: run the tests with `make test`, which starts one")
+    return uri
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        _missing(f"Chromium not found at {CHROMIUM}: `make test` installs it")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(neo4j_uri: str) -> Iterator[object]:
+    """A driver on the test server (auth is off on the test instance)."""
+    import neo4j
+
+    driver = neo4j.GraphDatabase.driver(neo4j_uri, auth=None)
+    driver.verify_connectivity()
+    yield driver
+    driver.close()
