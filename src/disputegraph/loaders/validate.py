@@ -110,7 +110,7 @@ class Issue(BaseModel):
     def __str__(self) -> str:
         col = f" {self.column}" if self.column else ""
         val = f"={self.value!r}" if self.value is not None and self.column else ""
-        return f"{self.severity}: {self.where}{col}{val}: {self.reason}"
+        return f"{self.where}{col}{val}: {self.reason}"
 
 
 class TableCounts(BaseModel):
@@ -164,7 +164,7 @@ class ValidationReport(BaseModel):
             lines.append(f"{name:<{width}}  {c.rows:>8}  {c.good:>8}  {c.bad:>8}")
         if self.issues:
             lines += ["", f"{len(self.errors)} errors, {len(self.warnings)} warnings:"]
-            lines += [f"  {issue}" for issue in self.issues[:max_issues]]
+            lines += [f"  {issue.severity}: {issue}" for issue in self.issues[:max_issues]]
             if len(self.issues) > max_issues:
                 lines.append(f"  … and {len(self.issues) - max_issues} more (see the JSON report)")
         return "\n".join(lines)
@@ -191,6 +191,7 @@ def _show(value: Any) -> str | None:
         text = str(value.value)
     else:
         text = str(value)
+    text = text.replace("\r", "").replace("\n", "⏎")  # issues print on one line
     return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
 
 
