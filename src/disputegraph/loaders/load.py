@@ -125,6 +125,10 @@ class _Checked:
     bad: dict[tuple[int, int], list[Issue]] = field(default_factory=dict)
 
 
+def _a(label: NodeLabel) -> str:
+    return ("an " if label.value[0] in "AEIOU" else "a ") + label.value
+
+
 def _label_names(labels: Iterable[NodeLabel]) -> str:
     return " or ".join(lbl.value for lbl in labels)
 
@@ -185,7 +189,8 @@ class _Checker:
                     where = "the bundle or the store" if self.store is not None else "the bundle"
                     reason = f"no {_label_names(labels)} with id {target!r} in {where}"
             elif label not in labels:
-                reason = f"{target!r} is a {label.value}; expected a {_label_names(labels)}"
+                expected = " or ".join(_a(lbl) for lbl in labels)
+                reason = f"{target!r} is {_a(label)}; expected {expected}"
             else:
                 continue
             issues.append(Issue.at(loc, reason, table=model.table, column=fieldname, value=target))
@@ -289,7 +294,7 @@ class _Checker:
                 issues.append(
                     Issue.at(
                         loc,
-                        f"id {node_id!r} already exists in the store as a {stored.value}; "
+                        f"id {node_id!r} already exists in the store as {_a(stored)}; "
                         "ids are unique across all node tables",
                         table=table,
                         column="id",

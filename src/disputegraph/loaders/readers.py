@@ -389,9 +389,9 @@ def _iter_csv(source: TableSource, issues: list[Issue]) -> Iterator[SourceRow]:
                     continue
                 extra = [c for c in cells[width:] if c.strip()]
                 values = {
-                    name: cells[i] if i < len(cells) else None
+                    name: cells[i]
                     for i, name in enumerate(columns)
-                    if name is not None
+                    if name is not None and i < len(cells)
                 }
                 if extra:
                     yield SourceRow(
@@ -439,7 +439,7 @@ def _iter_jsonl(source: TableSource, issues: list[Issue]) -> Iterator[SourceRow]
                     {},
                     Issue.at(
                         loc,
-                        f"not valid JSON{truncated}: {exc.msg} at character {exc.colno}; "
+                        f"not valid JSON{truncated}: {exc.msg} (character {exc.colno}); "
                         "each line must be one complete JSON object",
                         table=source.table,
                         value=line.strip(),
@@ -464,7 +464,8 @@ def _iter_jsonl(source: TableSource, issues: list[Issue]) -> Iterator[SourceRow]
             for key, value in obj.items():
                 name = str(key).strip().lower()
                 if name in known:
-                    values[name] = _text(value)
+                    if value is not None:  # null is a missing value, as a blank cell is
+                        values[name] = _text(value)
                 else:
                     unknown.setdefault(name, number)
             yield SourceRow(loc, values)
@@ -480,8 +481,13 @@ def _iter_jsonl(source: TableSource, issues: list[Issue]) -> Iterator[SourceRow]
         )
 
 
+def _filled(cell: Any) -> bool:
+    return cell is not None and str(cell).strip() != ""
+
+
 def _iter_xlsx(source: TableSource, issues: list[Issue]) -> Iterator[SourceRow]:
     import openpyxl
+    from openpyxl.utils import get_column_letter
 
     wb = openpyxl.load_workbook(source.path, read_only=True, data_only=True)
     try:
@@ -490,7 +496,7 @@ def _iter_xlsx(source: TableSource, issues: list[Issue]) -> Iterator[SourceRow]:
         rows = ws.iter_rows(values_only=True)
         columns: list[str | None] | None = None
         for number, cells in enumerate(rows, start=1):
-            if not any(c is not None and str(c).strip() for c in cells):
+            if not any(_filled(c) for c in cells):
                 continue
             loc = Location(source.name, line=number, sheet=sheet)
             if columns is None:
@@ -499,10 +505,28 @@ def _iter_xlsx(source: TableSource, issues: list[Issue]) -> Iterator[SourceRow]:
                     return
                 continue
             values = {
-                name: _text(cells[i]) if i < len(cells) else None
+                name: _text(cells[i])
                 for i, name in enumerate(columns)
-                if name is not None
+                if name is not None and i < len(cells) and cells[i] is not None
             }
+            stray = next(
+                (i for i in range(len(columns), len(cells)) if _filled(cells[i])), None
+            )
+            if stray is not None:
+                letter = get_column_letter(stray + 1)
+                yield SourceRow(
+                    loc,
+                    values,
+                    Issue.at(
+                        loc,
+                        f"cell {letter}{number} has a value but column {letter} has no header "
+                        "(merged or blank header cell?); name every column in the first row",
+                        table=source.table,
+                        column=letter,
+                        value=_text(cells[stray]),
+                    ),
+                )
+                continue
             yield SourceRow(loc, values)
         if columns is None:
             issues.append(

@@ -11,7 +11,7 @@ row), the column, the value and a reason a person can act on::
     >>> row is None, issues[0].column, issues[0].where
     (True, 'category', 'disputes.csv:3')
     >>> print(issues[0].reason)  # doctest: +ELLIPSIS
-    '欠债' is not a Category; expected one of [...]; did you mean '欠薪'?
+    '欠债' is not a Category; did you mean '欠薪'? expected one of [...]
 
 A :class:`ValidationReport` gathers the per-table counts and the issues of a
 whole bundle and renders them as text or JSON.
@@ -219,7 +219,8 @@ def _enum_reason(enum: type[LabeledEnum], value: Any) -> str:
         return f"{value!r} is not accepted as a {enum.__name__}"
     close = difflib.get_close_matches(str(value), enum.all_labels(), n=1, cutoff=0.4)
     if close:
-        reason += f"; did you mean {close[0]!r}?"
+        head, sep, rest = reason.partition("; ")
+        reason = f"{head}; did you mean {close[0]!r}?{' ' + rest if sep else ''}"
     return reason
 
 
