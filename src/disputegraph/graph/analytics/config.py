@@ -1,0 +1,194 @@
+"""The analytics configuration: clustering, risk weights, bands, hard triggers, time limits.
+
+The shipped defaults live in ``risk_defaults.toml`` next to this module, each
+value with a comment saying why. :func:`load_risk_config` merges an override
+file (``Settings.risk_config``) onto them key by key.
+
+>>> cfg = load_risk_config()
+>>> round(sum(cfg.risk.weights.values()))
+100
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from disputegraph.exceptions import ConfigError
+from disputegraph.schemas import RiskLevel
+from disputegraph.schemas.analysis import RiskFactor
+
+__all__ = [
+    "DEFAULTS_PATH",
+    "ChainSettings",
+    "ClusterSettings",
+    "HardTrigger",
+    "ProjectionSettings",
+    "RiskConfig",
+    "RiskSettings",
+    "TimeLimit",
+    "load_risk_config",
+]
+
+DEFAULTS_PATH = Path(__file__).with_name("risk_defaults.toml")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProjectionSettings(_Strict):
+    join_parent_kinds: list[str] = Field(
+        default_factory=lambda: ["building", "village", "construction_project"]
+    )
+    include_property_ties: bool = True
+
+
+class ClusterSettings(_Strict):
+    size_cap: int = Field(400, ge=2)
+    resolution: float = Field(1.0, gt=0)
+    seed: int = 42
+    hub_degree: int = Field(25, ge=1)
+
+
+class HardTrigger(_Strict):
+    """Force at least ``level`` when every given condition holds."""
+
+    name: str
+    level: RiskLevel
+    min_people: int = 0
+    min_open: int = 0
+    min_petitions: int = 0
+    min_skip_level: int = 0
+    category: str | None = None
+    festival: bool = False
+
+
+class RiskSettings(_Strict):
+    group_threshold: int = 5
+    momentum_days: int = 30
+    baseline_days: int = 60
+    festival_lead_days: int = 75
+    festival_boost: float = 0.4
+    vulnerable_tags: list[str] = Field(default_factory=list)
+    weights: dict[str, float]
+    bands: dict[str, float]
+    scale: dict[str, list[list[float]]]
+    stakes: dict[str, float]
+    escalation: dict[str, float]
+    repeat_contact: dict[str, float]
+    unresolved: dict[str, float]
+    rebound: dict[str, float]
+    responsibility_gap: dict[str, Any]
+    categories: dict[str, float]
+    hard_triggers: list[HardTrigger] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> RiskSettings:
+        unknown = set(self.weights) - set(RiskFactor.codes())
+        if unknown:
+            raise ValueError(
+                f"unknown risk factors in weights: {sorted(unknown)}; known: {RiskFactor.codes()}"
+            )
+        for band in self.bands:
+            RiskLevel.parse(band)
+        return self
+
+    def category_weight(self, category: str) -> float:
+        return self.categories.get(category, self.categories.get("default", 0.2))
+
+
+class TimeLimit(_Strict):
+    """A time limit: ``days`` calendar days, or working days when ``working``."""
+
+    days: int
+    working: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> TimeLimit:
+        t = text.strip().lower()
+        try:
+            if t.endswith("wd"):
+                return cls(days=int(t[:-2]), working=True)
+            if t.endswith("d"):
+                return cls(days=int(t[:-1]))
+            return cls(days=int(t))
+        except ValueError:
+            raise ConfigError(f"time limit {text!r} is not like '15d' or '5wd'") from None
+
+    def __str__(self) -> str:
+        return f"{self.days}{'wd' if self.working else 'd'}"
+
+    @property
+    def approx(self) -> timedelta:
+        return timedelta(days=self.days)
+
+
+class ChainSettings(_Strict):
+    max_hops: int = 5
+    drift_levels: int = 2
+    skip_level_petition_level: str = "city"
+    follow_up_grace_days: int = 15
+    failed_outcomes: list[str] = Field(default_factory=list)
+    limits: dict[str, str] = Field(default_factory=dict)
+
+    def limit_for(self, agency_kind: str, action: str) -> TimeLimit | None:
+        """The most specific configured limit for an action at an agency kind."""
+        for key in (f"{agency_kind}:{action}", f"{agency_kind}:*", f"*:{action}", "*:*"):
+            if key in self.limits:
+                return TimeLimit.parse(self.limits[key])
+        return None
+
+
+class RiskConfig(_Strict):
+    """Everything the analytics can be told."""
+
+    projection: ProjectionSettings = Field(default_factory=ProjectionSettings)
+    clusters: ClusterSettings = Field(default_factory=ClusterSettings)
+    risk: RiskSettings
+    chains: ChainSettings = Field(default_factory=ChainSettings)
+    source: list[str] = Field(default_factory=list, description="Files merged, in order.")
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"cannot read risk config {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"risk config {path} is not valid TOML: {exc}") from exc
+
+
+def load_risk_config(path: Path | str | None = None) -> RiskConfig:
+    """The shipped defaults, with ``path`` (if given) merged over them key by key."""
+    data = _read(DEFAULTS_PATH)
+    sources = ["defaults"]
+    if path is not None:
+        data = _merge(data, _read(Path(path)))
+        sources.append(Path(path).name)
+    try:
+        config = RiskConfig.model_validate({**data, "source": sources})
+        for limit in config.chains.limits.values():
+            TimeLimit.parse(limit)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(
+            f"risk config {path or DEFAULTS_PATH.name}: {where}: {first['msg']}"
+        ) from None
+    return config

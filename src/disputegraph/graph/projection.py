@@ -1,0 +1,575 @@
+"""The stakeholder graph of one time window, as integer arrays.
+
+:func:`project` reads any :class:`~disputegraph.graph.store.GraphStore` only
+through ``iter_nodes`` / ``iter_edges`` (batches), so both backends satisfy it,
+and builds a :class:`Projection`: the disputes of the window, the people,
+employers and properties they touch, and the edges between them as numpy
+arrays (whole-city passes use ``scipy.sparse.csgraph``), plus the event data
+the risk factors and chains need (reports, hand-offs, links). Analytics take a
+projection and never a store.
+
+What is in the projection (DESIGN §4), for ``as_of`` and ``window_days``:
+
+* **disputes** reported in ``(as_of − window_days, as_of]`` that were open at
+  ``as_of`` or were closed within the window (a dispute whose ``closed_at`` lies
+  after ``as_of`` counts as open then, so a past ``as_of`` reproduces the past);
+* their **stakeholders** (``PARTY_TO``) and **properties** (``CONCERNS``);
+* the properties' ``PART_OF`` parents whose kind is in ``join_parent_kinds``
+  (default building, village, construction project: a unit joins its
+  building, a parcel its village, so one building's or one village's disputes
+  form one cluster — but a building does not join its residential community,
+  which would glue hundreds of unrelated neighbour quarrels together);
+* **employments** of those parties active in the window (``since``/``until``),
+  which bring in their employers;
+* **contractor chains**: from every employer in the projection, upward along
+  ``SUBCONTRACTOR_OF`` contracts active in the window, to the top contractor.
+  Upward is enough to connect any two employers of one contract tree (the path
+  between them runs through a common contractor) and avoids pulling in a big
+  contractor's hundreds of unrelated subcontractors;
+* **property ties** (resident/owner/…) between stakeholders and properties
+  that are both already in the projection (they add edges, never nodes);
+* ``RELATED_TO`` links between two disputes of the projection.
+
+Agencies are not nodes of the stakeholder graph (they touch everything); the
+hand-offs (``HANDLED_BY``) and the agencies are kept aside for the chains.
+Reports and hand-offs after ``as_of`` are left out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, NamedTuple
+
+import networkx as nx
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from disputegraph.graph.store import GraphStore
+from disputegraph.schemas import NodeLabel, PropertyRelation, RelType, Status
+
+__all__ = [
+    "EDGE_TYPES",
+    "KIND_DISPUTE",
+    "KIND_EMPLOYER",
+    "KIND_PARTY",
+    "KIND_PROPERTY",
+    "AgencyInfo",
+    "DisputeInfo",
+    "EmployerInfo",
+    "HandlingInfo",
+    "PartyInfo",
+    "Projection",
+    "PropertyInfo",
+    "ReportInfo",
+    "agency_from_node",
+    "as_datetime",
+    "handling_from_edge",
+    "open_at",
+    "project",
+]
+
+KIND_DISPUTE, KIND_PARTY, KIND_EMPLOYER, KIND_PROPERTY = 0, 1, 2, 3
+_KIND_LABEL = {
+    KIND_DISPUTE: NodeLabel.DISPUTE,
+    KIND_PARTY: NodeLabel.PARTY,
+    KIND_EMPLOYER: NodeLabel.EMPLOYER,
+    KIND_PROPERTY: NodeLabel.PROPERTY,
+}
+#: Edge types of the stakeholder graph, in a fixed order (their index is the edge code).
+EDGE_TYPES: tuple[RelType, ...] = (
+    RelType.PARTY_TO,
+    RelType.CONCERNS,
+    RelType.PART_OF,
+    RelType.EMPLOYED_BY,
+    RelType.SUBCONTRACTOR_OF,
+    RelType.RELATED_TO,
+    *(r.rel_type for r in PropertyRelation),
+)
+_TIE_TYPES = tuple(r.rel_type for r in PropertyRelation)
+
+Progress = Callable[[str], None]
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """A stored timestamp as an aware ``datetime`` (naive values read as UTC).
+
+    Accepts ``datetime``, ``date``, ISO strings and driver types with ``to_native()``.
+    """
+    if value is None or value == "":
+        return None
+    if hasattr(value, "to_native"):
+        value = value.to_native()
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tzinfo=UTC)
+    raise TypeError(f"not a timestamp: {value!r}")
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if hasattr(value, "to_native"):
+        value = value.to_native()
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raise TypeError(f"not a date: {value!r}")
+
+
+class DisputeInfo(NamedTuple):
+    id: str
+    title: str
+    category: str
+    status: str
+    reported_at: datetime
+    closed_at: datetime | None
+    channel: str
+    headcount: int
+    amount_yuan: float
+    district: str | None
+    open: bool
+
+
+class PartyInfo(NamedTuple):
+    id: str
+    kind: str
+    name: str
+    tags: tuple[str, ...]
+
+
+class EmployerInfo(NamedTuple):
+    id: str
+    name: str
+    kind: str
+
+
+class PropertyInfo(NamedTuple):
+    id: str
+    name: str
+    kind: str
+    part_of: str | None
+
+
+class AgencyInfo(NamedTuple):
+    id: str
+    name: str
+    kind: str
+    level: str
+
+
+class ReportInfo(NamedTuple):
+    id: str
+    dispute_id: str
+    channel: str
+    received_at: datetime
+    reporter_id: str | None
+
+
+class HandlingInfo(NamedTuple):
+    dispute_id: str
+    seq: int
+    agency_id: str
+    action: str
+    started_at: datetime
+    ended_at: datetime | None
+    due_at: datetime | None
+    role: str | None
+    outcome: str | None
+
+
+@dataclass
+class Projection:
+    """The stakeholder graph of a window plus the event data analytics need.
+
+    Nodes are numbered ``0..n-1`` (``ids[i]``, ``kind[i]``); edges are the
+    parallel arrays ``src``, ``dst``, ``etype`` (index into ``EDGE_TYPES``),
+    each undirected edge once.
+    """
+
+    as_of: date
+    window_days: int
+    ids: list[str]
+    index: dict[str, int]
+    kind: npt.NDArray[np.int8]
+    src: npt.NDArray[np.int32]
+    dst: npt.NDArray[np.int32]
+    etype: npt.NDArray[np.int8]
+    disputes: dict[str, DisputeInfo]
+    parties: dict[str, PartyInfo]
+    employers: dict[str, EmployerInfo]
+    properties: dict[str, PropertyInfo]
+    agencies: dict[str, AgencyInfo]
+    involvements: dict[str, list[tuple[str, str]]]
+    concerns: dict[str, list[str]]
+    reports: dict[str, list[ReportInfo]]
+    handlings: dict[str, list[HandlingInfo]]
+    links: dict[str, list[tuple[str, str]]]
+    contracts: list[tuple[str, str]] = field(default_factory=list)
+    employments: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def start(self) -> date:
+        """First day of the window is the day after this one."""
+        return self.as_of - timedelta(days=self.window_days)
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.ids)
+
+    @property
+    def n_edges(self) -> int:
+        return int(self.src.shape[0])
+
+    def label_of(self, node_id: str) -> NodeLabel:
+        return _KIND_LABEL[int(self.kind[self.index[node_id]])]
+
+    def name_of(self, node_id: str) -> str:
+        for table in (self.parties, self.employers, self.properties):
+            info = table.get(node_id)
+            if info is not None:
+                return info.name
+        d = self.disputes.get(node_id)
+        return d.title if d is not None else node_id
+
+    def adjacency(self) -> sparse.csr_matrix:
+        """Symmetric n×n CSR adjacency (for ``scipy.sparse.csgraph``)."""
+        n = self.n_nodes
+        data = np.ones(self.n_edges, dtype=np.int8)
+        m = sparse.coo_matrix((data, (self.src, self.dst)), shape=(n, n))
+        return (m + m.T).tocsr()
+
+    def degree(self) -> npt.NDArray[np.int64]:
+        """Number of distinct neighbours of every node."""
+        adj = self.adjacency()
+        adj.data[:] = 1
+        return np.asarray(adj.getnnz(axis=1), dtype=np.int64)
+
+    def subgraph(self, nodes: Iterable[int]) -> nx.Graph:
+        """An undirected networkx graph on some node indices (ids as nodes, ``label`` attribute)."""
+        keep = np.zeros(self.n_nodes, dtype=bool)
+        idx = np.fromiter(nodes, dtype=np.int64)
+        keep[idx] = True
+        g = nx.Graph()
+        for i in sorted(idx.tolist()):
+            g.add_node(self.ids[i], label=_KIND_LABEL[int(self.kind[i])].value)
+        mask = keep[self.src] & keep[self.dst]
+        for s, d, t in zip(self.src[mask], self.dst[mask], self.etype[mask], strict=True):
+            g.add_edge(self.ids[s], self.ids[d], type=EDGE_TYPES[t].value)
+        return g
+
+    def to_networkx(self) -> nx.Graph:
+        """The whole stakeholder graph as networkx (for small cities and comparisons)."""
+        return self.subgraph(range(self.n_nodes))
+
+
+def _batches(store: GraphStore, label: NodeLabel) -> Iterable[Any]:
+    for batch in store.iter_nodes(label):
+        yield from batch
+
+
+def _edges(store: GraphStore, rel: RelType) -> Iterable[Any]:
+    for batch in store.iter_edges(rel):
+        yield from batch
+
+
+def _active(since: Any, until: Any, start: date, as_of: date) -> bool:
+    """True when ``[since, until]`` overlaps the window ``(start, as_of]``."""
+    s, u = _as_date(since), _as_date(until)
+    return (s is None or s <= as_of) and (u is None or u > start)
+
+
+def open_at(status: str, closed: datetime | None, as_of: date) -> bool:
+    try:
+        is_open = Status(status).is_open
+    except ValueError:
+        is_open = False
+    if closed is not None and closed.date() > as_of:
+        return True  # closed later than as_of: it was still open then
+    return is_open
+
+
+def project(
+    store: GraphStore,
+    as_of: date,
+    window_days: int = 180,
+    *,
+    join_parent_kinds: Iterable[str] = ("building", "village", "construction_project"),
+    include_property_ties: bool = True,
+    progress: Progress | None = None,
+) -> Projection:
+    """The stakeholder graph for the window ending on ``as_of`` (see the module doc)."""
+    say = progress or (lambda _msg: None)
+    start = as_of - timedelta(days=window_days)
+
+    # -- disputes of the window -------------------------------------------------
+    say("projection: disputes")
+    disputes: dict[str, DisputeInfo] = {}
+    for node in _batches(store, NodeLabel.DISPUTE):
+        p = node.props
+        reported = as_datetime(p.get("reported_at"))
+        if reported is None or not (start < reported.date() <= as_of):
+            continue
+        closed = as_datetime(p.get("closed_at"))
+        status = str(p.get("status", "reported"))
+        is_open = open_at(status, closed, as_of)
+        if not is_open and closed is not None and closed.date() <= start:
+            continue
+        disputes[node.id] = DisputeInfo(
+            id=node.id,
+            title=str(p.get("title", node.id)),
+            category=str(p.get("category", "other")),
+            status=status,
+            reported_at=reported,
+            closed_at=closed if closed is not None and closed.date() <= as_of else None,
+            channel=str(p.get("channel", "other")),
+            headcount=int(p.get("headcount") or 1),
+            amount_yuan=float(p.get("amount_yuan") or 0.0),
+            district=p.get("district"),
+            open=is_open,
+        )
+
+    edges: list[tuple[str, str, int]] = []
+    code = {rel: i for i, rel in enumerate(EDGE_TYPES)}
+
+    say("projection: stakeholders and properties")
+    involvements: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    stakeholders: set[str] = set()
+    for e in _edges(store, RelType.PARTY_TO):
+        if e.target in disputes:
+            involvements[e.target].append((e.source, str(e.props.get("role", ""))))
+            stakeholders.add(e.source)
+            edges.append((e.source, e.target, code[RelType.PARTY_TO]))
+    concerns: dict[str, list[str]] = defaultdict(list)
+    props_in: set[str] = set()
+    for e in _edges(store, RelType.CONCERNS):
+        if e.source in disputes:
+            concerns[e.source].append(e.target)
+            props_in.add(e.target)
+            edges.append((e.source, e.target, code[RelType.CONCERNS]))
+
+    # -- property parents ---------------------------------------------------------
+    if join_parent_kinds:
+        parent: dict[str, str] = {e.source: e.target for e in _edges(store, RelType.PART_OF)}
+        wanted = set(join_parent_kinds)
+        kind_of = {
+            n.id: str(n.props.get("kind", ""))
+            for n in _batches(store, NodeLabel.PROPERTY)
+            if n.props.get("kind") in wanted
+        }
+        frontier = set(props_in)
+        for _ in range(4):  # unit -> building; parcel -> village; never more than a few levels
+            nxt: set[str] = set()
+            for child in sorted(frontier):
+                up = parent.get(child)
+                if up is not None and up in kind_of:
+                    edges.append((child, up, code[RelType.PART_OF]))
+                    if up not in props_in:
+                        nxt.add(up)
+            props_in |= nxt
+            frontier = nxt
+            if not frontier:
+                break
+        del parent, kind_of
+
+    # -- employments and contractor chains ---------------------------------------
+    say("projection: employers and contractor chains")
+    employments: list[tuple[str, str]] = []
+    for e in _edges(store, RelType.EMPLOYED_BY):
+        if e.source in stakeholders and _active(
+            e.props.get("since"), e.props.get("until"), start, as_of
+        ):
+            employments.append((e.source, e.target))
+            edges.append((e.source, e.target, code[RelType.EMPLOYED_BY]))
+    employer_ids = {emp for _, emp in employments}
+    up_contracts: dict[str, list[str]] = defaultdict(list)
+    for e in _edges(store, RelType.SUBCONTRACTOR_OF):
+        if _active(e.props.get("since"), e.props.get("until"), start, as_of):
+            up_contracts[e.source].append(e.target)
+    employer_labels = store.has_ids(stakeholders)
+    employer_ids |= {i for i, lbl in employer_labels.items() if lbl is NodeLabel.EMPLOYER}
+    contracts: list[tuple[str, str]] = []
+    seen_emp: set[str] = set()
+    todo = sorted(employer_ids)
+    while todo:
+        sub = todo.pop()
+        if sub in seen_emp:
+            continue
+        seen_emp.add(sub)
+        for contractor in sorted(set(up_contracts.get(sub, ()))):
+            contracts.append((sub, contractor))
+            edges.append((sub, contractor, code[RelType.SUBCONTRACTOR_OF]))
+            todo.append(contractor)
+    employer_ids |= seen_emp
+    del up_contracts
+    all_stakeholders = stakeholders | employer_ids
+
+    # -- property ties between nodes already in -----------------------------------
+    if include_property_ties:
+        for rel in _TIE_TYPES:
+            for e in _edges(store, rel):
+                if e.source in all_stakeholders and e.target in props_in:
+                    edges.append((e.source, e.target, code[rel]))
+
+    # -- links between disputes ------------------------------------------------------
+    links: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for e in _edges(store, RelType.RELATED_TO):
+        reason = str(e.props.get("reason", ""))
+        if e.source in disputes:
+            links[e.source].append((e.target, reason))
+        if e.target in disputes:
+            links[e.target].append((e.source, reason))
+        if e.source in disputes and e.target in disputes:
+            edges.append((e.source, e.target, code[RelType.RELATED_TO]))
+
+    # -- reports, hand-offs and agencies ----------------------------------------------
+    say("projection: reports and hand-offs")
+    reports: dict[str, list[ReportInfo]] = defaultdict(list)
+    for node in _batches(store, NodeLabel.REPORT):
+        p = node.props
+        did = p.get("dispute_id")
+        received = as_datetime(p.get("received_at"))
+        if did in disputes and received is not None and received.date() <= as_of:
+            reports[did].append(
+                ReportInfo(
+                    node.id, did, str(p.get("channel", "other")), received, p.get("reporter_id")
+                )
+            )
+    for rlist in reports.values():
+        rlist.sort(key=lambda r: (r.received_at, r.id))
+    handlings: dict[str, list[HandlingInfo]] = defaultdict(list)
+    agency_ids: set[str] = set()
+    for e in _edges(store, RelType.HANDLED_BY):
+        if e.source not in disputes:
+            continue
+        step = handling_from_edge(e.source, e.target, e.props)
+        if step.started_at.date() > as_of:
+            continue
+        handlings[e.source].append(step)
+        agency_ids.add(e.target)
+    for lst in handlings.values():
+        lst.sort(key=lambda h: (h.seq, h.started_at))
+    agencies = {
+        n.id: agency_from_node(n.id, n.props)
+        for n in _batches(store, NodeLabel.AGENCY)
+        if n.id in agency_ids
+    }
+
+    # -- stakeholder and property details ------------------------------------------
+    say("projection: stakeholder details")
+    parties: dict[str, PartyInfo] = {}
+    for n in _batches(store, NodeLabel.PARTY):
+        if n.id in all_stakeholders:
+            tags = n.props.get("tags") or []
+            if isinstance(tags, str):
+                tags = [t for t in tags.split(";") if t]
+            parties[n.id] = PartyInfo(
+                n.id,
+                str(n.props.get("kind", "person")),
+                str(n.props.get("name", n.id)),
+                tuple(tags),
+            )
+    employers: dict[str, EmployerInfo] = {}
+    for n in _batches(store, NodeLabel.EMPLOYER):
+        if n.id in all_stakeholders:
+            employers[n.id] = EmployerInfo(
+                n.id, str(n.props.get("name", n.id)), str(n.props.get("kind", "company"))
+            )
+    properties: dict[str, PropertyInfo] = {}
+    for n in _batches(store, NodeLabel.PROPERTY):
+        if n.id in props_in:
+            properties[n.id] = PropertyInfo(
+                n.id,
+                str(n.props.get("name", n.id)),
+                str(n.props.get("kind", "")),
+                n.props.get("part_of"),
+            )
+
+    # -- number the nodes -------------------------------------------------------------
+    say("projection: arrays")
+    ids: list[str] = sorted(disputes)
+    kinds: list[int] = [KIND_DISPUTE] * len(ids)
+    for table, k in (
+        (parties, KIND_PARTY),
+        (employers, KIND_EMPLOYER),
+        (properties, KIND_PROPERTY),
+    ):
+        extra = sorted(table)
+        ids.extend(extra)
+        kinds.extend([k] * len(extra))
+    index = {node_id: i for i, node_id in enumerate(ids)}
+    seen_edges: set[tuple[int, int]] = set()
+    src: list[int] = []
+    dst: list[int] = []
+    ety: list[int] = []
+    for a, b, t in edges:
+        ia, ib = index.get(a), index.get(b)
+        if ia is None or ib is None or ia == ib:
+            continue  # an end whose node row is missing (dangling data) or a self-loop
+        pair = (ia, ib) if ia < ib else (ib, ia)
+        if pair in seen_edges:
+            continue
+        seen_edges.add(pair)
+        src.append(pair[0])
+        dst.append(pair[1])
+        ety.append(t)
+    del edges, seen_edges
+    return Projection(
+        as_of=as_of,
+        window_days=window_days,
+        ids=ids,
+        index=index,
+        kind=np.asarray(kinds, dtype=np.int8),
+        src=np.asarray(src, dtype=np.int32),
+        dst=np.asarray(dst, dtype=np.int32),
+        etype=np.asarray(ety, dtype=np.int8),
+        disputes=disputes,
+        parties=parties,
+        employers=employers,
+        properties=properties,
+        agencies=agencies,
+        involvements=dict(involvements),
+        concerns=dict(concerns),
+        reports=dict(reports),
+        handlings=dict(handlings),
+        links=dict(links),
+        contracts=contracts,
+        employments=employments,
+    )
+
+
+def handling_from_edge(dispute_id: str, agency_id: str, props: dict[str, Any]) -> HandlingInfo:
+    """One ``HANDLED_BY`` relationship as a :class:`HandlingInfo`."""
+    started = as_datetime(props.get("started_at"))
+    if started is None:
+        started = datetime(1970, 1, 1, tzinfo=UTC)
+    return HandlingInfo(
+        dispute_id=dispute_id,
+        seq=int(props.get("seq") or 0),
+        agency_id=agency_id,
+        action=str(props.get("action", "")),
+        started_at=started,
+        ended_at=as_datetime(props.get("ended_at")),
+        due_at=as_datetime(props.get("due_at")),
+        role=props.get("role"),
+        outcome=props.get("outcome"),
+    )
+
+
+def agency_from_node(agency_id: str, props: dict[str, Any]) -> AgencyInfo:
+    """One agency node as an :class:`AgencyInfo`."""
+    return AgencyInfo(
+        agency_id,
+        str(props.get("name", agency_id)),
+        str(props.get("kind", "other")),
+        str(props.get("level", "county")),
+    )
