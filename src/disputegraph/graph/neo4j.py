@@ -1,0 +1,572 @@
+"""The Neo4j backend: :class:`Neo4jStore` over the official driver.
+
+It answers every :class:`~disputegraph.graph.store.GraphStore` operation like
+:class:`~disputegraph.graph.memory.MemoryStore` (same ordering, same property
+values); the contract tests run both on the same bundles.
+
+How the graph is kept:
+
+- every node has its label and ``Entity``, a unique ``id`` and a ``label``
+  property (its domain label, for cheap lookups); properties are replaced on
+  upsert, like the memory store;
+- relationships carry a ``key`` property (the memory store's edge key) so that
+  upserts are idempotent; it is not returned in ``props``;
+- stored documents are ``(:Document {kind, key, json})`` nodes, not entities.
+
+Every Cypher statement comes from a named ``.cypher`` file in
+:mod:`disputegraph.queries`; labels and relationship types are filled in only
+from the schema enums. Writes go in ``UNWIND $rows`` batches, each in a managed
+write transaction (retried by the driver on transient errors); reads go through
+read transactions, so a cluster routes them to secondaries. The driver is
+injected (``Neo4jStore(driver)``); :meth:`Neo4jStore.connect` builds one from
+settings for the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime
+from functools import cache
+from typing import Any, LiteralString, TypeVar
+from zoneinfo import ZoneInfo
+
+import neo4j
+import neo4j.exceptions
+import neo4j.graph
+import neo4j.time
+import pytz  # type: ignore[import-untyped]  # no type information; a driver dependency
+
+from disputegraph.config import Settings
+from disputegraph.exceptions import ConfigError, QueryError, StoreError
+from disputegraph.graph.store import Counts, Subgraph
+from disputegraph.queries.catalog import get as get_query
+from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
+from disputegraph.text import normalise_name
+
+__all__ = ["SCHEMES", "Neo4jStore", "driver_from_settings"]
+
+#: URI schemes the store accepts (single server, cluster routing, TLS variants)
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+#: the domain labels (every node also has Entity)
+DOMAIN_LABELS = tuple(m for m in NodeLabel if m is not NodeLabel.ENTITY)
+
+#: properties the store keeps on nodes/relationships for itself
+_NODE_META = ("id", "label")
+_EDGE_META = "key"
+_TEMPORAL = (neo4j.time.DateTime, neo4j.time.Date, neo4j.time.Time)
+_SCHEMA_PLAIN = (
+    "store_schema_entity_id",
+    "store_schema_document_key",
+    "store_schema_name_norm",
+    "store_schema_party_id_number_hash",
+    "store_schema_party_phone_hash",
+    "store_schema_dispute_reported_at",
+    "store_schema_dispute_status",
+)
+
+T = TypeVar("T")
+
+
+@cache
+def _cypher(name: str, member: NodeLabel | RelType | None = None) -> LiteralString:
+    """The text of a named query (a template filled with an enum member)."""
+    return get_query(name).render(member)
+
+
+def _to_driver(value: Any) -> Any:
+    """A value safe to send: datetimes in a ``zoneinfo`` zone move to the same pytz zone.
+
+    The driver computes UTC offsets by calling ``tzinfo.utcoffset`` with its own
+    DateTime type; CPython's C ``zoneinfo`` crashes the interpreter on that
+    (a segmentation fault, not an exception), while pytz zones work. The instant
+    and the zone name are kept, so Neo4j stores a named-zone DateTime.
+    """
+    if isinstance(value, datetime):
+        tz = value.tzinfo
+        if isinstance(tz, ZoneInfo):
+            return value.astimezone(pytz.timezone(tz.key))
+        return value
+    if isinstance(value, list):
+        return [_to_driver(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _to_driver(v) for k, v in value.items()}
+    return value
+
+
+def _from_temporal(value: Any) -> Any:
+    native = value.to_native()
+    if isinstance(native, datetime):
+        zone = getattr(native.tzinfo, "zone", None)
+        if isinstance(zone, str):
+            return native.astimezone(ZoneInfo(zone))
+    return native
+
+
+def _native(value: Any) -> Any:
+    """Driver values back to Python ones (temporal types to datetime/date/time)."""
+    if isinstance(value, _TEMPORAL):
+        return _from_temporal(value)
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _native(v) for k, v in value.items()}
+    if isinstance(value, neo4j.graph.Node):
+        return {k: _native(v) for k, v in value.items()}
+    if isinstance(value, neo4j.graph.Relationship):
+        return {k: _native(v) for k, v in value.items()}
+    if isinstance(value, neo4j.graph.Path):
+        return [n.get("id") for n in value.nodes]
+    return value
+
+
+def _props(raw: dict[str, Any], drop: Iterable[str]) -> dict[str, Any]:
+    skip = set(drop)
+    return {
+        k: (
+            _from_temporal(v)
+            if isinstance(v, _TEMPORAL)
+            else _native(v)
+            if isinstance(v, list)
+            else v
+        )
+        for k, v in raw.items()
+        if k not in skip
+    }
+
+
+def _node(row: neo4j.Record | dict[str, Any], label: str | None = None) -> GraphNode:
+    return GraphNode(NodeLabel(label or row["label"]), row["id"], _props(row["props"], _NODE_META))
+
+
+def _edge(rel: RelType | str, row: neo4j.Record | dict[str, Any]) -> GraphEdge:
+    raw = row["props"]
+    return GraphEdge(
+        rel if isinstance(rel, RelType) else RelType(rel),
+        row["source"],
+        row["target"],
+        raw.get(_EDGE_META, ""),
+        _props(raw, (_EDGE_META,)),
+    )
+
+
+def _edge_order(e: GraphEdge) -> tuple[str, str, str, str]:
+    return (e.type.value, e.source, e.target, e.key)
+
+
+def _runs(items: Sequence[T], key: Callable[[T], Any], size: int) -> Iterator[tuple[Any, list[T]]]:
+    """Consecutive items with the same key, in chunks of at most ``size`` (order kept)."""
+    chunk: list[T] = []
+    current: Any = None
+    for item in items:
+        k = key(item)
+        if chunk and (k != current or len(chunk) >= size):
+            yield current, chunk
+            chunk = []
+        current = k
+        chunk.append(item)
+    if chunk:
+        yield current, chunk
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _decode(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        if "$datetime" in obj:
+            return datetime.fromisoformat(obj["$datetime"])
+        if "$date" in obj:
+            return date.fromisoformat(obj["$date"])
+    return obj
+
+
+def driver_from_settings(settings: Settings) -> neo4j.Driver:
+    """A driver for ``settings.store`` (a bolt://, neo4j://, neo4j+s:// or bolt+s:// URI).
+
+    Auth is off when no password is set, else basic auth with ``neo4j.user``.
+    """
+    uri = settings.store
+    scheme = uri.partition("://")[0].lower()
+    if "://" not in uri or scheme not in SCHEMES:
+        raise ConfigError(
+            f"DISPUTEGRAPH_STORE={uri!r} is neither 'memory' nor a Neo4j URI "
+            f"({', '.join(s + '://' for s in SCHEMES)})"
+        )
+    password = settings.neo4j.password
+    auth = (
+        None
+        if password is None or not password.get_secret_value()
+        else neo4j.basic_auth(settings.neo4j.user, password.get_secret_value())
+    )
+    try:
+        return neo4j.GraphDatabase.driver(uri, auth=auth)
+    except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
+        raise ConfigError(f"cannot use Neo4j URI {uri!r}: {exc}") from None
+
+
+class Neo4jStore:
+    """Neo4j-backed :class:`~disputegraph.graph.store.GraphStore`.
+
+    ``driver`` is injected and not closed by :meth:`close` unless the store
+    built it (:meth:`connect`). ``database`` is passed on every session;
+    ``batch_size`` is the number of rows per write transaction.
+    """
+
+    def __init__(
+        self, driver: neo4j.Driver, database: str = "neo4j", batch_size: int = 5000
+    ) -> None:
+        if batch_size < 1:
+            raise StoreError(f"batch_size must be at least 1, got {batch_size}")
+        self.driver = driver
+        self.database = database
+        self.batch_size = batch_size
+        self._owns_driver = False
+
+    @classmethod
+    def connect(cls, settings: Settings) -> Neo4jStore:
+        """A store on the server named by ``settings.store``, its schema ensured."""
+        driver = driver_from_settings(settings)
+        try:
+            driver.verify_connectivity()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as exc:
+            driver.close()
+            raise StoreError(
+                f"cannot reach Neo4j at {settings.store}: {exc}; check that the server runs "
+                "and DISPUTEGRAPH_NEO4J__USER / __PASSWORD"
+            ) from None
+        store = cls(driver, database=settings.neo4j.database, batch_size=settings.neo4j.batch_size)
+        store._owns_driver = True
+        try:
+            store.ensure_schema()
+        except StoreError:
+            store.close()
+            raise
+        return store
+
+    # -- plumbing --------------------------------------------------------
+    def _session(self) -> neo4j.Session:
+        # The store's own statements name every label and type of the schema,
+        # some of which may not exist yet: the server's notices are noise here.
+        return self.driver.session(
+            database=self.database,
+            notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
+        )
+
+    def _fail(self, what: str, exc: Exception) -> StoreError:
+        return StoreError(f"Neo4j ({self.database}): {what} failed: {exc}")
+
+    def _read(self, cypher: LiteralString, what: str, **params: Any) -> list[neo4j.Record]:
+        def work(tx: neo4j.ManagedTransaction) -> list[neo4j.Record]:
+            return list(tx.run(cypher, params))
+
+        try:
+            with self._session() as session:
+                return session.execute_read(work)
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise self._fail(what, exc) from None
+
+    def read_query(
+        self, cypher: LiteralString, params: dict[str, Any]
+    ) -> tuple[list[str], list[list[Any]]]:
+        """Column names and rows (Python values) of a read query, in a read transaction."""
+
+        def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
+            result = tx.run(cypher, _to_driver(params))
+            rows = [[_native(v) for v in record.values()] for record in result]
+            return list(result.keys()), rows
+
+        try:
+            with self._session() as session:
+                return session.execute_read(work)
+        except neo4j.exceptions.ClientError as exc:
+            raise QueryError(f"the query was refused: {exc.message}") from None
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise self._fail("query", exc) from None
+
+    def _write_batches(
+        self, cypher: LiteralString, batches: Iterable[list[dict[str, Any]]], what: str
+    ) -> Iterator[tuple[list[dict[str, Any]], int]]:
+        """Write each batch in its own managed transaction; yield (batch, rows written)."""
+
+        def work(tx: neo4j.ManagedTransaction, rows: list[dict[str, Any]]) -> int:
+            record = tx.run(cypher, rows=rows).single(strict=True)
+            written: int = record["written"]
+            if written != len(rows):
+                raise _Incomplete(written)
+            return written
+
+        try:
+            with self._session() as session:
+                for batch in batches:
+                    try:
+                        yield batch, session.execute_write(work, batch)
+                    except _Incomplete as short:
+                        yield batch, short.written
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise self._fail(what, exc) from None
+
+    # -- schema ----------------------------------------------------------
+    def ensure_schema(self, timeout_s: int = 300) -> None:
+        """Create the constraints and indexes (idempotent) and wait until they are online."""
+        statements = [_cypher(name) for name in _SCHEMA_PLAIN]
+        statements += [_cypher("store_schema_label_id", label) for label in DOMAIN_LABELS]
+        try:
+            with self._session() as session:
+                for statement in statements:
+                    session.run(statement).consume()
+                session.run(_cypher("store_schema_await_indexes"), timeout_s=timeout_s).consume()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise self._fail("creating constraints and indexes", exc) from None
+
+    # -- writing ---------------------------------------------------------
+    def upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
+        for label, chunk in _runs(nodes, lambda n: n.label, self.batch_size):
+            rows = [
+                {
+                    "id": n.id,
+                    "props": {
+                        **{k: _to_driver(v) for k, v in n.props.items() if v is not None},
+                        "id": n.id,
+                        "label": label.value,
+                    },
+                }
+                for n in chunk
+            ]
+            cypher = _cypher("store_upsert_nodes", label)
+            for _ in self._write_batches(cypher, [rows], f"writing {label} nodes"):
+                pass
+
+    def upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
+        for rel, chunk in _runs(edges, lambda e: e.type, self.batch_size):
+            rows = [
+                {
+                    "source": e.source,
+                    "target": e.target,
+                    "key": e.key,
+                    "props": {
+                        **{k: _to_driver(v) for k, v in e.props.items() if v is not None},
+                        _EDGE_META: e.key,
+                    },
+                }
+                for e in chunk
+            ]
+            cypher = _cypher("store_upsert_edges", rel)
+            for _, written in self._write_batches(cypher, [rows], f"writing {rel} relationships"):
+                if written != len(rows):
+                    self._raise_dangling(chunk)
+
+    def _raise_dangling(self, edges: Sequence[GraphEdge]) -> None:
+        ends = {i for e in edges for i in (e.source, e.target)}
+        present = self.has_ids(sorted(ends))
+        for edge in edges:
+            for end in (edge.source, edge.target):
+                if end not in present:
+                    raise StoreError(
+                        f"{edge.type} {edge.source}->{edge.target}: node {end!r} does not exist"
+                    )
+        raise StoreError(  # pragma: no cover - only if a node vanished meanwhile
+            f"writing {len(edges)} relationships: some end nodes disappeared during the write"
+        )
+
+    def flush(self) -> None:
+        """Nothing to do: every write is committed when it returns."""
+
+    def clear(self) -> None:
+        """Delete every node, relationship and document, in batched transactions."""
+        try:
+            with self._session() as session:
+                session.run(_cypher("store_clear"), batch_size=self.batch_size).consume()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise self._fail("clearing the database", exc) from None
+
+    def close(self) -> None:
+        """Close the driver if this store built it (:meth:`connect`)."""
+        if self._owns_driver:
+            self.driver.close()
+
+    # -- reading ---------------------------------------------------------
+    def counts(self) -> Counts:
+        def work(tx: neo4j.ManagedTransaction) -> Counts:
+            nodes: dict[str, int] = {}
+            for label in DOMAIN_LABELS:
+                n = tx.run(_cypher("store_count_label", label)).single(strict=True)["n"]
+                if n:
+                    nodes[label.value] = n
+            edges: dict[str, int] = {}
+            for rel in RelType:
+                n = tx.run(_cypher("store_count_type", rel)).single(strict=True)["n"]
+                if n:
+                    edges[rel.value] = n
+            return Counts(dict(sorted(nodes.items())), dict(sorted(edges.items())))
+
+        try:
+            with self._session() as session:
+                return session.execute_read(work)
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise self._fail("counting", exc) from None
+
+    def _fetch(self, node_ids: Iterable[str]) -> dict[str, GraphNode]:
+        ids = list(dict.fromkeys(node_ids))
+        found: dict[str, GraphNode] = {}
+        for start in range(0, len(ids), self.batch_size):
+            page = ids[start : start + self.batch_size]
+            for row in self._read(_cypher("store_get_many"), "reading nodes", ids=page):
+                found[row["id"]] = _node(row)
+        return found
+
+    def get(self, node_id: str) -> GraphNode | None:
+        return self._fetch([node_id]).get(node_id)
+
+    def get_many(self, node_ids: Iterable[str]) -> list[GraphNode]:
+        wanted = list(node_ids)
+        found = self._fetch(wanted)
+        return [found[i] for i in wanted if i in found]
+
+    def has_ids(self, node_ids: Iterable[str]) -> dict[str, NodeLabel]:
+        wanted = list(node_ids)
+        found = self._fetch(wanted)
+        return {i: found[i].label for i in wanted if i in found}
+
+    def edges_of(
+        self, node_id: str, types: Sequence[RelType] | None = None, direction: str = "both"
+    ) -> list[GraphEdge]:
+        wanted = [t.value for t in types] if types else None
+        names = {"out": ["store_edges_out"], "in": ["store_edges_in"]}.get(
+            direction, ["store_edges_out", "store_edges_in"] if direction == "both" else []
+        )
+        found: list[GraphEdge] = []
+        for name in names:
+            rows = self._read(_cypher(name), "reading relationships", id=node_id, types=wanted)
+            found.extend(_edge(row["type"], row) for row in rows)
+        return sorted(found, key=_edge_order)
+
+    def search(
+        self, text: str, labels: Sequence[NodeLabel] | None = None, limit: int = 50
+    ) -> list[GraphNode]:
+        needle = normalise_name(text)
+        if not needle:
+            return []
+        rows = self._read(
+            _cypher("store_search"),
+            "searching",
+            id=text.strip(),
+            needle=needle,
+            labels=[lbl.value for lbl in labels] if labels else None,
+            limit=limit,
+        )
+        return [_node(row) for row in rows]
+
+    def find_by_hash(self, digest: str, limit: int = 50) -> list[GraphNode]:
+        if not digest:
+            return []
+        rows = self._read(
+            _cypher("store_find_by_hash"), "finding by hash", digest=digest, limit=limit
+        )
+        return [_node(row) for row in rows]
+
+    def neighbourhood(
+        self, node_ids: Sequence[str], hops: int = 1, max_degree: int = 200
+    ) -> Subgraph:
+        seen = set(self.has_ids(node_ids))
+        frontier = set(seen)
+        capped: set[str] = set()
+        for _ in range(hops):
+            if not frontier:
+                break
+            nxt: set[str] = set()
+            rows = self._read(
+                _cypher("store_expand"),
+                "expanding a neighbourhood",
+                ids=sorted(frontier),
+                max_degree=max_degree,
+            )
+            for row in rows:
+                if row["degree"] > max_degree:
+                    capped.add(row["id"])
+                else:
+                    nxt.update(row["neighbours"])
+            frontier = nxt - seen
+            seen |= frontier
+        ordered = sorted(seen)
+        rows = self._read(_cypher("store_edges_among"), "reading a neighbourhood", ids=ordered)
+        edges = sorted((_edge(row["type"], row) for row in rows), key=_edge_order)
+        return Subgraph(nodes=self.get_many(ordered), edges=edges, capped=sorted(capped))
+
+    def iter_nodes(self, label: NodeLabel, batch_size: int = 10_000) -> Iterator[list[GraphNode]]:
+        if label is NodeLabel.ENTITY:
+            return  # no node has Entity as its domain label (as in the memory store)
+        cypher = _cypher("store_iter_nodes", label)
+        after = ""
+        while True:
+            rows = self._read(cypher, f"reading {label} nodes", after=after, batch_size=batch_size)
+            if not rows:
+                return
+            yield [_node(row, label.value) for row in rows]
+            if len(rows) < batch_size:
+                return
+            after = rows[-1]["id"]
+
+    def iter_edges(self, rel_type: RelType, batch_size: int = 10_000) -> Iterator[list[GraphEdge]]:
+        cypher = _cypher("store_iter_edges", rel_type)
+        after = ("", "", "")
+        while True:
+            rows = self._read(
+                cypher,
+                f"reading {rel_type} relationships",
+                after_source=after[0],
+                after_target=after[1],
+                after_key=after[2],
+                batch_size=batch_size,
+            )
+            if not rows:
+                return
+            batch = [_edge(rel_type, row) for row in rows]
+            yield batch
+            if len(rows) < batch_size:
+                return
+            last = batch[-1]
+            after = (last.source, last.target, last.key)
+
+    # -- documents -------------------------------------------------------
+    def put_document(self, kind: str, key: str, doc: dict[str, Any]) -> None:
+        try:
+            text = json.dumps(doc, ensure_ascii=False, default=_encode)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"document {kind}/{key} cannot be stored as JSON: {exc}") from None
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            tx.run(_cypher("store_put_document"), kind=kind, key=key, json=text).consume()
+
+        try:
+            with self._session() as session:
+                session.execute_write(work)
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise self._fail(f"storing document {kind}/{key}", exc) from None
+
+    def get_document(self, kind: str, key: str) -> dict[str, Any] | None:
+        rows = self._read(_cypher("store_get_document"), "reading a document", kind=kind, key=key)
+        if not rows:
+            return None
+        doc: dict[str, Any] = json.loads(rows[0]["json"], object_hook=_decode)
+        return doc
+
+    def list_documents(self, kind: str) -> list[str]:
+        rows = self._read(_cypher("store_list_documents"), "listing documents", kind=kind)
+        return [row["key"] for row in rows]
+
+
+class _Incomplete(Exception):
+    """Raised inside a write transaction to roll it back when rows matched nothing."""
+
+    def __init__(self, written: int) -> None:
+        super().__init__(written)
+        self.written = written

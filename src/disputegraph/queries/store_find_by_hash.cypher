@@ -1,0 +1,17 @@
+// name: store_find_by_hash
+// title: Parties by id-number or phone hash
+// description: Parties whose id-number hash or phone hash equals the digest, by id.
+// params: digest (str) — the keyed hash (hex)
+// params: limit (int = 50) — most rows returned
+// returns: id, label, props
+// mode: read
+CALL () {
+  MATCH (n:Party {id_number_hash: $digest})
+  RETURN n
+  UNION
+  MATCH (n:Party {phone_hash: $digest})
+  RETURN n
+}
+RETURN n.id AS id, n.label AS label, properties(n) AS props
+ORDER BY n.id
+LIMIT $limit

@@ -1,0 +1,19 @@
+// name: store_iter_edges
+// title: One page of relationships of a type
+// description: Relationships of one type after a given (source, target, key), in that order (keyset pagination).
+// template: TYPE (RelType)
+// params: after_source (str) — source id of the last row of the previous page ('' for the first)
+// params: after_target (str) — its target id
+// params: after_key (str) — its key
+// params: batch_size (int) — page size
+// returns: source, target, props
+// mode: read
+MATCH (a:Entity)-[r:<<TYPE>>]->(b:Entity)
+USING INDEX a:Entity(id)
+WHERE a.id >= $after_source
+  AND (a.id > $after_source
+       OR b.id > $after_target
+       OR (b.id = $after_target AND r.key > $after_key))
+RETURN a.id AS source, b.id AS target, properties(r) AS props
+ORDER BY a.id, b.id, r.key
+LIMIT $batch_size
