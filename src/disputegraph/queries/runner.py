@@ -30,7 +30,16 @@ if TYPE_CHECKING:
 
     from disputegraph.graph.neo4j import Neo4jStore
 
-__all__ = ["FORBIDDEN_CLAUSES", "bind", "check_read_only", "run", "run_on", "tokens"]
+__all__ = [
+    "ALLOWED_PROCEDURES",
+    "FORBIDDEN_CLAUSES",
+    "bind",
+    "check_read_only",
+    "run",
+    "run_on",
+    "run_rows",
+    "tokens",
+]
 
 #: Clauses (and admin commands) a read-only query may not contain.
 FORBIDDEN_CLAUSES = frozenset(
@@ -187,13 +196,13 @@ def run_on(store: Neo4jStore, name: str, **params: Any) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def run(
+def run_rows(
     name: str,
+    params: Mapping[str, Any],
     driver: neo4j.Driver | None = None,
     database: str | None = None,
-    **params: Any,
-) -> pd.DataFrame:
-    """Run a named read query and return its rows as a DataFrame.
+) -> tuple[list[str], list[list[Any]]]:
+    """Column names and rows (plain Python values) of a named read query.
 
     Without ``driver`` the connection comes from the settings (``DISPUTEGRAPH_STORE``
     must be a Neo4j URI) and is closed afterwards; ``database`` defaults to the
@@ -203,8 +212,9 @@ def run(
     from disputegraph.graph.neo4j import Neo4jStore, driver_from_settings
 
     query = _runnable(name)
-    own = driver is None
     settings = Settings()
+    bound = bind(query, params, settings.tz)
+    own = driver is None
     if driver is None:
         if not settings.uses_neo4j:
             raise StoreError(
@@ -213,8 +223,21 @@ def run(
         driver = driver_from_settings(settings)
     try:
         store = Neo4jStore(driver, database=database or settings.neo4j.database)
-        columns, rows = store.read_query(query.cypher, bind(query, params, settings.tz))
+        return store.read_query(query.cypher, bound)
     finally:
         if own:
             driver.close()
+
+
+def run(
+    name: str,
+    driver: neo4j.Driver | None = None,
+    database: str | None = None,
+    **params: Any,
+) -> pd.DataFrame:
+    """Run a named read query and return its rows as a DataFrame (see :func:`run_rows`).
+
+    No query declares a parameter named ``name``, ``driver`` or ``database``.
+    """
+    columns, rows = run_rows(name, params, driver, database)
     return pd.DataFrame(rows, columns=columns)
