@@ -440,6 +440,7 @@ class RelType(LabeledEnum):
     RELATED_TO = "RELATED_TO", "关联", "Related to"
     PART_OF = "PART_OF", "隶属", "Part of"
     REPORTS_TO = "REPORTS_TO", "上级", "Reports to"
+    SAME_AS = "SAME_AS", "同一实体", "Same as"
 
 
 _TIE_TYPES = {

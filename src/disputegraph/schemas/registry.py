@@ -88,6 +88,13 @@ for _model in TABLES.values():
         for _t in _spec.rel_types():
             REL_ENDPOINTS[_t] = (_endpoints(_model, _spec.source), _endpoints(_model, _spec.target))
 
+#: Entity resolution links a source record to its canonical entity (same label family):
+#: ``(record)-[:SAME_AS {rule, confidence, evidence}]->(canonical)``. No table creates it.
+REL_ENDPOINTS[RelType.SAME_AS] = (
+    (NodeLabel.PARTY, NodeLabel.EMPLOYER),
+    (NodeLabel.PARTY, NodeLabel.EMPLOYER),
+)
+
 
 def table_model(name: str) -> type[Row]:
     """The row model of a table; :class:`SchemaError` for an unknown name."""
