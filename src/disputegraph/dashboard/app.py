@@ -1,0 +1,194 @@
+"""The Dash application factory and the shell (URL, filters, router).
+
+``create_app(settings, store)`` builds a fresh app: nothing is loaded at import
+time, the store handle is installed once (on the Flask app, so several apps
+can live in one process), and every page's callbacks are registered on this
+app rather than globally. Routing is explicit: ``URL.pathname`` picks the page
+module; ``URL.search`` carries the whole view state (deep links), kept in sync
+with the filter controls by one callback. All assets (Plotly, cytoscape,
+ag-grid, CSS) are served by the app itself: it works on an offline intranet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import dash
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from disputegraph.config import Settings
+from disputegraph.dashboard import ids
+from disputegraph.dashboard.components.filter_bar import filter_bar, filter_options, placeholders
+from disputegraph.dashboard.components.navbar import nav_links, navbar
+from disputegraph.dashboard.i18n import t
+from disputegraph.dashboard.pages import agencies, cluster, overview, tracer
+from disputegraph.dashboard.services import EXTENSION, Role, Services, current_services
+from disputegraph.dashboard.state import PAGE_KEYS, ViewState
+from disputegraph.graph.store import GraphStore
+
+__all__ = ["PAGE_MODULES", "create_app", "current_services"]
+
+#: path -> page module (each has ``PATH``, ``layout(state)`` and ``register(app)``)
+PAGE_MODULES: dict[str, ModuleType] = {m.PATH: m for m in (overview, cluster, tracer, agencies)}
+_FILTERS = (
+    (ids.FILTER_AS_OF, "date"),
+    (ids.FILTER_WINDOW, "value"),
+    (ids.FILTER_DISTRICT, "value"),
+    (ids.FILTER_CATEGORY, "value"),
+    (ids.FILTER_STATUS, "value"),
+    (ids.FILTER_LEVEL, "value"),
+)
+
+
+def create_app(
+    settings: Settings,
+    store: GraphStore,
+    *,
+    viewer_role: Role = "analyst",
+    services: Services | None = None,
+) -> dash.Dash:
+    """A new dashboard over ``store``. ``viewer_role`` sets the masking until
+    logins assign roles per user."""
+    app = dash.Dash(
+        __name__,
+        title=t("app_title", settings.language),
+        update_title=None,  # type: ignore[arg-type]  # None disables it
+        serve_locally=True,
+        assets_folder=str(Path(__file__).parent / "assets"),
+        include_assets_files=True,
+        suppress_callback_exceptions=False,
+    )
+    app.server.extensions[EXTENSION] = services or Services(
+        settings, store, default_role=viewer_role
+    )
+    default = ViewState(lang=settings.language)
+
+    def shell() -> html.Div:
+        svc = app.server.extensions[EXTENSION]
+        return _shell(default, svc.filter_options()["district"])
+
+    app.layout = shell
+    app.validation_layout = html.Div(  # type: ignore[assignment]  # typed as None in dash
+        [_shell(default, []), *(m.layout(default) for m in PAGE_MODULES.values())]
+    )
+    _register_shell(app, settings)
+    for module in PAGE_MODULES.values():
+        module.register(app)
+    return app
+
+
+def _shell(state: ViewState, districts: list[str]) -> html.Div:
+    return html.Div(
+        className="app",
+        children=[
+            dcc.Location(id=ids.URL, refresh="callback-nav"),
+            dcc.Store(id=ids.STATE, data=state.as_dict()),
+            navbar(state),
+            filter_bar(state, districts),
+            html.Main(id=ids.PAGE, className="page"),
+        ],
+    )
+
+
+def sync_state(
+    triggered: str | None,
+    search: str | None,
+    lang: str | None,
+    controls: list[Any],
+    default_lang: str = "zh",
+) -> tuple[Any, ...]:
+    """Keep URL and controls in step (pure; the callback below delegates here).
+
+    From the URL (first load, deep link, navigation): set the controls.
+    From a control: write the URL (page parameters kept). Returns
+    ``(search, lang, *controls, state)`` with ``no_update`` for unchanged parts.
+    """
+    current = ViewState.from_query(search, "en" if default_lang == "en" else "zh")
+    if triggered in (None, ids.URL):
+        values = [
+            current.as_of.isoformat() if current.as_of else None,
+            current.window,
+            current.district,
+            current.category,
+            current.status,
+            current.level,
+        ]
+        out_controls = [v if v != c else no_update for v, c in zip(values, controls, strict=True)]
+        out_lang = current.lang if current.lang != lang else no_update
+        return (no_update, out_lang, *out_controls, current.as_dict())
+    as_of, window, district, category, status, level = controls
+    page = {k: v for k, v in current.to_values().items() if k in PAGE_KEYS}
+    if triggered != ids.LANG:
+        page.pop("group", None)
+    merged = ViewState.from_values(
+        {
+            "lang": lang or current.lang,
+            "as_of": as_of,
+            "window": window,
+            "district": district,
+            "category": category,
+            "status": status,
+            "level": level,
+            **page,
+        },
+        current.lang,
+    )
+    query = merged.to_query()
+    new_search = query if query != (search or "") else no_update
+    return (new_search, no_update, *([no_update] * len(controls)), merged.as_dict())
+
+
+def _register_shell(app: dash.Dash, settings: Settings) -> None:
+    default_lang = settings.language
+
+    @app.callback(
+        Output(ids.URL, "search"),
+        Output(ids.LANG, "value"),
+        *(Output(i, p) for i, p in _FILTERS),
+        Output(ids.STATE, "data"),
+        Input(ids.URL, "search"),
+        Input(ids.LANG, "value"),
+        *(Input(i, p) for i, p in _FILTERS),
+    )
+    def _sync(search: str | None, lang: str | None, *controls: Any) -> tuple[Any, ...]:
+        return sync_state(ctx.triggered_id, search, lang, list(controls), default_lang)
+
+    @app.callback(
+        Output(ids.PAGE, "children"),
+        Input(ids.URL, "pathname"),
+        Input(ids.LANG, "value"),
+        State(ids.URL, "search"),
+    )
+    def _route(pathname: str | None, lang: str | None, search: str | None) -> Any:
+        state = ViewState.from_query(search, "en" if default_lang == "en" else "zh")
+        if lang in ("zh", "en"):
+            state = ViewState.from_values({**state.to_values(), "lang": lang})
+        module = PAGE_MODULES.get((pathname or "/").rstrip("/") or "/")
+        if module is None:
+            return html.Div(
+                [html.H2("404"), dcc.Link(t("overview", state.lang), href="/")], className="card"
+            )
+        return module.layout(state)
+
+    @app.callback(
+        Output(ids.NAV_LINKS, "children"),
+        *(Output(i, "options") for i, _ in _FILTERS[1:]),
+        *(Output(i, "placeholder") for i, _ in _FILTERS),
+        Output("brand", "children"),
+        Input(ids.STATE, "data"),
+        Input(ids.URL, "pathname"),
+    )
+    def _shell_texts(data: dict[str, Any] | None, pathname: str | None) -> tuple[Any, ...]:
+        state = ViewState.from_dict(data)
+        svc = current_services()
+        options = filter_options(state.lang, svc.filter_options()["district"])
+        holders = placeholders(state.lang)
+        return (
+            nav_links(state, pathname),
+            *(options[i] for i, _ in _FILTERS[1:]),
+            t("as_of", state.lang),
+            *(holders[i] for i, _ in _FILTERS[1:]),
+            t("app_title", state.lang),
+        )

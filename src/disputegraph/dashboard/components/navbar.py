@@ -1,0 +1,52 @@
+"""The top bar: title, page links (carrying the filters) and the language switch."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from disputegraph.dashboard import ids
+from disputegraph.dashboard.i18n import t
+from disputegraph.dashboard.state import ViewState
+
+__all__ = ["PAGES", "nav_links", "navbar"]
+
+#: (path, UI string key) of every page, in menu order
+PAGES: tuple[tuple[str, str], ...] = (
+    ("/", "overview"),
+    ("/cluster", "cluster"),
+    ("/tracer", "tracer"),
+    ("/agencies", "agencies"),
+)
+
+
+def nav_links(state: ViewState, pathname: str | None) -> list[dcc.Link]:
+    """Page links that keep the global filters (not the page parameters)."""
+    filters = state.filters_only()
+    current = pathname or "/"
+    return [
+        dcc.Link(
+            t(key, state.lang),
+            href=filters.href(path),
+            className="nav-link active" if path == current else "nav-link",
+            id=f"nav-{key}",
+        )
+        for path, key in PAGES
+    ]
+
+
+def navbar(state: ViewState, pathname: str | None = None) -> html.Header:
+    """The header bar."""
+    return html.Header(
+        className="navbar",
+        children=[
+            html.Div(t("app_title", state.lang), className="brand", id="brand"),
+            html.Nav(nav_links(state, pathname), id=ids.NAV_LINKS, className="nav"),
+            dcc.RadioItems(
+                id=ids.LANG,
+                options=[{"label": "中文", "value": "zh"}, {"label": "English", "value": "en"}],
+                value=state.lang,
+                inline=True,
+                className="lang-switch",
+            ),
+        ],
+    )

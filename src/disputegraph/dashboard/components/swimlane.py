@@ -1,0 +1,34 @@
+"""The responsibility-chain panel: swimlane chart plus the list of flags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from disputegraph.dashboard import figures
+from disputegraph.dashboard.i18n import t
+from disputegraph.schemas import Lang
+
+__all__ = ["flag_chips", "swimlane"]
+
+
+def flag_chips(chain: dict[str, Any] | None, lang: Lang) -> html.Div:
+    """The chain's flags as chips (or 'no flags')."""
+    flags = (chain or {}).get("flags") or []
+    if not flags:
+        return html.Div(t("no_flags", lang), className="flags none")
+    return html.Div(
+        [html.Span(t("flags", lang) + ":", className="flags-title")]
+        + [
+            html.Span(f["label"], className=f"chip flag-{f['code']}", title=f["code"])
+            for f in flags
+        ],
+        className="flags",
+    )
+
+
+def swimlane(graph_id: str, chain: dict[str, Any] | None, lang: Lang) -> dcc.Graph:
+    """The swimlane chart of one chain."""
+    fig = figures.swimlanes(chain or {}, lang)
+    return dcc.Graph(id=graph_id, figure=fig, config={"displaylogo": False})

@@ -1,0 +1,102 @@
+"""Component ids of the dashboard, in one place so they never collide.
+
+Page-local ids carry the page name as a prefix (``cluster-network``); the shell
+(navbar, filter bar, URL) has unprefixed names.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AGENCY_CASES",
+    "AGENCY_PAIRS",
+    "AGENCY_SANKEY",
+    "AGENCY_STATS_FIG",
+    "AGENCY_TABLE",
+    "CLUSTER_AGENCIES",
+    "CLUSTER_FACTORS",
+    "CLUSTER_HEADER",
+    "CLUSTER_LEGEND",
+    "CLUSTER_NETWORK",
+    "CLUSTER_NOTE",
+    "CLUSTER_PICK",
+    "CLUSTER_REASONS",
+    "CLUSTER_TIMELINE",
+    "FILTER_AS_OF",
+    "FILTER_CATEGORY",
+    "FILTER_DISTRICT",
+    "FILTER_LEVEL",
+    "FILTER_STATUS",
+    "FILTER_WINDOW",
+    "LANG",
+    "NAV_LINKS",
+    "OVERVIEW_CATEGORY",
+    "OVERVIEW_CHANNEL",
+    "OVERVIEW_DISTRICT",
+    "OVERVIEW_GRID",
+    "OVERVIEW_KPIS",
+    "OVERVIEW_NOTE",
+    "PAGE",
+    "STATE",
+    "TRACER_CHAIN",
+    "TRACER_CHAIN_FLAGS",
+    "TRACER_DISPUTE_PICK",
+    "TRACER_EXPANDED",
+    "TRACER_LINKED",
+    "TRACER_NETWORK",
+    "TRACER_NOTE",
+    "TRACER_RESULTS",
+    "TRACER_SEARCH",
+    "TRACER_SEARCH_GO",
+    "URL",
+]
+
+# shell
+URL = "url"
+STATE = "state"
+PAGE = "page"
+NAV_LINKS = "nav-links"
+LANG = "lang"
+FILTER_AS_OF = "filter-as-of"
+FILTER_WINDOW = "filter-window"
+FILTER_DISTRICT = "filter-district"
+FILTER_CATEGORY = "filter-category"
+FILTER_STATUS = "filter-status"
+FILTER_LEVEL = "filter-level"
+
+# overview
+OVERVIEW_KPIS = "overview-kpis"
+OVERVIEW_CATEGORY = "overview-category"
+OVERVIEW_DISTRICT = "overview-district"
+OVERVIEW_CHANNEL = "overview-channel"
+OVERVIEW_GRID = "overview-grid"
+OVERVIEW_NOTE = "overview-note"
+
+# cluster
+CLUSTER_PICK = "cluster-pick"
+CLUSTER_HEADER = "cluster-header"
+CLUSTER_NETWORK = "cluster-network"
+CLUSTER_LEGEND = "cluster-legend"
+CLUSTER_NOTE = "cluster-note"
+CLUSTER_FACTORS = "cluster-factors"
+CLUSTER_REASONS = "cluster-reasons"
+CLUSTER_TIMELINE = "cluster-timeline"
+CLUSTER_AGENCIES = "cluster-agencies"
+
+# tracer
+TRACER_SEARCH = "tracer-search"
+TRACER_SEARCH_GO = "tracer-search-go"
+TRACER_RESULTS = "tracer-results"
+TRACER_NETWORK = "tracer-network"
+TRACER_EXPANDED = "tracer-expanded"
+TRACER_NOTE = "tracer-note"
+TRACER_LINKED = "tracer-linked"
+TRACER_DISPUTE_PICK = "tracer-dispute-pick"
+TRACER_CHAIN = "tracer-chain"
+TRACER_CHAIN_FLAGS = "tracer-chain-flags"
+
+# agencies
+AGENCY_SANKEY = "agency-sankey"
+AGENCY_STATS_FIG = "agency-stats-fig"
+AGENCY_TABLE = "agency-table"
+AGENCY_PAIRS = "agency-pairs"
+AGENCY_CASES = "agency-cases"

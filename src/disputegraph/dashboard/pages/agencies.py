@@ -1,0 +1,185 @@
+"""Agencies: hand-off Sankey, overdue and bounce rates, per-agency and
+per-pair statistics, the overdue and bounced cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, dcc, html, no_update
+
+from disputegraph.dashboard import figures, ids
+from disputegraph.dashboard.components.risk_table import data_grid
+from disputegraph.dashboard.i18n import t
+from disputegraph.dashboard.services import current_services
+from disputegraph.dashboard.state import ViewState
+from disputegraph.schemas import Lang
+
+__all__ = ["PATH", "agency_columns", "case_columns", "layout", "pair_columns", "register"]
+
+PATH = "/agencies"
+
+_PCT = {"function": "params.value == null ? '' : d3.format('.0%')(params.value)"}
+
+
+def agency_columns(lang: Lang) -> list[dict[str, Any]]:
+    return [
+        {"field": "name", "headerName": t("col_agency", lang), "flex": 2, "minWidth": 180},
+        {"field": "kind", "headerName": t("col_kind", lang), "width": 130},
+        {"field": "level", "headerName": t("col_agency_level", lang), "width": 90},
+        {"field": "handled", "headerName": t("col_handled", lang), "width": 90, "sort": "desc"},
+        {"field": "median_dwell_days", "headerName": t("col_median", lang), "width": 130},
+        {
+            "field": "overdue_rate",
+            "headerName": t("col_overdue", lang),
+            "width": 100,
+            "valueFormatter": _PCT,
+        },
+        {
+            "field": "bounce_rate",
+            "headerName": t("col_bounce", lang),
+            "width": 100,
+            "valueFormatter": _PCT,
+        },
+        {
+            "field": "bottleneck",
+            "headerName": t("col_bottleneck", lang),
+            "width": 90,
+            "cellStyle": {"color": "#d62728", "fontWeight": "600"},
+        },
+    ]
+
+
+def pair_columns(lang: Lang) -> list[dict[str, Any]]:
+    return [
+        {"field": "source_name", "headerName": t("col_from", lang), "flex": 1, "minWidth": 160},
+        {"field": "target_name", "headerName": t("col_to", lang), "flex": 1, "minWidth": 160},
+        {"field": "count", "headerName": t("col_count", lang), "width": 90, "sort": "desc"},
+        {"field": "median_days", "headerName": t("col_median", lang), "width": 130},
+        {"field": "returned", "headerName": t("col_returned", lang), "width": 90},
+    ]
+
+
+def case_columns(lang: Lang) -> list[dict[str, Any]]:
+    return [
+        {
+            "field": "dispute_id",
+            "headerName": t("col_dispute", lang),
+            "width": 130,
+            "cellClass": "link-cell",
+        },
+        {"field": "title", "headerName": t("col_title", lang), "flex": 2, "minWidth": 180},
+        {"field": "status", "headerName": t("status", lang), "width": 110},
+        {"field": "district", "headerName": t("district", lang), "width": 110},
+        {"field": "flags", "headerName": t("col_flags", lang), "flex": 1, "minWidth": 160},
+    ]
+
+
+def layout(state: ViewState) -> html.Div:
+    lang = state.lang
+    graph: Any = {"displaylogo": False}
+    return html.Div(
+        className="page-agencies",
+        children=[
+            html.Div(id="agency-note", className="note"),
+            html.Div(
+                className="grid-2-1",
+                children=[
+                    html.Div(dcc.Graph(id=ids.AGENCY_SANKEY, config=graph), className="card"),
+                    html.Div(dcc.Graph(id=ids.AGENCY_STATS_FIG, config=graph), className="card"),
+                ],
+            ),
+            html.Div(
+                [
+                    html.H3(t("agency_table", lang), id="agency-table-title"),
+                    data_grid(ids.AGENCY_TABLE, agency_columns(lang), height="340px"),
+                ],
+                className="card",
+            ),
+            html.Div(
+                className="grid-1-1",
+                children=[
+                    html.Div(
+                        [
+                            html.H3(t("pair_table", lang), id="agency-pairs-title"),
+                            data_grid(ids.AGENCY_PAIRS, pair_columns(lang), height="340px"),
+                        ],
+                        className="card",
+                    ),
+                    html.Div(
+                        [
+                            html.H3(t("flagged_cases", lang), id="agency-cases-title"),
+                            data_grid(
+                                ids.AGENCY_CASES,
+                                case_columns(lang),
+                                height="340px",
+                                row_id="dispute_id",
+                            ),
+                        ],
+                        className="card",
+                    ),
+                ],
+            ),
+        ],
+    )
+
+
+def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
+    state = ViewState.from_dict(data)
+    lang = state.lang
+    view = current_services().agencies(state)
+    if view is None:
+        empty = figures.empty_figure(t("no_analysis", lang))
+        return (
+            t("no_analysis", lang),
+            empty,
+            empty,
+            [],
+            agency_columns(lang),
+            [],
+            pair_columns(lang),
+            [],
+            case_columns(lang),
+        )
+    note = ""
+    if state.category or state.status:
+        note = t("agency_filter_note", lang)
+    return (
+        note,
+        figures.handoff_sankey(view["sankey_pairs"], lang),
+        figures.agency_rates(view["agencies"], lang),
+        view["agencies"],
+        agency_columns(lang),
+        view["pairs"],
+        pair_columns(lang),
+        view["cases"],
+        case_columns(lang),
+    )
+
+
+def open_case(cell: dict[str, Any] | None, data: dict[str, Any] | None) -> Any:
+    if not cell or not cell.get("rowId"):
+        return no_update
+    d = str(cell["rowId"])
+    return ViewState.from_dict(data).with_page(entity=d, dispute=d).href("/tracer")
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(
+        Output("agency-note", "children"),
+        Output(ids.AGENCY_SANKEY, "figure"),
+        Output(ids.AGENCY_STATS_FIG, "figure"),
+        Output(ids.AGENCY_TABLE, "rowData"),
+        Output(ids.AGENCY_TABLE, "columnDefs"),
+        Output(ids.AGENCY_PAIRS, "rowData"),
+        Output(ids.AGENCY_PAIRS, "columnDefs"),
+        Output(ids.AGENCY_CASES, "rowData"),
+        Output(ids.AGENCY_CASES, "columnDefs"),
+        Input(ids.STATE, "data"),
+    )(render)
+    app.callback(
+        Output(ids.URL, "href", allow_duplicate=True),
+        Input(ids.AGENCY_CASES, "cellClicked"),
+        State(ids.STATE, "data"),
+        prevent_initial_call=True,
+    )(open_case)

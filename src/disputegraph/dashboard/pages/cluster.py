@@ -1,0 +1,230 @@
+"""Cluster view: network (preset positions), legend, factor breakdown, reasons,
+timeline of disputes and reports, agencies involved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, dcc, html, no_update
+
+from disputegraph.dashboard import figures, ids
+from disputegraph.dashboard.components.legend import legend
+from disputegraph.dashboard.components.network_view import network_view
+from disputegraph.dashboard.components.risk_table import data_grid
+from disputegraph.dashboard.figures import LEVEL_COLOURS
+from disputegraph.dashboard.i18n import t
+from disputegraph.dashboard.services import current_services
+from disputegraph.dashboard.state import ViewState
+from disputegraph.schemas import Lang
+
+__all__ = ["PATH", "agency_columns", "layout", "register"]
+
+PATH = "/cluster"
+
+
+def agency_columns(lang: Lang) -> list[dict[str, Any]]:
+    return [
+        {"field": "name", "headerName": t("col_agency", lang), "flex": 2, "minWidth": 160},
+        {"field": "kind", "headerName": t("col_kind", lang), "flex": 1},
+        {"field": "level", "headerName": t("col_agency_level", lang), "width": 100},
+        {"field": "disputes", "headerName": t("col_disputes", lang), "width": 90},
+        {"field": "steps", "headerName": t("col_steps", lang), "width": 90},
+    ]
+
+
+def layout(state: ViewState) -> html.Div:
+    lang = state.lang
+    graph: Any = {"displaylogo": False}
+    return html.Div(
+        className="page-cluster",
+        children=[
+            html.Div(
+                className="card header-row",
+                children=[
+                    dcc.Dropdown(
+                        id=ids.CLUSTER_PICK,
+                        options=[],
+                        value=state.cluster,
+                        placeholder=t("pick_cluster", lang),
+                        clearable=False,
+                        className="cluster-pick",
+                    ),
+                    html.Div(id=ids.CLUSTER_HEADER, className="cluster-header"),
+                ],
+            ),
+            html.Div(
+                className="grid-2-1",
+                children=[
+                    html.Div(
+                        className="card",
+                        children=[
+                            html.H3(t("network", lang)),
+                            html.Div(id=ids.CLUSTER_NOTE, className="note"),
+                            network_view(ids.CLUSTER_NETWORK),
+                            html.Div(legend(lang), id=ids.CLUSTER_LEGEND),
+                        ],
+                    ),
+                    html.Div(
+                        className="side",
+                        children=[
+                            html.Div(
+                                dcc.Graph(id=ids.CLUSTER_FACTORS, config=graph), className="card"
+                            ),
+                            html.Div(
+                                [html.H3(t("reasons", lang)), html.Ul(id=ids.CLUSTER_REASONS)],
+                                className="card",
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            html.Div(dcc.Graph(id=ids.CLUSTER_TIMELINE, config=graph), className="card"),
+            html.Div(
+                [
+                    html.H3(t("agencies_involved", lang)),
+                    data_grid(ids.CLUSTER_AGENCIES, agency_columns(lang), height="300px"),
+                ],
+                className="card",
+            ),
+        ],
+    )
+
+
+def _header(view: dict[str, Any], lang: Lang) -> list[Any]:
+    colour = LEVEL_COLOURS.get(view["level"], "#9e9e9e")
+    change = view.get("change")
+    change_text = "" if change is None else f" ({'+' if change > 0 else ''}{change:.1f})"
+    amount = f"¥{view['amount_yuan']:,.0f}"
+    return [
+        html.Span(
+            view["level_label"],
+            className="level-badge",
+            id="cluster-level",
+            style={
+                "backgroundColor": colour,
+                "color": "black" if view["level"] == "yellow" else "white",
+            },
+        ),
+        html.Span(f"{t('col_score', lang)} {view['score']}{change_text}", className="fact"),
+        html.Span(f"{t('col_people', lang)} {view['people']}", className="fact"),
+        html.Span(
+            f"{t('col_disputes', lang)} {view['disputes']} · {t('col_open', lang)} {view['open']}",
+            className="fact",
+        ),
+        html.Span(f"{t('col_amount', lang)} {amount}", className="fact"),
+    ]
+
+
+def _note(view: dict[str, Any], state: ViewState) -> list[Any]:
+    net = view["network"]
+    lang = state.lang
+    parts: list[Any] = []
+    if net["aggregated"]:
+        parts.append(t("aggregated", lang) + f" ({net['total_nodes']:,} / {net['total_edges']:,})")
+    if net.get("group"):
+        parts.append(t("drilled", lang) + str(net["group"]).rsplit(":", 1)[-1] + " ")
+        if net.get("truncated"):
+            parts.append(t("truncated", lang) + f"-{net['truncated']} ")
+        parts.append(
+            dcc.Link(
+                t("back_to_cluster", lang),
+                href=state.with_page(cluster=view["id"]).href(PATH),
+                id="cluster-back",
+            )
+        )
+    return parts
+
+
+def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
+    """Every output of the cluster page from one service call."""
+    state = ViewState.from_dict(data)
+    lang = state.lang
+    svc = current_services()
+    options = svc.cluster_choices(state)
+    view = svc.cluster_view(state)
+    empty = figures.empty_figure(t("no_analysis", lang))
+    if view is None or not view.get("found"):
+        message = (
+            t("no_analysis", lang)
+            if view is None
+            else t("unknown_cluster", lang) + str(view.get("id"))
+        )
+        return (
+            options,
+            no_update,
+            message,
+            [],
+            message,
+            empty,
+            [],
+            empty,
+            [],
+            agency_columns(lang),
+            legend(lang),
+        )
+    if view["id"] not in {o["value"] for o in options}:
+        options = [{"value": view["id"], "label": view["id"]}, *options]
+    return (
+        options,
+        view["id"],
+        _header(view, lang),
+        view["network"]["elements"],
+        _note(view, state),
+        figures.factor_bars(view["factors"], lang, view["level"]),
+        [html.Li(r) for r in view["reasons"]] or [html.Li(t("no_data", lang))],
+        figures.timeline(view["timeline"], lang),
+        view["agencies"],
+        agency_columns(lang),
+        legend(lang),
+    )
+
+
+def pick(value: str | None, data: dict[str, Any] | None) -> Any:
+    """Choosing another cluster navigates to it (same filters)."""
+    state = ViewState.from_dict(data)
+    if not value or value == state.cluster:
+        return no_update
+    return state.with_page(cluster=value).href(PATH)
+
+
+def tap(node: dict[str, Any] | None, data: dict[str, Any] | None) -> Any:
+    """Tap a group to drill into it; tap an entity to trace it."""
+    if not node:
+        return no_update
+    state = ViewState.from_dict(data)
+    node_id = str(node.get("id", ""))
+    if node.get("kind") == "Group":
+        return state.with_page(cluster=state.cluster or node_id.split(":")[0], group=node_id).href(
+            PATH
+        )
+    return state.with_page(entity=node_id).href("/tracer")
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(
+        Output(ids.CLUSTER_PICK, "options"),
+        Output(ids.CLUSTER_PICK, "value"),
+        Output(ids.CLUSTER_HEADER, "children"),
+        Output(ids.CLUSTER_NETWORK, "elements"),
+        Output(ids.CLUSTER_NOTE, "children"),
+        Output(ids.CLUSTER_FACTORS, "figure"),
+        Output(ids.CLUSTER_REASONS, "children"),
+        Output(ids.CLUSTER_TIMELINE, "figure"),
+        Output(ids.CLUSTER_AGENCIES, "rowData"),
+        Output(ids.CLUSTER_AGENCIES, "columnDefs"),
+        Output(ids.CLUSTER_LEGEND, "children"),
+        Input(ids.STATE, "data"),
+    )(render)
+    app.callback(
+        Output(ids.URL, "href", allow_duplicate=True),
+        Input(ids.CLUSTER_PICK, "value"),
+        State(ids.STATE, "data"),
+        prevent_initial_call=True,
+    )(pick)
+    app.callback(
+        Output(ids.URL, "href", allow_duplicate=True),
+        Input(ids.CLUSTER_NETWORK, "tapNodeData"),
+        State(ids.STATE, "data"),
+        prevent_initial_call=True,
+    )(tap)

@@ -1,0 +1,127 @@
+"""Overview: KPIs, trends by category/district/channel, ranked risk clusters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, dcc, html, no_update
+
+from disputegraph.dashboard import figures, ids
+from disputegraph.dashboard.components.kpi_card import kpi_card
+from disputegraph.dashboard.components.risk_table import risk_columns, risk_table
+from disputegraph.dashboard.figures import LEVEL_COLOURS
+from disputegraph.dashboard.i18n import t
+from disputegraph.dashboard.services import current_services
+from disputegraph.dashboard.state import ViewState
+from disputegraph.schemas import Lang, RiskLevel
+
+__all__ = ["PATH", "kpi_cards", "layout", "register"]
+
+PATH = "/"
+
+
+def layout(state: ViewState) -> html.Div:
+    """Empty containers; :func:`register`'s callback fills them."""
+    lang = state.lang
+    graph: Any = {"displaylogo": False}
+    return html.Div(
+        className="page-overview",
+        children=[
+            html.Div(id=ids.OVERVIEW_NOTE, className="note"),
+            html.Div(id=ids.OVERVIEW_KPIS, className="kpi-row"),
+            html.Div(
+                className="grid-3",
+                children=[
+                    html.Div(dcc.Graph(id=ids.OVERVIEW_CATEGORY, config=graph), className="card"),
+                    html.Div(dcc.Graph(id=ids.OVERVIEW_DISTRICT, config=graph), className="card"),
+                    html.Div(dcc.Graph(id=ids.OVERVIEW_CHANNEL, config=graph), className="card"),
+                ],
+            ),
+            html.Div(
+                className="card",
+                children=[
+                    html.H3(t("risk_ranking", lang), id="overview-ranking-title"),
+                    risk_table(ids.OVERVIEW_GRID, lang),
+                ],
+            ),
+        ],
+    )
+
+
+def _money(amount: float, lang: Lang) -> str:
+    if amount >= 10_000:
+        return (
+            f"{amount / 10_000:,.1f} {t('wan_yuan', lang)}" if lang == "zh" else f"¥{amount:,.0f}"
+        )
+    return f"¥{amount:,.0f}"
+
+
+def kpi_cards(kpis: dict[str, Any], lang: Lang) -> list[html.Div]:
+    """The four KPI cards from :meth:`Services.overview`'s ``kpis``."""
+    levels = kpis["clusters_by_level"]
+    level_text = " / ".join(
+        f"{RiskLevel(k).label(lang).split('(')[0][: 2 if lang == 'zh' else 6]} {v}"
+        for k, v in levels.items()
+    )
+    top = next((k for k, v in levels.items() if v), "none")
+    return [
+        kpi_card(t("kpi_open", lang), f"{kpis['open_disputes']:,}", card_id="kpi-open"),
+        kpi_card(t("kpi_people", lang), f"{kpis['people']:,}", card_id="kpi-people"),
+        kpi_card(t("kpi_amount", lang), _money(kpis["amount_yuan"], lang), card_id="kpi-amount"),
+        kpi_card(
+            t("kpi_clusters", lang),
+            f"{sum(levels.values()):,}",
+            level_text,
+            accent=LEVEL_COLOURS.get(top),
+            card_id="kpi-clusters",
+        ),
+    ]
+
+
+def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
+    """Every output of the overview from one service call (pure)."""
+    state = ViewState.from_dict(data)
+    lang = state.lang
+    view = current_services().overview(state)
+    note = f"{t('as_of', lang)} {view['as_of']} · {t('window', lang)} {view['window']}"
+    note += f" {t('days', lang)}"
+    if not view["has_analysis"]:
+        note += " · " + t("no_analysis", lang)
+    return (
+        note,
+        kpi_cards(view["kpis"], lang),
+        figures.weekly_trend(view["weekly"], lang),
+        figures.bar_counts(view["by_district"], t("trend_district", lang), lang),
+        figures.bar_counts(view["by_channel"], t("trend_channel", lang), lang),
+        view["clusters"],
+        risk_columns(lang),
+        t("risk_ranking", lang),
+    )
+
+
+def open_cluster(cell: dict[str, Any] | None, data: dict[str, Any] | None) -> Any:
+    """A clicked grid row opens its cluster (same filters)."""
+    if not cell or not cell.get("rowId"):
+        return no_update
+    return ViewState.from_dict(data).with_page(cluster=str(cell["rowId"])).href("/cluster")
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(
+        Output(ids.OVERVIEW_NOTE, "children"),
+        Output(ids.OVERVIEW_KPIS, "children"),
+        Output(ids.OVERVIEW_CATEGORY, "figure"),
+        Output(ids.OVERVIEW_DISTRICT, "figure"),
+        Output(ids.OVERVIEW_CHANNEL, "figure"),
+        Output(ids.OVERVIEW_GRID, "rowData"),
+        Output(ids.OVERVIEW_GRID, "columnDefs"),
+        Output("overview-ranking-title", "children"),
+        Input(ids.STATE, "data"),
+    )(render)
+    app.callback(
+        Output(ids.URL, "href", allow_duplicate=True),
+        Input(ids.OVERVIEW_GRID, "cellClicked"),
+        State(ids.STATE, "data"),
+        prevent_initial_call=True,
+    )(open_cluster)
