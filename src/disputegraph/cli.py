@@ -747,3 +747,165 @@ def agencies_command(
         for a in agencies
     ]
     emit_rows(rows, fmt, title=f"agencies as of {result.as_of}", payload=payload)
+
+
+# --- dashboard ---
+
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def _check_host(host: str, demo: bool) -> None:
+    if demo and host not in _LOOPBACK:
+        raise DisputeGraphError(
+            f"--host {host}: demo mode has no login and only binds a loopback address "
+            "(127.0.0.1, localhost or ::1); drop --demo to serve on another interface"
+        )
+
+
+def _serve(dash_app: Any, host: str, port: int) -> None:
+    url_host = f"[{host}]" if ":" in host else host
+    err.print(f"dashboard: http://{url_host}:{port}/  (Ctrl+C to stop)", highlight=False)
+    dash_app.run(host=host, port=port, debug=False, dev_tools_disable_version_check=True)
+
+
+@app.command("serve")
+@handle_errors
+def serve_command(
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind."),
+    port: int = typer.Option(8050, "--port", min=1, max=65535, help="Port to listen on."),
+    demo: bool = typer.Option(
+        False, "--demo", help="Demo mode: synthetic data, no login, loopback only."
+    ),
+) -> None:
+    """Serve the dashboard over the configured store and its latest analysis.
+
+    Example: disputegraph serve --port 8050
+    """
+    from disputegraph.dashboard import create_app
+    from disputegraph.graph import open_store
+
+    _check_host(host, demo)
+    cfg = settings()
+    if demo:
+        cfg = cfg.model_copy(update={"demo": True})
+    elif host not in _LOOPBACK:
+        err.print(
+            f"warning: serving on {host}; make sure only authorised users can reach it",
+            highlight=False,
+        )
+    store = open_store(cfg)
+    try:
+        _serve(create_app(cfg, store, viewer_role="analyst"), host, port)
+    finally:
+        store.close()
+
+
+@app.command("demo")
+@handle_errors
+def demo_command(
+    scale: int = typer.Option(5000, "--scale", min=100, help="Disputes in the synthetic city."),
+    seed: int = typer.Option(7, "--seed", help="Random seed (same seed, same city)."),
+    port: int = typer.Option(8050, "--port", min=1, max=65535, help="Port to listen on."),
+    no_serve: bool = typer.Option(
+        False, "--no-serve", help="Generate, load and analyse, then exit."
+    ),
+) -> None:
+    """Generate a synthetic city, load it into an in-memory store, analyse it
+    and serve the dashboard on 127.0.0.1 (demo mode, no login).
+
+    The bundle is written to <workspace>/demo-bundle; the configured store is
+    not touched.
+
+    Example: disputegraph demo --scale 2000 --port 8050
+    """
+    import time
+
+    from disputegraph.dashboard import create_app
+    from disputegraph.graph.analytics import run_analysis
+    from disputegraph.graph.memory import MemoryStore
+    from disputegraph.loaders import load_bundle
+    from disputegraph.loaders.synthetic import generate_city
+
+    cfg = settings().model_copy(update={"demo": True, "store": "memory"})
+    out_dir = cfg.workspace / "demo-bundle"
+    started = time.perf_counter()
+
+    def step(text: str) -> None:
+        err.print(f"[{time.perf_counter() - started:6.1f} s] {text}", highlight=False)
+
+    step(f"generating a city of {scale:,} disputes (seed {seed}) in {out_dir}")
+    generate_city(out_dir, scale=scale, seed=seed)
+    step("loading it into an in-memory store")
+    store = MemoryStore()
+    load_bundle(out_dir, store, cfg, strict=False)
+    counts = store.counts()
+    step(f"loaded {counts.total_nodes:,} nodes and {counts.total_edges:,} relationships")
+    step("analysing (clusters, risk, responsibility chains)")
+    result = run_analysis(store)
+    step(f"analysed as of {result.as_of}: {len(result.clusters):,} clusters")
+    if no_serve:
+        return
+    _serve(create_app(cfg, store, viewer_role="officer"), "127.0.0.1", port)
+
+
+# --- generate ---
+
+
+@app.command("generate")
+@handle_errors
+def generate_command(
+    out_dir: Path = typer.Argument(..., help="Folder to write the bundle into.", show_default=False),
+    scale: int = typer.Option(5000, "--scale", "-n", min=1, help="Number of disputes (up to millions)."),
+    seed: int = typer.Option(7, "--seed", "-s", help="Random seed (same seed, same files)."),
+    as_of: str | None = typer.Option(
+        None,
+        "--as-of",
+        help="The city's 'today' (YYYY-MM-DD). Default 2026-02-03, two weeks before the Spring Festival.",
+        show_default=False,
+    ),
+    file_format: str = typer.Option(
+        "csv", "--format", "-f", help="csv, jsonl, or xlsx (one workbook; scale <= 20000)."
+    ),
+) -> None:
+    """Write a synthetic city bundle with planted patterns the analytics must find.
+
+    One file per table plus _planted.json, which lists each planted pattern
+    (wage arrears along a contractor chain, an elevator dispute splitting one
+    building, land-rent arrears in a village, a large benign cluster, bounced and
+    stalled cases) with its disputes, members and expected result.
+
+    Example: disputegraph generate city --scale 5000 --seed 7 --as-of 2026-02-03
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from disputegraph.loaders.synthetic import generate_city
+
+    try:
+        day = date.fromisoformat(as_of) if as_of is not None else None
+    except ValueError:
+        raise typer.BadParameter(f"{as_of!r} is not a date like 2026-02-03", param_hint="--as-of") from None
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        planted = generate_city(out_dir, scale=scale, seed=seed, as_of=day, fmt=file_format, progress=progress)
+    table = Table(title=f"synthetic city in {out_dir} (seed {seed}, as of {planted['as_of']})")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, count in planted["counts"].items():
+        table.add_row(name, f"{count:,}")
+    out.print(table)
+    patterns = Table(title="planted patterns (see _planted.json)")
+    for col in ("pattern", "expect", "disputes", "members", "anchor"):
+        patterns.add_column(col)
+    for p in planted["patterns"]:
+        expect = p["expect"] if p["expect"] != "flag" else "flags: " + ", ".join(p["expect_flags"])
+        patterns.add_row(p["name"], expect, str(len(p["disputes"])), str(len(p["members"])), p["anchor"])
+    out.print(patterns)
