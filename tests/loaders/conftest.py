@@ -11,6 +11,13 @@ import pytest
 from loader_helpers import build_bad_case
 
 
+@pytest.fixture(autouse=True)
+def _no_pii_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings built in these tests must not pick up a key or demo mode from the shell."""
+    for name in ("DISPUTEGRAPH_PII_KEY", "DISPUTEGRAPH_DEMO"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def bad_bundle(tmp_path: Path) -> Callable[[str], Path]:
     """``bad_bundle("wrong_enum")`` → a fresh copy of that bad bundle."""
