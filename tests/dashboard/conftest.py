@@ -1,0 +1,143 @@
+"""Fixtures of the dashboard tests.
+
+Unit tests use the canonical sample bundle, loaded into a memory store and
+analysed once per session. Browser tests (marker ``browser``) start the real
+dashboard as a subprocess (``disputegraph demo``: a generated city, loaded,
+analysed and served on 127.0.0.1 and a free port) and drive it in headless
+Chromium through Playwright.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from disputegraph.config import Settings
+from disputegraph.graph.memory import MemoryStore
+
+SAMPLE = Path(__file__).parents[1] / "data" / "sample"
+SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: disputes in the city the browser tests generate
+DEMO_SCALE = int(os.environ.get("DISPUTEGRAPH_TEST_DEMO_SCALE", "2000"))
+
+
+@pytest.fixture(scope="session")
+def sample_settings() -> Settings:
+    return Settings(demo=True, store="memory")
+
+
+@pytest.fixture(scope="session")
+def analysed_store(sample_settings: Settings) -> MemoryStore:
+    """The sample bundle, loaded and analysed (read-only for the tests)."""
+    from disputegraph.graph.analytics import run_analysis
+    from disputegraph.loaders import load_bundle
+
+    store = MemoryStore()
+    load_bundle(SAMPLE, store, sample_settings)
+    run_analysis(store)
+    return store
+
+
+@pytest.fixture(scope="session")
+def loaded_store(sample_settings: Settings) -> MemoryStore:
+    """The sample bundle, loaded but never analysed."""
+    from disputegraph.loaders import load_bundle
+
+    store = MemoryStore()
+    load_bundle(SAMPLE, store, sample_settings)
+    return store
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"dashboard exited with {proc.returncode}:\n{log.read_text()[-3000:]}"
+            )
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"dashboard did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+@dataclass
+class DemoServer:
+    url: str
+    planted: dict[str, Any]
+    workspace: Path
+
+
+@pytest.fixture(scope="session")
+def demo_server(
+    tmp_path_factory: pytest.TempPathFactory, chromium_path: str
+) -> Iterator[DemoServer]:
+    """``disputegraph demo`` on a small city, served on 127.0.0.1; stopped by pid."""
+    workspace = tmp_path_factory.mktemp("dashboard") / "ws"
+    port = free_port()
+    log = workspace.parent / "server.log"
+    env = {**os.environ, "DISPUTEGRAPH_WORKSPACE": str(workspace), "DISPUTEGRAPH_DEMO": "1"}
+    exe = Path(sys.executable).parent / "disputegraph"
+    cmd = [str(exe), "demo", "--scale", str(DEMO_SCALE), "--seed", "7", "--port", str(port)]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url + "/", proc, log, timeout=240)
+        planted = json.loads((workspace / "demo-bundle" / "_planted.json").read_text("utf-8"))
+        yield DemoServer(url, planted, workspace)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=chromium_path, args=BROWSER_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()

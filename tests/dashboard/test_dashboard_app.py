@@ -1,0 +1,41 @@
+"""The app factory: wiring, locally served assets, several apps per process, CLI guards."""
+
+from __future__ import annotations
+
+import re
+
+from typer.testing import CliRunner
+
+from disputegraph.cli import app as cli
+from disputegraph.config import Settings
+from disputegraph.dashboard import create_app
+from disputegraph.graph.memory import MemoryStore
+
+
+def test_two_apps_in_one_process_each_get_their_callbacks(
+    sample_settings: Settings, analysed_store: MemoryStore
+) -> None:
+    first = create_app(sample_settings, analysed_store)
+    second = create_app(sample_settings, MemoryStore())
+    assert len(first.callback_map) == len(second.callback_map) > 10
+    assert not first.config.suppress_callback_exceptions
+    for dash_app in (first, second):
+        client = dash_app.server.test_client()
+        assert client.get("/").status_code == 200
+        assert client.get("/_dash-layout").status_code == 200
+        assert client.get("/_dash-dependencies").status_code == 200
+
+
+def test_index_page_loads_nothing_from_other_hosts(
+    sample_settings: Settings, analysed_store: MemoryStore
+) -> None:
+    html = create_app(sample_settings, analysed_store).server.test_client().get("/").text
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources
+    assert all(s.startswith("/") for s in sources), sources
+
+
+def test_serve_refuses_a_public_host_in_demo_mode() -> None:
+    result = CliRunner().invoke(cli, ["serve", "--demo", "--host", "0.0.0.0"])
+    assert result.exit_code == 2
+    assert "loopback" in result.output

@@ -1,0 +1,158 @@
+"""Services over the analysed sample bundle: plain data, filters, masking, budgets."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from disputegraph.config import Settings
+from disputegraph.dashboard.services import Services, mask_name
+from disputegraph.dashboard.state import ViewState
+from disputegraph.graph.memory import MemoryStore
+
+NAMES = ("张伟", "李强", "刘洋", "陈建军")
+
+
+@pytest.fixture
+def services(sample_settings: Settings, analysed_store: MemoryStore) -> Services:
+    return Services(sample_settings, analysed_store)
+
+
+def test_mask_name() -> None:
+    assert mask_name("张三丰") == "张**"
+    assert mask_name("李强") == "李*"
+    assert mask_name(" ") == ""
+
+
+def test_overview_counts_open_disputes_and_ranks_clusters(services: Services) -> None:
+    view = services.overview(ViewState())
+    frame = services.disputes_frame()
+    assert view["has_analysis"]
+    assert view["kpis"]["open_disputes"] == int(frame["is_open"].sum())
+    assert view["kpis"]["people"] == int(frame[frame["is_open"]]["headcount"].sum())
+    scores = [r["score"] for r in view["clusters"]]
+    assert scores == sorted(scores, reverse=True)
+    assert view["clusters"][0]["href"].startswith("/cluster?id=C-")
+    json.dumps(view)  # plain data only
+
+
+def test_overview_filters(services: Services) -> None:
+    nowhere = services.overview(ViewState(district="不存在区"))
+    assert nowhere["kpis"]["open_disputes"] == 0
+    assert nowhere["clusters"] == []
+    wage = services.overview(ViewState(category="wage_arrears"))
+    assert (
+        0 < wage["kpis"]["open_disputes"] < services.overview(ViewState())["kpis"]["open_disputes"]
+    )
+    assert all("欠薪" in r["categories"] for r in wage["clusters"])
+    top_level = wage["clusters"][0]["level"]
+    only = services.overview(ViewState(level=top_level))
+    assert {r["level"] for r in only["clusters"]} == {top_level}
+
+
+def _labels(view: dict) -> set[str]:
+    return {
+        el["data"].get("label", "")
+        for el in view["network"]["elements"]
+        if "source" not in el["data"]
+    }
+
+
+def test_cluster_view_masks_person_names_by_role(services: Services) -> None:
+    top = services.overview(ViewState())["clusters"][0]["id"]
+    analyst = services.cluster_view(ViewState(cluster=top), role="analyst")
+    officer = services.cluster_view(ViewState(cluster=top), role="officer")
+    assert analyst is not None and officer is not None and analyst["found"]
+    assert "张伟" in _labels(officer)
+    assert "张*" in _labels(analyst)
+    assert not _labels(analyst) & set(NAMES)
+    assert analyst["factors"] and analyst["reasons"]
+    assert any(p["kind"] == "report" for p in analyst["timeline"])
+    assert analyst["agencies"]
+
+
+def test_cluster_view_aggregates_past_the_budget_and_drills_in(
+    sample_settings: Settings, analysed_store: MemoryStore
+) -> None:
+    small = Services(sample_settings, analysed_store, element_budget=12)
+    top = small.overview(ViewState())["clusters"][0]["id"]
+    view = small.cluster_view(ViewState(cluster=top))
+    assert view is not None
+    net = view["network"]
+    assert net["aggregated"]
+    assert len(net["elements"]) <= 12
+    groups = [e["data"]["id"] for e in net["elements"] if e["data"].get("kind") == "Group"]
+    assert (
+        groups
+        and sum(e["data"]["count"] for e in net["elements"] if "count" in e["data"])
+        == net["total_nodes"]
+    )
+    drilled = small.cluster_view(ViewState(cluster=top, group=groups[0]))
+    assert drilled is not None
+    assert not drilled["network"]["aggregated"]
+    assert drilled["network"]["group"] == groups[0]
+    assert len(drilled["network"]["elements"]) <= 12
+
+
+def test_unknown_cluster_and_missing_analysis(
+    services: Services, sample_settings: Settings, loaded_store: MemoryStore
+) -> None:
+    assert services.cluster_view(ViewState(cluster="C-nope")) == {"found": False, "id": "C-nope"}
+    bare = Services(sample_settings, loaded_store)
+    assert bare.cluster_view(ViewState()) is None
+    assert bare.agencies(ViewState()) is None
+    view = bare.overview(ViewState())
+    assert not view["has_analysis"]
+    assert view["clusters"] == []
+    assert view["kpis"]["open_disputes"] > 0
+
+
+def test_search_by_name_and_by_phone(services: Services) -> None:
+    by_name = services.search("张伟", ViewState())
+    assert [h["id"] for h in by_name] == ["P-001"]
+    assert by_name[0]["name"] == "张*"
+    by_phone = services.search("138 1234 5678", ViewState(), role="officer")
+    assert "P-001" in [h["id"] for h in by_phone]
+    assert services.search("   ", ViewState()) == []
+
+
+def test_ego_network_expands_and_guards_supernodes(
+    sample_settings: Settings, analysed_store: MemoryStore
+) -> None:
+    svc = Services(sample_settings, analysed_store, supernode_degree=3)
+    base = svc.ego_network("P-001", [], ViewState())
+    ids_ = {e["data"]["id"] for e in base["elements"] if "source" not in e["data"]}
+    assert "P-001" in ids_
+    hub = "E-WJG-LT"  # the labour team: many workers
+    expanded = svc.ego_network("P-001", [hub], ViewState())
+    assert any(s["id"] == hub for s in expanded["supernodes"])
+    assert any(e["data"].get("kind") == "Group" for e in expanded["elements"])
+
+
+def test_trace_rows_mask_the_path(services: Services) -> None:
+    rows = services.trace("P-001", ViewState())
+    assert rows is not None
+    linked = {r["dispute_id"] for r in rows}
+    assert {"D-001", "D-002"} <= linked
+    assert all("张伟" not in r["path"] and "张伟" not in r["reason"] for r in rows)
+
+
+def test_chain_of_the_bounced_case(services: Services) -> None:
+    chain = services.chain("D-003", ViewState(lang="en"))
+    assert chain is not None
+    assert "bounced" in {f["code"] for f in chain["flags"]}
+    assert [s["seq"] for s in chain["steps"]] == sorted(s["seq"] for s in chain["steps"])
+    assert {f["label"] for f in chain["flags"]} >= {"Bounced"}
+
+
+def test_agencies_view(services: Services) -> None:
+    view = services.agencies(ViewState())
+    assert view is not None
+    assert view["pairs"] and view["agencies"]
+    returned = [p for p in view["pairs"] if p["returned"]]
+    assert returned
+    assert "D-003" in {c["dispute_id"] for c in view["cases"]}
+    filtered = services.agencies(ViewState(category="noise"))
+    assert filtered is not None
+    assert "D-003" not in {c["dispute_id"] for c in filtered["cases"]}
