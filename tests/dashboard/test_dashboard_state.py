@@ -61,6 +61,7 @@ def test_sync_from_control_writes_url_and_keeps_page_parameters() -> None:
         ids.FILTER_DISTRICT, "?id=C-1&group=C-1:g0", "zh", [None, None, "B", None, None, None]
     )
     search, lang, *controls, data = out
+    assert lang is no_update
     assert search == "?district=B&id=C-1"  # a filter change leaves the drill-in group
     assert all(c is no_update for c in controls)
     assert data["cluster"] == "C-1"
