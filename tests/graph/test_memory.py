@@ -251,6 +251,7 @@ _WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # starts Python subprocesses: a few seconds
 def test_killed_writer_never_leaves_a_torn_snapshot(saved: MemoryStore) -> None:
     """SIGKILL a process in the middle of repeated flushes; the snapshot stays readable."""
     assert saved.path is not None
