@@ -13,7 +13,8 @@ Flags (codes of :class:`~disputegraph.schemas.analysis.ChainFlag`):
     agency kind and action (calendar or working days; working days follow the
     public-holiday calendar with 调休);
 ``bounced``
-    returned twice, or handed A → B → A;
+    returned twice, or handed A → B → A (call-backs, closing and
+    supervision steps do not count as hand-offs);
 ``no_lead``
     two or more agencies, roles recorded, and none of them ``lead``;
 ``upward_drift``
@@ -201,9 +202,19 @@ def build_chain(
     return Chain(dispute_id=dispute_id, steps=out, flags=[f.value for f in flags], as_of=as_of)
 
 
+#: Actions that do not move the case: the intake agency's call-back and
+#: closing, a superior's supervision. They are left out of the hand-off
+#: sequence, so "hotline assigned → street resolved → hotline followed up"
+#: is not A → B → A.
+_ADMIN = {"followed_up", "closed", "supervised"}
+
+
 def _agency_runs(steps: Sequence[ChainStep]) -> list[str]:
+    """The agencies the case moved through, consecutive repeats and admin steps collapsed."""
     runs: list[str] = []
     for s in steps:
+        if s.action in _ADMIN:
+            continue
         if not runs or runs[-1] != s.agency_id:
             runs.append(s.agency_id)
     return runs
@@ -247,10 +258,13 @@ def _flags(
     if hand_on:
         last = hand_on[-1]
         giver = out[last].agency_id
-        taken = any(
-            (s.agency_id != giver and s.action != "returned") or s.action in _SETTLED
-            for s in out[last + 1 :]
-        )
+        taken = came_back = False
+        for s in out[last + 1 :]:
+            if s.action == "returned":
+                came_back = True  # returned to the giver: whoever acts next owns it
+            elif s.agency_id != giver or came_back or s.action in _SETTLED:
+                taken = True
+                break
         handed = (out[last].ended_at or out[last].started_at).date()
         if not taken and working_days_between(handed, as_of) > 2:
             flags.append(ChainFlag.NO_OWNER)

@@ -1,0 +1,152 @@
+"""The analyze / risk / cluster / trace / chain / agencies commands through the CLI runner,
+on the canonical sample bundle (as_of defaults to its latest event, 2026-02-18)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from disputegraph.cli import app
+
+SAMPLE = Path(__file__).parents[2] / "data" / "sample"
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(tmp_path / "ws"))
+    monkeypatch.setenv("DISPUTEGRAPH_STORE", "memory")
+    monkeypatch.setenv("DISPUTEGRAPH_DEMO", "1")
+    monkeypatch.setenv("DISPUTEGRAPH_LANGUAGE", "en")
+    monkeypatch.delenv("DISPUTEGRAPH_RISK_CONFIG", raising=False)
+    r = CliRunner()
+    loaded = r.invoke(app, ["load", str(SAMPLE), "--reset"])
+    assert loaded.exit_code == 0, loaded.output
+    return r
+
+
+@pytest.fixture
+def analysed(runner: CliRunner) -> CliRunner:
+    result = runner.invoke(app, ["analyze", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return runner
+
+
+def _json(runner: CliRunner, *args: str) -> object:
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_risk_needs_an_analysis(runner: CliRunner) -> None:
+    for cmd in (["risk"], ["cluster", "D-001"], ["agencies"]):
+        result = runner.invoke(app, cmd)
+        assert result.exit_code == 2
+        assert "run `disputegraph analyze` first" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_analyze_summary(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["analyze", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["as_of"] == "2026-02-18" and payload["window_days"] == 180
+    assert payload["counts"]["disputes"] == 12
+    assert sum(payload["levels"].values()) == payload["counts"]["clusters"]
+
+
+def test_analyze_bad_date(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["analyze", "--as-of", "yesterday"])
+    assert result.exit_code == 2
+
+
+def test_risk_json_shape(analysed: CliRunner) -> None:
+    payload = _json(analysed, "risk", "--top", "2")
+    assert isinstance(payload, dict)
+    assert payload["as_of"] == "2026-02-18"
+    clusters = payload["clusters"]
+    assert len(clusters) == 2
+    for c in clusters:
+        assert {
+            "id",
+            "score",
+            "level",
+            "size",
+            "people",
+            "disputes",
+            "members",
+            "factors",
+            "reasons",
+        } <= set(c)
+        assert c["id"].startswith("C-")
+        assert abs(sum(c["factors"].values()) - c["score"]) < 0.2
+        assert all(isinstance(r, str) for r in c["reasons"])
+    assert clusters[0]["score"] >= clusters[1]["score"]
+    # the wage-arrears cluster of the sample ranks first
+    assert "D-001" in clusters[0]["disputes"]
+    assert "migrant workers" in clusters[0]["reasons"][0]
+
+
+def test_risk_level_filter_and_csv(analysed: CliRunner) -> None:
+    payload = _json(analysed, "risk", "--level", "yellow")
+    assert isinstance(payload, dict)
+    assert payload["clusters"] and all(c["level"] == "yellow" for c in payload["clusters"])
+    bad = analysed.invoke(app, ["risk", "--level", "purple"])
+    assert bad.exit_code == 2
+    result = analysed.invoke(app, ["risk", "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and {"id", "score", "level"} <= set(rows[0])
+
+
+def test_cluster_by_dispute_or_id(analysed: CliRunner) -> None:
+    by_dispute = _json(analysed, "cluster", "D-002")
+    assert isinstance(by_dispute, dict) and "D-002" in by_dispute["disputes"]
+    by_id = _json(analysed, "cluster", by_dispute["id"])
+    assert by_id == by_dispute
+    assert by_id["reasons"] == by_id["reasons_en"]
+    table = analysed.invoke(app, ["cluster", by_dispute["id"]])
+    assert table.exit_code == 0 and "scale" in table.stdout
+    missing = analysed.invoke(app, ["cluster", "C-0000000000"])
+    assert missing.exit_code == 2 and "unknown cluster" in missing.stderr
+
+
+def test_trace_json_shape(analysed: CliRunner) -> None:
+    payload = _json(analysed, "trace", "D-004", "--hops", "2")
+    assert isinstance(payload, dict) and payload["source"] == "D-004"
+    linked = {x["dispute_id"]: x for x in payload["linked"]}
+    assert {"dispute_id", "hops", "path", "reason"} <= set(next(iter(linked.values())))
+    assert linked["D-003"]["hops"] == 2 and linked["D-003"]["path"][0] == "D-004"
+    missing = analysed.invoke(app, ["trace", "NOPE"])
+    assert missing.exit_code == 2 and "unknown id 'NOPE'" in missing.stderr
+
+
+def test_chain_json_shape(analysed: CliRunner) -> None:
+    payload = _json(analysed, "chain", "D-003")
+    assert isinstance(payload, dict) and payload["dispute_id"] == "D-003"
+    step = payload["steps"][0]
+    assert {"seq", "agency_id", "action", "started_at", "ended_at", "dwell_days"} <= set(step)
+    assert [s["seq"] for s in payload["steps"]] == [1, 2, 3, 4, 5, 6]
+    assert "bounced" in payload["flags"]  # street -> housing -> street -> housing
+    table = analysed.invoke(app, ["chain", "D-003"])
+    assert table.exit_code == 0 and "Bounced" in table.stdout
+    missing = analysed.invoke(app, ["chain", "NOPE"])
+    assert missing.exit_code == 2 and len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_agencies(analysed: CliRunner) -> None:
+    payload = _json(analysed, "agencies")
+    assert isinstance(payload, dict)
+    ids = {a["agency_id"] for a in payload["agencies"]}
+    assert "AG-CY-ST" in ids
+    pair = next(
+        h
+        for h in payload["handoffs"]
+        if (h["source_agency"], h["target_agency"]) == ("AG-CY-ST", "AG-XH-HOU")
+    )
+    assert pair["count"] == 2
+    pairs = analysed.invoke(app, ["agencies", "--pairs", "--format", "csv"])
+    assert pairs.exit_code == 0 and pairs.stdout.startswith("source_agency,target_agency,count")
