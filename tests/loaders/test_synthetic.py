@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
@@ -97,8 +98,8 @@ def test_handling_chains_are_ordered_and_closed_disputes_close(rows: dict[str, l
         d: DisputeRow = disputes[did]
         assert [s.seq for s in steps] == list(range(len(steps)))
         assert steps[0].started_at >= d.reported_at
-        for a, b in zip(steps, steps[1:], strict=False):
-            assert a.ended_at is not None and a.ended_at <= b.started_at or a.ended_at is None
+        for a, b in itertools.pairwise(steps):
+            assert (a.ended_at is not None and a.ended_at <= b.started_at) or a.ended_at is None
         assert all(s.started_at < as_of for s in steps)
         if d.status.is_open:
             assert d.closed_at is None
@@ -139,15 +140,31 @@ def test_agencies_form_one_tree(rows: dict[str, list[Row]]) -> None:
 # --- planted patterns ---------------------------------------------------------
 
 
-def test_planted_record_shape(city: tuple[Path, dict[str, Any]], rows: dict[str, list[Row]]) -> None:
+def test_planted_record_shape(
+    city: tuple[Path, dict[str, Any]], rows: dict[str, list[Row]]
+) -> None:
     _, planted = city
     assert planted["seed"] == 7 and planted["scale"] == SCALE and planted["as_of"] == "2026-02-03"
     names = [p["name"] for p in planted["patterns"]]
-    assert names == ["wage_arrears_chain", "elevator_building", "land_rent_village",
-                     "benign_property_manager", "bounced_case", "stalled_case"]
+    assert names == [
+        "wage_arrears_chain",
+        "elevator_building",
+        "land_rent_village",
+        "benign_property_manager",
+        "bounced_case",
+        "stalled_case",
+    ]
     labels = _ids_by_label(rows)
     for p in planted["patterns"]:
-        assert {"name", "expect", "disputes", "members", "anchor", "description_zh", "description_en"} <= set(p)
+        assert {
+            "name",
+            "expect",
+            "disputes",
+            "members",
+            "anchor",
+            "description_zh",
+            "description_en",
+        } <= set(p)
         assert set(p["disputes"]) <= set(p["members"])
         assert p["anchor"] in labels
         assert all(labels[m] is not NodeLabel.AGENCY for m in p["members"])
@@ -184,7 +201,10 @@ def test_wage_arrears_chain(city: tuple[Path, dict[str, Any]], rows: dict[str, l
         while node in up:
             node, depth = up[node], depth + 1
         assert 3 <= depth <= 4
-        assert employers[node].kind.value == "developer" and employers[team].kind.value == "labour_team"
+        assert (
+            employers[node].kind.value == "developer"
+            and employers[team].kind.value == "labour_team"
+        )
     workers = set(p["workers"])
     assert 20 <= len(workers) <= 40
     parties = _index(rows, "parties")
@@ -203,12 +223,16 @@ def test_wage_arrears_chain(city: tuple[Path, dict[str, Any]], rows: dict[str, l
     assert len(petitions) >= 2
     reports = Counter(r.dispute_id for r in rows["reports"])  # type: ignore[attr-defined]
     assert sum(reports[d.id] > 1 for d in ds) >= 3
-    # the skip-level letter is received by a city-level agency; other steps escalate to county and city
+    # the skip-level letter is received by a city-level agency; escalation reaches county and city
     agencies = _index(rows, "agencies")
     first = {h.dispute_id: h for h in rows["handlings"] if h.seq == 0}  # type: ignore[attr-defined]
     assert agencies[first[p["skip_level_petition"]].agency_id].level.value == "city"
-    escalated = [h for h in rows["handlings"] if h.dispute_id in p["disputes"]  # type: ignore[attr-defined]
-                 and h.action.value in ("escalated", "supervised")]
+    escalated = [
+        h
+        for h in rows["handlings"]
+        if h.dispute_id in p["disputes"]  # type: ignore[attr-defined]
+        and h.action.value in ("escalated", "supervised")
+    ]
     assert {agencies[h.agency_id].level.value for h in escalated} >= {"county", "city"}
 
 
@@ -224,7 +248,9 @@ def test_elevator_building(city: tuple[Path, dict[str, Any]], rows: dict[str, li
     for i in rows["involvements"]:
         if i.dispute_id in p["disputes"]:  # type: ignore[attr-defined]
             roles[i.role.value].add(i.stakeholder_id)  # type: ignore[attr-defined]
-    assert roles["applicant"] <= set(p["upper_floor"]) and roles["respondent"] <= set(p["lower_floor"])
+    assert roles["applicant"] <= set(p["upper_floor"]) and roles["respondent"] <= set(
+        p["lower_floor"]
+    )
     disputes = _index(rows, "disputes")
     assert all(disputes[d].category.value == "elevator_retrofit" for d in p["disputes"])
     assert disputes[p["rebound_dispute"]].status is Status.REBOUNDED
@@ -237,8 +263,11 @@ def test_land_rent_village(city: tuple[Path, dict[str, Any]], rows: dict[str, li
     _, planted = city
     p = _pattern(planted, "land_rent_village")
     assert 10 <= len(p["parcels"]) <= 20
-    leased = {t.property_id for t in rows["property_ties"]  # type: ignore[attr-defined]
-              if t.stakeholder_id == p["operator"] and t.relation.value == "lessee"}  # type: ignore[attr-defined]
+    leased = {
+        t.property_id
+        for t in rows["property_ties"]  # type: ignore[attr-defined]
+        if t.stakeholder_id == p["operator"] and t.relation.value == "lessee"
+    }  # type: ignore[attr-defined]
     assert leased == set(p["parcels"])
     disputes = _index(rows, "disputes")
     ds = [disputes[d] for d in p["disputes"]]
@@ -248,7 +277,9 @@ def test_land_rent_village(city: tuple[Path, dict[str, Any]], rows: dict[str, li
     assert sum("elderly" in parties[v].tags for v in p["villagers"]) >= len(p["villagers"]) / 2
 
 
-def test_benign_cluster_is_big_but_resolved(city: tuple[Path, dict[str, Any]], rows: dict[str, list[Row]]) -> None:
+def test_benign_cluster_is_big_but_resolved(
+    city: tuple[Path, dict[str, Any]], rows: dict[str, list[Row]]
+) -> None:
     _, planted = city
     p = _pattern(planted, "benign_property_manager")
     assert p["expect"] == "below_top3" and 40 <= len(p["disputes"]) <= 80
@@ -258,14 +289,19 @@ def test_benign_cluster_is_big_but_resolved(city: tuple[Path, dict[str, Any]], r
     for did in p["disputes"]:
         d = disputes[did]
         assert not d.status.is_open and d.closed_at - d.reported_at <= timedelta(days=7)
-    follow = {h.dispute_id for h in rows["handlings"]  # type: ignore[attr-defined]
-              if h.action.value == "followed_up" and h.outcome == "satisfied"}  # type: ignore[attr-defined]
+    follow = {
+        h.dispute_id
+        for h in rows["handlings"]  # type: ignore[attr-defined]
+        if h.action.value == "followed_up" and h.outcome == "satisfied"
+    }  # type: ignore[attr-defined]
     assert set(p["disputes"]) <= follow
     days = sorted(disputes[d].reported_at for d in p["disputes"])
     assert days[-1] - days[0] > timedelta(days=120), "spread over the window"
 
 
-def test_bounced_and_stalled_chains(city: tuple[Path, dict[str, Any]], rows: dict[str, list[Row]]) -> None:
+def test_bounced_and_stalled_chains(
+    city: tuple[Path, dict[str, Any]], rows: dict[str, list[Row]]
+) -> None:
     _, planted = city
     steps = defaultdict(list)
     for h in rows["handlings"]:
@@ -273,8 +309,9 @@ def test_bounced_and_stalled_chains(city: tuple[Path, dict[str, Any]], rows: dic
     bounced = _pattern(planted, "bounced_case")
     for did in bounced["disputes"]:
         chain = [h for h in steps[did] if h.agency_id in bounced["bureaus"]]
-        hops = [chain[0].agency_id] + [b.agency_id for a, b in zip(chain, chain[1:], strict=False)
-                                       if a.agency_id != b.agency_id]
+        hops = [chain[0].agency_id] + [
+            b.agency_id for a, b in itertools.pairwise(chain) if a.agency_id != b.agency_id
+        ]
         assert len(hops) >= 3 and hops[0] == hops[2] != hops[1]  # A -> B -> A
         assert sum(h.action.value == "returned" for h in steps[did]) >= 2
     stalled = _pattern(planted, "stalled_case")
@@ -337,7 +374,9 @@ def test_xlsx_workbook_has_a_sheet_per_table_and_is_deterministic(tmp_path: Path
 
     generate_city(tmp_path / "x1", scale=200, fmt="xlsx")
     generate_city(tmp_path / "x2", scale=200, fmt="xlsx")
-    assert (tmp_path / "x1" / "city.xlsx").read_bytes() == (tmp_path / "x2" / "city.xlsx").read_bytes()
+    assert (tmp_path / "x1" / "city.xlsx").read_bytes() == (
+        tmp_path / "x2" / "city.xlsx"
+    ).read_bytes()
     wb = load_workbook(tmp_path / "x1" / "city.xlsx", read_only=True)
     assert wb.sheetnames == list(TABLES)
     header = next(wb["disputes"].iter_rows(max_row=1, values_only=True))
@@ -364,8 +403,19 @@ def test_progress_is_reported(tmp_path: Path) -> None:
 
 
 def test_cli_generate_prints_a_summary(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["generate", str(tmp_path / "cli"), "--scale", "300", "--seed", "5",
-                                      "--as-of", "2026-01-20"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "generate",
+            str(tmp_path / "cli"),
+            "--scale",
+            "300",
+            "--seed",
+            "5",
+            "--as-of",
+            "2026-01-20",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "disputes" in result.output and "wage_arrears_chain" in result.output
     planted = json.loads((tmp_path / "cli" / "_planted.json").read_text(encoding="utf-8"))
@@ -373,7 +423,9 @@ def test_cli_generate_prints_a_summary(tmp_path: Path) -> None:
 
 
 def test_cli_generate_bad_input_exits_2(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["generate", str(tmp_path / "x"), "--scale", "50000", "--format", "xlsx"])
+    result = CliRunner().invoke(
+        app, ["generate", str(tmp_path / "x"), "--scale", "50000", "--format", "xlsx"]
+    )
     assert result.exit_code == 2
     assert "xlsx" in result.output
     result = CliRunner().invoke(app, ["generate", str(tmp_path / "x"), "--as-of", "03/02/2026"])

@@ -78,9 +78,9 @@ from disputegraph.loaders.synthetic.planted import RESERVED_NAMES, plant_pattern
 __all__ = [
     "DEFAULT_AS_OF",
     "FORMATS",
+    "XLSX_MAX_SCALE",
     "GenerateError",
     "Progress",
-    "XLSX_MAX_SCALE",
     "generate_city",
 ]
 
@@ -132,7 +132,9 @@ class _Sink:
         if fmt == "xlsx":
             return
         for table, cols in self.columns.items():
-            fh = stack.enter_context((out / f"{table}.{fmt}").open("w", encoding="utf-8", newline=""))
+            fh = stack.enter_context(
+                (out / f"{table}.{fmt}").open("w", encoding="utf-8", newline="")
+            )
             self.files[table] = fh
             if fmt == "csv":
                 writer = csv.writer(fh, lineterminator="\n")
@@ -146,7 +148,9 @@ class _Sink:
                 continue
             lengths = {len(data[c]) for c in cols}
             if len(lengths) != 1:
-                raise AssertionError(f"ragged columns in {table}: { {c: len(data[c]) for c in cols} }")
+                raise AssertionError(
+                    f"ragged columns in {table}: { {c: len(data[c]) for c in cols} }"
+                )
             rows = zip(*(data[c] for c in cols), strict=True)
             self.counts[table] += lengths.pop()
             if self.fmt == "csv":
@@ -155,7 +159,8 @@ class _Sink:
                 fh = self.files[table]
                 dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
                 fh.writelines(
-                    dumps({c: _typed(c, v) for c, v in zip(cols, row, strict=True)}) + "\n" for row in rows
+                    dumps({c: _typed(c, v) for c, v in zip(cols, row, strict=True)}) + "\n"
+                    for row in rows
                 )
             else:
                 self.held[table].extend(rows)
@@ -174,7 +179,9 @@ class _Sink:
             ws = wb.create_sheet(table)
             ws.append(cols)
             for row in self.held[table]:
-                ws.append([v if c == "tags" else _typed(c, v) for c, v in zip(cols, row, strict=True)])
+                ws.append(
+                    [v if c == "tags" else _typed(c, v) for c, v in zip(cols, row, strict=True)]
+                )
         buf = io.BytesIO()
         wb.save(buf)
         _rezip(buf.getvalue(), path, (as_of.year, as_of.month, as_of.day, 0, 0, 0))
@@ -182,7 +189,10 @@ class _Sink:
 
 def _rezip(data: bytes, path: Path, when: tuple[int, int, int, int, int, int]) -> None:
     """Rewrite a zip with fixed member timestamps so the workbook is byte-identical per seed."""
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=when)
             fixed.compress_type = zipfile.ZIP_DEFLATED
@@ -190,7 +200,9 @@ def _rezip(data: bytes, path: Path, when: tuple[int, int, int, int, int, int]) -
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":  # the writer stamps the save time here
                 stamp = "{:04d}-{:02d}-{:02d}T00:00:00Z".format(*when[:3]).encode()
-                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", body)
+                body = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", body
+                )
             dst.writestr(fixed, body)
 
 
@@ -221,7 +233,8 @@ def generate_city(
         raise GenerateError(f"scale {scale} is out of range; use 1 to {MAX_SCALE:,} disputes")
     if fmt == "xlsx" and scale > XLSX_MAX_SCALE:
         raise GenerateError(
-            f"xlsx is for small bundles (scale <= {XLSX_MAX_SCALE:,}); use --format csv for scale {scale:,}"
+            f"xlsx is for small bundles (scale <= {XLSX_MAX_SCALE:,}); "
+            f"use --format csv for scale {scale:,}"
         )
     as_of = as_of or DEFAULT_AS_OF
     report: Progress = progress or (lambda _stage, _done, _total: None)
@@ -238,9 +251,17 @@ def generate_city(
     templates = build_templates()
     with ExitStack() as stack:
         sink = _Sink(out, fmt, stack)
-        sink.write({"properties": city.properties, "employers": city.employers, "agencies": city.agencies,
-                    "property_ties": city.property_ties})
-        planted_rows = {t: {c: [] for c in cols} for t, cols in sink.columns.items()}
+        sink.write(
+            {
+                "properties": city.properties,
+                "employers": city.employers,
+                "agencies": city.agencies,
+                "property_ties": city.property_ties,
+            }
+        )
+        planted_rows: dict[str, Columns] = {
+            t: {c: [] for c in cols} for t, cols in sink.columns.items()
+        }
         patterns = plant_patterns(city, seed, window.t0, planted_rows, used_names)
         sink.write(planted_rows)
         n_planted = len(planted_rows["disputes"]["id"])
@@ -249,7 +270,9 @@ def generate_city(
         done = n_planted
         report("disputes", done, max(scale, n_planted))
         for no, size in _chunks(background):
-            sink.write(background_chunk(seed, no, size, city, templates, window, counters, used_names))
+            sink.write(
+                background_chunk(seed, no, size, city, templates, window, counters, used_names)
+            )
             done += size
             report("disputes", done, max(scale, n_planted))
         if fmt == "xlsx":
@@ -264,5 +287,7 @@ def generate_city(
         "counts": sink.counts,
         "patterns": patterns,
     }
-    (out / "_planted.json").write_text(json.dumps(planted, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (out / "_planted.json").write_text(
+        json.dumps(planted, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return planted

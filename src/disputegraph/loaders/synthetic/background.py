@@ -39,7 +39,7 @@ from disputegraph.loaders.synthetic.names import (
     trade_names,
 )
 
-__all__ = ["CHUNK", "Counters", "LOCAL_TZ", "Window", "background_chunk", "iso_dates", "iso_times"]
+__all__ = ["CHUNK", "LOCAL_TZ", "Counters", "Window", "background_chunk", "iso_dates", "iso_times"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -54,7 +54,16 @@ _CATS: tuple[tuple[str, float, str, str, str, float, str, tuple[float, float, fl
     ("property_management", 10, "urban", "manager", "xq", 0.7, "property", (3000, 0.8, 0.5)),
     ("elevator_retrofit", 2, "urban", "person", "building", 0.9, "elevator", (0, 0, 0)),
     ("old_community_renovation", 2, "urban", "none", "xq", 0.8, "street", (0, 0, 0)),
-    ("housing_delivery_quality", 2, "urban", "developer", "unit", 0.9, "housing", (50_000, 1.0, 0.6)),
+    (
+        "housing_delivery_quality",
+        2,
+        "urban",
+        "developer",
+        "unit",
+        0.9,
+        "housing",
+        (50_000, 1.0, 0.6),
+    ),
     ("neighbor", 16, "urban", "person", "unit", 0.6, "community", (5000, 1.0, 0.1)),
     ("noise", 5, "urban", "person", "unit", 0.5, "community", (0, 0, 0)),
     ("marriage_family", 12, "any", "person", "", 0.0, "family", (50_000, 1.0, 0.2)),
@@ -64,7 +73,16 @@ _CATS: tuple[tuple[str, float, str, str, str, float, str, tuple[float, float, fl
     ("land_transfer", 2, "rural", "cooperative", "parcel", 0.85, "land", (15_000, 0.8, 0.9)),
     ("land_contract", 2, "rural", "person", "parcel", 0.8, "land", (10_000, 0.8, 0.4)),
     ("homestead", 3, "rural", "person", "village", 0.6, "homestead", (0, 0, 0)),
-    ("land_requisition_demolition", 1, "rural", "gov", "village", 0.7, "demolition", (300_000, 0.9, 0.6)),
+    (
+        "land_requisition_demolition",
+        1,
+        "rural",
+        "gov",
+        "village",
+        0.7,
+        "demolition",
+        (300_000, 0.9, 0.6),
+    ),
     ("private_lending", 6, "any", "person", "", 0.0, "street", (50_000, 1.0, 0.95)),
     ("consumer", 6, "any", "company", "", 0.0, "consumer", (3000, 1.0, 0.8)),
     ("medical", 2, "any", "hospital", "", 0.0, "medical", (80_000, 1.0, 0.8)),
@@ -77,29 +95,69 @@ _CATS: tuple[tuple[str, float, str, str, str, float, str, tuple[float, float, fl
 CATEGORIES = tuple(c[0] for c in _CATS)
 _CAT_P = np.array([c[1] for c in _CATS]) / sum(c[1] for c in _CATS)
 _GEO = np.array([("urban", "rural", "any").index(c[2]) for c in _CATS])
-_RESP_KINDS = ("person", "none", "manager", "developer", "wage", "company", "cooperative", "gov",
-               "hospital", "school")
+_RESP_KINDS = (
+    "person",
+    "none",
+    "manager",
+    "developer",
+    "wage",
+    "company",
+    "cooperative",
+    "gov",
+    "hospital",
+    "school",
+)
 _RESP = np.array([_RESP_KINDS.index(c[3]) for c in _CATS])
 _PROP_KINDS = ("", "xq", "building", "unit", "parcel", "village")
 _PROP = np.array([_PROP_KINDS.index(c[4]) for c in _CATS])
 _PROP_P = np.array([c[5] for c in _CATS])
 _AMT = np.array([c[7] for c in _CATS], dtype=float)
-_ELDERLY_P = np.array([{"elevator_retrofit": 0.6, "inheritance_support": 0.45, "land_transfer": 0.55,
-                        "land_contract": 0.5, "homestead": 0.4, "land_requisition_demolition": 0.4,
-                        "old_community_renovation": 0.5, "investment_fraud": 0.35}.get(c, 0.12)
-                       for c in CATEGORIES])
-_MIGRANT_P = np.array([{"wage_arrears": 0.8, "labor_contract": 0.35}.get(c, 0.02) for c in CATEGORIES])
+_ELDERLY_P = np.array(
+    [
+        {
+            "elevator_retrofit": 0.6,
+            "inheritance_support": 0.45,
+            "land_transfer": 0.55,
+            "land_contract": 0.5,
+            "homestead": 0.4,
+            "land_requisition_demolition": 0.4,
+            "old_community_renovation": 0.5,
+            "investment_fraud": 0.35,
+        }.get(c, 0.12)
+        for c in CATEGORIES
+    ]
+)
+_MIGRANT_P = np.array(
+    [{"wage_arrears": 0.8, "labor_contract": 0.35}.get(c, 0.02) for c in CATEGORIES]
+)
 
 _BASE_CH = {
-    "grid_report": 24, "hotline_12345": 30, "police_110": 6, "petition_letter": 0.8,
-    "petition_visit": 1.2, "petition_online": 2.0, "walk_in": 10, "court_pre_litigation": 4,
-    "womens_federation": 0.5, "labour_inspection": 0, "trade_union": 0.3,
-    "proactive_screening": 7, "online_sentiment": 0.7, "leader_instruction": 0.3,
-    "other_department": 2, "other": 1.5,
+    "grid_report": 24,
+    "hotline_12345": 30,
+    "police_110": 6,
+    "petition_letter": 0.8,
+    "petition_visit": 1.2,
+    "petition_online": 2.0,
+    "walk_in": 10,
+    "court_pre_litigation": 4,
+    "womens_federation": 0.5,
+    "labour_inspection": 0,
+    "trade_union": 0.3,
+    "proactive_screening": 7,
+    "online_sentiment": 0.7,
+    "leader_instruction": 0.3,
+    "other_department": 2,
+    "other": 1.5,
 }
 _CH_OVERRIDE: dict[str, dict[str, float]] = {
-    "wage_arrears": {"labour_inspection": 30, "hotline_12345": 30, "grid_report": 8, "trade_union": 2,
-                     "petition_visit": 2.5, "petition_online": 3},
+    "wage_arrears": {
+        "labour_inspection": 30,
+        "hotline_12345": 30,
+        "grid_report": 8,
+        "trade_union": 2,
+        "petition_visit": 2.5,
+        "petition_online": 3,
+    },
     "labor_contract": {"labour_inspection": 15, "court_pre_litigation": 10, "trade_union": 3},
     "marriage_family": {"womens_federation": 10, "walk_in": 14, "court_pre_litigation": 8},
     "traffic": {"police_110": 45, "court_pre_litigation": 15, "grid_report": 4},
@@ -107,7 +165,11 @@ _CH_OVERRIDE: dict[str, dict[str, float]] = {
     "private_lending": {"court_pre_litigation": 35, "walk_in": 15},
     "consumer": {"hotline_12345": 55},
     "medical": {"walk_in": 20, "court_pre_litigation": 10, "police_110": 8},
-    "land_requisition_demolition": {"petition_visit": 8, "petition_letter": 4, "petition_online": 5},
+    "land_requisition_demolition": {
+        "petition_visit": 8,
+        "petition_letter": 4,
+        "petition_online": 5,
+    },
     "investment_fraud": {"police_110": 20, "petition_visit": 6, "online_sentiment": 5},
 }
 _CH_P = np.zeros((len(CATEGORIES), len(CHANNELS)))
@@ -117,26 +179,53 @@ for _i, _c in enumerate(CATEGORIES):
     _CH_P[_i] /= _CH_P[_i].sum()
 
 _SOURCE = {
-    "hotline_12345": "12345热线工单系统", "grid_report": "基层治理四平台", "proactive_screening": "基层治理四平台",
-    "police_110": "110接处警系统", "petition_letter": "信访信息系统", "petition_visit": "信访信息系统",
-    "petition_online": "信访信息系统", "court_pre_litigation": "人民法院调解平台",
+    "hotline_12345": "12345热线工单系统",
+    "grid_report": "基层治理四平台",
+    "proactive_screening": "基层治理四平台",
+    "police_110": "110接处警系统",
+    "petition_letter": "信访信息系统",
+    "petition_visit": "信访信息系统",
+    "petition_online": "信访信息系统",
+    "court_pre_litigation": "人民法院调解平台",
     "labour_inspection": "欠薪线索反映平台",
 }
 _SOURCES = np.array([_SOURCE.get(c, "矛调中心登记系统") for c in CHANNELS])
 
 #: title patterns: {a} applicant, {r} respondent, {p} property, {c} community/village
 _TITLES: dict[str, tuple[str, ...]] = {
-    "property_management": ("{p}业主与物业服务费纠纷", "{p}物业服务质量投诉", "{a}反映{p}停车管理问题", "{p}公共收益分配纠纷"),
+    "property_management": (
+        "{p}业主与物业服务费纠纷",
+        "{p}物业服务质量投诉",
+        "{a}反映{p}停车管理问题",
+        "{p}公共收益分配纠纷",
+    ),
     "elevator_retrofit": ("{p}加装电梯纠纷", "{p}加装电梯意见分歧", "{a}与{r}加装电梯协商纠纷"),
-    "old_community_renovation": ("{p}老旧小区改造施工扰民", "{p}改造方案意见分歧", "{p}雨污分流改造纠纷"),
-    "housing_delivery_quality": ("{a}与{r}房屋渗漏维修纠纷", "{p}交房质量问题投诉", "{a}反映房屋面积差异"),
-    "neighbor": ("{a}与{r}邻里纠纷", "{a}与{r}楼上漏水纠纷", "{a}与{r}公共通道堆物纠纷", "{a}与{r}采光通风纠纷"),
+    "old_community_renovation": (
+        "{p}老旧小区改造施工扰民",
+        "{p}改造方案意见分歧",
+        "{p}雨污分流改造纠纷",
+    ),
+    "housing_delivery_quality": (
+        "{a}与{r}房屋渗漏维修纠纷",
+        "{p}交房质量问题投诉",
+        "{a}反映房屋面积差异",
+    ),
+    "neighbor": (
+        "{a}与{r}邻里纠纷",
+        "{a}与{r}楼上漏水纠纷",
+        "{a}与{r}公共通道堆物纠纷",
+        "{a}与{r}采光通风纠纷",
+    ),
     "noise": ("{a}反映{r}家中噪音扰民", "{p}夜间噪音纠纷", "{a}与{r}装修噪音纠纷"),
     "marriage_family": ("{a}与{r}婚姻家庭纠纷", "{a}与{r}离婚财产纠纷", "{a}与{r}家庭矛盾"),
     "inheritance_support": ("{a}与{r}赡养纠纷", "{a}与{r}遗产继承纠纷", "{a}与{r}抚养费纠纷"),
     "wage_arrears": ("{a}等人反映{r}拖欠工资", "{a}与{r}欠薪纠纷", "{a}反映{r}拖欠劳务费"),
     "labor_contract": ("{a}与{r}劳动合同纠纷", "{a}与{r}经济补偿金纠纷", "{a}与{r}工伤待遇纠纷"),
-    "land_transfer": ("{a}等与{r}土地流转租金纠纷", "{p}流转租金拖欠纠纷", "{a}与{r}土地流转合同纠纷"),
+    "land_transfer": (
+        "{a}等与{r}土地流转租金纠纷",
+        "{p}流转租金拖欠纠纷",
+        "{a}与{r}土地流转合同纠纷",
+    ),
     "land_contract": ("{a}与{r}土地承包经营权纠纷", "{p}承包地边界纠纷"),
     "homestead": ("{a}与{r}宅基地纠纷", "{c}{a}与{r}宅基地界址纠纷"),
     "land_requisition_demolition": ("{a}反映{c}征地补偿问题", "{a}对{c}拆迁安置有异议"),
@@ -175,8 +264,13 @@ _DESCR: dict[str, str] = {
 }
 _WAGE_KINDS = ("labour_team", "subcontractor", "company")
 _INDUSTRY = {
-    "developer": "房地产开发", "general_contractor": "建筑施工", "subcontractor": "建筑安装",
-    "labour_team": "建筑劳务", "property_manager": "物业管理", "company": "批发零售", "cooperative": "农业",
+    "developer": "房地产开发",
+    "general_contractor": "建筑施工",
+    "subcontractor": "建筑安装",
+    "labour_team": "建筑劳务",
+    "property_manager": "物业管理",
+    "company": "批发零售",
+    "cooperative": "农业",
     "other": "其他",
 }
 
@@ -222,6 +316,11 @@ def iso_dates(ts: IntArray, missing: npt.NDArray[np.bool_] | None = None) -> lis
     return text.tolist()  # type: ignore[no-any-return]
 
 
+def _short(street: str) -> str:
+    """望江街道 → 望江, 青溪镇 → 青溪."""
+    return street.removesuffix("街道") if street.endswith("街道") else street[:-1]
+
+
 def _cols(*names: str) -> Columns:
     return {n: [] for n in names}
 
@@ -233,10 +332,12 @@ def _pick(rng: np.random.Generator, start: IntArray, count: IntArray) -> IntArra
 
 def _fmt_amount(values: FloatArray, present: npt.NDArray[np.bool_]) -> list[str]:
     rounded = np.round(values / 10) * 10
-    return [str(int(v)) if p else "" for v, p in zip(rounded.tolist(), present.tolist(), strict=True)]
+    return [
+        str(int(v)) if p else "" for v, p in zip(rounded.tolist(), present.tolist(), strict=True)
+    ]
 
 
-def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for readability
+def background_chunk(
     seed: int,
     chunk_no: int,
     n: int,
@@ -264,9 +365,13 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
     rural = np.flatnonzero(city.comm_rural)
     geo = _GEO[cat]
     comm = np.where(
-        geo == 0, urban[rng.integers(0, len(urban), size=n)],
-        np.where(geo == 1, rural[rng.integers(0, len(rural), size=n)],
-                 rng.integers(0, city.n_communities, size=n)),
+        geo == 0,
+        urban[rng.integers(0, len(urban), size=n)],
+        np.where(
+            geo == 1,
+            rural[rng.integers(0, len(rural), size=n)],
+            rng.integers(0, city.n_communities, size=n),
+        ),
     )
     street = city.comm_street[comm]
     district = city.street_district[street]
@@ -280,9 +385,15 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
 
     p_open = np.select([age_days < 30, age_days < 90, age_days < 180], [0.65, 0.3, 0.12], 0.04)
     is_open = rng.random(n) < p_open
-    open_codes = np.array([STATUSES.index(s) for s in ("reported", "accepted", "in_mediation", "failed",
-                                                        "litigated", "rebounded")])
-    closed_codes = np.array([STATUSES.index(s) for s in ("resolved", "closed", "withdrawn", "not_accepted")])
+    open_codes = np.array(
+        [
+            STATUSES.index(s)
+            for s in ("reported", "accepted", "in_mediation", "failed", "litigated", "rebounded")
+        ]
+    )
+    closed_codes = np.array(
+        [STATUSES.index(s) for s in ("resolved", "closed", "withdrawn", "not_accepted")]
+    )
     status = np.where(
         is_open,
         open_codes[rng.choice(6, size=n, p=[0.15, 0.3, 0.35, 0.07, 0.08, 0.05])],
@@ -295,15 +406,21 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
     bld = _pick(rng, city.xq_b_start[xq], city.xq_b_n[xq])
     unit = _pick(rng, city.b_u_start[bld], city.b_u_n[bld])
     unit2 = _pick(rng, city.b_u_start[bld], city.b_u_n[bld])
-    parcel = np.where(is_rural, _pick(rng, city.comm_parcel_start[comm], city.comm_parcel_n[comm]), 0)
+    parcel = np.where(
+        is_rural, _pick(rng, city.comm_parcel_start[comm], city.comm_parcel_n[comm]), 0
+    )
     pk = _PROP[cat]
     has_prop = (rng.random(n) < _PROP_P[cat]) & (pk > 0)
     has_prop &= np.where(pk >= 4, is_rural, ~is_rural)
     prop_index = np.select(
         [pk == 1, pk == 2, pk == 3, pk == 4, pk == 5],
-        [city.xq_prop[xq], city.b_prop[bld], city.u_prop[unit],
-         city.parcel_prop[parcel] if len(city.parcel_prop) else xq,
-         city.comm_village_prop[comm]],
+        [
+            city.xq_prop[xq],
+            city.b_prop[bld],
+            city.u_prop[unit],
+            city.parcel_prop[parcel] if len(city.parcel_prop) else xq,
+            city.comm_village_prop[comm],
+        ],
         -1,
     )
 
@@ -311,10 +428,20 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
     n_app = rng.choice([1, 2, 3], size=n, p=[0.78, 0.17, 0.05])
     resp = _RESP[cat]
     manager = np.where(is_rural, -1, city.xq_manager[xq])
-    resp = np.where((resp == _RESP_KINDS.index("manager")) & (manager < 0), _RESP_KINDS.index("none"), resp)
+    resp = np.where(
+        (resp == _RESP_KINDS.index("manager")) & (manager < 0), _RESP_KINDS.index("none"), resp
+    )
     resp = np.where((resp == 0) & (rng.random(n) < 0.06), _RESP_KINDS.index("none"), resp)
-    family = (np.isin(cat, [CATEGORIES.index("marriage_family"), CATEGORIES.index("inheritance_support"),
-                            CATEGORIES.index("education")])) & (rng.random(n) < 0.3)
+    family = (
+        np.isin(
+            cat,
+            [
+                CATEGORIES.index("marriage_family"),
+                CATEGORIES.index("inheritance_support"),
+                CATEGORIES.index("education"),
+            ],
+        )
+    ) & (rng.random(n) < 0.3)
     headcount = n_app + (resp == 0)
     group_wage = (cat == CATEGORIES.index("wage_arrears")) & (rng.random(n) < 0.2)
     headcount = np.where(group_wage, n_app + rng.integers(2, 12, size=n), headcount)
@@ -339,14 +466,22 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
     resp_person = np.flatnonzero(resp == 0)
     fam = np.flatnonzero(family)
     p_dispute = np.concatenate([np.full(pool_n, -1), app_d[fresh_app], resp_person, fam])
-    p_kind = np.concatenate([np.zeros(pool_n, np.int64), np.ones(int(fresh_app.sum()), np.int64),
-                             np.full(len(resp_person), 2), np.full(len(fam), 3)])
+    p_kind = np.concatenate(
+        [
+            np.zeros(pool_n, np.int64),
+            np.ones(int(fresh_app.sum()), np.int64),
+            np.full(len(resp_person), 2),
+            np.full(len(fam), 3),
+        ]
+    )
     n_p = len(p_dispute)
     p_ids = np.array([f"P{i:08d}" for i in range(counters.party + 1, counters.party + n_p + 1)])
     counters.party += n_p
     d_of = np.where(p_dispute >= 0, p_dispute, 0)
     p_cat = cat[d_of]
-    elderly = rng.random(n_p) < np.where(p_kind == 1, _ELDERLY_P[p_cat], np.where(p_kind == 0, 0.5, 0.1))
+    elderly = rng.random(n_p) < np.where(
+        p_kind == 1, _ELDERLY_P[p_cat], np.where(p_kind == 0, 0.5, 0.1)
+    )
     migrant = (p_kind == 1) & (rng.random(n_p) < _MIGRANT_P[p_cat])
     minor = (p_kind == 3) & (p_cat == CATEGORIES.index("education"))
     elderly &= ~minor & ~migrant
@@ -355,26 +490,42 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
     repeat_pet = p_kind == 0
     today = t0 // DAY
     birth = np.where(
-        elderly, today - rng.integers(65 * 365, 88 * 365, size=n_p),
-        np.where(minor, today - rng.integers(7 * 365, 17 * 365, size=n_p),
-                 today - rng.integers(20 * 365, 60 * 365, size=n_p)),
+        elderly,
+        today - rng.integers(65 * 365, 88 * 365, size=n_p),
+        np.where(
+            minor,
+            today - rng.integers(7 * 365, 17 * 365, size=n_p),
+            today - rng.integers(20 * 365, 60 * 365, size=n_p),
+        ),
     ).astype(np.int64)
     dist_codes = np.array([d[1] for d in city.districts])
     p_district = district[d_of]
     p_pool_district = rng.integers(0, len(city.districts), size=n_p)
     p_district = np.where(p_dispute >= 0, p_district, p_pool_district)
-    region = np.where(migrant, np.asarray(MIGRANT_REGIONS)[rng.integers(0, len(MIGRANT_REGIONS), size=n_p)],
-                      dist_codes[p_district])
+    region = np.where(
+        migrant,
+        np.asarray(MIGRANT_REGIONS)[rng.integers(0, len(MIGRANT_REGIONS), size=n_p)],
+        dist_codes[p_district],
+    )
     idn = id_numbers(rng, region, birth)
     has_id = rng.random(n_p) < np.where(minor, 0.4, 0.9)
     ph = phones(rng, n_p)
     has_ph = (rng.random(n_p) < 0.85) & ~minor
     names = person_names(rng, n_p)
     tag_flags = (migrant, elderly, disabled, minor, low_income, repeat_pet)
-    tag_names = ("migrant_worker", "elderly", "disabled", "minor", "low_income", "repeat_petitioner")
+    tag_names = (
+        "migrant_worker",
+        "elderly",
+        "disabled",
+        "minor",
+        "low_income",
+        "repeat_petitioner",
+    )
     tag_code = sum(f.astype(np.int64) << i for i, f in enumerate(tag_flags))
-    tag_text = {c: ";".join(t for i, t in enumerate(tag_names) if c >> i & 1)
-                for c in np.unique(tag_code).tolist()}
+    tag_text = {
+        c: ";".join(t for i, t in enumerate(tag_names) if c >> i & 1)
+        for c in np.unique(tag_code).tolist()
+    }
     dnames = [d[0] for d in city.districts]
     parties = out["parties"]
     parties["id"] = p_ids.tolist()
@@ -387,12 +538,11 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
 
     pool_ids = p_ids[:pool_n]
     app_ids = np.empty(len(app_d), dtype=p_ids.dtype)
-    app_ids[fresh_app] = p_ids[pool_n: pool_n + int(fresh_app.sum())]
+    app_ids[fresh_app] = p_ids[pool_n : pool_n + int(fresh_app.sum())]
     app_ids[~fresh_app] = pool_ids[pool_pick[app_d[~fresh_app]]]
     off = pool_n + int(fresh_app.sum())
-    resp_person_ids = p_ids[off: off + len(resp_person)]
-    fam_ids = p_ids[off + len(resp_person):]
-    app_name = np.asarray(names, dtype=object)
+    resp_person_ids = p_ids[off : off + len(resp_person)]
+    fam_ids = p_ids[off + len(resp_person) :]
     name_of = dict(zip(p_ids.tolist(), names, strict=True))
 
     # organisation respondents (hospitals, schools, local governments)
@@ -408,15 +558,25 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
         kind = _RESP_KINDS[int(resp[d])]
         dn = dnames[int(district[d])]
         if kind == "hospital":
-            org_names.append(f"{dn}第{'一二三四五六七八'[nums[j] - 1]}人民医院" if nums[j] < 4
-                             else f"{dn}{city.street_name[int(street[d])]}社区卫生服务中心")
+            org_names.append(
+                f"{dn}第{'一二三四五六七八'[nums[j] - 1]}人民医院"
+                if nums[j] < 4
+                else f"{dn}{city.street_name[int(street[d])]}社区卫生服务中心"
+            )
         elif kind == "school":
-            org_names.append(f"{dn}{trades[j]}小学" if nums[j] < 5 else f"临江{trades[j]}教育培训学校")
+            org_names.append(
+                f"{dn}{trades[j]}小学" if nums[j] < 5 else f"临江{trades[j]}教育培训学校"
+            )
         else:
-            org_names.append(f"{dn}{city.street_name[int(street[d])]}" +
-                             ("人民政府" if city.street_name[int(street[d])][-1] in "镇乡" else "办事处"))
-    org_cc = credit_codes(rng, [city.districts[int(district[d])][1] for d in org_d.tolist()],
-                          ["11" if resp[d] == _RESP_KINDS.index("gov") else "12" for d in org_d.tolist()])
+            org_names.append(
+                f"{dn}{city.street_name[int(street[d])]}"
+                + ("人民政府" if city.street_name[int(street[d])][-1] in "镇乡" else "办事处")
+            )
+    org_cc = credit_codes(
+        rng,
+        [city.districts[int(district[d])][1] for d in org_d.tolist()],
+        ["11" if resp[d] == _RESP_KINDS.index("gov") else "12" for d in org_d.tolist()],
+    )
     parties["id"] += org_ids.tolist()
     parties["kind"] += ["organization"] * n_org
     parties["name"] += org_names
@@ -430,15 +590,19 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
     emp_resp_codes = [_RESP_KINDS.index(k) for k in ("developer", "wage", "company", "cooperative")]
     emp_d = np.flatnonzero(np.isin(resp, emp_resp_codes))
     owner = np.arange(len(emp_d))
-    groupable = np.flatnonzero(np.isin(cat[emp_d], [CATEGORIES.index(c) for c in
-                                                    ("wage_arrears", "labor_contract", "consumer")]))
+    groupable = np.flatnonzero(
+        np.isin(
+            cat[emp_d],
+            [CATEGORIES.index(c) for c in ("wage_arrears", "labor_contract", "consumer")],
+        )
+    )
     n_groups = len(groupable) // 60
     if n_groups:
         order = rng.permutation(groupable)
         sizes = rng.integers(3, 11, size=n_groups)
         pos = 0
         for g in range(n_groups):
-            members = order[pos: pos + int(sizes[g])]
+            members = order[pos : pos + int(sizes[g])]
             pos += int(sizes[g])
             if len(members) > 1:
                 owner[members[1:]] = members[0]
@@ -452,8 +616,9 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
             emp_kind.append(k)
     head_d = emp_d[heads]
     e_regions = [city.districts[int(district[d])][1] for d in head_d.tolist()]
-    e_names = company_names(rng, emp_kind, used_names,
-                            [city.comm_name[int(comm[d])][:-1] for d in head_d.tolist()])
+    e_names = company_names(
+        rng, emp_kind, used_names, [city.comm_name[int(comm[d])][:-1] for d in head_d.tolist()]
+    )
     e_ids = [f"E{i:08d}" for i in range(counters.employer + 1, counters.employer + len(heads) + 1)]
     counters.employer += len(heads)
     head_slot = np.full(len(emp_d), -1)
@@ -464,8 +629,9 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
     employers = out["employers"]
     employers["id"] = list(e_ids)
     employers["name"] = e_names
-    employers["credit_code"] = credit_codes(rng, e_regions, ["93" if k == "cooperative" else "91"
-                                                           for k in emp_kind])
+    employers["credit_code"] = credit_codes(
+        rng, e_regions, ["93" if k == "cooperative" else "91" for k in emp_kind]
+    )
     employers["kind"] = emp_kind
     employers["industry"] = [_INDUSTRY.get(k, "其他") for k in emp_kind]
     employers["district"] = [dnames[int(district[d])] for d in head_d.tolist()]
@@ -481,7 +647,9 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
     extra_kind: list[str] = []
     extra_region: list[str] = []
     extra_district: list[str] = []
-    chains: list[tuple[str, int, list[int]]] = []  # (bottom employer id, dispute, new employer slots)
+    chains: list[
+        tuple[str, int, list[int]]
+    ] = []  # (bottom employer id, dispute, new employer slots)
     for h in heads.tolist():
         eid = e_ids[int(head_slot[h])]
         d = int(emp_d[h])
@@ -500,7 +668,9 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
             extra_district.append(dnames[int(district[d])])
         chains.append((eid, d, slots))
     x_names = company_names(rng, extra_kind, used_names)
-    x_ids = [f"E{i:08d}" for i in range(counters.employer + 1, counters.employer + len(extra_kind) + 1)]
+    x_ids = [
+        f"E{i:08d}" for i in range(counters.employer + 1, counters.employer + len(extra_kind) + 1)
+    ]
     counters.employer += len(extra_kind)
     employers["id"] += x_ids
     employers["name"] += x_names
@@ -515,8 +685,9 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
         projects[d] = pid
         c = int(comm[d])
         s = city.comm_street[c]
-        pname = f"{city.street_name[s][:-2] if city.street_name[s].endswith('街道') else city.street_name[s][:-1]}" \
-                f"{proj_words[j % len(proj_words)]}{'一二三'[j % 3]}期工程"
+        pname = (
+            f"{_short(city.street_name[s])}{proj_words[j % len(proj_words)]}{'一二三'[j % 3]}期工程"
+        )
         props["id"].append(pid)
         props["kind"].append("construction_project")
         props["name"].append(pname)
@@ -552,16 +723,21 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
     resp_name[mgr_mask] = [mgr_names[int(m)] for m in manager[mgr_mask].tolist()]
     resp_name[resp == _RESP_KINDS.index("none")] = "相关单位"
     prop_name = [city.properties["name"][p] if p >= 0 else "" for p in prop_index.tolist()]
-    xq_name = [city.properties["name"][city.xq_prop[x]] if not r else city.comm_name[c]
-               for x, r, c in zip(xq.tolist(), is_rural.tolist(), comm.tolist(), strict=True)]
+    xq_name = [
+        city.properties["name"][city.xq_prop[x]] if not r else city.comm_name[c]
+        for x, r, c in zip(xq.tolist(), is_rural.tolist(), comm.tolist(), strict=True)
+    ]
     tpl_pick = rng.integers(0, 4, size=n).tolist()
     titles = []
     for i in range(n):
         cname = CATEGORIES[int(cat[i])]
         pats = _TITLES[cname]
         p = prop_name[i] or xq_name[i]
-        titles.append(pats[tpl_pick[i] % len(pats)].format(
-            a=app_first_name[i], r=resp_name[i], p=p, c=city.comm_name[int(comm[i])]))
+        titles.append(
+            pats[tpl_pick[i] % len(pats)].format(
+                a=app_first_name[i], r=resp_name[i], p=p, c=city.comm_name[int(comm[i])]
+            )
+        )
 
     # hand-off chains: template per dispute, expanded with array operations
     handler = np.array([templates.handlers.index(_CATS[c][6]) for c in range(len(CATEGORIES))])[cat]
@@ -622,17 +798,17 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
         lvl = AGENCY_ROLES[r_name][0]
         ids = city.agency_of[r_name]
         agency[m] = ids[level_index[lvl][rows[m]]] if lvl in level_index else ids[0]
-    h = out["handlings"]
-    h["dispute_id"] = d_ids[rows].tolist()
-    h["seq"] = [str(s) for s in steps.tolist()]
-    h["agency_id"] = agency.tolist()
-    h["action"] = np.asarray(ACTIONS)[templates.action[tpl[rows], steps]].tolist()
-    h["started_at"] = iso_times(started[rows, steps])
-    h["ended_at"] = iso_times(ended[rows, steps], is_open_step[rows, steps])
-    h["due_at"] = iso_times(due[rows, steps], ~has_due[rows, steps])
-    h["role"] = np.where(templates.lead[tpl[rows], steps], "lead", "co").tolist()
-    h["outcome"] = np.asarray(OUTCOMES)[templates.outcome[tpl[rows], steps]].tolist()
-    h["note"] = [""] * len(rows)
+    hd = out["handlings"]
+    hd["dispute_id"] = d_ids[rows].tolist()
+    hd["seq"] = [str(s) for s in steps.tolist()]
+    hd["agency_id"] = agency.tolist()
+    hd["action"] = np.asarray(ACTIONS)[templates.action[tpl[rows], steps]].tolist()
+    hd["started_at"] = iso_times(started[rows, steps])
+    hd["ended_at"] = iso_times(ended[rows, steps], is_open_step[rows, steps])
+    hd["due_at"] = iso_times(due[rows, steps], ~has_due[rows, steps])
+    hd["role"] = np.where(templates.lead[tpl[rows], steps], "lead", "co").tolist()
+    hd["outcome"] = np.asarray(OUTCOMES)[templates.outcome[tpl[rows], steps]].tolist()
+    hd["note"] = [""] * len(rows)
 
     # ---- involvements, properties, ties, employments ----------------------
     inv = out["involvements"]
@@ -668,7 +844,9 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
     # applicants of unit/building disputes live in (or own) the unit; a neighbour respondent nearby
     home = has_prop & np.isin(pk, [2, 3])
     home_app = home[app_d] & fresh_app
-    rel = np.asarray(("owner", "resident", "tenant"))[rng.choice(3, size=len(app_d), p=[0.6, 0.3, 0.1])]
+    rel = np.asarray(("owner", "resident", "tenant"))[
+        rng.choice(3, size=len(app_d), p=[0.6, 0.3, 0.1])
+    ]
     ties["stakeholder_id"] = app_ids[home_app].tolist()
     ties["property_id"] = [city.prop_ids[city.u_prop[u]] for u in unit[app_d[home_app]].tolist()]
     ties["relation"] = rel[home_app].tolist()
@@ -691,8 +869,9 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
     ties["relation"] += ["developer"] * len(dev_d)
 
     emp = out["employments"]
-    labour = np.isin(cat, [CATEGORIES.index("wage_arrears"), CATEGORIES.index("labor_contract")]) & np.isin(
-        resp, emp_resp_codes)
+    labour = np.isin(
+        cat, [CATEGORIES.index("wage_arrears"), CATEGORIES.index("labor_contract")]
+    ) & np.isin(resp, emp_resp_codes)
     la = labour[app_d] & fresh_app
     since = reported[app_d[la]] - rng.integers(60, 1000, size=int(la.sum())) * DAY
     left = rng.random(int(la.sum())) < 0.45
@@ -704,8 +883,10 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
     emp["until"] = iso_dates(until, ~left)
 
     # ---- reports: the first contact, plus repeat contacts for some ------------
-    petition = np.isin(channel, [CHANNELS.index(c) for c in ("petition_letter", "petition_visit",
-                                                             "petition_online")])
+    petition = np.isin(
+        channel,
+        [CHANNELS.index(c) for c in ("petition_letter", "petition_visit", "petition_online")],
+    )
     lam = 0.12 + 0.5 * (is_open & (age_days > 30)) + 0.6 * petition + 0.8 * reuse
     extra = np.minimum(rng.poisson(lam), 8)
     n_rep = 1 + extra
@@ -713,17 +894,43 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
     r_k = np.arange(len(r_d)) - np.repeat(np.cumsum(n_rep) - n_rep, n_rep)
     end = np.where(closed_status, closed_at, t0 - 3600)
     span = np.maximum(end - reported, 60)
-    r_time = np.where(r_k == 0, reported[r_d], reported[r_d] + (rng.random(len(r_d)) * span[r_d]).astype(np.int64))
-    repeat_ch = np.asarray([CHANNELS.index(c) for c in ("hotline_12345", "petition_online", "petition_visit",
-                                                        "walk_in", "hotline_12345")])
-    r_ch = np.where(
-        r_k == 0, channel[r_d],
-        np.where(rng.random(len(r_d)) < 0.3, channel[r_d], repeat_ch[rng.choice(5, size=len(r_d),
-                                                                              p=[0.5, 0.15, 0.05, 0.1, 0.2])]),
+    r_time = np.where(
+        r_k == 0, reported[r_d], reported[r_d] + (rng.random(len(r_d)) * span[r_d]).astype(np.int64)
     )
-    anonymous_ch = np.isin(r_ch, [CHANNELS.index(c) for c in ("grid_report", "proactive_screening",
-                                                              "online_sentiment", "leader_instruction",
-                                                              "other_department")])
+    repeat_ch = np.asarray(
+        [
+            CHANNELS.index(c)
+            for c in (
+                "hotline_12345",
+                "petition_online",
+                "petition_visit",
+                "walk_in",
+                "hotline_12345",
+            )
+        ]
+    )
+    r_ch = np.where(
+        r_k == 0,
+        channel[r_d],
+        np.where(
+            rng.random(len(r_d)) < 0.3,
+            channel[r_d],
+            repeat_ch[rng.choice(5, size=len(r_d), p=[0.5, 0.15, 0.05, 0.1, 0.2])],
+        ),
+    )
+    anonymous_ch = np.isin(
+        r_ch,
+        [
+            CHANNELS.index(c)
+            for c in (
+                "grid_report",
+                "proactive_screening",
+                "online_sentiment",
+                "leader_instruction",
+                "other_department",
+            )
+        ],
+    )
     r_rep = np.where(anonymous_ch, "", app_ids[first_app[r_d]])
     n_r = len(r_d)
     reports = out["reports"]
@@ -744,11 +951,17 @@ def background_chunk(  # noqa: PLR0915 - one linear pipeline, kept together for 
         links["reason"] += ["same_incident"] * len(keep)
     key = comm * 100 + cat
     order = np.lexsort((reported, key))
-    adj = np.flatnonzero((key[order][1:] == key[order][:-1]) & (rng.random(n - 1) < 0.04)) if n > 1 else np.zeros(
-        0, np.int64)
+    adj = (
+        np.flatnonzero((key[order][1:] == key[order][:-1]) & (rng.random(n - 1) < 0.04))
+        if n > 1
+        else np.zeros(0, np.int64)
+    )
     later, earlier = order[adj + 1], order[adj]
-    reasons = np.where(status[earlier] == STATUSES.index("rebounded"), "rebound",
-                       np.where(rng.random(len(adj)) < 0.5, "duplicate", "follow_up"))
+    reasons = np.where(
+        status[earlier] == STATUSES.index("rebounded"),
+        "rebound",
+        np.where(rng.random(len(adj)) < 0.5, "duplicate", "follow_up"),
+    )
     links["dispute_id"] += d_ids[later].tolist()
     links["other_id"] += d_ids[earlier].tolist()
     links["reason"] += reasons.tolist()

@@ -27,28 +27,39 @@ __all__ = ["AGENCY_ROLES", "City", "Columns", "build_city"]
 IntArray = npt.NDArray[np.int64]
 Columns = dict[str, list[str]]
 
-_STREET_WORDS = tuple(
-    "望江 清波 湖滨 小营 紫阳 凯旋 采荷 闸弄口 彭埠 笕桥 九堡 丁兰 四季青 南星 转塘 西兴 长河 浦沿 "
-    "文新 翠苑 古荡 北山 蒋村 留下 祥符 米市巷 朝晖 潮鸣 东新 石桥 半山 康桥 良渚 仓前 五常 "
-    "闲林 瓶窑 临平 东湖 南苑 新城 江滨 城南 城北 花园 金沙 白杨 下沙 义蓬 宁围 新塘 北干 蜀山".split()
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+_STREET_WORDS = _words(
+    "望江 清波 湖滨 小营 紫阳 凯旋 采荷 闸弄口 彭埠 笕桥 九堡 丁兰 "
+    "四季青 南星 转塘 西兴 长河 浦沿 文新 翠苑 古荡 北山 蒋村 留下 祥符 "
+    "米市巷 朝晖 潮鸣 东新 石桥 半山 康桥 良渚 仓前 五常 闲林 瓶窑 临平 "
+    "东湖 南苑 新城 江滨 城南 城北 花园 金沙 白杨 下沙 义蓬 宁围 新塘 "
+    "北干 蜀山 "
 )
-_TOWN_WORDS = tuple(
-    "青溪 太湖源 於潜 昌化 河桥 清凉峰 天目 板桥 高虹 锦北 玲珑 横畈 分水 瑶琳 百江 合村 "
-    "钟山 凤川 新登 洞桥 万市 湖源 常安 渌渚 胥口 永昌 大源 灵桥 里山 场口 上官 东洲".split()
+_TOWN_WORDS = _words(
+    "青溪 太湖源 於潜 昌化 河桥 清凉峰 天目 板桥 高虹 锦北 玲珑 横畈 "
+    "分水 瑶琳 百江 合村 钟山 凤川 新登 洞桥 万市 湖源 常安 渌渚 胥口 "
+    "永昌 大源 灵桥 里山 场口 上官 东洲 "
 )
-_COMMUNITY_WORDS = tuple(
-    "锦绣 和平 幸福 阳光 翠竹 桂花 金桥 新华 东园 西园 南苑 北苑 朝阳 春晖 文化 建设 "
-    "人民 解放 长庆 望湖 碧波 绿洲 枫林 梅园 兰苑 荷花 青年 丰收 景芳 三里 双菱 江锦 "
-    "水墨 星光 天虹 湖畔 香樟 紫荆 银杏 龙井 玉泉 月桂 海棠 清泰 仁和 安吉 德胜 嘉苑".split()
+_COMMUNITY_WORDS = _words(
+    "锦绣 和平 幸福 阳光 翠竹 桂花 金桥 新华 东园 西园 南苑 北苑 朝阳 "
+    "春晖 文化 建设 人民 解放 长庆 望湖 碧波 绿洲 枫林 梅园 兰苑 荷花 "
+    "青年 丰收 景芳 三里 双菱 江锦 水墨 星光 天虹 湖畔 香樟 紫荆 银杏 "
+    "龙井 玉泉 月桂 海棠 清泰 仁和 安吉 德胜 嘉苑 "
 )
 _XQ_SUFFIX = ("花园", "小区", "苑", "新村", "家园", "公寓", "府", "名苑", "雅苑", "嘉园")
-_VILLAGE_WORDS = tuple(
-    "桃源 李家 王家 杨柳 上塘 下湾 石桥 大坞 小溪 凤凰 龙潭 青山 白沙 东坞 西坑 南山 "
-    "北岙 马岭 竹林 梅坞 新桥 塘湾 金鸡 长岭 黄泥 潘家 徐家 高坞 后溪 前村".split()
+_VILLAGE_WORDS = _words(
+    "桐坞 李家 王家 杨柳 上塘 下湾 石桥 大坞 小溪 凤凰 龙潭 青山 白沙 "
+    "东坞 西坑 南山 北岙 马岭 竹林 梅坞 新桥 塘湾 金鸡 长岭 黄泥 潘家 "
+    "徐家 高坞 后溪 前村 "
 )
 
 #: role -> (level the role is resolved at, kind, level code, name pattern, parent role)
-#: ``{p}`` province, ``{x}`` city, ``{d}`` district, ``{s}`` street, ``{c}`` community, ``{g}`` grid.
+#: ``{p}`` province, ``{x}`` city, ``{d}`` district, ``{s}`` street, ``{c}`` community,
+#: ``{g}`` grid.
 AGENCY_ROLES: dict[str, tuple[str, str, str, str, str | None]] = {
     "ppet": ("province", "petition_bureau", "province", "{p}信访局", None),
     "xplc": ("city", "political_legal_committee", "city", "中共{x}委政法委员会", None),
@@ -132,7 +143,7 @@ class City:
     employers: Columns
     property_ties: Columns
     agencies: Columns
-    #: role -> agency id per index of the role's level (district/street/community/grid), or 1 element
+    #: role -> agency id per index of the role's level (district/street/community/grid)
     agency_of: dict[str, npt.NDArray[np.str_]] = field(default_factory=dict)
     agency_id_by_role_path: dict[tuple[str, int], str] = field(default_factory=dict)
     comm_lat: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
@@ -153,9 +164,9 @@ def _district_count(scale: int) -> int:
     return int(min(len(DISTRICT_NAMES), 4 + round(2 * np.log10(scale / 20_000))))
 
 
-def build_city(seed: int, scale: int, used_names: set[str]) -> City:  # noqa: PLR0915 - one linear build
+def build_city(seed: int, scale: int, used_names: set[str]) -> City:
     """The city frame for ``scale`` disputes (communities grow with the scale)."""
-    from disputegraph.schemas.rows import AgencyRow, EmployerRow, PropertyRow, PropertyTieRow
+    from disputegraph.schemas.rows import EmployerRow, PropertyRow, PropertyTieRow
 
     n_districts = _district_count(scale)
     districts = list(DISTRICT_NAMES[:n_districts])
@@ -174,7 +185,7 @@ def build_city(seed: int, scale: int, used_names: set[str]) -> City:  # noqa: PL
         picks = order[:n_streets]
         used_streets.update(words[w] for w in picks)
         for k, w in enumerate(picks):
-            is_rural = rural and k > 0 or (not rural and k >= n_streets - 1 and d % 2 == 0)
+            is_rural = (rural and k > 0) or (not rural and k >= n_streets - 1 and d % 2 == 0)
             suffix = ("镇" if k % 3 else "乡") if is_rural else "街道"
             street_district.append(d)
             street_name.append(words[w] + suffix)
@@ -227,8 +238,13 @@ def build_city(seed: int, scale: int, used_names: set[str]) -> City:  # noqa: PL
     prop_ids: list[str] = []
 
     def add_props(
-        kinds: list[str], names: list[str], comms: IntArray, parents: list[str],
-        built: list[str], grids: list[str] | None = None, coords: bool = False,
+        kinds: list[str],
+        names: list[str],
+        comms: IntArray,
+        parents: list[str],
+        built: list[str],
+        grids: list[str] | None = None,
+        coords: bool = False,
     ) -> IntArray:
         start = len(prop_ids)
         n = len(names)
@@ -266,13 +282,20 @@ def build_city(seed: int, scale: int, used_names: set[str]) -> City:  # noqa: PL
     xq_word = rng.integers(0, len(_COMMUNITY_WORDS), size=n_xq).tolist()
     xq_sfx = rng.integers(0, len(_XQ_SUFFIX), size=n_xq).tolist()
     xq_built = np.where(
-        rng.random(n_xq) < 0.35, rng.integers(1982, 2000, size=n_xq), rng.integers(2000, 2023, size=n_xq)
+        rng.random(n_xq) < 0.35,
+        rng.integers(1982, 2000, size=n_xq),
+        rng.integers(2000, 2023, size=n_xq),
     ).astype(np.int64)
     xq_names = [_COMMUNITY_WORDS[w] + _XQ_SUFFIX[s] for w, s in zip(xq_word, xq_sfx, strict=True)]
     xq_grid = [grid_name[grid_start[c]] for c in xq_comm.tolist()]
     xq_prop = add_props(
-        ["residential_community"] * n_xq, xq_names, xq_comm, [""] * n_xq,
-        [str(y) for y in xq_built.tolist()], xq_grid, coords=True,
+        ["residential_community"] * n_xq,
+        xq_names,
+        xq_comm,
+        [""] * n_xq,
+        [str(y) for y in xq_built.tolist()],
+        xq_grid,
+        coords=True,
     )
     b_n = rng.integers(3, 13, size=n_xq).astype(np.int64)
     b_start = np.concatenate([[0], np.cumsum(b_n)[:-1]]).astype(np.int64)
@@ -281,8 +304,12 @@ def build_city(seed: int, scale: int, used_names: set[str]) -> City:  # noqa: PL
     n_b = len(b_xq)
     b_names = [f"{xq_names[x]}{k}幢" for x, k in zip(b_xq.tolist(), b_k.tolist(), strict=True)]
     b_prop = add_props(
-        ["building"] * n_b, b_names, xq_comm[b_xq], [prop_ids[xq_prop[x]] for x in b_xq.tolist()],
-        [str(y) for y in xq_built[b_xq].tolist()], [xq_grid[x] for x in b_xq.tolist()],
+        ["building"] * n_b,
+        b_names,
+        xq_comm[b_xq],
+        [prop_ids[xq_prop[x]] for x in b_xq.tolist()],
+        [str(y) for y in xq_built[b_xq].tolist()],
+        [xq_grid[x] for x in b_xq.tolist()],
     )
     u_n = rng.integers(1, 4, size=n_b).astype(np.int64)
     u_start = np.concatenate([[0], np.cumsum(u_n)[:-1]]).astype(np.int64)
@@ -292,28 +319,41 @@ def build_city(seed: int, scale: int, used_names: set[str]) -> City:  # noqa: PL
     u_prop = add_props(
         ["unit"] * n_u,
         [f"{b_names[b]}{k}单元" for b, k in zip(u_b.tolist(), u_k.tolist(), strict=True)],
-        xq_comm[b_xq[u_b]], [prop_ids[b_prop[b]] for b in u_b.tolist()],
-        [str(y) for y in xq_built[b_xq[u_b]].tolist()], [xq_grid[b_xq[b]] for b in u_b.tolist()],
+        xq_comm[b_xq[u_b]],
+        [prop_ids[b_prop[b]] for b in u_b.tolist()],
+        [str(y) for y in xq_built[b_xq[u_b]].tolist()],
+        [xq_grid[b_xq[b]] for b in u_b.tolist()],
     )
 
     # villages and parcels
-    rural = np.flatnonzero(cr)
+    rural_idx = np.flatnonzero(cr)
     village_prop = np.full(n_comm, -1, dtype=np.int64)
-    village_prop[rural] = add_props(
-        ["village"] * len(rural), [comm_name[c] for c in rural.tolist()], rural, [""] * len(rural),
-        [""] * len(rural), [grid_name[grid_start[c]] for c in rural.tolist()], coords=True,
+    village_prop[rural_idx] = add_props(
+        ["village"] * len(rural_idx),
+        [comm_name[c] for c in rural_idx.tolist()],
+        rural_idx,
+        [""] * len(rural_idx),
+        [""] * len(rural_idx),
+        [grid_name[grid_start[c]] for c in rural_idx.tolist()],
+        coords=True,
     )
     p_n = np.zeros(n_comm, dtype=np.int64)
-    p_n[rural] = rng.integers(4, 13, size=len(rural))
+    p_n[rural_idx] = rng.integers(4, 13, size=len(rural_idx))
     p_start = np.concatenate([[0], np.cumsum(p_n)[:-1]]).astype(np.int64)
     p_comm = np.repeat(np.arange(n_comm, dtype=np.int64), p_n)
     p_k = np.arange(len(p_comm)) - p_start[p_comm] + 1
     group = rng.integers(1, 9, size=len(p_comm)).tolist()
     parcel_prop = add_props(
         ["land_parcel"] * len(p_comm),
-        [f"{comm_name[c]}{g}组{k}号地块" for c, g, k in zip(p_comm.tolist(), group, p_k.tolist(), strict=True)],
-        p_comm, [prop_ids[village_prop[c]] for c in p_comm.tolist()], [""] * len(p_comm),
-        [grid_name[grid_start[c]] for c in p_comm.tolist()], coords=True,
+        [
+            f"{comm_name[c]}{g}组{k}号地块"
+            for c, g, k in zip(p_comm.tolist(), group, p_k.tolist(), strict=True)
+        ],
+        p_comm,
+        [prop_ids[village_prop[c]] for c in p_comm.tolist()],
+        [""] * len(p_comm),
+        [grid_name[grid_start[c]] for c in p_comm.tolist()],
+        coords=True,
     )
 
     # property managers: most post-1998 compounds have one; a manager runs 1-3 compounds of a street
@@ -339,14 +379,24 @@ def build_city(seed: int, scale: int, used_names: set[str]) -> City:  # noqa: PL
     employers["credit_code"].extend(credit_codes(rng, mgr_regions))
     employers["kind"].extend(["property_manager"] * len(new_mgr))
     employers["industry"].extend(["物业管理"] * len(new_mgr))
-    employers["district"].extend(districts[street_district[comm_street[int(xq_comm[x])]]][0] for x in new_mgr)
+    employers["district"].extend(
+        districts[street_district[comm_street[int(xq_comm[x])]]][0] for x in new_mgr
+    )
     for x in np.flatnonzero(xq_manager >= 0).tolist():
         ties["stakeholder_id"].append(employers["id"][int(xq_manager[x])])
         ties["property_id"].append(prop_ids[xq_prop[x]])
         ties["relation"].append("manager")
 
-    agencies, agency_of = _agencies(districts, street_district, street_name, comm_street, comm_name,
-                                    comm_rural, grid_comm, grid_name)
+    agencies, agency_of = _agencies(
+        districts,
+        street_district,
+        street_name,
+        comm_street,
+        comm_name,
+        comm_rural,
+        grid_comm,
+        grid_name,
+    )
     return City(
         districts=districts,
         street_district=sd,
@@ -406,7 +456,10 @@ def _agencies(
         f"{districts[d][1]}{k:03d}"
         for d, k in zip(street_district, _rank_within(street_district), strict=True)
     ]
-    comm_code = [f"{street_code[s]}{k:03d}" for s, k in zip(comm_street, _rank_within(comm_street), strict=True)]
+    comm_code = [
+        f"{street_code[s]}{k:03d}"
+        for s, k in zip(comm_street, _rank_within(comm_street), strict=True)
+    ]
     gc = grid_comm.tolist()
     grid_code = [f"{comm_code[c]}{k:02d}" for c, k in zip(gc, _rank_within(gc), strict=True)]
     codes = {
@@ -418,19 +471,20 @@ def _agencies(
         "grid": grid_code,
     }
 
+    chain = ["grid", "community", "street", "district", "city", "province"]
+
     def parent_index(level: str, parent_level: str, i: int) -> int:
-        # walk up: grid -> community -> street -> district -> city -> province
-        chain = ["grid", "community", "street", "district", "city", "province"]
-        up = {
-            "grid": lambda j: gc[j],
-            "community": lambda j: comm_street[j],
-            "street": lambda j: street_district[j],
-            "district": lambda j: 0,
-            "city": lambda j: 0,
-        }
+        """Walk up grid -> community -> street -> district -> city -> province."""
         lv = level
         while lv != parent_level:
-            i = up[lv](i)
+            if lv == "grid":
+                i = gc[i]
+            elif lv == "community":
+                i = comm_street[i]
+            elif lv == "street":
+                i = street_district[i]
+            else:
+                i = 0
             lv = chain[chain.index(lv) + 1]
         return i
 
@@ -455,11 +509,18 @@ def _agencies(
             cname = comm_name[c] if c >= 0 else ""
             if role == "rc" and c >= 0:
                 cname = comm_name[c] + ("村民" if comm_rural[c] else "居民")
-            street_label = street_name[s] + ("人民政府" if street_name[s][-1] in "镇乡" else "办事处") \
-                if role == "sgov" else (street_name[s] if s >= 0 else "")
+            street_label = (
+                street_name[s] + ("人民政府" if street_name[s][-1] in "镇乡" else "办事处")
+                if role == "sgov"
+                else (street_name[s] if s >= 0 else "")
+            )
             name = pattern.format(
-                p=PROVINCE_NAME, x=CITY_NAME, d=districts[d][0] if d >= 0 else "",
-                s=street_label, c=cname, g=grid_name[i] if lvl == "grid" else "",
+                p=PROVINCE_NAME,
+                x=CITY_NAME,
+                d=districts[d][0] if d >= 0 else "",
+                s=street_label,
+                c=cname,
+                g=grid_name[i] if lvl == "grid" else "",
             )
             cols["id"].append(aid)
             cols["name"].append(name)
@@ -470,7 +531,9 @@ def _agencies(
                 cols["reports_to"].append("")
             else:
                 plvl = AGENCY_ROLES[parent][0]
-                cols["reports_to"].append(f"A-{codes[plvl][parent_index(lvl, plvl, i)]}-{_ROLE_SUFFIX[parent]}")
+                cols["reports_to"].append(
+                    f"A-{codes[plvl][parent_index(lvl, plvl, i)]}-{_ROLE_SUFFIX[parent]}"
+                )
     return cols, agency_of
 
 
