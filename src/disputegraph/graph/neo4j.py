@@ -170,6 +170,19 @@ def _runs(items: Sequence[T], key: Callable[[T], Any], size: int) -> Iterator[tu
         yield current, chunk
 
 
+def _groups(
+    items: Sequence[T], key: Callable[[T], Any], size: int
+) -> Iterator[tuple[Any, list[T]]]:
+    """Items grouped by key (keys in first-seen order, items in order within a key),
+    in chunks of at most ``size``."""
+    grouped: dict[Any, list[T]] = {}
+    for item in items:
+        grouped.setdefault(key(item), []).append(item)
+    for k, group in grouped.items():
+        for start in range(0, len(group), size):
+            yield k, group[start : start + size]
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, datetime):
         return {"$datetime": value.isoformat()}
@@ -293,11 +306,13 @@ class Neo4jStore:
             raise self._fail("query", exc) from None
 
     def _write_batches(
-        self, cypher: LiteralString, batches: Iterable[list[dict[str, Any]]], what: str
-    ) -> Iterator[tuple[list[dict[str, Any]], int]]:
-        """Write each batch in its own managed transaction; yield (batch, rows written)."""
+        self, batches: Iterable[tuple[LiteralString, list[dict[str, Any]]]], what: str
+    ) -> Iterator[int]:
+        """Write each (statement, rows) batch in its own managed transaction, in one
+        session; yield the rows written (fewer than sent when some matched nothing,
+        in which case that batch was rolled back)."""
 
-        def work(tx: neo4j.ManagedTransaction, rows: list[dict[str, Any]]) -> int:
+        def work(tx: neo4j.ManagedTransaction, cypher: LiteralString, rows: list[Any]) -> int:
             record = tx.run(cypher, rows=rows).single(strict=True)
             written: int = record["written"]
             if written != len(rows):
@@ -306,11 +321,11 @@ class Neo4jStore:
 
         try:
             with self._session() as session:
-                for batch in batches:
+                for cypher, rows in batches:
                     try:
-                        yield batch, session.execute_write(work, batch)
+                        yield session.execute_write(work, cypher, rows)
                     except _Incomplete as short:
-                        yield batch, short.written
+                        yield short.written
         except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
             raise self._fail(what, exc) from None
 
@@ -329,53 +344,77 @@ class Neo4jStore:
 
     # -- writing ---------------------------------------------------------
     def upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
-        for label, chunk in _runs(nodes, lambda n: n.label, self.batch_size):
-            rows = [
-                {
-                    "id": n.id,
-                    "props": {
-                        **{k: _to_driver(v) for k, v in n.props.items() if v is not None},
+        ids = {n.id for n in nodes}
+        # Grouping by label is only safe when no id appears twice (its last label wins).
+        chunks = (_groups if len(ids) == len(nodes) else _runs)(
+            nodes, lambda n: n.label, self.batch_size
+        )
+
+        def batches() -> Iterator[tuple[LiteralString, list[dict[str, Any]]]]:
+            for label, chunk in chunks:
+                rows = [
+                    {
                         "id": n.id,
-                        "label": label.value,
-                    },
-                }
-                for n in chunk
-            ]
-            cypher = _cypher("store_upsert_nodes", label)
-            for _ in self._write_batches(cypher, [rows], f"writing {label} nodes"):
-                pass
+                        "props": {
+                            **{k: _to_driver(v) for k, v in n.props.items() if v is not None},
+                            "id": n.id,
+                            "label": label.value,
+                        },
+                    }
+                    for n in chunk
+                ]
+                yield _cypher("store_upsert_nodes", label), rows
+
+        for _ in self._write_batches(batches(), "writing nodes"):
+            pass
 
     def upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
-        for rel, chunk in _runs(edges, lambda e: e.type, self.batch_size):
-            rows = [
-                {
-                    "source": e.source,
-                    "target": e.target,
-                    "key": e.key,
-                    "props": {
-                        **{k: _to_driver(v) for k, v in e.props.items() if v is not None},
-                        _EDGE_META: e.key,
-                    },
-                }
-                for e in chunk
-            ]
-            cypher = _cypher("store_upsert_edges", rel)
-            for _, written in self._write_batches(cypher, [rows], f"writing {rel} relationships"):
-                if written != len(rows):
-                    self._raise_dangling(chunk)
+        if len({e.type for e in edges}) > 1:
+            # Several types are written grouped by type, so check the ends first to
+            # fail exactly like the memory store (edges before the first bad one written).
+            self._check_ends(edges)
+            chunks = _groups(edges, lambda e: e.type, self.batch_size)
+        else:
+            chunks = _runs(edges, lambda e: e.type, self.batch_size)
+        sent: list[list[GraphEdge]] = []
 
-    def _raise_dangling(self, edges: Sequence[GraphEdge]) -> None:
-        ends = {i for e in edges for i in (e.source, e.target)}
-        present = self.has_ids(sorted(ends))
-        for edge in edges:
+        def batches() -> Iterator[tuple[LiteralString, list[dict[str, Any]]]]:
+            for rel, chunk in chunks:
+                sent.append(chunk)
+                rows = [
+                    {
+                        "source": e.source,
+                        "target": e.target,
+                        "key": e.key,
+                        "props": {
+                            **{k: _to_driver(v) for k, v in e.props.items() if v is not None},
+                            _EDGE_META: e.key,
+                        },
+                    }
+                    for e in chunk
+                ]
+                yield _cypher("store_upsert_edges", rel), rows
+
+        for written in self._write_batches(batches(), "writing relationships"):
+            chunk = sent[-1]
+            if written != len(chunk):
+                self._check_ends(chunk)
+                raise StoreError(  # pragma: no cover - only if a node vanished meanwhile
+                    f"writing {len(chunk)} {chunk[0].type} relationships: "
+                    "an end node disappeared during the write"
+                )
+
+    def _check_ends(self, edges: Sequence[GraphEdge]) -> None:
+        """If an edge has a missing end: write the edges before it, then raise StoreError."""
+        present = self.has_ids({i for e in edges for i in (e.source, e.target)})
+        for index, edge in enumerate(edges):
             for end in (edge.source, edge.target):
                 if end not in present:
+                    if index:
+                        self.upsert_edges(edges[:index])
                     raise StoreError(
                         f"{edge.type} {edge.source}->{edge.target}: node {end!r} does not exist"
                     )
-        raise StoreError(  # pragma: no cover - only if a node vanished meanwhile
-            f"writing {len(edges)} relationships: some end nodes disappeared during the write"
-        )
 
     def flush(self) -> None:
         """Nothing to do: every write is committed when it returns."""
