@@ -177,7 +177,7 @@ def test_planted_members_touch_no_background_entity(
 ) -> None:
     """Every edge between non-agency nodes stays inside one pattern or outside all of them."""
     _, planted = city
-    owner = {m: p["name"] for p in planted["patterns"] for m in p["members"]}
+    owner = {m: p["name"] for p in planted["patterns"] for m in p["members"] + p.get("context", [])}
     pairs = [(r.dispute_id, r.stakeholder_id) for r in rows["involvements"]]  # type: ignore[attr-defined]
     pairs += [(r.dispute_id, r.property_id) for r in rows["dispute_properties"]]  # type: ignore[attr-defined]
     pairs += [(r.party_id, r.employer_id) for r in rows["employments"]]  # type: ignore[attr-defined]
@@ -436,3 +436,36 @@ def test_cli_generate_help_has_an_example() -> None:
     result = CliRunner().invoke(app, ["generate", "--help"])
     assert result.exit_code == 0
     assert "disputegraph generate" in result.output
+
+
+# --- end to end: the analytics find what was planted ---------------------------------
+
+
+@pytest.mark.slow
+def test_analytics_find_the_planted_patterns(tmp_path: Path) -> None:
+    from disputegraph.config import Settings
+    from disputegraph.graph.analytics import chain, run_analysis
+    from disputegraph.graph.memory import MemoryStore
+    from disputegraph.loaders import load_bundle
+
+    planted = generate_city(tmp_path / "city", scale=1500)
+    store = MemoryStore()
+    cfg = Settings(demo=True, workspace=tmp_path / "ws", store="memory")
+    assert load_bundle(tmp_path / "city", store, cfg, strict=True).rejected == 0
+    result = run_analysis(store, as_of=DEFAULT_AS_OF - timedelta(days=1))
+    rank = {d: i for i, c in enumerate(result.clusters) for d in c.disputes}
+    top3 = set()
+    for p in planted["patterns"]:
+        ranks = {rank[d] for d in p["disputes"] if d in rank}
+        if p["expect"] == "top3":
+            assert len(ranks) == 1, f"{p['name']} is split over clusters {ranks}"
+            (i,) = ranks
+            top3.add(i)
+            cluster = result.clusters[i]
+            assert set(cluster.members) | set(cluster.disputes) == set(p["members"]), p["name"]
+        elif p["expect"] == "below_top3":
+            assert min(ranks) >= 3, p["name"]
+        else:
+            for d in p["disputes"]:
+                assert set(p["expect_flags"]) <= set(chain(store, d).flags), (p["name"], d)
+    assert top3 == {0, 1, 2}

@@ -722,7 +722,10 @@ def _elevator(p: _Planter) -> dict[str, Any]:
         "name": "elevator_building",
         "expect": "top3",
         "disputes": d,
-        "members": [*d, *upper, *lower, xq, bld, u1, u2],
+        "members": [*d, *upper, *lower, bld, u1, u2],
+        # the compound is part of the pattern but a building does not join its compound
+        # in the default projection, so it is context, not a cluster member
+        "context": [xq],
         "anchor": bld,
         "description_zh": "丹桂苑3幢（1994年建）加装电梯：7户高层（多为老人）与5户低层住户对立，5起纠纷、"
         "反复来电和网上信访，调解失败1次，回访不满意后反弹。",
