@@ -126,8 +126,9 @@ def test_progress_is_reported(sample_bundle: Path, settings: Settings) -> None:
     seen: dict[str, int] = {}
     load_bundle(sample_bundle, MemoryStore(), settings, progress=seen.__setitem__)
     assert seen["checking handlings"] == 35
-    assert seen["loading handlings"] == 35
-    assert seen["loading disputes"] == 12
+    assert seen["checking disputes"] == 12
+    assert seen["writing nodes"] == 69
+    assert seen["writing relationships"] == 134
 
 
 def test_persisted_store_survives_reopen(

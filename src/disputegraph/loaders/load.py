@@ -1,15 +1,17 @@
 """Validate a bundle and load it into a :class:`~disputegraph.graph.store.GraphStore`.
 
-Two passes keep memory bounded however large the bundle is:
+Memory stays bounded however large the bundle is:
 
-1. **check** — every row of every table goes through its model; the ids of the
-   good node rows (id → label) and the locations of the bad rows are kept,
-   nothing else. References are checked against the bundle and the store; a
-   node row that points at a rejected row is rejected too (cascade, until
-   nothing changes), so nothing written can dangle.
-2. **write** — the files are read again; the good rows become nodes and edges
-   (PII hashed and masked) written in batches, all nodes before any edge, then
-   one ``store.flush()``. The bad rows go, with their reasons, to
+1. **check** — every row of every table is read once and goes through its
+   model; only the ids of the good node rows (id → label) and the locations of
+   the bad rows are kept in memory. References are checked against the bundle
+   and the store; a node row that points at a rejected row is rejected too
+   (cascade, until nothing changes), so nothing written can dangle. When
+   loading, each valid row is also turned into its node and edges (PII hashed
+   and masked) and appended to an anonymous spool file.
+2. **write** — the spool is replayed, skipping the rows found bad: all nodes,
+   then all edges, in batches, then one ``store.flush()``. Only the files that
+   hold bad rows are read again, to copy those rows with their reasons to
    ``<workspace>/rejects/<bundle>-rejects.csv`` next to ``<bundle>-report.json``.
 
 With ``strict=True`` a bundle with any bad row raises :class:`StrictLoadError`
@@ -23,7 +25,7 @@ import csv
 import pickle
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -142,10 +144,14 @@ class _Checker:
         settings: Settings,
         store: GraphStore | None,
         progress: Progress | None,
+        protect: Protector | None = None,
+        spool: _Spool | None = None,
     ) -> None:
         self.bundle = bundle
         self.store = store
         self.progress = progress
+        self.protect = protect
+        self.spool = spool
         self.context: dict[str, Any] = {"tz": settings.tz}
         self.issues: list[Issue] = list(bundle.issues)
         self.counts: dict[str, TableCounts] = {s.table: TableCounts() for s in bundle.sources}
@@ -257,6 +263,8 @@ class _Checker:
             self._lookup(need)
             for loc, row in valid:
                 self._check_valid(idx, loc, model, row, defer)
+            if self.spool is not None:
+                self.spool.flush()
             done += len(chunk)
             if self.progress is not None:
                 self.progress(f"checking {table}", done)
@@ -312,6 +320,10 @@ class _Checker:
             self.ids[node_id] = model.label
             if defer and refs:
                 self.pending.append((idx, loc, table, node_id, refs))
+        if self.spool is not None:
+            assert loc.line is not None
+            node, edges = to_graph(row, self.protect)
+            self.spool.add(idx, loc.line, node, edges)
 
     def _resolve_pending(self) -> None:
         """Check deferred node references; reject (and cascade) until nothing changes."""
@@ -337,10 +349,64 @@ class _Checker:
 
 
 def _check(
-    path: Path, settings: Settings, store: GraphStore | None, progress: Progress | None = None
+    path: Path,
+    settings: Settings,
+    store: GraphStore | None,
+    progress: Progress | None = None,
+    protect: Protector | None = None,
+    spool: _Spool | None = None,
 ) -> _Checked:
     bundle = discover(path)
-    return _Checker(bundle, settings, store, progress).run()
+    return _Checker(bundle, settings, store, progress, protect, spool).run()
+
+
+class _Spool:
+    """The graph records of valid rows, pickled in chunks to anonymous temporary files:
+    nodes, the edges node rows carry (``PART_OF``, ``ABOUT`` …), and the edges of the
+    relationship tables. Each record keeps its (source index, line) so rows rejected
+    later (cascades) can be skipped."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.files = [tempfile.TemporaryFile(dir=directory) for _ in range(3)]  # noqa: SIM115 - closed by close()
+        self.buffers: list[list[tuple[int, int, Any]]] = [[], [], []]
+
+    def add(self, idx: int, line: int, node: GraphNode | None, edges: list[GraphEdge]) -> None:
+        if node is not None:
+            self.buffers[0].append((idx, line, node))
+            if edges:
+                self.buffers[1].append((idx, line, edges))
+        else:
+            self.buffers[2].append((idx, line, edges))
+
+    def flush(self) -> None:
+        for fh, buffer in zip(self.files, self.buffers, strict=True):
+            if buffer:
+                pickle.dump(buffer, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                buffer.clear()
+
+    def _replay(self, which: int, bad: Container[tuple[int, int]]) -> Iterator[Any]:
+        fh = self.files[which]
+        fh.seek(0)
+        while True:
+            try:
+                chunk = pickle.load(fh)  # our own temporary file
+            except EOFError:
+                return
+            for idx, line, item in chunk:
+                if (idx, line) not in bad:
+                    yield item
+
+    def nodes(self, bad: Container[tuple[int, int]]) -> Iterator[GraphNode]:
+        return self._replay(0, bad)
+
+    def edges(self, bad: Container[tuple[int, int]]) -> Iterator[GraphEdge]:
+        for which in (1, 2):
+            for edges in self._replay(which, bad):
+                yield from edges
+
+    def close(self) -> None:
+        for fh in self.files:
+            fh.close()
 
 
 def validate_bundle(
@@ -429,34 +495,38 @@ def load_bundle(
         raise LoadError(f"batch size must be at least 1, not {batch_size}")
     started = time.perf_counter()
     protect = protector(settings)
-    checked = _check(path, settings, None if reset else store, progress)
-    report = checked.report
-    if strict and not report.ok:
-        errors = report.errors
-        bad = report.bad_rows
-        raise StrictLoadError(
-            f"strict load refused: {len(errors)} errors in {bad} bad rows, nothing written; "
-            f"first: {errors[0]}",
-            report,
+    spool = _Spool(settings.workspace if settings.workspace.is_dir() else None)
+    try:
+        checked = _check(path, settings, None if reset else store, progress, protect, spool)
+        report = checked.report
+        if strict and not report.ok:
+            errors = report.errors
+            raise StrictLoadError(
+                f"strict load refused: {len(errors)} errors in {report.bad_rows} bad rows, "
+                f"nothing written; first: {errors[0]}",
+                report,
+            )
+        bundle = checked.bundle
+        result = LoadResult(
+            bundle=bundle.name,
+            report=report,
+            tables={
+                t: TableLoad(read=c.rows, loaded=c.good, rejected=c.bad)
+                for t, c in report.tables.items()
+            },
         )
-    bundle = checked.bundle
+        if reset:
+            store.clear()
+        _write(spool, checked.bad, store, batch_size, progress, result)
+    finally:
+        spool.close()
+    store.flush()
     out_dir = settings.workspace / "rejects"
     rejects = _Rejects(out_dir / f"{bundle.name}-rejects.csv", bundle)
-    result = LoadResult(
-        bundle=bundle.name,
-        report=report,
-        tables={
-            t: TableLoad(read=c.rows, loaded=c.good, rejected=c.bad)
-            for t, c in report.tables.items()
-        },
-    )
-    if reset:
-        store.clear()
     try:
-        _write(checked, store, protect, rejects, batch_size, progress, result, settings)
+        _write_rejects(checked, rejects)
     finally:
         rejects.close()
-    store.flush()
     if rejects.count:
         result.rejects_path = rejects.path
     else:
@@ -469,90 +539,38 @@ def load_bundle(
 
 
 def _write(
-    checked: _Checked,
+    spool: _Spool,
+    bad: dict[tuple[int, int], list[Issue]],
     store: GraphStore,
-    protect: Protector,
-    rejects: _Rejects,
     batch_size: int,
     progress: Progress | None,
     result: LoadResult,
-    settings: Settings,
 ) -> None:
-    context: dict[str, Any] = {"tz": settings.tz}
-    scratch: list[Issue] = []  # file-level issues were reported in pass 1
-    nodes: list[GraphNode] = []
-    edges: list[GraphEdge] = []
+    """Replay the spool into the store: every node, then every edge, in batches."""
 
-    def rows(idx: int, source: TableSource) -> Iterator[tuple[Row, SourceRow]]:
-        model = table_model(source.table)
+    def batches(items: Iterable[T], phase: str) -> Iterator[list[T]]:
+        done = 0
+        for batch in _batched(items, batch_size):
+            yield batch
+            done += len(batch)
+            if progress is not None:
+                progress(phase, done)
+
+    for node_batch in batches(spool.nodes(bad), "writing nodes"):
+        store.upsert_nodes(node_batch)
+        result.nodes_written += len(node_batch)
+    for edge_batch in batches(spool.edges(bad), "writing relationships"):
+        store.upsert_edges(edge_batch)
+        result.edges_written += len(edge_batch)
+
+
+def _write_rejects(checked: _Checked, rejects: _Rejects) -> None:
+    """Copy the bad rows, with their reasons, from the files that hold them."""
+    scratch: list[Issue] = []  # file-level issues were reported in pass 1
+    for idx in sorted({idx for idx, _ in checked.bad}):
+        source = checked.bundle.sources[idx]
         for sr in iter_rows(source, scratch):
             assert sr.loc.line is not None
             issues = checked.bad.get((idx, sr.loc.line))
             if issues is not None:
                 rejects.write(source.table, sr, issues)
-                continue
-            row, problems = validate_row(model, sr.values, sr.loc, source.table, context)
-            if row is None:
-                raise LoadError(
-                    f"{sr.loc} changed while it was being loaded ({problems[0].reason}); load again"
-                )
-            yield row, sr
-
-    def put_edges(batch: list[GraphEdge]) -> None:
-        store.upsert_edges(batch)
-        result.edges_written += len(batch)
-
-    with tempfile.TemporaryFile() as spool:
-        # nodes first; the edges node rows carry (PART_OF, ABOUT …) wait in a spool
-        for idx, source in enumerate(checked.bundle.sources):
-            if table_model(source.table).label is None:
-                continue
-            done = 0
-            for row, _ in rows(idx, source):
-                node, row_edges = to_graph(row, protect)
-                assert node is not None
-                nodes.append(node)
-                edges.extend(row_edges)
-                done += 1
-                if len(nodes) >= batch_size:
-                    store.upsert_nodes(nodes)
-                    result.nodes_written += len(nodes)
-                    nodes = []
-                    if progress is not None:
-                        progress(f"loading {source.table}", done)
-                if len(edges) >= batch_size:
-                    pickle.dump(edges, spool, protocol=pickle.HIGHEST_PROTOCOL)
-                    edges = []
-            if progress is not None:
-                progress(f"loading {source.table}", done)
-        if nodes:
-            store.upsert_nodes(nodes)
-            result.nodes_written += len(nodes)
-            nodes = []
-        if edges:
-            pickle.dump(edges, spool, protocol=pickle.HIGHEST_PROTOCOL)
-            edges = []
-        spool.seek(0)
-        while True:
-            try:
-                batch: list[GraphEdge] = pickle.load(spool)
-            except EOFError:
-                break
-            put_edges(batch)
-    # then the relationship and event tables
-    for idx, source in enumerate(checked.bundle.sources):
-        if table_model(source.table).label is not None:
-            continue
-        done = 0
-        for row, _ in rows(idx, source):
-            edges.extend(to_graph(row, protect)[1])
-            done += 1
-            if len(edges) >= batch_size:
-                put_edges(edges)
-                edges = []
-                if progress is not None:
-                    progress(f"loading {source.table}", done)
-        if progress is not None:
-            progress(f"loading {source.table}", done)
-    if edges:
-        put_edges(edges)
