@@ -93,18 +93,18 @@ def test_handling_chains_are_ordered_and_closed_disputes_close(rows: dict[str, l
         chains[h.dispute_id].append(h)
     disputes = _index(rows, "disputes")
     assert set(chains) == set(disputes), "every dispute has a hand-off chain"
-    as_of = datetime.fromisoformat(DEFAULT_AS_OF.isoformat() + "T00:00:00+08:00")
+    now = datetime.fromisoformat(DEFAULT_AS_OF.isoformat() + "T18:00:00+08:00")
     for did, steps in chains.items():
         d: DisputeRow = disputes[did]
         assert [s.seq for s in steps] == list(range(len(steps)))
         assert steps[0].started_at >= d.reported_at
         for a, b in itertools.pairwise(steps):
             assert (a.ended_at is not None and a.ended_at <= b.started_at) or a.ended_at is None
-        assert all(s.started_at < as_of for s in steps)
+        assert all(s.started_at < now for s in steps)
         if d.status.is_open:
             assert d.closed_at is None
         else:
-            assert d.closed_at is not None and d.closed_at < as_of
+            assert d.closed_at is not None and d.closed_at < now
 
 
 def test_realistic_mix(rows: dict[str, list[Row]]) -> None:
@@ -355,7 +355,7 @@ def test_as_of_moves_every_time(tmp_path: Path) -> None:
     assert planted["as_of"] == "2025-06-01"
     with (tmp_path / "x" / "disputes.csv").open(encoding="utf-8") as fh:
         latest = max(r["reported_at"] for r in csv.DictReader(fh))
-    assert latest < "2025-06-01"
+    assert "2025-05-31" < latest < "2025-06-01T18:00"
 
 
 def test_jsonl_rows_validate(tmp_path: Path) -> None:
@@ -452,7 +452,8 @@ def test_analytics_find_the_planted_patterns(tmp_path: Path) -> None:
     store = MemoryStore()
     cfg = Settings(demo=True, workspace=tmp_path / "ws", store="memory")
     assert load_bundle(tmp_path / "city", store, cfg, strict=True).rejected == 0
-    result = run_analysis(store, as_of=DEFAULT_AS_OF - timedelta(days=1))
+    result = run_analysis(store)  # "today" is the latest event's date: the city's as_of
+    assert str(result.as_of) == planted["as_of"]
     rank = {d: i for i, c in enumerate(result.clusters) for d in c.disputes}
     top3 = set()
     for p in planted["patterns"]:

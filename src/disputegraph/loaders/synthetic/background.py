@@ -288,7 +288,12 @@ class Counters:
 
 @dataclass(frozen=True)
 class Window:
-    """The time frame: ``as_of`` (00:00 local) and the span disputes are spread over."""
+    """The time frame: ``as_of`` and the span (days) disputes are spread over.
+
+    ``t0`` is the start of the ``as_of`` day and ``now`` 18:00 that day (local
+    time): background events reach into the ``as_of`` day, so an analysis that
+    takes the latest event's date as "today" lands on ``as_of`` itself.
+    """
 
     as_of: date
     days: int = 730
@@ -297,6 +302,10 @@ class Window:
     def t0(self) -> int:
         start = datetime(self.as_of.year, self.as_of.month, self.as_of.day, tzinfo=LOCAL_TZ)
         return int(start.timestamp())
+
+    @property
+    def now(self) -> int:
+        return self.t0 + 18 * 3600
 
 
 def iso_times(ts: IntArray, missing: npt.NDArray[np.bool_] | None = None) -> list[str]:
@@ -358,8 +367,9 @@ def background_chunk(
     cat = rng.choice(len(CATEGORIES), size=n, p=_CAT_P)
     age_days = np.floor(window.days * rng.random(n) ** 1.35).astype(np.int64)
     sec_of_day = rng.integers(8 * 3600, 20 * 3600, size=n)
-    reported = t0 - (age_days + 1) * DAY + sec_of_day
-    age_sec = t0 - reported
+    now = window.now
+    reported = np.minimum(t0 - age_days * DAY + sec_of_day, now - 600)
+    age_sec = now - reported
 
     urban = np.flatnonzero(~city.comm_rural)
     rural = np.flatnonzero(city.comm_rural)
@@ -892,7 +902,7 @@ def background_chunk(
     n_rep = 1 + extra
     r_d = np.repeat(np.arange(n), n_rep)
     r_k = np.arange(len(r_d)) - np.repeat(np.cumsum(n_rep) - n_rep, n_rep)
-    end = np.where(closed_status, closed_at, t0 - 3600)
+    end = np.where(closed_status, closed_at, now - 60)
     span = np.maximum(end - reported, 60)
     r_time = np.where(
         r_k == 0, reported[r_d], reported[r_d] + (rng.random(len(r_d)) * span[r_d]).astype(np.int64)

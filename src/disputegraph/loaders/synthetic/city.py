@@ -208,7 +208,7 @@ def build_city(seed: int, scale: int, used_names: set[str]) -> City:
             base = words[w]
             k = seen.get(base, 0)
             seen[base] = k + 1
-            name = base if k == 0 else base + "一二三四五六七八九十"[min(k, 10) - 1]
+            name = base if k == 0 else base + "东西南北中新前后上下"[(k - 1) % 10]
             comm_street.append(s)
             comm_name.append(name + ("村" if street_rural[s] else "社区"))
             comm_rural.append(street_rural[s])
