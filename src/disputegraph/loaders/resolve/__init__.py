@@ -34,6 +34,7 @@ from disputegraph.loaders.resolve.engine import (
     ResolveConfig,
     candidate_id,
     canonical_id,
+    matter_contexts,
     resolve,
 )
 
@@ -52,6 +53,7 @@ __all__ = [
     "decide",
     "explain",
     "load_decisions",
+    "matter_contexts",
     "record_from_node",
     "records_from_store",
     "resolve",

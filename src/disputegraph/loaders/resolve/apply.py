@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -39,6 +40,7 @@ from disputegraph.loaders.resolve.engine import (
     Record,
     Resolution,
     ResolveConfig,
+    matter_contexts,
     resolve,
 )
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
@@ -46,6 +48,7 @@ from disputegraph.text import normalise_name
 
 __all__ = [
     "DECISIONS_KIND",
+    "MATTER_LINKS",
     "RESULT_KIND",
     "canonical_map",
     "decide",
@@ -91,8 +94,13 @@ def record_from_node(node: GraphNode) -> Record | None:
     return None
 
 
+#: dispute links that make two disputes one matter (for the name-in-context rule)
+MATTER_LINKS = frozenset({"duplicate", "same_incident"})
+
+
 def records_from_store(store: GraphStore) -> tuple[list[Record], dict[str, GraphNode]]:
-    """Every source record (parties and employers) and every node read, by id."""
+    """Every source record (parties and employers) with the matters it is named in,
+    and every node read, by id."""
     records: list[Record] = []
     nodes: dict[str, GraphNode] = {}
     for label in (NodeLabel.PARTY, NodeLabel.EMPLOYER):
@@ -102,6 +110,20 @@ def records_from_store(store: GraphStore) -> tuple[list[Record], dict[str, Graph
                 rec = record_from_node(node)
                 if rec is not None:
                     records.append(rec)
+    involvements = [
+        (e.source, e.target) for batch in store.iter_edges(RelType.PARTY_TO) for e in batch
+    ]
+    links = [
+        (e.source, e.target)
+        for batch in store.iter_edges(RelType.RELATED_TO)
+        for e in batch
+        if e.props.get("reason") in MATTER_LINKS
+    ]
+    contexts = matter_contexts(involvements, links)
+    for i, rec in enumerate(records):
+        ctx = contexts.get(rec.id)
+        if ctx is not None:
+            records[i] = replace(rec, context=ctx[0], disputes=ctx[1])
     return records, nodes
 
 

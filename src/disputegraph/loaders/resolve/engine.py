@@ -60,6 +60,7 @@ __all__ = [
     "ResolveConfig",
     "candidate_id",
     "canonical_id",
+    "matter_contexts",
     "resolve",
 ]
 
@@ -71,6 +72,7 @@ RULES: dict[str, str] = {
     "id_number": "same id-number hash",
     "credit_code": "same unified social credit code",
     "phone_name": "same phone hash and a similar name",
+    "name_context": "the same name in the same (or a duplicate) dispute",
     "org_name": "same normalised organisation name",
     "org_fuzzy": "similar organisation names (candidate only)",
     "person_name": "similar person names in one district (candidate only)",
@@ -90,6 +92,10 @@ class Record:
     district: str | None = None
     #: ``Party`` or ``Employer``
     label: str = "Party"
+    #: keys of the matters the record appears in (a dispute and its duplicates share one)
+    context: tuple[str, ...] = ()
+    #: the disputes the record is named in (two records of one dispute are two people)
+    disputes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +135,8 @@ class ResolveConfig:
     review_threshold: float = 0.6
     #: fuzzy blocks (pinyin, phone) with more records than this are skipped
     max_block: int = 40
+    #: the same for the records named in one matter (a dispute and its duplicates)
+    max_context_block: int = 200
     #: least name similarity for a shared phone to count
     phone_name_min: float = 0.6
     #: least similarity of two organisation names to become a candidate
@@ -182,6 +190,37 @@ def canonical_id(members: Iterable[str]) -> str:
     return "CE-" + hashlib.sha1(joined.encode()).hexdigest()[:12]
 
 
+def matter_contexts(
+    involvements: Iterable[tuple[str, str]], links: Iterable[tuple[str, str]]
+) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Record id -> (matter keys, dispute ids) for :attr:`Record.context` / :attr:`Record.disputes`.
+
+    ``involvements`` are (record id, dispute id); ``links`` are pairs of disputes
+    that are one matter (duplicates, the same incident). A matter's key is its
+    smallest dispute id.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for a, b in links:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    found: dict[str, tuple[set[str], set[str]]] = {}
+    for record, dispute in involvements:
+        keys, disputes = found.setdefault(record, (set(), set()))
+        keys.add(find(dispute))
+        disputes.add(dispute)
+    return {r: (tuple(sorted(k)), tuple(sorted(d))) for r, (k, d) in found.items()}
+
+
 # ---------------------------------------------------------------------------
 # blocking
 
@@ -197,6 +236,8 @@ def _blocks(records: Sequence[Record]) -> dict[tuple[str, str], list[int]]:
             py = pinyin_key(r.name)
             if py:
                 blocks[("pinyin", f"{py}|{r.district or ''}")].append(i)
+            for ctx in r.context:
+                blocks[("context", ctx)].append(i)
         else:
             if r.credit_code:
                 blocks[("credit", r.credit_code.upper())].append(i)
@@ -224,7 +265,8 @@ def _candidate_pairs(
             first = members[0]
             pairs.update((min(first, m), max(first, m)) for m in members[1:])
             continue
-        if len(members) > config.max_block:
+        cap = config.max_context_block if kind == "context" else config.max_block
+        if len(members) > cap:
             stats[f"skipped_blocks_{kind}"] += 1
             stats["skipped_records"] += len(members)
             continue
@@ -259,6 +301,17 @@ def _score(a: Record, b: Record, config: ResolveConfig) -> Link | None:
             if sim >= 0.95:
                 conf = max(conf, 0.97)
             found.append((conf, "phone_name", f"same phone hash; {why}"))
+        elif set(a.disputes) & set(b.disputes):
+            pass  # listed side by side in one dispute: two people, whatever their names
+        elif sim >= config.person_name_min and set(a.context) & set(b.context):
+            shared = sorted(set(a.context) & set(b.context))[0]
+            found.append(
+                (
+                    round(0.96 * sim, 3) if sim >= 1.0 else 0.9,
+                    "name_context",
+                    f"{why}; both named in dispute {shared}",
+                )
+            )
         elif sim >= config.person_name_min and (a.district or "") == (b.district or ""):
             place = f" in {a.district}" if a.district else ""
             found.append((round(0.7 * sim, 3), "person_name", f"{why}{place}"))
