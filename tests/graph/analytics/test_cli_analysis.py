@@ -92,9 +92,13 @@ def test_risk_json_shape(analysed: CliRunner) -> None:
 
 
 def test_risk_level_filter_and_csv(analysed: CliRunner) -> None:
-    payload = _json(analysed, "risk", "--level", "yellow")
+    everything = _json(analysed, "risk")
+    assert isinstance(everything, dict)
+    level = everything["clusters"][-1]["level"]
+    payload = _json(analysed, "risk", "--level", level)
     assert isinstance(payload, dict)
-    assert payload["clusters"] and all(c["level"] == "yellow" for c in payload["clusters"])
+    expected = [c["id"] for c in everything["clusters"] if c["level"] == level]
+    assert [c["id"] for c in payload["clusters"]] == expected
     bad = analysed.invoke(app, ["risk", "--level", "purple"])
     assert bad.exit_code == 2
     result = analysed.invoke(app, ["risk", "--format", "csv"])

@@ -70,11 +70,22 @@ def test_scale_counts_named_people_and_headcount(city: City, config: RiskConfig)
 
 
 def test_scale_headcount_beyond_named(config: RiskConfig) -> None:
-    # one named representative filing for 23: 1 + 22 = 23 people
+    # one named representative filing for 23: max(1 named, headcount 23) = 23 people
     # -> 0.5 + (23 - 10) / 20 * 0.3 = 0.695
     c = only_cluster(group(City(), 1, headcount=23), config)
     assert c.people == 23
     assert norm(c, "scale") == pytest.approx(0.695)
+
+
+def test_headcounts_are_not_added_up(city: City, config: RiskConfig) -> None:
+    # the same 20 workers call (headcount 20, 2 named) and petition (headcount 20,
+    # 2 other named): max(4 named, 20) = 20, not 40
+    city.employer("E1")
+    for did in ("D1", "D2"):
+        city.dispute(did, headcount=20).involve(did, "E1", "respondent")
+    for k in range(4):
+        city.party(f"P{k}").involve("D1" if k < 2 else "D2", f"P{k}")
+    assert only_cluster(city, config).people == 20
 
 
 def test_resolved_people_do_not_count_for_scale(config: RiskConfig) -> None:
@@ -119,13 +130,24 @@ def test_escalation_petition_and_police(city: City, config: RiskConfig) -> None:
 
 
 def test_unresolved(city: City, config: RiskConfig) -> None:
-    # 2 disputes, 1 open and 45 days old: 0.75 * 1/2 + 0.25 * 45/90 = 0.5
+    # 4 disputes, 3 open, the oldest 45 days old: 0.75 * 3/4 + 0.25 * 45/90 = 0.6875;
+    # 3 open disputes are "several": no damping
     city.employer("E1")
     city.dispute("D1", reported="2025-11-26T09:00:00").involve("D1", "E1", "respondent")
-    city.dispute("D2", status="resolved", closed="2026-01-02T09:00:00").involve(
-        "D2", "E1", "respondent"
-    )
-    assert norm(only_cluster(city, config), "unresolved") == pytest.approx(0.5)
+    city.dispute("D2").involve("D2", "E1", "respondent")
+    city.dispute("D3").involve("D3", "E1", "respondent")
+    city.dispute("D4", status="resolved", closed="2026-01-02T09:00:00")
+    city.involve("D4", "E1", "respondent")
+    assert norm(only_cluster(city, config), "unresolved") == pytest.approx(0.6875)
+
+
+def test_one_open_case_is_not_several(city: City, config: RiskConfig) -> None:
+    # 2 disputes, 1 open and 45 days old: (0.75 * 1/2 + 0.25 * 45/90) * 1/3 = 1/6
+    city.employer("E1")
+    city.dispute("D1", reported="2025-11-26T09:00:00").involve("D1", "E1", "respondent")
+    city.dispute("D2", status="resolved", closed="2026-01-02T09:00:00")
+    city.involve("D2", "E1", "respondent")
+    assert norm(only_cluster(city, config), "unresolved") == pytest.approx(1 / 6, abs=1e-3)
 
 
 def test_stakes(city: City, config: RiskConfig) -> None:

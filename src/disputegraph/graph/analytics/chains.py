@@ -21,8 +21,10 @@ Flags (codes of :class:`~disputegraph.schemas.analysis.ChainFlag`):
     the chain rose ``drift_levels`` tiers or more above its first agency
     (tiers: grid/community, township, county, city, province — so a grid
     case reaching the county has drifted, one reaching the street has not:
-    "小事不出村、大事不出镇"), or a skip-level petition (a dispute with a
-    petition contact handled at ``skip_level_petition_level`` or above);
+    "小事不出村、大事不出镇"; intake at the city hotline and call-backs do
+    not count), or a skip-level petition (a dispute with a petition contact
+    handled by a petition bureau, governance centre or political-legal
+    committee at ``skip_level_petition_level`` or above);
 ``many_hops``
     more than ``max_hops`` hand-offs between agencies;
 ``no_owner``
@@ -112,6 +114,15 @@ def _is_petition(channel: str) -> bool:
         return False
 
 
+#: Agency kinds a petition is escalated to. Intake channels at city level (the
+#: 12345 hotline centre) and specialised bureaus do not make a petition skip-level.
+_PETITION_HANDLERS = frozenset(
+    {"petition_bureau", "governance_center", "political_legal_committee"}
+)
+#: Agency kinds that are intake channels, not a level a case rises to.
+_INTAKE_KINDS = frozenset({"hotline_center"})
+
+
 def is_skip_level_petition(
     dispute: DisputeInfo | None,
     steps: Sequence[HandlingInfo],
@@ -119,14 +130,19 @@ def is_skip_level_petition(
     agencies: Mapping[str, AgencyInfo],
     settings: ChainSettings,
 ) -> bool:
-    """A petition contact and an agency at ``skip_level_petition_level`` or above."""
+    """A petition contact, and a petition bureau, governance centre or political-legal
+    committee at ``skip_level_petition_level`` or above handling the dispute (越级访)."""
     petition = (dispute is not None and _is_petition(dispute.channel)) or any(
         _is_petition(r.channel) for r in reports
     )
     if not petition:
         return False
     top = _rank(settings.skip_level_petition_level)
-    return any(_rank(agencies[s.agency_id].level) >= top for s in steps if s.agency_id in agencies)
+    for s in steps:
+        ag = agencies.get(s.agency_id)
+        if ag is not None and ag.kind in _PETITION_HANDLERS and _rank(ag.level) >= top:
+            return True
+    return False
 
 
 def _step_ends(
@@ -245,7 +261,11 @@ def _flags(
     if len(set(runs)) >= 2 and roles and "lead" not in roles:
         flags.append(ChainFlag.NO_LEAD)
 
-    tiers = [tier(s.level) for s in out if s.level]
+    tiers = [
+        tier(s.level)
+        for s in out
+        if s.level and s.action not in _ADMIN and s.agency_kind not in _INTAKE_KINDS
+    ]
     if (tiers and max(tiers) - tiers[0] >= settings.drift_levels) or is_skip_level_petition(
         dispute, steps, reports, agencies, settings
     ):

@@ -5,11 +5,13 @@ multiplied by its weight (points; the weights sum to 100), so the score is
 0–100 and each factor's contribution is visible. The measures:
 
 ``scale``
-    people with open disputes: distinct person parties of the open disputes,
-    plus the people a dispute counts in ``headcount`` beyond its named persons
-    (a representative filing for 23 workers). People whose disputes are all
-    resolved are no longer a group-incident risk; they still count in
-    ``people``. Mapped through ``risk.scale.points`` (5 / 10 / 30 bands).
+    people with open disputes: the larger of the distinct person parties of
+    the open disputes and the largest ``headcount`` of one open dispute (a
+    representative filing for 23 workers). Headcounts of several disputes are
+    not added up: a group that calls the hotline and then petitions is one
+    group counted twice. People whose disputes are all resolved are no longer
+    a group-incident risk; they still count in ``people``. Mapped through
+    ``risk.scale.points`` (5 / 10 / 30 bands).
 ``momentum``
     new disputes and contacts (reports) in the last ``momentum_days`` against
     the ``baseline_days`` before (per month): ``log2`` of the ratio (+1
@@ -22,7 +24,9 @@ multiplied by its weight (points; the weights sum to 100), so the score is
     points for disputes with a petition contact, skip-level petitions,
     ``escalated`` steps, litigation and 110 calls, over ``saturation``.
 ``unresolved``
-    ¾ share of open disputes + ¼ age of the oldest open one / ``oldest_full_days``.
+    ¾ share of open disputes + ¼ age of the oldest open one / ``oldest_full_days``,
+    damped below ``several_open`` open disputes: group-incident risk is "several
+    open or escalating disputes" (DESIGN §4); one open case is a case.
 ``stakes``
     ``log10`` of the money in open disputes between ``log10_zero`` and ``log10_full``.
 ``sensitivity``
@@ -166,7 +170,7 @@ def cluster_facts(
     vulnerable_tags = set(rs.vulnerable_tags)
     persons_all: set[str] = set()
     persons_open: set[str] = set()
-    extra_all = extra_open = 0
+    head_all = head_open = 0
     respondents: Counter[str] = Counter()
     property_hits: Counter[str] = Counter()
     agencies: set[str] = set()
@@ -189,8 +193,7 @@ def cluster_facts(
                 sid in proj.employers or (p is not None and p.kind != "person")
             ):
                 respondents[sid] += 1
-        extra = max(0, d.headcount - named)
-        extra_all += extra
+        head_all = max(head_all, d.headcount, named)
         for prop in proj.concerns.get(did, ()):
             property_hits[prop] += 1
         reported = d.reported_at.date()
@@ -200,7 +203,7 @@ def cluster_facts(
             f.new_base += 1
         if d.open:
             f.open += 1
-            extra_open += extra
+            head_open = max(head_open, d.headcount, named)
             f.amount_open += d.amount_yuan
             f.oldest_open_days = max(f.oldest_open_days, (as_of - reported).days)
             if d.category == Category.WAGE_ARREARS.value:
@@ -235,9 +238,9 @@ def cluster_facts(
             f.gap_flags.update(hit)
         if ChainFlag.REBOUND.value in flags or d.status == "rebounded":
             f.rebounds += 1
-    f.people = len(persons_all) + extra_all
+    f.people = max(len(persons_all), head_all)
     f.persons_open = len(persons_open)
-    f.people_open = len(persons_open) + extra_open
+    f.people_open = max(len(persons_open), head_open)
     f.migrant_workers = sum(1 for p in persons_open if "migrant_worker" in proj.parties[p].tags)
     f.vulnerable = sum(1 for p in persons_open if vulnerable_tags & set(proj.parties[p].tags))
     f.respondents = [r for r, _ in sorted(respondents.items(), key=lambda t: (-t[1], t[0]))]
@@ -298,7 +301,7 @@ def _factor_values(f: ClusterFacts, config: RiskConfig) -> dict[str, tuple[float
     open_share = f.open / f.disputes if f.disputes else 0.0
     unresolved = _clamp(
         0.75 * open_share + 0.25 * _clamp(f.oldest_open_days / rs.unresolved["oldest_full_days"])
-    )
+    ) * min(1.0, f.open / rs.unresolved.get("several_open", 1.0))
     st = rs.stakes
     stakes = (
         _clamp(
