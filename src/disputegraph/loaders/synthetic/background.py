@@ -325,6 +325,22 @@ def iso_dates(ts: IntArray, missing: npt.NDArray[np.bool_] | None = None) -> lis
     return text.tolist()  # type: ignore[no-any-return]
 
 
+_WORK = 10 * 3600  # office hours per day
+_OPEN = 8 * 3600  # office opens at 08:00 local
+_UTC_OFFSET = 8 * 3600
+
+
+def _to_work(ts: IntArray) -> IntArray:
+    """Office seconds since the epoch's first office day up to ``ts`` (monotone)."""
+    local = ts + _UTC_OFFSET
+    return (local // DAY) * _WORK + np.clip(local % DAY - _OPEN, 0, _WORK)
+
+
+def _from_work(work: IntArray) -> IntArray:
+    """The instant after ``work`` office seconds (inverse of :func:`_to_work` in office hours)."""
+    return (work // _WORK) * DAY + _OPEN + work % _WORK - _UTC_OFFSET
+
+
 def _short(street: str) -> str:
     """望江街道 → 望江, 青溪镇 → 青溪."""
     return street.removesuffix("街道") if street.endswith("街道") else street[:-1]
@@ -369,7 +385,6 @@ def background_chunk(
     sec_of_day = rng.integers(8 * 3600, 20 * 3600, size=n)
     now = window.now
     reported = np.minimum(t0 - age_days * DAY + sec_of_day, now - 600)
-    age_sec = now - reported
 
     urban = np.flatnonzero(~city.comm_rural)
     rural = np.flatnonzero(city.comm_rural)
@@ -755,20 +770,23 @@ def background_chunk(
     length = templates.length[tpl]
     width = templates.role.shape[1]
     valid = np.arange(width)[None, :] < length[:, None]
-    dur = templates.mean[tpl] * rng.gamma(2.0, 0.5, size=(n, width)) * DAY
+    # durations are office time (08:00-18:00 local): a step of "d days" takes d working
+    # windows, and every hand-off falls in office hours
+    dur = templates.mean[tpl] * rng.gamma(2.0, 0.5, size=(n, width)) * _WORK
     dur = np.where(valid, dur, 0.0)
     open_last = templates.open_last[tpl]
     last_idx = length - 1
     completed = dur.copy()
     completed[open_last, last_idx[open_last]] = 0.0
     total = completed.sum(axis=1)
-    scale = np.minimum(1.0, 0.93 * age_sec / np.maximum(total, 1.0))
-    dur = dur * scale[:, None]
+    w0 = _to_work(reported)
+    available = _to_work(np.full(n, now)) - w0
+    scale = np.minimum(1.0, 0.93 * available / np.maximum(total, 1.0))
     completed = completed * scale[:, None]
-    ends_rel = np.cumsum(completed, axis=1)
-    starts_rel = ends_rel - completed
-    started = reported[:, None] + starts_rel.astype(np.int64)
-    ended = reported[:, None] + ends_rel.astype(np.int64)
+    ends_rel = np.cumsum(completed, axis=1).astype(np.int64)
+    starts_rel = ends_rel - completed.astype(np.int64)
+    started = np.maximum(_from_work(w0[:, None] + starts_rel), reported[:, None])
+    ended = np.maximum(_from_work(w0[:, None] + ends_rel), started)
     is_open_step = np.zeros((n, width), dtype=bool)
     is_open_step[open_last, last_idx[open_last]] = True
     due_days = templates.due[tpl]

@@ -14,7 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from disputegraph.loaders.synthetic.background import DAY, iso_dates, iso_times
+from disputegraph.loaders.synthetic.background import (
+    DAY,
+    _from_work,
+    _to_work,
+    iso_dates,
+    iso_times,
+)
 from disputegraph.loaders.synthetic.city import AGENCY_ROLES, City, Columns
 from disputegraph.loaders.synthetic.names import credit_codes, id_numbers, person_names, phones
 
@@ -52,6 +58,11 @@ class _Planter:
     out: dict[str, Columns]
     n: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("D", "P", "E", "PR", "R"), 0))
     used_names: set[str] = field(default_factory=set)
+
+    @property
+    def now(self) -> int:
+        """18:00 on the ``as_of`` day (``t0`` is its start)."""
+        return self.t0 + 18 * 3600
 
     def _id(self, prefix: str) -> str:
         self.n[prefix] += 1
@@ -209,9 +220,9 @@ class _Planter:
         loc = self._loc
         last_end: int | None = None
         for seq, (role, action, lead, start, end, due, outcome, note) in enumerate(steps):
-            s = reported + int(start * DAY)
-            e = None if end is None else reported + int(end * DAY)
-            assert s < self.t0 and (e is None or s <= e < self.t0), (did, seq)
+            s = _office(reported + int(start * DAY))
+            e = None if end is None else _office(reported + int(end * DAY))
+            assert s < self.now and (e is None or s <= e < self.now), (did, seq)
             self.row(
                 "handlings",
                 dispute_id=did,
@@ -260,6 +271,11 @@ class _Planter:
 
     def date(self, days_ago: int) -> str:
         return iso_dates(np.array([self.t0 - days_ago * DAY]))[0]
+
+
+def _office(ts: int) -> int:
+    """``ts``, or the next office opening (08:00 local) when it falls outside 08:00-18:00."""
+    return int(_from_work(_to_work(np.array([ts], dtype=np.int64)))[0])
 
 
 def _first_urban_street(city: City, district: int, skip: int = 0) -> int:
