@@ -63,6 +63,31 @@ class Settings(BaseSettings):
     )
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
     language: Literal["zh", "en"] = Field("zh", description="Default display language.")
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Key that signs dashboard session cookies; required to serve outside "
+        "demo mode (a long random secret, e.g. `python -c 'import secrets; "
+        "print(secrets.token_urlsafe(48))'`).",
+    )
+    cookie_secure: bool = Field(
+        False,
+        description="Send the session cookie only over HTTPS (set it when the dashboard "
+        "is behind TLS).",
+    )
+    session_hours: float = Field(
+        8.0, gt=0, description="A dashboard login lasts this many hours."
+    )
+    users_file: Path | None = Field(
+        None, description="Dashboard accounts (default `<workspace>/users.json`)."
+    )
+    audit_log: Path | None = Field(
+        None, description="Append-only audit log (default `<workspace>/audit.jsonl`)."
+    )
+    audit_key: SecretStr | None = Field(
+        None,
+        description="Optional HMAC key for the audit hash chain: without it anyone who can "
+        "write the file can recompute the chain; with it they also need the key.",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -80,6 +105,16 @@ class Settings(BaseSettings):
     @property
     def uses_neo4j(self) -> bool:
         return self.store != "memory"
+
+    @property
+    def users_path(self) -> Path:
+        """Where the dashboard accounts live."""
+        return self.users_file or self.workspace / "users.json"
+
+    @property
+    def audit_path(self) -> Path:
+        """Where the audit log lives."""
+        return self.audit_log or self.workspace / "audit.jsonl"
 
     def pii_key_bytes(self) -> bytes:
         """The HMAC key; the demo key is only handed out in demo mode."""

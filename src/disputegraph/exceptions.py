@@ -8,7 +8,9 @@
     ├── LoadError          a bundle could not be read or validated (carries the report)
     ├── StoreError         a store could not be opened, read or written
     ├── QueryError         a named query is unknown, malformed or not read-only
-    └── AnalysisError      analytics were asked for something they cannot compute
+    ├── AnalysisError      analytics were asked for something they cannot compute
+    ├── AuthError          a login was refused (wrong password, locked, unknown user)
+    └── AuditError         the audit log cannot be written or failed its integrity check
 
 The CLI turns every one of them into a one-line message and exit code 2.
 """
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 __all__ = [
     "AnalysisError",
+    "AuditError",
+    "AuthError",
     "ConfigError",
     "DisputeGraphError",
     "LoadError",
@@ -52,3 +56,11 @@ class QueryError(DisputeGraphError):
 
 class AnalysisError(DisputeGraphError):
     """Analytics were asked for something they cannot compute."""
+
+
+class AuthError(DisputeGraphError):
+    """A login or account operation was refused."""
+
+
+class AuditError(DisputeGraphError):
+    """The audit log cannot be written, or it failed its integrity check."""
