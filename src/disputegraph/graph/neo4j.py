@@ -25,6 +25,7 @@ settings for the CLI.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from functools import cache
@@ -121,19 +122,56 @@ def _native(value: Any) -> Any:
     return value
 
 
-def _props(raw: dict[str, Any], drop: Iterable[str]) -> dict[str, Any]:
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
+def _parse_datetime(text: str) -> datetime:
+    """Neo4j's text form of a zoned datetime (``…+08:00[Asia/Shanghai]``) as a datetime."""
+    stamp, _, zone = text.partition("[")
+    moment = datetime.fromisoformat(_FRACTION.sub(r"\1", stamp))
+    return moment.astimezone(ZoneInfo(zone[:-1])) if zone else moment
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "datetime" in value:
+            return _parse_datetime(value["datetime"])
+        if "date" in value:
+            return date.fromisoformat(value["date"])
+    return _native(value)
+
+
+def _props(pairs: list[list[Any]], drop: Iterable[str]) -> dict[str, Any]:
+    """Property pairs from a store query (temporal values as tagged text) as a dict."""
     skip = set(drop)
-    return {
-        k: (
-            _from_temporal(v)
-            if isinstance(v, _TEMPORAL)
-            else _native(v)
-            if isinstance(v, list)
-            else v
-        )
-        for k, v in raw.items()
-        if k not in skip
-    }
+    return {k: _value(v) for k, v in pairs if k not in skip}
+
+
+def _split(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """Plain properties, datetimes and dates (as ISO text the server converts).
+
+    Sending text is much faster than the driver's own temporal packing, and the
+    zone name survives (``2026-01-08T09:30:00+08:00[Asia/Shanghai]``).
+    """
+    plain: dict[str, Any] = {}
+    datetimes: dict[str, str] = {}
+    dates: dict[str, str] = {}
+    for k, v in props.items():
+        if v is None:
+            continue
+        if isinstance(v, datetime):
+            tz = v.tzinfo
+            if tz is None:
+                plain[k] = v  # a local datetime: rare, left to the driver
+            elif isinstance(tz, ZoneInfo):
+                datetimes[k] = f"{v.isoformat()}[{tz.key}]"
+            else:
+                datetimes[k] = v.isoformat()
+        elif isinstance(v, date):
+            dates[k] = v.isoformat()
+        else:
+            plain[k] = _to_driver(v)
+    return plain, datetimes, dates
 
 
 def _node(row: neo4j.Record | dict[str, Any], label: str | None = None) -> GraphNode:
@@ -141,13 +179,10 @@ def _node(row: neo4j.Record | dict[str, Any], label: str | None = None) -> Graph
 
 
 def _edge(rel: RelType | str, row: neo4j.Record | dict[str, Any]) -> GraphEdge:
-    raw = row["props"]
+    props = _props(row["props"], ())
+    key = props.pop(_EDGE_META, "")
     return GraphEdge(
-        rel if isinstance(rel, RelType) else RelType(rel),
-        row["source"],
-        row["target"],
-        raw.get(_EDGE_META, ""),
-        _props(raw, (_EDGE_META,)),
+        rel if isinstance(rel, RelType) else RelType(rel), row["source"], row["target"], key, props
     )
 
 
@@ -352,17 +387,14 @@ class Neo4jStore:
 
         def batches() -> Iterator[tuple[LiteralString, list[dict[str, Any]]]]:
             for label, chunk in chunks:
-                rows = [
-                    {
-                        "id": n.id,
-                        "props": {
-                            **{k: _to_driver(v) for k, v in n.props.items() if v is not None},
-                            "id": n.id,
-                            "label": label.value,
-                        },
-                    }
-                    for n in chunk
-                ]
+                rows = []
+                for n in chunk:
+                    plain, datetimes, dates = _split(n.props)
+                    plain["id"] = n.id
+                    plain["label"] = label.value
+                    rows.append(
+                        {"id": n.id, "props": plain, "datetimes": datetimes, "dates": dates}
+                    )
                 yield _cypher("store_upsert_nodes", label), rows
 
         for _ in self._write_batches(batches(), "writing nodes"):
@@ -381,18 +413,20 @@ class Neo4jStore:
         def batches() -> Iterator[tuple[LiteralString, list[dict[str, Any]]]]:
             for rel, chunk in chunks:
                 sent.append(chunk)
-                rows = [
-                    {
-                        "source": e.source,
-                        "target": e.target,
-                        "key": e.key,
-                        "props": {
-                            **{k: _to_driver(v) for k, v in e.props.items() if v is not None},
-                            _EDGE_META: e.key,
-                        },
-                    }
-                    for e in chunk
-                ]
+                rows = []
+                for e in chunk:
+                    plain, datetimes, dates = _split(e.props)
+                    plain[_EDGE_META] = e.key
+                    rows.append(
+                        {
+                            "source": e.source,
+                            "target": e.target,
+                            "key": e.key,
+                            "props": plain,
+                            "datetimes": datetimes,
+                            "dates": dates,
+                        }
+                    )
                 yield _cypher("store_upsert_edges", rel), rows
 
         for written in self._write_batches(batches(), "writing relationships"):
@@ -472,8 +506,13 @@ class Neo4jStore:
 
     def has_ids(self, node_ids: Iterable[str]) -> dict[str, NodeLabel]:
         wanted = list(node_ids)
-        found = self._fetch(wanted)
-        return {i: found[i].label for i in wanted if i in found}
+        ids = list(dict.fromkeys(wanted))
+        found: dict[str, NodeLabel] = {}
+        for start in range(0, len(ids), self.batch_size):
+            page = ids[start : start + self.batch_size]
+            for row in self._read(_cypher("store_labels_of"), "checking ids", ids=page):
+                found[row["id"]] = NodeLabel(row["label"])
+        return {i: found[i] for i in wanted if i in found}
 
     def edges_of(
         self, node_id: str, types: Sequence[RelType] | None = None, direction: str = "both"

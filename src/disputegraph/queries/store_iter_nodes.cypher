@@ -4,10 +4,13 @@
 // template: LABEL (NodeLabel)
 // params: after (str) — the last id of the previous page ('' for the first)
 // params: batch_size (int) — page size
-// returns: id, props
+// returns: id, props (props as [key, value] pairs; temporal values as {datetime: text} or {date: text}, which the store parses faster than the driver)
 // mode: read
 MATCH (n:<<LABEL>>)
 WHERE n.id > $after
-RETURN n.id AS id, properties(n) AS props
+RETURN n.id AS id, [k IN keys(n) | [k, CASE
+         WHEN n[k] IS :: ZONED DATETIME THEN {datetime: toString(n[k])}
+         WHEN n[k] IS :: DATE THEN {date: toString(n[k])}
+         ELSE n[k] END]] AS props
 ORDER BY n.id
 LIMIT $batch_size
