@@ -27,9 +27,11 @@ import tempfile
 import time
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
@@ -52,6 +54,7 @@ from disputegraph.schemas import (
     GraphNode,
     NodeLabel,
     Protector,
+    RelType,
     Row,
     table_model,
     to_graph,
@@ -127,6 +130,28 @@ class _Checked:
     bad: dict[tuple[int, int], list[Issue]] = field(default_factory=dict)
 
 
+_ZONES: dict[timedelta | None, tzinfo] = {}
+
+
+def _plain_zones(props: dict[str, Any]) -> None:
+    """Give datetimes parsed with an explicit offset a shared standard ``timezone``.
+
+    pydantic attaches its own ``TzInfo`` object to every such value; a plain,
+    shared ``datetime.timezone`` pickles once per batch instead of once per
+    value (spool and snapshot) and does not tie stored data to pydantic internals.
+    """
+    for key, value in props.items():
+        if type(value) is datetime and value.tzinfo is not None:
+            zone = value.tzinfo
+            if isinstance(zone, ZoneInfo | timezone):
+                continue
+            offset = value.utcoffset()
+            shared = _ZONES.get(offset)
+            if shared is None:
+                shared = _ZONES.setdefault(offset, timezone(offset) if offset is not None else UTC)
+            props[key] = value.replace(tzinfo=shared)
+
+
 def _a(label: NodeLabel) -> str:
     return ("an " if label.value[0] in "AEIOU" else "a ") + label.value
 
@@ -154,7 +179,8 @@ class _Checker:
         self.spool = spool
         self.context: dict[str, Any] = {"tz": settings.tz}
         self.issues: list[Issue] = list(bundle.issues)
-        self.counts: dict[str, TableCounts] = {s.table: TableCounts() for s in bundle.sources}
+        #: table -> [rows, good, bad] (plain lists: this is the hot loop)
+        self.counts: dict[str, list[int]] = {s.table: [0, 0, 0] for s in bundle.sources}
         self.bad: dict[tuple[int, int], list[Issue]] = {}
         self.ids: dict[str, NodeLabel] = {}  # good node ids of the bundle
         self.rejected: dict[str, str] = {}  # node ids of rejected rows -> where
@@ -167,7 +193,7 @@ class _Checker:
         assert loc.line is not None
         self.bad.setdefault((idx, loc.line), []).extend(issues)
         self.issues.extend(issues)
-        self.counts[table].bad += 1
+        self.counts[table][2] += 1
 
     def _lookup(self, ids: Iterable[str]) -> None:
         if self.store is None:
@@ -232,7 +258,8 @@ class _Checker:
             self._check_source(idx, source, model)
         if node_phase:
             self._resolve_pending()
-        report = ValidationReport(bundle=self.bundle.name, tables=self.counts, issues=self.issues)
+        tables = {t: TableCounts(rows=r, good=g, bad=b) for t, (r, g, b) in self.counts.items()}
+        report = ValidationReport(bundle=self.bundle.name, tables=tables, issues=self.issues)
         return _Checked(self.bundle, report, self.bad)
 
     def _check_source(self, idx: int, source: TableSource, model: type[Row]) -> None:
@@ -242,8 +269,8 @@ class _Checker:
         done = 0
         for chunk in _batched(iter_rows(source, self.issues), _CHUNK):
             valid: list[tuple[Location, Row]] = []
+            counts[0] += len(chunk)
             for sr in chunk:
-                counts.rows += 1
                 if sr.problem is not None:
                     self._reject(idx, table, sr.loc, [sr.problem])
                     self._remember_rejected(model, sr)
@@ -314,7 +341,7 @@ class _Checker:
         if issues:
             self._reject(idx, table, loc, issues)
             return
-        self.counts[table].good += 1
+        self.counts[table][1] += 1
         if model.label is not None:
             node_id = row.__dict__["id"]
             self.ids[node_id] = model.label
@@ -323,6 +350,10 @@ class _Checker:
         if self.spool is not None:
             assert loc.line is not None
             node, edges = to_graph(row, self.protect)
+            if node is not None:
+                _plain_zones(node.props)
+            for edge in edges:
+                _plain_zones(edge.props)
             self.spool.add(idx, loc.line, node, edges)
 
     def _resolve_pending(self) -> None:
@@ -338,7 +369,7 @@ class _Checker:
                 issues = self._ref_issues(table_model(table), refs, loc)
                 if issues:
                     self._reject(idx, table, loc, issues)
-                    self.counts[table].good -= 1
+                    self.counts[table][1] -= 1
                     del self.ids[node_id]
                     self.rejected[node_id] = str(loc)
                     changed = True
@@ -371,12 +402,14 @@ class _Spool:
         self.buffers: list[list[tuple[int, int, Any]]] = [[], [], []]
 
     def add(self, idx: int, line: int, node: GraphNode | None, edges: list[GraphEdge]) -> None:
+        # plain tuples and strings pickle several times faster than named tuples and enums
+        flat = [(e.type.value, e.source, e.target, e.key, e.props) for e in edges]
         if node is not None:
-            self.buffers[0].append((idx, line, node))
-            if edges:
-                self.buffers[1].append((idx, line, edges))
+            self.buffers[0].append((idx, line, (node.label.value, node.id, node.props)))
+            if flat:
+                self.buffers[1].append((idx, line, flat))
         else:
-            self.buffers[2].append((idx, line, edges))
+            self.buffers[2].append((idx, line, flat))
 
     def flush(self) -> None:
         for fh, buffer in zip(self.files, self.buffers, strict=True):
@@ -397,12 +430,14 @@ class _Spool:
                     yield item
 
     def nodes(self, bad: Container[tuple[int, int]]) -> Iterator[GraphNode]:
-        return self._replay(0, bad)
+        for label, node_id, props in self._replay(0, bad):
+            yield GraphNode(NodeLabel(label), node_id, props)
 
     def edges(self, bad: Container[tuple[int, int]]) -> Iterator[GraphEdge]:
         for which in (1, 2):
             for edges in self._replay(which, bad):
-                yield from edges
+                for rel, source, target, key, props in edges:
+                    yield GraphEdge(RelType(rel), source, target, key, props)
 
     def close(self) -> None:
         for fh in self.files:

@@ -299,8 +299,6 @@ def _header(
     source: TableSource, cells: list[Any], loc: Location, issues: list[Issue]
 ) -> list[str | None] | None:
     """Column names by position (``None``: ignored column), or ``None`` if the file is unusable."""
-    from openpyxl.utils import get_column_letter
-
     model = table_model(source.table)
     known = model.columns()
     names = ["" if c is None else str(c).strip().lstrip("\ufeff").strip().lower() for c in cells]
@@ -309,7 +307,11 @@ def _header(
     ok = True
 
     def col(i: int) -> str:
-        return get_column_letter(i + 1) if source.format == "xlsx" else f"#{i + 1}"
+        if source.format != "xlsx":
+            return f"#{i + 1}"
+        from openpyxl.utils import get_column_letter  # only workbooks need it
+
+        return get_column_letter(i + 1)
 
     for i, name in enumerate(names):
         if not name:
@@ -381,18 +383,17 @@ def _iter_csv(source: TableSource, issues: list[Issue]) -> Iterator[SourceRow]:
             if columns is None:
                 return
             width = len(columns)
+            wanted = [(i, name) for i, name in enumerate(columns) if name is not None]
             start = reader.line_num + 1
             for cells in reader:
                 loc = Location(source.name, line=start)
                 start = reader.line_num + 1
-                if not any(c.strip() for c in cells):
+                if not "".join(cells).strip():
                     continue
-                extra = [c for c in cells[width:] if c.strip()]
-                values = {
-                    name: cells[i]
-                    for i, name in enumerate(columns)
-                    if name is not None and i < len(cells)
-                }
+                n = len(cells)
+                # blank cells are missing values: leave them out
+                values = {name: cells[i] for i, name in wanted if i < n and cells[i]}
+                extra = [c for c in cells[width:] if c.strip()] if n > width else None
                 if extra:
                     yield SourceRow(
                         loc,
@@ -509,9 +510,7 @@ def _iter_xlsx(source: TableSource, issues: list[Issue]) -> Iterator[SourceRow]:
                 for i, name in enumerate(columns)
                 if name is not None and i < len(cells) and cells[i] is not None
             }
-            stray = next(
-                (i for i in range(len(columns), len(cells)) if _filled(cells[i])), None
-            )
+            stray = next((i for i in range(len(columns), len(cells)) if _filled(cells[i])), None)
             if stray is not None:
                 letter = get_column_letter(stray + 1)
                 yield SourceRow(
