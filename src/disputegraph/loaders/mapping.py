@@ -291,15 +291,19 @@ class SourceMapping:
         ok = True
         have = set(headers)
         wanted: set[str] = set()
+        for other in self.tables:
+            if other.file == spec.file and other.sheet == spec.sheet:
+                wanted |= {h for c in other.columns.values() for h in c.headers()}
+        # a renamed header is most likely one that no entry reads
+        spare = [h for h in headers if h not in wanted] or headers
         for column, cs in spec.columns.items():
             for header in cs.headers():
-                wanted.add(header)
                 if header not in have:
                     issues.append(
                         Issue.at(
                             loc,
                             f"the mapping reads header {header!r} for {spec.table}.{column} but "
-                            f"the file has no such column{_close(header, headers)}; "
+                            f"the file has no such column{_close(header, spare, 0.3)}; "
                             f"its headers: {', '.join(headers)}",
                             table=spec.table,
                             column=header,
@@ -321,7 +325,6 @@ class SourceMapping:
         used = set(wanted)
         for other in self.tables:
             if other.file == spec.file and other.sheet == spec.sheet:
-                used |= {h for c in other.columns.values() for h in c.headers()}
                 used |= other.ignore | ({other.when} if other.when else set())
         unused = [h for h in headers if h and h not in used]
         for header in unused:
