@@ -68,18 +68,18 @@ _CATS: tuple[tuple[str, float, str, str, str, float, str, tuple[float, float, fl
     ("noise", 5, "urban", "person", "unit", 0.5, "community", (0, 0, 0)),
     ("marriage_family", 12, "any", "person", "", 0.0, "family", (50_000, 1.0, 0.2)),
     ("inheritance_support", 5, "any", "person", "unit", 0.3, "community", (100_000, 1.0, 0.4)),
-    ("wage_arrears", 8, "any", "wage", "", 0.0, "labour", (25_000, 1.0, 1.0)),
+    ("wage_arrears", 8, "any", "wage", "", 0.0, "labour", (25_000, 0.8, 1.0)),
     ("labor_contract", 5, "any", "company", "", 0.0, "labour", (30_000, 0.8, 0.7)),
-    ("land_transfer", 2, "rural", "cooperative", "parcel", 0.85, "land", (15_000, 0.8, 0.9)),
-    ("land_contract", 2, "rural", "person", "parcel", 0.8, "land", (10_000, 0.8, 0.4)),
-    ("homestead", 3, "rural", "person", "village", 0.6, "homestead", (0, 0, 0)),
+    ("land_transfer", 2, "rural", "cooperative", "parcel", 0.6, "land", (15_000, 0.8, 0.9)),
+    ("land_contract", 2, "rural", "person", "parcel", 0.5, "land", (10_000, 0.8, 0.4)),
+    ("homestead", 3, "rural", "person", "village", 0.4, "homestead", (0, 0, 0)),
     (
         "land_requisition_demolition",
         1,
         "rural",
         "gov",
         "village",
-        0.7,
+        0.4,
         "demolition",
         (300_000, 0.9, 0.6),
     ),
@@ -475,14 +475,26 @@ def background_chunk(
 
     amt_med, amt_sig, amt_share = _AMT[cat, 0], _AMT[cat, 1], _AMT[cat, 2]
     amount = amt_med * np.exp(rng.normal(0, 1, size=n) * amt_sig)
-    amount = np.where(cat == CATEGORIES.index("wage_arrears"), amount * headcount**0.8, amount)
+    wage = cat == CATEGORIES.index("wage_arrears")
+    amount = np.where(wage, np.minimum(amount * headcount**0.8, 800_000), amount)
     amount = np.clip(amount, 200, 5_000_000)
     has_amount = rng.random(n) < amt_share
 
-    # applicants (slot 0 may be a repeat petitioner from a small pool)
-    pool_n = max(2, n // 250)
-    reuse = rng.random(n) < 0.012
-    pool_pick = rng.integers(0, pool_n, size=n)
+    # applicants; a few come back with new disputes in the same community (repeat
+    # petitioners): along each community's disputes in time order, a dispute may reuse
+    # the first applicant of the run it continues
+    pool_n = 0
+    order = np.lexsort((reported, comm))
+    link = np.zeros(n, dtype=bool)  # link[k]: order[k] continues order[k - 1]'s run
+    if n > 1:
+        link[1:] = (comm[order][1:] == comm[order][:-1]) & (rng.random(n - 1) < 0.04)
+    run_start = np.maximum.accumulate(np.where(link, 0, np.arange(n)))
+    reuse = np.zeros(n, dtype=bool)
+    reuse[order[link]] = True
+    root_of = np.arange(n)
+    root_of[order] = order[run_start]
+    is_root = np.zeros(n, dtype=bool)
+    is_root[root_of[reuse]] = True
     app_d = np.repeat(np.arange(n), n_app)
     app_k = np.arange(len(app_d)) - np.repeat(np.cumsum(n_app) - n_app, n_app)
     fresh_app = ~(reuse[app_d] & (app_k == 0))
@@ -512,7 +524,10 @@ def background_chunk(
     elderly &= ~minor & ~migrant
     disabled = rng.random(n_p) < 0.02
     low_income = rng.random(n_p) < np.where(migrant | elderly, 0.12, 0.04)
-    repeat_pet = p_kind == 0
+    repeat_pet = np.zeros(n_p, dtype=bool)
+    slot_person = np.cumsum(fresh_app) - 1 + pool_n  # person index of each fresh applicant slot
+    first_slot = np.cumsum(n_app) - n_app
+    repeat_pet[slot_person[first_slot[is_root]]] = True
     today = t0 // DAY
     birth = np.where(
         elderly,
@@ -561,10 +576,10 @@ def background_chunk(
     parties["district"] = [dnames[d] for d in p_district.tolist()]
     parties["tags"] = [tag_text[c] for c in tag_code.tolist()]
 
-    pool_ids = p_ids[:pool_n]
     app_ids = np.empty(len(app_d), dtype=p_ids.dtype)
     app_ids[fresh_app] = p_ids[pool_n : pool_n + int(fresh_app.sum())]
-    app_ids[~fresh_app] = pool_ids[pool_pick[app_d[~fresh_app]]]
+    reused_slots = np.flatnonzero(~fresh_app)
+    app_ids[reused_slots] = app_ids[first_slot[root_of[app_d[reused_slots]]]]
     off = pool_n + int(fresh_app.sum())
     resp_person_ids = p_ids[off : off + len(resp_person)]
     fam_ids = p_ids[off + len(resp_person) :]
