@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ BAD = DATA / "bad"
 FORMATS = DATA / "formats"
 
 
-def write_workbook(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
+def write_workbook(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]]) -> Path:
     """An .xlsx with one sheet per entry (first row = header)."""
     wb = openpyxl.Workbook()
     first = True

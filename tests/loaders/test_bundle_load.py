@@ -52,8 +52,8 @@ def test_sample_loads_completely(sample_bundle: Path, settings: Settings) -> Non
     for table, counts in result.tables.items():
         expected = _csv_rows(sample_bundle / f"{table}.csv")
         assert (counts.read, counts.loaded, counts.rejected) == (expected, expected, 0), table
-    counts = store.counts()
-    assert counts.nodes == {
+    stored = store.counts()
+    assert stored.nodes == {
         "Agency": 15,
         "Dispute": 12,
         "Employer": 6,
@@ -61,13 +61,13 @@ def test_sample_loads_completely(sample_bundle: Path, settings: Settings) -> Non
         "Property": 7,
         "Report": 16,
     }
-    assert counts.edges["HANDLED_BY"] == 35
-    assert counts.edges["PARTY_TO"] == 29
-    assert counts.edges["SUBCONTRACTOR_OF"] == 3
-    assert counts.edges["PART_OF"] == 4  # B3→CY1, U2→B3, B5→CY1, LP3→SP
-    assert counts.edges["FILED_BY"] == 14  # two reports have no reporter
-    assert result.nodes_written == counts.total_nodes
-    assert result.edges_written == counts.total_edges
+    assert stored.edges["HANDLED_BY"] == 35
+    assert stored.edges["PARTY_TO"] == 29
+    assert stored.edges["SUBCONTRACTOR_OF"] == 3
+    assert stored.edges["PART_OF"] == 4  # B3→CY1, U2→B3, B5→CY1, LP3→SP
+    assert stored.edges["FILED_BY"] == 14  # two reports have no reporter
+    assert result.nodes_written == stored.total_nodes
+    assert result.edges_written == stored.total_edges
 
 
 def test_sample_graph_shapes(sample_bundle: Path, settings: Settings) -> None:
@@ -88,6 +88,32 @@ def test_sample_graph_shapes(sample_bundle: Path, settings: Settings) -> None:
     assert dispute is not None
     assert dispute.props["category"] == "wage_arrears"
     assert dispute.props["reported_at"].isoformat() == "2026-01-08T09:30:00+08:00"
+
+
+def test_stored_datetimes_use_standard_zones(
+    settings: Settings, tmp_path: Path, write_csv: Callable[..., Path]
+) -> None:
+    """Explicit offsets share one ``datetime.timezone``; naive values get the configured zone."""
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    bundle = tmp_path / "zones"
+    write_csv(
+        bundle,
+        "disputes",
+        ["id", "title", "category", "status", "reported_at", "channel"],
+        [
+            ["D1", "a", "noise", "reported", "2026-01-01T08:00:00+08:00", "12345"],
+            ["D2", "b", "noise", "reported", "2026-01-02T08:00:00+08:00", "12345"],
+            ["D3", "c", "noise", "reported", "2026-01-03T08:00:00", "12345"],
+        ],
+    )
+    store = MemoryStore()
+    load_bundle(bundle, store, settings)
+    zones = [store.get(i).props["reported_at"].tzinfo for i in ("D1", "D2", "D3")]  # type: ignore[union-attr]
+    assert type(zones[0]) is timezone and zones[0] is zones[1]
+    assert zones[2] == ZoneInfo("Asia/Shanghai")
+    assert list(settings.workspace.iterdir()) == [settings.workspace / "rejects"]  # no spool left
 
 
 def test_pii_is_never_stored_raw(sample_bundle: Path, settings: Settings) -> None:
@@ -281,8 +307,8 @@ def test_no_pii_key_stops_before_reading(sample_bundle: Path, workspace: Path) -
 
 def test_key_changes_hashes(sample_bundle: Path, workspace: Path) -> None:
     a, b = MemoryStore(), MemoryStore()
-    load_bundle(sample_bundle, a, Settings(pii_key="k1", workspace=workspace))  # type: ignore[arg-type]
-    load_bundle(sample_bundle, b, Settings(pii_key="k2", workspace=workspace))  # type: ignore[arg-type]
+    load_bundle(sample_bundle, a, Settings(pii_key="k1", workspace=workspace))
+    load_bundle(sample_bundle, b, Settings(pii_key="k2", workspace=workspace))
     pa, pb = a.get("P-001"), b.get("P-001")
     assert pa is not None and pb is not None
     assert pa.props["id_number_hash"] != pb.props["id_number_hash"]

@@ -80,7 +80,7 @@ def test_hash_is_stable_and_keyed(value: str) -> None:
 
 
 def test_hash_lookup_uses_the_configured_key() -> None:
-    keyed = Settings(pii_key="secret-1")  # type: ignore[arg-type]
+    keyed = Settings(pii_key="secret-1")
     demo = Settings(demo=True)
     assert hash_lookup(keyed, "13812345678") == hash_identifier(b"secret-1", "13812345678")
     assert hash_lookup(demo, "13812345678") == hash_identifier(
@@ -91,7 +91,7 @@ def test_hash_lookup_uses_the_configured_key() -> None:
 
 
 def test_protector() -> None:
-    protect = protector(Settings(pii_key="s"))  # type: ignore[arg-type]
+    protect = protector(Settings(pii_key="s"))
     out = protect("id_number", "330106198503121234")
     assert out == {
         "id_number_hash": hash_identifier(b"s", "330106198503121234"),
