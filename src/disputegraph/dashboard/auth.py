@@ -1,0 +1,419 @@
+"""Login, sessions, per-user roles and auditing for the dashboard.
+
+:func:`install_auth` guards a Dash app built by
+:func:`~disputegraph.dashboard.app.create_app`:
+
+- a Flask ``before_request`` hook on the Dash server answers nothing without
+  a session — no page, no layout (``/_dash-layout``), no dependency map, no
+  callback (``/_dash-update-component``), no component bundle, no asset —
+  except ``/login`` (a self-contained page: inline style, no scripts) and
+  ``/logout``; page requests are redirected to the login page, Dash's own
+  requests get ``401`` JSON;
+- accounts come from a :class:`~disputegraph.users.UserStore` (scrypt hashes,
+  lockout after repeated failures); the role is re-read from it on every
+  request, so a removed user or a changed role applies at once;
+- sessions are Flask's signed cookies with ``HttpOnly``, ``SameSite=Lax`` and
+  ``Secure`` when ``DISPUTEGRAPH_COOKIE_SECURE`` is set (behind TLS), lasting
+  ``DISPUTEGRAPH_SESSION_HOURS``; the signing key is ``DISPUTEGRAPH_SECRET_KEY``
+  and there is no default: without it :func:`install_auth` raises
+  :class:`~disputegraph.exceptions.ConfigError` (the CLI's exit 2);
+- the login form carries a per-session CSRF token, and a login rotates the
+  session;
+- every login (success and failure) and logout goes to the
+  :class:`~disputegraph.audit.AuditLog`.
+
+Demo mode (``demo=True``) has no login: it is only for synthetic data on a
+loopback address, and every page says so in a banner.
+
+:class:`RoleAwareServices` is the service layer with the viewer wired in: the
+role of the logged-in user decides the masking of every service call (a
+caller cannot ask for more), and searches, views of a person or cluster and
+exports are audited there, once, next to the masking.
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import dash
+import flask
+
+from disputegraph.audit import AuditLog
+from disputegraph.config import Settings
+from disputegraph.dashboard.services import EXTENSION, Role, Services
+from disputegraph.dashboard.state import ViewState
+from disputegraph.exceptions import AuthError, ConfigError
+from disputegraph.graph.store import GraphStore
+from disputegraph.users import UserStore
+
+__all__ = [
+    "DEMO_BANNER",
+    "OPEN_PATHS",
+    "RoleAwareServices",
+    "Viewer",
+    "create_secure_app",
+    "current_viewer",
+    "install_auth",
+]
+
+#: the only paths answered without a session
+OPEN_PATHS = frozenset({"/login", "/logout"})
+DEMO_BANNER = (
+    "演示模式：合成数据，无需登录，仅限本机访问 · "
+    "Demo mode: synthetic data, no login, this computer only"
+)
+_G_KEY = "dg_viewer"
+_LOOPBACK = frozenset({"127.0.0.1", "::1", None})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: a user name and role (``demo`` in demo mode)."""
+
+    name: str
+    role: Role
+    demo: bool = False
+
+
+def current_viewer() -> Viewer | None:
+    """The viewer of the current request (``None`` outside a request or before login)."""
+    if not flask.has_request_context():
+        return None
+    viewer: Viewer | None = flask.g.get(_G_KEY)
+    return viewer
+
+
+class RoleAwareServices(Services):
+    """:class:`~disputegraph.dashboard.services.Services` whose role is the viewer's.
+
+    Inside a request with a viewer, every masking decision uses the viewer's
+    role, whatever role a caller passes; outside one (tests, the CLI, the
+    briefing pack) the ``role`` argument or ``default_role`` applies as before.
+    Searches, views of an entity (``view_person`` for a party) or a cluster,
+    and exports (:meth:`audit`) are written to the audit log.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: GraphStore,
+        *,
+        audit: AuditLog | None = None,
+        default_role: Role = "analyst",
+        **kwargs: Any,
+    ) -> None:
+        self._fallback_role: Role = default_role
+        self.audit_log = audit
+        super().__init__(settings, store, default_role=default_role, **kwargs)
+
+    @property
+    def default_role(self) -> Role:
+        viewer = current_viewer()
+        return viewer.role if viewer is not None else self._fallback_role
+
+    @default_role.setter
+    def default_role(self, role: Role) -> None:
+        self._fallback_role = role
+
+    def _role(self, requested: Role | None) -> Role:
+        viewer = current_viewer()
+        if viewer is not None:
+            return viewer.role
+        return requested or self._fallback_role
+
+    def audit(self, action: str, *, result_size: int | None = None, **params: Any) -> None:
+        """Record ``action`` for the current viewer (nothing without a log)."""
+        if self.audit_log is None:
+            return
+        viewer = current_viewer()
+        user = viewer.name if viewer is not None else "system"
+        self.audit_log.record(user, action, result_size=result_size, **params)
+
+    # -- the role-taking service calls ------------------------------------
+    def search(
+        self, text: str, state: ViewState, role: Role | None = None, limit: int = 20
+    ) -> list[dict[str, Any]]:
+        rows = super().search(text, state, self._role(role), limit)
+        if (text or "").strip():
+            self.audit("search", text=text.strip()[:200], result_size=len(rows))
+        return rows
+
+    def entity(
+        self, entity_id: str, state: ViewState, role: Role | None = None
+    ) -> dict[str, Any] | None:
+        found = super().entity(entity_id, state, self._role(role))
+        if found is not None:
+            action = "view_person" if found.get("kind") == "Party" else "view_entity"
+            self.audit(action, entity_id=entity_id, kind=found.get("kind"))
+        return found
+
+    def ego_network(
+        self, entity_id: str, expanded: Sequence[str], state: ViewState, role: Role | None = None
+    ) -> dict[str, Any]:
+        return super().ego_network(entity_id, expanded, state, self._role(role))
+
+    def trace(
+        self, entity_id: str, state: ViewState, role: Role | None = None, hops: int = 2
+    ) -> list[dict[str, Any]] | None:
+        return super().trace(entity_id, state, self._role(role), hops)
+
+    def cluster_view(self, state: ViewState, role: Role | None = None) -> dict[str, Any] | None:
+        view = super().cluster_view(state, self._role(role))
+        if view is not None and view.get("found"):
+            self.audit("view_cluster", cluster_id=view.get("id"), result_size=view.get("people"))
+        return view
+
+
+# ---------------------------------------------------------------------------
+# the login page
+
+_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>登录 · Login — disputegraph</title>
+<style>
+body{{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;background:#f3f4f6;margin:0}}
+main{{max-width:360px;margin:12vh auto;background:#fff;padding:28px 32px;border-radius:8px;
+box-shadow:0 1px 4px rgba(0,0,0,.15)}}
+h1{{font-size:20px;margin:0 0 18px}}label{{display:block;margin:12px 0 4px;font-size:14px}}
+input[type=text],input[type=password]{{width:100%;box-sizing:border-box;padding:8px;
+border:1px solid #cbd5e1;border-radius:4px;font-size:15px}}
+button{{margin-top:18px;width:100%;padding:9px;background:#1d4ed8;color:#fff;border:0;
+border-radius:4px;font-size:15px;cursor:pointer}}
+.error{{color:#b91c1c;font-size:14px;margin-top:12px}}.note{{color:#475569;font-size:13px}}
+</style></head>
+<body><main>
+<h1>矛盾纠纷关系图谱 · disputegraph</h1>
+<form method="post" action="/login" autocomplete="off">
+<input type="hidden" name="csrf" value="{csrf}">
+<input type="hidden" name="next" value="{next}">
+<label for="username">用户名 · User name</label>
+<input type="text" id="username" name="username" value="{username}" required autofocus>
+<label for="password">密码 · Password</label>
+<input type="password" id="password" name="password" required>
+<button type="submit" id="login-submit">登录 · Log in</button>
+</form>
+{message}
+</main></body></html>
+"""
+
+
+def _safe_next(target: str | None) -> str:
+    """A same-site path to go to after login (never another host)."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    if "\\" in target or parts.path in OPEN_PATHS:
+        return "/"
+    return target
+
+
+def _login_page(csrf: str, nxt: str, username: str = "", message: str = "") -> str:
+    note = f'<p class="error" id="login-error">{html.escape(message)}</p>' if message else ""
+    return _PAGE.format(
+        csrf=html.escape(csrf),
+        next=html.escape(nxt),
+        username=html.escape(username),
+        message=note,
+    )
+
+
+def _csrf_token() -> str:
+    token = flask.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(24)
+        flask.session["csrf"] = token
+    return token
+
+
+def _no_store(response: flask.Response) -> flask.Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------
+# installing it
+
+
+def install_auth(
+    app: dash.Dash,
+    settings: Settings,
+    *,
+    users: UserStore | None = None,
+    audit: AuditLog | None = None,
+    demo: bool = False,
+    demo_role: Role = "analyst",
+) -> None:
+    """Guard ``app``: login required (or demo mode), roles per user, auditing.
+
+    Raises :class:`ConfigError` outside demo mode when no secret key is set.
+    """
+    server: flask.Flask = app.server
+    if demo:
+        _install_demo(app, demo_role)
+        return
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else ""
+    if len(secret) < 16:
+        raise ConfigError(
+            "no session secret: set DISPUTEGRAPH_SECRET_KEY to a long random value "
+            "(at least 16 characters) to serve with logins, or use --demo on 127.0.0.1"
+        )
+    users = users or UserStore(settings.users_path)
+    server.secret_key = secret
+    server.config.update(
+        SESSION_COOKIE_NAME="disputegraph_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.cookie_secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
+    )
+
+    def record(user: str, action: str, **params: Any) -> None:
+        if audit is not None:
+            audit.record(user, action, **params)
+
+    @server.before_request
+    def _guard() -> Any:
+        path = flask.request.path
+        name = flask.session.get("user")
+        if isinstance(name, str):
+            user = users.get(name)
+            if user is not None:
+                flask.g.setdefault(_G_KEY, Viewer(user.name, user.role))
+            else:  # removed since login: the session ends here
+                flask.session.clear()
+        if path in OPEN_PATHS or current_viewer() is not None:
+            return None
+        if path.startswith("/_dash-") or flask.request.method != "GET":
+            return _no_store(
+                flask.make_response(
+                    flask.jsonify({"error": "login required", "login": "/login"}), 401
+                )
+            )
+        target = flask.request.full_path.rstrip("?")
+        return flask.redirect(f"/login?next={flask.request.script_root}{_quote(target)}", 302)
+
+    @server.route("/login", methods=["GET", "POST"])
+    def _login() -> Any:
+        if flask.request.method == "GET":
+            page = _login_page(_csrf_token(), _safe_next(flask.request.args.get("next")))
+            return _no_store(flask.make_response(page, 200))
+        form = flask.request.form
+        nxt = _safe_next(form.get("next"))
+        username = (form.get("username") or "").strip()[:64]
+        if not secrets.compare_digest(
+            str(form.get("csrf", "")), str(flask.session.get("csrf", "-"))
+        ):
+            page = _login_page(
+                _csrf_token(), nxt, username, "表单已过期，请重试 · The form expired; try again"
+            )
+            return _no_store(flask.make_response(page, 400))
+        try:
+            user = users.authenticate(username, form.get("password") or "")
+        except AuthError as exc:
+            record(username or "-", "login_failed", reason=str(exc), ip=flask.request.remote_addr)
+            message = (
+                "登录失败次数过多，请稍后再试 · " + str(exc)
+                if "too many" in str(exc)
+                else "用户名或密码错误 · Wrong user name or password"
+            )
+            page = _login_page(_csrf_token(), nxt, username, message)
+            return _no_store(flask.make_response(page, 401))
+        flask.session.clear()  # a fresh session: no fixation
+        flask.session.permanent = True
+        flask.session["user"] = user.name
+        flask.session["csrf"] = secrets.token_urlsafe(24)
+        record(user.name, "login", role=user.role, ip=flask.request.remote_addr)
+        return flask.redirect(nxt, 303)
+
+    @server.route("/logout", methods=["GET", "POST"])
+    def _logout() -> Any:
+        name = flask.session.get("user")
+        if isinstance(name, str):
+            record(name, "logout")
+        flask.session.clear()
+        return flask.redirect("/login", 303)
+
+    _decorate_index(app, demo=False)
+
+
+def _quote(target: str) -> str:
+    from urllib.parse import quote
+
+    return quote(target, safe="/")
+
+
+def _install_demo(app: dash.Dash, role: Role) -> None:
+    server: flask.Flask = app.server
+
+    @server.before_request
+    def _demo_viewer() -> Any:
+        if flask.request.remote_addr not in _LOOPBACK:  # demo data is for this computer only
+            return flask.make_response("demo mode answers only on 127.0.0.1", 403)
+        flask.g.setdefault(_G_KEY, Viewer("demo", role, demo=True))
+        return None
+
+    _decorate_index(app, demo=True)
+
+
+def _decorate_index(app: dash.Dash, *, demo: bool) -> None:
+    """Put the demo banner, or the user, role and a logout link, at the top of every page."""
+    original: Callable[..., str] = app.interpolate_index
+
+    def interpolate_index(**kwargs: Any) -> str:
+        page: str = original(**kwargs)
+        viewer = current_viewer()
+        if demo:
+            bar = (
+                '<div id="dg-demo-banner" class="dg-authbar dg-demo">'
+                f"{html.escape(DEMO_BANNER)}</div>"
+            )
+        elif viewer is not None:
+            bar = (
+                '<div id="dg-userbar" class="dg-authbar">'
+                f"{html.escape(viewer.name)} · {html.escape(viewer.role)} · "
+                '<a href="/logout" id="dg-logout">退出 · Log out</a></div>'
+            )
+        else:
+            return page
+        style = (
+            "<style>.dg-authbar{font:13px sans-serif;padding:4px 12px;text-align:right;"
+            "background:#eef2ff;color:#1e3a8a}.dg-demo{background:#fef3c7;color:#92400e;"
+            "text-align:center;font-weight:600}</style>"
+        )
+        return page.replace("<body>", f"<body>{style}{bar}", 1)
+
+    app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]
+
+
+def create_secure_app(
+    settings: Settings,
+    store: GraphStore,
+    *,
+    demo: bool = False,
+    demo_role: Role = "analyst",
+    users: UserStore | None = None,
+    audit: AuditLog | None = None,
+) -> dash.Dash:
+    """:func:`~disputegraph.dashboard.app.create_app` with logins, per-user roles and auditing.
+
+    ``demo=True`` serves without login (the caller binds it to a loopback
+    address); otherwise ``settings.secret_key`` is required.
+    """
+    from disputegraph.dashboard.app import create_app
+
+    if audit is None:
+        audit = AuditLog.from_settings(settings)
+    services = RoleAwareServices(settings, store, audit=audit, default_role=demo_role)
+    app = create_app(settings, store, viewer_role=demo_role, services=services)
+    assert isinstance(app.server.extensions[EXTENSION], RoleAwareServices)
+    install_auth(app, settings, users=users, audit=audit, demo=demo, demo_role=demo_role)
+    return app
