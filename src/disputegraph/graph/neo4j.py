@@ -133,7 +133,10 @@ def _parse_datetime(text: str) -> datetime:
 
 
 def _value(value: Any) -> Any:
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool:
+        return value
+    if kind is dict:
         if "datetime" in value:
             return _parse_datetime(value["datetime"])
         if "date" in value:
@@ -584,20 +587,27 @@ class Neo4jStore:
             return  # no node has Entity as its domain label (as in the memory store)
         cypher = _cypher("store_iter_nodes", label)
         after = ""
+        drop = set(_NODE_META)
         while True:
-            rows = self._read(cypher, f"reading {label} nodes", after=after, batch_size=batch_size)
-            if not rows:
+            [record] = self._read(
+                cypher, f"reading {label} nodes", after=after, batch_size=batch_size
+            )
+            page = record["page"]
+            if not page:
                 return
-            yield [_node(row, label.value) for row in rows]
-            if len(rows) < batch_size:
+            yield [
+                GraphNode(label, i, {k: _value(v) for k, v in pairs if k not in drop})
+                for i, pairs in page
+            ]
+            if len(page) < batch_size:
                 return
-            after = rows[-1]["id"]
+            after = page[-1][0]
 
     def iter_edges(self, rel_type: RelType, batch_size: int = 10_000) -> Iterator[list[GraphEdge]]:
         cypher = _cypher("store_iter_edges", rel_type)
         after = ("", "", "")
         while True:
-            rows = self._read(
+            [record] = self._read(
                 cypher,
                 f"reading {rel_type} relationships",
                 after_source=after[0],
@@ -605,11 +615,14 @@ class Neo4jStore:
                 after_key=after[2],
                 batch_size=batch_size,
             )
-            if not rows:
+            page = record["page"]
+            if not page:
                 return
-            batch = [_edge(rel_type, row) for row in rows]
+            batch = [
+                _edge(rel_type, {"source": a, "target": b, "props": pairs}) for a, b, pairs in page
+            ]
             yield batch
-            if len(rows) < batch_size:
+            if len(page) < batch_size:
                 return
             last = batch[-1]
             after = (last.source, last.target, last.key)

@@ -2,7 +2,7 @@
 // title: Relationships among nodes
 // description: Every relationship whose two ends are both among the given nodes.
 // params: ids (list[str]) — node ids
-// returns: type, source, target, props (props as [key, value] pairs; temporal values as {datetime: text} or {date: text}, which the store parses faster than the driver)
+// returns: type, source, target, props (props as [key, value] pairs; temporal values as {datetime: text} or {date: text}, which the store parses faster than the driver
 // mode: read
 UNWIND $ids AS id
 MATCH (a:Entity {id: id})-[r]->(b:Entity)

@@ -3,7 +3,7 @@
 // description: Relationships arriving at one node, optionally of some types only.
 // params: id (str) — node id
 // params: types (list[str] = none) — relationship types to keep; none keeps all
-// returns: type, source, target, props (props as [key, value] pairs; temporal values as {datetime: text} or {date: text}, which the store parses faster than the driver)
+// returns: type, source, target, props (props as [key, value] pairs; temporal values as {datetime: text} or {date: text}, which the store parses faster than the driver
 // mode: read
 MATCH (a)-[r]->(b:Entity {id: $id})
 WHERE $types IS NULL OR type(r) IN $types

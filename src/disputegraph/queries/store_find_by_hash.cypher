@@ -3,7 +3,7 @@
 // description: Parties whose id-number hash or phone hash equals the digest, by id.
 // params: digest (str) — the keyed hash (hex)
 // params: limit (int = 50) — most rows returned
-// returns: id, label, props (props as [key, value] pairs; temporal values as {datetime: text} or {date: text}, which the store parses faster than the driver)
+// returns: id, label, props (props as [key, value] pairs; temporal values as {datetime: text} or {date: text}, which the store parses faster than the driver
 // mode: read
 CALL () {
   MATCH (n:Party {id_number_hash: $digest})

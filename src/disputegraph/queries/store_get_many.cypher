@@ -2,7 +2,7 @@
 // title: Nodes by id
 // description: The nodes with the given ids (missing ids are skipped).
 // params: ids (list[str]) — node ids
-// returns: id, label, props (props as [key, value] pairs; temporal values as {datetime: text} or {date: text}, which the store parses faster than the driver)
+// returns: id, label, props (props as [key, value] pairs; temporal values as {datetime: text} or {date: text}, which the store parses faster than the driver
 // mode: read
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})

@@ -5,7 +5,7 @@
 // params: needle (str) — the normalised text, matched inside name_norm
 // params: labels (list[str] = none) — node labels to keep; none keeps all
 // params: limit (int = 50) — most rows returned
-// returns: id, label, props (props as [key, value] pairs; temporal values as {datetime: text} or {date: text}, which the store parses faster than the driver)
+// returns: id, label, props (props as [key, value] pairs; temporal values as {datetime: text} or {date: text}, which the store parses faster than the driver
 // mode: read
 CALL () {
   MATCH (n:Entity {id: $id})
