@@ -69,8 +69,8 @@ __all__ = [
     "validate_bundle",
 ]
 
-#: ``progress(phase, rows_done)``: phase is e.g. ``"checking disputes"`` or
-#: ``"loading disputes"``; ``rows_done`` counts the rows of that phase so far.
+#: ``progress(phase, done)``: phase is ``"checking <table>"`` (``done`` = rows of that
+#: table so far), then ``"writing nodes"`` and ``"writing relationships"`` (records so far).
 Progress = Callable[[str, int], None]
 
 _CHUNK = 2_000
@@ -402,7 +402,7 @@ class _Spool:
         self.buffers: list[list[tuple[int, int, Any]]] = [[], [], []]
 
     def add(self, idx: int, line: int, node: GraphNode | None, edges: list[GraphEdge]) -> None:
-        # plain tuples and strings pickle several times faster than named tuples and enums
+        # stored as plain tuples of strings and dicts; rebuilt as records on replay
         flat = [(e.type.value, e.source, e.target, e.key, e.props) for e in edges]
         if node is not None:
             self.buffers[0].append((idx, line, (node.label.value, node.id, node.props)))
