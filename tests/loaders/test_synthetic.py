@@ -177,7 +177,7 @@ def test_planted_members_touch_no_background_entity(
 ) -> None:
     """Every edge between non-agency nodes stays inside one pattern or outside all of them."""
     _, planted = city
-    owner = {m: p["name"] for p in planted["patterns"] for m in p["members"] + p.get("context", [])}
+    owner = {m: p["name"] for p in planted["patterns"] for m in p["members"]}
     pairs = [(r.dispute_id, r.stakeholder_id) for r in rows["involvements"]]  # type: ignore[attr-defined]
     pairs += [(r.dispute_id, r.property_id) for r in rows["dispute_properties"]]  # type: ignore[attr-defined]
     pairs += [(r.party_id, r.employer_id) for r in rows["employments"]]  # type: ignore[attr-defined]

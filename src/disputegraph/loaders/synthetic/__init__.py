@@ -54,11 +54,10 @@ found by the analytics should equal the pattern's ``members``):
 "patterns": [{"name", "expect", "disputes", "members", "anchor", "description_zh",
 "description_en", …pattern-specific keys}]}``; ``expect`` is ``top3``,
 ``below_top3`` or ``flag`` (then ``expect_flags`` lists the chain flags).
-``members`` are the disputes, parties, employers and properties the pattern's
-cluster holds under the default projection (units join their building, parcels
-their village, contractors are followed upward, a building does not join its
-compound); pattern nodes outside that, like the elevator building's compound,
-are listed under ``context``.
+``members`` are the disputes, parties, employers and properties of the pattern;
+every member is a party to, or a property concerned by, one of its disputes (or a
+contractor above its employers), so the cluster equals ``members`` whether or not
+the projection joins units to buildings or parcels to villages.
 """
 
 from __future__ import annotations

@@ -707,7 +707,7 @@ def _elevator(p: _Planter) -> dict[str, Any]:
     )
     p.involve(e4, [upper[2]], "applicant")
     p.involve(e4, [lower[1], lower[2]], "respondent")
-    p.concern(e4, bld)
+    p.concern(e4, bld, xq)  # the petition names the compound as well
     p.reports(
         e4,
         r,
@@ -738,10 +738,7 @@ def _elevator(p: _Planter) -> dict[str, Any]:
         "name": "elevator_building",
         "expect": "top3",
         "disputes": d,
-        "members": [*d, *upper, *lower, bld, u1, u2],
-        # the compound is part of the pattern but a building does not join its compound
-        # in the default projection, so it is context, not a cluster member
-        "context": [xq],
+        "members": [*d, *upper, *lower, xq, bld, u1, u2],
         "anchor": bld,
         "description_zh": "丹桂苑3幢（1994年建）加装电梯：7户高层（多为老人）与5户低层住户对立，5起纠纷、"
         "反复来电和网上信访，调解失败1次，回访不满意后反弹。",
@@ -806,6 +803,8 @@ def _land_village(p: _Planter) -> dict[str, Any]:
         p.involve(did, [villagers[i] for i in who], "applicant")
         p.involve(did, [coop], "respondent")
         p.concern(did, *[parcels[j] for j in plots])
+        if channel == "petition_visit":  # the collective visit speaks for the whole village
+            p.concern(did, village)
         contacts: list[tuple[str, float, str | None]] = [
             (channel, 0, None if channel == "proactive_screening" else villagers[who[0]])
         ]
@@ -928,7 +927,7 @@ def _benign_manager(p: _Planter) -> dict[str, Any]:
             )
             p.involve(did, who, "applicant")
             p.involve(did, other, "respondent")
-            p.concern(did, bld)
+            p.concern(did, xq, bld)
             p.tie(who[0], bld, "resident")
             p.tie(other[0], bld, "resident")
         else:
