@@ -37,6 +37,7 @@ def real_kdf() -> None:
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 SECRET = "test-secret-key-0123456789abcdef"
 PASSWORD = "correct horse battery"
+PII_KEY = "sample-pii-key-for-tests"
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +47,7 @@ def sample_store() -> MemoryStore:
     from disputegraph.loaders import load_bundle
 
     store = MemoryStore()
-    load_bundle(SAMPLE, store, Settings(demo=True, store="memory"))
+    load_bundle(SAMPLE, store, Settings(store="memory", pii_key=SecretStr(PII_KEY)))
     run_analysis(store)
     return store
 
@@ -57,7 +58,7 @@ def secure_settings(tmp_path: Path) -> Settings:
         demo=False,
         store="memory",
         workspace=tmp_path / "ws",
-        pii_key=SecretStr("sample-pii-key-for-tests"),
+        pii_key=SecretStr(PII_KEY),
         secret_key=SecretStr(SECRET),
     )
 
