@@ -14,7 +14,7 @@ as_of 2026-01-10, window 180 days: the window is (2025-07-14, 2026-01-10].
     E4 sub of E1 (below, no dispute)                   -> E4 out (chains go upward only)
     P1 employed by E5 (open-ended), by E6 until 2024   -> E5 in, E6 out
     D1 concerns unit U1 < building B1 < community R1   -> U1, B1 in; R1 out
-    D4 concerns parcel L1 < village V1                 -> L1, V1 in
+    D4 concerns parcel L1 < village V1                 -> L1 in; V1 out (villages never join)
     P1 resides at B1 (both in) and owns R1 (out)       -> one tie edge
     reports about D1 on 01-02 and 01-15                -> only the first
     hand-offs of D1 started 01-02 and 01-12            -> only the first
@@ -157,7 +157,7 @@ def test_nodes_follow_the_documented_choices(store: MemoryStore) -> None:
     p = project(store, AS_OF, 180)
     assert sorted(p.parties) == ["P1"]
     assert sorted(p.employers) == ["E1", "E2", "E5"]
-    assert sorted(p.properties) == ["B1", "L1", "U1", "V1"]
+    assert sorted(p.properties) == ["B1", "L1", "U1"]
     assert "A1" not in p.index  # agencies are not graph nodes
     assert p.contracts == [("E1", "E2")]
     assert p.employments == [("P1", "E5")]
@@ -175,7 +175,6 @@ def test_edges_are_undirected_and_typed(store: MemoryStore) -> None:
         ("CONCERNS", "D1", "U1"),
         ("CONCERNS", "D4", "L1"),
         ("PART_OF", "B1", "U1"),
-        ("PART_OF", "L1", "V1"),
         ("EMPLOYED_BY", "E5", "P1"),
         ("SUBCONTRACTOR_OF", "E1", "E2"),
         ("RESIDES_AT", "B1", "P1"),
@@ -203,10 +202,11 @@ def test_subgraph_and_networkx(store: MemoryStore) -> None:
     p = project(store, AS_OF, 180)
     g = p.to_networkx()
     assert g.number_of_nodes() == p.n_nodes and g.number_of_edges() == p.n_edges
-    sub = p.subgraph([p.index["D4"], p.index["L1"], p.index["V1"]])
-    assert sorted(sub.nodes) == ["D4", "L1", "V1"]
-    assert sub.nodes["D4"]["label"] == "Dispute"
-    assert sub.edges["D4", "L1"]["type"] == RelType.CONCERNS.value
+    sub = p.subgraph([p.index["D1"], p.index["U1"], p.index["B1"]])
+    assert sorted(sub.nodes) == ["B1", "D1", "U1"]
+    assert sub.nodes["D1"]["label"] == "Dispute"
+    assert sub.edges["D1", "U1"]["type"] == RelType.CONCERNS.value
+    assert sub.number_of_edges() == 2  # D1-U1, U1-B1
 
 
 def test_joining_no_parent_kinds(store: MemoryStore) -> None:

@@ -15,10 +15,10 @@ What is in the projection (DESIGN §4), for ``as_of`` and ``window_days``:
   after ``as_of`` counts as open then, so a past ``as_of`` reproduces the past);
 * their **stakeholders** (``PARTY_TO``) and **properties** (``CONCERNS``);
 * the properties' ``PART_OF`` parents whose kind is in ``join_parent_kinds``
-  (default building, village, construction project: a unit joins its
-  building, a parcel its village, so one building's or one village's disputes
-  form one cluster — but a building does not join its residential community,
-  which would glue hundreds of unrelated neighbour quarrels together);
+  (default building and construction project: a unit joins its building, so
+  one building's disputes form one cluster — but nothing joins at a
+  residential community or a village, which would glue hundreds of unrelated
+  household quarrels together; see ``risk_defaults.toml``);
 * **employments** of those parties active in the window (``since``/``until``),
   which bring in their employers;
 * **contractor chains**: from every employer in the projection, upward along
@@ -303,7 +303,7 @@ def project(
     as_of: date,
     window_days: int = 180,
     *,
-    join_parent_kinds: Iterable[str] = ("building", "village", "construction_project"),
+    join_parent_kinds: Iterable[str] = ("building", "construction_project"),
     include_property_ties: bool = True,
     progress: Progress | None = None,
 ) -> Projection:
@@ -367,7 +367,7 @@ def project(
             if n.props.get("kind") in wanted
         }
         frontier = set(props_in)
-        for _ in range(4):  # unit -> building; parcel -> village; never more than a few levels
+        for _ in range(4):  # unit -> building -> project site: a few levels at most
             nxt: set[str] = set()
             for child in sorted(frontier):
                 up = parent.get(child)

@@ -46,8 +46,9 @@ def test_two_hops_from_a_dispute(city: City) -> None:
     d2 = found["D2"]
     assert d2.hops == 2 and d2.path[0] == "D1" and d2.path[-1] == "D2" and len(d2.path) == 3
     assert d2.path[1] in {"E1", "B1"}
-    assert d2.reason_en == "shares property 3号楼 and respondent 宏达建设"
-    assert d2.reason_zh == "同一房产3号楼、同一被申请人宏达建设"
+    # organisations are named first, then places, then people
+    assert d2.reason_en == "shares respondent 宏达建设 and property 3号楼"
+    assert d2.reason_zh == "同一被申请人宏达建设、同一房产3号楼"
     d5 = found["D5"]
     assert d5.hops == 1 and d5.path == ["D1", "D5"]
     assert d5.reason_en == "related dispute (rebound)" and d5.reason_zh == "关联纠纷(反弹)"

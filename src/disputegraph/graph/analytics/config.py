@@ -43,7 +43,7 @@ class _Strict(BaseModel):
 
 class ProjectionSettings(_Strict):
     join_parent_kinds: list[str] = Field(
-        default_factory=lambda: ["building", "village", "construction_project"]
+        default_factory=lambda: ["building", "construction_project"]
     )
     include_property_ties: bool = True
 

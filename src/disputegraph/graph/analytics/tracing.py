@@ -49,6 +49,11 @@ TRACE_TYPES: tuple[RelType, ...] = (
 #: report starts at its disputes.
 _SOURCE_TYPES: tuple[RelType, ...] = (*TRACE_TYPES, RelType.HANDLED_BY, RelType.ABOUT)
 
+#: At most this many shared stakeholders/properties are named in one reason.
+_MAX_SHARED = 3
+#: Which shared nodes a reason names first: organisations, then places, then people.
+_NAME_FIRST = (NodeLabel.EMPLOYER, NodeLabel.PROPERTY, NodeLabel.PARTY, NodeLabel.DISPUTE)
+
 _ID_NUMBER = re.compile(r"^[0-9]{15}$|^[0-9]{17}[0-9Xx]$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
 
@@ -158,10 +163,23 @@ def _reason(
         # every stakeholder/property the two disputes share
         src_nb = {_other(e, path[0]) for k, es in walk.edges.items() if path[0] in k for e in es}
         tgt_nb = {_other(e, target) for k, es in walk.edges.items() if target in k for e in es}
-        shared = sorted((src_nb & tgt_nb) - {path[0], target}) or [path[1]]
-        zh = "、".join("同一" + _describe(walk, nodes, s, target, "zh") for s in shared)
-        en = "shares " + " and ".join(_describe(walk, nodes, s, target, "en") for s in shared)
-        return zh, en
+        shared = sorted(
+            (
+                s
+                for s in (src_nb & tgt_nb) - {path[0], target}
+                if s in nodes and nodes[s].label is not NodeLabel.DISPUTE
+            ),
+            key=lambda s: (_NAME_FIRST.index(nodes[s].label), s),
+        )
+        if shared:
+            more = len(shared) - _MAX_SHARED
+            shown = shared[:_MAX_SHARED]
+            zh = "、".join("同一" + _describe(walk, nodes, s, target, "zh") for s in shown)
+            en = "shares " + " and ".join(_describe(walk, nodes, s, target, "en") for s in shown)
+            if more > 0:
+                zh += f"等{len(shared)}项"
+                en += f" and {more} more"
+            return zh, en
     middle = path[1:-1]
     zh_parts = [
         _describe(walk, nodes, m, target if i == len(middle) - 1 else None, "zh")

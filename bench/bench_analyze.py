@@ -1,0 +1,174 @@
+"""Benchmark the analytics on generated cities.
+
+Per scale: generate a city, load it into the memory store, then time each
+stage of the analysis separately — projection (streaming the store into
+integer arrays), clustering, chains, scoring, agency aggregates, persistence —
+with the peak resident memory after each stage (``resource.getrusage``; it only
+grows, so it reads as "peak so far"). Clustering is compared side by side:
+``scipy.sparse.csgraph.connected_components`` on the projection's CSR against
+``networkx.connected_components`` on the same edges (graph build and
+components timed apart). Tracing is timed on random disputes and parties
+(p50 / p95 / max, 2 hops).
+
+    python bench/bench_analyze.py                        # 100,000 disputes
+    python bench/bench_analyze.py --scale 20000 --scale 100000
+    python bench/bench_analyze.py --scale 1000000 --trace 0
+    python bench/bench_analyze.py --snapshot DIR         # reuse a loaded store
+
+Run one large scale per process to read its peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import networkx as nx
+from scipy.sparse.csgraph import connected_components
+
+from disputegraph.config import Settings
+from disputegraph.graph import MemoryStore
+from disputegraph.graph.analytics import analyze_projection, load_risk_config, project, trace
+from disputegraph.graph.analytics.chains import chains_for
+from disputegraph.loaders import load_bundle
+from disputegraph.loaders.synthetic import generate_city
+from disputegraph.schemas import NodeLabel
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _line(stage: str, seconds: float, note: str = "") -> None:
+    print(f"  {stage:<28} {seconds:9.2f} s   peak {_peak_mb():8,.0f} MB   {note}", flush=True)
+
+
+def _store(scale: int, seed: int, snapshot: Path | None, root: Path) -> MemoryStore:
+    if snapshot is not None and (snapshot / "graph.snapshot").exists():
+        t = time.perf_counter()
+        store = MemoryStore(snapshot / "graph.snapshot")
+        _line("read snapshot", time.perf_counter() - t)
+        return store
+    city = root / f"city-{scale}"
+    t = time.perf_counter()
+    generate_city(city, scale=scale, seed=seed)
+    _line("generate", time.perf_counter() - t)
+    where = snapshot or root
+    where.mkdir(parents=True, exist_ok=True)
+    store = MemoryStore(where / "graph.snapshot")
+    t = time.perf_counter()
+    load_bundle(city, store, Settings(demo=True, workspace=root / "ws"))
+    _line("load", time.perf_counter() - t)
+    if snapshot is not None:
+        store.flush()
+    return store
+
+
+def run(scale: int, seed: int, traces: int, snapshot: Path | None, root: Path) -> None:
+    print(f"scale {scale:,} disputes (seed {seed})", flush=True)
+    store = _store(scale, seed, snapshot, root)
+    store.path = None  # never write results back into a reused snapshot
+    counts = store.counts()
+    print(f"  store: {counts.total_nodes:,} nodes, {counts.total_edges:,} relationships")
+    config = load_risk_config()
+
+    from disputegraph.graph.analytics import default_as_of
+
+    as_of = default_as_of(store)
+    t = time.perf_counter()
+    proj = project(store, as_of, 180, join_parent_kinds=config.projection.join_parent_kinds)
+    _line(
+        "projection",
+        time.perf_counter() - t,
+        f"{len(proj.disputes):,} disputes in window, "
+        f"{proj.n_nodes:,} nodes, {proj.n_edges:,} edges",
+    )
+
+    # clustering: scipy on CSR vs networkx on the same edges
+    t = time.perf_counter()
+    adj = proj.adjacency()
+    n_sp, _ = connected_components(adj, directed=False)
+    sp = time.perf_counter() - t
+    _line("components: scipy (CSR)", sp, f"{n_sp:,} components")
+    t = time.perf_counter()
+    g = nx.Graph()
+    g.add_nodes_from(range(proj.n_nodes))
+    g.add_edges_from(zip(proj.src.tolist(), proj.dst.tolist(), strict=True))
+    build = time.perf_counter() - t
+    t = time.perf_counter()
+    n_nx = sum(1 for _ in nx.connected_components(g))
+    comp = time.perf_counter() - t
+    del g
+    _line("components: networkx", build + comp, f"build {build:.2f} s + components {comp:.2f} s")
+    print(
+        f"  ratio networkx / scipy: {(build + comp) / sp:,.1f}x overall, "
+        f"{comp / sp:,.1f}x components only"
+        f" (same count: {n_sp == n_nx})"
+    )
+
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    result = analyze_projection(proj, config, timings=timings)
+    total = time.perf_counter() - t
+    for stage in ("chains", "clustering", "scoring", "aggregates"):
+        _line(stage, timings[stage])
+    _line("analysis (all stages)", total, f"{len(result.clusters):,} clusters")
+    t = time.perf_counter()
+    doc = result.model_dump(mode="json")
+    store.put_document("analysis", f"{as_of}:180", doc)
+    _line("persist (model_dump)", time.perf_counter() - t)
+    t = time.perf_counter()
+    chains_for(proj, config.chains)
+    _line("chains again (warm)", time.perf_counter() - t)
+
+    if traces:
+        rng = random.Random(seed)
+        disputes = [n.id for batch in store.iter_nodes(NodeLabel.DISPUTE) for n in batch]
+        parties = [n.id for batch in store.iter_nodes(NodeLabel.PARTY) for n in batch]
+        sample = rng.sample(disputes, min(traces, len(disputes))) + rng.sample(
+            parties, min(traces, len(parties))
+        )
+        times = []
+        for node_id in sample:
+            t = time.perf_counter()
+            trace(store, node_id, hops=2)
+            times.append((time.perf_counter() - t) * 1000)
+        times.sort()
+        p95 = times[int(0.95 * (len(times) - 1))]
+        print(
+            f"  trace (2 hops, {len(times)} sources): p50 {statistics.median(times):.1f} ms, "
+            f"p95 {p95:.1f} ms, max {times[-1]:.1f} ms",
+            flush=True,
+        )
+    print(f"  peak resident memory: {_peak_mb():,.0f} MB", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", type=int, action="append", help="disputes (repeatable)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--trace", type=int, default=100, help="trace sources per kind (0: skip)")
+    parser.add_argument(
+        "--snapshot", type=Path, help="folder holding (or to receive) a loaded store"
+    )
+    args = parser.parse_args(argv)
+    scales = args.scale or [100_000]
+    with tempfile.TemporaryDirectory() as tmp:
+        for scale in scales:
+            snap = (
+                args.snapshot / str(scale) if args.snapshot and len(scales) > 1 else args.snapshot
+            )
+            run(scale, args.seed, args.trace, snap, Path(tmp))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
