@@ -291,3 +291,24 @@ def test_clear(store: GraphStore) -> None:
     assert store.counts().total_nodes == 0 and store.counts().total_edges == 0
     assert store.get("D-001") is None
     assert store.get_document("analysis", "k") is None
+
+
+def test_run_analysis_gives_the_same_result(empty: GraphStore, load_settings: Settings) -> None:
+    from disputegraph.graph.analytics import ANALYSIS_KIND, run_analysis
+
+    reference = MemoryStore()  # fresh: run_analysis compares with earlier stored runs
+    load_bundle(SAMPLE, reference, load_settings)
+    load_bundle(SAMPLE, empty, load_settings, batch_size=BATCH)
+    as_of = date(2026, 2, 1)
+    got = run_analysis(empty, as_of=as_of, window_days=180).model_dump(
+        mode="json", exclude={"computed_at"}
+    )
+    want = run_analysis(reference, as_of=as_of, window_days=180).model_dump(
+        mode="json", exclude={"computed_at"}
+    )
+    assert got == want
+    assert got["clusters"], "the sample has clusters"
+    assert empty.list_documents(ANALYSIS_KIND) == ["2026-02-01:180"]
+    stored = empty.get_document(ANALYSIS_KIND, "2026-02-01:180")
+    assert stored is not None
+    assert {k: v for k, v in stored.items() if k != "computed_at"} == got

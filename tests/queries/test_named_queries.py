@@ -322,6 +322,10 @@ def test_cluster_members(driver: Any, city: City) -> None:
 
     store = Neo4jStore(driver)
     result = run_analysis(store, as_of=date(2026, 2, 3), window_days=180)
+    on_memory = run_analysis(city.memory, as_of=date(2026, 2, 3), window_days=180)
+    assert result.model_dump(exclude={"computed_at"}) == on_memory.model_dump(
+        exclude={"computed_at"}
+    )  # the same analysis from either store, on a whole city
     cluster = result.cluster_of("D90000001")
     assert cluster is not None
     rows = _rows(run("cluster_members", driver=driver, cluster_id=cluster.id))
