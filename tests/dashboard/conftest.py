@@ -9,7 +9,6 @@ Chromium through Playwright.
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -17,17 +16,16 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from dashboard_helpers import DemoServer
 
 from disputegraph.config import Settings
 from disputegraph.graph.memory import MemoryStore
 
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
-SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 BROWSER_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -91,31 +89,35 @@ def wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: f
     raise RuntimeError(f"dashboard did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
-@dataclass
-class DemoServer:
-    url: str
-    planted: dict[str, Any]
-    workspace: Path
-
-
 @pytest.fixture(scope="session")
 def demo_server(
     tmp_path_factory: pytest.TempPathFactory, chromium_path: str
 ) -> Iterator[DemoServer]:
-    """``disputegraph demo`` on a small city, served on 127.0.0.1; stopped by pid."""
+    """A generated city, loaded and analysed into a workspace snapshot, then served
+    by ``disputegraph serve --demo`` on 127.0.0.1 and a free port; stopped by pid."""
+    from disputegraph.graph.analytics import run_analysis
+    from disputegraph.loaders import load_bundle
+    from disputegraph.loaders.synthetic import generate_city
+
     workspace = tmp_path_factory.mktemp("dashboard") / "ws"
+    settings = Settings(demo=True, store="memory", workspace=workspace)
+    bundle = workspace / "demo-bundle"
+    planted = generate_city(bundle, scale=DEMO_SCALE, seed=7)
+    store = MemoryStore.in_workspace(workspace)
+    load_bundle(bundle, store, settings)
+    run_analysis(store)
+    store.flush()
     port = free_port()
     log = workspace.parent / "server.log"
-    env = {**os.environ, "DISPUTEGRAPH_WORKSPACE": str(workspace), "DISPUTEGRAPH_DEMO": "1"}
+    env = {**os.environ, "DISPUTEGRAPH_WORKSPACE": str(workspace), "DISPUTEGRAPH_STORE": "memory"}
     exe = Path(sys.executable).parent / "disputegraph"
-    cmd = [str(exe), "demo", "--scale", str(DEMO_SCALE), "--seed", "7", "--port", str(port)]
+    cmd = [str(exe), "serve", "--demo", "--port", str(port)]
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
         url = f"http://127.0.0.1:{port}"
-        wait_until_up(url + "/", proc, log, timeout=240)
-        planted = json.loads((workspace / "demo-bundle" / "_planted.json").read_text("utf-8"))
-        yield DemoServer(url, planted, workspace)
+        wait_until_up(url + "/", proc, log, timeout=120)
+        yield DemoServer(url, planted, workspace, settings, store)
     finally:
         proc.terminate()
         try:
