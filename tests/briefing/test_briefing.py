@@ -1,0 +1,223 @@
+"""The briefing pack from a generated city: pages, planted cluster, reasons, as-of,
+Chinese text, masking, page images, and the HTML variant."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from disputegraph.briefing import (
+    BriefingError,
+    _table,
+    build_briefing,
+    write_briefing,
+)
+from disputegraph.cli import app
+from disputegraph.config import Settings
+from disputegraph.dashboard.export import Exporter
+from disputegraph.dashboard.services import Services
+from disputegraph.dashboard.state import ViewState
+from disputegraph.graph.memory import MemoryStore
+from disputegraph.schemas import NodeLabel
+from disputegraph.schemas.analysis import AnalysisResult
+
+#: disputes in the generated city (the planted patterns are the same at any scale)
+SCALE = 600
+TOP = 5
+
+
+@dataclass
+class City:
+    workspace: Path
+    settings: Settings
+    store: MemoryStore
+    planted: dict[str, Any]
+    analysis: AnalysisResult
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> City:
+    from disputegraph.graph.analytics import run_analysis
+    from disputegraph.loaders import load_bundle
+    from disputegraph.loaders.synthetic import generate_city
+
+    root = tmp_path_factory.mktemp("briefing")
+    workspace = root / "ws"
+    settings = Settings(demo=True, store="memory", workspace=workspace)
+    planted = generate_city(root / "city", scale=SCALE, seed=7)
+    store = MemoryStore.in_workspace(workspace)
+    load_bundle(root / "city", store, settings)
+    analysis = run_analysis(store)
+    store.flush()
+    return City(workspace, settings, store, planted, analysis)
+
+
+def _pattern(city: City, name: str) -> dict[str, Any]:
+    return next(p for p in city.planted["patterns"] if p["name"] == name)
+
+
+def _pdftext(path: Path, page: int | None = None) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext (poppler-utils) is missing: `make system-deps` installs it")
+    args = ["pdftotext"]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    out = subprocess.run([*args, str(path), "-"], capture_output=True, text=True, check=True)
+    return unicodedata.normalize("NFKC", out.stdout)
+
+
+def _squash(text: str) -> str:
+    """Text without any whitespace (the PDF wraps lines anywhere)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return int(
+        next(line for line in info.stdout.splitlines() if line.startswith("Pages:")).split()[1]
+    )
+
+
+@pytest.fixture(scope="module")
+def pack(
+    city: City, chromium_path: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
+    """One PDF pack written through the CLI (analyst role, the default)."""
+    out = tmp_path_factory.mktemp("pack") / "brief.pdf"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DISPUTEGRAPH_WORKSPACE", str(city.workspace))
+        mp.setenv("DISPUTEGRAPH_STORE", "memory")
+        mp.setenv("DISPUTEGRAPH_DEMO", "1")
+        mp.setenv("DISPUTEGRAPH_LANGUAGE", "zh")
+        result = CliRunner().invoke(app, ["brief", "--out", str(out), "--top", str(TOP)])
+    assert result.exit_code == 0, result.output
+    yield out
+
+
+@pytest.mark.slow
+def test_pack_pages_clusters_reasons_and_as_of(city: City, pack: Path) -> None:
+    pages = _pages(pack)
+    # cover, key figures, cluster table, one page per cluster, hand-offs, bottlenecks, legend
+    assert TOP + 6 <= pages <= TOP + 12
+    cover = _pdftext(pack, 1)
+    as_of = city.analysis.as_of.isoformat()
+    assert "矛盾纠纷风险研判简报" in cover and as_of in cover
+    assert "analyst" in cover and "脱敏" in cover
+    top = [c.id for c in city.analysis.clusters[:TOP]]
+    starts: dict[str, int] = {}
+    for page in range(1, pages + 1):
+        first = _pdftext(pack, page).strip().splitlines()[0]
+        for rank, cid in enumerate(top, 1):
+            if first.startswith(f"{rank}. 风险簇 {cid}"):
+                starts[cid] = page
+    assert list(starts) == top, "each top cluster opens its own page, in rank order"
+    # the planted wage-arrears cluster: its members' names, the anchor and the reasons
+    wage = _pattern(city, "wage_arrears_chain")
+    cluster = city.analysis.cluster_of(wage["disputes"][0])
+    assert cluster is not None and cluster.id in top
+    page_text = _pdftext(pack, starts[cluster.id])
+    anchor = city.store.get(wage["anchor"])
+    assert anchor is not None
+    assert wage["anchor"] in page_text
+    assert _squash(str(anchor.props["name"])) in _squash(page_text)
+    for reason in cluster.reasons_zh[:3]:
+        assert _squash(reason) in _squash(page_text)
+    assert as_of in page_text
+    whole = _squash(_pdftext(pack))
+    for heading in ("超期与推诿移交", "责任单位瓶颈", "图例与方法说明", "风险等级与分值门槛"):
+        assert heading in whole
+
+
+@pytest.mark.slow
+def test_pack_masks_person_names_for_analysts(city: City, pack: Path) -> None:
+    wage = _pattern(city, "wage_arrears_chain")
+    people = [
+        n
+        for n in city.store.get_many(wage["members"])
+        if n.label is NodeLabel.PARTY and n.props.get("kind") == "person"
+    ]
+    assert len(people) >= 10
+    whole = _squash(_pdftext(pack))
+    leaked = [str(p.props["name"]) for p in people if _squash(str(p.props["name"])) in whole]
+    assert not leaked
+
+
+@pytest.mark.slow
+def test_pack_pages_become_images(pack: Path, tmp_path: Path) -> None:
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm (poppler-utils) is missing: `make system-deps` installs it")
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pack), str(tmp_path / "page")], check=True)
+    images = sorted(tmp_path.glob("page-*.png"))
+    assert len(images) == _pages(pack)
+    head = images[0].read_bytes()[:24]
+    width = int.from_bytes(head[16:20], "big")
+    height = int.from_bytes(head[20:24], "big")
+    assert abs(height / width - 297 / 210) < 0.02  # A4 portrait
+
+
+@pytest.mark.slow
+def test_html_pack_is_self_contained_and_officer_sees_names(
+    city: City, chromium_path: str, tmp_path: Path
+) -> None:
+    officer = Services(city.settings, city.store, default_role="officer")
+    with Exporter() as ex:
+        result = write_briefing(
+            officer, tmp_path / "brief.html", ViewState(lang="en"), top=3, exporter=ex
+        )
+    assert result.format == "html" and len(result.clusters) == 3
+    assert result.renders == 2 * 3 + 2  # trend, agency rates, network + factors per cluster
+    text = (tmp_path / "brief.html").read_text(encoding="utf-8")
+    assert "Dispute risk briefing" in text and city.analysis.as_of.isoformat() in text
+    assert "data:image/svg+xml;base64," in text
+    assert not re.search(r"""(src|href)=["']https?://""", text)
+    wage = _pattern(city, "wage_arrears_chain")
+    names = [
+        str(n.props["name"])
+        for n in city.store.get_many(wage["members"])
+        if n.label is NodeLabel.PARTY and n.props.get("kind") == "person"
+    ]
+    # officers see names in full: at least in the network snapshot's SVG
+    import base64
+
+    svgs = [
+        base64.b64decode(m).decode("utf-8")
+        for m in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", text)
+    ]
+    assert any(name in svg for svg in svgs for name in names)
+
+
+def test_cells_are_escaped() -> None:
+    table = _table(["<b>"], [["<script>alert(1)</script>", "a & b"]])
+    assert "<script>" not in table and "&lt;script&gt;" in table and "a &amp; b" in table
+
+
+def test_no_analysis_and_bad_suffix_are_refused(tmp_path: Path) -> None:
+    settings = Settings(demo=True, store="memory", workspace=tmp_path / "ws")
+    svc = Services(settings, MemoryStore())
+    with pytest.raises(BriefingError, match="analyze"):
+        build_briefing(svc, ViewState())
+    with pytest.raises(BriefingError, match=r"\.pdf or \.html"):
+        write_briefing(svc, tmp_path / "brief.docx", ViewState())
+
+
+def test_cli_refuses_unknown_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(tmp_path / "ws"))
+    monkeypatch.setenv("DISPUTEGRAPH_STORE", "memory")
+    runner = CliRunner()
+    bad = runner.invoke(app, ["brief", "--out", str(tmp_path / "b.pdf"), "--role", "admin"])
+    assert bad.exit_code == 2
+    bad = runner.invoke(
+        app, ["brief", "--out", str(tmp_path / "b.pdf"), "--category", "no-such-category"]
+    )
+    assert bad.exit_code == 2
+    empty = runner.invoke(app, ["brief", "--out", str(tmp_path / "b.pdf")])
+    assert empty.exit_code == 2 and "analyze" in empty.output
