@@ -22,7 +22,8 @@ multiplied by its weight (points; the weights sum to 100), so the score is
     / ``repeat_petitions_full``.
 ``escalation``
     points for disputes with a petition contact, skip-level petitions,
-    ``escalated`` steps, litigation and 110 calls, over ``saturation``.
+    ``escalated`` steps, litigation, failed mediations and 110 calls, over
+    ``saturation``.
 ``unresolved``
     ¾ share of open disputes + ¼ age of the oldest open one / ``oldest_full_days``,
     damped below ``several_open`` open disputes: group-incident risk is "several
@@ -143,6 +144,7 @@ class ClusterFacts:
     skip_level: int = 0
     escalated_steps: int = 0
     litigated: int = 0
+    failed_mediations: int = 0
     police: int = 0
     oldest_open_days: int = 0
     gap_disputes: int = 0
@@ -175,6 +177,7 @@ def cluster_facts(
     property_hits: Counter[str] = Counter()
     agencies: set[str] = set()
     gap = set(config.risk.responsibility_gap.get("flags", []))
+    failed_set = {o.lower() for o in config.chains.failed_outcomes}
     for did in cluster.disputes:
         d = proj.disputes[did]
         f.categories[d.category] += 1
@@ -210,6 +213,11 @@ def cluster_facts(
                 f.wage_open += 1
         if d.status == "litigated":
             f.litigated += 1
+        if d.status == "failed" or any(
+            s.action == "mediated" and (s.outcome or "").strip().lower() in failed_set
+            for s in proj.handlings.get(did, ())
+        ):
+            f.failed_mediations += 1
         reports = proj.reports.get(did, [])
         f.extra_contacts += max(0, len(reports) - 1)
         petition_reports = sum(1 for r in reports if _is(r.channel, *_PETITIONS))
@@ -295,6 +303,7 @@ def _factor_values(f: ClusterFacts, config: RiskConfig) -> dict[str, tuple[float
         + f.skip_level * es["skip_level"]
         + f.escalated_steps * es["escalated_step"]
         + f.litigated * es["litigated"]
+        + f.failed_mediations * es.get("failed_mediation", 0.0)
         + f.police * es["police"]
     )
     escalation = _clamp(points / es["saturation"])
@@ -495,11 +504,12 @@ def _reasons(
         by_en = f" by {len(below)} subcontractors of one {kind_en} ({top})"
         by_zh = f"，被申请人为{top}下属{len(below)}家分包/班组"
     elif f.respondents:
-        names = "、".join(proj.name_of(r) for r in f.respondents[:2])
-        names_en = ", ".join(proj.name_of(r) for r in f.respondents[:2])
-        more = len(f.respondents) - 2
+        distinct = list(dict.fromkeys(proj.name_of(r) for r in f.respondents))
+        names = "、".join(distinct[:2])
+        names_en = ", ".join(distinct[:2])
+        more = len(distinct) - 2
         by_en = f" by {names_en}" + (f" and {more} more" if more > 0 else "")
-        by_zh = f"，被申请人{names}" + (f"等{len(f.respondents)}方" if more > 0 else "")
+        by_zh = f"，被申请人{names}" + (f"等{len(distinct)}方" if more > 0 else "")
     at_en = at_zh = ""
     if f.properties:
         pname = proj.name_of(f.properties[0])
@@ -547,6 +557,9 @@ def _reasons(
         if f.litigated:
             bits_en.append(f"{f.litigated} in litigation")
             bits_zh.append(f"转诉讼/仲裁{f.litigated}件")
+        if f.failed_mediations:
+            bits_en.append(_n(f.failed_mediations, "failed mediation"))
+            bits_zh.append(f"调解不成{f.failed_mediations}件")
         if f.police:
             bits_en.append(_n(f.police, "police call"))
             bits_zh.append(f"110警情{f.police}件")
