@@ -101,9 +101,17 @@ def test_stored_datetimes_use_standard_zones(
     write_csv(
         bundle,
         "disputes",
-        ["id", "title", "category", "status", "reported_at", "channel"],
+        ["id", "title", "category", "status", "reported_at", "channel", "closed_at"],
         [
-            ["D1", "a", "noise", "reported", "2026-01-01T08:00:00+08:00", "12345"],
+            [
+                "D1",
+                "a",
+                "noise",
+                "closed",
+                "2026-01-01T08:00:00+08:00",
+                "12345",
+                "2026-01-05T00:00:00Z",
+            ],
             ["D2", "b", "noise", "reported", "2026-01-02T08:00:00+08:00", "12345"],
             ["D3", "c", "noise", "reported", "2026-01-03T08:00:00", "12345"],
         ],
@@ -113,6 +121,8 @@ def test_stored_datetimes_use_standard_zones(
     zones = [store.get(i).props["reported_at"].tzinfo for i in ("D1", "D2", "D3")]  # type: ignore[union-attr]
     assert type(zones[0]) is timezone and zones[0] is zones[1]
     assert zones[2] == ZoneInfo("Asia/Shanghai")
+    closed = store.get("D1").props["closed_at"]  # type: ignore[union-attr]
+    assert type(closed.tzinfo) is timezone and closed.utcoffset().total_seconds() == 0
     assert list(settings.workspace.iterdir()) == [settings.workspace / "rejects"]  # no spool left
 
 

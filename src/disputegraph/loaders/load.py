@@ -25,6 +25,7 @@ import csv
 import pickle
 import tempfile
 import time
+import typing
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
@@ -133,23 +134,35 @@ class _Checked:
 _ZONES: dict[timedelta | None, tzinfo] = {}
 
 
-def _plain_zones(props: dict[str, Any]) -> None:
+def _plain_zones(props: dict[str, Any], keys: Iterable[str]) -> None:
     """Give datetimes parsed with an explicit offset a shared standard ``timezone``.
 
-    pydantic attaches its own ``TzInfo`` object to every such value; a plain,
-    shared ``datetime.timezone`` pickles once per batch instead of once per
-    value (spool and snapshot) and does not tie stored data to pydantic internals.
+    pydantic attaches its own ``TzInfo`` object to every such value; a shared
+    ``datetime.timezone`` keeps the stored data (spool, snapshot) independent of
+    pydantic internals. ``keys`` are the datetime fields of the row's table.
     """
-    for key, value in props.items():
-        if type(value) is datetime and value.tzinfo is not None:
-            zone = value.tzinfo
-            if isinstance(zone, ZoneInfo | timezone):
-                continue
-            offset = value.utcoffset()
-            shared = _ZONES.get(offset)
-            if shared is None:
-                shared = _ZONES.setdefault(offset, timezone(offset) if offset is not None else UTC)
-            props[key] = value.replace(tzinfo=shared)
+    for key in keys:
+        value = props.get(key)
+        if value is None or isinstance(value.tzinfo, ZoneInfo | timezone):
+            continue
+        offset = value.utcoffset()
+        shared = _ZONES.get(offset)
+        if shared is None:
+            shared = _ZONES.setdefault(offset, timezone(offset) if offset is not None else UTC)
+        props[key] = value.replace(tzinfo=shared)
+
+
+def _datetime_fields(model: type[Row]) -> tuple[str, ...]:
+    """Fields of a row model that hold (optional) datetimes."""
+
+    def holds_datetime(annotation: Any) -> bool:
+        if typing.get_origin(annotation) is typing.Annotated:
+            return holds_datetime(typing.get_args(annotation)[0])
+        if annotation is datetime:
+            return True
+        return any(holds_datetime(a) for a in typing.get_args(annotation))
+
+    return tuple(name for name, f in model.model_fields.items() if holds_datetime(f.annotation))
 
 
 def _a(label: NodeLabel) -> str:
@@ -177,6 +190,7 @@ class _Checker:
         self.progress = progress
         self.protect = protect
         self.spool = spool
+        self.stamps: dict[type[Row], tuple[str, ...]] = {}
         self.context: dict[str, Any] = {"tz": settings.tz}
         self.issues: list[Issue] = list(bundle.issues)
         #: table -> [rows, good, bad] (plain lists: this is the hot loop)
@@ -350,10 +364,14 @@ class _Checker:
         if self.spool is not None:
             assert loc.line is not None
             node, edges = to_graph(row, self.protect)
-            if node is not None:
-                _plain_zones(node.props)
-            for edge in edges:
-                _plain_zones(edge.props)
+            stamps = self.stamps.get(model)
+            if stamps is None:
+                stamps = self.stamps[model] = _datetime_fields(model)
+            if stamps:
+                if node is not None:
+                    _plain_zones(node.props, stamps)
+                for edge in edges:
+                    _plain_zones(edge.props, stamps)
             self.spool.add(idx, loc.line, node, edges)
 
     def _resolve_pending(self) -> None:
