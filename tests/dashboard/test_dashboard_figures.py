@@ -77,7 +77,7 @@ def test_factor_bars_use_the_level_colour_and_sort() -> None:
     assert figures.LEVEL_COLOURS["orange"] != figures.LEVEL_COLOURS["yellow"]
 
 
-def test_sankey_marks_returns() -> None:
+def test_sankey_keeps_the_biggest_flows_acyclic_and_marks_returns() -> None:
     pairs = [
         {
             "source": "A",
@@ -86,7 +86,7 @@ def test_sankey_marks_returns() -> None:
             "target_name": "乙",
             "count": 3,
             "median_days": 2.0,
-            "returned": 0,
+            "returned": 1,
         },
         {
             "source": "B",
@@ -95,13 +95,23 @@ def test_sankey_marks_returns() -> None:
             "target_name": "甲",
             "count": 1,
             "median_days": None,
-            "returned": 1,
+            "returned": 0,
+        },
+        {
+            "source": "B",
+            "target": "C",
+            "source_name": "乙",
+            "target_name": "丙",
+            "count": 2,
+            "median_days": 1.0,
+            "returned": 0,
         },
     ]
-    fig = figures.handoff_sankey(pairs, "zh")
-    sankey = fig.data[0]
-    assert list(sankey.node.label) == ["甲", "乙"]
-    assert sankey.link.color[1].startswith("rgba(214")
+    sankey = figures.handoff_sankey(pairs, "zh").data[0]
+    assert list(sankey.node.label) == ["甲", "乙", "丙"]
+    assert list(sankey.link.value) == [3, 2]  # B→A would close a loop
+    assert sankey.link.color[0].startswith("rgba(214")
+    assert not sankey.link.color[1].startswith("rgba(214")
 
 
 def test_weekly_trend_stacks_series() -> None:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import networkx as nx
 import plotly.graph_objects as go
 
 from disputegraph.dashboard.i18n import t
@@ -99,9 +100,15 @@ def weekly_trend(rows: Sequence[Mapping[str, Any]], lang: Lang) -> go.Figure:
     for i, name in enumerate(sorted(series, key=lambda k: -totals[k])):
         xs, ys = series[name]
         fig.add_bar(x=xs, y=ys, name=name, marker_color=_PALETTE[i % len(_PALETTE)])
-    fig.update_layout(barmode="stack", bargap=0.15)
     fig.update_yaxes(title=t("count", lang))
-    return _base(fig, t("trend_category", lang))
+    _base(fig, t("trend_category", lang), height=360)
+    fig.update_layout(
+        barmode="stack",
+        bargap=0.15,
+        legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0, "xanchor": "left"},
+        margin={"t": 40, "b": 10},
+    )
+    return fig
 
 
 def bar_counts(
@@ -232,7 +239,7 @@ def swimlanes(chain: Mapping[str, Any], lang: Lang) -> go.Figure:
                 for s in sel
             ],
             hoverinfo="text",
-            width=0.5,
+            width=0.3,
         )
     fig.add_scatter(
         x=[s["started_at"] for s in steps],
@@ -245,7 +252,7 @@ def swimlanes(chain: Mapping[str, Any], lang: Lang) -> go.Figure:
             "line": {"width": 1, "color": "white"},
         },
         text=[f"{s['seq']}·{s['action_label']}" for s in steps],
-        textposition="top center",
+        textposition=["top center" if i % 2 == 0 else "bottom center" for i in range(len(steps))],
         textfont={"size": 11},
         name=t("action", lang),
         hoverinfo="skip",
@@ -269,8 +276,31 @@ def swimlanes(chain: Mapping[str, Any], lang: Lang) -> go.Figure:
     return _base(fig, title, height=max(260, 110 + 52 * len(lanes)))
 
 
-def handoff_sankey(pairs: Sequence[Mapping[str, Any]], lang: Lang) -> go.Figure:
-    """Agency-to-agency hand-offs; flows with returns drawn red."""
+def _acyclic(pairs: Sequence[Mapping[str, Any]], top: int) -> list[Mapping[str, Any]]:
+    """The biggest flows that keep the picture acyclic (a back-flow would draw as a
+    loop across the chart; returns are listed in the pair table instead)."""
+    graph = nx.DiGraph()
+    kept: list[Mapping[str, Any]] = []
+    for p in sorted(pairs, key=lambda p: -int(p["count"])):
+        if p["source"] == p["target"]:
+            continue
+        graph.add_edge(p["source"], p["target"])
+        if not nx.is_directed_acyclic_graph(graph):
+            graph.remove_edge(p["source"], p["target"])
+            continue
+        kept.append(p)
+        if len(kept) >= top:
+            break
+    return kept
+
+
+def _short(name: str, width: int = 14) -> str:
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+def handoff_sankey(pairs: Sequence[Mapping[str, Any]], lang: Lang, top: int = 25) -> go.Figure:
+    """The biggest agency-to-agency hand-off flows; flows with returns drawn red."""
+    pairs = _acyclic(pairs, top)
     if not pairs:
         return empty_figure(t("no_data", lang))
     names: list[str] = []
@@ -279,12 +309,12 @@ def handoff_sankey(pairs: Sequence[Mapping[str, Any]], lang: Lang) -> go.Figure:
         for key, name in ((p["source"], p["source_name"]), (p["target"], p["target_name"])):
             if key not in index:
                 index[key] = len(names)
-                names.append(name)
+                names.append(_short(str(name)))
     colours = ["rgba(214,39,40,0.55)" if p["returned"] else "rgba(31,111,209,0.35)" for p in pairs]
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
-            node={"label": names, "pad": 12, "thickness": 14, "color": "#64748b"},
+            node={"label": names, "pad": 16, "thickness": 16, "color": "#64748b"},
             link={
                 "source": [index[p["source"]] for p in pairs],
                 "target": [index[p["target"]] for p in pairs],
@@ -299,7 +329,7 @@ def handoff_sankey(pairs: Sequence[Mapping[str, Any]], lang: Lang) -> go.Figure:
             },
         )
     )
-    return _base(fig, t("sankey", lang), height=max(420, 14 * len(names)))
+    return _base(fig, t("sankey", lang), height=max(460, 26 * len(names)))
 
 
 def agency_rates(agencies: Sequence[Mapping[str, Any]], lang: Lang, top: int = 20) -> go.Figure:

@@ -66,12 +66,16 @@ def positions(
             k: {"x": round(float(x) * half, 1), "y": round(float(y) * half, 1)}
             for k, (x, y) in raw.items()
         }
-    raw = nx.spring_layout(graph, seed=seed, iterations=50, scale=size / 2)
-    return {k: {"x": round(float(x), 1), "y": round(float(y), 1)} for k, (x, y) in raw.items()}
+    raw = nx.spring_layout(graph, seed=seed, iterations=80, scale=size / 2)
+    return {
+        k: {"x": round(float(x) * _ASPECT, 1), "y": round(float(y), 1)} for k, (x, y) in raw.items()
+    }
 
 
 #: most nodes laid out in one spring layout
 _DIRECT = 300
+#: canvases are wider than tall: stretch layouts horizontally
+_ASPECT = 1.6
 
 
 def _grouped_positions(graph: nx.Graph, seed: int) -> dict[str, dict[str, float]]:
@@ -90,11 +94,11 @@ def _grouped_positions(graph: nx.Graph, seed: int) -> dict[str, dict[str, float]
     for i, members in enumerate(groups):
         cx, cy = (float(v) for v in centres[i])
         if len(members) == 1:
-            out[members[0]] = {"x": round(cx, 1), "y": round(cy, 1)}
+            out[members[0]] = {"x": round(cx * _ASPECT, 1), "y": round(cy, 1)}
             continue
         local = nx.spring_layout(graph.subgraph(members), seed=seed, iterations=40, scale=radius[i])
         for m, (x, y) in local.items():
-            out[m] = {"x": round(cx + float(x), 1), "y": round(cy + float(y), 1)}
+            out[m] = {"x": round((cx + float(x)) * _ASPECT, 1), "y": round(cy + float(y), 1)}
     return out
 
 

@@ -113,11 +113,11 @@ def network_view(
     return cyto.Cytoscape(
         id=view_id,
         elements=elements or [],
-        layout={"name": "preset", "fit": True, "padding": 20},
+        layout={"name": "preset", "fit": True, "padding": 30},
         stylesheet=STYLESHEET,
         style={"width": "100%", "height": height},
         minZoom=0.05,
-        maxZoom=3,
+        maxZoom=1.4,
         boxSelectionEnabled=False,
         responsive=True,
     )
