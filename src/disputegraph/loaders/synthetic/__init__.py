@@ -33,8 +33,9 @@ found by the analytics should equal the pattern's ``members``):
     to the city bureau); escalation to the county centre and city supervision.
 ``elevator_building`` (expect top 3)
     One 1994 building: 7 upper-floor owners (mostly elderly) against 5 lower-floor
-    owners in 5 elevator-retrofit disputes over 165 days; repeat hotline calls, an
-    online petition, a failed mediation, an unsatisfied follow-up (rebound).
+    owners in 6 elevator-retrofit disputes over 165 days; repeat hotline calls, an
+    online petition and a collective visit, a failed mediation, an unsatisfied
+    follow-up (rebound).
 ``land_rent_village`` (expect top 3)
     14 parcels of one village leased (``LEASES``) to one cooperative; 18 villagers
     (mostly elderly) in 6 open land-transfer rent-arrears disputes within 55 days,

@@ -731,8 +731,38 @@ def _elevator(p: _Planter) -> dict[str, Any]:
     p.involve(e5, [lower[4]], "respondent")
     p.concern(e5, bld, u2)
     p.reports(e5, r, [(HOT, 0, upper[5]), ("police_110", 0.2, upper[5])])
-    d = [e1, e2, e3, e4, e5]
-    for a, b, why in ((e3, e1, "follow_up"), (e4, e3, "follow_up"), (e5, e2, "same_incident")):
+    # E6: the elderly upper-floor owners visit the county petition bureau together
+    r = p.ts(16, 9)
+    visitors = [upper[0], upper[3], upper[5], upper[6]]
+    e6 = p.dispute(
+        loc,
+        title="丹桂苑3幢高层老年住户集体到区信访局反映加装电梯受阻",
+        category="elevator_retrofit",
+        status="accepted",
+        reported=r,
+        channel="petition_visit",
+        headcount=6,
+        amount=None,
+        description="4名高龄住户集体来访，称低层住户阻挠施工，要求政府协调。",
+        steps=[
+            ("cpet", "received", True, 0, 1, 15, "", "集体访"),
+            ("cpet", "accepted", True, 1, 2, 60, "", ""),
+            ("cpet", "assigned", True, 2, 3, None, "", ""),
+            ("sgov", "signed", True, 3, None, 60, "", ""),
+        ],
+    )
+    p.involve(e6, visitors, "applicant")
+    p.involve(e6, [lower[0], lower[3]], "respondent")
+    p.concern(e6, bld)
+    p.reports(e6, r, [("petition_visit", 0, upper[0]), (HOT, 5, upper[3]), (HOT, 11, upper[0])])
+    d = [e1, e2, e3, e4, e5, e6]
+    links = (
+        (e3, e1, "follow_up"),
+        (e4, e3, "follow_up"),
+        (e5, e2, "same_incident"),
+        (e6, e4, "follow_up"),
+    )
+    for a, b, why in links:
         p.row("dispute_links", dispute_id=a, other_id=b, reason=why)
     return {
         "name": "elevator_building",
@@ -740,10 +770,10 @@ def _elevator(p: _Planter) -> dict[str, Any]:
         "disputes": d,
         "members": [*d, *upper, *lower, xq, bld, u1, u2],
         "anchor": bld,
-        "description_zh": "丹桂苑3幢（1994年建）加装电梯：7户高层（多为老人）与5户低层住户对立，5起纠纷、"
-        "反复来电和网上信访，调解失败1次，回访不满意后反弹。",
+        "description_zh": "丹桂苑3幢（1994年建）加装电梯：7户高层（多为老人）与5户低层住户对立，6起纠纷、"
+        "反复来电、网上信访和集体访，调解失败1次，回访不满意后反弹。",
         "description_en": "Elevator retrofit splitting one 1994 building: 7 upper-floor (mostly elderly) owners "
-        "against 5 lower-floor owners; 5 disputes, repeat hotline calls, an online petition, "
+        "against 5 lower-floor owners; 6 disputes, repeat hotline calls, an online petition, a collective visit, "
         "one failed mediation and an unsatisfied follow-up (rebound).",
         "building": bld,
         "compound": xq,
