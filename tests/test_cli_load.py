@@ -139,7 +139,7 @@ def test_bad_bundle(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["load", str(bundle)])
     assert result.exit_code == 0
     rejects = tmp_path / "ws" / "rejects" / "wrong_enum-rejects.csv"
-    assert f"1 rows rejected: see {rejects}" in " ".join(result.stderr.split())
+    assert f"1 row rejected: see {rejects}" in " ".join(result.stderr.split())
     assert rejects.exists()
 
 

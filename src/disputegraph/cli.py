@@ -259,7 +259,8 @@ def load_command(
     emit_rows(rows, fmt, title=f"loaded {result.bundle} in {result.seconds:.2f} s", payload=payload)
     if result.rejects_path is not None:
         err.print(
-            f"{result.rejected} rows rejected: see {result.rejects_path} and {result.report_path}",
+            f"{result.rejected} row{'' if result.rejected == 1 else 's'} rejected: "
+            f"see {result.rejects_path} and {result.report_path}",
             highlight=False,
             soft_wrap=True,
         )

@@ -482,15 +482,17 @@ class _Rejects:
 
     fixed = ("table", "file", "sheet", "line", "column", "reason")
 
-    def __init__(self, path: Path, bundle: Bundle) -> None:
+    def __init__(self, path: Path, tables: Iterable[str]) -> None:
+        """``tables``: the tables that have bad rows (their columns follow the fixed ones)."""
         self.path = path
         columns: list[str] = []
-        for source in bundle.sources:
-            for col in table_model(source.table).columns():
+        models = [table_model(t) for t in tables]
+        for model in models:
+            for col in model.columns():
                 if col not in columns:
                     columns.append(col)
         self.columns = [*self.fixed, *columns, "raw"]
-        self.private = {c for s in bundle.sources for c in table_model(s.table).private}
+        self.private = {c for m in models for c in m.private}
         self.fh: IO[str] | None = None
         self.writer: Any = None
         self.count = 0
@@ -575,7 +577,8 @@ def load_bundle(
         spool.close()
     store.flush()
     out_dir = settings.workspace / "rejects"
-    rejects = _Rejects(out_dir / f"{bundle.name}-rejects.csv", bundle)
+    bad_tables = sorted({bundle.sources[i].table for i, _ in checked.bad}, key=list(TABLES).index)
+    rejects = _Rejects(out_dir / f"{bundle.name}-rejects.csv", bad_tables)
     try:
         _write_rejects(checked, rejects)
     finally:
