@@ -851,17 +851,24 @@ def demo_command(
 
 # --- generate ---
 
+_OUT_ARG = typer.Argument(
+    ..., metavar="OUT", help="Folder to write the bundle into.", show_default=False
+)
+
 
 @app.command("generate")
 @handle_errors
 def generate_command(
-    out_dir: Path = typer.Argument(..., help="Folder to write the bundle into.", show_default=False),
-    scale: int = typer.Option(5000, "--scale", "-n", min=1, help="Number of disputes (up to millions)."),
+    out_dir: Path = _OUT_ARG,
+    scale: int = typer.Option(
+        5000, "--scale", "-n", min=1, help="Number of disputes (up to millions)."
+    ),
     seed: int = typer.Option(7, "--seed", "-s", help="Random seed (same seed, same files)."),
     as_of: str | None = typer.Option(
         None,
         "--as-of",
-        help="The city's 'today' (YYYY-MM-DD). Default 2026-02-03, two weeks before the Spring Festival.",
+        help="The city's 'today' (YYYY-MM-DD). "
+        "Default 2026-02-03, two weeks before the Spring Festival.",
         show_default=False,
     ),
     file_format: str = typer.Option(
@@ -877,17 +884,29 @@ def generate_command(
 
     Example: disputegraph generate city --scale 5000 --seed 7 --as-of 2026-02-03
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from disputegraph.loaders.synthetic import generate_city
 
     try:
         day = date.fromisoformat(as_of) if as_of is not None else None
     except ValueError:
-        raise typer.BadParameter(f"{as_of!r} is not a date like 2026-02-03", param_hint="--as-of") from None
+        raise typer.BadParameter(
+            f"{as_of!r} is not a date like 2026-02-03", param_hint="--as-of"
+        ) from None
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
     ) as bar:
         tasks: dict[str, Any] = {}
 
@@ -896,7 +915,9 @@ def generate_command(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        planted = generate_city(out_dir, scale=scale, seed=seed, as_of=day, fmt=file_format, progress=progress)
+        planted = generate_city(
+            out_dir, scale=scale, seed=seed, as_of=day, fmt=file_format, progress=progress
+        )
     table = Table(title=f"synthetic city in {out_dir} (seed {seed}, as of {planted['as_of']})")
     table.add_column("table")
     table.add_column("rows", justify="right")
@@ -907,8 +928,11 @@ def generate_command(
     for col in ("pattern", "expect", "disputes", "members", "anchor"):
         patterns.add_column(col)
     for p in planted["patterns"]:
-        expect = p["expect"] if p["expect"] != "flag" else "flags: " + ", ".join(p["expect_flags"])
-        patterns.add_row(p["name"], expect, str(len(p["disputes"])), str(len(p["members"])), p["anchor"])
+        flags = ", ".join(p.get("expect_flags", []))
+        expect = f"flags: {flags}" if p["expect"] == "flag" else p["expect"]
+        patterns.add_row(
+            p["name"], expect, str(len(p["disputes"])), str(len(p["members"])), p["anchor"]
+        )
     out.print(patterns)
 
 
