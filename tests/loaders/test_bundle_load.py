@@ -452,3 +452,35 @@ def test_copy_of_sample_with_bom_and_crlf(
     load_bundle(sample_bundle, a, settings)
     assert load_bundle(copy, b, settings).report.ok
     assert _dump(a) == _dump(b)
+
+
+def test_node_rows_with_bad_references(
+    settings: Settings, tmp_path: Path, write_csv: Callable[..., Path]
+) -> None:
+    bundle = tmp_path / "reports"
+    write_csv(
+        bundle,
+        "disputes",
+        ["id", "title", "category", "status", "reported_at", "channel"],
+        [["D1", "欠薪", "wage_arrears", "reported", "2026-01-01", "12345"]],
+    )
+    write_csv(bundle, "employers", ["id", "name"], [["E1", "某公司"]])
+    write_csv(
+        bundle,
+        "reports",
+        ["id", "dispute_id", "channel", "received_at", "reporter_id"],
+        [
+            ["R1", "D1", "12345", "2026-01-01", ""],
+            ["R2", "D9", "12345", "2026-01-01", ""],
+            ["R3", "D1", "12345", "2026-01-01", "E1"],
+        ],
+    )
+    store = MemoryStore()
+    result = load_bundle(bundle, store, settings)
+    errors = [(i.line, i.column, i.reason) for i in result.report.errors]
+    assert errors == [
+        (3, "dispute_id", "no Dispute with id 'D9' in the bundle or the store"),
+        (4, "reporter_id", "'E1' is an Employer; expected a Party"),
+    ]
+    assert [n.id for b in store.iter_nodes(NodeLabel.REPORT) for n in b] == ["R1"]
+    assert store.counts().edges == {"ABOUT": 1}

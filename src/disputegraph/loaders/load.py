@@ -352,6 +352,9 @@ class _Checker:
                 )
         if not issues and not defer:
             issues = self._ref_issues(model, refs, loc)
+            if issues and model.label is not None:
+                # so that rows pointing at this one say why it is missing
+                self.rejected.setdefault(row.__dict__["id"], str(loc))
         if issues:
             self._reject(idx, table, loc, issues)
             return
