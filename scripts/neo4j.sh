@@ -4,7 +4,8 @@
 # The server is Neo4j's own entry point (org.neo4j.server.CommunityEntryPoint,
 # what `bin/neo4j console` runs), started from the jars Maven resolves for
 # org.neo4j:neo4j, org.neo4j:neo4j-bolt and org.neo4j.app:neo4j-server. The
-# jars are cached outside the clone; every `start` gets a fresh, empty store.
+# jars are cached outside the clone; every `start` gets a fresh, empty store
+# (unless DISPUTEGRAPH_NEO4J_KEEP=1).
 #
 # Usage: scripts/neo4j.sh start|stop|status|uri
 #
@@ -26,6 +27,8 @@
 #   DISPUTEGRAPH_NEO4J_TX_MEMORY dbms.memory.transaction.total.max (default 384m)
 #   DISPUTEGRAPH_NEO4J_CONF_EXTRA extra neo4j.conf lines appended verbatim
 #   DISPUTEGRAPH_JAVA            java executable (must be 17 or 21)
+#   DISPUTEGRAPH_NEO4J_KEEP      1: start on the store left by the previous run of
+#                                this run dir instead of a fresh one (a restart)
 #   MAVEN_OPTS                   passed to Maven (e.g. -Dmaven.repo.local=...)
 set -euo pipefail
 shopt -s inherit_errexit
@@ -332,7 +335,8 @@ start_server() {
     uri=bolt://127.0.0.1:$port
 
     rm -f "$PID_FILE" "$URI_FILE"
-    rm -rf "$HOME_DIR"
+    # DISPUTEGRAPH_NEO4J_KEEP=1: restart on the previous run's store (crash-recovery tests).
+    [ "${DISPUTEGRAPH_NEO4J_KEEP:-}" = 1 ] || rm -rf "$HOME_DIR"
     [ -f "$CONSOLE_LOG" ] && mv -f "$CONSOLE_LOG" "$CONSOLE_LOG.prev"
     write_conf "$port"
 
