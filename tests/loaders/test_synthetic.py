@@ -384,6 +384,15 @@ def test_xlsx_workbook_has_a_sheet_per_table_and_is_deterministic(tmp_path: Path
     wb.close()
 
 
+def test_regenerating_in_another_format_leaves_no_stale_tables(tmp_path: Path) -> None:
+    generate_city(tmp_path, scale=200)
+    (tmp_path / "notes.txt").write_text("kept", encoding="utf-8")
+    generate_city(tmp_path, scale=200, fmt="jsonl")
+    assert not list(tmp_path.glob("*.csv"))
+    assert len(list(tmp_path.glob("*.jsonl"))) == len(TABLES)
+    assert (tmp_path / "notes.txt").exists()
+
+
 def test_bad_requests_raise_generate_error(tmp_path: Path) -> None:
     with pytest.raises(GenerateError, match="format"):
         generate_city(tmp_path, fmt="parquet")

@@ -211,6 +211,14 @@ def _rezip(data: bytes, path: Path, when: tuple[int, int, int, int, int, int]) -
             dst.writestr(fixed, body)
 
 
+def _remove_previous(out: Path) -> None:
+    """Delete table files an earlier run left in ``out`` (maybe in another format), so a
+    reader never sees two versions of one table; other files are left alone."""
+    names = [f"{t}.{ext}" for t in _tables() for ext in ("csv", "jsonl", "xlsx")]
+    for name in [*names, "city.xlsx", "_planted.json"]:
+        (out / name).unlink(missing_ok=True)
+
+
 def _chunks(total: int) -> Iterator[tuple[int, int]]:
     for no, start in enumerate(range(0, total, CHUNK)):
         yield no, min(CHUNK, total - start)
@@ -247,6 +255,7 @@ def generate_city(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GenerateError(f"cannot create the output folder {out}: {exc.strerror}") from None
+    _remove_previous(out)
     window = Window(as_of)
     used_names: set[str] = set(RESERVED_NAMES)
 
