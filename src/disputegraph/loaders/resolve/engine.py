@@ -270,6 +270,15 @@ def _candidate_pairs(
             stats[f"skipped_blocks_{kind}"] += 1
             stats["skipped_records"] += len(members)
             continue
+        if kind == "pinyin":
+            # a name alone is only worth a look when one side has no phone: two
+            # records with different phones are no candidate (see _score)
+            weak = [i for i in members if not records[i].phone_hash]
+            for i in weak:
+                for j in members:
+                    if i != j:
+                        pairs.add((min(i, j), max(i, j)))
+            continue
         for x, i in enumerate(members):
             for j in members[x + 1 :]:
                 pairs.add((min(i, j), max(i, j)))
@@ -312,7 +321,11 @@ def _score(a: Record, b: Record, config: ResolveConfig) -> Link | None:
                     f"{why}; both named in dispute {shared}",
                 )
             )
-        elif sim >= config.person_name_min and (a.district or "") == (b.district or ""):
+        elif (
+            sim >= config.person_name_min
+            and (a.district or "") == (b.district or "")
+            and not (a.phone_hash and b.phone_hash)  # two different phones: no candidate
+        ):
             place = f" in {a.district}" if a.district else ""
             found.append((round(0.7 * sim, 3), "person_name", f"{why}{place}"))
         elif found:
@@ -338,12 +351,24 @@ def _score(a: Record, b: Record, config: ResolveConfig) -> Link | None:
 
 
 class _Groups:
-    """Union-find with cannot-link constraints."""
+    """Union-find with cannot-link constraints.
 
-    def __init__(self, ids: Iterable[str], cannot: Mapping[str, set[str]]) -> None:
-        self.parent = {i: i for i in ids}
+    Two groups are never joined when a rejected pair would end up inside, or
+    when they hold different hard identifiers (id-number hashes, credit codes):
+    a record without any may not glue two identified entities together.
+    """
+
+    def __init__(self, records: Mapping[str, Record], cannot: Mapping[str, set[str]]) -> None:
+        self.parent = {i: i for i in records}
         self.members: dict[str, list[str]] = {i: [i] for i in self.parent}
         self.cannot = cannot
+        self.keys: dict[str, set[str]] = {}
+        for i, r in records.items():
+            hard = {f"id:{r.id_number_hash}"} if r.id_number_hash else set()
+            if r.credit_code:
+                hard.add(f"cc:{r.credit_code.upper()}")
+            if hard:
+                self.keys[i] = hard
 
     def find(self, x: str) -> str:
         root = x
@@ -358,13 +383,33 @@ class _Groups:
         if ra == rb:
             return True
         small, big = (ra, rb) if len(self.members[ra]) < len(self.members[rb]) else (rb, ra)
+        ka, kb = self.keys.get(small, set()), self.keys.get(big, set())
+        for prefix in ("id:", "cc:"):
+            a_keys = {k for k in ka if k.startswith(prefix)}
+            b_keys = {k for k in kb if k.startswith(prefix)}
+            if a_keys and b_keys and not a_keys & b_keys:
+                return False
         for m in self.members[small]:
             for other in self.cannot.get(m, ()):
                 if other in self.parent and self.find(other) == big:
                     return False
         self.parent[small] = big
         self.members[big].extend(self.members.pop(small))
+        if ka:
+            self.keys[big] = ka | kb
+            self.keys.pop(small, None)
         return True
+
+
+def _ambiguous_org_keys(records: Sequence[Record]) -> dict[str, int]:
+    """Normalised organisation names held by organisations with different codes."""
+    codes: dict[str, set[str]] = defaultdict(set)
+    for r in records:
+        if r.kind == "organization":
+            code = (r.credit_code or "").upper() or (r.id_number_hash or "")
+            if code:
+                codes[org_key(r.name)].add(code)
+    return {k: len(v) for k, v in codes.items() if len(v) > 1 and k}
 
 
 def resolve(
@@ -384,10 +429,22 @@ def resolve(
     stats["records"] = len(records)
     by_id = {r.id: r for r in records}
     links: dict[str, Link] = {}
+    ambiguous = _ambiguous_org_keys(records)
     for i, j in sorted(_candidate_pairs(records, config, stats)):
         stats["compared"] += 1
         link = _score(records[i], records[j], config)
         if link is not None:
+            if link.rule == "org_name" and org_key(records[i].name) in ambiguous:
+                n = ambiguous[org_key(records[i].name)]
+                link = Link(
+                    link.a,
+                    link.b,
+                    link.rule,
+                    0.8,
+                    (*link.evidence, f"but {n} organisations with different codes share it"),
+                    "review",
+                )
+                stats["ambiguous_org_names"] += 1
             links[link.id] = link
     # officers' decisions override the rules
     pair_of = {lk.id: lk for lk in links.values()}

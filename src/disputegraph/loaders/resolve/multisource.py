@@ -32,6 +32,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -41,12 +42,16 @@ from typing import Any
 
 import opencc
 
+from disputegraph.config import Settings
 from disputegraph.exceptions import LoadError
+from disputegraph.graph.store import GraphStore
+from disputegraph.loaders.load import LoadResult, load_bundle
+from disputegraph.loaders.mapping import convert, load_mapping
 from disputegraph.loaders.resolve.text import pinyin_key
 from disputegraph.loaders.validate import enum_of
 from disputegraph.schemas import TABLES, table_model
 
-__all__ = ["PROFILES", "SourceProfile", "split_sources"]
+__all__ = ["PROFILES", "SourceProfile", "iter_identity_pairs", "load_split", "split_sources"]
 
 _S2T = opencc.OpenCC("s2t")
 
@@ -633,6 +638,20 @@ def split_sources(
             seen_rows.add(key)
             kept.append(r)
         data[table] = kept
+    # an id number belongs to one person: a random collision in the plain bundle
+    # (two generated people drawing the same number) is given a fresh sequence part
+    taken: set[str] = set()
+    for r in data["parties"]:
+        number = r.get("id_number") or ""
+        if not number:
+            continue
+        if number in taken and len(number) == 18:
+            for seq in range(1000):
+                fresh = f"{number[:14]}{seq:03d}{number[17]}"
+                if fresh not in taken:
+                    r["id_number"] = number = fresh
+                    break
+        taken.add(number)
     parties = {r["id"]: r for r in data["parties"]}
     employers = {r["id"]: r for r in data["employers"]}
     registry = _Home(None, seed)
@@ -815,3 +834,29 @@ def iter_identity_pairs(identities: dict[str, list[str]]) -> Iterator[tuple[str,
         for i, a in enumerate(recs):
             for b in recs[i + 1 :]:
                 yield (a, b) if a < b else (b, a)
+
+
+def load_split(out: Path, store: GraphStore, settings: Settings) -> list[LoadResult]:
+    """Load a split city into a store in its load order (registry, then each source).
+
+    Each source is read through its mapping into a plain bundle first; a source
+    with any mapping problem raises :class:`~disputegraph.exceptions.LoadError`
+    naming it, before that source is written.
+    """
+    truth = json.loads((out / "_planted.json").read_text(encoding="utf-8"))
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for entry in truth["load_order"]:
+            folder = out / entry["folder"]
+            if entry.get("mapping"):
+                mapping = load_mapping(folder / entry["mapping"])
+                plain = Path(tmp) / entry["folder"]
+                issues = convert(folder, mapping, plain)
+                errors = [i for i in issues if i.severity == "error"]
+                if errors:
+                    raise LoadError(
+                        f"{entry['folder']}: {len(errors)} mapping errors; first: {errors[0]}"
+                    )
+                folder = plain
+            results.append(load_bundle(folder, store, settings))
+    return results
