@@ -138,6 +138,17 @@ def test_search_a_person_by_name_shows_their_linked_disputes(
     assert name not in page.evaluate("document.body.innerText")
     nodes = until(page, lambda: page.evaluate(CY_NODES, "tracer-network"), lambda n: n > 1)
     assert nodes > 1
+    # expand on demand: tap a neighbour (the worker's employer or dispute)
+    page.evaluate(
+        """(root) => {
+          const cy = document.getElementById('tracer-network')._cyreg.cy;
+          const pick = cy.nodes().filter((n) => n.id() !== root && n.data('kind') !== 'Group');
+          pick[0].emit('tap');
+        }""",
+        worker,
+    )
+    grown = until(page, lambda: page.evaluate(CY_NODES, "tracer-network"), lambda n: n > nodes)
+    assert grown > nodes
     shot(page, "tracer")
 
 

@@ -156,3 +156,15 @@ def test_agencies_view(services: Services) -> None:
     filtered = services.agencies(ViewState(category="noise"))
     assert filtered is not None
     assert "D-003" not in {c["dispute_id"] for c in filtered["cases"]}
+
+
+def test_expanding_keeps_drawn_nodes_in_place(services: Services) -> None:
+    def pos(view: dict) -> dict[str, dict]:
+        return {e["data"]["id"]: e["position"] for e in view["elements"] if "position" in e}
+
+    before = pos(services.ego_network("P-001", [], ViewState()))
+    employer = next(i for i in before if i.startswith("E-"))
+    after = pos(services.ego_network("P-001", [employer], ViewState()))
+    assert len(after) > len(before)
+    for node_id, xy in before.items():
+        assert after[node_id] == pytest.approx(xy, abs=0.5)

@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any
 
 import dash
+import flask
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from disputegraph.config import Settings
@@ -64,6 +65,7 @@ def create_app(
         settings, store, default_role=viewer_role
     )
     default = ViewState(lang=settings.language)
+    app.server.after_request(_cache_static)
 
     def shell() -> html.Div:
         svc = app.server.extensions[EXTENSION]
@@ -77,6 +79,18 @@ def create_app(
     for module in PAGE_MODULES.values():
         module.register(app)
     return app
+
+
+def _cache_static(response: flask.Response) -> flask.Response:
+    """Let browsers keep the component bundles for an hour (Dash leaves the
+    unversioned ones, such as the 4.8 MB plotly.js, without a cache header)."""
+    if (
+        flask.request.path.startswith("/_dash-component-suites/")
+        and not response.cache_control.max_age
+    ):
+        response.cache_control.public = True
+        response.cache_control.max_age = 3600
+    return response
 
 
 def _shell(state: ViewState, districts: list[str]) -> html.Div:

@@ -262,12 +262,16 @@ def ego_view(
     edges: Sequence[GraphEdge],
     groups: Sequence[dict[str, Any]],
     supernodes: Sequence[dict[str, Any]],
+    fixed: Mapping[str, tuple[float, float]] | None = None,
 ) -> dict[str, Any]:
-    """An ego network: real nodes plus count nodes hanging off supernodes."""
+    """An ego network: real nodes plus count nodes hanging off supernodes.
+
+    ``fixed`` positions (of the nodes drawn before an expansion) are kept.
+    """
     g = _simple(nodes, edges)
     for grp in groups:
         g.add_edge(grp["anchor"], grp["id"])
-    pos = positions(g)
+    pos = positions(g, fixed=fixed)
     out_nodes: list[dict[str, Any]] = [
         {"id": n.id, "kind": n.label.value, "node": n, "position": pos[n.id], "flags": []}
         for n in sorted(nodes, key=lambda n: n.id)

@@ -752,17 +752,27 @@ class Services:
         """
         role = role or self.default_role
         order = [entity_id, *[e for e in expanded if e != entity_id]]
-        key = ("ego", entity_id, tuple(order))
-
-        def make() -> dict[str, Any]:
-            return self._ego_view(order)
-
-        view = self._views.get_or(key, make)
+        view = self._ego_cached(tuple(order))
         rendered = self._render_view(view, role, state.lang, None)
         rendered["supernodes"] = view.get("supernodes", [])
         return rendered
 
-    def _ego_view(self, order: list[str]) -> dict[str, Any]:
+    def _ego_cached(self, order: tuple[str, ...]) -> dict[str, Any]:
+        """The ego view of an expansion sequence; what the previous step drew
+        stays where it was (only the new nodes are placed)."""
+
+        def make() -> dict[str, Any]:
+            fixed: dict[str, tuple[float, float]] = {}
+            if len(order) > 1:
+                before = self._ego_cached(order[:-1])
+                fixed = {
+                    n["id"]: (n["position"]["x"], n["position"]["y"]) for n in before["nodes"]
+                }
+            return self._ego_view(list(order), fixed)
+
+        return self._views.get_or(("ego", order), make)
+
+    def _ego_view(self, order: list[str], fixed: dict[str, tuple[float, float]]) -> dict[str, Any]:
         node_ids: dict[str, None] = {}
         edges: dict[tuple[str, str, str, str], GraphEdge] = {}
         groups: dict[str, dict[str, Any]] = {}
@@ -804,7 +814,9 @@ class Services:
             if len(node_ids) + len(edges) > self.element_budget:
                 break
         nodes = self.store.get_many(list(node_ids))
-        return graph_layout.ego_view(nodes, list(edges.values()), list(groups.values()), supernodes)
+        return graph_layout.ego_view(
+            nodes, list(edges.values()), list(groups.values()), supernodes, fixed
+        )
 
     def trace(
         self, entity_id: str, state: ViewState, role: Role | None = None, hops: int = 2

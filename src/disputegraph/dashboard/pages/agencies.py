@@ -26,25 +26,25 @@ def agency_columns(lang: Lang) -> list[dict[str, Any]]:
     return [
         {"field": "name", "headerName": t("col_agency", lang), "flex": 2, "minWidth": 180},
         {"field": "kind", "headerName": t("col_kind", lang), "width": 130},
-        {"field": "level", "headerName": t("col_agency_level", lang), "width": 90},
-        {"field": "handled", "headerName": t("col_handled", lang), "width": 90, "sort": "desc"},
-        {"field": "median_dwell_days", "headerName": t("col_median", lang), "width": 130},
+        {"field": "level", "headerName": t("col_agency_level", lang), "width": 100},
+        {"field": "handled", "headerName": t("col_handled", lang), "width": 110, "sort": "desc"},
+        {"field": "median_dwell_days", "headerName": t("col_median", lang), "width": 150},
         {
             "field": "overdue_rate",
             "headerName": t("col_overdue", lang),
-            "width": 100,
+            "width": 125,
             "valueFormatter": _PCT,
         },
         {
             "field": "bounce_rate",
             "headerName": t("col_bounce", lang),
-            "width": 100,
+            "width": 125,
             "valueFormatter": _PCT,
         },
         {
             "field": "bottleneck",
             "headerName": t("col_bottleneck", lang),
-            "width": 90,
+            "width": 120,
             "cellStyle": {"color": "#d62728", "fontWeight": "600"},
         },
     ]
@@ -54,9 +54,9 @@ def pair_columns(lang: Lang) -> list[dict[str, Any]]:
     return [
         {"field": "source_name", "headerName": t("col_from", lang), "flex": 1, "minWidth": 160},
         {"field": "target_name", "headerName": t("col_to", lang), "flex": 1, "minWidth": 160},
-        {"field": "count", "headerName": t("col_count", lang), "width": 90, "sort": "desc"},
-        {"field": "median_days", "headerName": t("col_median", lang), "width": 130},
-        {"field": "returned", "headerName": t("col_returned", lang), "width": 90},
+        {"field": "count", "headerName": t("col_count", lang), "width": 100, "sort": "desc"},
+        {"field": "median_days", "headerName": t("col_median", lang), "width": 150},
+        {"field": "returned", "headerName": t("col_returned", lang), "width": 100},
     ]
 
 
