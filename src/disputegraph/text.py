@@ -22,5 +22,7 @@ _TRAD = str.maketrans(
 
 def normalise_name(text: str) -> str:
     """Fold width (full-width → half-width), case, spaces and common traditional forms."""
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_TRAD)
-    return "".join(folded.split())
+    folded = "".join(unicodedata.normalize("NFKC", text).casefold().translate(_TRAD).split())
+    # Removing spaces can bring a combining mark next to a letter it composes
+    # with; normalise again so the result is a fixed point.
+    return unicodedata.normalize("NFC", folded)

@@ -25,14 +25,11 @@ import csv
 import pickle
 import tempfile
 import time
-import typing
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
@@ -129,40 +126,6 @@ class _Checked:
     report: ValidationReport
     #: (source index, line) -> the issues of a bad row
     bad: dict[tuple[int, int], list[Issue]] = field(default_factory=dict)
-
-
-_ZONES: dict[timedelta | None, tzinfo] = {}
-
-
-def _plain_zones(props: dict[str, Any], keys: Iterable[str]) -> None:
-    """Give datetimes parsed with an explicit offset a shared standard ``timezone``.
-
-    pydantic attaches its own ``TzInfo`` object to every such value; a shared
-    ``datetime.timezone`` keeps the stored data (spool, snapshot) independent of
-    pydantic internals. ``keys`` are the datetime fields of the row's table.
-    """
-    for key in keys:
-        value = props.get(key)
-        if value is None or isinstance(value.tzinfo, ZoneInfo | timezone):
-            continue
-        offset = value.utcoffset()
-        shared = _ZONES.get(offset)
-        if shared is None:
-            shared = _ZONES.setdefault(offset, timezone(offset) if offset is not None else UTC)
-        props[key] = value.replace(tzinfo=shared)
-
-
-def _datetime_fields(model: type[Row]) -> tuple[str, ...]:
-    """Fields of a row model that hold (optional) datetimes."""
-
-    def holds_datetime(annotation: Any) -> bool:
-        if typing.get_origin(annotation) is typing.Annotated:
-            return holds_datetime(typing.get_args(annotation)[0])
-        if annotation is datetime:
-            return True
-        return any(holds_datetime(a) for a in typing.get_args(annotation))
-
-    return tuple(name for name, f in model.model_fields.items() if holds_datetime(f.annotation))
 
 
 def _a(label: NodeLabel) -> str:
@@ -367,14 +330,6 @@ class _Checker:
         if self.spool is not None:
             assert loc.line is not None
             node, edges = to_graph(row, self.protect)
-            stamps = self.stamps.get(model)
-            if stamps is None:
-                stamps = self.stamps[model] = _datetime_fields(model)
-            if stamps:
-                if node is not None:
-                    _plain_zones(node.props, stamps)
-                for edge in edges:
-                    _plain_zones(edge.props, stamps)
             self.spool.add(idx, loc.line, node, edges)
 
     def _resolve_pending(self) -> None:

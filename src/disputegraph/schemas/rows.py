@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Annotated, Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -65,11 +65,24 @@ DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
 STAKEHOLDERS = (NodeLabel.PARTY, NodeLabel.EMPLOYER)
 
 
+_OFFSETS: dict[timedelta | None, tzinfo] = {}
+
+
 def _localise(value: datetime, info: ValidationInfo) -> datetime:
-    """Read naive datetimes in the configured zone (``context={"tz": ZoneInfo}``)."""
+    """Read naive datetimes in the configured zone (``context={"tz": ZoneInfo}``).
+
+    An explicit offset becomes a shared standard :class:`datetime.timezone`
+    (pydantic attaches its own tzinfo type), so stored values never depend on
+    pydantic internals.
+    """
     if value.tzinfo is None:
-        tz = (info.context or {}).get("tz", DEFAULT_TZ)
-        value = value.replace(tzinfo=tz)
+        return value.replace(tzinfo=(info.context or {}).get("tz", DEFAULT_TZ))
+    if not isinstance(value.tzinfo, ZoneInfo | timezone):
+        offset = value.utcoffset()
+        zone = _OFFSETS.get(offset)
+        if zone is None:
+            zone = _OFFSETS.setdefault(offset, timezone(offset) if offset is not None else UTC)
+        value = value.replace(tzinfo=zone)
     return value
 
 
