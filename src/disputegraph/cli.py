@@ -763,6 +763,12 @@ def _check_host(host: str, demo: bool) -> None:
         )
 
 
+def _viewer_role(role: str) -> Any:
+    if role not in ("analyst", "officer"):
+        raise DisputeGraphError(f"--role {role!r}: use analyst (names masked) or officer")
+    return role
+
+
 def _serve(dash_app: Any, host: str, port: int) -> None:
     url_host = f"[{host}]" if ":" in host else host
     err.print(f"dashboard: http://{url_host}:{port}/  (Ctrl+C to stop)", highlight=False)
@@ -777,6 +783,9 @@ def serve_command(
     demo: bool = typer.Option(
         False, "--demo", help="Demo mode: synthetic data, no login, loopback only."
     ),
+    role: str = typer.Option(
+        "analyst", "--role", help="Whose view: analyst (names masked) or officer (full names)."
+    ),
 ) -> None:
     """Serve the dashboard over the configured store and its latest analysis.
 
@@ -786,6 +795,7 @@ def serve_command(
     from disputegraph.graph import open_store
 
     _check_host(host, demo)
+    viewer = _viewer_role(role)
     cfg = settings()
     if demo:
         cfg = cfg.model_copy(update={"demo": True})
@@ -796,7 +806,7 @@ def serve_command(
         )
     store = open_store(cfg)
     try:
-        _serve(create_app(cfg, store, viewer_role="analyst"), host, port)
+        _serve(create_app(cfg, store, viewer_role=viewer), host, port)
     finally:
         store.close()
 
@@ -809,6 +819,9 @@ def demo_command(
     port: int = typer.Option(8050, "--port", min=1, max=65535, help="Port to listen on."),
     no_serve: bool = typer.Option(
         False, "--no-serve", help="Generate, load and analyse, then exit."
+    ),
+    role: str = typer.Option(
+        "officer", "--role", help="Whose view: analyst (names masked) or officer (full names)."
     ),
 ) -> None:
     """Generate a synthetic city, load it into an in-memory store, analyse it
@@ -827,6 +840,7 @@ def demo_command(
     from disputegraph.loaders import load_bundle
     from disputegraph.loaders.synthetic import generate_city
 
+    viewer = _viewer_role(role)
     cfg = settings().model_copy(update={"demo": True, "store": "memory"})
     out_dir = cfg.workspace / "demo-bundle"
     started = time.perf_counter()
@@ -846,7 +860,7 @@ def demo_command(
     step(f"analysed as of {result.as_of}: {len(result.clusters):,} clusters")
     if no_serve:
         return
-    _serve(create_app(cfg, store, viewer_role="officer"), "127.0.0.1", port)
+    _serve(create_app(cfg, store, viewer_role=viewer), "127.0.0.1", port)
 
 
 # --- generate ---

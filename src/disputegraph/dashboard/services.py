@@ -790,7 +790,9 @@ class Services:
             if center not in node_ids:
                 continue
             found = self.store.edges_of(center, NETWORK_RELS)
-            if len(found) > self.supernode_degree:
+            drawn = len(node_ids) + len(edges) + 2 * len(groups)
+            if len(found) > self.supernode_degree or drawn + 2 * len(found) > self.element_budget:
+                # a supernode, or the view is full: summarise instead of drawing
                 by_label: Counter[str] = Counter()
                 others = [e.target if e.source == center else e.source for e in found]
                 labels = self.store.has_ids(others)
@@ -811,8 +813,6 @@ class Services:
                 edges[e.ident] = e
                 node_ids.setdefault(e.source, None)
                 node_ids.setdefault(e.target, None)
-            if len(node_ids) + len(edges) > self.element_budget:
-                break
         nodes = self.store.get_many(list(node_ids))
         return graph_layout.ego_view(
             nodes, list(edges.values()), list(groups.values()), supernodes, fixed
