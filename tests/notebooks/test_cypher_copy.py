@@ -131,7 +131,9 @@ def test_cluster_cypher_returns_the_cluster_and_its_network(
 
 
 @pytest.mark.neo4j
-@pytest.mark.parametrize("pattern", ["wage_arrears_chain", "elevator_building", "land_rent_village"])
+@pytest.mark.parametrize(
+    "pattern", ["wage_arrears_chain", "elevator_building", "land_rent_village"]
+)
 def test_tracer_cypher_lists_the_linked_disputes_and_the_chain(
     neo4j_city: Neo4jCity, services: Services, pattern: str
 ) -> None:
