@@ -1,0 +1,148 @@
+"""A load into Neo4j survives the server being killed mid-load and restarted.
+
+The test runs its OWN Neo4j (``scripts/neo4j.sh`` with a private run dir and
+port), never the shared test server: it SIGKILLs it in the middle of writing
+relationships, restarts it on the same store (``DISPUTEGRAPH_NEO4J_KEEP=1``),
+checks that what was committed survived, re-runs the load and compares every
+node and relationship (counts and a SHA-256 over their canonical form) with
+the same bundle loaded into a memory store: nothing lost, nothing doubled.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fault_helpers import digest
+
+from disputegraph.config import Settings
+from disputegraph.exceptions import StoreError
+from disputegraph.graph.memory import MemoryStore
+from disputegraph.loaders import load_bundle
+from disputegraph.loaders.synthetic import generate_city
+
+SCRIPT = Path(__file__).parents[2] / "scripts" / "neo4j.sh"
+BATCH = 500
+
+pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class OwnServer:
+    """A private Neo4j started and stopped through scripts/neo4j.sh."""
+
+    def __init__(self, run_dir: Path) -> None:
+        self.run_dir = run_dir
+        self.env = {
+            **os.environ,
+            "DISPUTEGRAPH_NEO4J_RUN": str(run_dir),
+            "DISPUTEGRAPH_NEO4J_PORT": str(_free_port()),
+            "DISPUTEGRAPH_NEO4J_HEAP": "512m",
+            "DISPUTEGRAPH_NEO4J_PAGECACHE": "128m",
+            "DISPUTEGRAPH_NEO4J_TX_MEMORY": "256m",
+        }
+        self.env.pop("NEO4J_URI", None)
+        self.env.pop("DISPUTEGRAPH_NEO4J_KEEP", None)
+
+    def start(self, keep: bool = False) -> str:
+        env = {**self.env, **({"DISPUTEGRAPH_NEO4J_KEEP": "1"} if keep else {})}
+        done = subprocess.run(
+            ["bash", str(SCRIPT), "start"], env=env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout.strip()
+
+    @property
+    def pid(self) -> int:
+        return int((self.run_dir / "neo4j.pid").read_text().strip())
+
+    def stop(self) -> None:
+        subprocess.run(
+            ["bash", str(SCRIPT), "stop"], env=self.env, capture_output=True, timeout=120
+        )
+
+
+@pytest.fixture
+def server(tmp_path: Path, neo4j_uri: str) -> Iterator[OwnServer]:
+    # neo4j_uri: only so that this test is skipped (or fails in CI) like every neo4j test
+    own = OwnServer(tmp_path / "neo4j-run")
+    try:
+        yield own
+    finally:
+        own.stop()
+
+
+def _driver(uri: str) -> object:
+    import neo4j
+
+    return neo4j.GraphDatabase.driver(
+        uri, auth=None, max_transaction_retry_time=2.0, connection_timeout=5.0
+    )
+
+
+def test_killed_mid_load_then_restarted_load_completes_exactly(
+    server: OwnServer, tmp_path: Path
+) -> None:
+    from disputegraph.graph.neo4j import Neo4jStore
+
+    settings = Settings(demo=True, store="memory", workspace=tmp_path / "ws")
+    bundle = tmp_path / "city"
+    generate_city(bundle, scale=1200, seed=11)
+    reference = MemoryStore()
+    load_bundle(bundle, reference, settings, batch_size=BATCH)
+    want = digest(reference)
+    assert want[1] > 4 * BATCH  # enough relationship batches to be killed in the middle of
+
+    uri = server.start()
+    driver = _driver(uri)
+    store = Neo4jStore(driver, batch_size=BATCH)  # type: ignore[arg-type]
+    store.ensure_schema()
+    pid = server.pid
+    killed = threading.Event()
+
+    def progress(phase: str, done: int) -> None:
+        if phase == "writing relationships" and done >= 2 * BATCH and not killed.is_set():
+            killed.set()  # kill -9 while the next batch is in flight
+            threading.Timer(0.01, os.kill, (pid, signal.SIGKILL)).start()
+
+    with pytest.raises(StoreError):
+        load_bundle(bundle, store, settings, batch_size=BATCH, progress=progress)
+    driver.close()  # type: ignore[attr-defined]
+    assert killed.is_set()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail(f"Neo4j pid {pid} survived SIGKILL")
+
+    uri = server.start(keep=True)  # the same store, recovered from its transaction log
+    driver = _driver(uri)
+    try:
+        store = Neo4jStore(driver, batch_size=BATCH)  # type: ignore[arg-type]
+        store.ensure_schema()
+        partial = store.counts()
+        assert partial.total_nodes == want[0]  # every committed node batch survived the kill
+        assert 2 * BATCH <= partial.total_edges < want[1]  # committed ones kept, the rest missing
+        load_bundle(bundle, store, settings, batch_size=BATCH)
+        assert digest(store) == want  # nothing missing, nothing doubled, same values
+        load_bundle(bundle, store, settings, batch_size=BATCH)
+        assert digest(store) == want  # and re-running again changes nothing
+    finally:
+        store.clear()
+        driver.close()  # type: ignore[attr-defined]
