@@ -163,18 +163,31 @@ def test_sensitivity_categories(city: City, config: RiskConfig) -> None:
 
 
 def test_sensitivity_festival_run_up(city: City, config: RiskConfig) -> None:
-    # noise 0.1 and wage arrears 1.0: 0.5 * 1.0 + 0.5 * 0.55 = 0.775; open wage
-    # arrears 38 days before the Spring Festival: + 0.4 -> capped at 1.0
+    # open noise (0.1) and wage arrears (1.0): mean 0.55; 38 days before the
+    # Spring Festival, + 0.4 x 1/2 of the open disputes being wage arrears = 0.75
     city.employer("E1")
     city.dispute("D1", category="noise").involve("D1", "E1", "respondent")
     city.dispute("D2", category="wage_arrears").involve("D2", "E1", "respondent")
     c = only_cluster(city, config)
-    assert norm(c, "sensitivity") == 1.0
+    assert norm(c, "sensitivity") == pytest.approx(0.75)
     assert any("Spring Festival" in r for r in c.reasons_en)
     # the same without the festival boost
     config_no = config.model_copy(deep=True)
     config_no.risk.festival_boost = 0.0
-    assert norm(only_cluster(city, config_no), "sensitivity") == pytest.approx(0.775)
+    assert norm(only_cluster(city, config_no), "sensitivity") == pytest.approx(0.55)
+
+
+def test_festival_trigger_counts_wage_arrears_people_only(config: RiskConfig) -> None:
+    # 12 villagers in a homestead dispute and 2 workers in a wage dispute, one
+    # cluster: 14 people, but only 2 unpaid -> no festival trigger.
+    city = group(City(), 12, category="homestead")
+    city.dispute("D2", category="wage_arrears").involve("D2", "P0")
+    city.party("W1", tags="migrant_worker").involve("D2", "W1")
+    c = only_cluster(city, config)
+    assert c.people == 13 and "festival_wage_arrears" not in c.hard_triggers
+    # 10 unpaid workers do fire it
+    city2 = group(City(), 10, category="wage_arrears", tags="migrant_worker")
+    assert "festival_wage_arrears" in only_cluster(city2, config).hard_triggers
 
 
 def test_vulnerability(city: City, config: RiskConfig) -> None:

@@ -31,8 +31,10 @@ multiplied by its weight (points; the weights sum to 100), so the score is
 ``stakes``
     ``log10`` of the money in open disputes between ``log10_zero`` and ``log10_full``.
 ``sensitivity``
-    mean and max category weight (half each) + ``festival_boost`` when wage
-    arrears are open within ``festival_lead_days`` before the Spring Festival.
+    mean category weight of the open disputes (of all, when none is open), +
+    ``festival_boost`` × the share of open disputes that are wage arrears,
+    within ``festival_lead_days`` before the Spring Festival. One sensitive
+    case does not make a cluster of neighbour quarrels sensitive.
 ``vulnerability``
     share of people with a vulnerable tag, damped below 3 such people.
 ``responsibility_gap``
@@ -152,6 +154,8 @@ class ClusterFacts:
     festival_days: int | None = None
     wage_open: int = 0
     categories: Counter[str] = field(default_factory=Counter)
+    open_categories: Counter[str] = field(default_factory=Counter)
+    people_open_by_category: dict[str, int] = field(default_factory=dict)
     districts: Counter[str] = field(default_factory=Counter)
     respondents: list[str] = field(default_factory=list)
     top_contractor: str | None = None
@@ -178,6 +182,8 @@ def cluster_facts(
     agencies: set[str] = set()
     gap = set(config.risk.responsibility_gap.get("flags", []))
     failed_set = {o.lower() for o in config.chains.failed_outcomes}
+    cat_persons: dict[str, set[str]] = {}
+    cat_head: dict[str, int] = {}
     for did in cluster.disputes:
         d = proj.disputes[did]
         f.categories[d.category] += 1
@@ -206,7 +212,12 @@ def cluster_facts(
             f.new_base += 1
         if d.open:
             f.open += 1
+            f.open_categories[d.category] += 1
             head_open = max(head_open, d.headcount, named)
+            cat_persons.setdefault(d.category, set()).update(
+                sid for sid, _ in proj.involvements.get(did, ()) if sid in persons_all
+            )
+            cat_head[d.category] = max(cat_head.get(d.category, 0), d.headcount, named)
             f.amount_open += d.amount_yuan
             f.oldest_open_days = max(f.oldest_open_days, (as_of - reported).days)
             if d.category == Category.WAGE_ARREARS.value:
@@ -249,6 +260,9 @@ def cluster_facts(
     f.people = max(len(persons_all), head_all)
     f.persons_open = len(persons_open)
     f.people_open = max(len(persons_open), head_open)
+    f.people_open_by_category = {
+        c: max(len(cat_persons.get(c, ())), cat_head.get(c, 0)) for c in f.open_categories
+    }
     f.migrant_workers = sum(1 for p in persons_open if "migrant_worker" in proj.parties[p].tags)
     f.vulnerable = sum(1 for p in persons_open if vulnerable_tags & set(proj.parties[p].tags))
     f.respondents = [r for r, _ in sorted(respondents.items(), key=lambda t: (-t[1], t[0]))]
@@ -319,11 +333,11 @@ def _factor_values(f: ClusterFacts, config: RiskConfig) -> dict[str, tuple[float
         if f.amount_open > 0
         else 0.0
     )
-    cats = list(f.categories.elements())
+    cats = list((f.open_categories or f.categories).elements())
     weights = [rs.category_weight(c) for c in cats] or [0.0]
-    sensitivity = 0.5 * max(weights) + 0.5 * sum(weights) / len(weights)
+    sensitivity = sum(weights) / len(weights)
     if f.wage_open and f.festival_days is not None and f.festival_days <= rs.festival_lead_days:
-        sensitivity += rs.festival_boost
+        sensitivity += rs.festival_boost * f.wage_open / f.open
     sensitivity = _clamp(sensitivity)
     vul_share = f.vulnerable / f.persons_open if f.persons_open else 0.0
     vulnerability = vul_share * min(1.0, f.vulnerable / 3)
@@ -381,12 +395,11 @@ def _triggers(f: ClusterFacts, config: RiskConfig) -> list[tuple[str, RiskLevel]
             continue
         if f.petitions < t.min_petitions or f.skip_level < t.min_skip_level:
             continue
-        if t.category is not None and not (
-            f.wage_open
-            if t.category == Category.WAGE_ARREARS.value
-            else f.categories.get(t.category)
+        if t.category is not None and (
+            f.people_open_by_category.get(t.category, 0) < t.min_people
+            or f.open_categories.get(t.category, 0) < max(1, t.min_open)
         ):
-            continue
+            continue  # the people and open disputes must be of that category
         if t.festival and not in_run_up:
             continue
         fired.append((t.name, t.level))
@@ -532,15 +545,16 @@ def _reasons(
 
     parts: list[tuple[float, str, str]] = []
     if norm["momentum"] > 0:
-        base = (f.new_base * config.risk.momentum_days) / max(config.risk.baseline_days, 1)
+        base = ((f.new_base + f.contacts_base) * config.risk.momentum_days) / max(
+            config.risk.baseline_days, 1
+        )
         parts.append(
             (
                 contrib["momentum"],
                 f"{_n(f.new_recent, 'new case')} and {_n(f.contacts_recent, 'contact')}"
-                f" in {config.risk.momentum_days} days"
-                f" (about {base:.0f} cases a month before)",
+                f" in {config.risk.momentum_days} days (about {base:.0f} a month before)",
                 f"近{config.risk.momentum_days}日新增{f.new_recent}件、来电来访{f.contacts_recent}次"
-                f"(此前月均约{base:.0f}件)",
+                f"(此前月均约{base:.0f}件次)",
             )
         )
     if norm["escalation"] > 0:
