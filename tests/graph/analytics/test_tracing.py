@@ -92,3 +92,42 @@ def test_errors(city: City) -> None:
         trace(city.store, "D1", hops=0)
     with pytest.raises(AnalysisError, match="unknown id"):
         shortest_path(city.store, "D1", "X")
+
+
+def test_reason_through_a_related_dispute() -> None:
+    # D1 and D3 are both related to D2 and share nothing else: the reason names D2
+    c = City()
+    for d in ("D1", "D2", "D3"):
+        c.dispute(d, title=f"纠纷{d}")
+    c.link("D1", "D2", "same_incident").link("D2", "D3", "follow_up")
+    (d3,) = [link for link in trace(c.store, "D1", hops=2).linked if link.dispute_id == "D3"]
+    assert d3.path == ["D1", "D2", "D3"]
+    assert d3.reason_en == "linked via dispute 纠纷D2" and d3.reason_zh == "经由纠纷纠纷D2"
+
+
+def test_search_by_name_and_by_id_number() -> None:
+    from disputegraph.config import Settings
+    from disputegraph.graph.analytics import search_entities
+    from disputegraph.loaders.pii import protector
+    from disputegraph.schemas import PartyRow, to_graph
+
+    settings = Settings(demo=True)
+    c = City()
+    row = PartyRow.model_validate(
+        {
+            "id": "P9",
+            "kind": "person",
+            "name": "王五",
+            "id_number": "330102199001011234",
+            "phone": "13812345678",
+        }
+    )
+    node, _ = to_graph(row, protector(settings))
+    assert node is not None and "id_number" not in node.props
+    c.store.upsert_nodes([node])
+    assert [n.id for n in search_entities(c.store, "王五")] == ["P9"]
+    assert [n.id for n in search_entities(c.store, "330102199001011234", settings=settings)] == [
+        "P9"
+    ]
+    assert [n.id for n in search_entities(c.store, "138 1234 5678", settings=settings)] == ["P9"]
+    assert search_entities(c.store, "330102199001019999", settings=settings) == []
