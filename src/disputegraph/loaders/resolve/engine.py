@@ -137,6 +137,8 @@ class ResolveConfig:
     max_block: int = 40
     #: the same for the records named in one matter (a dispute and its duplicates)
     max_context_block: int = 200
+    #: a name shared by more records than this in one district is no evidence at all
+    max_name_block: int = 3
     #: least name similarity for a shared phone to count
     phone_name_min: float = 0.6
     #: least similarity of two organisation names to become a candidate
@@ -265,15 +267,17 @@ def _candidate_pairs(
             first = members[0]
             pairs.update((min(first, m), max(first, m)) for m in members[1:])
             continue
-        cap = config.max_context_block if kind == "context" else config.max_block
+        cap = {"context": config.max_context_block, "pinyin": config.max_name_block}.get(
+            kind, config.max_block
+        )
         if len(members) > cap:
             stats[f"skipped_blocks_{kind}"] += 1
             stats["skipped_records"] += len(members)
             continue
         if kind == "pinyin":
-            # a name alone is only worth a look when one side has no phone: two
-            # records with different phones are no candidate (see _score)
-            weak = [i for i in members if not records[i].phone_hash]
+            # a name alone is only worth a look for a record that has no phone and
+            # no id number: anything else can be matched on those (see _score)
+            weak = [i for i in members if _weak(records[i])]
             for i in weak:
                 for j in members:
                     if i != j:
@@ -287,6 +291,11 @@ def _candidate_pairs(
 
 # ---------------------------------------------------------------------------
 # scoring
+
+
+def _weak(r: Record) -> bool:
+    """A person record with neither a phone nor an id number: only its name can match it."""
+    return not r.phone_hash and not r.id_number_hash
 
 
 def _score(a: Record, b: Record, config: ResolveConfig) -> Link | None:
@@ -324,7 +333,7 @@ def _score(a: Record, b: Record, config: ResolveConfig) -> Link | None:
         elif (
             sim >= config.person_name_min
             and (a.district or "") == (b.district or "")
-            and not (a.phone_hash and b.phone_hash)  # two different phones: no candidate
+            and (_weak(a) or _weak(b))  # otherwise their phones or id numbers decide
         ):
             place = f" in {a.district}" if a.district else ""
             found.append((round(0.7 * sim, 3), "person_name", f"{why}{place}"))
