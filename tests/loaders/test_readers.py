@@ -28,6 +28,7 @@ def test_discover_orders_tables_and_reports_stray_files(tmp_path: Path) -> None:
     (tmp_path / "parties.xls").write_bytes(b"\xd0\xcf")
     (tmp_path / ".hidden.csv").write_text("x", "utf-8")
     (tmp_path / "~$disputes.xlsx").write_bytes(b"lock")
+    (tmp_path / "_planted.json").write_text("{}", "utf-8")
     (tmp_path / "old").mkdir()
     bundle = discover(tmp_path)
     assert bundle.tables == ["disputes", "involvements"]

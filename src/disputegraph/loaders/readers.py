@@ -116,7 +116,9 @@ def discover(path: Path) -> Bundle:
             f"bundle {path} does not exist; give a folder of table files or an .xlsx workbook"
         )
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if not p.name.startswith((".", "~$")))
+        # Hidden files, Excel lock files and `_`-prefixed metadata (such as a
+        # synthetic city's `_planted.json`) are not tables.
+        files = sorted(p for p in path.iterdir() if not p.name.startswith((".", "~$", "_")))
         bundle = Bundle(path, path.name)
     else:
         files = [path]
