@@ -11,7 +11,14 @@ How the graph is kept:
   upsert, like the memory store;
 - relationships carry a ``key`` property (the memory store's edge key) so that
   upserts are idempotent; it is not returned in ``props``;
-- stored documents are ``(:Document {kind, key, json})`` nodes, not entities.
+- stored documents are ``(:Document {kind, key, json})`` nodes, not entities;
+- datetimes and dates travel as ISO text (a zoned datetime with its zone id,
+  ``2026-01-08T09:30:00+08:00[Asia/Shanghai]``) that the server converts, and
+  come back as text that is parsed here: the driver's own temporal conversion is
+  pure Python (about 0.4 ms a value, the bottleneck of a load), and CPython's C
+  ``zoneinfo`` gives wrong offsets or crashes when the driver hands it its own
+  DateTime type (python/cpython#125318), so ``zoneinfo`` datetimes that do go
+  through the driver (query parameters) are moved to pytz zones first.
 
 Every Cypher statement comes from a named ``.cypher`` file in
 :mod:`disputegraph.queries`; labels and relationship types are filled in only
