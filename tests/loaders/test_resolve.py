@@ -204,7 +204,8 @@ def test_accept_merges_and_reject_is_a_cannot_link() -> None:
         P("C", "张伟", phone_hash="p"),
     ]
     assert [e.members for e in resolve(recs).entities] == [("A", "B", "C")]
-    split = resolve(recs, {candidate_id("A", "C"): "reject"})
+    no_rule = candidate_id("A", "C")  # no rule links A and C directly
+    split = resolve(recs, {no_rule: "reject"}, pairs={no_rule: ("A", "C")})
     assert [e.members for e in split.entities] == [("A", "B")]
     assert split.stats["blocked_by_rejection"] == 1
 

@@ -358,8 +358,10 @@ def run_resolution(
     write the entities back (unless ``write=False``) and store the summary and
     review queue as ``(RESULT_KIND, "latest")``."""
     records, nodes = records_from_store(store)
-    decisions = {k: str(d.get("decision")) for k, d in load_decisions(store, journal).items()}
-    resolution = resolve(records, decisions, config)
+    docs = load_decisions(store, journal)
+    decisions = {k: str(d.get("decision")) for k, d in docs.items()}
+    pairs = {k: (str(d.get("a", "")), str(d.get("b", ""))) for k, d in docs.items()}
+    resolution = resolve(records, decisions, config, pairs=pairs)
     if not write:
         return resolution
     written = write_resolution(store, resolution, nodes)

@@ -76,6 +76,7 @@ RULES: dict[str, str] = {
     "org_name": "same normalised organisation name",
     "org_fuzzy": "similar organisation names (candidate only)",
     "person_name": "similar person names in one district (candidate only)",
+    "officer": "decided by an officer",
 }
 
 
@@ -425,12 +426,15 @@ def resolve(
     records: Sequence[Record],
     decisions: Mapping[str, str] | None = None,
     config: ResolveConfig | None = None,
+    *,
+    pairs: Mapping[str, tuple[str, str]] | None = None,
 ) -> Resolution:
     """Resolve records into entities (see the module docstring).
 
     ``decisions`` maps a candidate id (:func:`candidate_id`) to ``"accept"`` or
-    ``"reject"``; a decision for a pair that no rule proposes still counts (an
-    officer may link two records by hand).
+    ``"reject"``; a decision for a pair that no rule proposes still counts when
+    ``pairs`` names its two records (an officer may link or separate two
+    records by hand: rule ``officer``).
     """
     config = config or ResolveConfig()
     decisions = decisions or {}
@@ -461,7 +465,11 @@ def resolve(
     for cid, verdict in decisions.items():
         link = pair_of.get(cid)
         if link is None:
-            continue
+            a, b = (pairs or {}).get(cid, ("", ""))
+            if a not in by_id or b not in by_id or a == b:
+                continue
+            lo, hi = sorted((a, b))
+            link = Link(lo, hi, "officer", 1.0, ("decided by an officer",), "review")
         if verdict == "reject":
             links[cid] = _with(link, "rejected")
             cannot[link.a].add(link.b)
