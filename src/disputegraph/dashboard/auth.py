@@ -48,18 +48,21 @@ from disputegraph.audit import AuditLog
 from disputegraph.config import Settings
 from disputegraph.dashboard.services import EXTENSION, Role, Services
 from disputegraph.dashboard.state import ViewState
-from disputegraph.exceptions import AuthError, ConfigError
+from disputegraph.exceptions import AuthError, ConfigError, StoreError
 from disputegraph.graph.store import GraphStore
 from disputegraph.users import UserStore
 
 __all__ = [
     "DEMO_BANNER",
     "OPEN_PATHS",
+    "STORE_DOWN",
     "RoleAwareServices",
     "Viewer",
     "create_secure_app",
     "current_viewer",
     "install_auth",
+    "install_store_guard",
+    "store_reachable",
 ]
 
 #: the only paths answered without a session
@@ -134,6 +137,17 @@ class RoleAwareServices(Services):
         viewer = current_viewer()
         user = viewer.name if viewer is not None else "system"
         self.audit_log.record(user, action, result_size=result_size, **params)
+
+    def analysis(self, state: ViewState) -> Any:
+        """As the base class, but a missing result is not kept: when the store was
+        unreachable the next call tries again instead of showing "no analysis"."""
+        found = super().analysis(state)
+        if found is None:
+            with self._analyses.lock:
+                self._analyses.pop((state.as_of, state.window), None)
+            if not store_reachable(self):  # "no analysis" would be the wrong message
+                raise StoreError("the store cannot be reached")
+        return found
 
     # -- the role-taking service calls ------------------------------------
     def search(
@@ -394,6 +408,73 @@ def _decorate_index(app: dash.Dash, *, demo: bool) -> None:
     app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]
 
 
+# ---------------------------------------------------------------------------
+# a lost database connection
+
+NOTICE_ID = "dg-store-notice"
+PROBE_ID = "dg-store-probe"
+STORE_DOWN = (
+    "数据库暂时无法连接，正在自动重试；恢复后请重复上一步操作或刷新页面 · "
+    "The database cannot be reached; retrying. Once it is back, repeat your last "
+    "action or reload the page."
+)
+_PROBE_ID = "__disputegraph_probe__"
+
+
+def store_reachable(services: Services) -> bool:
+    """One cheap indexed lookup: does the store answer?"""
+    try:
+        services.store.get(_PROBE_ID)
+    except StoreError:
+        return False
+    return True
+
+
+def install_store_guard(app: dash.Dash, probe_ms: int = 5000) -> None:
+    """Say so clearly when the store (Neo4j) is unreachable, and recover when it is back.
+
+    - a callback that fails with :class:`StoreError` leaves its outputs as
+      they were and shows :data:`STORE_DOWN` in a banner (``role="alert"``)
+      instead of failing silently;
+    - a probe every ``probe_ms`` re-checks the store and clears the banner
+      once it answers again (the Neo4j driver reconnects by itself);
+    - a page requested while the store is down gets the message and a reload
+      link instead of an error.
+    """
+    from dash import Input, Output, dcc, html, set_props
+
+    inner_layout = app.layout
+    banner = html.Div(id=NOTICE_ID, role="alert", className="dg-notice")
+    probe = dcc.Interval(id=PROBE_ID, interval=probe_ms)
+
+    def layout() -> Any:
+        try:
+            inner = inner_layout() if callable(inner_layout) else inner_layout
+        except StoreError:
+            inner = html.Div(
+                [html.P(STORE_DOWN), html.A("重新加载 · Reload", href="")], className="card"
+            )
+        return html.Div([banner, probe, inner])
+
+    app.layout = layout
+    app.validation_layout = html.Div([banner, probe, app.validation_layout])  # type: ignore[assignment]
+    previous: Callable[[Exception], Any] | None = app._on_error
+
+    def on_error(exc: Exception) -> Any:
+        if isinstance(exc, StoreError):
+            set_props(NOTICE_ID, {"children": STORE_DOWN})
+            return None  # outputs unchanged
+        if previous is not None:
+            return previous(exc)
+        raise exc
+
+    app._on_error = on_error
+
+    @app.callback(Output(NOTICE_ID, "children"), Input(PROBE_ID, "n_intervals"))
+    def _probe(_n: int | None) -> str:
+        return "" if store_reachable(flask.current_app.extensions[EXTENSION]) else STORE_DOWN
+
+
 def create_secure_app(
     settings: Settings,
     store: GraphStore,
@@ -415,5 +496,6 @@ def create_secure_app(
     services = RoleAwareServices(settings, store, audit=audit, default_role=demo_role)
     app = create_app(settings, store, viewer_role=demo_role, services=services)
     assert isinstance(app.server.extensions[EXTENSION], RoleAwareServices)
+    install_store_guard(app)
     install_auth(app, settings, users=users, audit=audit, demo=demo, demo_role=demo_role)
     return app
