@@ -18,6 +18,7 @@ from typing import Any
 import dash
 import flask
 from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from disputegraph.config import Settings
 from disputegraph.dashboard import ids
@@ -98,7 +99,7 @@ def _shell(state: ViewState, districts: list[str]) -> html.Div:
         className="app",
         children=[
             dcc.Location(id=ids.URL, refresh="callback-nav"),
-            dcc.Store(id=ids.STATE, data=state.as_dict()),
+            dcc.Store(id=ids.STATE, data=None),  # set from the URL on load
             navbar(state),
             filter_bar(state, districts),
             html.Main(id=ids.PAGE, className="page"),
@@ -195,6 +196,8 @@ def _register_shell(app: dash.Dash, settings: Settings) -> None:
         Input(ids.URL, "pathname"),
     )
     def _shell_texts(data: dict[str, Any] | None, pathname: str | None) -> tuple[Any, ...]:
+        if data is None:
+            raise PreventUpdate
         state = ViewState.from_dict(data)
         svc = current_services()
         options = filter_options(state.lang, svc.filter_options()["district"])

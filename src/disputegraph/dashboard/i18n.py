@@ -73,6 +73,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "尚无分析结果：请先运行 `disputegraph analyze`。",
         "No analysis yet: run `disputegraph analyze`.",
     ),
+    "analysis_of": ("风险簇取自该日期的分析：", "Clusters come from the analysis as of "),
     "no_data": ("没有符合条件的数据。", "Nothing matches these filters."),
     "pick_cluster": ("选择风险簇", "Pick a cluster"),
     "unknown_cluster": ("未找到该风险簇：", "No such cluster: "),

@@ -382,6 +382,7 @@ class Services:
             "as_of": as_of.isoformat(),
             "window": window,
             "has_analysis": analysis is not None,
+            "analysis_as_of": analysis.as_of.isoformat() if analysis is not None else None,
             "kpis": {
                 "open_disputes": len(open_),
                 "people": int(open_["headcount"].sum()),
@@ -765,9 +766,7 @@ class Services:
             fixed: dict[str, tuple[float, float]] = {}
             if len(order) > 1:
                 before = self._ego_cached(order[:-1])
-                fixed = {
-                    n["id"]: (n["position"]["x"], n["position"]["y"]) for n in before["nodes"]
-                }
+                fixed = {n["id"]: (n["position"]["x"], n["position"]["y"]) for n in before["nodes"]}
             return self._ego_view(list(order), fixed)
 
         return self._views.get_or(("ego", order), make)

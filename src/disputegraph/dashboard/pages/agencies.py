@@ -11,6 +11,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from disputegraph.dashboard import figures, ids
 from disputegraph.dashboard.components.risk_table import data_grid
 from disputegraph.dashboard.i18n import t
+from disputegraph.dashboard.pages import current_state
 from disputegraph.dashboard.services import current_services
 from disputegraph.dashboard.state import ViewState
 from disputegraph.schemas import Lang
@@ -125,7 +126,7 @@ def layout(state: ViewState) -> html.Div:
 
 
 def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
-    state = ViewState.from_dict(data)
+    state = current_state(data)
     lang = state.lang
     view = current_services().agencies(state)
     if view is None:
@@ -161,7 +162,7 @@ def open_case(cell: dict[str, Any] | None, data: dict[str, Any] | None) -> Any:
     if not cell or not cell.get("rowId"):
         return no_update
     d = str(cell["rowId"])
-    return ViewState.from_dict(data).with_page(entity=d, dispute=d).href("/tracer")
+    return current_state(data).with_page(entity=d, dispute=d).href("/tracer")
 
 
 def register(app: dash.Dash) -> None:
@@ -180,6 +181,6 @@ def register(app: dash.Dash) -> None:
     app.callback(
         Output(ids.URL, "href", allow_duplicate=True),
         Input(ids.AGENCY_CASES, "cellClicked"),
-        State(ids.STATE, "data"),
+        State(ids.URL, "search"),
         prevent_initial_call=True,
     )(open_case)

@@ -14,6 +14,7 @@ from disputegraph.dashboard.components.network_view import network_view
 from disputegraph.dashboard.components.risk_table import data_grid
 from disputegraph.dashboard.figures import LEVEL_COLOURS
 from disputegraph.dashboard.i18n import t
+from disputegraph.dashboard.pages import current_state, url_state
 from disputegraph.dashboard.services import current_services
 from disputegraph.dashboard.state import ViewState
 from disputegraph.schemas import Lang
@@ -138,7 +139,7 @@ def _note(view: dict[str, Any], state: ViewState) -> list[Any]:
 
 def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
     """Every output of the cluster page from one service call."""
-    state = ViewState.from_dict(data)
+    state = current_state(data)
     lang = state.lang
     svc = current_services()
     options = svc.cluster_choices(state)
@@ -180,9 +181,9 @@ def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
     )
 
 
-def pick(value: str | None, data: dict[str, Any] | None) -> Any:
+def pick(value: str | None, search: str | None) -> Any:
     """Choosing another cluster navigates to it (same filters)."""
-    state = ViewState.from_dict(data)
+    state = url_state(search)
     if not value or value == state.cluster:
         return no_update
     return state.with_page(cluster=value).href(PATH)
@@ -192,7 +193,7 @@ def tap(node: dict[str, Any] | None, data: dict[str, Any] | None) -> Any:
     """Tap a group to drill into it; tap an entity to trace it."""
     if not node:
         return no_update
-    state = ViewState.from_dict(data)
+    state = current_state(data)
     node_id = str(node.get("id", ""))
     if node.get("kind") == "Group":
         return state.with_page(cluster=state.cluster or node_id.split(":")[0], group=node_id).href(
@@ -219,12 +220,12 @@ def register(app: dash.Dash) -> None:
     app.callback(
         Output(ids.URL, "href", allow_duplicate=True),
         Input(ids.CLUSTER_PICK, "value"),
-        State(ids.STATE, "data"),
+        State(ids.URL, "search"),
         prevent_initial_call=True,
     )(pick)
     app.callback(
         Output(ids.URL, "href", allow_duplicate=True),
         Input(ids.CLUSTER_NETWORK, "tapNodeData"),
-        State(ids.STATE, "data"),
+        State(ids.URL, "search"),
         prevent_initial_call=True,
     )(tap)

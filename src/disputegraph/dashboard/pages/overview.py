@@ -12,6 +12,7 @@ from disputegraph.dashboard.components.kpi_card import kpi_card
 from disputegraph.dashboard.components.risk_table import risk_columns, risk_table
 from disputegraph.dashboard.figures import LEVEL_COLOURS
 from disputegraph.dashboard.i18n import t
+from disputegraph.dashboard.pages import current_state
 from disputegraph.dashboard.services import current_services
 from disputegraph.dashboard.state import ViewState
 from disputegraph.schemas import Lang, RiskLevel
@@ -81,13 +82,15 @@ def kpi_cards(kpis: dict[str, Any], lang: Lang) -> list[html.Div]:
 
 def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
     """Every output of the overview from one service call (pure)."""
-    state = ViewState.from_dict(data)
+    state = current_state(data)
     lang = state.lang
     view = current_services().overview(state)
     note = f"{t('as_of', lang)} {view['as_of']} · {t('window', lang)} {view['window']}"
     note += f" {t('days', lang)}"
     if not view["has_analysis"]:
         note += " · " + t("no_analysis", lang)
+    elif view["analysis_as_of"] != view["as_of"]:
+        note += " · " + t("analysis_of", lang) + str(view["analysis_as_of"])
     return (
         note,
         kpi_cards(view["kpis"], lang),
@@ -104,7 +107,7 @@ def open_cluster(cell: dict[str, Any] | None, data: dict[str, Any] | None) -> An
     """A clicked grid row opens its cluster (same filters)."""
     if not cell or not cell.get("rowId"):
         return no_update
-    return ViewState.from_dict(data).with_page(cluster=str(cell["rowId"])).href("/cluster")
+    return current_state(data).with_page(cluster=str(cell["rowId"])).href("/cluster")
 
 
 def register(app: dash.Dash) -> None:
@@ -122,6 +125,6 @@ def register(app: dash.Dash) -> None:
     app.callback(
         Output(ids.URL, "href", allow_duplicate=True),
         Input(ids.OVERVIEW_GRID, "cellClicked"),
-        State(ids.STATE, "data"),
+        State(ids.URL, "search"),
         prevent_initial_call=True,
     )(open_cluster)

@@ -15,6 +15,7 @@ from disputegraph.dashboard.components.network_view import network_view
 from disputegraph.dashboard.components.risk_table import data_grid
 from disputegraph.dashboard.components.swimlane import flag_chips
 from disputegraph.dashboard.i18n import t
+from disputegraph.dashboard.pages import current_state, url_state
 from disputegraph.dashboard.services import current_services
 from disputegraph.dashboard.state import ViewState
 from disputegraph.schemas import Lang
@@ -135,7 +136,7 @@ def search(
     _clicks: int | None, _submit: int | None, text: str | None, data: dict[str, Any] | None
 ) -> Any:
     """Search results as links that open the tracer on an entity."""
-    state = ViewState.from_dict(data)
+    state = current_state(data)
     if not text or not text.strip():
         return []
     hits = current_services().search(text, state)
@@ -159,7 +160,7 @@ def expand(
     data: dict[str, Any] | None, tapped: dict[str, Any] | None, current: dict[str, Any] | None
 ) -> Any:
     """Tapping a node expands it; a new entity starts over."""
-    state = ViewState.from_dict(data)
+    state = current_state(data)
     current = current or {"entity": None, "nodes": []}
     if current.get("entity") != state.entity:
         return {"entity": state.entity, "nodes": []}
@@ -173,7 +174,7 @@ def expand(
 
 def network(expanded: dict[str, Any] | None, data: dict[str, Any] | None) -> tuple[Any, Any]:
     """The ego network of the traced entity and its expanded nodes."""
-    state = ViewState.from_dict(data)
+    state = current_state(data)
     lang = state.lang
     if not state.entity:
         return [], t("search_placeholder", lang)
@@ -210,7 +211,7 @@ def network(expanded: dict[str, Any] | None, data: dict[str, Any] | None) -> tup
 
 def linked(data: dict[str, Any] | None) -> tuple[Any, ...]:
     """Linked disputes and the choices of the chain picker."""
-    state = ViewState.from_dict(data)
+    state = current_state(data)
     lang = state.lang
     svc = current_services()
     rows = svc.trace(state.entity, state) if state.entity else []
@@ -222,7 +223,7 @@ def linked(data: dict[str, Any] | None) -> tuple[Any, ...]:
 
 def chain(dispute_id: str | None, data: dict[str, Any] | None) -> tuple[Any, Any]:
     """The swimlane chart and flags of the picked dispute."""
-    state = ViewState.from_dict(data)
+    state = current_state(data)
     lang = state.lang
     if not dispute_id:
         return figures.empty_figure(t("pick_dispute", lang)), ""
@@ -236,14 +237,14 @@ def open_linked(cell: dict[str, Any] | None, data: dict[str, Any] | None) -> Any
     """Clicking a linked dispute shows its chain (kept in the URL)."""
     if not cell or not cell.get("rowId"):
         return no_update
-    state = ViewState.from_dict(data)
+    state = current_state(data)
     if state.dispute == cell["rowId"]:
         return no_update
     return state.with_page(entity=state.entity, dispute=str(cell["rowId"])).href(PATH)
 
 
-def pick(value: str | None, data: dict[str, Any] | None) -> Any:
-    state = ViewState.from_dict(data)
+def pick(value: str | None, search: str | None) -> Any:
+    state = url_state(search)
     if not value or value == state.dispute:
         return no_update
     return state.with_page(entity=state.entity, dispute=value).href(PATH)
@@ -286,12 +287,12 @@ def register(app: dash.Dash) -> None:
     app.callback(
         Output(ids.URL, "href", allow_duplicate=True),
         Input(ids.TRACER_LINKED, "cellClicked"),
-        State(ids.STATE, "data"),
+        State(ids.URL, "search"),
         prevent_initial_call=True,
     )(open_linked)
     app.callback(
         Output(ids.URL, "href", allow_duplicate=True),
         Input(ids.TRACER_DISPUTE_PICK, "value"),
-        State(ids.STATE, "data"),
+        State(ids.URL, "search"),
         prevent_initial_call=True,
     )(pick)
