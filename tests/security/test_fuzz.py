@@ -150,9 +150,7 @@ def test_bundle_readers_never_crash(files: dict[str, bytes]) -> None:
         except DisputeGraphError:
             return
         counts = store.counts()
-        assert (
-            counts.total_nodes == result.nodes_written or result.nodes_written >= counts.total_nodes
-        )
+        assert counts.total_nodes <= result.nodes_written  # upserts never invent nodes
 
 
 # -- search inputs -------------------------------------------------------------------
