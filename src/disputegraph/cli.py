@@ -1473,3 +1473,46 @@ def brief_command(
         f"{result.renders} charts) in {result.seconds:.1f} s",
         highlight=False,
     )
+
+
+@resolve_app.command("trace")
+@handle_errors
+def resolve_trace_command(
+    entity: str = typer.Argument(..., help="A canonical id (CE-…) or any record id."),
+    hops: int = typer.Option(2, "--hops", "-k", min=1, max=8, help="Hops from each record."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Trace a resolved person or organisation across all its source records.
+
+    Lists the disputes linked to any record of the entity (fewest hops first,
+    with the record it was reached from) and, first, the records behind the
+    entity with the evidence that merged them.
+
+    JSON output: {"source", "entity", "name", "members": [...], "linked":
+    [{"dispute_id", "hops", "path", "reason_zh", "reason_en", "title", "status",
+    "via"}], "capped": [ids]}.
+
+    Example: disputegraph resolve trace HL-P-GD20260112001 --hops 1
+    """
+    from disputegraph.graph import open_store
+    from disputegraph.loaders.resolve import trace_resolved
+
+    store = open_store(settings())
+    try:
+        found = trace_resolved(store, entity, hops)
+    finally:
+        store.close()
+    if fmt is Format.json:
+        emit_json(found)
+        return
+    members = [
+        {k: m[k] for k in ("id", "name", "rule", "confidence", "evidence")}
+        for m in found["members"]
+    ]
+    if members:
+        emit_rows(members, fmt, title=f"{found['entity']} {found['name'] or ''}: source records")
+    rows = [
+        {k: d[k] for k in ("dispute_id", "hops", "via", "title", "reason_en")}
+        for d in found["linked"]
+    ]
+    emit_rows(rows, fmt, title=f"{len(rows)} linked disputes")

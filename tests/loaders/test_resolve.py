@@ -454,3 +454,59 @@ def test_examples_resolve_the_same_on_every_store(any_store: GraphStore, tmp_pat
     )
     run_resolution(any_store, journal=tmp_path / "j.jsonl")
     assert "WG-R-0001" not in canonical_map(any_store)
+
+
+def test_tracing_a_resolved_person_reaches_every_source(tmp_path: Path) -> None:
+    from disputegraph.graph.analytics.tracing import trace
+    from disputegraph.loaders.resolve import trace_resolved
+
+    store = MemoryStore()
+    _load_examples(store, tmp_path)
+    alone = {link.dispute_id for link in trace(store, "HL-P-GD20260112001", 1).linked}
+    assert alone == {"HL-GD20260112001"}
+    run_resolution(store)
+    found = trace_resolved(store, "HL-P-GD20260112001", 1)
+    assert {d["dispute_id"] for d in found["linked"]} == {"HL-GD20260112001", "WG-2026-0001"}
+    via = {d["dispute_id"]: d["via"] for d in found["linked"]}
+    assert via["WG-2026-0001"] == "WG-R-0001"
+    assert [m["id"] for m in found["members"]] == ["HL-P-GD20260112001", "WG-R-0001"]
+    assert found["members"][1]["rule"] == "phone_name"
+
+
+def test_resolve_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from disputegraph.cli import app
+
+    ws = tmp_path / "ws"
+    monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(ws))
+    monkeypatch.setenv("DISPUTEGRAPH_DEMO", "1")
+    monkeypatch.setenv("DISPUTEGRAPH_STORE", "memory")
+    store = MemoryStore.in_workspace(ws)
+    _load_examples(store, tmp_path)
+    store.flush()
+    runner = CliRunner()
+
+    def run(*args: str) -> Any:
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout) if "json" in args else result.stdout
+
+    summary = run("resolve", "run", "--format", "json")
+    assert summary["entities"] == 7 and summary["rules"]["phone_name"]["auto"] >= 3
+    review = run("resolve", "review", "--format", "json")
+    assert review["total"] == len(review["candidates"]) >= 1
+    first = review["candidates"][0]
+    decided = run(
+        "resolve", "reject", first["id"], "--note", "different people", "--format", "json"
+    )
+    assert decided["decision"]["decision"] == "reject" and decided["applied"] is True
+    assert (ws / "resolution-decisions.jsonl").exists()
+    again = run("resolve", "review", "--format", "json")
+    assert first["id"] not in {c["id"] for c in again["candidates"]}
+    shown = run("resolve", "show", "WG-R-0001", "--format", "json")
+    assert {m["id"] for m in shown["members"]} == {"HL-P-GD20260112001", "WG-R-0001"}
+    traced = run("resolve", "trace", "WG-R-0001", "--hops", "1", "--format", "json")
+    assert {d["dispute_id"] for d in traced["linked"]} == {"HL-GD20260112001", "WG-2026-0001"}
+    bad = runner.invoke(app, ["resolve", "accept", "RV-unknown"])
+    assert bad.exit_code == 2 and "unknown candidate" in bad.output

@@ -7,6 +7,7 @@ The stable API::
     review_queue(store)              # open candidates of the latest run
     decide(store, "RV-…", "accept")  # then run_resolution again
     explain(store, "P-001")          # the records behind an entity and why
+    trace_resolved(store, "P-001")   # disputes linked to any of the entity's records
 
 The rules and the pure pipeline are in :mod:`~disputegraph.loaders.resolve.engine`;
 name folding in :mod:`~disputegraph.loaders.resolve.text`.
@@ -23,6 +24,7 @@ from disputegraph.loaders.resolve.apply import (
     records_from_store,
     review_queue,
     run_resolution,
+    trace_resolved,
     write_resolution,
 )
 from disputegraph.loaders.resolve.engine import (
@@ -59,5 +61,6 @@ __all__ = [
     "resolve",
     "review_queue",
     "run_resolution",
+    "trace_resolved",
     "write_resolution",
 ]

@@ -58,6 +58,7 @@ __all__ = [
     "records_from_store",
     "review_queue",
     "run_resolution",
+    "trace_resolved",
     "write_resolution",
 ]
 
@@ -428,3 +429,36 @@ def explain(store: GraphStore, entity_id: str) -> dict[str, Any]:
             }
         )
     return {"entity": canonical, "name": node.props.get("name"), "members": members}
+
+
+def trace_resolved(store: GraphStore, entity_id: str, hops: int = 2) -> dict[str, Any]:
+    """Trace a resolved entity: the disputes linked to any of its source records.
+
+    ``entity_id`` is a canonical id or any record id. Each record is traced
+    (:func:`~disputegraph.graph.analytics.tracing.trace`) and the results are
+    merged, each dispute once at its fewest hops, with the record it was
+    reached from (``via``); ``members`` says which records stand behind the
+    entity and why they were merged (as :func:`explain`).
+    """
+    from disputegraph.graph.analytics.tracing import trace  # analytics sit above loaders
+
+    who = explain(store, entity_id)
+    records = [m["id"] for m in who["members"]] or [entity_id]
+    best: dict[str, dict[str, Any]] = {}
+    capped: set[str] = set()
+    for record in records:
+        result = trace(store, record, hops)
+        capped.update(result.capped)
+        for link in result.linked:
+            have = best.get(link.dispute_id)
+            if have is None or link.hops < have["hops"]:
+                best[link.dispute_id] = {**link.model_dump(mode="json"), "via": record}
+    linked = sorted(best.values(), key=lambda d: (d["hops"], d["dispute_id"]))
+    return {
+        "source": entity_id,
+        "entity": who["entity"],
+        "name": who["name"],
+        "members": who["members"],
+        "linked": linked,
+        "capped": sorted(capped),
+    }
