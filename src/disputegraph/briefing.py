@@ -65,6 +65,8 @@ __all__ = [
 DEFAULT_TOP = 10
 #: most flagged cases listed
 CASE_ROWS = 40
+#: most bottleneck agencies listed (busiest first)
+BOTTLENECK_ROWS = 15
 
 _S: dict[str, tuple[str, str]] = {
     "title": ("矛盾纠纷风险研判简报", "Dispute risk briefing"),
@@ -578,8 +580,14 @@ def build_briefing(
                         f"{a['overdue_rate']:.0%}",
                         f"{a['bounce_rate']:.0%}",
                     )
-                    for a in bottlenecks
+                    for a in bottlenecks[:BOTTLENECK_ROWS]
                 ],
+            )
+            + (
+                f'<p class="muted">'
+                f"{_e(_s('more_rows', lang, n=len(bottlenecks) - BOTTLENECK_ROWS))}</p>"
+                if len(bottlenecks) > BOTTLENECK_ROWS
+                else ""
             )
             if bottlenecks
             else f"<p>{_e(_s('no_bottleneck', lang))}</p>"
