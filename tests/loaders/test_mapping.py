@@ -106,7 +106,7 @@ def test_examples_load_into_a_store_with_their_mappings(tmp_path: Path) -> None:
         assert result.rejected == 0
     counts = store.counts()
     assert counts.nodes["Dispute"] == 8
-    assert counts.nodes["Party"] == 14
+    assert counts.nodes["Party"] == 15
     node = store.get("HL-P-GD20260115007")
     assert node is not None and node.props["phone_masked"] == "139****2233"
     assert "phone" not in node.props
