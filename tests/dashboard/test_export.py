@@ -230,3 +230,50 @@ def test_download_payload_is_base64(services: Services) -> None:
         "type": "image/png",
         "base64": True,
     }
+
+
+# --- the dashboard's buttons --------------------------------------------------
+
+
+def test_export_menu_has_a_button_per_format_and_a_download() -> None:
+    from dash import dcc, html
+
+    from disputegraph.dashboard.export import EXPORT_BUTTON, EXPORT_DOWNLOAD, export_menu
+
+    menu = export_menu(ids.CLUSTER_NETWORK, "en")
+    buttons = [c for c in menu.children if isinstance(c, html.Button)]
+    assert [b.id for b in buttons] == [
+        {"type": EXPORT_BUTTON, "chart": ids.CLUSTER_NETWORK, "fmt": f}
+        for f in ("png", "svg", "pdf")
+    ]
+    downloads = [c for c in menu.children if isinstance(c, dcc.Download)]
+    assert downloads[0].id == {"type": EXPORT_DOWNLOAD, "chart": ids.CLUSTER_NETWORK}
+    with pytest.raises(ExportError):
+        export_menu("no-such-chart")
+
+
+def test_register_wires_the_pattern_callbacks(
+    analysed_store: MemoryStore, sample_settings: Settings
+) -> None:
+    from disputegraph.dashboard import create_app
+    from disputegraph.dashboard.export import register
+
+    app = create_app(sample_settings, analysed_store)
+    before = len(app.callback_map)
+    register(app)
+    added = [k for k in app.callback_map if "export-download" in k or "briefing-download" in k]
+    assert len(app.callback_map) == before + 2 and len(added) == 2
+
+
+@pytest.mark.slow
+def test_download_payload_renders_the_chart_of_the_state(
+    services: Services, full_state: ViewState, exporter: Exporter
+) -> None:
+    import base64
+
+    from disputegraph.dashboard.export import download_payload
+
+    payload = download_payload(services, ids.CLUSTER_FACTORS, "png", full_state.as_dict())
+    assert payload["filename"].startswith(f"{ids.CLUSTER_FACTORS}-{full_state.cluster}")
+    assert payload["type"] == "image/png" and payload["base64"] is True
+    assert _png_size(base64.b64decode(payload["content"]))[0] == 1100

@@ -205,3 +205,38 @@ def test_chain_cypher_shows_the_bounces(neo4j_city: Neo4jCity, services: Service
     steps = _run(neo4j_city, cypher_for("tracer", state, services), 1)
     assert list(steps.action) == [s["action"] for s in chain["steps"]]
     assert (steps.action == "returned").sum() >= 2
+
+
+def test_copy_panel_and_snippets_on_the_sample(tmp_path: Any) -> None:
+    from dash import html
+
+    from disputegraph.config import Settings
+    from disputegraph.dashboard.cypher_copy import (
+        CYPHER_BUTTON,
+        copy_cypher_panel,
+        snippet_for,
+    )
+    from disputegraph.graph.analytics import run_analysis
+    from disputegraph.graph.memory import MemoryStore
+    from disputegraph.loaders import load_bundle
+
+    panel = copy_cypher_panel("/cluster", "en")
+    button = next(c for c in panel.children if isinstance(c, html.Button))
+    assert button.id == {"type": CYPHER_BUTTON, "view": "cluster"}
+    assert button.children == "Copy as Cypher"
+    with pytest.raises(QueryError):
+        copy_cypher_panel("/nowhere")
+
+    settings = Settings(demo=True, store="memory", workspace=tmp_path / "ws")
+    store = MemoryStore()
+    from pathlib import Path
+
+    load_bundle(Path(__file__).parents[1] / "data" / "sample", store, settings)
+    analysis = run_analysis(store)
+    svc = Services(settings, store)
+    shown, copied = snippet_for("cluster", ViewState().as_dict(), svc)
+    top = analysis.clusters[0]
+    assert shown == copied and top.id in copied and "edges_among" in copied
+    assert f"{analysis.as_of.isoformat()}:{analysis.window_days}" in copied
+    shown, copied = snippet_for("tracer", ViewState().as_dict(), svc)
+    assert copied == "" and "search" in shown  # nothing traced yet: a hint, nothing to copy

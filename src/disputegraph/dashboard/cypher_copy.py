@@ -47,8 +47,12 @@ __all__ = [
     "VIEWS",
     "CypherCopy",
     "QueryCall",
+    "copy_cypher_panel",
     "cypher_for",
     "cypher_literal",
+    "on_copy",
+    "register",
+    "snippet_for",
 ]
 
 #: the views that can be copied, by page path
@@ -266,3 +270,108 @@ def cypher_for(view: str, state: ViewState, svc: Services | None = None) -> Cyph
             notes.append("the page keeps the agencies of the district filter")
         return CypherCopy(view, calls, notes, tz)
     raise QueryError(f"unknown view {view!r}; views: {', '.join(VIEWS.values())}")
+
+
+# ---------------------------------------------------------------------------
+# the "Copy as Cypher" button (pages place the panel; ``register`` wires it once)
+
+CYPHER_BUTTON = "cypher-button"
+CYPHER_PANEL = "cypher-panel"
+CYPHER_TEXT = "cypher-text"
+CYPHER_CLIP = "cypher-clip"
+_UI: dict[str, tuple[str, str]] = {
+    "copy": ("复制为 Cypher", "Copy as Cypher"),
+    "hint": (
+        "在笔记本中运行(DISPUTEGRAPH_STORE 指向 Neo4j),或粘贴到 Neo4j Browser:",
+        "Run in a notebook (DISPUTEGRAPH_STORE names the Neo4j server) or paste into "
+        "Neo4j Browser:",
+    ),
+}
+
+
+def _ui(key: str, lang: str) -> str:
+    zh, en = _UI[key]
+    return zh if lang == "zh" else en
+
+
+def copy_cypher_panel(view: str, lang: str = "zh") -> Any:
+    """A "Copy as Cypher" button and the (initially hidden) snippet with a copy icon."""
+    from dash import dcc, html
+
+    view = VIEWS.get(view, view)
+    if view not in VIEWS.values():
+        raise QueryError(f"unknown view {view!r}; views: {', '.join(VIEWS.values())}")
+    return html.Div(
+        [
+            html.Button(
+                _ui("copy", lang),
+                id={"type": CYPHER_BUTTON, "view": view},
+                n_clicks=0,
+                className="button button-small",
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Span(_ui("hint", lang), className="note"),
+                            dcc.Clipboard(
+                                id={"type": CYPHER_CLIP, "view": view},
+                                content="",
+                                title=_ui("copy", lang),
+                                className="cypher-clip",
+                            ),
+                        ],
+                        className="cypher-head",
+                    ),
+                    html.Pre(id={"type": CYPHER_TEXT, "view": view}, className="cypher-text"),
+                ],
+                id={"type": CYPHER_PANEL, "view": view},
+                style={"display": "none"},
+                className="cypher-panel",
+            ),
+        ],
+        className="cypher-copy",
+    )
+
+
+def snippet_for(
+    view: str, state_data: dict[str, Any] | None, svc: Services | None
+) -> tuple[str, str]:
+    """(text shown, text copied) for a view and the state in the shell's store."""
+    state = ViewState.from_dict(state_data)
+    try:
+        copy = cypher_for(view, state, svc)
+    except QueryError as exc:
+        return str(exc), ""
+    return copy.text, copy.text
+
+
+def on_copy(clicks: int | None, data: dict[str, Any] | None) -> Any:
+    """Callback: fill and show (or hide, on a second click) the snippet of the view."""
+    from dash import ctx, no_update
+
+    from disputegraph.dashboard.services import current_services
+
+    trigger = ctx.triggered_id
+    if not trigger or not clicks:
+        return no_update, no_update, no_update
+    if clicks % 2 == 0:
+        return no_update, no_update, {"display": "none"}
+    shown, copied = snippet_for(str(trigger["view"]), data, current_services())
+    return shown, copied, {"display": "block"}
+
+
+def register(app: Any) -> None:
+    """Wire every "Copy as Cypher" button of ``app`` (once)."""
+    from dash import MATCH, Input, Output, State
+
+    from disputegraph.dashboard import ids
+
+    app.callback(
+        Output({"type": CYPHER_TEXT, "view": MATCH}, "children"),
+        Output({"type": CYPHER_CLIP, "view": MATCH}, "content"),
+        Output({"type": CYPHER_PANEL, "view": MATCH}, "style"),
+        Input({"type": CYPHER_BUTTON, "view": MATCH}, "n_clicks"),
+        State(ids.STATE, "data"),
+        prevent_initial_call=True,
+    )(on_copy)

@@ -56,10 +56,17 @@ __all__ = [
     "ExportedChart",
     "Exporter",
     "annotate",
+    "briefing_button",
+    "briefing_payload",
     "chart_figure",
     "context_line",
+    "download_payload",
     "export_chart",
+    "export_menu",
     "network_figure",
+    "on_briefing",
+    "on_download",
+    "register",
     "shared_exporter",
 ]
 
@@ -646,3 +653,141 @@ def export_chart(
     fig, stem = chart_figure(svc, chart_id, state, role)
     content = (exporter or shared_exporter()).render(fig, fmt, width=DEFAULT_WIDTH)
     return ExportedChart(f"{stem}.{fmt}", MIME_TYPES[fmt], content)
+
+
+# ---------------------------------------------------------------------------
+# the dashboard's download buttons (pages place the components; ``register``
+# wires them once per app)
+
+EXPORT_BUTTON = "export-button"
+EXPORT_DOWNLOAD = "export-download"
+BRIEFING_BUTTON = "briefing-button"
+BRIEFING_DOWNLOAD = "briefing-download"
+_UI: dict[str, tuple[str, str]] = {
+    "download": ("下载", "Download"),
+    "briefing": ("生成简报(PDF)", "Briefing pack (PDF)"),
+}
+
+
+def _ui(key: str, lang: Lang) -> str:
+    zh, en = _UI[key]
+    return zh if lang == "zh" else en
+
+
+def export_menu(chart_id: str, lang: Lang = "zh") -> Any:
+    """PNG / SVG / PDF buttons and the ``dcc.Download`` of one chart."""
+    from dash import dcc, html
+
+    if chart_id not in CHARTS:
+        raise ExportError(f"unknown chart {chart_id!r}; exportable: {', '.join(sorted(CHARTS))}")
+    buttons = [
+        html.Button(
+            fmt.upper(),
+            id={"type": EXPORT_BUTTON, "chart": chart_id, "fmt": fmt},
+            n_clicks=0,
+            className="button button-small",
+            title=f"{_ui('download', lang)} {fmt.upper()}",
+        )
+        for fmt in FORMATS
+    ]
+    return html.Div(
+        [
+            html.Span(_ui("download", lang), className="export-label"),
+            *buttons,
+            dcc.Download(id={"type": EXPORT_DOWNLOAD, "chart": chart_id}),
+        ],
+        className="export-menu",
+    )
+
+
+def briefing_button(lang: Lang = "zh", where: str = "overview") -> Any:
+    """The button that downloads the briefing pack of the current view state."""
+    from dash import dcc, html
+
+    return html.Div(
+        [
+            html.Button(
+                _ui("briefing", lang),
+                id={"type": BRIEFING_BUTTON, "page": where},
+                n_clicks=0,
+                className="button",
+            ),
+            dcc.Loading(dcc.Download(id={"type": BRIEFING_DOWNLOAD, "page": where})),
+        ],
+        className="briefing-menu",
+    )
+
+
+def download_payload(
+    svc: Services, chart_id: str, fmt: str, state_data: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """``dcc.Download`` data of one chart for the state in the shell's store (pure
+    apart from rendering)."""
+    state = ViewState.from_dict(dict(state_data) if state_data else None)
+    return export_chart(svc, chart_id, state, fmt).as_download()
+
+
+def briefing_payload(
+    svc: Services, state_data: Mapping[str, Any] | None, top: int = 10
+) -> dict[str, Any]:
+    """``dcc.Download`` data of the briefing pack (PDF) for the state's filters."""
+    import tempfile
+    from pathlib import Path
+
+    from disputegraph.briefing import write_briefing
+
+    state = ViewState.from_dict(dict(state_data) if state_data else None)
+    with tempfile.TemporaryDirectory(prefix="disputegraph-brief-") as tmp:
+        analysis = svc.analysis(state)
+        day = svc.as_of(state, analysis).isoformat()
+        out = Path(tmp) / f"briefing-{day}.pdf"
+        write_briefing(svc, out, state, top=top, exporter=shared_exporter())
+        content = out.read_bytes()
+    return ExportedChart(out.name, MIME_TYPES["pdf"], content).as_download()
+
+
+def on_download(clicks: list[int | None], data: dict[str, Any] | None) -> Any:
+    """Callback: the clicked format of the clicked chart, as a download."""
+    from dash import ctx, no_update
+
+    from disputegraph.dashboard.services import current_services
+
+    trigger = ctx.triggered_id
+    if not trigger or not any(clicks):
+        return no_update
+    try:
+        return download_payload(current_services(), trigger["chart"], trigger["fmt"], data)
+    except DisputeGraphError:
+        return no_update
+
+
+def on_briefing(clicks: int | None, data: dict[str, Any] | None) -> Any:
+    """Callback: the briefing pack of the current filters, as a download."""
+    from dash import no_update
+
+    from disputegraph.dashboard.services import current_services
+
+    if not clicks:
+        return no_update
+    try:
+        return briefing_payload(current_services(), data)
+    except DisputeGraphError:
+        return no_update
+
+
+def register(app: Any) -> None:
+    """Wire every export button and the briefing button of ``app`` (once)."""
+    from dash import ALL, MATCH, Input, Output, State
+
+    app.callback(
+        Output({"type": EXPORT_DOWNLOAD, "chart": MATCH}, "data"),
+        Input({"type": EXPORT_BUTTON, "chart": MATCH, "fmt": ALL}, "n_clicks"),
+        State(ids.STATE, "data"),
+        prevent_initial_call=True,
+    )(on_download)
+    app.callback(
+        Output({"type": BRIEFING_DOWNLOAD, "page": MATCH}, "data"),
+        Input({"type": BRIEFING_BUTTON, "page": MATCH}, "n_clicks"),
+        State(ids.STATE, "data"),
+        prevent_initial_call=True,
+    )(on_briefing)
