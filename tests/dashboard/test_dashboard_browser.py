@@ -47,6 +47,8 @@ def until(
     while not ok(value) and time.monotonic() < deadline:
         page.wait_for_timeout(200)
         value = fn()
+    if not ok(value):
+        print(f"until: gave up after {timeout} s with {value!r}")
     return value
 
 
@@ -165,6 +167,8 @@ def test_bounced_case_shows_its_flag_in_the_swimlanes(demo_server: DemoServer, p
     )
     assert len(set(lanes)) >= 2  # two bureaus, one lane each
     assert "推诿退回" in (page.locator("#tracer-chain .gtitle").text_content() or "")
+    assert f"entity={case}" in page.url
+    assert case in (page.locator("#tracer-chain .gtitle").text_content() or "")
     shot(page, "tracer-bounced")
 
 

@@ -10,6 +10,7 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -277,3 +278,32 @@ def test_download_payload_renders_the_chart_of_the_state(
     assert payload["filename"].startswith(f"{ids.CLUSTER_FACTORS}-{full_state.cluster}")
     assert payload["type"] == "image/png" and payload["base64"] is True
     assert _png_size(base64.b64decode(payload["content"]))[0] == 1100
+
+
+@pytest.mark.browser
+def test_download_and_copy_as_cypher_in_the_browser(demo_server: Any, page: Any) -> None:
+    """The real app: the PNG button of the factor chart downloads a PNG named after
+    the cluster; "Copy as Cypher" shows the cluster's queries."""
+    wage = demo_server.pattern("wage_arrears_chain")
+    analysis = Services(demo_server.settings, demo_server.store).analysis(ViewState())
+    assert analysis is not None
+    cluster = analysis.cluster_of(wage["disputes"][0])
+    assert cluster is not None
+    page.goto(f"{demo_server.url}/cluster?id={cluster.id}")
+    png = page.locator(f"""button[id*='"chart":"{ids.CLUSTER_FACTORS}"'][id*='"fmt":"png"']""")
+    png.wait_for()
+    page.locator("#cluster-reasons li").first.wait_for()
+    with page.expect_download(timeout=60_000) as info:
+        png.click()
+    download = info.value
+    assert download.suggested_filename.startswith(f"{ids.CLUSTER_FACTORS}-{cluster.id}")
+    data = Path(download.path()).read_bytes()
+    assert _png_size(data)[0] == 1100
+    page.locator("""button[id*='"type":"cypher-button"']""").click()
+    text = page.locator("""pre[id*='"type":"cypher-text"']""")
+    text.wait_for()
+    page.wait_for_function(
+        "() => document.querySelector(\"pre[id*='cypher-text']\").innerText.includes('edges_among')"
+    )
+    shown = text.inner_text()
+    assert cluster.id in shown and 'run("cluster_members"' in shown

@@ -113,6 +113,7 @@ def data_grid(
         "animateRows": False,
         "tooltipShowDelay": 300,
         "suppressCellFocus": True,
+        "overlayNoRowsTemplate": "—",
     }
     if row_id:
         options["getRowId"] = None
@@ -120,7 +121,13 @@ def data_grid(
         id=grid_id,
         columnDefs=columns,
         rowData=rows or [],
-        defaultColDef={"sortable": True, "resizable": True, "filter": True},
+        defaultColDef={
+            "sortable": True,
+            "resizable": True,
+            "filter": True,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+        },
         dashGridOptions={k: v for k, v in options.items() if v is not None},
         getRowId=f"params.data.{row_id}" if row_id else None,
         style={"height": height, "width": "100%", "fontFamily": FONT_FAMILY},
