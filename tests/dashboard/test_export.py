@@ -253,17 +253,19 @@ def test_export_menu_has_a_button_per_format_and_a_download() -> None:
         export_menu("no-such-chart")
 
 
-def test_register_wires_the_pattern_callbacks(
-    analysed_store: MemoryStore, sample_settings: Settings
-) -> None:
-    from disputegraph.dashboard import create_app
+def test_register_wires_the_pattern_callbacks() -> None:
+    import dash
+
+    from disputegraph.dashboard import cypher_copy
     from disputegraph.dashboard.export import register
 
-    app = create_app(sample_settings, analysed_store)
-    before = len(app.callback_map)
+    app = dash.Dash(__name__)
     register(app)
-    added = [k for k in app.callback_map if "export-download" in k or "briefing-download" in k]
-    assert len(app.callback_map) == before + 2 and len(added) == 2
+    cypher_copy.register(app)
+    keys = list(app.callback_map)
+    assert len(keys) == 3
+    assert sum("export-download" in k or "briefing-download" in k for k in keys) == 2
+    assert any("cypher-text" in k for k in keys)
 
 
 @pytest.mark.slow
