@@ -39,3 +39,25 @@ def test_serve_refuses_a_public_host_in_demo_mode() -> None:
     result = CliRunner().invoke(cli, ["serve", "--demo", "--host", "0.0.0.0"])
     assert result.exit_code == 2
     assert "loopback" in result.output
+
+
+def test_pages_degrade_without_an_analysis(
+    sample_settings: Settings, loaded_store: MemoryStore
+) -> None:
+    from disputegraph.dashboard.pages import agencies, cluster, overview, tracer
+    from disputegraph.dashboard.state import ViewState
+
+    dash_app = create_app(sample_settings, loaded_store)
+    data = ViewState(entity="P-001", dispute="D-001").as_dict()
+    message = "尚无分析结果"
+    with dash_app.server.test_request_context():
+        note, kpis, *_ = overview.render(data)
+        assert message in note and kpis  # KPIs still come from the disputes
+        out = cluster.render(data)
+        assert message in out[2]
+        out = agencies.render(data)
+        assert message in out[0]
+        rows, _cols, choices, value = tracer.linked(data)
+        assert value == "D-001"  # the chain picker still offers the dispute
+        elements, _note = tracer.network({"entity": "P-001", "nodes": []}, data)
+        assert elements  # the ego network needs no analysis
