@@ -57,7 +57,7 @@ def test_pages_degrade_without_an_analysis(
         assert message in out[2]
         out = agencies.render(data)
         assert message in out[0]
-        rows, _cols, choices, value = tracer.linked(data)
+        _rows, _cols, _choices, value = tracer.linked(data)
         assert value == "D-001"  # the chain picker still offers the dispute
         elements, _note = tracer.network({"entity": "P-001", "nodes": []}, data)
         assert elements  # the ego network needs no analysis

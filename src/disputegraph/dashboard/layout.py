@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from disputegraph.schemas import GraphEdge, GraphNode
 
@@ -66,10 +67,20 @@ def positions(
             k: {"x": round(float(x) * half, 1), "y": round(float(y) * half, 1)}
             for k, (x, y) in raw.items()
         }
-    raw = nx.spring_layout(graph, seed=seed, iterations=80, scale=size / 2)
+    raw = _landscape(nx.spring_layout(graph, seed=seed, iterations=80, scale=size / 2))
     return {
         k: {"x": round(float(x) * _ASPECT, 1), "y": round(float(y), 1)} for k, (x, y) in raw.items()
     }
+
+
+def _landscape(pos: Mapping[str, Any]) -> dict[str, Any]:
+    """Rotate a layout so its longest axis runs left to right (canvases are wide)."""
+    keys = list(pos)
+    xy = np.array([pos[k] for k in keys], dtype=float)
+    centred = xy - xy.mean(axis=0)
+    _, vectors = np.linalg.eigh(np.cov(centred.T))
+    rotated = centred @ vectors[:, ::-1]  # principal axis first
+    return {k: (float(x), float(y)) for k, (x, y) in zip(keys, rotated, strict=True)}
 
 
 #: most nodes laid out in one spring layout
