@@ -62,6 +62,7 @@ __all__ = [
     "current_viewer",
     "install_auth",
     "install_store_guard",
+    "require_secret_key",
     "store_reachable",
 ]
 
@@ -257,6 +258,17 @@ def _no_store(response: flask.Response) -> flask.Response:
 # installing it
 
 
+def require_secret_key(settings: Settings) -> str:
+    """The session-signing key, or :class:`ConfigError` (there is no default)."""
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else ""
+    if len(secret) < 16:
+        raise ConfigError(
+            "no session secret: set DISPUTEGRAPH_SECRET_KEY to a long random value "
+            "(at least 16 characters) to serve with logins, or use --demo on 127.0.0.1"
+        )
+    return secret
+
+
 def install_auth(
     app: dash.Dash,
     settings: Settings,
@@ -274,12 +286,7 @@ def install_auth(
     if demo:
         _install_demo(app, demo_role)
         return
-    secret = settings.secret_key.get_secret_value() if settings.secret_key else ""
-    if len(secret) < 16:
-        raise ConfigError(
-            "no session secret: set DISPUTEGRAPH_SECRET_KEY to a long random value "
-            "(at least 16 characters) to serve with logins, or use --demo on 127.0.0.1"
-        )
+    secret = require_secret_key(settings)
     users = users or UserStore(settings.users_path)
     server.secret_key = secret
     server.config.update(
