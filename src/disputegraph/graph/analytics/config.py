@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from disputegraph.exceptions import ConfigError
 from disputegraph.schemas import RiskLevel
@@ -135,13 +135,20 @@ class ChainSettings(_Strict):
     follow_up_grace_days: int = 15
     failed_outcomes: list[str] = Field(default_factory=list)
     limits: dict[str, str] = Field(default_factory=dict)
+    _limit_cache: dict[tuple[str, str], TimeLimit | None] = PrivateAttr(default_factory=dict)
 
     def limit_for(self, agency_kind: str, action: str) -> TimeLimit | None:
-        """The most specific configured limit for an action at an agency kind."""
+        """The most specific configured limit for an action at an agency kind (memoised)."""
+        cached = self._limit_cache.get((agency_kind, action), False)
+        if cached is not False:
+            return cached  # type: ignore[return-value]
+        found = None
         for key in (f"{agency_kind}:{action}", f"{agency_kind}:*", f"*:{action}", "*:*"):
             if key in self.limits:
-                return TimeLimit.parse(self.limits[key])
-        return None
+                found = TimeLimit.parse(self.limits[key])
+                break
+        self._limit_cache[(agency_kind, action)] = found
+        return found
 
 
 class RiskConfig(_Strict):

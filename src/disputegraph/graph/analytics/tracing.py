@@ -139,7 +139,11 @@ def _describe(
 
 
 def _reason(
-    walk: _Walk, nodes: dict[str, GraphNode], path: list[str], source_label: NodeLabel | None
+    walk: _Walk,
+    nodes: dict[str, GraphNode],
+    path: list[str],
+    source_label: NodeLabel | None,
+    first_ring: Sequence[str] = (),
 ) -> tuple[str, str]:
     target = path[-1]
     if len(path) == 2:  # the source touches the dispute directly
@@ -160,14 +164,15 @@ def _reason(
         en = _describe(walk, nodes, path[0], target, "en")
         return f"本对象为该纠纷的{zh}", f"the source is its {en}"
     if len(path) == 3 and source_label is NodeLabel.DISPUTE:
-        # every stakeholder/property the two disputes share
-        src_nb = {_other(e, path[0]) for k, es in walk.edges.items() if path[0] in k for e in es}
-        tgt_nb = {_other(e, target) for k, es in walk.edges.items() if target in k for e in es}
+        # every stakeholder/property the two disputes share: the source's
+        # neighbours (all expanded at hop 1) with an edge to the target
         shared = sorted(
             (
                 s
-                for s in (src_nb & tgt_nb) - {path[0], target}
-                if s in nodes and nodes[s].label is not NodeLabel.DISPUTE
+                for s in first_ring
+                if frozenset((s, target)) in walk.edges
+                and s in nodes
+                and nodes[s].label is not NodeLabel.DISPUTE
             ),
             key=lambda s: (_NAME_FIRST.index(nodes[s].label), s),
         )
@@ -212,15 +217,11 @@ def trace(
         (n for n in reached if n in nodes and nodes[n].label is NodeLabel.DISPUTE),
         key=lambda n: (dist[n], n),
     )
-    # neighbours of two-hop targets, to name everything two disputes share
-    if source.label is NodeLabel.DISPUTE:
-        for d in disputes:
-            if dist[d] == 2 and d not in walk.capped:
-                walk.neighbours(d)
+    first_ring = sorted(n for n, k in dist.items() if k == 1)
     links = []
     for d in disputes:
         path = _path(parent, d)
-        zh, en = _reason(walk, nodes, path, source.label)
+        zh, en = _reason(walk, nodes, path, source.label, first_ring)
         props = nodes[d].props
         links.append(
             TraceLink(
