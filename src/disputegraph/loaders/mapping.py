@@ -400,7 +400,7 @@ class SourceMapping:
             return enum.parse(text).value
         except ValueError:
             pass
-        choices = [*extra, *enum.all_labels()]
+        choices = list(dict.fromkeys([*extra, *enum.all_labels()]))
         close = difflib.get_close_matches(text, choices, n=3, cutoff=0.3)
         hint = ""
         if close:

@@ -78,11 +78,19 @@ def person_key(name: str) -> str:
     return simplify(name).translate(_PERSON_DROP)
 
 
+@lru_cache(maxsize=50_000)
+def _char_pinyin(ch: str) -> str:
+    return "".join(lazy_pinyin(ch))
+
+
 @lru_cache(maxsize=200_000)
 def pinyin_key(name: str) -> str:
-    """Toneless pinyin of a folded person name, syllables joined by spaces."""
-    key = person_key(name)
-    return " ".join(lazy_pinyin(key)) if key else ""
+    """Toneless pinyin of a folded person name, syllables joined by spaces.
+
+    Character by character (cached), so the same character always sounds the
+    same on both sides of a comparison (曾 is ``ceng`` in a surname too).
+    """
+    return " ".join(_char_pinyin(ch) for ch in person_key(name))
 
 
 @lru_cache(maxsize=200_000)
