@@ -168,3 +168,33 @@ def test_expanding_keeps_drawn_nodes_in_place(services: Services) -> None:
     assert len(after) > len(before)
     for node_id, xy in before.items():
         assert after[node_id] == pytest.approx(xy, abs=0.5)
+
+
+def test_dispute_titles_mask_the_names_of_their_persons(sample_settings: Settings) -> None:
+    from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
+
+    store = MemoryStore()
+    store.upsert_nodes(
+        [
+            GraphNode(NodeLabel.PARTY, "P1", {"name": "张三丰", "kind": "person"}),
+            GraphNode(
+                NodeLabel.PARTY,
+                "O1",
+                {"name": "东湖物业", "name_norm": "东湖物业", "kind": "organization"},
+            ),
+            GraphNode(
+                NodeLabel.DISPUTE, "D1", {"title": "张三丰与东湖物业纠纷", "status": "accepted"}
+            ),
+        ]
+    )
+    store.upsert_edges(
+        [
+            GraphEdge(RelType.PARTY_TO, "P1", "D1", "applicant", {"role": "applicant"}),
+            GraphEdge(RelType.PARTY_TO, "O1", "D1", "respondent", {"role": "respondent"}),
+        ]
+    )
+    svc = Services(sample_settings, store)
+    assert svc.title("D1", "张三丰与东湖物业纠纷") == "张**与东湖物业纠纷"
+    assert svc.title("D1", "张三丰与东湖物业纠纷", role="officer") == "张三丰与东湖物业纠纷"
+    assert [h["name"] for h in svc.search("东湖", ViewState())] == ["东湖物业"]
+    assert [h["name"] for h in svc.search("D1", ViewState())] == ["张**与东湖物业纠纷"]

@@ -316,3 +316,23 @@ def test_download_and_copy_as_cypher_in_the_browser(demo_server: Any, page: Any)
     )
     shown = text.inner_text()
     assert cluster.id in shown and 'run("cluster_members"' in shown
+
+
+@pytest.mark.slow
+def test_exporters_share_one_browser(chromium_path: str) -> None:
+    import kaleido
+
+    from disputegraph.dashboard.export import network_figure
+
+    fig = network_figure(ELEMENTS, "en")
+    outer = Exporter()
+    outer.start()
+    try:
+        with Exporter() as inner:
+            assert inner.render(fig, "svg").startswith(b"<svg")
+        # closing the inner exporter leaves the browser to the outer one
+        assert kaleido._global_server.is_running()
+        assert outer.render(fig, "svg").startswith(b"<svg")
+    finally:
+        outer.close()
+    assert not kaleido._global_server.is_running()

@@ -497,16 +497,18 @@ def _safe(stem: str) -> str:
 # rendering with kaleido
 
 _SERVER_LOCK = threading.Lock()
+#: exporters currently holding kaleido's process-wide browser (it stops at zero)
+_HOLDERS = 0
 
 
 class Exporter:
     """Renders Plotly figures to PNG, SVG or PDF bytes with kaleido.
 
     ``reuse=True``: one headless Chromium for every render of the process
-    (kaleido's sync server, started on first use, stopped by :meth:`close`
-    or at exit); renders are serialised by a lock, so Dash's request threads
-    can share one exporter. ``reuse=False``: a fresh browser per render (slow;
-    kept for measuring the difference).
+    (kaleido's sync server, started on first use; it stops when the last
+    exporter holding it is closed, or at exit); renders are serialised by a
+    lock, so Dash's request threads can share one exporter. ``reuse=False``:
+    a fresh browser per render (slow; kept for measuring the difference).
 
     >>> with Exporter() as ex:                                   # doctest: +SKIP
     ...     png = ex.render(fig, "png")
@@ -525,27 +527,33 @@ class Exporter:
         self.close()
 
     def start(self) -> None:
-        """Start the shared browser now (otherwise the first render does)."""
+        """Start (or join) the shared browser now (otherwise the first render does)."""
+        global _HOLDERS
         if not self.reuse:
             return
         import kaleido
 
         with _SERVER_LOCK:
             if not self._started:
-                kaleido.start_sync_server(
-                    mathjax=False, timeout=self.timeout, silence_warnings=True
-                )
+                if _HOLDERS == 0:
+                    kaleido.start_sync_server(
+                        mathjax=False, timeout=self.timeout, silence_warnings=True
+                    )
+                _HOLDERS += 1
                 self._started = True
 
     def close(self) -> None:
-        """Stop the shared browser if this exporter started it."""
+        """Let go of the shared browser; the last exporter holding it stops it."""
+        global _HOLDERS
         if not self._started:
             return
         import kaleido
 
         with _SERVER_LOCK:
-            kaleido.stop_sync_server(silence_warnings=True)
             self._started = False
+            _HOLDERS -= 1
+            if _HOLDERS == 0:
+                kaleido.stop_sync_server(silence_warnings=True)
 
     def render(
         self,

@@ -227,6 +227,42 @@ class Services:
         self._analyses = _LRU(4)
         self._views = _LRU(64)
         self._api = _analytics()
+        self._persons: dict[str, tuple[str, ...]] = {}
+
+    # ------------------------------------------------------------------
+    # masking of free text
+    def _persons_of(self, dispute_id: str) -> tuple[str, ...]:
+        """Names of the persons party to a dispute, longest first (cached)."""
+        with self._lock:
+            cached = self._persons.get(dispute_id)
+        if cached is not None:
+            return cached
+        ids = [e.source for e in self.store.edges_of(dispute_id, [RelType.PARTY_TO], "in")]
+        names = {str(n.props.get("name", "")) for n in self.store.get_many(ids) if _is_person(n)}
+        found = tuple(sorted((n for n in names if n), key=len, reverse=True))
+        with self._lock:
+            self._persons[dispute_id] = found
+        return found
+
+    def title(self, dispute_id: str, title: str, role: Role | None = None) -> str:
+        """A dispute title as ``role`` may see it: titles are free text and often
+        name the parties, so the names of its persons are masked for analysts."""
+        role = role or self.default_role
+        if role == "officer" or not title:
+            return title
+        for name in self._persons_of(dispute_id):
+            title = title.replace(name, mask_name(name))
+        return title
+
+    def name(
+        self, node: GraphNode, role: Role | None = None, lang: Lang = "zh", short: bool = False
+    ) -> str:
+        """:func:`display_name`, with dispute titles masked like :meth:`title`."""
+        role = role or self.default_role
+        if node.label is NodeLabel.DISPUTE:
+            text = self.title(node.id, str(node.props.get("title") or node.id), role)
+            return text[:14] + "…" if short and len(text) > 15 else text
+        return display_name(node, role, lang, short)
 
     # ------------------------------------------------------------------
     # base data
@@ -494,7 +530,7 @@ class Services:
             return {"found": False, "id": cluster_id}
         lang = state.lang
         network = self._cluster_network(analysis, c, state.group, role, lang)
-        timeline, agencies = self._cluster_events(c, lang)
+        timeline, agencies = self._cluster_events(c, lang, role)
         factors = [
             {
                 "name": f.name,
@@ -576,8 +612,8 @@ class Services:
             data: dict[str, Any] = {"id": n["id"], "kind": n["kind"]}
             classes = [n["kind"].lower()]
             if node is not None:
-                data["label"] = display_name(node, role, lang, short=True)
-                data["title"] = display_name(node, role, lang)
+                data["label"] = self.name(node, role, lang, short=True)
+                data["title"] = self.name(node, role, lang)
                 if node.label is NodeLabel.DISPUTE:
                     status = str(node.props.get("status", ""))
                     data["status"] = enum_label("status", status, lang)
@@ -625,7 +661,7 @@ class Services:
         return f"{t('group', lang)} {n['id'].rsplit(':', 1)[-1]} · " + " / ".join(parts)
 
     def _cluster_events(
-        self, c: ClusterAssessment, lang: Lang, cap: int = 2000
+        self, c: ClusterAssessment, lang: Lang, role: Role, cap: int = 2000
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Timeline points (disputes and their reports) and the agencies involved."""
         frame = self.disputes_frame()
@@ -647,7 +683,7 @@ class Services:
                             "lane": enum_label("category", row["category"], lang),
                             "status": enum_label("status", row["status"], lang),
                             "open": bool(row["is_open"]),
-                            "title": str(row["title"]),
+                            "title": self.title(d, str(row["title"]), role),
                         }
                     )
             for e in self.store.edges_of(d, [RelType.ABOUT, RelType.HANDLED_BY]):
@@ -720,7 +756,7 @@ class Services:
                     "id": node.id,
                     "kind": node.label.value,
                     "kind_label": enum_label("label", node.label.value, state.lang),
-                    "name": display_name(node, role, state.lang),
+                    "name": self.name(node, role, state.lang),
                     "detail": " ".join(extra.values()),
                     "href": state.with_page(entity=node.id).href("/tracer"),
                 }
@@ -739,7 +775,7 @@ class Services:
             "id": node.id,
             "kind": node.label.value,
             "kind_label": enum_label("label", node.label.value, state.lang),
-            "name": display_name(node, role, state.lang),
+            "name": self.name(node, role, state.lang),
             "private": _private_fields(node),
         }
 
@@ -832,9 +868,7 @@ class Services:
         lang = state.lang
         links = list(getattr(result, "linked", []))
         path_ids = {i for link in links for i in link.path}
-        names = {
-            n.id: display_name(n, role, lang, short=True) for n in self.store.get_many(path_ids)
-        }
+        names = {n.id: self.name(n, role, lang, short=True) for n in self.store.get_many(path_ids)}
         frame = self.disputes_frame()
         allowed = (
             set(self._filtered(state, self.analysis(state)).index)
@@ -854,7 +888,7 @@ class Services:
             rows.append(
                 {
                     "dispute_id": link.dispute_id,
-                    "title": str(title),
+                    "title": self.title(link.dispute_id, str(title), role),
                     "status": enum_label("status", status, lang),
                     "hops": link.hops,
                     "path": " → ".join(names.get(i, i) for i in link.path),
@@ -879,8 +913,11 @@ class Services:
                     text = text.replace(name, mask_name(name))
         return text
 
-    def chain(self, dispute_id: str, state: ViewState) -> dict[str, Any] | None:
+    def chain(
+        self, dispute_id: str, state: ViewState, role: Role | None = None
+    ) -> dict[str, Any] | None:
         """The responsibility chain as swimlane data (``None`` without analytics)."""
+        role = role or self.default_role
         fn = self._api.chain
         if fn is None:
             return None
@@ -911,15 +948,20 @@ class Services:
         node = self.store.get(dispute_id)
         return {
             "dispute_id": dispute_id,
-            "title": display_name(node, self.default_role, lang) if node else dispute_id,
+            "title": self.name(node, role, lang) if node else dispute_id,
             "steps": steps,
             "flags": [{"code": f, "label": enum_label("flag", f, lang)} for f in result.flags],
         }
 
     def dispute_choices(
-        self, entity_id: str | None, linked: Sequence[dict[str, Any]] | None, state: ViewState
+        self,
+        entity_id: str | None,
+        linked: Sequence[dict[str, Any]] | None,
+        state: ViewState,
+        role: Role | None = None,
     ) -> list[dict[str, str]]:
         """Disputes the chain picker offers: the entity itself if it is one, then linked ones."""
+        role = role or self.default_role
         out: list[dict[str, str]] = []
         seen: set[str] = set()
         node = self.store.get(entity_id) if entity_id else None
@@ -927,7 +969,7 @@ class Services:
             out.append(
                 {
                     "value": node.id,
-                    "label": f"{node.id} · {display_name(node, 'analyst', state.lang, True)}",
+                    "label": f"{node.id} · {self.name(node, role, state.lang, True)}",
                 }
             )
             seen.add(node.id)
@@ -937,7 +979,7 @@ class Services:
                 out.append(
                     {
                         "value": d.id,
-                        "label": f"{d.id} · {display_name(d, 'analyst', state.lang, True)}",
+                        "label": f"{d.id} · {self.name(d, role, state.lang, True)}",
                     }
                 )
                 seen.add(d.id)
@@ -954,8 +996,11 @@ class Services:
 
     # ------------------------------------------------------------------
     # agencies
-    def agencies(self, state: ViewState, top_pairs: int = 40) -> dict[str, Any] | None:
+    def agencies(
+        self, state: ViewState, top_pairs: int = 40, role: Role | None = None
+    ) -> dict[str, Any] | None:
         """Hand-off flows, per-agency and per-pair statistics, flagged cases."""
+        role = role or self.default_role
         analysis = self.analysis(state)
         if analysis is None:
             return None
@@ -1021,7 +1066,7 @@ class Services:
             cases.append(
                 {
                     "dispute_id": d,
-                    "title": str(row["title"]),
+                    "title": self.title(d, str(row["title"]), role),
                     "status": enum_label("status", row["status"], lang),
                     "district": row["district"] or "",
                     "flags": "、".join(enum_label("flag", f, lang) for f in flags),
