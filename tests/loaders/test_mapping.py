@@ -91,6 +91,10 @@ def test_grid_example_reads_chinese_dates_and_mapped_kinds() -> None:
     kinds = {sr.values["name"]: sr.values["kind"] for sr in rows["parties"]}
     assert kinds["王建国劳务班组"] == "organization"  # 单位 via [values.kind]
     assert kinds["張偉"] == "person"
+    tags = {sr.values["id"]: sr.values.get("tags") for sr in rows["parties"]}
+    assert tags["WG-R-0003"] == "migrant_worker;low_income"  # 农民工、低收入
+    assert tags["WG-R-0007"] == "elderly;disabled"  # 老年人；残疾人
+    assert tags["WG-R-0005"] is None
     roles = [sr.values["role"] for sr in rows["involvements"]]
     assert roles[0] == "representative" and "respondent" in roles
 

@@ -388,7 +388,13 @@ class SourceMapping:
             return _parse_date(raw, cs.formats or self.date_formats, kind)
         if isinstance(raw, datetime | date):
             return raw.isoformat()
-        return raw if isinstance(raw, str) else _plain_text(raw)
+        text = raw if isinstance(raw, str) else _plain_text(raw)
+        labels = {**self.values.get(column, {}), **cs.values}
+        if labels and _is_list(model, column):
+            # a list cell (tags: "农民工、老年人"): every item through the labels
+            items = [t.strip() for t in _LIST_SEP.split(text) if t.strip()]
+            return ";".join(labels.get(t, t) for t in items)
+        return labels.get(text.strip(), text) if labels else text
 
     def _enum(self, enum: type[LabeledEnum], column: str, cs: ColumnSpec, raw: Any) -> str:
         text = _plain_text(raw).strip()
@@ -442,6 +448,14 @@ def _letter(headers: list[str], header: str | None) -> str | None:
     from openpyxl.utils import get_column_letter
 
     return str(get_column_letter(headers.index(header) + 1))
+
+
+_LIST_SEP = re.compile(r"[;；,，、/|]")
+
+
+def _is_list(model: type[Row], column: str) -> bool:
+    f = model.model_fields.get(column)
+    return f is not None and typing.get_origin(f.annotation) is list
 
 
 def _date_kind(model: type[Row], column: str) -> Literal["date", "datetime"] | None:
