@@ -10,6 +10,7 @@ how the time grows between consecutive scales (the ratio per 10× disputes).
     python bench/bench_resolve.py                   # 10,000 and 100,000 disputes
     python bench/bench_resolve.py --scale 20000 --sources 4
     python bench/bench_resolve.py --store           # also load + resolve in a MemoryStore
+    python bench/bench_resolve.py --work /tmp/cities  # keep the cities; a rerun reuses them
 
 ``--store`` adds the end-to-end path on the smallest scale: load the split
 city into a memory store and run :func:`run_resolution` (read records from the
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import math
 import resource
 import tempfile
@@ -45,13 +47,17 @@ def _line(stage: str, seconds: float, note: str = "") -> None:
 
 def run(scale: int, sources: int, seed: int, root: Path, store: bool) -> dict[str, Any]:
     print(f"\n{scale:,} disputes, {sources} sources (seed {seed})", flush=True)
-    plain, split = root / f"plain-{scale}", root / f"split-{scale}"
-    t = time.perf_counter()
-    generate_city(plain, scale=scale, seed=seed)
-    _line("generate", time.perf_counter() - t)
-    t = time.perf_counter()
-    truth = split_sources(plain, split, sources=sources, seed=seed)
-    _line("split into sources", time.perf_counter() - t, f"{truth['duplicates']:,} duplicates")
+    plain, split = root / f"plain-{scale}-{seed}", root / f"split-{scale}-{seed}-{sources}"
+    if (split / "_planted.json").exists():
+        truth = json.loads((split / "_planted.json").read_text(encoding="utf-8"))
+        print("  (reusing the split city in --work)")
+    else:
+        t = time.perf_counter()
+        generate_city(plain, scale=scale, seed=seed)
+        _line("generate", time.perf_counter() - t)
+        t = time.perf_counter()
+        truth = split_sources(plain, split, sources=sources, seed=seed)
+        _line("split into sources", time.perf_counter() - t, f"{truth['duplicates']:,} duplicates")
     t = time.perf_counter()
     records = records_from_exports(split, b"bench-key", truth["load_order"])
     _line("read records", time.perf_counter() - t, f"{len(records):,} records")
@@ -97,11 +103,14 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--store", action="store_true", help="also load and resolve in a store")
+    parser.add_argument("--work", type=Path, help="keep (and reuse) the generated cities here")
     args = parser.parse_args()
     scales = sorted(args.scale or [10_000, 100_000])
     with tempfile.TemporaryDirectory(prefix="bench-resolve-") as tmp:
+        root = args.work or Path(tmp)
+        root.mkdir(parents=True, exist_ok=True)
         rows = [
-            run(scale, args.sources, args.seed, Path(tmp), args.store and i == 0)
+            run(scale, args.sources, args.seed, root, args.store and i == 0)
             for i, scale in enumerate(scales)
         ]
     print("\ngrowth (resolve time; ratio normalised to 10× disputes)")

@@ -65,14 +65,14 @@ _ORG_DROP = re.compile(r"[\s()\[\]{}【】〔〕·・.,，、&\-_'\"]+")
 _PLACE_SUFFIX = re.compile(r"^(.{2,3}?)(?:省|市|区|县)")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1_000_000)
 def simplify(text: str) -> str:
     """NFKC (full-width → half-width), casefold, traditional → simplified."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     return str(_T2S.convert(folded))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1_000_000)
 def person_key(name: str) -> str:
     """A person's name folded for comparison (no spaces or separators, simplified)."""
     return simplify(name).translate(_PERSON_DROP)
@@ -83,7 +83,7 @@ def _char_pinyin(ch: str) -> str:
     return "".join(lazy_pinyin(ch))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1_000_000)
 def pinyin_key(name: str) -> str:
     """Toneless pinyin of a folded person name, syllables joined by spaces.
 
@@ -93,7 +93,7 @@ def pinyin_key(name: str) -> str:
     return " ".join(_char_pinyin(ch) for ch in person_key(name))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1_000_000)
 def org_key(name: str) -> str:
     """An organisation name folded to its core.
 
