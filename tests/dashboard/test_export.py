@@ -322,9 +322,11 @@ def test_download_and_copy_as_cypher_in_the_browser(demo_server: Any, page: Any)
 def test_exporters_share_one_browser(chromium_path: str) -> None:
     import kaleido
 
+    from disputegraph.dashboard import export
     from disputegraph.dashboard.export import network_figure
 
     fig = network_figure(ELEMENTS, "en")
+    before = export._HOLDERS  # other fixtures may hold the browser already
     outer = Exporter()
     outer.start()
     try:
@@ -335,4 +337,5 @@ def test_exporters_share_one_browser(chromium_path: str) -> None:
         assert outer.render(fig, "svg").startswith(b"<svg")
     finally:
         outer.close()
-    assert not kaleido._global_server.is_running()
+    assert before == export._HOLDERS
+    assert kaleido._global_server.is_running() == (before > 0)
