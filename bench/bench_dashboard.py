@@ -102,6 +102,48 @@ def pick_entities(workspace: Path, count: int, seed: int) -> tuple[list[str], li
     return clusters, rng.sample(parties, min(count, len(parties)))
 
 
+def aggregation(sizes: tuple[int, ...] = (2_000, 10_000, 50_000)) -> list[dict[str, Any]]:
+    """Server time of the budgeted cluster view on clusters bigger than the budget
+    (a synthetic dispute-stakeholder graph: no generated city has one that big)."""
+    import networkx as nx
+
+    from disputegraph.dashboard.layout import budgeted_view, communities_of
+    from disputegraph.dashboard.services import ELEMENT_BUDGET
+    from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
+
+    rows = []
+    for n in sizes:
+        g = nx.barabasi_albert_graph(n, 1, seed=7)
+        nodes = [
+            GraphNode(NodeLabel.DISPUTE if i % 3 == 0 else NodeLabel.PARTY, f"N{i}", {})
+            for i in range(n)
+        ]
+        edges = [GraphEdge(RelType.PARTY_TO, f"N{a}", f"N{b}", "", {}) for a, b in g.edges()]
+        t0 = time.perf_counter()
+        communities = communities_of(nodes, edges)  # cached per cluster by the services
+        t_comm = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        whole = budgeted_view("C", nodes, edges, ELEMENT_BUDGET, communities=communities)
+        t_whole = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        group = budgeted_view(
+            "C", nodes, edges, ELEMENT_BUDGET, group="C:g0", communities=communities
+        )
+        t_group = time.perf_counter() - t0
+        rows.append(
+            {
+                "nodes": n,
+                "communities (s)": round(t_comm, 3),
+                "groups drawn": len(whole["nodes"]),
+                "elements (whole)": len(whole["nodes"]) + len(whole["edges"]),
+                "seconds (whole)": round(t_whole, 3),
+                "elements (drill-in)": len(group["nodes"]) + len(group["edges"]),
+                "seconds (drill-in)": round(t_group, 3),
+            }
+        )
+    return rows
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -228,6 +270,7 @@ def main() -> None:
     figures: dict[str, Any] = {}
     if args.scale is not None:
         figures["prepare (s)"] = prepare(workspace, args.scale, args.seed)
+    figures["aggregated cluster views (server)"] = aggregation()
     clusters, parties = pick_entities(workspace, args.runs, args.seed)
     port = free_port()
     proc, startup = start_server(workspace, port)
@@ -241,6 +284,11 @@ def main() -> None:
         print(json.dumps({**figures, **timings}, indent=2))
         return
     for key, value in figures.items():
+        if isinstance(value, list):
+            print(f"{key}:")
+            for row in value:
+                print("  ", row)
+            continue
         shown = {k: round(v, 1) for k, v in value.items()} if isinstance(value, dict) else value
         print(f"{key}: {shown}")
     print(f"{'view':28} {'n':>4} {'first':>7} {'p50':>7} {'p95':>7}  (seconds)")

@@ -23,7 +23,7 @@ import numpy as np
 
 from disputegraph.schemas import GraphEdge, GraphNode
 
-__all__ = ["budgeted_view", "ego_view", "positions"]
+__all__ = ["budgeted_view", "communities_of", "ego_view", "positions"]
 
 #: canvas units per node at unit density
 _SPACING = 70.0
@@ -132,6 +132,11 @@ def _simple(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge]) -> nx.Graph:
     return g
 
 
+def communities_of(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge]) -> list[list[str]]:
+    """The deterministic communities :func:`budgeted_view` groups by."""
+    return _communities(_simple(nodes, edges))
+
+
 def _communities(g: nx.Graph, seed: int = 7) -> list[list[str]]:
     """Deterministic communities, biggest first, members sorted."""
     found = nx.community.louvain_communities(g, seed=seed)
@@ -147,6 +152,7 @@ def budgeted_view(
     budget: int,
     group: str | None = None,
     flags: Mapping[str, Sequence[str]] | None = None,
+    communities: Sequence[Sequence[str]] | None = None,
 ) -> dict[str, Any]:
     """The nodes and edges to draw for a cluster, within ``budget`` elements.
 
@@ -154,14 +160,15 @@ def budgeted_view(
     (``group`` ids ``"<key>:g<i>"``), edges weighted by the links between them;
     with ``group`` set, only that community (best-connected nodes first if it
     is itself too big; ``truncated`` says how many were left out).
+    ``communities`` (from :func:`communities_of`) saves recomputing them when
+    the caller has them cached.
     """
     flags = flags or {}
     total_nodes, total_edges = len(nodes), len(edges)
     by_id = {n.id: n for n in nodes}
     if group is None and total_nodes + total_edges <= budget:
         return _full_view(nodes, edges, flags, total_nodes, total_edges)
-    g = _simple(nodes, edges)
-    communities = _communities(g)
+    communities = [list(c) for c in communities] if communities else communities_of(nodes, edges)
     member_of = {m: i for i, c in enumerate(communities) for m in c}
     if group is not None:
         try:

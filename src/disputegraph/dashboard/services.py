@@ -595,8 +595,14 @@ class Services:
 
         def make() -> dict[str, Any]:
             nodes, edges = self._cluster_graph(c)
+            communities = None
+            if group is not None or len(nodes) + len(edges) > self.element_budget:
+                communities = self._views.get_or(
+                    ("communities", id(analysis), c.id),
+                    lambda: graph_layout.communities_of(nodes, edges),
+                )
             return graph_layout.budgeted_view(
-                c.id, nodes, edges, self.element_budget, group, analysis.chain_flags
+                c.id, nodes, edges, self.element_budget, group, analysis.chain_flags, communities
             )
 
         view = self._views.get_or(key, make)
