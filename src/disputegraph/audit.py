@@ -15,6 +15,13 @@ previous line's ``hash`` (64 zeros for the first). A side file
 recomputes the chain, so an edited, inserted, reordered or deleted line breaks
 it, and a cut-off tail (or an emptied file) no longer matches the head.
 
+Limits: the chain proves the lines were not changed *in the middle*; someone
+who can write both files can still cut the tail and rewrite the head to match
+an earlier line. Against that, keep the head elsewhere too: ``audit verify``
+prints the last line's hash — note it (a ticket, syslog, a signed mail) and
+compare later. With ``DISPUTEGRAPH_AUDIT_KEY`` nobody without the key can
+add or change lines.
+
 Appends hold an exclusive ``flock`` on the log, so threads and processes
 (server workers, the CLI) can write at once; each line is fsynced before the
 call returns.
@@ -99,10 +106,12 @@ class Verification:
     #: 1-based line number of the first bad line (``lines + 1`` when the tail is missing)
     bad_line: int | None = None
     reason: str = ""
+    #: the hash of the last line (keep it elsewhere to detect a rewritten tail later)
+    head: str = GENESIS
 
     def __str__(self) -> str:
         if self.ok:
-            return f"audit log intact: {self.lines} lines"
+            return f"audit log intact: {self.lines} lines, last hash {self.head}"
         return f"audit log broken at line {self.bad_line}: {self.reason}"
 
 
@@ -270,7 +279,7 @@ class AuditLog:
             else:
                 reason = "the head file does not match the last line"
             return Verification(False, count, count + 1, reason)
-        return Verification(True, count)
+        return Verification(True, count, head=prev)
 
     def _head(self) -> dict[str, Any] | None:
         try:
