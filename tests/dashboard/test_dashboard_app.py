@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from disputegraph.cli import app as cli
@@ -61,3 +63,19 @@ def test_pages_degrade_without_an_analysis(
         assert value == "D-001"  # the chain picker still offers the dispute
         elements, _note = tracer.network({"entity": "P-001", "nodes": []}, data)
         assert elements  # the ego network needs no analysis
+
+
+@pytest.mark.slow
+def test_demo_generates_loads_and_analyses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(tmp_path / "ws"))
+    result = CliRunner().invoke(cli, ["demo", "--scale", "300", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    assert "clusters" in result.output
+    assert (tmp_path / "ws" / "demo-bundle" / "_planted.json").exists()
+    assert not (tmp_path / "ws" / "graph.snapshot").exists()  # the configured store is untouched
+
+
+def test_demo_rejects_an_unknown_role() -> None:
+    result = CliRunner().invoke(cli, ["demo", "--role", "admin", "--no-serve"])
+    assert result.exit_code == 2
+    assert "--role" in result.output
