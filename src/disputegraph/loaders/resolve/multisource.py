@@ -37,6 +37,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ from disputegraph.loaders.load import LoadResult, load_bundle
 from disputegraph.loaders.mapping import convert, load_mapping
 from disputegraph.loaders.resolve.text import pinyin_key
 from disputegraph.loaders.validate import enum_of
-from disputegraph.schemas import TABLES, table_model
+from disputegraph.schemas import TABLES, Lang, table_model
 
 __all__ = ["PROFILES", "SourceProfile", "iter_identity_pairs", "load_split", "split_sources"]
 
@@ -389,21 +390,31 @@ _DATE_COLUMNS = {
 }
 
 
-def _fmt_row(table: str, row: dict[str, str], p: SourceProfile) -> dict[str, str]:
+@lru_cache(maxsize=64)
+def _plan(table: str, key: str, labels: str) -> list[tuple[str, dict[str, str] | None]]:
+    """Per column of a table: the code → label table of a source (None: no translation)."""
     model = table_model(table)
-    out = {}
-    custom = _CUSTOM.get(p.key, {})
+    custom = _CUSTOM.get(key, {})
+    plan: list[tuple[str, dict[str, str] | None]] = []
     for col in model.columns():
+        enum = enum_of(model, col)
+        if enum is None or labels == "code":
+            plan.append((col, None))
+            continue
+        lang: Lang = "zh" if labels == "zh" else "en"
+        table_of = {m.value: custom.get(col, {}).get(m.value) or m.label(lang) for m in enum}
+        plan.append((col, table_of))
+    return plan
+
+
+def _fmt_row(table: str, row: dict[str, str], p: SourceProfile) -> dict[str, str]:
+    out = {}
+    for col, labels in _plan(table, p.key, p.labels):
         value = row.get(col, "") or ""
         if value and col in _DATE_COLUMNS:
             value = _fmt_dt(value, p.date_style, _DATE_COLUMNS[col])
-        elif value and p.labels != "code":
-            enum = enum_of(model, col)
-            if enum is not None:
-                member = enum.parse(value)
-                value = custom.get(col, {}).get(member.value) or member.label(
-                    "zh" if p.labels == "zh" else "en"
-                )
+        elif value and labels is not None:
+            value = labels.get(value, value)
         out[col] = value
     return out
 
