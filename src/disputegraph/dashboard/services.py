@@ -5,7 +5,8 @@ builders in :mod:`disputegraph.dashboard.figures`; nothing else in the dashboard
 touches the store. Masking of personal data by role happens here, once, so the
 canvas, tooltips, tables and exports can never disagree:
 
-- ``analyst`` (and ``admin``): person names masked (``张**``), id numbers and
+- ``analyst`` (and ``admin``): person names masked (``张**``), also inside
+  dispute titles (free text that often names the parties); id numbers and
   phones only in their stored masked form;
 - ``officer``: names in full (raw id numbers and phones are never stored).
 
