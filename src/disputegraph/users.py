@@ -148,6 +148,8 @@ class User:
     role: Role
     created_at: str
     locked_until: datetime | None = None
+    #: changes with every password change: sessions from before it end
+    epoch: int = 0
 
 
 def _copy(data: dict[str, Any]) -> dict[str, Any]:
@@ -295,7 +297,7 @@ class UserStore:
         return self._user(name, entry)
 
     def set_password(self, name: str, password: str) -> None:
-        """Replace a password (and clear the lockout)."""
+        """Replace a password, clear the lockout and end the user's existing sessions."""
         encoded = hash_password(check_password(password))
         with self._locked():
             data = self._read()
@@ -304,6 +306,7 @@ class UserStore:
                 raise AuthError(f"no user {name!r}")
             entry["password"] = encoded
             entry["failures"] = []
+            entry["epoch"] = int(entry.get("epoch", 0)) + 1
             self._write(data)
 
     def get(self, name: str) -> User | None:
@@ -323,6 +326,7 @@ class UserStore:
             check_role(entry["role"]),
             entry.get("created_at", ""),
             self._locked_until(failures, _now()),
+            int(entry.get("epoch", 0)),
         )
 
     # -- login -----------------------------------------------------------

@@ -165,6 +165,16 @@ def test_removed_user_is_out_at_the_next_request(secure_app: Any, accounts: User
     assert client.get("/_dash-layout").status_code == 401
 
 
+def test_password_change_ends_existing_sessions(secure_app: Any, accounts: UserStore) -> None:
+    client = secure_app.server.test_client()
+    login(client, "off")
+    assert client.get("/_dash-layout").status_code == 200
+    accounts.set_password("off", "a brand new password")
+    assert client.get("/_dash-layout").status_code == 401
+    assert login(client, "off", "a brand new password").status_code == 303
+    assert client.get("/_dash-layout").status_code == 200
+
+
 def test_a_session_cookie_signed_with_another_key_is_refused(
     secure_settings: Settings, sample_store: MemoryStore, accounts: UserStore
 ) -> None:

@@ -307,9 +307,9 @@ def install_auth(
         name = flask.session.get("user")
         if isinstance(name, str):
             user = users.get(name)
-            if user is not None:
+            if user is not None and user.epoch == flask.session.get("epoch", 0):
                 flask.g.setdefault(_G_KEY, Viewer(user.name, user.role))
-            else:  # removed since login: the session ends here
+            else:  # removed, or the password changed, since login: the session ends here
                 flask.session.clear()
         if path in OPEN_PATHS or current_viewer() is not None:
             return None
@@ -351,6 +351,7 @@ def install_auth(
         flask.session.clear()  # a fresh session: no fixation
         flask.session.permanent = True
         flask.session["user"] = user.name
+        flask.session["epoch"] = user.epoch
         flask.session["csrf"] = secrets.token_urlsafe(24)
         record(user.name, "login", role=user.role, ip=flask.request.remote_addr)
         return flask.redirect(nxt, 303)
