@@ -806,7 +806,7 @@ def serve_command(
         )
     store = open_store(cfg)
     try:
-        _serve(create_app(cfg, store, viewer_role=viewer), host, port)
+        _serve(create_app(cfg, store, viewer_role=viewer, warm=True), host, port)
     finally:
         store.close()
 
@@ -860,7 +860,7 @@ def demo_command(
     step(f"analysed as of {result.as_of}: {len(result.clusters):,} clusters")
     if no_serve:
         return
-    _serve(create_app(cfg, store, viewer_role=viewer), "127.0.0.1", port)
+    _serve(create_app(cfg, store, viewer_role=viewer, warm=True), "127.0.0.1", port)
 
 
 # --- generate ---

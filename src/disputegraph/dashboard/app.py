@@ -11,6 +11,7 @@ ag-grid, CSS) are served by the app itself: it works on an offline intranet.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -50,9 +51,11 @@ def create_app(
     *,
     viewer_role: Role = "analyst",
     services: Services | None = None,
+    warm: bool = False,
 ) -> dash.Dash:
     """A new dashboard over ``store``. ``viewer_role`` sets the masking until
-    logins assign roles per user."""
+    logins assign roles per user; ``warm`` reads the data and the latest
+    analysis in a background thread right away (``serve`` does)."""
     app = dash.Dash(
         __name__,
         title=t("app_title", settings.language),
@@ -62,9 +65,10 @@ def create_app(
         include_assets_files=True,
         suppress_callback_exceptions=False,
     )
-    app.server.extensions[EXTENSION] = services or Services(
-        settings, store, default_role=viewer_role
-    )
+    svc = services or Services(settings, store, default_role=viewer_role)
+    app.server.extensions[EXTENSION] = svc
+    if warm:
+        threading.Thread(target=svc.warm, name="dashboard-warm-up", daemon=True).start()
     default = ViewState(lang=settings.language)
     app.server.after_request(_cache_static)
 

@@ -396,7 +396,19 @@ class Services:
     # ------------------------------------------------------------------
     # overview
     def overview(self, state: ViewState) -> dict[str, Any]:
-        """KPIs, trend series and the ranked cluster rows."""
+        """KPIs, trend series and the ranked cluster rows (cached per filters and language)."""
+        key = ("overview", state.filters_only())
+        return self._views.get_or(key, lambda: self._overview(state))
+
+    def warm(self) -> None:
+        """Read the disputes and the latest analysis and build the default overview,
+        so the first visitor does not wait for them (run in a background thread)."""
+        try:
+            self.overview(ViewState(lang=self.settings.language))
+        except DisputeGraphError:  # an unreadable analysis shows up on the page instead
+            return
+
+    def _overview(self, state: ViewState) -> dict[str, Any]:
         analysis = self.analysis(state)
         lang = state.lang
         frame = self._filtered(state, analysis)
