@@ -61,14 +61,14 @@ def run(scale: int, sources: int, seed: int, root: Path, store: bool) -> dict[st
     t = time.perf_counter()
     records = records_from_exports(split, b"bench-key", truth["load_order"])
     _line("read records", time.perf_counter() - t, f"{len(records):,} records")
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     res = resolve(records)
-    seconds = time.perf_counter() - t
+    seconds, cpu = time.perf_counter() - t, time.process_time() - c
     s = res.stats
     _line(
         "resolve",
         seconds,
-        f"{s['compared']:,} pairs compared, {len(res.entities):,} entities, "
+        f"cpu {cpu:.2f} s; {s['compared']:,} pairs compared, {len(res.entities):,} entities, "
         f"{len(res.review):,} to review",
     )
     m = score(res, truth["identities"])
@@ -94,7 +94,13 @@ def run(scale: int, sources: int, seed: int, root: Path, store: bool) -> dict[st
         t = time.perf_counter()
         run_resolution(mem)
         _line("run_resolution (memory)", time.perf_counter() - t, "read + resolve + write")
-    return {"scale": scale, "records": len(records), "seconds": seconds, "compared": s["compared"]}
+    return {
+        "scale": scale,
+        "records": len(records),
+        "seconds": seconds,
+        "cpu": cpu,
+        "compared": s["compared"],
+    }
 
 
 def main() -> None:
@@ -113,16 +119,20 @@ def main() -> None:
             run(scale, args.sources, args.seed, root, args.store and i == 0)
             for i, scale in enumerate(scales)
         ]
-    print("\ngrowth (resolve time; ratio normalised to 10× disputes)")
+    print("\ngrowth (resolve time; ratio normalised to 10× disputes; cpu is the process time,")
+    print("which other work on the machine does not inflate)")
     for a, b in itertools.pairwise(rows):
         factor = b["scale"] / a["scale"]
         ratio = b["seconds"] / a["seconds"]
+        cpu_ratio = b["cpu"] / a["cpu"]
         per10 = ratio ** (1 / math.log10(factor)) if factor > 1 else float("nan")
+        cpu10 = cpu_ratio ** (1 / math.log10(factor)) if factor > 1 else float("nan")
         print(
             f"  {a['scale']:>9,} → {b['scale']:>9,} disputes ({factor:.0f}×): records "
             f"{b['records'] / a['records']:.1f}×, "
             f"pairs compared {b['compared'] / a['compared']:.1f}×, "
-            f"time {ratio:.1f}× (≈ {per10:.1f}× per 10×)"
+            f"time {ratio:.1f}× (≈ {per10:.1f}× per 10×), cpu {cpu_ratio:.1f}× "
+            f"(≈ {cpu10:.1f}× per 10×)"
         )
 
 
