@@ -83,13 +83,18 @@ def _store(scale: int, seed: int, snapshot: Path | None, root: Path) -> MemorySt
     return store
 
 
-def run(scale: int, seed: int, traces: int, snapshot: Path | None, root: Path) -> None:
+def run(
+    scale: int, seed: int, traces: int, snapshot: Path | None, root: Path, trace_only: bool = False
+) -> None:
     print(f"scale {scale:,} disputes (seed {seed})", flush=True)
     store = _store(scale, seed, snapshot, root)
     store.path = None  # never write results back into a reused snapshot
     counts = store.counts()
     print(f"  store: {counts.total_nodes:,} nodes, {counts.total_edges:,} relationships")
     config = load_risk_config()
+    if trace_only:
+        _trace(store, seed, traces)
+        return
 
     from disputegraph.graph.analytics import default_as_of
 
@@ -146,29 +151,35 @@ def run(scale: int, seed: int, traces: int, snapshot: Path | None, root: Path) -
     _line("chains again (warm)", time.perf_counter() - t)
 
     if traces:
-        rng = random.Random(seed)
-        disputes = [n.id for batch in store.iter_nodes(NodeLabel.DISPUTE) for n in batch]
-        parties = [n.id for batch in store.iter_nodes(NodeLabel.PARTY) for n in batch]
-        sample = rng.sample(disputes, min(traces, len(disputes))) + rng.sample(
-            parties, min(traces, len(parties))
-        )
-        times = []
-        cpu_times = []
-        for node_id in sample:
-            t, c = time.perf_counter(), time.process_time()
-            trace(store, node_id, hops=2)
-            times.append((time.perf_counter() - t) * 1000)
-            cpu_times.append((time.process_time() - c) * 1000)
-        cpu_times.sort()
-        cpu_p95 = cpu_times[int(0.95 * (len(cpu_times) - 1))]
-        times.sort()
-        p95 = times[int(0.95 * (len(times) - 1))]
-        print(
-            f"  trace (2 hops, {len(times)} sources): p50 {statistics.median(times):.1f} ms, "
-            f"p95 {p95:.1f} ms, max {times[-1]:.1f} ms (wall); cpu p50 "
-            f"{statistics.median(cpu_times):.1f} ms, p95 {cpu_p95:.1f} ms",
-            flush=True,
-        )
+        _trace(store, seed, traces)
+    print(f"  peak resident memory: {_peak_mb():,.0f} MB", flush=True)
+
+
+def _trace(store: MemoryStore, seed: int, traces: int) -> None:
+    """Time ``trace`` (2 hops) from random disputes and parties."""
+    rng = random.Random(seed)
+    disputes = [n.id for batch in store.iter_nodes(NodeLabel.DISPUTE) for n in batch]
+    parties = [n.id for batch in store.iter_nodes(NodeLabel.PARTY) for n in batch]
+    sample = rng.sample(disputes, min(traces, len(disputes))) + rng.sample(
+        parties, min(traces, len(parties))
+    )
+    times = []
+    cpu_times = []
+    for node_id in sample:
+        t, c = time.perf_counter(), time.process_time()
+        trace(store, node_id, hops=2)
+        times.append((time.perf_counter() - t) * 1000)
+        cpu_times.append((time.process_time() - c) * 1000)
+    cpu_times.sort()
+    cpu_p95 = cpu_times[int(0.95 * (len(cpu_times) - 1))]
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))]
+    print(
+        f"  trace (2 hops, {len(times)} sources): p50 {statistics.median(times):.1f} ms, "
+        f"p95 {p95:.1f} ms, max {times[-1]:.1f} ms (wall); cpu p50 "
+        f"{statistics.median(cpu_times):.1f} ms, p95 {cpu_p95:.1f} ms",
+        flush=True,
+    )
     print(f"  peak resident memory: {_peak_mb():,.0f} MB", flush=True)
 
 
@@ -189,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             snap = (
                 args.snapshot / str(scale) if args.snapshot and len(scales) > 1 else args.snapshot
             )
-            run(scale, args.seed, args.trace, snap, Path(tmp))
+            run(scale, args.seed, args.trace, snap, Path(tmp), args.trace_only)
     return 0
 
 

@@ -1,11 +1,14 @@
 """Tracing: from any entity to the disputes linked to it, with the path and the reason.
 
-Tracing walks the stakeholder graph through the store (``edges_of``), hop by
+Tracing walks the stakeholder graph through the store (``edges_of``,
+``neighbourhood``), hop by
 hop, through parties, employers, properties and disputes — never through
 agencies (they touch everything) — so it costs a few lookups per node reached
-and no projection. Nodes with more than ``max_degree`` relationships (a
-property manager with thousands of cases) are reached but not expanded, and
-reported in ``capped`` (the source itself is always expanded).
+and no projection. Nodes with more than ``max_degree`` relationships of any
+kind (a property manager with thousands of cases, a compound with thousands
+of residents) are reached but not expanded, and reported in ``capped`` (the
+source itself is always expanded); the store's ``neighbourhood`` guard sees
+the degree before reading any of a hub's relationships.
 
 Each linked dispute comes with the shortest path from the source and a reason
 in words: "shares respondent X and property Y" / "同一被申请人X、同一房产Y".
@@ -45,6 +48,7 @@ TRACE_TYPES: tuple[RelType, ...] = (
     RelType.RELATED_TO,
     *(r.rel_type for r in PropertyRelation),
 )
+_TRACE_SET = frozenset(TRACE_TYPES)
 #: Extra types followed from the source only, so tracing from an agency or a
 #: report starts at its disputes.
 _SOURCE_TYPES: tuple[RelType, ...] = (*TRACE_TYPES, RelType.HANDLED_BY, RelType.ABOUT)
@@ -72,10 +76,16 @@ class _Walk:
         self.capped: set[str] = set()
 
     def neighbours(self, node: str, *, source: bool = False) -> list[str]:
-        edges = self.store.edges_of(node, _SOURCE_TYPES if source else TRACE_TYPES)
-        if not source and len(edges) > self.max_degree:
-            self.capped.add(node)
-            return []
+        if source:  # the entity asked about is always expanded
+            edges = self.store.edges_of(node, _SOURCE_TYPES)
+        else:
+            # the store's supernode guard decides from the degree alone, before
+            # any of a hub's (possibly tens of thousands of) relationships is read
+            sub = self.store.neighbourhood([node], hops=1, max_degree=self.max_degree)
+            if node in sub.capped:
+                self.capped.add(node)
+                return []
+            edges = [e for e in sub.edges if e.type in _TRACE_SET and node in (e.source, e.target)]
         out: list[str] = []
         for e in edges:
             other = _other(e, node)
