@@ -22,7 +22,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from disputegraph.config import Settings
-from disputegraph.dashboard import ids
+from disputegraph.dashboard import cypher_copy, export, ids
 from disputegraph.dashboard.components.filter_bar import filter_bar, filter_options, placeholders
 from disputegraph.dashboard.components.navbar import nav_links, navbar
 from disputegraph.dashboard.i18n import t
@@ -83,6 +83,8 @@ def create_app(
     _register_shell(app, settings)
     for module in PAGE_MODULES.values():
         module.register(app)
+    export.register(app)  # download menus and briefing buttons on the pages
+    cypher_copy.register(app)  # "Copy as Cypher" panels on the pages
     return app
 
 

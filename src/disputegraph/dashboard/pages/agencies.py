@@ -10,6 +10,8 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from disputegraph.dashboard import figures, ids
 from disputegraph.dashboard.components.risk_table import data_grid
+from disputegraph.dashboard.cypher_copy import copy_cypher_panel
+from disputegraph.dashboard.export import briefing_button, export_menu
 from disputegraph.dashboard.i18n import t
 from disputegraph.dashboard.pages import current_state
 from disputegraph.dashboard.services import current_services
@@ -82,12 +84,31 @@ def layout(state: ViewState) -> html.Div:
     return html.Div(
         className="page-agencies",
         children=[
-            html.Div(id="agency-note", className="note"),
+            html.Div(
+                [
+                    html.Div(id="agency-note", className="note"),
+                    briefing_button(lang, "agencies"),
+                    copy_cypher_panel(PATH, lang),
+                ],
+                className="page-tools",
+            ),
             html.Div(
                 className="grid-2-1",
                 children=[
-                    html.Div(dcc.Graph(id=ids.AGENCY_SANKEY, config=graph), className="card"),
-                    html.Div(dcc.Graph(id=ids.AGENCY_STATS_FIG, config=graph), className="card"),
+                    html.Div(
+                        [
+                            dcc.Graph(id=ids.AGENCY_SANKEY, config=graph),
+                            export_menu(ids.AGENCY_SANKEY, lang),
+                        ],
+                        className="card",
+                    ),
+                    html.Div(
+                        [
+                            dcc.Graph(id=ids.AGENCY_STATS_FIG, config=graph),
+                            export_menu(ids.AGENCY_STATS_FIG, lang),
+                        ],
+                        className="card",
+                    ),
                 ],
             ),
             html.Div(

@@ -12,6 +12,8 @@ from disputegraph.dashboard import figures, ids
 from disputegraph.dashboard.components.legend import legend
 from disputegraph.dashboard.components.network_view import network_view
 from disputegraph.dashboard.components.risk_table import data_grid
+from disputegraph.dashboard.cypher_copy import copy_cypher_panel
+from disputegraph.dashboard.export import briefing_button, export_menu
 from disputegraph.dashboard.figures import LEVEL_COLOURS
 from disputegraph.dashboard.i18n import t
 from disputegraph.dashboard.pages import current_state, url_state
@@ -52,6 +54,8 @@ def layout(state: ViewState) -> html.Div:
                         className="cluster-pick",
                     ),
                     html.Div(id=ids.CLUSTER_HEADER, className="cluster-header"),
+                    briefing_button(lang, "cluster"),
+                    copy_cypher_panel(PATH, lang),
                 ],
             ),
             html.Div(
@@ -64,13 +68,18 @@ def layout(state: ViewState) -> html.Div:
                             html.Div(id=ids.CLUSTER_NOTE, className="note"),
                             network_view(ids.CLUSTER_NETWORK),
                             html.Div(legend(lang), id=ids.CLUSTER_LEGEND),
+                            export_menu(ids.CLUSTER_NETWORK, lang),
                         ],
                     ),
                     html.Div(
                         className="side",
                         children=[
                             html.Div(
-                                dcc.Graph(id=ids.CLUSTER_FACTORS, config=graph), className="card"
+                                [
+                                    dcc.Graph(id=ids.CLUSTER_FACTORS, config=graph),
+                                    export_menu(ids.CLUSTER_FACTORS, lang),
+                                ],
+                                className="card",
                             ),
                             html.Div(
                                 [html.H3(t("reasons", lang)), html.Ul(id=ids.CLUSTER_REASONS)],
@@ -80,7 +89,13 @@ def layout(state: ViewState) -> html.Div:
                     ),
                 ],
             ),
-            html.Div(dcc.Graph(id=ids.CLUSTER_TIMELINE, config=graph), className="card"),
+            html.Div(
+                [
+                    dcc.Graph(id=ids.CLUSTER_TIMELINE, config=graph),
+                    export_menu(ids.CLUSTER_TIMELINE, lang),
+                ],
+                className="card",
+            ),
             html.Div(
                 [
                     html.H3(t("agencies_involved", lang)),

@@ -10,6 +10,8 @@ from dash import Input, Output, State, dcc, html, no_update
 from disputegraph.dashboard import figures, ids
 from disputegraph.dashboard.components.kpi_card import kpi_card
 from disputegraph.dashboard.components.risk_table import risk_columns, risk_table
+from disputegraph.dashboard.cypher_copy import copy_cypher_panel
+from disputegraph.dashboard.export import briefing_button, export_menu
 from disputegraph.dashboard.figures import LEVEL_COLOURS
 from disputegraph.dashboard.i18n import t
 from disputegraph.dashboard.pages import current_state
@@ -29,14 +31,39 @@ def layout(state: ViewState) -> html.Div:
     return html.Div(
         className="page-overview",
         children=[
-            html.Div(id=ids.OVERVIEW_NOTE, className="note"),
+            html.Div(
+                [
+                    html.Div(id=ids.OVERVIEW_NOTE, className="note"),
+                    briefing_button(lang, "overview"),
+                    copy_cypher_panel(PATH, lang),
+                ],
+                className="page-tools",
+            ),
             html.Div(id=ids.OVERVIEW_KPIS, className="kpi-row"),
             html.Div(
                 className="grid-3",
                 children=[
-                    html.Div(dcc.Graph(id=ids.OVERVIEW_CATEGORY, config=graph), className="card"),
-                    html.Div(dcc.Graph(id=ids.OVERVIEW_DISTRICT, config=graph), className="card"),
-                    html.Div(dcc.Graph(id=ids.OVERVIEW_CHANNEL, config=graph), className="card"),
+                    html.Div(
+                        [
+                            dcc.Graph(id=ids.OVERVIEW_CATEGORY, config=graph),
+                            export_menu(ids.OVERVIEW_CATEGORY, lang),
+                        ],
+                        className="card",
+                    ),
+                    html.Div(
+                        [
+                            dcc.Graph(id=ids.OVERVIEW_DISTRICT, config=graph),
+                            export_menu(ids.OVERVIEW_DISTRICT, lang),
+                        ],
+                        className="card",
+                    ),
+                    html.Div(
+                        [
+                            dcc.Graph(id=ids.OVERVIEW_CHANNEL, config=graph),
+                            export_menu(ids.OVERVIEW_CHANNEL, lang),
+                        ],
+                        className="card",
+                    ),
                 ],
             ),
             html.Div(

@@ -14,6 +14,8 @@ from disputegraph.dashboard.components.legend import legend
 from disputegraph.dashboard.components.network_view import network_view
 from disputegraph.dashboard.components.risk_table import data_grid
 from disputegraph.dashboard.components.swimlane import flag_chips
+from disputegraph.dashboard.cypher_copy import copy_cypher_panel
+from disputegraph.dashboard.export import export_menu
 from disputegraph.dashboard.i18n import t
 from disputegraph.dashboard.pages import current_state, url_state
 from disputegraph.dashboard.services import current_services
@@ -78,6 +80,7 @@ def layout(state: ViewState) -> html.Div:
                     html.Button(
                         t("search", lang), id=ids.TRACER_SEARCH_GO, n_clicks=0, className="button"
                     ),
+                    copy_cypher_panel(PATH, lang),
                     html.Div(id=ids.TRACER_RESULTS, className="results"),
                 ],
             ),
@@ -92,6 +95,7 @@ def layout(state: ViewState) -> html.Div:
                             html.Div(id=ids.TRACER_NOTE, className="note"),
                             network_view(ids.TRACER_NETWORK, height="480px"),
                             legend(lang, levels=False),
+                            export_menu(ids.TRACER_NETWORK, lang),
                         ],
                     ),
                     html.Div(
@@ -126,6 +130,7 @@ def layout(state: ViewState) -> html.Div:
                         config={"displaylogo": False},
                         figure=figures.empty_figure(t("pick_dispute", lang)),
                     ),
+                    export_menu(ids.TRACER_CHAIN, lang),
                 ],
             ),
         ],
