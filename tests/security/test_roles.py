@@ -31,8 +31,6 @@ RAW_IDENTIFIERS = [
     normalise_identifier(r[k]) for r in PARTIES for k in ("id_number", "phone") if r[k]
 ]
 USERS = {"analyst": "ana", "officer": "off", "admin": "adm"}
-#: dispute titles in the sample that name a person (see test_titles_naming_a_person)
-TITLED = {"赵国强", "钱小红", "冯德顺"}
 
 
 def cluster_of(app: Any, entity: str) -> str:
@@ -88,8 +86,9 @@ def outputs(app: Any, client: Any) -> dict[str, str]:
     return texts
 
 
-def full_names_in(text: str, exclude: set[str] = TITLED) -> set[str]:
-    return {n for n in PERSONS.values() if n in text and n not in exclude}
+def full_names_in(text: str) -> set[str]:
+    """Full person names of the sample found in ``text`` (dispute titles name some too)."""
+    return {n for n in PERSONS.values() if n in text}
 
 
 @pytest.mark.parametrize("role", ["analyst", "admin"])
@@ -219,11 +218,6 @@ def test_briefing_pack_is_masked_for_its_role(
         assert "个人姓名完整显示" in pack.html  # the cover says names are in full
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dispute titles that name a person (赵国强家庭赡养纠纷) are shown unmasked to "
-    "analysts: the service layer masks person nodes, not names inside dispute titles",
-)
 def test_titles_naming_a_person_are_masked_for_analysts(secure_app: Any) -> None:
     svc = secure_app.server.extensions[EXTENSION]
     with secure_app.server.test_request_context("/"):
@@ -232,4 +226,4 @@ def test_titles_naming_a_person_are_masked_for_analysts(secure_app: Any) -> None
         hits = svc.search("D-006", ViewState())
     text = json.dumps([rows, hits], ensure_ascii=False)
     assert "D-006" in text
-    assert full_names_in(text, exclude=set()) == set()
+    assert full_names_in(text) == set()
