@@ -131,7 +131,7 @@ def bar_counts(
         y=labels,
         x=[r["closed"] for r in rows],
         orientation="h",
-        name="已结" if lang == "zh" else "Closed",
+        name=t("closed", lang),
         marker_color=STATUS_COLOURS["closed"],
     )
     fig.update_layout(barmode="stack", bargap=0.25)
@@ -175,7 +175,7 @@ def timeline(points: Sequence[Mapping[str, Any]], lang: Lang) -> go.Figure:
         (
             "dispute",
             False,
-            "已结" if lang == "zh" else "Closed",
+            t("closed", lang),
             STATUS_COLOURS["closed"],
             "circle",
         ),
@@ -230,7 +230,7 @@ def swimlanes(chain: Mapping[str, Any], lang: Lang) -> go.Figure:
             x=[(e - st).total_seconds() * 1000 for st, e in zip(starts, ends, strict=True)],
             y=[s["agency"] for s in sel],
             orientation="h",
-            name=("超期" if lang == "zh" else "Overdue") if overdue else t("dwell_days", lang),
+            name=t("overdue", lang) if overdue else t("dwell_days", lang),
             marker_color="#d62728" if overdue else "#7aa6e0",
             opacity=0.85,
             hovertext=[
@@ -324,7 +324,7 @@ def handoff_sankey(pairs: Sequence[Mapping[str, Any]], lang: Lang, top: int = 25
                     p["median_days"] if p["median_days"] is not None else "" for p in pairs
                 ],
                 "hovertemplate": "%{source.label} → %{target.label}: %{value}<br>"
-                + ("中位数" if lang == "zh" else "median")
+                + t("median", lang)
                 + " %{customdata} d<extra></extra>",
             },
         )

@@ -141,6 +141,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "masked_note": ("按角色脱敏显示", "Masked for your role"),
     "week": ("周", "Week"),
     "count": ("数量", "Count"),
+    "closed": ("已结", "Closed"),
+    "open_short": ("在办", "open"),
+    "closed_short": ("已结", "closed"),
+    "overdue": ("超期", "Overdue"),
+    "median": ("中位数", "median"),
+    "flagged": ("问题标记", "flagged"),
     "agency_filter_note": (
         "类型/状态筛选只作用于案件列表；单位统计覆盖整个时间窗口。",
         "Category/status filters apply to the case list; agency statistics cover the whole window.",

@@ -43,21 +43,19 @@ def legend(lang: Lang, levels: bool = True) -> html.Div:
     items = [
         _swatch(
             STATUS_COLOURS["open"],
-            enum_label("label", "Dispute", lang) + " · " + ("在办" if lang == "zh" else "open"),
+            enum_label("label", "Dispute", lang) + " · " + t("open_short", lang),
             "diamond",
         ),
         _swatch(
             STATUS_COLOURS["closed"],
-            enum_label("label", "Dispute", lang) + " · " + ("已结" if lang == "zh" else "closed"),
+            enum_label("label", "Dispute", lang) + " · " + t("closed_short", lang),
             "diamond",
         ),
     ]
     for kind in ("Party", "Employer", "Property", "Group"):
         text = t("group", lang) if kind == "Group" else enum_label("label", kind, lang)
         items.append(_swatch(KIND_COLOURS[kind], text, _SHAPES[kind]))
-    items.append(
-        _swatch("#ffffff", "问题标记" if lang == "zh" else "flagged", "diamond", "#d62728")
-    )
+    items.append(_swatch("#ffffff", t("flagged", lang), "diamond", "#d62728"))
     if levels:
         for level in (RiskLevel.RED, RiskLevel.ORANGE, RiskLevel.YELLOW, RiskLevel.BLUE):
             items.append(
