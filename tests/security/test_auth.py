@@ -90,6 +90,24 @@ def test_login_sets_a_safe_cookie_and_opens_everything(secure_app: Any) -> None:
     assert 'id="dg-userbar"' in page and "ana · analyst" in page and 'href="/logout"' in page
 
 
+def test_security_headers_and_absolute_session_end(
+    secure_settings: Settings, sample_store: MemoryStore, accounts: UserStore
+) -> None:
+    short = secure_settings.model_copy(update={"session_hours": 0.0005})  # 1.8 s
+    app = create_secure_app(short, sample_store, users=accounts)
+    client = app.server.test_client()
+    login(client, "ana")
+    resp = client.get("/")
+    assert resp.status_code == 200
+    assert resp.headers["X-Frame-Options"] == "DENY"
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get("/login").headers["X-Frame-Options"] == "DENY"
+    import time
+
+    time.sleep(2.0)
+    assert client.get("/_dash-layout").status_code == 401  # however active it was
+
+
 def test_secure_cookie_behind_tls(
     secure_settings: Settings, sample_store: MemoryStore, accounts: UserStore
 ) -> None:

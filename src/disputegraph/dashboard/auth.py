@@ -13,8 +13,10 @@
   lockout after repeated failures); the role is re-read from it on every
   request, so a removed user or a changed role applies at once;
 - sessions are Flask's signed cookies with ``HttpOnly``, ``SameSite=Lax`` and
-  ``Secure`` when ``DISPUTEGRAPH_COOKIE_SECURE`` is set (behind TLS), lasting
-  ``DISPUTEGRAPH_SESSION_HOURS``; the signing key is ``DISPUTEGRAPH_SECRET_KEY``
+  ``Secure`` when ``DISPUTEGRAPH_COOKIE_SECURE`` is set (behind TLS), ending
+  ``DISPUTEGRAPH_SESSION_HOURS`` after the login however active they were;
+  pages are sent with ``X-Frame-Options: DENY`` (no framing), ``nosniff`` and
+  a same-origin referrer policy; the signing key is ``DISPUTEGRAPH_SECRET_KEY``
   and there is no default: without it :func:`install_auth` raises
   :class:`~disputegraph.exceptions.ConfigError` (the CLI's exit 2);
 - the login form carries a per-session CSRF token, and a login rotates the
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import html
 import secrets
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -288,14 +291,22 @@ def install_auth(
         return
     secret = require_secret_key(settings)
     users = users or UserStore(settings.users_path)
+    lifetime = timedelta(hours=settings.session_hours)
     server.secret_key = secret
     server.config.update(
         SESSION_COOKIE_NAME="disputegraph_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.cookie_secure,
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
+        PERMANENT_SESSION_LIFETIME=lifetime,
     )
+
+    @server.after_request
+    def _headers(response: flask.Response) -> flask.Response:
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
 
     def record(user: str, action: str, **params: Any) -> None:
         if audit is not None:
@@ -307,9 +318,14 @@ def install_auth(
         name = flask.session.get("user")
         if isinstance(name, str):
             user = users.get(name)
-            if user is not None and user.epoch == flask.session.get("epoch", 0):
+            since = time.time() - float(flask.session.get("at", 0))
+            if (
+                user is not None
+                and user.epoch == flask.session.get("epoch", 0)
+                and since < lifetime.total_seconds()
+            ):
                 flask.g.setdefault(_G_KEY, Viewer(user.name, user.role))
-            else:  # removed, or the password changed, since login: the session ends here
+            else:  # removed, password changed, or logged in too long ago: log in again
                 flask.session.clear()
         if path in OPEN_PATHS or current_viewer() is not None:
             return None
@@ -352,6 +368,7 @@ def install_auth(
         flask.session.permanent = True
         flask.session["user"] = user.name
         flask.session["epoch"] = user.epoch
+        flask.session["at"] = time.time()
         flask.session["csrf"] = secrets.token_urlsafe(24)
         record(user.name, "login", role=user.role, ip=flask.request.remote_addr)
         return flask.redirect(nxt, 303)
