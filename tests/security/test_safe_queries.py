@@ -369,3 +369,50 @@ def test_query_command_with_an_injection_parameter(
     assert result.exit_code == 0 and '"dispute_id"' in result.stdout
     after = neo4j_evil_store.counts()
     assert (after.nodes, after.edges) == (before.nodes, before.edges)
+
+
+@pytest.mark.neo4j
+def test_every_store_read_runs_in_a_read_transaction(
+    neo4j_evil_store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the dashboard and analytics read from Neo4j goes through ``execute_read``:
+    with write transactions and auto-commit statements disabled, every read still works."""
+    store = neo4j_evil_store
+    real_session = store._session
+    used: list[str] = []
+
+    class ReadOnlySession:
+        def __init__(self) -> None:
+            self.inner = real_session()
+
+        def __enter__(self) -> ReadOnlySession:
+            self.inner.__enter__()
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.inner.__exit__(*exc)
+
+        def execute_read(self, *args: Any, **kwargs: Any) -> Any:
+            used.append("read")
+            return self.inner.execute_read(*args, **kwargs)
+
+        def execute_write(self, *args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("a read used a write transaction")
+
+        def run(self, *args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("a read used an auto-commit statement")
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.inner, name)
+
+    monkeypatch.setattr(store, "_session", ReadOnlySession)
+    assert store.counts().total_nodes > 0
+    assert store.get("P-001") is not None and store.get_many(["P-001", "D-001"])
+    assert store.has_ids(["P-001"]) and store.edges_of("P-001")
+    assert store.search("张") and store.neighbourhood(["P-001"], hops=2).nodes
+    store.find_by_hash("0" * 64)
+    assert sum(len(b) for b in store.iter_nodes(NodeLabel.PARTY)) > 0
+    assert sum(len(b) for b in store.iter_edges(RelType.PARTY_TO)) > 0
+    store.list_documents("analysis")
+    store.get_document("analysis", "none")
+    assert len(used) >= 10
