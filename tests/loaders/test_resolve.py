@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from disputegraph.config import Settings
 from disputegraph.exceptions import LoadError
@@ -510,3 +512,39 @@ def test_resolve_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert {d["dispute_id"] for d in traced["linked"]} == {"HL-GD20260112001", "WG-2026-0001"}
     bad = runner.invoke(app, ["resolve", "accept", "RV-unknown"])
     assert bad.exit_code == 2 and "unknown candidate" in bad.output
+
+
+# ---------------------------------------------------------------------------
+# normalisation properties
+
+_CORE = st.text(alphabet="华东宏达建设力诚劳务远永物业服务锦天机械制造汽车", min_size=2, max_size=8)
+_S2T = __import__("opencc").OpenCC("s2t")
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+@given(
+    core=_CORE,
+    suffix=st.sampled_from(
+        ["有限公司", "有限责任公司", "股份有限公司", "集团有限公司", "(集团)有限公司", "公司", ""]
+    ),
+)
+def test_org_key_ignores_legal_form_script_and_width(core: str, suffix: str) -> None:
+    plain = org_key(f"杭州{core}有限公司")
+    assert org_key(f"杭州{core}{suffix}") == plain
+    assert org_key(_S2T.convert(f"杭州{core}{suffix}")) == plain
+    assert org_key(f"{core}(杭州){suffix}") == plain
+    assert org_key(_full_width(f"杭州{core}{suffix}")) == plain
+
+
+@given(
+    name=st.text(
+        alphabet="张王李赵陈刘杨黄伟芳娜敏静丽强磊军洋勇艳杰涛明华", min_size=2, max_size=4
+    )
+)
+def test_person_names_match_themselves_in_any_spelling(name: str) -> None:
+    assert name_similarity(name, _S2T.convert(name))[0] == 1.0
+    assert name_similarity(name, name[0] + "\u3000" + name[1:])[0] == 1.0
+    assert pinyin_key(name) == pinyin_key(_S2T.convert(name))
