@@ -818,6 +818,7 @@ def split_sources(
                 "expect": "after_resolution",
                 "disputes": hidden_ids,
                 "members": sorted(workers) + sorted(team),
+                "anchor": "EX0001",
                 "records": {
                     w: [h.copies[w] for h in homes if w in h.copies] for w in [*workers, *team]
                 },
