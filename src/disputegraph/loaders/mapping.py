@@ -196,7 +196,7 @@ class SourceMapping:
     date_formats: tuple[str, ...] = DEFAULT_DATE_FORMATS
     encoding: str = "utf-8-sig"
     title: str | None = None
-    #: mapping errors found while reading (a load with a mapping refuses to write if > 0)
+    #: mapping errors found since the last :meth:`discover` (a load refuses to write if > 0)
     errors: int = 0
 
     # -- discovery --------------------------------------------------------
@@ -208,6 +208,7 @@ class SourceMapping:
         """
         if not folder.exists():
             raise LoadError(f"export folder {folder} does not exist")
+        self.errors = 0  # a new pass over the export
         base = folder if folder.is_dir() else folder.parent
         present = sorted(p.name for p in base.iterdir()) if base.is_dir() else []
         bundle = Bundle(folder, folder.name if folder.is_dir() else folder.stem)
