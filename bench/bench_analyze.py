@@ -193,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--snapshot", type=Path, help="folder holding (or to receive) a loaded store"
     )
+    parser.add_argument("--trace-only", action="store_true", help="only time tracing")
     args = parser.parse_args(argv)
     scales = args.scale or [100_000]
     with tempfile.TemporaryDirectory() as tmp:
