@@ -508,18 +508,20 @@ def create_secure_app(
     demo_role: Role = "analyst",
     users: UserStore | None = None,
     audit: AuditLog | None = None,
+    warm: bool = False,
 ) -> dash.Dash:
     """:func:`~disputegraph.dashboard.app.create_app` with logins, per-user roles and auditing.
 
     ``demo=True`` serves without login (the caller binds it to a loopback
-    address); otherwise ``settings.secret_key`` is required.
+    address); otherwise ``settings.secret_key`` is required. ``warm`` reads the
+    data in the background right away (as ``create_app``).
     """
     from disputegraph.dashboard.app import create_app
 
     if audit is None:
         audit = AuditLog.from_settings(settings)
     services = RoleAwareServices(settings, store, audit=audit, default_role=demo_role)
-    app = create_app(settings, store, viewer_role=demo_role, services=services)
+    app = create_app(settings, store, viewer_role=demo_role, services=services, warm=warm)
     assert isinstance(app.server.extensions[EXTENSION], RoleAwareServices)
     install_store_guard(app)
     install_auth(app, settings, users=users, audit=audit, demo=demo, demo_role=demo_role)
