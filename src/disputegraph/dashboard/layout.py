@@ -86,7 +86,7 @@ def _landscape(pos: Mapping[str, Any]) -> dict[str, Any]:
 #: most nodes laid out in one spring layout
 _DIRECT = 300
 #: canvases are wider than tall: stretch layouts horizontally
-_ASPECT = 1.6
+_ASPECT = 1.2
 
 
 def _grouped_positions(graph: nx.Graph, seed: int) -> dict[str, dict[str, float]]:
