@@ -247,6 +247,7 @@ _WRITER = textwrap.dedent(
              for i in range(20_000)]
         )
         store.flush()
+        print("flushed", round_, flush=True)
     """
 )
 
@@ -256,11 +257,14 @@ def test_killed_writer_never_leaves_a_torn_snapshot(saved: MemoryStore) -> None:
     """SIGKILL a process in the middle of repeated flushes; the snapshot stays readable."""
     assert saved.path is not None
     generations = set()
-    for delay in (0.35, 0.7):
+    for delay in (0.0, 0.05, 0.2):
         with subprocess.Popen(
             [sys.executable, "-c", _WRITER, str(saved.path)], stdout=subprocess.PIPE
         ) as proc:
             assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
+            # Wait for one whole flush (however slow the machine), then kill the
+            # writer somewhere inside a later one.
+            assert proc.stdout.readline().startswith(b"flushed")
             time.sleep(delay)
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=10)

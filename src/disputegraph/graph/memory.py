@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,8 @@ __all__ = ["SNAPSHOT_NAME", "MemoryStore"]
 
 SNAPSHOT_NAME = "graph.snapshot"
 _MAGIC = b"DISPUTEGRAPH-SNAPSHOT-1 "
+_LABELS = {label.value: label for label in NodeLabel}
+_TYPES = {rel.value: rel for rel in RelType}
 
 
 class MemoryStore:
@@ -46,6 +47,10 @@ class MemoryStore:
         self.path = path
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self.documents: dict[str, dict[str, dict[str, Any]]] = {}
+        # Indexes by label and by relationship type, so a pass over one kind
+        # does not scan the whole graph. Derived: rebuilt on read, not stored.
+        self._by_label: dict[str, set[str]] = {}
+        self._by_type: dict[str, set[tuple[str, str, str]]] = {}
         if path is not None and path.exists():
             self._read(path)
 
@@ -72,6 +77,15 @@ class MemoryStore:
             )
         graph, documents = pickle.loads(body)  # our own file, checksummed above
         self.graph, self.documents = graph, documents
+        self._reindex()
+
+    def _reindex(self) -> None:
+        self._by_label = {}
+        for node_id, label in self.graph.nodes(data="label"):
+            self._by_label.setdefault(label, set()).add(node_id)
+        self._by_type = {}
+        for u, v, k in self.graph.edges(keys=True):
+            self._by_type.setdefault(k.partition("|")[0], set()).add((u, v, k))
 
     def flush(self) -> None:
         if self.path is None:
@@ -105,16 +119,22 @@ class MemoryStore:
     def clear(self) -> None:
         self.graph = nx.MultiDiGraph()
         self.documents = {}
+        self._reindex()
 
     # -- writing ---------------------------------------------------------
     def upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
         g = self.graph
+        by_label = self._by_label
         for node in nodes:
             g.add_node(node.id)
             attrs = g.nodes[node.id]
+            old = attrs.get("label")
+            if old is not None and old != node.label.value:
+                by_label[old].discard(node.id)
             attrs.clear()
             attrs.update(node.props)
             attrs["label"] = node.label.value
+            by_label.setdefault(node.label.value, set()).add(node.id)
 
     def upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
         g = self.graph
@@ -126,6 +146,7 @@ class MemoryStore:
                     )
             key = f"{edge.type.value}|{edge.key}"
             g.add_edge(edge.source, edge.target, key=key)
+            self._by_type.setdefault(edge.type.value, set()).add((edge.source, edge.target, key))
             attrs = g.edges[edge.source, edge.target, key]
             attrs.clear()
             attrs.update(edge.props)
@@ -133,17 +154,17 @@ class MemoryStore:
     # -- reading ---------------------------------------------------------
     def _node(self, node_id: str) -> GraphNode:
         attrs = dict(self.graph.nodes[node_id])
-        label = NodeLabel(attrs.pop("label"))
+        label = _LABELS[attrs.pop("label")]
         return GraphNode(label, node_id, attrs)
 
     @staticmethod
     def _edge(source: str, target: str, key: str, attrs: dict[str, Any]) -> GraphEdge:
         rel, _, ekey = key.partition("|")
-        return GraphEdge(RelType(rel), source, target, ekey, dict(attrs))
+        return GraphEdge(_TYPES[rel], source, target, ekey, dict(attrs))
 
     def counts(self) -> Counts:
-        nodes = Counter(label for _, label in self.graph.nodes(data="label"))
-        edges = Counter(k.partition("|")[0] for _, _, k in self.graph.edges(keys=True))
+        nodes = {label: len(ids) for label, ids in self._by_label.items() if ids}
+        edges = {rel: len(found) for rel, found in self._by_type.items() if found}
         return Counts(dict(sorted(nodes.items())), dict(sorted(edges.items())))
 
     def get(self, node_id: str) -> GraphNode | None:
@@ -154,7 +175,7 @@ class MemoryStore:
 
     def has_ids(self, node_ids: Iterable[str]) -> dict[str, NodeLabel]:
         nodes = self.graph.nodes
-        return {i: NodeLabel(nodes[i]["label"]) for i in node_ids if i in nodes}
+        return {i: _LABELS[nodes[i]["label"]] for i in node_ids if i in nodes}
 
     def edges_of(
         self, node_id: str, types: Sequence[RelType] | None = None, direction: str = "both"
@@ -225,7 +246,7 @@ class MemoryStore:
         )
 
     def iter_nodes(self, label: NodeLabel, batch_size: int = 10_000) -> Iterator[list[GraphNode]]:
-        ids = sorted(i for i, lbl in self.graph.nodes(data="label") if lbl == label.value)
+        ids = sorted(self._by_label.get(label.value, ()))
         for start in range(0, len(ids), batch_size):
             yield [self._node(i) for i in ids[start : start + batch_size]]
 
