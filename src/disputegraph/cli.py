@@ -789,9 +789,13 @@ def serve_command(
 ) -> None:
     """Serve the dashboard over the configured store and its latest analysis.
 
+    Users log in (accounts: `users add`); the session key comes from
+    DISPUTEGRAPH_SECRET_KEY. With --demo there is no login, the viewer has
+    --role, and only a loopback address can be bound.
+
     Example: disputegraph serve --port 8050
     """
-    from disputegraph.dashboard import create_app
+    from disputegraph.dashboard.auth import create_secure_app, require_secret_key
     from disputegraph.graph import open_store
 
     _check_host(host, demo)
@@ -799,14 +803,18 @@ def serve_command(
     cfg = settings()
     if demo:
         cfg = cfg.model_copy(update={"demo": True})
-    elif host not in _LOOPBACK:
-        err.print(
-            f"warning: serving on {host}; make sure only authorised users can reach it",
-            highlight=False,
-        )
+    else:
+        require_secret_key(cfg)  # one line, before opening anything
+        if host not in _LOOPBACK:
+            err.print(
+                f"warning: serving on {host}; put it behind TLS and make sure only "
+                "authorised users can reach it",
+                highlight=False,
+            )
     store = open_store(cfg)
     try:
-        _serve(create_app(cfg, store, viewer_role=viewer, warm=True), host, port)
+        dash_app = create_secure_app(cfg, store, demo=demo, demo_role=viewer, warm=True)
+        _serve(dash_app, host, port)
     finally:
         store.close()
 
@@ -834,7 +842,7 @@ def demo_command(
     """
     import time
 
-    from disputegraph.dashboard import create_app
+    from disputegraph.dashboard.auth import create_secure_app
     from disputegraph.graph.analytics import run_analysis
     from disputegraph.graph.memory import MemoryStore
     from disputegraph.loaders import load_bundle
@@ -860,7 +868,8 @@ def demo_command(
     step(f"analysed as of {result.as_of}: {len(result.clusters):,} clusters")
     if no_serve:
         return
-    _serve(create_app(cfg, store, viewer_role=viewer, warm=True), "127.0.0.1", port)
+    dash_app = create_secure_app(cfg, store, demo=True, demo_role=viewer, warm=True)
+    _serve(dash_app, "127.0.0.1", port)
 
 
 # --- generate ---
