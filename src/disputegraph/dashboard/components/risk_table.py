@@ -54,7 +54,7 @@ def risk_columns(lang: Lang) -> list[dict[str, Any]]:
         {
             "field": "score",
             "headerName": t("col_score", lang),
-            "width": 90,
+            "width": 120,
             "type": "numericColumn",
             "sort": "desc",
         },
