@@ -285,17 +285,33 @@ def test_create_app_places_and_wires_the_menus(
 
 
 @pytest.mark.slow
-def test_download_payload_renders_the_chart_of_the_state(
-    services: Services, full_state: ViewState, exporter: Exporter
+def test_download_payload_renders_the_chart_of_the_state_and_is_audited(
+    analysed_store: MemoryStore,
+    sample_settings: Settings,
+    full_state: ViewState,
+    exporter: Exporter,
 ) -> None:
     import base64
 
     from disputegraph.dashboard.export import download_payload
 
-    payload = download_payload(services, ids.CLUSTER_FACTORS, "png", full_state.as_dict())
+    records: list[tuple[str, dict[str, Any]]] = []
+
+    class Audited(Services):
+        def audit(self, action: str, **params: Any) -> None:
+            records.append((action, params))
+
+    svc = Audited(sample_settings, analysed_store)
+    payload = download_payload(svc, ids.CLUSTER_FACTORS, "png", full_state.as_dict())
     assert payload["filename"].startswith(f"{ids.CLUSTER_FACTORS}-{full_state.cluster}")
     assert payload["type"] == "image/png" and payload["base64"] is True
     assert _png_size(base64.b64decode(payload["content"]))[0] == 1100
+    assert records == [
+        (
+            "export_chart",
+            {"chart": ids.CLUSTER_FACTORS, "format": "png", "filename": payload["filename"]},
+        )
+    ]
 
 
 @pytest.mark.browser

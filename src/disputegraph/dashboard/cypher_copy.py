@@ -357,7 +357,11 @@ def on_copy(clicks: int | None, data: dict[str, Any] | None) -> Any:
         return no_update, no_update, no_update
     if clicks % 2 == 0:
         return no_update, no_update, {"display": "none"}
-    shown, copied = snippet_for(str(trigger["view"]), data, current_services())
+    svc = current_services()
+    shown, copied = snippet_for(str(trigger["view"]), data, svc)
+    record = getattr(svc, "audit", None)  # audited when logins are on
+    if callable(record) and copied:
+        record("copy_cypher", view=str(trigger["view"]))
     return shown, copied, {"display": "block"}
 
 

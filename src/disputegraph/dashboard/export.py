@@ -732,7 +732,16 @@ def download_payload(
     """``dcc.Download`` data of one chart for the state in the shell's store (pure
     apart from rendering)."""
     state = ViewState.from_dict(dict(state_data) if state_data else None)
-    return export_chart(svc, chart_id, state, fmt).as_download()
+    out = export_chart(svc, chart_id, state, fmt)
+    _audit(svc, "export_chart", chart=chart_id, format=fmt, filename=out.filename)
+    return out.as_download()
+
+
+def _audit(svc: Services, action: str, **params: Any) -> None:
+    """Record an export in the audit log when the services keep one (logins on)."""
+    record = getattr(svc, "audit", None)
+    if callable(record):
+        record(action, **params)
 
 
 def briefing_payload(
@@ -749,8 +758,15 @@ def briefing_payload(
         analysis = svc.analysis(state)
         day = svc.as_of(state, analysis).isoformat()
         out = Path(tmp) / f"briefing-{day}.pdf"
-        write_briefing(svc, out, state, top=top, exporter=shared_exporter())
+        result = write_briefing(svc, out, state, top=top, exporter=shared_exporter())
         content = out.read_bytes()
+    _audit(
+        svc,
+        "export_briefing",
+        filename=out.name,
+        clusters=",".join(result.clusters),
+        filters=state.filters_only().to_query(),
+    )
     return ExportedChart(out.name, MIME_TYPES["pdf"], content).as_download()
 
 
