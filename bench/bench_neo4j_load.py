@@ -272,6 +272,23 @@ def rust_subprocess(args: argparse.Namespace, flag: str) -> dict[str, Any]:
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
+def sweep(
+    args: argparse.Namespace, driver: neo4j.Driver, settings: Settings, figures: dict[str, Any]
+) -> None:
+    """Store writes of the smaller city at each batch size; then with and without rust."""
+    small, _ = graph_rows(bundle(args.sweep_scale, args.cache), settings)
+    figures["sweep_rows"] = n_rows(small)
+    figures["sweep"] = {}
+    for size in args.sweep_sizes:
+        s = Neo4jStore(driver, batch_size=size)
+        fresh(s)
+        figures["sweep"][size] = store_write(s, small)
+        print(f"batch {size:>6,}: {figures['sweep'][size]:.1f} s", flush=True)
+        s.clear()
+    figures["with_rust"] = rust_subprocess(args, "--rust")
+    figures["without_rust"] = rust_subprocess(args, "--no-rust")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--uri", default=os.environ.get("DISPUTEGRAPH_TEST_NEO4J_URI", ""))
@@ -285,6 +302,15 @@ def main() -> None:
     parser.add_argument("--per-row-sample", type=int, default=2000)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "dg-bench")
     parser.add_argument("--out", type=Path, help="write the figures here as JSON")
+    parser.add_argument(
+        "--sweep-sizes",
+        type=lambda text: tuple(int(x) for x in text.split(",")),
+        default=SWEEP,
+        help="batch sizes to sweep, comma-separated",
+    )
+    parser.add_argument(
+        "--sweep-only", action="store_true", help="only the sweep and the rust comparison"
+    )
     parser.add_argument("--only-store", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--no-rust", action="store_true", help="hide neo4j-rust-ext")
     parser.add_argument("--rust", action="store_true", help=argparse.SUPPRESS)
@@ -320,6 +346,12 @@ def main() -> None:
         return
 
     figures: dict[str, Any] = {"rust": rust_active(), "load_average": os.getloadavg()}
+    if args.sweep_only:
+        sweep(args, driver, settings, figures)
+        print(json.dumps(figures, indent=2, default=str))
+        if args.out:
+            args.out.write_text(json.dumps(figures, indent=2, default=str) + "\n")
+        return
     path = bundle(args.scale, args.cache)
     graph, prepare_s = graph_rows(path, settings)
     rows = n_rows(graph)
@@ -359,18 +391,8 @@ def main() -> None:
     figures.update(per_row_rows=sample, per_row_s=sample_s)
     print(f"one transaction per row: {sample} rows in {sample_s:.1f} s", flush=True)
 
-    small, _ = graph_rows(bundle(args.sweep_scale, args.cache), settings)
-    figures["sweep_rows"] = n_rows(small)
-    figures["sweep"] = {}
-    for size in SWEEP:
-        s = Neo4jStore(driver, batch_size=size)
-        fresh(s)
-        figures["sweep"][size] = store_write(s, small)
-        print(f"batch {size:>6,}: {figures['sweep'][size]:.1f} s", flush=True)
     store.clear()
-
-    figures["with_rust"] = rust_subprocess(args, "--rust")
-    figures["without_rust"] = rust_subprocess(args, "--no-rust")
+    sweep(args, driver, settings, figures)
     report(figures)
     if args.out:
         args.out.write_text(json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8")

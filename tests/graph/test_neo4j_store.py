@@ -245,7 +245,7 @@ def test_reads_use_read_transactions_and_writes_managed_ones(
     assert spy.calls and set(spy.calls) == {"read"}
     spy.calls.clear()
     s.clear()
-    assert spy.calls == ["auto"]  # CALL { … } IN TRANSACTIONS needs auto-commit
+    assert spy.calls == ["auto", "auto"]  # CALL { … } IN TRANSACTIONS needs auto-commit
 
 
 @pytest.mark.neo4j

@@ -338,10 +338,17 @@ def test_cluster_members(driver: Any, city: City) -> None:
 
 
 def test_runner_checks_parameters_against_the_server(driver: Any) -> None:
+    from disputegraph.graph.neo4j import Neo4jStore
+    from disputegraph.queries import run_on
+
     with pytest.raises(QueryError, match="needs parameter 'employer_id'"):
         run("contractor_chain", driver=driver)
     df = run("party_disputes", driver=driver, party_id="P90000001")
     assert list(df.columns) == ["dispute_id", "title", "role", "category", "status", "reported_at"]
+    on_store = run_on(Neo4jStore(driver), "party_disputes", party_id="P90000001")
+    assert on_store.equals(df) and len(df) == 2
+    empty = run("party_disputes", driver=driver, party_id="nobody")
+    assert list(empty.columns) == list(df.columns) and empty.empty
 
 
 def test_query_command_on_neo4j(

@@ -125,7 +125,7 @@ def test_query_on_the_memory_store_exits_2(monkeypatch: pytest.MonkeyPatch) -> N
         (["query", "party_disputes", "--param", "party_id"], "write it as name=value"),
         (["query", "no_such_query"], "unknown named query 'no_such_query'"),
         (["query", "party_disputes", "--param", "who=P-1"], "has no parameter 'who'"),
-        (["query", "store_clear", "--param", "batch_size=1"], "only read queries run here"),
+        (["query", "store_clear_nodes", "--param", "batch_size=1"], "only read queries run here"),
         (["query"], "use --list"),
     ],
 )

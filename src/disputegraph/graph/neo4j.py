@@ -467,7 +467,8 @@ class Neo4jStore:
         """Delete every node, relationship and document, in batched transactions."""
         try:
             with self._session() as session:
-                session.run(_cypher("store_clear"), batch_size=self.batch_size).consume()
+                for name in ("store_clear_relationships", "store_clear_nodes"):
+                    session.run(_cypher(name), batch_size=self.batch_size).consume()
         except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
             raise self._fail("clearing the database", exc) from None
 
