@@ -1470,6 +1470,8 @@ def brief_command(
     for key, given in (("category", category), ("status", status), ("level", level)):
         if given and getattr(state, key) is None:
             raise typer.BadParameter(f"unknown {key} {given!r}", param_hint=f"--{key}")
+    # recorded before anything is written: nothing is exported unaudited
+    _audit_cli("export_briefing", out=str(out_file), role=role, filters=state.to_query(), top=top)
     store = open_store(cfg)
     try:
         services = Services(cfg, store, default_role="officer" if role == "officer" else "analyst")

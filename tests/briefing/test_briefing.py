@@ -3,6 +3,7 @@ Chinese text, masking, page images, and the HTML variant."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -101,6 +102,15 @@ def pack(
         result = CliRunner().invoke(app, ["brief", "--out", str(out), "--top", str(TOP)])
     assert result.exit_code == 0, result.output
     yield out
+
+
+@pytest.mark.slow
+def test_the_cli_pack_is_audited(city: City, pack: Path) -> None:
+    lines = (city.workspace / "audit.jsonl").read_text(encoding="utf-8").splitlines()
+    entries = [json.loads(line) for line in lines]
+    briefs = [e for e in entries if e["action"] == "export_briefing"]
+    assert len(briefs) == 1 and briefs[0]["user"].startswith("cli:")
+    assert str(pack) in json.dumps(briefs[0], ensure_ascii=False)
 
 
 @pytest.mark.slow
