@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +143,30 @@ def test_lockout_blocks_even_the_right_password(secure_app: Any, secure_settings
     assert client.get("/_dash-layout").status_code == 401
     failed = list(AuditLog(secure_settings.audit_path).entries(action="login_failed"))
     assert len(failed) == LOCKOUT_FAILURES + 1
+
+
+def test_one_address_trying_many_names_is_throttled(
+    secure_app: Any, secure_settings: Settings
+) -> None:
+    from disputegraph.dashboard.auth import ADDRESS_FAILURES
+
+    client = secure_app.server.test_client()
+    for i in range(ADDRESS_FAILURES):  # one guess per name: no name gets locked
+        assert login(client, f"name{i}", "Password123!").status_code == 401
+    resp = login(client, "ana")  # right password, but this address must wait
+    assert resp.status_code == 429 and client.get("/_dash-layout").status_code == 401
+    other = secure_app.server.test_client()
+    ok = other.get("/login", environ_base={"REMOTE_ADDR": "127.0.0.2"})
+    token = re.search(r'name="csrf" value="([^"]+)"', ok.get_data(as_text=True))
+    assert token is not None
+    resp = other.post(
+        "/login",
+        data={"username": "ana", "password": PASSWORD, "csrf": token.group(1), "next": "/"},
+        environ_base={"REMOTE_ADDR": "127.0.0.2"},
+    )
+    assert resp.status_code == 303  # another address is not affected
+    reasons = [e["params"].get("reason") for e in AuditLog(secure_settings.audit_path).entries()]
+    assert "address throttled" in reasons
 
 
 def test_csrf_token_is_required(secure_app: Any) -> None:

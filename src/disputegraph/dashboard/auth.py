@@ -23,6 +23,8 @@
   session;
 - every login (success and failure) and logout goes to the
   :class:`~disputegraph.audit.AuditLog`;
+- one address is throttled after :data:`ADDRESS_FAILURES` failed logins
+  within the lockout window, whatever names it tries;
 - admins manage accounts at ``/admin/users`` (list, add, remove, role,
   password; audited; nobody can remove or demote themself).
 
@@ -39,6 +41,7 @@ from __future__ import annotations
 
 import html
 import secrets
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -58,6 +61,7 @@ from disputegraph.graph.store import GraphStore
 from disputegraph.users import ROLES, UserStore
 
 __all__ = [
+    "ADDRESS_FAILURES",
     "DEMO_BANNER",
     "OPEN_PATHS",
     "STORE_DOWN",
@@ -263,6 +267,35 @@ def _no_store(response: flask.Response) -> flask.Response:
 # installing it
 
 
+#: failed logins from one address (any names) within the lockout window before
+#: that address must wait: slows down guessing one password across many names
+ADDRESS_FAILURES = 20
+
+
+class _Throttle:
+    """Failures per key within a window (in memory, per server process)."""
+
+    def __init__(self, limit: int, window: timedelta) -> None:
+        self.limit = limit
+        self.window = window.total_seconds()
+        self.failures: dict[str, list[float]] = {}
+        self.lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        return [t for t in self.failures.get(key, []) if now - t < self.window]
+
+    def allow(self, key: str) -> bool:
+        with self.lock:
+            return len(self._recent(key, time.monotonic())) < self.limit
+
+    def fail(self, key: str) -> None:
+        now = time.monotonic()
+        with self.lock:
+            self.failures[key] = [*self._recent(key, now), now][-self.limit :]
+            if len(self.failures) > 10_000:
+                self.failures.pop(next(iter(self.failures)))
+
+
 def require_secret_key(settings: Settings) -> str:
     """The session-signing key, or :class:`ConfigError` (there is no default)."""
     secret = settings.secret_key.get_secret_value() if settings.secret_key else ""
@@ -314,6 +347,8 @@ def install_auth(
         if audit is not None:
             audit.record(user, action, **params)
 
+    per_address = _Throttle(ADDRESS_FAILURES, users.window)
+
     @server.before_request
     def _guard() -> Any:
         path = flask.request.path
@@ -355,10 +390,18 @@ def install_auth(
                 _csrf_token(), nxt, username, "表单已过期，请重试 · The form expired; try again"
             )
             return _no_store(flask.make_response(page, 400))
+        address = str(flask.request.remote_addr or "-")
+        if not per_address.allow(address):
+            record(username or "-", "login_failed", reason="address throttled", ip=address)
+            page = _login_page(
+                _csrf_token(), nxt, username, "尝试过于频繁，请稍后再试 · Too many attempts; wait"
+            )
+            return _no_store(flask.make_response(page, 429))
         try:
             user = users.authenticate(username, form.get("password") or "")
         except AuthError as exc:
-            record(username or "-", "login_failed", reason=str(exc), ip=flask.request.remote_addr)
+            per_address.fail(address)
+            record(username or "-", "login_failed", reason=str(exc), ip=address)
             message = (
                 "登录失败次数过多，请稍后再试 · " + str(exc)
                 if "too many" in str(exc)
