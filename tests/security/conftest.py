@@ -1,6 +1,6 @@
 """Fixtures of the security tests.
 
-Password hashing is deliberately slow (scrypt, n=2**14); tests that are not
+Password hashing is deliberately slow (scrypt, n=2**15); tests that are not
 about the KDF itself use a cheap cost so the suite stays fast (the ``real_kdf``
 marker-free tests in ``test_users.py`` check the production parameters).
 """
