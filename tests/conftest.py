@@ -13,6 +13,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,17 @@ from disputegraph.config import Settings
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SAMPLE = Path(__file__).parent / "data" / "sample"
 CHROMIUM = os.environ.get("DISPUTEGRAPH_CHROMIUM", "/usr/bin/chromium")
+#: Debian's Chromium, headless, with nothing that reaches out to the network.
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _missing(reason: str) -> None:
@@ -70,3 +82,25 @@ def neo4j_driver(neo4j_uri: str) -> Iterator[object]:
     driver.verify_connectivity()
     yield driver
     driver.close()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    """One headless Chromium for the whole session (Playwright's sync API runs
+    one event loop per thread, so every browser test shares this one)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=chromium_path, args=BROWSER_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context and page (zh-CN, 1440×1000) per test."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()

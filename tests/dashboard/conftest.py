@@ -17,7 +17,6 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from dashboard_helpers import DemoServer
@@ -26,16 +25,6 @@ from disputegraph.config import Settings
 from disputegraph.graph.memory import MemoryStore
 
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 #: disputes in the city the browser tests generate
 DEMO_SCALE = int(os.environ.get("DISPUTEGRAPH_TEST_DEMO_SCALE", "2000"))
 
@@ -124,22 +113,3 @@ def demo_server(
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=chromium_path, args=BROWSER_ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    yield pg
-    context.close()
