@@ -897,6 +897,15 @@ def generate_command(
     file_format: str = typer.Option(
         "csv", "--format", "-f", help="csv, jsonl, or xlsx (one workbook; scale <= 20000)."
     ),
+    sources: int = typer.Option(
+        0,
+        "--sources",
+        min=0,
+        max=4,
+        help="Split the city across N source systems (1–4), each with its own record ids, "
+        "headers, labels and spellings and a mapping.toml; _planted.json gets the true "
+        "identities (see docs/mappings.md). csv only.",
+    ),
 ) -> None:
     """Write a synthetic city bundle with planted patterns the analytics must find.
 
@@ -904,6 +913,11 @@ def generate_command(
     (wage arrears along a contractor chain, an elevator dispute splitting one
     building, land-rent arrears in a village, a large benign cluster, bounced and
     stalled cases) with its disputes, members and expected result.
+
+    With --sources N, OUT holds 0-registry/ (a plain bundle: agencies,
+    properties, the employer register) and one folder per source system; load
+    them in that order, each source with --mapping OUT/<folder>/mapping.toml,
+    then run `disputegraph resolve run`.
 
     Example: disputegraph generate city --scale 5000 --seed 7 --as-of 2026-02-03
     """
@@ -917,6 +931,11 @@ def generate_command(
 
     from disputegraph.loaders.synthetic import generate_city
 
+    if sources and file_format != "csv":
+        raise typer.BadParameter(
+            "--sources writes CSV exports; drop --format", param_hint="--sources"
+        )
+    plain_dir = out_dir / "_plain" if sources else out_dir
     try:
         day = date.fromisoformat(as_of) if as_of is not None else None
     except ValueError:
@@ -939,8 +958,30 @@ def generate_command(
             bar.update(tasks[stage], completed=done, total=total)
 
         planted = generate_city(
-            out_dir, scale=scale, seed=seed, as_of=day, fmt=file_format, progress=progress
+            plain_dir, scale=scale, seed=seed, as_of=day, fmt=file_format, progress=progress
         )
+    if sources:
+        import shutil
+
+        from disputegraph.loaders.resolve.multisource import split_sources
+
+        truth = split_sources(plain_dir, out_dir, sources=sources, seed=seed)
+        shutil.rmtree(plain_dir)
+        split = Table(
+            title=f"{truth['records']:,} person and organisation records in {sources} "
+            "source systems; load in this order"
+        )
+        for col in ("folder", "source", "load with"):
+            split.add_column(col)
+        for entry in truth["load_order"]:
+            how = (
+                f"--mapping {out_dir / entry['folder'] / entry['mapping']}"
+                if entry["mapping"]
+                else ""
+            )
+            split.add_row(entry["folder"], entry["source"], how)
+        out.print(split)
+        planted = truth
     table = Table(title=f"synthetic city in {out_dir} (seed {seed}, as of {planted['as_of']})")
     table.add_column("table")
     table.add_column("rows", justify="right")
