@@ -30,16 +30,6 @@ SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 PASSWORD = "correct horse battery"
 SECRET = "browser-test-secret-0123456789"
 PII_KEY = "browser-test-pii-key"
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _free_port() -> int:
@@ -98,19 +88,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iter
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
-
-
-@pytest.fixture
-def page(chromium_path: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=BROWSER_ARGS)
-        context = browser.new_context(locale="zh-CN")
-        pg = context.new_page()
-        pg.set_default_timeout(30_000)
-        yield pg
-        browser.close()
 
 
 def _login(page: Any, url: str, name: str, path: str = "/tracer") -> None:

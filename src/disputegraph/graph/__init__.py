@@ -13,6 +13,6 @@ def open_store(settings: Settings) -> GraphStore:
     """The store named by ``settings.store``: ``memory`` or a Neo4j URI."""
     if not settings.uses_neo4j:
         return MemoryStore.in_workspace(settings.workspace)
-    from disputegraph.graph.neo4j import Neo4jStore  # noqa: PLC0415 - optional backend
+    from disputegraph.graph.neo4j import Neo4jStore
 
     return Neo4jStore.connect(settings)

@@ -79,13 +79,17 @@ class GraphStore(Protocol):
     ) -> list[GraphEdge]:
         """Relationships touching a node; ``direction`` is out, in or both."""
 
-    def search(self, text: str, labels: Sequence[NodeLabel] | None = None, limit: int = 50) -> list[GraphNode]:
+    def search(
+        self, text: str, labels: Sequence[NodeLabel] | None = None, limit: int = 50
+    ) -> list[GraphNode]:
         """Nodes whose normalised name contains the normalised text, or whose id equals it."""
 
     def find_by_hash(self, digest: str, limit: int = 50) -> list[GraphNode]:
         """Parties whose id-number or phone hash equals ``digest``."""
 
-    def neighbourhood(self, node_ids: Sequence[str], hops: int = 1, max_degree: int = 200) -> Subgraph:
+    def neighbourhood(
+        self, node_ids: Sequence[str], hops: int = 1, max_degree: int = 200
+    ) -> Subgraph:
         """Nodes within ``hops`` of the given ones; nodes with more than ``max_degree``
         neighbours are kept but not expanded (listed in ``capped``)."""
 
