@@ -35,17 +35,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-CHROMIUM = os.environ.get("DISPUTEGRAPH_CHROMIUM", "/usr/bin/chromium")
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from disputegraph.chromium import HEADLESS_ARGS, find_chromium
+
+CHROMIUM = find_chromium() or "/usr/bin/chromium"
 GRID_COUNT = """async (id) => {
   try { const api = await dash_ag_grid.getApiAsync(id); return api.getDisplayedRowCount(); }
   catch (e) { return -1; }
@@ -201,7 +193,7 @@ def measure(url: str, clusters: list[str], parties: list[str], runs: int) -> dic
 
     out: dict[str, Any] = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(HEADLESS_ARGS))
         context = browser.new_context(viewport={"width": 1440, "height": 1000})
         page = context.new_page()
         page.set_default_timeout(120_000)

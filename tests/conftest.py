@@ -17,22 +17,12 @@ from typing import Any
 
 import pytest
 
+from disputegraph.chromium import HEADLESS_ARGS, find_chromium
 from disputegraph.config import Settings
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SAMPLE = Path(__file__).parent / "data" / "sample"
-CHROMIUM = os.environ.get("DISPUTEGRAPH_CHROMIUM", "/usr/bin/chromium")
-#: Debian's Chromium, headless, with nothing that reaches out to the network.
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = find_chromium() or "/usr/bin/chromium"
 
 
 def _missing(reason: str) -> None:
@@ -91,7 +81,7 @@ def browser(chromium_path: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=chromium_path, args=BROWSER_ARGS)
+        instance = pw.chromium.launch(executable_path=chromium_path, args=list(HEADLESS_ARGS))
         yield instance
         instance.close()
 

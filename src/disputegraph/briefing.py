@@ -29,7 +29,6 @@ installed Noto CJK fonts.
 from __future__ import annotations
 
 import html
-import os
 import shutil
 import subprocess
 import tempfile
@@ -40,6 +39,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from disputegraph.chromium import HEADLESS_ARGS
+from disputegraph.chromium import find_chromium as _find_chromium
 from disputegraph.dashboard import figures
 from disputegraph.dashboard.components.legend import KIND_COLOURS
 from disputegraph.dashboard.export import Exporter, context_line, network_figure
@@ -647,19 +648,14 @@ def build_briefing(
 
 
 def find_chromium() -> str:
-    """The Chromium to print with: ``DISPUTEGRAPH_CHROMIUM``, ``BROWSER_PATH``, else on PATH."""
-    for env in ("DISPUTEGRAPH_CHROMIUM", "BROWSER_PATH"):
-        value = os.environ.get(env)
-        if value and (Path(value).exists() or shutil.which(value)):
-            return value
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    raise BriefingError(
-        "no Chromium found to print the PDF: install chromium (and fonts-noto-cjk), set "
-        "DISPUTEGRAPH_CHROMIUM to its path, or write HTML (--out FILE.html)"
-    )
+    """The Chromium to print with; :class:`BriefingError` saying how to get one."""
+    found = _find_chromium()
+    if found is None:
+        raise BriefingError(
+            "no Chromium found to print the PDF: install chromium (and fonts-noto-cjk), set "
+            "DISPUTEGRAPH_CHROMIUM to its path, or write HTML (--out FILE.html)"
+        )
+    return found
 
 
 def html_to_pdf(doc: str, out: Path, *, chromium: str | None = None, timeout: float = 180) -> None:
@@ -671,13 +667,7 @@ def html_to_pdf(doc: str, out: Path, *, chromium: str | None = None, timeout: fl
         target = Path(tmp) / "brief.pdf"
         cmd = [
             browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *HEADLESS_ARGS,
             "--disable-extensions",
             f"--user-data-dir={Path(tmp) / 'profile'}",
             "--no-pdf-header-footer",
