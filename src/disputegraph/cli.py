@@ -142,6 +142,14 @@ _BUNDLE_ARG = typer.Argument(
     "or one .xlsx workbook whose sheets are named like the tables.",
     show_default=False,
 )
+_MAPPING_OPTION = typer.Option(
+    None,
+    "--mapping",
+    "-m",
+    help="TOML mapping that reads a source system's export (its files, sheets, headers, "
+    "labels and date formats) as a bundle; see docs/mappings.md.",
+    show_default=False,
+)
 
 
 def _load_progress() -> Any:
@@ -176,6 +184,7 @@ def validate_command(
         "--store/--no-store",
         help="Also resolve references against what the configured store already holds.",
     ),
+    mapping: Path | None = _MAPPING_OPTION,
 ) -> None:
     """Check every row of a bundle and print the report; writes nothing.
 
@@ -186,11 +195,13 @@ def validate_command(
     """
     from disputegraph.graph import open_store  # keep start-up light
     from disputegraph.loaders import validate_bundle
+    from disputegraph.loaders.mapping import load_mapping
 
     cfg = settings()
+    source_mapping = load_mapping(mapping) if mapping is not None else None
     store = open_store(cfg) if use_store else None
     try:
-        report = validate_bundle(bundle, cfg, store)
+        report = validate_bundle(bundle, cfg, store, mapping=source_mapping)
     finally:
         if store is not None:
             store.close()
@@ -216,6 +227,7 @@ def load_command(
         10_000, "--batch-size", min=1, help="Nodes or relationships per write batch."
     ),
     fmt: Format = FORMAT_OPTION,
+    mapping: Path | None = _MAPPING_OPTION,
 ) -> None:
     """Validate a bundle, then load its good rows into the configured store.
 
@@ -229,9 +241,11 @@ def load_command(
     """
     from disputegraph.graph import open_store  # keep start-up light
     from disputegraph.loaders import load_bundle
+    from disputegraph.loaders.mapping import load_mapping
 
     cfg = settings()
     cfg.pii_key_bytes()  # fail in one line before opening anything when no key is set
+    source_mapping = load_mapping(mapping) if mapping is not None else None
     store = open_store(cfg)
     try:
         with _load_progress() as bar:
@@ -250,6 +264,7 @@ def load_command(
                 reset=reset,
                 batch_size=batch_size,
                 progress=progress,
+                mapping=source_mapping,
             )
     finally:
         store.close()

@@ -312,3 +312,62 @@ def test_unpadded_slash_dates_round_trip(value: Any) -> None:
     text = f"{value.year}/{value.month}/{value.day} {value.hour}:{value.minute:02d}"
     parsed = _parse_date(text, ("%Y/%m/%d %H:%M",), "datetime")
     assert parsed == value.replace(second=0, microsecond=0).isoformat()
+
+
+# ---------------------------------------------------------------------------
+# validate and load with a mapping
+
+
+def test_load_and_validate_honour_a_mapping(tmp_path: Path) -> None:
+    from disputegraph.loaders.load import validate_bundle
+
+    settings = Settings(demo=True, workspace=tmp_path / "ws")
+    store = MemoryStore()
+    for folder in (HOTLINE, GRID):
+        mapping = load_mapping(folder / "mapping.toml")
+        assert validate_bundle(folder, settings, mapping=mapping).ok
+        result = load_bundle(folder, store, settings, strict=True, mapping=mapping)
+        assert result.rejected == 0
+    assert store.counts().nodes["Dispute"] == 8
+    node = store.get("WG-R-0007")
+    assert node is not None and node.props["tags"] == ["elderly", "disabled"]
+
+
+def test_a_mapping_problem_refuses_the_whole_load(tmp_path: Path) -> None:
+    from disputegraph.loaders.load import StrictLoadError, validate_bundle
+
+    folder = _copy(GRID, tmp_path)
+
+    def bad_date(rows: list[list[str]]) -> None:
+        rows[3][rows[0].index("上报时间")] = "2026-01-25 09:00"
+
+    _rewrite_csv(folder / "事件.csv", bad_date)
+    settings = Settings(demo=True, workspace=tmp_path / "ws")
+    report = validate_bundle(folder, settings, mapping=load_mapping(folder / "mapping.toml"))
+    first = report.errors[0]
+    assert (first.file, first.line, first.column) == ("事件.csv", 4, "上报时间")
+    assert "add '%Y-%m-%d %H:%M' to date_formats" in first.reason
+    store = MemoryStore()
+    with pytest.raises(StrictLoadError, match="do not fit the mapping 'grid-platform'"):
+        load_bundle(folder, store, settings, mapping=load_mapping(folder / "mapping.toml"))
+    assert store.counts().total_nodes == 0  # nothing half-loaded
+
+
+def test_cli_validate_and_load_take_a_mapping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from disputegraph.cli import app
+
+    monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(tmp_path / "ws"))
+    monkeypatch.setenv("DISPUTEGRAPH_DEMO", "1")
+    runner = CliRunner()
+    mapping = str(HOTLINE / "mapping.toml")
+    checked = runner.invoke(app, ["validate", str(HOTLINE), "--mapping", mapping])
+    assert checked.exit_code == 0, checked.output
+    loaded = runner.invoke(app, ["load", str(HOTLINE), "-m", mapping, "--format", "json"])
+    assert loaded.exit_code == 0, loaded.output
+    assert '"disputes"' in loaded.stdout
+    missing = runner.invoke(app, ["load", str(HOTLINE), "-m", str(tmp_path / "nope.toml")])
+    assert missing.exit_code == 2 and "does not exist" in missing.output

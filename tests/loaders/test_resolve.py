@@ -548,3 +548,33 @@ def test_person_names_match_themselves_in_any_spelling(name: str) -> None:
     assert name_similarity(name, _S2T.convert(name))[0] == 1.0
     assert name_similarity(name, name[0] + "\u3000" + name[1:])[0] == 1.0
     assert pinyin_key(name) == pinyin_key(_S2T.convert(name))
+
+
+def test_generate_sources_then_load_and_resolve_from_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from disputegraph.cli import app
+
+    monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(tmp_path / "ws"))
+    monkeypatch.setenv("DISPUTEGRAPH_DEMO", "1")
+    monkeypatch.setenv("DISPUTEGRAPH_STORE", "memory")
+    runner = CliRunner()
+    out = tmp_path / "city"
+    made = runner.invoke(app, ["generate", str(out), "--scale", "400", "--sources", "2"])
+    assert made.exit_code == 0, made.output
+    truth = json.loads((out / "_planted.json").read_text(encoding="utf-8"))
+    assert [e["folder"] for e in truth["load_order"]] == ["0-registry", "1-hotline", "2-grid"]
+    assert truth["identities"] and not (out / "_plain").exists()
+    for entry in truth["load_order"]:
+        args = ["load", str(out / entry["folder"]), "--strict"]
+        if entry["mapping"]:
+            args += ["--mapping", str(out / entry["folder"] / entry["mapping"])]
+        loaded = runner.invoke(app, args)
+        assert loaded.exit_code == 0, loaded.output
+    resolved = runner.invoke(app, ["resolve", "run", "--format", "json"])
+    assert resolved.exit_code == 0, resolved.output
+    assert json.loads(resolved.stdout)["entities"] > 0
+    bad = runner.invoke(app, ["generate", str(tmp_path / "x"), "--sources", "2", "-f", "xlsx"])
+    assert bad.exit_code == 2

@@ -29,7 +29,7 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -58,6 +58,9 @@ from disputegraph.schemas import (
     to_graph,
 )
 
+if TYPE_CHECKING:  # the mapping module imports this package's readers
+    from disputegraph.loaders.mapping import SourceMapping
+
 __all__ = [
     "LoadResult",
     "Progress",
@@ -70,6 +73,8 @@ __all__ = [
 #: ``progress(phase, done)``: phase is ``"checking <table>"`` (``done`` = rows of that
 #: table so far), then ``"writing nodes"`` and ``"writing relationships"`` (records so far).
 Progress = Callable[[str, int], None]
+#: Streams the rows of one table source (plain bundles: ``readers.iter_rows``).
+RowReader = Callable[[TableSource, list[Issue]], Iterator[SourceRow]]
 
 _CHUNK = 2_000
 T = TypeVar("T")
@@ -147,8 +152,10 @@ class _Checker:
         progress: Progress | None,
         protect: Protector | None = None,
         spool: _Spool | None = None,
+        reader: RowReader = iter_rows,
     ) -> None:
         self.bundle = bundle
+        self.reader = reader
         self.store = store
         self.progress = progress
         self.protect = protect
@@ -244,7 +251,7 @@ class _Checker:
         counts = self.counts[table]
         defer = self._deferred(model)
         done = 0
-        for chunk in _batched(iter_rows(source, self.issues), _CHUNK):
+        for chunk in _batched(self.reader(source, self.issues), _CHUNK):
             valid: list[tuple[Location, Row]] = []
             counts[0] += len(chunk)
             for sr in chunk:
@@ -362,9 +369,12 @@ def _check(
     progress: Progress | None = None,
     protect: Protector | None = None,
     spool: _Spool | None = None,
+    mapping: SourceMapping | None = None,
 ) -> _Checked:
-    bundle = discover(path)
-    return _Checker(bundle, settings, store, progress, protect, spool).run()
+    if mapping is None:
+        return _Checker(discover(path), settings, store, progress, protect, spool).run()
+    bundle = mapping.discover(path)
+    return _Checker(bundle, settings, store, progress, protect, spool, mapping.iter_rows).run()
 
 
 class _Spool:
@@ -421,14 +431,20 @@ class _Spool:
 
 
 def validate_bundle(
-    path: Path, settings: Settings, store: GraphStore | None = None
+    path: Path,
+    settings: Settings,
+    store: GraphStore | None = None,
+    *,
+    mapping: SourceMapping | None = None,
 ) -> ValidationReport:
     """Check every row of a bundle and write nothing.
 
     References to ids not in the bundle are looked up in ``store`` when one is
-    given (a bundle may extend what is already loaded).
+    given (a bundle may extend what is already loaded). With ``mapping`` the
+    folder is a source system's export read through that mapping
+    (:mod:`disputegraph.loaders.mapping`).
     """
-    return _check(path, settings, store).report
+    return _check(path, settings, store, mapping=mapping).report
 
 
 # ---------------------------------------------------------------------------
@@ -494,8 +510,13 @@ def load_bundle(
     reset: bool = False,
     batch_size: int = 10_000,
     progress: Progress | None = None,
+    mapping: SourceMapping | None = None,
 ) -> LoadResult:
     """Validate every row of a bundle, then write the good ones into ``store``.
+
+    ``mapping``: read a source system's export through its mapping; any mapping
+    problem (unknown header, label or date format) refuses the whole load with
+    :class:`StrictLoadError` before anything is written.
 
     ``strict``: any bad row raises :class:`StrictLoadError` and nothing is written.
     ``reset``: the store is cleared first (after the check passed). Bad rows are
@@ -510,8 +531,17 @@ def load_bundle(
     protect = protector(settings)
     spool = _Spool(settings.workspace if settings.workspace.is_dir() else None)
     try:
-        checked = _check(path, settings, None if reset else store, progress, protect, spool)
+        checked = _check(
+            path, settings, None if reset else store, progress, protect, spool, mapping
+        )
         report = checked.report
+        if mapping is not None and mapping.errors:
+            errors = report.errors
+            raise StrictLoadError(
+                f"{mapping.errors} rows or files do not fit the mapping {mapping.name!r}; "
+                f"nothing written; first: {errors[0]}",
+                report,
+            )
         if strict and not report.ok:
             errors = report.errors
             raise StrictLoadError(
@@ -538,7 +568,7 @@ def load_bundle(
     bad_tables = sorted({bundle.sources[i].table for i, _ in checked.bad}, key=list(TABLES).index)
     rejects = _Rejects(out_dir / f"{bundle.name}-rejects.csv", bad_tables)
     try:
-        _write_rejects(checked, rejects)
+        _write_rejects(checked, rejects, mapping.iter_rows if mapping is not None else iter_rows)
     finally:
         rejects.close()
     if rejects.count:
@@ -578,12 +608,12 @@ def _write(
         result.edges_written += len(edge_batch)
 
 
-def _write_rejects(checked: _Checked, rejects: _Rejects) -> None:
+def _write_rejects(checked: _Checked, rejects: _Rejects, reader: RowReader = iter_rows) -> None:
     """Copy the bad rows, with their reasons, from the files that hold them."""
     scratch: list[Issue] = []  # file-level issues were reported in pass 1
     for idx in sorted({idx for idx, _ in checked.bad}):
         source = checked.bundle.sources[idx]
-        for sr in iter_rows(source, scratch):
+        for sr in reader(source, scratch):
             assert sr.loc.line is not None
             issues = checked.bad.get((idx, sr.loc.line))
             if issues is not None:
