@@ -578,3 +578,45 @@ def test_generate_sources_then_load_and_resolve_from_the_cli(
     assert json.loads(resolved.stdout)["entities"] > 0
     bad = runner.invoke(app, ["generate", str(tmp_path / "x"), "--sources", "2", "-f", "xlsx"])
     assert bad.exit_code == 2
+
+
+# ---------------------------------------------------------------------------
+# analytics run on resolved entities
+
+
+@pytest.mark.slow
+def test_cross_source_cluster_is_found_by_risk_only_after_resolution(
+    city: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    from disputegraph.graph.analytics import run_analysis
+    from disputegraph.schemas import RiskLevel
+
+    out, truth = city
+    hidden = next(p for p in truth["patterns"] if p["name"] == "cross_source_wage_cluster")
+    planted = set(hidden["disputes"])
+    store = MemoryStore()
+    load_split(out, store, Settings(demo=True, workspace=tmp_path / "ws"))
+
+    before = run_analysis(store)
+    touching = [c for c in before.clusters if planted & set(c.disputes)]
+    assert len(touching) == len(planted)  # each dispute alone: people only shared across sources
+    assert all(len(planted & set(c.disputes)) == 1 for c in touching)
+    assert all(c.level is RiskLevel.NONE for c in touching)
+    assert all(c.people < 5 for c in touching)
+
+    run_resolution(store)
+    after = run_analysis(store)
+    found = [c for c in after.clusters if planted & set(c.disputes)]
+    assert len(found) == 1
+    cluster = found[0]
+    assert planted <= set(cluster.disputes)
+    assert cluster.level is not RiskLevel.NONE
+    assert cluster.people >= len(hidden["members"]) - 1  # the workers, now one person each
+    canon = canonical_map(store)
+    workers = {canon.get(r, r) for w in hidden["members"] for r in hidden["records"][w]}
+    assert workers <= set(cluster.members)
+    # the patterns planted in the plain city are still found after resolution
+    top = {d for c in after.clusters[:6] for d in c.disputes}
+    for pattern in truth["patterns"]:
+        if pattern["expect"] == "top3":
+            assert set(pattern["disputes"]) & top, pattern["name"]

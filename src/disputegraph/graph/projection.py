@@ -28,7 +28,10 @@ What is in the projection (DESIGN §4), for ``as_of`` and ``window_days``:
   contractor's hundreds of unrelated subcontractors;
 * **property ties** (resident/owner/…) between stakeholders and properties
   that are both already in the projection (they add edges, never nodes);
-* ``RELATED_TO`` links between two disputes of the projection.
+* ``RELATED_TO`` links between two disputes of the projection;
+* entity resolution: a party or employer record with an active ``SAME_AS``
+  counts as its canonical entity, so records of one person from several
+  source systems are one node (:mod:`disputegraph.loaders.resolve`).
 
 Agencies are not nodes of the stakeholder graph (they touch everything); the
 hand-offs (``HANDLED_BY``) and the agencies are kept aside for the chains.
@@ -340,15 +343,20 @@ def project(
 
     edges: list[tuple[str, str, int]] = []
     code = {rel: i for i, rel in enumerate(EDGE_TYPES)}
+    # entity resolution: records linked by an active SAME_AS count as their canonical entity
+    canon = {
+        e.source: e.target for e in _edges(store, RelType.SAME_AS) if e.props.get("active", True)
+    }
 
     say("projection: stakeholders and properties")
     involvements: dict[str, list[tuple[str, str]]] = defaultdict(list)
     stakeholders: set[str] = set()
     for e in _edges(store, RelType.PARTY_TO):
         if e.target in disputes:
-            involvements[e.target].append((e.source, str(e.props.get("role", ""))))
-            stakeholders.add(e.source)
-            edges.append((e.source, e.target, code[RelType.PARTY_TO]))
+            who = canon.get(e.source, e.source)
+            involvements[e.target].append((who, str(e.props.get("role", ""))))
+            stakeholders.add(who)
+            edges.append((who, e.target, code[RelType.PARTY_TO]))
     concerns: dict[str, list[str]] = defaultdict(list)
     props_in: set[str] = set()
     for e in _edges(store, RelType.CONCERNS):
@@ -385,16 +393,17 @@ def project(
     say("projection: employers and contractor chains")
     employments: list[tuple[str, str]] = []
     for e in _edges(store, RelType.EMPLOYED_BY):
-        if e.source in stakeholders and _active(
+        worker, employer = canon.get(e.source, e.source), canon.get(e.target, e.target)
+        if worker in stakeholders and _active(
             e.props.get("since"), e.props.get("until"), start, as_of
         ):
-            employments.append((e.source, e.target))
-            edges.append((e.source, e.target, code[RelType.EMPLOYED_BY]))
+            employments.append((worker, employer))
+            edges.append((worker, employer, code[RelType.EMPLOYED_BY]))
     employer_ids = {emp for _, emp in employments}
     up_contracts: dict[str, list[str]] = defaultdict(list)
     for e in _edges(store, RelType.SUBCONTRACTOR_OF):
         if _active(e.props.get("since"), e.props.get("until"), start, as_of):
-            up_contracts[e.source].append(e.target)
+            up_contracts[canon.get(e.source, e.source)].append(canon.get(e.target, e.target))
     employer_labels = store.has_ids(stakeholders)
     employer_ids |= {i for i, lbl in employer_labels.items() if lbl is NodeLabel.EMPLOYER}
     contracts: list[tuple[str, str]] = []
@@ -417,8 +426,9 @@ def project(
     if include_property_ties:
         for rel in _TIE_TYPES:
             for e in _edges(store, rel):
-                if e.source in all_stakeholders and e.target in props_in:
-                    edges.append((e.source, e.target, code[rel]))
+                holder = canon.get(e.source, e.source)
+                if holder in all_stakeholders and e.target in props_in:
+                    edges.append((holder, e.target, code[rel]))
 
     # -- links between disputes ------------------------------------------------------
     links: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -441,7 +451,11 @@ def project(
         if did in disputes and received is not None and received.date() <= as_of:
             reports[did].append(
                 ReportInfo(
-                    node.id, did, str(p.get("channel", "other")), received, p.get("reporter_id")
+                    node.id,
+                    did,
+                    str(p.get("channel", "other")),
+                    received,
+                    canon.get(p.get("reporter_id"), p.get("reporter_id")),
                 )
             )
     for rlist in reports.values():
