@@ -376,6 +376,7 @@ def query_command(
             raise DisputeGraphError(f"--param {item!r}: write it as name=value")
         params[key.strip()] = value
     columns, values = run_rows(name, params)
+    _audit_cli("query", name=name, params=params, result_size=len(values))
     emit_rows([dict(zip(columns, row, strict=True)) for row in values], fmt, title=name)
 
 

@@ -369,6 +369,16 @@ def test_query_command_with_an_injection_parameter(
     assert result.exit_code == 0 and '"dispute_id"' in result.stdout
     after = neo4j_evil_store.counts()
     assert (after.nodes, after.edges) == (before.nodes, before.edges)
+    from disputegraph.audit import AuditLog
+
+    log = AuditLog(tmp_path / "ws" / "audit.jsonl")
+    queries = list(log.entries(action="query"))
+    assert [q["params"]["params"]["party_id"] for q in queries] == [PAYLOADS[2], EVIL_ID]
+    assert [q["result_size"] for q in queries] == [0, 1]
+    assert all(
+        q["user"].startswith("cli:") and q["params"]["name"] == "party_disputes" for q in queries
+    )
+    assert log.verify().ok
 
 
 @pytest.mark.neo4j
