@@ -6,6 +6,7 @@ Exit codes: 0 success, 2 bad input or usage (one-line message), 1 internal error
 from __future__ import annotations
 
 import csv
+import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -375,8 +376,7 @@ def query_command(
         if not sep or not key.strip():
             raise DisputeGraphError(f"--param {item!r}: write it as name=value")
         params[key.strip()] = value
-    columns, values = run_rows(name, params)
-    _audit_cli("query", name=name, params=params, result_size=len(values))
+    columns, values = run_rows(name, params, user=f"cli:{getpass.getuser()}")
     emit_rows([dict(zip(columns, row, strict=True)) for row in values], fmt, title=name)
 
 

@@ -137,3 +137,23 @@ def test_query_usage_errors_exit_2_without_a_server(
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert message in result.stderr
+
+
+@pytest.mark.neo4j
+def test_notebook_runs_are_audited(
+    neo4j_driver: object, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query from a notebook (``run``) lands in the audit log like one from the CLI."""
+    from pathlib import Path
+
+    from disputegraph.audit import AuditLog
+
+    workspace = Path(str(tmp_path)) / "ws"
+    monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(workspace))
+    frame = run("open_disputes_by_district", driver=neo4j_driver)  # type: ignore[arg-type]
+    entries = list(AuditLog(workspace / "audit.jsonl").entries(action="query"))
+    assert len(entries) == 1
+    assert entries[0]["user"].startswith("python:")
+    assert entries[0]["params"]["name"] == "open_disputes_by_district"
+    assert entries[0]["result_size"] == len(frame)
+    assert AuditLog(workspace / "audit.jsonl").verify().ok

@@ -15,6 +15,7 @@ text (``--param k=v``) are converted to the declared types.
 
 from __future__ import annotations
 
+import getpass
 import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -201,13 +202,17 @@ def run_rows(
     params: Mapping[str, Any],
     driver: neo4j.Driver | None = None,
     database: str | None = None,
+    *,
+    user: str | None = None,
 ) -> tuple[list[str], list[list[Any]]]:
     """Column names and rows (plain Python values) of a named read query.
 
     Without ``driver`` the connection comes from the settings (``DISPUTEGRAPH_STORE``
     must be a Neo4j URI) and is closed afterwards; ``database`` defaults to the
-    configured one.
+    configured one. Every run is recorded in the audit log (DESIGN §7) as
+    ``user`` (default ``python:<login>``) before its rows are handed back.
     """
+    from disputegraph.audit import AuditLog
     from disputegraph.config import Settings
     from disputegraph.graph.neo4j import Neo4jStore, driver_from_settings
 
@@ -223,10 +228,18 @@ def run_rows(
         driver = driver_from_settings(settings)
     try:
         store = Neo4jStore(driver, database=database or settings.neo4j.database)
-        return store.read_query(query.cypher, bound)
+        columns, rows = store.read_query(query.cypher, bound)
     finally:
         if own:
             driver.close()
+    AuditLog.from_settings(settings).record(
+        user or f"python:{getpass.getuser()}",
+        "query",
+        name=name,
+        params=dict(params),
+        result_size=len(rows),
+    )
+    return columns, rows
 
 
 def run(
