@@ -168,8 +168,11 @@ def expand(
     state = current_state(data)
     current = current or {"entity": None, "nodes": []}
     if current.get("entity") != state.entity:
-        return {"entity": state.entity, "nodes": []}
-    if ctx.triggered_id != ids.TRACER_NETWORK or not tapped:
+        current = {"entity": state.entity, "nodes": []}
+        if ctx.triggered_id != ids.TRACER_NETWORK or not tapped:
+            return current
+        # A tap that arrives before the new entity's reset round trip still counts.
+    elif ctx.triggered_id != ids.TRACER_NETWORK or not tapped:
         return no_update
     node_id = str(tapped.get("id", ""))
     if tapped.get("kind") == "Group" or node_id in current["nodes"] or node_id == state.entity:
