@@ -74,9 +74,7 @@ class Settings(BaseSettings):
         description="Send the session cookie only over HTTPS (set it when the dashboard "
         "is behind TLS).",
     )
-    session_hours: float = Field(
-        8.0, gt=0, description="A dashboard login lasts this many hours."
-    )
+    session_hours: float = Field(8.0, gt=0, description="A dashboard login lasts this many hours.")
     users_file: Path | None = Field(
         None, description="Dashboard accounts (default `<workspace>/users.json`)."
     )
