@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from disputegraph.exceptions import AuthError, ConfigError
+from disputegraph.files import atomic_write
 
 __all__ = [
     "LOCKOUT_FAILURES",
@@ -241,16 +242,10 @@ class UserStore:
         return _copy(data)
 
     def _write(self, data: dict[str, Any]) -> None:
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
-                fh.flush()
-                os.fsync(fh.fileno())
-            tmp.replace(self.path)
+            atomic_write(self.path, (text.encode("utf-8"),), mode=0o600)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise ConfigError(
                 f"cannot write the accounts file {self.path}: {exc.strerror}; it is unchanged"
             ) from None

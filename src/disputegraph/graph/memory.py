@@ -10,7 +10,6 @@ file; a snapshot whose checksum does not match is refused with a clear error.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 import networkx as nx
 
 from disputegraph.exceptions import StoreError
+from disputegraph.files import atomic_write
 from disputegraph.graph.store import Counts, Subgraph
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
 from disputegraph.text import normalise_name
@@ -92,26 +92,13 @@ class MemoryStore:
             return
         body = pickle.dumps((self.graph, self.documents), protocol=pickle.HIGHEST_PROTOCOL)
         header = _MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
-            with tmp.open("wb") as fh:
-                fh.write(header)
-                fh.write(body)
-                fh.flush()
-                os.fsync(fh.fileno())
-            tmp.replace(self.path)
+            atomic_write(self.path, (header, body))
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise StoreError(
                 f"cannot write snapshot {self.path}: {exc.strerror}; "
                 "the previous snapshot is intact"
             ) from exc
-        dir_fd = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
     def close(self) -> None:
         """Nothing to release; call :meth:`flush` to persist."""
