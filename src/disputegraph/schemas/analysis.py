@@ -220,6 +220,13 @@ class TraceLink(_Model):
     reason_en: str = ""
     title: str = ""
     status: str = ""
+    identities: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Canonical entities the path goes through: the link joins records of one "
+            "person or organisation across source systems (active SAME_AS)."
+        ),
+    )
 
 
 class TraceResult(_Model):

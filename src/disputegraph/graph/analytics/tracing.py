@@ -12,12 +12,31 @@ the degree before reading any of a hub's relationships.
 
 Each linked dispute comes with the shortest path from the source and a reason
 in words: "shares respondent X and property Y" / "同一被申请人X、同一房产Y".
+
+**Resolved entities.** Records of one person or organisation in different
+source systems are joined to a canonical entity by active ``SAME_AS``
+relationships (:mod:`disputegraph.loaders.resolve`). Tracing treats a record,
+its canonical entity and the entity's other records as *one* stakeholder: an
+identity step costs no hop, so a dispute that names a person's 12345 record
+and one that names the same person's grid record are two hops apart, as if
+both named one record. The path keeps every id it goes through
+(``[D1, A1, C, A2, D2]``), :attr:`TraceLink.identities` lists the canonical
+entities crossed, and the reason says so: "shares applicant 张三 (same person
+across sources: 12345:A1 / grid:A2)" / "同一申请人张三（同一人，跨来源记录
+12345:A1 / grid:A2）". Retired (``active: false``) ``SAME_AS`` relationships
+link nothing. Tracing from a canonical entity (or from any of its records)
+starts from all its records at once, each always expanded like the source.
+
+Hand-worked example: records A1 (source X) and A2 (source Y) of one person
+``SAME_AS`` canonical C; D1 names A1, D2 names A2. ``trace(D1, hops=2)``
+reaches D2 at 2 hops with the path ``[D1, A1, C, A2, D2]``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from disputegraph.exceptions import AnalysisError
@@ -48,10 +67,12 @@ TRACE_TYPES: tuple[RelType, ...] = (
     RelType.RELATED_TO,
     *(r.rel_type for r in PropertyRelation),
 )
-_TRACE_SET = frozenset(TRACE_TYPES)
 #: Extra types followed from the source only, so tracing from an agency or a
 #: report starts at its disputes.
 _SOURCE_TYPES: tuple[RelType, ...] = (*TRACE_TYPES, RelType.HANDLED_BY, RelType.ABOUT)
+#: What the walk reads: the above plus the identity links of resolved entities.
+_WALK_SET = frozenset((*TRACE_TYPES, RelType.SAME_AS))
+_SOURCE_WALK: tuple[RelType, ...] = (*_SOURCE_TYPES, RelType.SAME_AS)
 
 #: At most this many shared stakeholders/properties are named in one reason.
 _MAX_SHARED = 3
@@ -67,42 +88,86 @@ def _other(edge: GraphEdge, node: str) -> str:
 
 
 class _Walk:
-    """Breadth-first walk with parent pointers and the edges seen."""
+    """Breadth-first walk with parent pointers, the edges seen and the identity links.
+
+    ``identity`` holds the active ``SAME_AS`` pairs met (record, canonical):
+    they join nodes that are one stakeholder, so crossing them costs no hop.
+    """
 
     def __init__(self, store: GraphStore, max_degree: int) -> None:
         self.store = store
         self.max_degree = max_degree
         self.edges: dict[frozenset[str], list[GraphEdge]] = {}
+        self.identity: set[frozenset[str]] = set()
+        #: node -> its identity mates / its stakeholder-graph neighbours, as met
+        self.mates: dict[str, set[str]] = {}
+        self.adjacent: dict[str, set[str]] = {}
         self.capped: set[str] = set()
 
-    def neighbours(self, node: str, *, source: bool = False) -> list[str]:
+    def step(self, node: str, *, source: bool = False) -> tuple[list[str], list[str]]:
+        """``(stakeholder-graph neighbours, identity mates)`` of a node.
+
+        A node past the degree guard (not the source) is reported in
+        ``capped`` and gives neither.
+        """
         if source:  # the entity asked about is always expanded
-            edges = self.store.edges_of(node, _SOURCE_TYPES)
+            edges = self.store.edges_of(node, _SOURCE_WALK)
         else:
             # the store's supernode guard decides from the degree alone, before
             # any of a hub's (possibly tens of thousands of) relationships is read
             sub = self.store.neighbourhood([node], hops=1, max_degree=self.max_degree)
             if node in sub.capped:
                 self.capped.add(node)
-                return []
-            edges = [e for e in sub.edges if e.type in _TRACE_SET and node in (e.source, e.target)]
-        out: list[str] = []
+                return [], []
+            edges = [e for e in sub.edges if e.type in _WALK_SET and node in (e.source, e.target)]
+        out: set[str] = set()
+        mates: set[str] = set()
         for e in edges:
             other = _other(e, node)
             if other == node:
                 continue
+            if e.type is RelType.SAME_AS:
+                if e.props.get("active", True):
+                    self.identity.add(frozenset((node, other)))
+                    self.mates.setdefault(node, set()).add(other)
+                    self.mates.setdefault(other, set()).add(node)
+                    mates.add(other)
+                continue
             self.edges.setdefault(frozenset((node, other)), []).append(e)
-            out.append(other)
-        return sorted(set(out))
+            self.adjacent.setdefault(node, set()).add(other)
+            self.adjacent.setdefault(other, set()).add(node)
+            out.add(other)
+        return sorted(out), sorted(mates)
+
+    def neighbours(self, node: str, *, source: bool = False) -> list[str]:
+        """Every node one step away, identity mates included."""
+        out, mates = self.step(node, source=source)
+        return sorted({*out, *mates})
 
     def bfs(self, start: str, hops: int) -> tuple[dict[str, int], dict[str, str | None]]:
+        """Hops from ``start`` and parent pointers; identity mates share their node's hops.
+
+        The source's identity group (a canonical entity and all its records)
+        is expanded like the source itself.
+        """
         dist: dict[str, int] = {start: 0}
         parent: dict[str, str | None] = {start: None}
         frontier = [start]
         for depth in range(1, hops + 1):
+            # close the frontier under identity first (mates cost no hop), then step out
+            queue = list(frontier)
+            found: list[list[str]] = []
+            for node in queue:  # grows while it is read
+                out, mates = self.step(node, source=dist[node] == 0)
+                found.append(out)
+                for mate in mates:
+                    if mate not in dist:
+                        dist[mate] = dist[node]
+                        parent[mate] = node
+                        queue.append(mate)
             nxt: list[str] = []
-            for node in frontier:
-                for nb in self.neighbours(node, source=node == start):
+            for node, out in zip(queue, found, strict=True):
+                for nb in out:
                     if nb not in dist:
                         dist[nb] = depth
                         parent[nb] = node
@@ -128,7 +193,7 @@ def _role_between(walk: _Walk, node: str, dispute: str) -> str | None:
 
 
 def _describe(
-    walk: _Walk, nodes: dict[str, GraphNode], node: str, dispute: str | None, lang: str
+    walk: _Walk, nodes: Mapping[str, GraphNode], node: str, dispute: str | None, lang: str
 ) -> str:
     n = nodes.get(node)
     name = str(n.props.get("name") or n.props.get("title") or node) if n else node
@@ -148,6 +213,106 @@ def _describe(
     return f"当事人{name}" if lang == "zh" else f"party {name}"
 
 
+def _steps(walk: _Walk, path: Sequence[str]) -> list[list[str]]:
+    """The path cut into stakeholders: nodes joined by identity links form one step."""
+    steps = [[path[0]]]
+    for a, b in pairwise(path):
+        if frozenset((a, b)) in walk.identity:
+            steps[-1].append(b)
+        else:
+            steps.append([b])
+    return steps
+
+
+def _record_source(walk: _Walk, nodes: Mapping[str, GraphNode], record: str) -> str:
+    """The source system of a record: the ``source`` most of its disputes seen carry."""
+    counts: dict[str, int] = {}
+    for other in walk.adjacent.get(record, ()):
+        n = nodes.get(other)
+        if n is not None and n.label is NodeLabel.DISPUTE and n.props.get("source"):
+            src = str(n.props["source"])
+            counts[src] = counts.get(src, 0) + 1
+    return min(counts, key=lambda k: (-counts[k], k)) if counts else ""
+
+
+def _describe_step(
+    walk: _Walk,
+    nodes: Mapping[str, GraphNode],
+    step: Sequence[str],
+    dispute: str | None,
+    lang: str,
+) -> str:
+    """A stakeholder as a reason names it; one met through several source records
+    says so ("(same person across sources: 12345:A1 / grid:A2)")."""
+    base = _describe(walk, nodes, step[-1], dispute, lang)
+    if len(step) == 1:
+        return base
+    records = [n for n in step if not (n in nodes and nodes[n].props.get("canonical"))]
+    shown = []
+    for r in records:
+        src = _record_source(walk, nodes, r)
+        shown.append(f"{src}:{r}" if src else r)
+    last = nodes.get(step[-1])
+    person = (
+        last is not None
+        and last.label is NodeLabel.PARTY
+        and last.props.get("kind", "person") not in ("organization", "organisation")
+    )
+    listed = " / ".join(shown)
+    if lang == "zh":
+        who = "同一人" if person else "同一单位"
+        if len(records) >= 2:
+            return f"{base}（{who}，跨来源记录 {listed}）"
+        return f"{base}（{who}的来源记录 {listed}）"
+    who = "same person" if person else "same organisation"
+    if len(records) >= 2:
+        return f"{base} ({who} across sources: {listed})"
+    return f"{base} ({who}, source record {listed})"
+
+
+def _identity_route(walk: _Walk, start: str, goal: str) -> list[str]:
+    """The identity links from ``start`` to ``goal`` (one stakeholder), as ids."""
+    back: dict[str, str | None] = {start: None}
+    queue = [start]
+    for node in queue:
+        if node == goal:
+            break
+        for nb in sorted(walk.mates.get(node, ())):
+            if nb not in back:
+                back[nb] = node
+                queue.append(nb)
+    return _path(back, goal) if goal in back else [start]
+
+
+def _shared(
+    walk: _Walk, nodes: Mapping[str, GraphNode], first_ring: Sequence[str], target: str
+) -> list[list[str]]:
+    """Stakeholders and properties two disputes share — directly, or through records of
+    one resolved entity — each as the step from the source's neighbour to the target's."""
+    found: list[list[str]] = []
+    groups: set[frozenset[str]] = set()
+    for s in first_ring:
+        if s not in nodes or nodes[s].label is NodeLabel.DISPUTE:
+            continue
+        group = frozenset(_identity_group(walk, s))
+        if group in groups:
+            continue
+        touching = sorted(m for m in group if frozenset((m, target)) in walk.edges)
+        if not touching:
+            continue
+        groups.add(group)
+        found.append([s] if s in touching else _identity_route(walk, s, touching[0]))
+    return sorted(found, key=lambda st: (_NAME_FIRST.index(nodes[st[-1]].label), st[0]))
+
+
+def _identity_group(walk: _Walk, start: str) -> list[str]:
+    """Every node one stakeholder with ``start`` (its identity component as seen)."""
+    seen = [start]
+    for node in seen:
+        seen.extend(nb for nb in sorted(walk.mates.get(node, ())) if nb not in seen)
+    return seen
+
+
 def _reason(
     walk: _Walk,
     nodes: dict[str, GraphNode],
@@ -156,8 +321,9 @@ def _reason(
     first_ring: Sequence[str] = (),
 ) -> tuple[str, str]:
     target = path[-1]
-    if len(path) == 2:  # the source touches the dispute directly
-        if source_label is NodeLabel.DISPUTE:
+    steps = _steps(walk, path)
+    if len(steps) == 2:  # the source touches the dispute directly
+        if source_label is NodeLabel.DISPUTE and len(path) == 2:
             reasons = sorted(
                 str(e.props.get("reason", ""))
                 for e in walk.edges.get(frozenset(path), [])
@@ -170,38 +336,32 @@ def _reason(
             if label is None:
                 return "直接关联的纠纷", "directly related dispute"
             return f"关联纠纷({label.zh})", f"related dispute ({label.en.lower()})"
-        zh = _describe(walk, nodes, path[0], target, "zh")
-        en = _describe(walk, nodes, path[0], target, "en")
+        zh = _describe_step(walk, nodes, steps[0], target, "zh")
+        en = _describe_step(walk, nodes, steps[0], target, "en")
         return f"本对象为该纠纷的{zh}", f"the source is its {en}"
-    if len(path) == 3 and source_label is NodeLabel.DISPUTE:
+    if len(steps) == 3 and source_label is NodeLabel.DISPUTE:
         # every stakeholder/property the two disputes share: the source's
-        # neighbours (all expanded at hop 1) with an edge to the target
-        shared = sorted(
-            (
-                s
-                for s in first_ring
-                if frozenset((s, target)) in walk.edges
-                and s in nodes
-                and nodes[s].label is not NodeLabel.DISPUTE
-            ),
-            key=lambda s: (_NAME_FIRST.index(nodes[s].label), s),
-        )
+        # neighbours (all expanded at hop 1) with an edge to the target, or
+        # with a record of the same resolved entity that has one
+        shared = _shared(walk, nodes, first_ring, target)
         if shared:
             more = len(shared) - _MAX_SHARED
             shown = shared[:_MAX_SHARED]
-            zh = "、".join("同一" + _describe(walk, nodes, s, target, "zh") for s in shown)
-            en = "shares " + " and ".join(_describe(walk, nodes, s, target, "en") for s in shown)
+            zh = "、".join("同一" + _describe_step(walk, nodes, st, target, "zh") for st in shown)
+            en = "shares " + " and ".join(
+                _describe_step(walk, nodes, st, target, "en") for st in shown
+            )
             if more > 0:
                 zh += f"等{len(shared)}项"
                 en += f" and {more} more"
             return zh, en
-    middle = path[1:-1]
+    middle = steps[1:-1]
     zh_parts = [
-        _describe(walk, nodes, m, target if i == len(middle) - 1 else None, "zh")
+        _describe_step(walk, nodes, m, target if i == len(middle) - 1 else None, "zh")
         for i, m in enumerate(middle)
     ]
     en_parts = [
-        _describe(walk, nodes, m, target if i == len(middle) - 1 else None, "en")
+        _describe_step(walk, nodes, m, target if i == len(middle) - 1 else None, "en")
         for i, m in enumerate(middle)
     ]
     return "经由" + "→".join(zh_parts), "linked via " + " → ".join(en_parts)
@@ -211,6 +371,10 @@ def trace(
     store: GraphStore, entity_id: str, hops: int = 2, *, max_degree: int = 200
 ) -> TraceResult:
     """Disputes within ``hops`` of an entity, each with its shortest path and reason.
+
+    Records of one resolved entity count as one stakeholder (an identity step
+    costs no hop; see the module docstring); ``TraceLink.identities`` names
+    the canonical entities a link goes through.
 
     Raises :class:`AnalysisError` for an unknown id or a bad ``hops``.
     """
@@ -227,7 +391,8 @@ def trace(
         (n for n in reached if n in nodes and nodes[n].label is NodeLabel.DISPUTE),
         key=lambda n: (dist[n], n),
     )
-    first_ring = sorted(n for n, k in dist.items() if k == 1)
+    # the source's own neighbours (not identity mates met through them)
+    first_ring = sorted(n for n, k in dist.items() if k == 1 and parent[n] == entity_id)
     links = []
     for d in disputes:
         path = _path(parent, d)
@@ -242,6 +407,7 @@ def trace(
                 reason_en=en,
                 title=str(props.get("title", "")),
                 status=str(props.get("status", "")),
+                identities=[n for n in path if n in nodes and nodes[n].props.get("canonical")],
             )
         )
     return TraceResult(
@@ -256,7 +422,12 @@ def trace(
 def shortest_path(
     store: GraphStore, a: str, b: str, *, max_hops: int = 8, max_degree: int = 500
 ) -> list[str]:
-    """The ids on a shortest stakeholder-graph path from ``a`` to ``b`` (bidirectional search)."""
+    """The ids on a shortest stakeholder-graph path from ``a`` to ``b`` (bidirectional search).
+
+    Active ``SAME_AS`` links are walked like any relationship, so a path may
+    go from one source record through its canonical entity to another record
+    of the same person (``[…, A1, C, A2, …]``).
+    """
     for node_id in (a, b):
         if store.get(node_id) is None:
             raise AnalysisError(f"unknown id {node_id!r}: no node with this id in the store")
