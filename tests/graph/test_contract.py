@@ -312,3 +312,60 @@ def test_run_analysis_gives_the_same_result(empty: GraphStore, load_settings: Se
     stored = empty.get_document(ANALYSIS_KIND, "2026-02-01:180")
     assert stored is not None
     assert {k: v for k, v in stored.items() if k != "computed_at"} == got
+
+
+def _resolved_on_sample() -> tuple[list[GraphNode], list[GraphEdge]]:
+    """Two sample persons made one resolved entity (CE-T), two more joined by retired links."""
+
+    def same_as(record: str, canonical: str, active: bool) -> GraphEdge:
+        props: dict[str, Any] = {
+            "rule": "id_number",
+            "confidence": 1.0,
+            "decision": "auto",
+            "evidence": ["same id-number hash"],
+            "matched": [],
+            "active": active,
+        }
+        return GraphEdge(RelType.SAME_AS, record, canonical, "", props)
+
+    nodes = [
+        GraphNode(
+            NodeLabel.PARTY,
+            cid,
+            {"name": name, "kind": "person", "canonical": True, "active": active, "members": n},
+        )
+        for cid, name, active, n in (("CE-T", "李强", True, 2), ("CE-R", "刘洋", False, 0))
+    ]
+    edges = [
+        same_as("P-002", "CE-T", True),
+        same_as("P-008", "CE-T", True),
+        same_as("P-010", "CE-R", False),
+        same_as("P-011", "CE-R", False),
+    ]
+    return nodes, edges
+
+
+def test_trace_across_resolved_entities_gives_the_same_result(
+    store: GraphStore, load_settings: Settings
+) -> None:
+    from disputegraph.graph.analytics import shortest_path, trace
+
+    reference = MemoryStore()  # fresh: the module's reference must stay unresolved
+    load_bundle(SAMPLE, reference, load_settings)
+    unresolved = {link.dispute_id for link in trace(reference, "D-005", 2).linked}
+    assert "D-001" not in unresolved
+    nodes, edges = _resolved_on_sample()
+    for s in (store, reference):
+        s.upsert_nodes(nodes)
+        s.upsert_edges(edges)
+    for source in ("D-005", "P-002", "CE-T", "D-006", "D-001", "E-LC-SUB"):
+        for hops, max_degree in ((1, 200), (2, 200), (3, 4)):
+            got = trace(store, source, hops, max_degree=max_degree)
+            assert got == trace(reference, source, hops, max_degree=max_degree), (source, hops)
+    found = {link.dispute_id: link for link in trace(store, "D-005", 2).linked}
+    assert found["D-001"].identities == ["CE-T"] and found["D-001"].hops == 2
+    assert found["D-001"].path == ["D-005", "P-008", "CE-T", "P-002", "D-001"]
+    assert "跨来源记录" in found["D-001"].reason_zh
+    # retired links join nothing
+    assert "D-008" not in {link.dispute_id for link in trace(store, "D-006", 2).linked}
+    assert shortest_path(store, "D-005", "D-001") == shortest_path(reference, "D-005", "D-001")

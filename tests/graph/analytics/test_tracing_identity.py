@@ -186,3 +186,63 @@ def test_the_hub_guard_still_holds_for_entities_and_records(city: City) -> None:
     from_record = trace(city.store, "A1", hops=1, max_degree=1)
     assert sorted(link.dispute_id for link in from_record.linked) == ["D1", "D2", "D5"]
     assert "C" not in from_record.capped
+
+
+# ---------------------------------------------------------------------------
+# a generated multi-source city
+
+
+@pytest.fixture(scope="module")
+def split_city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, Any]]:
+    """A small city split across 3 source systems, loaded (not yet resolved)."""
+    from disputegraph.config import Settings
+    from disputegraph.graph.memory import MemoryStore
+    from disputegraph.loaders.resolve.multisource import load_split, split_sources
+    from disputegraph.loaders.synthetic import generate_city
+
+    base = tmp_path_factory.mktemp("split")
+    generate_city(base / "plain", scale=300, seed=7)
+    truth = split_sources(base / "plain", base / "sources", sources=3, seed=7)
+    store = MemoryStore()
+    load_split(base / "sources", store, Settings(demo=True, workspace=base / "ws"))
+    return store, truth
+
+
+def test_a_planted_dispute_reaches_its_sibling_only_across_sources(
+    split_city: tuple[Any, dict[str, Any]],
+) -> None:
+    from disputegraph.loaders.resolve import canonical_map, run_resolution
+
+    store, truth = split_city
+    hidden = next(p for p in truth["patterns"] if p["name"] == "cross_source_wage_cluster")
+    first, *siblings = hidden["disputes"]
+    before = {link.dispute_id for link in trace(store, first, hops=2).linked}
+    assert not before & set(siblings)  # the sources share no record
+
+    run_resolution(store)
+    canon = canonical_map(store)
+    result = trace(store, first, hops=2)
+    found = {link.dispute_id: link for link in result.linked}
+    assert set(siblings) <= set(found)
+    records = {r for recs in hidden["records"].values() for r in recs}
+    for sibling in siblings:
+        link = found[sibling]
+        assert link.hops == 2 and link.identities
+        # the path runs record → its canonical entity → a record of another source
+        for entity in link.identities:
+            i = link.path.index(entity)
+            before_id, after_id = link.path[i - 1], link.path[i + 1]
+            assert canon[before_id] == canon[after_id] == entity
+            assert before_id in records and after_id in records and before_id != after_id
+        assert "跨来源记录" in link.reason_zh and "across sources" in link.reason_en
+    # tracing from the canonical entity of a shared worker reaches the disputes of all
+    # its records, one hop each
+    shared = next(w for w, recs in hidden["records"].items() if len(recs) >= 2)
+    entity = canon[hidden["records"][shared][0]]
+    from_entity = {link.dispute_id: link.hops for link in trace(store, entity, hops=1).linked}
+    named_in = {
+        e.target
+        for r in hidden["records"][shared]
+        for e in store.edges_of(r, [RelType.PARTY_TO], "out")
+    }
+    assert len(named_in) >= 2 and from_entity == dict.fromkeys(named_in, 1)
