@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from disputegraph.cli import app
 from disputegraph.graph import MemoryStore
+from disputegraph.schemas import NodeLabel, RelType
 
 BAD = Path(__file__).parent / "data" / "bad"
 
@@ -33,10 +34,10 @@ def _rows(path: Path) -> int:
 
 
 def _contents(snapshot: Path) -> tuple[list[str], list[str]]:
-    graph = MemoryStore(snapshot).graph
+    store = MemoryStore(snapshot)
     return (
-        sorted(repr(n) for n in graph.nodes(data=True)),
-        sorted(repr(e) for e in graph.edges(keys=True, data=True)),
+        sorted(repr(n) for label in NodeLabel for b in store.iter_nodes(label) for n in b),
+        sorted(repr(e) for rel in RelType for b in store.iter_edges(rel) for e in b),
     )
 
 

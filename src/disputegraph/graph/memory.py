@@ -1,4 +1,20 @@
-"""The embedded store: a networkx ``MultiDiGraph`` persisted as an atomic snapshot.
+"""The embedded store: compact arrays in memory, persisted as an atomic snapshot.
+
+Nodes and relationships live in flat, typed columns rather than in a
+networkx ``MultiDiGraph``: a node is a row (id, label code, property values as
+one tuple whose key order is shared by all rows of the same shape), a
+relationship is a row (source row, target row, type code, key, property
+tuple). A city costs a few hundred bytes per node or relationship instead of
+the ≈ 1 KB of a multigraph's per-edge dicts, so a million-dispute city (≈ 4M
+nodes, 10M relationships) fits in memory; see ``bench/README.md``. networkx
+stays where it is the right tool: cluster-sized subgraphs (layouts,
+community splits, paths).
+
+Derived indexes are built when first needed and never stored: the adjacency
+(CSR arrays, plus the relationships written since it was built), the id order
+used by ``iter_nodes``/``iter_edges``, and the identity map used to make
+relationship upserts idempotent (only a process that writes relationships
+pays for it).
 
 The snapshot is one file, ``<workspace>/graph.snapshot``: a header line with a
 format tag and the SHA-256 of the body, then the pickled body. It is written to
@@ -11,11 +27,13 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
+import numpy as np
+import numpy.typing as npt
 
 from disputegraph.exceptions import StoreError
 from disputegraph.files import atomic_write
@@ -26,13 +44,49 @@ from disputegraph.text import normalise_name
 __all__ = ["SNAPSHOT_NAME", "MemoryStore"]
 
 SNAPSHOT_NAME = "graph.snapshot"
-_MAGIC = b"DISPUTEGRAPH-SNAPSHOT-1 "
-_LABELS = {label.value: label for label in NodeLabel}
-_TYPES = {rel.value: rel for rel in RelType}
+_MAGIC = b"DISPUTEGRAPH-SNAPSHOT-2 "
+_OLD_MAGIC = b"DISPUTEGRAPH-SNAPSHOT-1 "
+_LABELS: tuple[NodeLabel, ...] = tuple(NodeLabel)
+_TYPES: tuple[RelType, ...] = tuple(RelType)
+_LABEL_CODE = {label: code for code, label in enumerate(_LABELS)}
+_TYPE_CODE = {rel: code for code, rel in enumerate(_TYPES)}
+#: Rebuild the adjacency once this many relationships were written since the last build
+#: (or a quarter of all of them, whichever is more); until then they are scanned.
+_PENDING_LIMIT = 20_000
+
+Ints = npt.NDArray[np.int64]
+
+
+class _Adjacency:
+    """Relationship rows by source row and by target row (CSR), for the first
+    ``n_edges`` relationships and ``n_nodes`` nodes."""
+
+    def __init__(self, src: Ints, dst: Ints, n_nodes: int) -> None:
+        self.n_edges = len(src)
+        self.n_nodes = n_nodes
+        self.out_rows, self.out_ptr = self._csr(src, n_nodes)
+        self.in_rows, self.in_ptr = self._csr(dst, n_nodes)
+
+    @staticmethod
+    def _csr(ends: Ints, n_nodes: int) -> tuple[Ints, Ints]:
+        order = np.argsort(ends, kind="stable")
+        ptr = np.zeros(n_nodes + 1, dtype=np.int64)
+        np.cumsum(np.bincount(ends, minlength=n_nodes), out=ptr[1:])
+        return order.astype(np.int64), ptr
+
+    def out(self, row: int) -> Ints:
+        if row >= self.n_nodes:
+            return np.empty(0, dtype=np.int64)
+        return self.out_rows[self.out_ptr[row] : self.out_ptr[row + 1]]
+
+    def into(self, row: int) -> Ints:
+        if row >= self.n_nodes:
+            return np.empty(0, dtype=np.int64)
+        return self.in_rows[self.in_ptr[row] : self.in_ptr[row + 1]]
 
 
 class MemoryStore:
-    """networkx-backed :class:`~disputegraph.graph.store.GraphStore`.
+    """In-memory :class:`~disputegraph.graph.store.GraphStore` with a snapshot on disk.
 
     ``path=None`` keeps everything in memory only (tests, scratch work).
 
@@ -45,26 +99,66 @@ class MemoryStore:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
-        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self.documents: dict[str, dict[str, dict[str, Any]]] = {}
-        # Indexes by label and by relationship type, so a pass over one kind
-        # does not scan the whole graph. Derived: rebuilt on read, not stored.
-        self._by_label: dict[str, set[str]] = {}
-        self._by_type: dict[str, set[tuple[str, str, str]]] = {}
+        self._reset()
         if path is not None and path.exists():
             self._read(path)
+
+    def _reset(self) -> None:
+        # property key orders, shared by nodes and relationships
+        self._shapes: list[tuple[str, ...]] = []
+        self._shape_code: dict[tuple[str, ...], int] = {}
+        # nodes
+        self._index: dict[str, int] = {}
+        self._ids: list[str] = []
+        self._label = bytearray()
+        self._nshape = array("H")
+        self._nvals: list[tuple[Any, ...]] = []
+        # relationships
+        self._src = array("q")
+        self._dst = array("q")
+        self._type = bytearray()
+        self._key: list[str] = []
+        self._eshape = array("H")
+        self._evals: list[tuple[Any, ...]] = []
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        self._adj: _Adjacency | None = None
+        self._rank: Ints | None = None
+        self._ident: dict[tuple[int, int, int, str], int] | None = None
 
     @classmethod
     def in_workspace(cls, workspace: Path) -> MemoryStore:
         return cls(workspace / SNAPSHOT_NAME)
 
     # -- persistence -----------------------------------------------------
+    _STATE = (
+        "_shapes",
+        "_ids",
+        "_label",
+        "_nshape",
+        "_nvals",
+        "_src",
+        "_dst",
+        "_type",
+        "_key",
+        "_eshape",
+        "_evals",
+        "documents",
+    )
+
     def _read(self, path: Path) -> None:
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise StoreError(f"cannot read snapshot {path}: {exc.strerror}") from exc
         head, sep, body = data.partition(b"\n")
+        if head.startswith(_OLD_MAGIC):
+            raise StoreError(
+                f"{path} was written by an older version of disputegraph; "
+                "load the bundle again with `load --reset`"
+            )
         if not head.startswith(_MAGIC) or not sep:
             raise StoreError(
                 f"{path} is not a disputegraph snapshot (bad header); "
@@ -75,22 +169,19 @@ class MemoryStore:
                 f"snapshot {path} is corrupt (checksum mismatch); "
                 "restore a backup or run `load --reset`"
             )
-        graph, documents = pickle.loads(body)  # our own file, checksummed above
-        self.graph, self.documents = graph, documents
-        self._reindex()
-
-    def _reindex(self) -> None:
-        self._by_label = {}
-        for node_id, label in self.graph.nodes(data="label"):
-            self._by_label.setdefault(label, set()).add(node_id)
-        self._by_type = {}
-        for u, v, k in self.graph.edges(keys=True):
-            self._by_type.setdefault(k.partition("|")[0], set()).add((u, v, k))
+        del data, head
+        state = pickle.loads(body)  # our own file, checksummed above
+        for name, value in zip(self._STATE, state, strict=True):
+            setattr(self, name, value)
+        self._shape_code = {shape: code for code, shape in enumerate(self._shapes)}
+        self._index = {node_id: row for row, node_id in enumerate(self._ids)}
+        self._invalidate()
 
     def flush(self) -> None:
         if self.path is None:
             return
-        body = pickle.dumps((self.graph, self.documents), protocol=pickle.HIGHEST_PROTOCOL)
+        state = tuple(getattr(self, name) for name in self._STATE)
+        body = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
         header = _MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n"
         try:
             atomic_write(self.path, (header, body))
@@ -104,82 +195,156 @@ class MemoryStore:
         """Nothing to release; call :meth:`flush` to persist."""
 
     def clear(self) -> None:
-        self.graph = nx.MultiDiGraph()
         self.documents = {}
-        self._reindex()
+        self._reset()
 
     # -- writing ---------------------------------------------------------
+    def _shape(self, props: dict[str, Any]) -> tuple[int, tuple[Any, ...]]:
+        keys = tuple(props)
+        code = self._shape_code.get(keys)
+        if code is None:
+            code = self._shape_code[keys] = len(self._shapes)
+            self._shapes.append(keys)
+        return code, tuple(props.values())
+
     def upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
-        g = self.graph
-        by_label = self._by_label
+        index = self._index
         for node in nodes:
-            g.add_node(node.id)
-            attrs = g.nodes[node.id]
-            old = attrs.get("label")
-            if old is not None and old != node.label.value:
-                by_label[old].discard(node.id)
-            attrs.clear()
-            attrs.update(node.props)
-            attrs["label"] = node.label.value
-            by_label.setdefault(node.label.value, set()).add(node.id)
+            shape, values = self._shape(node.props)
+            label = _LABEL_CODE[node.label]
+            row = index.get(node.id)
+            if row is None:
+                index[node.id] = len(self._ids)
+                self._ids.append(node.id)
+                self._label.append(label)
+                self._nshape.append(shape)
+                self._nvals.append(values)
+                self._rank = None
+            else:
+                self._label[row] = label
+                self._nshape[row] = shape
+                self._nvals[row] = values
+
+    def _identities(self) -> dict[tuple[int, int, int, str], int]:
+        if self._ident is None:
+            self._ident = {
+                ident: row
+                for row, ident in enumerate(
+                    zip(self._src, self._dst, self._type, self._key, strict=True)
+                )
+            }
+        return self._ident
 
     def upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
-        g = self.graph
+        index = self._index
+        ident = self._identities()
         for edge in edges:
-            for end in (edge.source, edge.target):
-                if end not in g:
-                    raise StoreError(
-                        f"{edge.type} {edge.source}->{edge.target}: node {end!r} does not exist"
-                    )
-            key = f"{edge.type.value}|{edge.key}"
-            g.add_edge(edge.source, edge.target, key=key)
-            self._by_type.setdefault(edge.type.value, set()).add((edge.source, edge.target, key))
-            attrs = g.edges[edge.source, edge.target, key]
-            attrs.clear()
-            attrs.update(edge.props)
+            ends = index.get(edge.source), index.get(edge.target)
+            if ends[0] is None or ends[1] is None:
+                missing = edge.source if ends[0] is None else edge.target
+                raise StoreError(
+                    f"{edge.type} {edge.source}->{edge.target}: node {missing!r} does not exist"
+                )
+            shape, values = self._shape(edge.props)
+            key = (ends[0], ends[1], _TYPE_CODE[edge.type], edge.key)
+            row = ident.get(key)
+            if row is None:
+                ident[key] = len(self._key)
+                self._src.append(ends[0])
+                self._dst.append(ends[1])
+                self._type.append(key[2])
+                self._key.append(edge.key)
+                self._eshape.append(shape)
+                self._evals.append(values)
+            else:
+                self._eshape[row] = shape
+                self._evals[row] = values
+
+    # -- reading helpers -------------------------------------------------
+    def _node(self, row: int) -> GraphNode:
+        props = dict(zip(self._shapes[self._nshape[row]], self._nvals[row], strict=True))
+        return GraphNode(_LABELS[self._label[row]], self._ids[row], props)
+
+    def _edge(self, row: int) -> GraphEdge:
+        props = dict(zip(self._shapes[self._eshape[row]], self._evals[row], strict=True))
+        return GraphEdge(
+            _TYPES[self._type[row]],
+            self._ids[self._src[row]],
+            self._ids[self._dst[row]],
+            self._key[row],
+            props,
+        )
+
+    def _adjacency(self) -> _Adjacency:
+        adj = self._adj
+        pending = len(self._key) - (adj.n_edges if adj else 0)
+        if adj is None or pending > max(_PENDING_LIMIT, adj.n_edges // 4):
+            adj = self._adj = _Adjacency(
+                np.array(self._src, dtype=np.int64),
+                np.array(self._dst, dtype=np.int64),
+                len(self._ids),
+            )
+        return adj
+
+    def _edge_rows(self, row: int, direction: str) -> list[int]:
+        """Relationship rows leaving (``out``), entering (``in``) or touching a node."""
+        adj = self._adjacency()
+        found: list[int] = []
+        if direction in ("out", "both"):
+            found.extend(adj.out(row).tolist())
+        if direction in ("in", "both"):
+            found.extend(adj.into(row).tolist())
+        if adj.n_edges < len(self._key):  # written since the adjacency was built
+            start = adj.n_edges
+            src = np.frombuffer(self._src, dtype=np.int64)[start:]
+            dst = np.frombuffer(self._dst, dtype=np.int64)[start:]
+            if direction in ("out", "both"):
+                found.extend((np.flatnonzero(src == row) + start).tolist())
+            if direction in ("in", "both"):
+                found.extend((np.flatnonzero(dst == row) + start).tolist())
+            del src, dst  # release the views: the arrays must stay growable
+        return found
+
+    def _ranks(self) -> Ints:
+        """Each node row's position in id order."""
+        if self._rank is None:
+            order = sorted(range(len(self._ids)), key=self._ids.__getitem__)
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[np.array(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
+            self._rank = rank
+        return self._rank
 
     # -- reading ---------------------------------------------------------
-    def _node(self, node_id: str) -> GraphNode:
-        attrs = dict(self.graph.nodes[node_id])
-        label = _LABELS[attrs.pop("label")]
-        return GraphNode(label, node_id, attrs)
-
-    @staticmethod
-    def _edge(source: str, target: str, key: str, attrs: dict[str, Any]) -> GraphEdge:
-        rel, _, ekey = key.partition("|")
-        return GraphEdge(_TYPES[rel], source, target, ekey, dict(attrs))
-
     def counts(self) -> Counts:
-        nodes = {label: len(ids) for label, ids in self._by_label.items() if ids}
-        edges = {rel: len(found) for rel, found in self._by_type.items() if found}
+        labels = np.bincount(np.frombuffer(self._label, dtype=np.uint8), minlength=len(_LABELS))
+        types = np.bincount(np.frombuffer(self._type, dtype=np.uint8), minlength=len(_TYPES))
+        nodes = {_LABELS[c].value: int(n) for c, n in enumerate(labels) if n}
+        edges = {_TYPES[c].value: int(n) for c, n in enumerate(types) if n}
         return Counts(dict(sorted(nodes.items())), dict(sorted(edges.items())))
 
     def get(self, node_id: str) -> GraphNode | None:
-        return self._node(node_id) if node_id in self.graph else None
+        row = self._index.get(node_id)
+        return None if row is None else self._node(row)
 
     def get_many(self, node_ids: Iterable[str]) -> list[GraphNode]:
-        return [self._node(i) for i in node_ids if i in self.graph]
+        index = self._index
+        return [self._node(index[i]) for i in node_ids if i in index]
 
     def has_ids(self, node_ids: Iterable[str]) -> dict[str, NodeLabel]:
-        nodes = self.graph.nodes
-        return {i: _LABELS[nodes[i]["label"]] for i in node_ids if i in nodes}
+        index = self._index
+        return {i: _LABELS[self._label[index[i]]] for i in node_ids if i in index}
 
     def edges_of(
         self, node_id: str, types: Sequence[RelType] | None = None, direction: str = "both"
     ) -> list[GraphEdge]:
-        if node_id not in self.graph:
+        row = self._index.get(node_id)
+        if row is None:
             return []
-        wanted = {t.value for t in types} if types else None
-        found: list[GraphEdge] = []
-        views = []
-        if direction in ("out", "both"):
-            views.append(self.graph.out_edges(node_id, keys=True, data=True))
-        if direction in ("in", "both"):
-            views.append(self.graph.in_edges(node_id, keys=True, data=True))
-        for view in views:
-            for u, v, k, attrs in view:
-                if wanted is None or k.partition("|")[0] in wanted:
-                    found.append(self._edge(u, v, k, attrs))
+        wanted = {_TYPE_CODE[t] for t in types} if types else None
+        rows = self._edge_rows(row, direction)
+        if direction == "both":  # a self-loop is both out and in: once
+            rows = list(dict.fromkeys(rows))
+        found = [self._edge(r) for r in rows if wanted is None or self._type[r] in wanted]
         return sorted(found, key=lambda e: (e.type.value, e.source, e.target, e.key))
 
     def search(
@@ -188,63 +353,97 @@ class MemoryStore:
         needle = normalise_name(text)
         if not needle:
             return []
-        wanted = {lbl.value for lbl in labels} if labels else None
-        hits = []
-        for node_id, attrs in self.graph.nodes(data=True):
-            if wanted is not None and attrs["label"] not in wanted:
+        exact = text.strip()
+        wanted = {_LABEL_CODE[lbl] for lbl in labels} if labels else None
+        names = self._column("name_norm")
+        hits: list[tuple[bool, int, str, int]] = []
+        for row, node_id in enumerate(self._ids):
+            if wanted is not None and self._label[row] not in wanted:
                 continue
-            if node_id == text.strip() or needle in attrs.get("name_norm", ""):
-                hits.append(node_id)
-        hits.sort(
-            key=lambda i: (i != text.strip(), len(self.graph.nodes[i].get("name_norm", "")), i)
-        )
-        return [self._node(i) for i in hits[:limit]]
+            name = names(row) or ""
+            if node_id == exact or needle in name:
+                hits.append((node_id != exact, len(name), node_id, row))
+        hits.sort()
+        return [self._node(row) for *_, row in hits[:limit]]
+
+    def _column(self, key: str) -> Any:
+        """A fast reader of one property by node row (``None`` where absent)."""
+        where = [shape.index(key) if key in shape else -1 for shape in self._shapes]
+        nshape, nvals = self._nshape, self._nvals
+
+        def value(row: int) -> Any:
+            pos = where[nshape[row]]
+            return None if pos < 0 else nvals[row][pos]
+
+        return value
 
     def find_by_hash(self, digest: str, limit: int = 50) -> list[GraphNode]:
+        if not digest:
+            return []
+        id_hash, phone_hash = self._column("id_number_hash"), self._column("phone_hash")
         hits = sorted(
             node_id
-            for node_id, attrs in self.graph.nodes(data=True)
-            if digest and digest in (attrs.get("id_number_hash"), attrs.get("phone_hash"))
+            for row, node_id in enumerate(self._ids)
+            if digest in (id_hash(row), phone_hash(row))
         )
-        return [self._node(i) for i in hits[:limit]]
+        return self.get_many(hits[:limit])
 
     def neighbourhood(
         self, node_ids: Sequence[str], hops: int = 1, max_degree: int = 200
     ) -> Subgraph:
-        g = self.graph
-        seen = {i for i in node_ids if i in g}
+        index = self._index
+        seen = {index[i] for i in node_ids if i in index}
         frontier = set(seen)
-        capped: set[str] = set()
+        capped: set[int] = set()
+        src, dst = self._src, self._dst
         for _ in range(hops):
-            nxt: set[str] = set()
-            for node in frontier:
-                if g.degree(node) > max_degree:
-                    capped.add(node)
+            nxt: set[int] = set()
+            for row in frontier:
+                rows = self._edge_rows(row, "both")
+                if len(rows) > max_degree:
+                    capped.add(row)
                     continue
-                nxt.update(g.successors(node))
-                nxt.update(g.predecessors(node))
+                nxt.update(src[r] for r in rows)
+                nxt.update(dst[r] for r in rows)
             frontier = nxt - seen
             seen |= frontier
-        sub = g.subgraph(seen)
-        edges = [self._edge(u, v, k, a) for u, v, k, a in sub.edges(keys=True, data=True)]
-        edges.sort(key=lambda e: (e.type.value, e.source, e.target, e.key))
+        among = {r for row in seen for r in self._edge_rows(row, "out") if dst[r] in seen}
+        edges = sorted(
+            (self._edge(r) for r in among),
+            key=lambda e: (e.type.value, e.source, e.target, e.key),
+        )
+        ids = self._ids
         return Subgraph(
-            nodes=[self._node(i) for i in sorted(seen)], edges=edges, capped=sorted(capped)
+            nodes=[self._node(r) for r in sorted(seen, key=ids.__getitem__)],
+            edges=edges,
+            capped=sorted(ids[r] for r in capped),
         )
 
     def iter_nodes(self, label: NodeLabel, batch_size: int = 10_000) -> Iterator[list[GraphNode]]:
-        ids = sorted(self._by_label.get(label.value, ()))
-        for start in range(0, len(ids), batch_size):
-            yield [self._node(i) for i in ids[start : start + batch_size]]
+        labels = np.frombuffer(self._label, dtype=np.uint8)
+        rows = np.flatnonzero(labels == _LABEL_CODE[label])
+        del labels
+        rows = rows[np.argsort(self._ranks()[rows], kind="stable")].tolist()
+        for start in range(0, len(rows), batch_size):
+            yield [self._node(r) for r in rows[start : start + batch_size]]
 
     def iter_edges(self, rel_type: RelType, batch_size: int = 10_000) -> Iterator[list[GraphEdge]]:
-        prefix = rel_type.value + "|"
-        found = sorted((u, v, k) for u, v, k in self.graph.edges(keys=True) if k.startswith(prefix))
-        edges = self.graph.edges
-        for start in range(0, len(found), batch_size):
-            yield [
-                self._edge(u, v, k, edges[u, v, k]) for u, v, k in found[start : start + batch_size]
-            ]
+        types = np.frombuffer(self._type, dtype=np.uint8)
+        rows = np.flatnonzero(types == _TYPE_CODE[rel_type])
+        del types
+        rank = self._ranks()
+        src = rank[np.array(self._src, dtype=np.int64)[rows]]
+        dst = rank[np.array(self._dst, dtype=np.int64)[rows]]
+        order = np.lexsort((dst, src))
+        ordered: list[int] = rows[order].tolist()
+        # parallel relationships (same ends) are ordered by key
+        pairs = src[order] * len(rank) + dst[order]
+        if len(pairs) and (ties := np.flatnonzero(pairs[1:] == pairs[:-1])).size:
+            keys = self._key
+            for start, stop in _runs(ties):
+                ordered[start:stop] = sorted(ordered[start:stop], key=keys.__getitem__)
+        for start in range(0, len(ordered), batch_size):
+            yield [self._edge(r) for r in ordered[start : start + batch_size]]
 
     # -- documents -------------------------------------------------------
     def put_document(self, kind: str, key: str, doc: dict[str, Any]) -> None:
@@ -255,3 +454,15 @@ class MemoryStore:
 
     def list_documents(self, kind: str) -> list[str]:
         return sorted(self.documents.get(kind, {}))
+
+
+def _runs(ties: Ints) -> Iterator[tuple[int, int]]:
+    """``[start, stop)`` of each run of equal neighbours, from the positions ``i``
+    where item ``i`` equals item ``i + 1``."""
+    start = prev = int(ties[0])
+    for pos in ties[1:].tolist():
+        if pos != prev + 1:
+            yield start, prev + 2
+            start = pos
+        prev = pos
+    yield start, prev + 2
