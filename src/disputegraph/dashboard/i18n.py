@@ -29,7 +29,17 @@ from disputegraph.schemas import (
 )
 from disputegraph.schemas.analysis import ChainFlag, RiskFactor
 
-__all__ = ["ENUMS", "STRINGS", "enum_label", "enum_options", "t"]
+__all__ = [
+    "DECISION_LABELS",
+    "ENUMS",
+    "RULE_LABELS",
+    "STRINGS",
+    "decision_label",
+    "enum_label",
+    "enum_options",
+    "rule_label",
+    "t",
+]
 
 STRINGS: dict[str, tuple[str, str]] = {
     "app_title": ("矛盾纠纷关系图谱", "Dispute relationship explorer"),
@@ -147,6 +157,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overdue": ("超期", "Overdue"),
     "median": ("中位数", "median"),
     "flagged": ("问题标记", "flagged"),
+    "source_records": ("来源记录", "Source records"),
+    "source_records_note": (
+        "同一人/单位在各来源系统中的记录，及合并依据",
+        "The records of this person or organisation in each source system, and why they merged",
+    ),
+    "col_source": ("来源系统", "Source system"),
+    "col_record": ("记录编号", "Record id"),
+    "col_name": ("名称", "Name"),
+    "col_rule": ("合并规则", "Rule"),
+    "col_confidence": ("置信度", "Confidence"),
+    "col_evidence": ("依据", "Evidence"),
+    "col_decision": ("决定", "Decision"),
+    "canonical_entity": ("统一实体", "Resolved entity"),
     "agency_filter_note": (
         "类型/状态筛选只作用于案件列表；单位统计覆盖整个时间窗口。",
         "Category/status filters apply to the case list; agency statistics cover the whole window.",
@@ -174,6 +197,38 @@ ENUMS: dict[str, type[LabeledEnum]] = {
     "flag": ChainFlag,
     "factor": RiskFactor,
 }
+
+
+#: entity-resolution rules (see ``disputegraph.loaders.resolve.engine.RULES``)
+RULE_LABELS: dict[str, tuple[str, str]] = {
+    "id_number": ("身份证号相同(哈希)", "Same id-number hash"),
+    "credit_code": ("统一社会信用代码相同", "Same unified social credit code"),
+    "phone_name": ("手机号相同且姓名相近", "Same phone hash and a similar name"),
+    "name_context": ("同一(或重复)纠纷中同名", "Same name in the same (or a duplicate) dispute"),
+    "org_name": ("规范化单位名称相同", "Same normalised organisation name"),
+    "org_fuzzy": ("单位名称相近(候选)", "Similar organisation names (candidate)"),
+    "person_name": ("同区县姓名相近(候选)", "Similar person names in one district (candidate)"),
+    "officer": ("人工判定", "Decided by an officer"),
+}
+#: how a merge was decided
+DECISION_LABELS: dict[str, tuple[str, str]] = {
+    "auto": ("自动合并", "Automatic"),
+    "accepted": ("审核确认", "Accepted in review"),
+    "review": ("待审核", "Awaiting review"),
+    "rejected": ("已驳回", "Rejected"),
+}
+
+
+def rule_label(rule: str, lang: Lang = "zh") -> str:
+    """Display label of a resolution rule; the code itself when it is unknown."""
+    pair = RULE_LABELS.get(rule)
+    return (pair[0] if lang == "zh" else pair[1]) if pair else rule
+
+
+def decision_label(decision: str, lang: Lang = "zh") -> str:
+    """Display label of a merge decision; the code itself when it is unknown."""
+    pair = DECISION_LABELS.get(decision)
+    return (pair[0] if lang == "zh" else pair[1]) if pair else decision
 
 
 def enum_label(family: str, code: Any, lang: Lang = "zh") -> str:

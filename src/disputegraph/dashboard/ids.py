@@ -47,6 +47,8 @@ __all__ = [
     "TRACER_RESULTS",
     "TRACER_SEARCH",
     "TRACER_SEARCH_GO",
+    "TRACER_SOURCES",
+    "TRACER_SOURCES_BODY",
     "URL",
 ]
 
@@ -93,6 +95,8 @@ TRACER_LINKED = "tracer-linked"
 TRACER_DISPUTE_PICK = "tracer-dispute-pick"
 TRACER_CHAIN = "tracer-chain"
 TRACER_CHAIN_FLAGS = "tracer-chain-flags"
+TRACER_SOURCES = "tracer-sources"
+TRACER_SOURCES_BODY = "tracer-sources-body"
 
 # agencies
 AGENCY_SANKEY = "agency-sankey"

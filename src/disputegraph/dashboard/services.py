@@ -32,7 +32,7 @@ import pandas as pd
 
 from disputegraph.config import Settings
 from disputegraph.dashboard import layout as graph_layout
-from disputegraph.dashboard.i18n import enum_label, t
+from disputegraph.dashboard.i18n import decision_label, enum_label, rule_label, t
 from disputegraph.dashboard.state import ViewState
 from disputegraph.exceptions import DisputeGraphError
 from disputegraph.graph.store import GraphStore
@@ -931,6 +931,74 @@ class Services:
                 if name:
                     text = text.replace(name, mask_name(name))
         return text
+
+    def _role(self, requested: Role | None) -> Role:
+        """The role whose masking applies (a logged-in viewer's, where there is one)."""
+        return requested or self.default_role
+
+    def source_records(
+        self, entity_id: str, state: ViewState, role: Role | None = None
+    ) -> dict[str, Any] | None:
+        """The source records behind a resolved person or organisation, and why they merged.
+
+        ``entity_id`` is a canonical entity or any of its records; ``None`` when
+        it is neither (nothing was merged). Each row: the record's source
+        system (from the disputes that name it), id, name (masked for the role
+        like every name), the strongest rule, confidence, evidence (names in it
+        masked too) and decision (automatic / accepted in review).
+        """
+        role = self._role(role)
+        node = self.store.get(entity_id)
+        if node is None or node.label not in (NodeLabel.PARTY, NodeLabel.EMPLOYER):
+            return None
+        from disputegraph.loaders.resolve.apply import explain
+
+        try:
+            found = explain(self.store, entity_id)
+        except DisputeGraphError:
+            return None
+        members = found["members"]
+        if not members:
+            return None
+        lang = state.lang
+        canonical = self.store.get(str(found["entity"]))
+        records = {n.id: n for n in self.store.get_many([str(m["id"]) for m in members])}
+        persons = [n for n in [*records.values(), canonical] if n is not None and _is_person(n)]
+        names = sorted(
+            {str(n.props.get("name", "")) for n in persons} - {""}, key=len, reverse=True
+        )
+
+        def masked(text: str) -> str:
+            if role == "officer":
+                return text
+            for name in names:
+                text = text.replace(name, mask_name(name))
+            return text
+
+        rows = []
+        for m in members:
+            rec = records.get(str(m["id"]))
+            confidence = m.get("confidence")
+            rows.append(
+                {
+                    "id": str(m["id"]),
+                    "source": str(m.get("source") or ""),
+                    "name": self.name(rec, role, lang) if rec is not None else "",
+                    "rule": str(m.get("rule") or ""),
+                    "rule_label": rule_label(str(m.get("rule") or ""), lang),
+                    "confidence": None if confidence is None else round(float(confidence), 2),
+                    "evidence": masked("；".join(str(e) for e in m.get("evidence") or [])),
+                    "decision": str(m.get("decision") or ""),
+                    "decision_label": decision_label(str(m.get("decision") or ""), lang),
+                    "selected": str(m["id"]) == entity_id,
+                }
+            )
+        return {
+            "entity": str(found["entity"]),
+            "name": self.name(canonical, role, lang) if canonical is not None else "",
+            "kind": node.label.value,
+            "rows": rows,
+        }
 
     def chain(
         self, dispute_id: str, state: ViewState, role: Role | None = None

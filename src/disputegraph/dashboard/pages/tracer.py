@@ -1,6 +1,11 @@
 """Case tracer: search, ego network with expand-on-demand and a supernode
-guard, linked disputes with path and reason, the responsibility chain as
-agency swimlanes."""
+guard, linked disputes with path and reason, the source records behind a
+resolved person or organisation, the responsibility chain as agency
+swimlanes.
+
+Linked disputes come from the canonical-aware trace: records of one person in
+several source systems count as one stakeholder, so a person's disputes in
+every source are linked, and the reason says when a link crosses sources."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from disputegraph.dashboard import figures, ids
 from disputegraph.dashboard.components.legend import legend
 from disputegraph.dashboard.components.network_view import network_view
 from disputegraph.dashboard.components.risk_table import data_grid
+from disputegraph.dashboard.components.source_records import source_records_table
 from disputegraph.dashboard.components.swimlane import flag_chips
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
 from disputegraph.dashboard.export import export_menu
@@ -22,7 +28,7 @@ from disputegraph.dashboard.services import current_services
 from disputegraph.dashboard.state import ViewState
 from disputegraph.schemas import Lang
 
-__all__ = ["PATH", "layout", "linked_columns", "register"]
+__all__ = ["PATH", "layout", "linked_columns", "register", "sources"]
 
 PATH = "/tracer"
 
@@ -110,6 +116,15 @@ def layout(state: ViewState) -> html.Div:
                             ),
                         ],
                     ),
+                ],
+            ),
+            html.Div(
+                id=ids.TRACER_SOURCES,
+                className="card",
+                style={"display": "none"},
+                children=[
+                    html.H3(t("source_records", lang)),
+                    html.Div(id=ids.TRACER_SOURCES_BODY),
                 ],
             ),
             html.Div(
@@ -229,6 +244,20 @@ def linked(data: dict[str, Any] | None) -> tuple[Any, ...]:
     return rows, linked_columns(lang), choices, value
 
 
+_HIDDEN = {"display": "none"}
+
+
+def sources(data: dict[str, Any] | None) -> tuple[Any, dict[str, str] | None]:
+    """The source records panel: shown only for a resolved entity or one of its records."""
+    state = current_state(data)
+    if not state.entity:
+        return [], _HIDDEN
+    view = current_services().source_records(state.entity, state)
+    if view is None:
+        return [], _HIDDEN
+    return source_records_table(view, state.lang), None
+
+
 def chain(dispute_id: str | None, data: dict[str, Any] | None) -> tuple[Any, Any]:
     """The swimlane chart and flags of the picked dispute."""
     state = current_state(data)
@@ -286,6 +315,11 @@ def register(app: dash.Dash) -> None:
         Output(ids.TRACER_DISPUTE_PICK, "value"),
         Input(ids.STATE, "data"),
     )(linked)
+    app.callback(
+        Output(ids.TRACER_SOURCES_BODY, "children"),
+        Output(ids.TRACER_SOURCES, "style"),
+        Input(ids.STATE, "data"),
+    )(sources)
     app.callback(
         Output(ids.TRACER_CHAIN, "figure"),
         Output(ids.TRACER_CHAIN_FLAGS, "children"),

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,6 +55,7 @@ __all__ = [
     "explain",
     "load_decisions",
     "record_from_node",
+    "record_sources",
     "records_from_store",
     "review_queue",
     "run_resolution",
@@ -388,11 +389,34 @@ def review_queue(store: GraphStore) -> list[dict[str, Any]]:
     return [c for c in result.get("review", []) if c["id"] not in decided]
 
 
+def record_sources(store: GraphStore, record_ids: Sequence[str]) -> dict[str, str]:
+    """The source system of each record: the ``source`` most of its disputes carry.
+
+    Source exports give a person or organisation no source column of its own;
+    the disputes a record is named in (``PARTY_TO``) come from the same
+    export. Ties go to the alphabetically first; a record named in no dispute
+    with a ``source`` gets ``""``.
+    """
+    named: dict[str, list[str]] = {}
+    for record in record_ids:
+        named[record] = [e.target for e in store.edges_of(record, [RelType.PARTY_TO], "out")]
+    sources = {
+        n.id: str(n.props.get("source") or "")
+        for n in store.get_many(sorted({d for ds in named.values() for d in ds}))
+    }
+    out: dict[str, str] = {}
+    for record, disputes in named.items():
+        counts = Counter(sources[d] for d in disputes if sources.get(d))
+        out[record] = min(counts, key=lambda k: (-counts[k], k)) if counts else ""
+    return out
+
+
 def explain(store: GraphStore, entity_id: str) -> dict[str, Any]:
     """Which source records stand behind an entity and why they were merged.
 
     ``entity_id`` is a canonical id or the id of any of its records. A record
-    that was not merged comes back alone with ``"members": []``.
+    that was not merged comes back alone with ``"members": []``. Each member
+    names its source system (:func:`record_sources`).
     """
     node = store.get(entity_id)
     if node is None:
@@ -412,6 +436,7 @@ def explain(store: GraphStore, entity_id: str) -> dict[str, Any]:
         e for e in store.edges_of(canonical, [RelType.SAME_AS], "in") if e.props.get("active", True)
     ]
     records = {n.id: n for n in store.get_many(sorted(e.source for e in edges))}
+    sources = record_sources(store, sorted(records))
     members = []
     for e in sorted(edges, key=lambda e: e.source):
         rec = records.get(e.source)
@@ -420,6 +445,7 @@ def explain(store: GraphStore, entity_id: str) -> dict[str, Any]:
                 "id": e.source,
                 "label": rec.label.value if rec else "",
                 "name": rec.props.get("name") if rec else None,
+                "source": sources.get(e.source, ""),
                 "rule": e.props.get("rule"),
                 "rule_meaning": RULES.get(str(e.props.get("rule")), ""),
                 "confidence": e.props.get("confidence"),
