@@ -634,6 +634,9 @@ def trace_command(
     """Disputes linked to an entity within K hops, with the path and the reason for each.
 
     JSON output: {"source": id, "linked": [{"dispute_id", "hops", "path": [ids], "reason"}]}.
+    Records of one resolved person or organisation count as one stakeholder
+    (active SAME_AS, no extra hop); "identities" lists the canonical entities
+    a link crosses, and the reason (zh and en) names the cross-source records.
 
     Example: disputegraph trace P-0001 --hops 2 --format json
     """
@@ -657,11 +660,13 @@ def trace_command(
             "reason_en": link.reason_en,
             "title": link.title,
             "status": link.status,
+            "identities": link.identities,
         }
         for link in result.linked
     ]
     payload = {"source": result.source, "hops": hops, "linked": linked, "capped": result.capped}
-    rows = [{k: v for k, v in row.items() if k not in ("reason_zh", "reason_en")} for row in linked]
+    hidden = ("reason_zh", "reason_en", "identities")
+    rows = [{k: v for k, v in row.items() if k not in hidden} for row in linked]
     emit_rows(rows, fmt, title=f"disputes linked to {entity_id}", payload=payload)
 
 

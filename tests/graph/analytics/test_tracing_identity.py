@@ -246,3 +246,40 @@ def test_a_planted_dispute_reaches_its_sibling_only_across_sources(
         for e in store.edges_of(r, [RelType.PARTY_TO], "out")
     }
     assert len(named_in) >= 2 and from_entity == dict.fromkeys(named_in, 1)
+
+
+def test_the_cli_prints_the_cross_source_reason_in_both_languages(
+    city: City, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from disputegraph.cli import app
+    from disputegraph.graph.memory import MemoryStore
+
+    saved = MemoryStore.in_workspace(tmp_path)
+    for label in NodeLabel:
+        for batch in city.store.iter_nodes(label):
+            saved.upsert_nodes(batch)
+    for rel in RelType:
+        for edges in city.store.iter_edges(rel):
+            saved.upsert_edges(edges)
+    saved.flush()
+    monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(tmp_path))
+    monkeypatch.setenv("DISPUTEGRAPH_STORE", "memory")
+    runner = CliRunner()
+    for lang, reason in (
+        ("zh", "同一申请人張三（同一人，跨来源记录 12345:A1 / 网格:A2）"),
+        ("en", "shares applicant 張三 (same person across sources: 12345:A1 / 网格:A2)"),
+    ):
+        monkeypatch.setenv("DISPUTEGRAPH_LANGUAGE", lang)
+        out = runner.invoke(app, ["trace", "D1", "--format", "json"])
+        assert out.exit_code == 0, out.output
+        linked = {x["dispute_id"]: x for x in json.loads(out.stdout)["linked"]}
+        d2 = linked["D2"]
+        assert d2["reason"] == reason and d2["identities"] == ["C"]
+        assert d2["path"] == ["D1", "A1", "C", "A2", "D2"]
+        assert {d2["reason_zh"], d2["reason_en"]} >= {reason}
+        rows = runner.invoke(app, ["trace", "D1", "--format", "csv"])
+        assert rows.exit_code == 0 and reason in rows.stdout
