@@ -10,10 +10,13 @@ the CLI prints and the dashboard reads. Flag codes are stable English
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from functools import cache
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticUndefined
 
 from disputegraph.schemas.enums import LabeledEnum, RiskLevel
 
@@ -63,6 +66,48 @@ class RiskFactor(LabeledEnum):
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
+
+    @classmethod
+    def trusted(cls, **values: Any) -> Self:
+        """An instance from values the analytics computed themselves, without validation.
+
+        What ``model_construct`` does, faster (a million-dispute city builds
+        millions of chain steps): fields not given take their defaults, and the
+        fields keep their declared order.
+        """
+        template, required, factories = _defaults(cls)
+        if not required.issubset(values):
+            raise TypeError(f"{cls.__name__}.trusted: missing {sorted(required - set(values))}")
+        full = {**template, **values}
+        for name, factory in factories:
+            if name not in values:
+                full[name] = factory()
+        obj = cls.__new__(cls)
+        object.__setattr__(obj, "__dict__", full)
+        object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+        object.__setattr__(obj, "__pydantic_extra__", None)
+        object.__setattr__(obj, "__pydantic_private__", None)
+        return obj
+
+
+@cache
+def _defaults(
+    cls: type[BaseModel],
+) -> tuple[dict[str, Any], frozenset[str], tuple[tuple[str, Callable[[], Any]], ...]]:
+    """Every field in order with its plain default (``None`` until given), the
+    required fields, and the fields with a default factory."""
+    template: dict[str, Any] = {}
+    required: set[str] = set()
+    factories: list[tuple[str, Callable[[], Any]]] = []
+    for name, info in cls.model_fields.items():
+        template[name] = None
+        if info.default_factory is not None:
+            factories.append((name, info.default_factory))  # type: ignore[arg-type]
+        elif info.default is PydanticUndefined:
+            required.add(name)
+        else:
+            template[name] = info.default
+    return template, frozenset(required), tuple(factories)
 
 
 class Factor(_Model):

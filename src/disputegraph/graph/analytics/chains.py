@@ -197,7 +197,7 @@ def build_chain(
         limit = settings.limit_for(kind, s.action)
         terminal = s.action in _TERMINAL and s.ended_at is None
         out.append(
-            ChainStep.model_construct(  # built from validated data: skip re-validation
+            ChainStep.trusted(  # built from validated data: skip re-validation
                 seq=s.seq,
                 agency_id=s.agency_id,
                 agency_name=ag.name if ag else s.agency_id,
@@ -215,7 +215,7 @@ def build_chain(
             )
         )
     flags = _flags(out, steps, agencies, settings, as_of, dispute, reports, links)
-    return Chain.model_construct(
+    return Chain.trusted(
         dispute_id=dispute_id, steps=out, flags=[f.value for f in flags], as_of=as_of
     )
 

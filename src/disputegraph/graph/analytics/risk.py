@@ -420,7 +420,7 @@ def assess(
     for name, weight in config.risk.weights.items():
         raw, norm, detail = values[name]
         details.append(
-            Factor.model_construct(
+            Factor.trusted(
                 name=name,
                 value=raw,
                 normalised=round(norm, 4),
@@ -439,7 +439,7 @@ def assess(
             level = trig_level
     prev = previous.get(cluster.id) if previous else None
     zh, en = _reasons(proj, f, details, config)
-    return ClusterAssessment.model_construct(  # every value computed here: no re-validation
+    return ClusterAssessment.trusted(  # every value computed here: no re-validation
         id=cluster.id,
         score=score,
         level=level,
