@@ -204,6 +204,13 @@ def test_foreign_file_is_refused(tmp_path: Path) -> None:
         MemoryStore(path)
 
 
+def test_snapshot_of_the_older_format_asks_for_a_reload(tmp_path: Path) -> None:
+    path = tmp_path / SNAPSHOT_NAME
+    path.write_bytes(b"DISPUTEGRAPH-SNAPSHOT-1 " + b"0" * 64 + b"\n" + b"body")
+    with pytest.raises(StoreError, match=r"older version of disputegraph.*load --reset"):
+        MemoryStore(path)
+
+
 def test_unreadable_snapshot_is_a_store_error(tmp_path: Path) -> None:
     (tmp_path / SNAPSHOT_NAME).mkdir()
     with pytest.raises(StoreError, match="cannot read snapshot"):

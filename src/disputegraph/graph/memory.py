@@ -149,28 +149,33 @@ class MemoryStore:
     )
 
     def _read(self, path: Path) -> None:
+        # Checksum the body in chunks, then unpickle it from the file: the body is
+        # never held in memory next to the objects it becomes.
         try:
-            data = path.read_bytes()
+            with path.open("rb") as fh:
+                head = fh.readline(len(_MAGIC) + 80)
+                digest = hashlib.sha256()
+                while chunk := fh.read(1 << 22):
+                    digest.update(chunk)
+                if head.startswith(_OLD_MAGIC):
+                    raise StoreError(
+                        f"{path} was written by an older version of disputegraph; "
+                        "load the bundle again with `load --reset`"
+                    )
+                if not head.startswith(_MAGIC) or not head.endswith(b"\n"):
+                    raise StoreError(
+                        f"{path} is not a disputegraph snapshot (bad header); "
+                        "restore a backup or run `load --reset`"
+                    )
+                if digest.hexdigest().encode() != head[len(_MAGIC) : -1]:
+                    raise StoreError(
+                        f"snapshot {path} is corrupt (checksum mismatch); "
+                        "restore a backup or run `load --reset`"
+                    )
+                fh.seek(len(head))
+                state = pickle.load(fh)  # our own file, checksummed above
         except OSError as exc:
             raise StoreError(f"cannot read snapshot {path}: {exc.strerror}") from exc
-        head, sep, body = data.partition(b"\n")
-        if head.startswith(_OLD_MAGIC):
-            raise StoreError(
-                f"{path} was written by an older version of disputegraph; "
-                "load the bundle again with `load --reset`"
-            )
-        if not head.startswith(_MAGIC) or not sep:
-            raise StoreError(
-                f"{path} is not a disputegraph snapshot (bad header); "
-                "restore a backup or run `load --reset`"
-            )
-        if hashlib.sha256(body).hexdigest().encode() != head[len(_MAGIC) :]:
-            raise StoreError(
-                f"snapshot {path} is corrupt (checksum mismatch); "
-                "restore a backup or run `load --reset`"
-            )
-        del data, head
-        state = pickle.loads(body)  # our own file, checksummed above
         for name, value in zip(self._STATE, state, strict=True):
             setattr(self, name, value)
         self._shape_code = {shape: code for code, shape in enumerate(self._shapes)}
