@@ -460,31 +460,27 @@ def explain(store: GraphStore, entity_id: str) -> dict[str, Any]:
 def trace_resolved(store: GraphStore, entity_id: str, hops: int = 2) -> dict[str, Any]:
     """Trace a resolved entity: the disputes linked to any of its source records.
 
-    ``entity_id`` is a canonical id or any record id. Each record is traced
-    (:func:`~disputegraph.graph.analytics.tracing.trace`) and the results are
-    merged, each dispute once at its fewest hops, with the record it was
-    reached from (``via``); ``members`` says which records stand behind the
+    ``entity_id`` is a canonical id or any record id. The canonical entity is
+    traced (:func:`~disputegraph.graph.analytics.tracing.trace` walks active
+    ``SAME_AS``, so its records count as one stakeholder); each dispute comes
+    with the record it was reached from (``via``: the last of the entity's
+    records on its path); ``members`` says which records stand behind the
     entity and why they were merged (as :func:`explain`).
     """
     from disputegraph.graph.analytics.tracing import trace  # analytics sit above loaders
 
     who = explain(store, entity_id)
-    records = [m["id"] for m in who["members"]] or [entity_id]
-    best: dict[str, dict[str, Any]] = {}
-    capped: set[str] = set()
-    for record in records:
-        result = trace(store, record, hops)
-        capped.update(result.capped)
-        for link in result.linked:
-            have = best.get(link.dispute_id)
-            if have is None or link.hops < have["hops"]:
-                best[link.dispute_id] = {**link.model_dump(mode="json"), "via": record}
-    linked = sorted(best.values(), key=lambda d: (d["hops"], d["dispute_id"]))
+    members = {str(m["id"]) for m in who["members"]}
+    result = trace(store, str(who["entity"]) if members else entity_id, hops)
+    linked = []
+    for link in result.linked:
+        via = next((n for n in reversed(link.path) if n in members), entity_id)
+        linked.append({**link.model_dump(mode="json"), "via": via})
     return {
         "source": entity_id,
         "entity": who["entity"],
         "name": who["name"],
         "members": who["members"],
         "linked": linked,
-        "capped": sorted(capped),
+        "capped": result.capped,
     }
