@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dashboard_helpers import SCREENSHOTS
 
 from disputegraph.config import Settings
 from disputegraph.dashboard.components.source_records import COLUMNS, source_records_table
@@ -108,6 +109,13 @@ def test_source_records_in_full_for_officers_and_in_english(hand_built: Services
     assert rows["A2"]["decision_label"] == "Accepted in review"
     assert rows["A1"]["rule_label"] == "Same id-number hash"
     assert not any(r["selected"] for r in view["rows"])  # the entity itself is no record
+
+
+def test_search_marks_the_resolved_entity(hand_built: Services) -> None:
+    hits = {h["id"]: h for h in hand_built.search("C", ViewState())}
+    assert hits["C"]["kind_label"] == "当事人（统一实体）"
+    hits = {h["id"]: h for h in hand_built.search("A1", ViewState(lang="en"))}
+    assert hits["A1"]["kind_label"] == "Party"
 
 
 def test_no_panel_for_an_entity_that_was_not_merged(hand_built: Services) -> None:
@@ -300,3 +308,6 @@ def test_search_a_resolved_person_and_read_the_source_records_panel(
     crossing = [r for r in rows if r["dispute_id"] in siblings]
     assert crossing, (siblings, [r["dispute_id"] for r in rows])
     assert all("跨来源记录" in r["reason"] for r in crossing)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(600)  # let plotly finish its transitions
+    page.screenshot(path=str(SCREENSHOTS / "tracer-sources.png"), full_page=True)

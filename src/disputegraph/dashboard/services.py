@@ -770,11 +770,14 @@ class Services:
         out = []
         for node in list(found.values())[:limit]:
             extra = _private_fields(node)
+            kind_label = enum_label("label", node.label.value, state.lang)
+            if node.props.get("canonical"):  # a resolved entity, not a source record
+                kind_label += f"（{t('canonical_entity', state.lang)}）"
             out.append(
                 {
                     "id": node.id,
                     "kind": node.label.value,
-                    "kind_label": enum_label("label", node.label.value, state.lang),
+                    "kind_label": kind_label,
                     "name": self.name(node, role, state.lang),
                     "detail": " ".join(extra.values()),
                     "href": state.with_page(entity=node.id).href("/tracer"),
