@@ -25,10 +25,12 @@ file; a snapshot whose checksum does not match is refused with a clear error.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import pickle
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +175,8 @@ class MemoryStore:
                         "restore a backup or run `load --reset`"
                     )
                 fh.seek(len(head))
-                state = pickle.load(fh)  # our own file, checksummed above
+                with _gc_paused():
+                    state = pickle.load(fh)  # our own file, checksummed above
         except OSError as exc:
             raise StoreError(f"cannot read snapshot {path}: {exc.strerror}") from exc
         for name, value in zip(self._STATE, state, strict=True):
@@ -181,6 +184,9 @@ class MemoryStore:
         self._shape_code = {shape: code for code, shape in enumerate(self._shapes)}
         self._index = {node_id: row for row, node_id in enumerate(self._ids)}
         self._invalidate()
+        # The store's millions of tuples live as long as the process: keep the
+        # cyclic collector from walking them again and again.
+        gc.freeze()
 
     def flush(self) -> None:
         if self.path is None:
@@ -213,6 +219,10 @@ class MemoryStore:
         return code, tuple(props.values())
 
     def upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
+        with _gc_paused():
+            self._upsert_nodes(nodes)
+
+    def _upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
         index = self._index
         for node in nodes:
             shape, values = self._shape(node.props)
@@ -241,6 +251,10 @@ class MemoryStore:
         return self._ident
 
     def upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
+        with _gc_paused():
+            self._upsert_edges(edges)
+
+    def _upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
         index = self._index
         ident = self._identities()
         for edge in edges:
@@ -267,18 +281,34 @@ class MemoryStore:
 
     # -- reading helpers -------------------------------------------------
     def _node(self, row: int) -> GraphNode:
-        props = dict(zip(self._shapes[self._nshape[row]], self._nvals[row], strict=True))
-        return GraphNode(_LABELS[self._label[row]], self._ids[row], props)
+        return self._nodes([row])[0]
 
-    def _edge(self, row: int) -> GraphEdge:
-        props = dict(zip(self._shapes[self._eshape[row]], self._evals[row], strict=True))
-        return GraphEdge(
-            _TYPES[self._type[row]],
-            self._ids[self._src[row]],
-            self._ids[self._dst[row]],
-            self._key[row],
-            props,
+    def _nodes(self, rows: Iterable[int]) -> list[GraphNode]:
+        labels, ids, shape, shapes, vals = (
+            self._label,
+            self._ids,
+            self._nshape,
+            self._shapes,
+            self._nvals,
         )
+        return [
+            GraphNode(_LABELS[labels[r]], ids[r], dict(zip(shapes[shape[r]], vals[r], strict=True)))
+            for r in rows
+        ]
+
+    def _edges(self, rows: Iterable[int]) -> list[GraphEdge]:
+        types, ids, src, dst, keys = self._type, self._ids, self._src, self._dst, self._key
+        shape, shapes, vals = self._eshape, self._shapes, self._evals
+        return [
+            GraphEdge(
+                _TYPES[types[r]],
+                ids[src[r]],
+                ids[dst[r]],
+                keys[r],
+                dict(zip(shapes[shape[r]], vals[r], strict=True)),
+            )
+            for r in rows
+        ]
 
     def _adjacency(self) -> _Adjacency:
         adj = self._adj
@@ -333,7 +363,7 @@ class MemoryStore:
 
     def get_many(self, node_ids: Iterable[str]) -> list[GraphNode]:
         index = self._index
-        return [self._node(index[i]) for i in node_ids if i in index]
+        return self._nodes(index[i] for i in node_ids if i in index)
 
     def has_ids(self, node_ids: Iterable[str]) -> dict[str, NodeLabel]:
         index = self._index
@@ -349,7 +379,7 @@ class MemoryStore:
         rows = self._edge_rows(row, direction)
         if direction == "both":  # a self-loop is both out and in: once
             rows = list(dict.fromkeys(rows))
-        found = [self._edge(r) for r in rows if wanted is None or self._type[r] in wanted]
+        found = self._edges(r for r in rows if wanted is None or self._type[r] in wanted)
         return sorted(found, key=lambda e: (e.type.value, e.source, e.target, e.key))
 
     def search(
@@ -369,7 +399,7 @@ class MemoryStore:
             if node_id == exact or needle in name:
                 hits.append((node_id != exact, len(name), node_id, row))
         hits.sort()
-        return [self._node(row) for *_, row in hits[:limit]]
+        return self._nodes(row for *_, row in hits[:limit])
 
     def _column(self, key: str) -> Any:
         """A fast reader of one property by node row (``None`` where absent)."""
@@ -413,13 +443,10 @@ class MemoryStore:
             frontier = nxt - seen
             seen |= frontier
         among = {r for row in seen for r in self._edge_rows(row, "out") if dst[r] in seen}
-        edges = sorted(
-            (self._edge(r) for r in among),
-            key=lambda e: (e.type.value, e.source, e.target, e.key),
-        )
+        edges = sorted(self._edges(among), key=lambda e: (e.type.value, e.source, e.target, e.key))
         ids = self._ids
         return Subgraph(
-            nodes=[self._node(r) for r in sorted(seen, key=ids.__getitem__)],
+            nodes=self._nodes(sorted(seen, key=ids.__getitem__)),
             edges=edges,
             capped=sorted(ids[r] for r in capped),
         )
@@ -430,7 +457,7 @@ class MemoryStore:
         del labels
         rows = rows[np.argsort(self._ranks()[rows], kind="stable")].tolist()
         for start in range(0, len(rows), batch_size):
-            yield [self._node(r) for r in rows[start : start + batch_size]]
+            yield self._nodes(rows[start : start + batch_size])
 
     def iter_edges(self, rel_type: RelType, batch_size: int = 10_000) -> Iterator[list[GraphEdge]]:
         types = np.frombuffer(self._type, dtype=np.uint8)
@@ -439,16 +466,10 @@ class MemoryStore:
         rank = self._ranks()
         src = rank[np.array(self._src, dtype=np.int64)[rows]]
         dst = rank[np.array(self._dst, dtype=np.int64)[rows]]
-        order = np.lexsort((dst, src))
-        ordered: list[int] = rows[order].tolist()
-        # parallel relationships (same ends) are ordered by key
-        pairs = src[order] * len(rank) + dst[order]
-        if len(pairs) and (ties := np.flatnonzero(pairs[1:] == pairs[:-1])).size:
-            keys = self._key
-            for start, stop in _runs(ties):
-                ordered[start:stop] = sorted(ordered[start:stop], key=keys.__getitem__)
+        keys = np.array([self._key[r] for r in rows.tolist()], dtype=str)
+        ordered: list[int] = rows[np.lexsort((keys, dst, src))].tolist()
         for start in range(0, len(ordered), batch_size):
-            yield [self._edge(r) for r in ordered[start : start + batch_size]]
+            yield self._edges(ordered[start : start + batch_size])
 
     # -- documents -------------------------------------------------------
     def put_document(self, kind: str, key: str, doc: dict[str, Any]) -> None:
@@ -461,13 +482,15 @@ class MemoryStore:
         return sorted(self.documents.get(kind, {}))
 
 
-def _runs(ties: Ints) -> Iterator[tuple[int, int]]:
-    """``[start, stop)`` of each run of equal neighbours, from the positions ``i``
-    where item ``i`` equals item ``i + 1``."""
-    start = prev = int(ties[0])
-    for pos in ties[1:].tolist():
-        if pos != prev + 1:
-            yield start, prev + 2
-            start = pos
-        prev = pos
-    yield start, prev + 2
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: creating millions of long-lived tuples
+    would otherwise trigger collections that walk the whole heap, over and over.
+    The store's own objects hold no reference cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
