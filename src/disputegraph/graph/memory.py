@@ -30,7 +30,6 @@ import hashlib
 import pickle
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ import numpy.typing as npt
 from disputegraph.exceptions import StoreError
 from disputegraph.files import atomic_write
 from disputegraph.graph.store import Counts, Subgraph
+from disputegraph.runtime import gc_paused
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
 from disputegraph.text import normalise_name
 
@@ -175,7 +175,7 @@ class MemoryStore:
                         "restore a backup or run `load --reset`"
                     )
                 fh.seek(len(head))
-                with _gc_paused():
+                with gc_paused():
                     state = pickle.load(fh)  # our own file, checksummed above
         except OSError as exc:
             raise StoreError(f"cannot read snapshot {path}: {exc.strerror}") from exc
@@ -219,7 +219,7 @@ class MemoryStore:
         return code, tuple(props.values())
 
     def upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
-        with _gc_paused():
+        with gc_paused():
             self._upsert_nodes(nodes)
 
     def _upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
@@ -251,7 +251,7 @@ class MemoryStore:
         return self._ident
 
     def upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
-        with _gc_paused():
+        with gc_paused():
             self._upsert_edges(edges)
 
     def _upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
@@ -480,17 +480,3 @@ class MemoryStore:
 
     def list_documents(self, kind: str) -> list[str]:
         return sorted(self.documents.get(kind, {}))
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: creating millions of long-lived tuples
-    would otherwise trigger collections that walk the whole heap, over and over.
-    The store's own objects hold no reference cycles."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

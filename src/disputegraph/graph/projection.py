@@ -52,6 +52,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from disputegraph.graph.store import GraphStore
+from disputegraph.runtime import gc_paused
 from disputegraph.schemas import NodeLabel, PropertyRelation, RelType, Status
 
 __all__ = [
@@ -301,6 +302,7 @@ def open_at(status: str, closed: datetime | None, as_of: date) -> bool:
     return is_open
 
 
+@gc_paused()
 def project(
     store: GraphStore,
     as_of: date,

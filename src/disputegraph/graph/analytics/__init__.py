@@ -40,6 +40,7 @@ from disputegraph.graph.projection import (
     project,
 )
 from disputegraph.graph.store import GraphStore
+from disputegraph.runtime import gc_paused
 from disputegraph.schemas import NodeLabel, RelType
 from disputegraph.schemas.analysis import (
     AgencyStats,
@@ -149,6 +150,7 @@ def _previous_scores(prev: AnalysisResult | None, clusters: list[Cluster]) -> di
     return out
 
 
+@gc_paused()
 def analyze_projection(
     proj: Projection,
     config: RiskConfig,
