@@ -45,6 +45,7 @@ from disputegraph.loaders.validate import (
     ValidationReport,
     validate_row,
 )
+from disputegraph.runtime import gc_paused
 from disputegraph.schemas import (
     NODE_TABLES,
     TABLES,
@@ -430,6 +431,7 @@ class _Spool:
             fh.close()
 
 
+@gc_paused()
 def validate_bundle(
     path: Path,
     settings: Settings,
@@ -501,6 +503,7 @@ class _Rejects:
             self.fh.close()
 
 
+@gc_paused()
 def load_bundle(
     path: Path,
     store: GraphStore,
