@@ -1,7 +1,7 @@
 """The one store protocol. Everything above it is backend-agnostic.
 
 Two backends implement :class:`GraphStore`: :class:`~disputegraph.graph.memory.MemoryStore`
-(networkx, embedded, the default) and :class:`~disputegraph.graph.neo4j.Neo4jStore`
+(compact in-memory columns, embedded, the default) and :class:`~disputegraph.graph.neo4j.Neo4jStore`
 (the official driver). Every operation has a contract test that runs the same
 bundle through both and compares the answers.
 """
