@@ -4,7 +4,8 @@ Per scale: generate a city, load it into the memory store, then time each
 stage of the analysis separately — projection (streaming the store into
 integer arrays), clustering, chains, scoring, agency aggregates, persistence —
 with the peak resident memory after each stage (``resource.getrusage``; it only
-grows, so it reads as "peak so far"). Clustering is compared side by side:
+grows, so it reads as "peak so far"), and the total of what ``analyze`` does
+(projection + analysis + persisting the result). After that, clustering is compared side by side:
 ``scipy.sparse.csgraph.connected_components`` on the projection's CSR against
 ``networkx.connected_components`` on the same edges (graph build and
 components timed apart). Tracing is timed on random disputes and parties
@@ -35,7 +36,6 @@ from scipy.sparse.csgraph import connected_components
 from disputegraph.config import Settings
 from disputegraph.graph import MemoryStore
 from disputegraph.graph.analytics import analyze_projection, load_risk_config, project, trace
-from disputegraph.graph.analytics.chains import chains_for
 from disputegraph.loaders import load_bundle
 from disputegraph.loaders.synthetic import generate_city
 from disputegraph.schemas import NodeLabel
@@ -100,13 +100,34 @@ def run(
 
     as_of = default_as_of(store)
     _cpu[0] = time.process_time()
-    t = time.perf_counter()
+    t = t_all = time.perf_counter()
     proj = project(store, as_of, 180, join_parent_kinds=config.projection.join_parent_kinds)
     _line(
         "projection",
         time.perf_counter() - t,
         f"{len(proj.disputes):,} disputes in window, "
         f"{proj.n_nodes:,} nodes, {proj.n_edges:,} edges",
+    )
+
+    timings: dict[str, float] = {}
+    _cpu[0] = time.process_time()
+    t = time.perf_counter()
+    result = analyze_projection(proj, config, timings=timings)
+    total = time.perf_counter() - t
+    for stage in ("chains", "clustering", "scoring", "aggregates"):
+        print(f"  {stage:<28} {timings[stage]:9.2f} s wall", flush=True)
+    _line("analysis (all stages)", total, f"{len(result.clusters):,} clusters")
+    sizes = sorted((c.size for c in result.clusters), reverse=True)
+    split = sum(1 for c in result.clusters if c.split_from)
+    print(f"  largest clusters (nodes): {sizes[:5]}; clusters from split components: {split}")
+    t = time.perf_counter()
+    doc = result.model_dump(mode="json")
+    store.put_document("analysis", f"{as_of}:180", doc)
+    _line("persist (model_dump)", time.perf_counter() - t)
+    print(
+        f"  analyze total (projection + analysis + persist): {time.perf_counter() - t_all:.1f} s "
+        f"wall, peak {_peak_mb():,.0f} MB",
+        flush=True,
     )
 
     # clustering: scipy on CSR vs networkx on the same edges
@@ -130,25 +151,6 @@ def run(
         f"{comp / sp:,.1f}x components only"
         f" (same count: {n_sp == n_nx})"
     )
-
-    timings: dict[str, float] = {}
-    _cpu[0] = time.process_time()
-    t = time.perf_counter()
-    result = analyze_projection(proj, config, timings=timings)
-    total = time.perf_counter() - t
-    for stage in ("chains", "clustering", "scoring", "aggregates"):
-        print(f"  {stage:<28} {timings[stage]:9.2f} s wall", flush=True)
-    _line("analysis (all stages)", total, f"{len(result.clusters):,} clusters")
-    sizes = sorted((c.size for c in result.clusters), reverse=True)
-    split = sum(1 for c in result.clusters if c.split_from)
-    print(f"  largest clusters (nodes): {sizes[:5]}; clusters from split components: {split}")
-    t = time.perf_counter()
-    doc = result.model_dump(mode="json")
-    store.put_document("analysis", f"{as_of}:180", doc)
-    _line("persist (model_dump)", time.perf_counter() - t)
-    t = time.perf_counter()
-    chains_for(proj, config.chains)
-    _line("chains again (warm)", time.perf_counter() - t)
 
     if traces:
         _trace(store, seed, traces)
