@@ -49,6 +49,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 from disputegraph.graph.analytics.calendar import working_days_between
 from disputegraph.graph.analytics.config import ChainSettings, TimeLimit
@@ -89,6 +90,7 @@ def _days(a: datetime, b: datetime) -> float:
     return max(0.0, (b - a).total_seconds() / 86400.0)
 
 
+@cache
 def _rank(level: str) -> int:
     try:
         return AgencyLevel(level).rank

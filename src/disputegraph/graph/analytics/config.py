@@ -139,7 +139,10 @@ class ChainSettings(_Strict):
 
     def limit_for(self, agency_kind: str, action: str) -> TimeLimit | None:
         """The most specific configured limit for an action at an agency kind (memoised)."""
-        cached = self._limit_cache.get((agency_kind, action), False)
+        # the private dict itself: attribute access to a private field costs ≈ 7 µs,
+        # and a million-dispute city asks millions of times
+        memo: dict[tuple[str, str], TimeLimit | None] = self.__pydantic_private__["_limit_cache"]  # type: ignore[index]
+        cached = memo.get((agency_kind, action), False)
         if cached is not False:
             return cached  # type: ignore[return-value]
         found = None
@@ -147,7 +150,7 @@ class ChainSettings(_Strict):
             if key in self.limits:
                 found = TimeLimit.parse(self.limits[key])
                 break
-        self._limit_cache[(agency_kind, action)] = found
+        memo[(agency_kind, action)] = found
         return found
 
 

@@ -1,12 +1,15 @@
 """Tracing: from any entity to the disputes linked to it, with the path and the reason.
 
-Tracing walks the stakeholder graph through the store (``edges_of``,
-``neighbourhood``), hop by
-hop, through parties, employers, properties and disputes — never through
-agencies (they touch everything) — so it costs a few lookups per node reached
-and no projection. Nodes with more than ``max_degree`` relationships of any
-kind (a property manager with thousands of cases, a compound with thousands
-of residents) are reached but not expanded, and reported in ``capped`` (the
+Tracing walks the stakeholder graph through the store, hop by hop, through
+parties, employers, properties and disputes — never through agencies (they
+touch everything) — and needs no projection. Each hop reads the whole
+frontier with *one* batched ``neighbourhood`` call (one more per identity
+round when resolved entities are met: a record's canonical entity, then its
+other records), so a trace costs a small constant number of store calls
+however many nodes it reaches: on Neo4j a handful of round trips, not a few
+per node. Nodes with more than ``max_degree`` relationships of any kind (a
+property manager with thousands of cases, a compound with thousands of
+residents) are reached but not expanded, and reported in ``capped`` (the
 source itself is always expanded); the store's ``neighbourhood`` guard sees
 the degree before reading any of a hub's relationships.
 
@@ -35,7 +38,7 @@ reaches D2 at 2 hops with the path ``[D1, A1, C, A2, D2]``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -72,7 +75,9 @@ TRACE_TYPES: tuple[RelType, ...] = (
 _SOURCE_TYPES: tuple[RelType, ...] = (*TRACE_TYPES, RelType.HANDLED_BY, RelType.ABOUT)
 #: What the walk reads: the above plus the identity links of resolved entities.
 _WALK_SET = frozenset((*TRACE_TYPES, RelType.SAME_AS))
-_SOURCE_WALK: tuple[RelType, ...] = (*_SOURCE_TYPES, RelType.SAME_AS)
+_SOURCE_SET = frozenset((*_SOURCE_TYPES, RelType.SAME_AS))
+#: a degree guard no node reaches: the source is always expanded
+_NO_GUARD = 2**62
 
 #: At most this many shared stakeholders/properties are named in one reason.
 _MAX_SHARED = 3
@@ -92,6 +97,8 @@ class _Walk:
 
     ``identity`` holds the active ``SAME_AS`` pairs met (record, canonical):
     they join nodes that are one stakeholder, so crossing them costs no hop.
+    Nodes are read a batch at a time (:meth:`expand`): one ``neighbourhood``
+    call for a whole frontier, whatever its size.
     """
 
     def __init__(self, store: GraphStore, max_degree: int) -> None:
@@ -103,23 +110,61 @@ class _Walk:
         self.mates: dict[str, set[str]] = {}
         self.adjacent: dict[str, set[str]] = {}
         self.capped: set[str] = set()
+        #: every node the batched reads returned (spares reading them again)
+        self.nodes: dict[str, GraphNode] = {}
 
-    def step(self, node: str, *, source: bool = False) -> tuple[list[str], list[str]]:
-        """``(stakeholder-graph neighbours, identity mates)`` of a node.
+    def _read(
+        self,
+        batch: Sequence[str],
+        max_degree: int,
+        types: frozenset[RelType],
+        into: dict[str, list[GraphEdge] | None],
+    ) -> None:
+        """The walked relationships of every node of ``batch`` (``None``: past the
+        degree guard), from one ``neighbourhood`` call, each list in the store's
+        relationship order."""
+        wanted = set(batch)
+        sub = self.store.neighbourhood(sorted(wanted), hops=1, max_degree=max_degree)
+        for n in sub.nodes:
+            self.nodes[n.id] = n
+        capped = wanted.intersection(sub.capped)
+        self.capped |= capped
+        for node in wanted:
+            into[node] = None if node in capped else []
+        wanted -= capped
+        for e in sub.edges:
+            if e.type not in types:
+                continue
+            for end in {e.source, e.target} & wanted:
+                found = into[end]
+                assert found is not None
+                found.append(e)
 
-        A node past the degree guard (not the source) is reported in
-        ``capped`` and gives neither.
+    def expand(
+        self, batch: Sequence[str], sources: Collection[str] = ()
+    ) -> list[tuple[list[str], list[str]]]:
+        """``(stakeholder-graph neighbours, identity mates)`` of each node of ``batch``.
+
+        At most two store calls whatever the batch's size: one for the nodes
+        in ``sources`` (always expanded, agencies' and reports' disputes
+        included), one for the rest (a node past the degree guard is reported
+        in ``capped`` and gives neither). The results are recorded in batch
+        order, as if the nodes were stepped one by one.
         """
-        if source:  # the entity asked about is always expanded
-            edges = self.store.edges_of(node, _SOURCE_WALK)
-        else:
+        edges: dict[str, list[GraphEdge] | None] = {}
+        own = [n for n in batch if n in sources]
+        rest = [n for n in batch if n not in sources]
+        if own:  # the entity asked about (and its identity group) is always expanded
+            self._read(own, _NO_GUARD, _SOURCE_SET, edges)
+        if rest:
             # the store's supernode guard decides from the degree alone, before
             # any of a hub's (possibly tens of thousands of) relationships is read
-            sub = self.store.neighbourhood([node], hops=1, max_degree=self.max_degree)
-            if node in sub.capped:
-                self.capped.add(node)
-                return [], []
-            edges = [e for e in sub.edges if e.type in _WALK_SET and node in (e.source, e.target)]
+            self._read(rest, self.max_degree, _WALK_SET, edges)
+        return [self._record(node, edges[node]) for node in batch]
+
+    def _record(self, node: str, edges: Sequence[GraphEdge] | None) -> tuple[list[str], list[str]]:
+        if edges is None:
+            return [], []
         out: set[str] = set()
         mates: set[str] = set()
         for e in edges:
@@ -139,11 +184,6 @@ class _Walk:
             out.add(other)
         return sorted(out), sorted(mates)
 
-    def neighbours(self, node: str, *, source: bool = False) -> list[str]:
-        """Every node one step away, identity mates included."""
-        out, mates = self.step(node, source=source)
-        return sorted({*out, *mates})
-
     def bfs(self, start: str, hops: int) -> tuple[dict[str, int], dict[str, str | None]]:
         """Hops from ``start`` and parent pointers; identity mates share their node's hops.
 
@@ -154,17 +194,22 @@ class _Walk:
         parent: dict[str, str | None] = {start: None}
         frontier = [start]
         for depth in range(1, hops + 1):
-            # close the frontier under identity first (mates cost no hop), then step out
+            # close the frontier under identity first (mates cost no hop), then
+            # step out; each round of mates is read in one batch
             queue = list(frontier)
             found: list[list[str]] = []
-            for node in queue:  # grows while it is read
-                out, mates = self.step(node, source=dist[node] == 0)
-                found.append(out)
-                for mate in mates:
-                    if mate not in dist:
-                        dist[mate] = dist[node]
-                        parent[mate] = node
-                        queue.append(mate)
+            done = 0
+            while done < len(queue):
+                batch = queue[done:]
+                done = len(queue)
+                sources = [n for n in batch if dist[n] == 0]
+                for node, (out, mates) in zip(batch, self.expand(batch, sources), strict=True):
+                    found.append(out)
+                    for mate in mates:
+                        if mate not in dist:
+                            dist[mate] = dist[node]
+                            parent[mate] = node
+                            queue.append(mate)
             nxt: list[str] = []
             for node, out in zip(queue, found, strict=True):
                 for nb in out:
@@ -386,7 +431,14 @@ def trace(
     walk = _Walk(store, max_degree)
     dist, parent = walk.bfs(entity_id, hops)
     reached = [n for n in dist if n != entity_id]
-    nodes = {n.id: n for n in store.get_many([entity_id, *reached])}
+    # the batched reads returned (nearly) every node reached; read only the rest
+    walk.nodes[entity_id] = source
+    missing = [n for n in reached if n not in walk.nodes]
+    fetched = {n.id: n for n in store.get_many(missing)} if missing else {}
+    nodes: dict[str, GraphNode] = {}
+    for n in (entity_id, *reached):
+        if (found := walk.nodes.get(n, fetched.get(n))) is not None:
+            nodes[n] = found
     disputes = sorted(
         (n for n in reached if n in nodes and nodes[n].label is NodeLabel.DISPUTE),
         key=lambda n: (dist[n], n),
@@ -426,7 +478,8 @@ def shortest_path(
 
     Active ``SAME_AS`` links are walked like any relationship, so a path may
     go from one source record through its canonical entity to another record
-    of the same person (``[…, A1, C, A2, …]``).
+    of the same person (``[…, A1, C, A2, …]``). Each side's front is read in
+    one batched store call per step.
     """
     for node_id in (a, b):
         if store.get(node_id) is None:
@@ -443,8 +496,10 @@ def shortest_path(
         front, par, other = (front_a, par_a, par_b) if grow_a else (front_b, par_b, par_a)
         nxt: list[str] = []
         meet: str | None = None
-        for node in front:
-            for nb in walk.neighbours(node, source=node in (a, b)):
+        # the whole front in one batched read
+        stepped = walk.expand(front, [n for n in front if n in (a, b)])
+        for node, (out, mates) in zip(front, stepped, strict=True):
+            for nb in sorted({*out, *mates}):
                 if nb in par:
                     continue
                 par[nb] = node
