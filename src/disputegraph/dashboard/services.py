@@ -928,11 +928,11 @@ class Services:
         """Reasons name the linking entities; mask person names in them for the role."""
         if role == "officer" or not text:
             return text
-        for node in self.store.get_many(list(path)):
-            if _is_person(node):
-                name = str(node.props.get("name", ""))
-                if name:
-                    text = text.replace(name, mask_name(name))
+        names = {
+            str(n.props.get("name", "")) for n in self.store.get_many(list(path)) if _is_person(n)
+        }
+        for name in sorted(names - {""}, key=len, reverse=True):  # 张三丰 before 张三
+            text = text.replace(name, mask_name(name))
         return text
 
     def _role(self, requested: Role | None) -> Role:
@@ -965,18 +965,11 @@ class Services:
             return None
         lang = state.lang
         canonical = self.store.get(str(found["entity"]))
-        records = {n.id: n for n in self.store.get_many([str(m["id"]) for m in members])}
-        persons = [n for n in [*records.values(), canonical] if n is not None and _is_person(n)]
-        names = sorted(
-            {str(n.props.get("name", "")) for n in persons} - {""}, key=len, reverse=True
-        )
+        ids = [str(m["id"]) for m in members]
+        records = {n.id: n for n in self.store.get_many(ids)}
 
         def masked(text: str) -> str:
-            if role == "officer":
-                return text
-            for name in names:
-                text = text.replace(name, mask_name(name))
-            return text
+            return self._mask_reason(text, [*ids, str(found["entity"])], role)
 
         rows = []
         for m in members:
