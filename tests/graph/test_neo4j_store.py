@@ -92,6 +92,38 @@ def test_store_does_not_build_a_driver() -> None:
         Neo4jStore(fake, batch_size=0)  # type: ignore[arg-type]
 
 
+def test_prefetched_batches_keep_order_errors_and_stop_early() -> None:
+    import threading
+
+    prefetch = neo4j_module._prefetch
+    assert list(prefetch(iter(range(50)))) == list(range(50))
+
+    def failing() -> Iterator[int]:
+        yield 1
+        raise ValueError("row 2 is bad")
+
+    got: list[int] = []
+    with pytest.raises(ValueError, match="row 2 is bad"):
+        for item in prefetch(failing()):
+            got.append(item)
+    assert got == [1]
+
+    produced: list[int] = []
+
+    def endless() -> Iterator[int]:
+        n = 0
+        while True:
+            produced.append(n)
+            yield n
+            n += 1
+
+    stream = prefetch(endless(), depth=2)
+    assert next(stream) == 0
+    stream.close()  # the worker stops and is joined
+    assert not any(t.name == "disputegraph-neo4j-rows" for t in threading.enumerate())
+    assert len(produced) <= 4
+
+
 # -- with a server -------------------------------------------------------------
 
 

@@ -32,7 +32,9 @@ settings for the CLI.
 from __future__ import annotations
 
 import json
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from functools import cache
@@ -157,19 +159,31 @@ def _props(pairs: list[list[Any]], drop: Iterable[str]) -> dict[str, Any]:
     return {k: _value(v) for k, v in pairs if k not in skip}
 
 
+_PLAIN_TYPES = frozenset({str, int, float, bool})
+
+
+def _plain_list(value: list[Any]) -> bool:
+    """Whether a list holds only plain values (nothing the driver must convert)."""
+    return all(type(v) in _PLAIN_TYPES for v in value)
+
+
 def _split(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
     """Plain properties, datetimes and dates (as ISO text the server converts).
 
     Sending text is much faster than the driver's own temporal packing, and the
-    zone name survives (``2026-01-08T09:30:00+08:00[Asia/Shanghai]``).
+    zone name survives (``2026-01-08T09:30:00+08:00[Asia/Shanghai]``). This runs
+    once per written row, so plain values are recognised by their exact type first.
     """
     plain: dict[str, Any] = {}
     datetimes: dict[str, str] = {}
     dates: dict[str, str] = {}
     for k, v in props.items():
-        if v is None:
+        kind = type(v)
+        if kind in _PLAIN_TYPES:
+            plain[k] = v
+        elif v is None:
             continue
-        if isinstance(v, datetime):
+        elif isinstance(v, datetime):
             tz = v.tzinfo
             if tz is None:
                 plain[k] = v  # a local datetime: rare, left to the driver
@@ -179,6 +193,8 @@ def _split(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str], dict[
                 datetimes[k] = v.isoformat()
         elif isinstance(v, date):
             dates[k] = v.isoformat()
+        elif kind is list and _plain_list(v):
+            plain[k] = v
         else:
             plain[k] = _to_driver(v)
     return plain, datetimes, dates
@@ -226,6 +242,51 @@ def _groups(
     for k, group in grouped.items():
         for start in range(0, len(group), size):
             yield k, group[start : start + size]
+
+
+def _prefetch(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """The items of ``items``, computed up to ``depth`` ahead in a worker thread.
+
+    Building the rows of the next batch (Python work) then overlaps with the
+    server writing the current one (the caller waits on the socket, which
+    releases the GIL). An exception in the worker is raised here, in order; when
+    the caller stops early, the worker stops at its next item.
+    """
+    slots: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(entry: tuple[bool, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                slots.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            put((False, exc))
+            return
+        put((False, None))
+
+    worker = threading.Thread(target=work, name="disputegraph-neo4j-rows", daemon=True)
+    worker.start()
+    try:
+        while True:
+            ok, item = slots.get()
+            if not ok:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 def _encode(value: Any) -> Any:
@@ -351,11 +412,17 @@ class Neo4jStore:
             raise self._fail("query", exc) from None
 
     def _write_batches(
-        self, batches: Iterable[tuple[LiteralString, list[dict[str, Any]]]], what: str
-    ) -> Iterator[int]:
-        """Write each (statement, rows) batch in its own managed transaction, in one
-        session; yield the rows written (fewer than sent when some matched nothing,
-        in which case that batch was rolled back)."""
+        self,
+        batches: Iterable[tuple[LiteralString, list[dict[str, Any]], T]],
+        what: str,
+    ) -> Iterator[tuple[int, T]]:
+        """Write each (statement, rows, tag) batch in its own managed transaction, in
+        one session; yield (rows written, tag) per batch. Fewer rows are written than
+        sent when some matched nothing, in which case that batch was rolled back.
+
+        The rows of the next batch are built in a worker thread meanwhile
+        (:func:`_prefetch`), so client and server work overlap on a large write.
+        """
 
         def work(tx: neo4j.ManagedTransaction, cypher: LiteralString, rows: list[Any]) -> int:
             record = tx.run(cypher, rows=rows).single(strict=True)
@@ -366,13 +433,17 @@ class Neo4jStore:
 
         try:
             with self._session() as session:
-                for cypher, rows in batches:
+                for cypher, rows, tag in batches:
                     try:
-                        yield session.execute_write(work, cypher, rows)
+                        yield session.execute_write(work, cypher, rows), tag
                     except _Incomplete as short:
-                        yield short.written
+                        yield short.written, tag
         except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
             raise self._fail(what, exc) from None
+
+    def _pipelined(self, batches: Iterator[T], items: int) -> Iterator[T]:
+        """``batches`` prefetched in a worker thread when there is more than one."""
+        return _prefetch(batches) if items > self.batch_size else batches
 
     # -- schema ----------------------------------------------------------
     def ensure_schema(self, timeout_s: int = 300) -> None:
@@ -395,19 +466,20 @@ class Neo4jStore:
             nodes, lambda n: n.label, self.batch_size
         )
 
-        def batches() -> Iterator[tuple[LiteralString, list[dict[str, Any]]]]:
+        def batches() -> Iterator[tuple[LiteralString, list[dict[str, Any]], None]]:
             for label, chunk in chunks:
+                value = label.value
                 rows = []
                 for n in chunk:
                     plain, datetimes, dates = _split(n.props)
                     plain["id"] = n.id
-                    plain["label"] = label.value
+                    plain["label"] = value
                     rows.append(
                         {"id": n.id, "props": plain, "datetimes": datetimes, "dates": dates}
                     )
-                yield _cypher("store_upsert_nodes", label), rows
+                yield _cypher("store_upsert_nodes", label), rows, None
 
-        for _ in self._write_batches(batches(), "writing nodes"):
+        for _ in self._write_batches(self._pipelined(batches(), len(nodes)), "writing nodes"):
             pass
 
     def upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
@@ -418,11 +490,9 @@ class Neo4jStore:
             chunks = _groups(edges, lambda e: e.type, self.batch_size)
         else:
             chunks = _runs(edges, lambda e: e.type, self.batch_size)
-        sent: list[list[GraphEdge]] = []
 
-        def batches() -> Iterator[tuple[LiteralString, list[dict[str, Any]]]]:
+        def batches() -> Iterator[tuple[LiteralString, list[dict[str, Any]], list[GraphEdge]]]:
             for rel, chunk in chunks:
-                sent.append(chunk)
                 rows = []
                 for e in chunk:
                     plain, datetimes, dates = _split(e.props)
@@ -437,10 +507,11 @@ class Neo4jStore:
                             "dates": dates,
                         }
                     )
-                yield _cypher("store_upsert_edges", rel), rows
+                yield _cypher("store_upsert_edges", rel), rows, chunk
 
-        for written in self._write_batches(batches(), "writing relationships"):
-            chunk = sent[-1]
+        for written, chunk in self._write_batches(
+            self._pipelined(batches(), len(edges)), "writing relationships"
+        ):
             if written != len(chunk):
                 self._check_ends(chunk)
                 raise StoreError(  # pragma: no cover - only if a node vanished meanwhile
