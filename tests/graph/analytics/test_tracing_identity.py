@@ -283,3 +283,21 @@ def test_the_cli_prints_the_cross_source_reason_in_both_languages(
         assert {d2["reason_zh"], d2["reason_en"]} >= {reason}
         rows = runner.invoke(app, ["trace", "D1", "--format", "csv"])
         assert rows.exit_code == 0 and reason in rows.stdout
+
+
+def test_the_cross_source_records_are_named_with_their_source_system(
+    split_city: tuple[Any, dict[str, Any]],
+) -> None:
+    from disputegraph.loaders.resolve import run_resolution
+
+    store, truth = split_city
+    hidden = next(p for p in truth["patterns"] if p["name"] == "cross_source_wage_cluster")
+    first, *siblings = hidden["disputes"]
+    sources = {n.id: n.props.get("source") for n in store.get_many(hidden["disputes"])}
+    # each planted dispute carries its system's name, as the other disputes there do
+    assert all(sources.values()) and len(set(sources.values())) == len(sources)
+    run_resolution(store)  # idempotent: the fixture's store may already be resolved
+    found = {link.dispute_id: link for link in trace(store, first, hops=2).linked}
+    for sibling in siblings:
+        assert f"{sources[sibling]}:" in found[sibling].reason_en
+        assert f"{sources[first]}:" in found[sibling].reason_zh

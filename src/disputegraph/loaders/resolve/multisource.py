@@ -33,7 +33,7 @@ import csv
 import json
 import random
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -594,6 +594,14 @@ def _hidden_cluster(
     return workers, team, disputes
 
 
+def _usual_source(rows: Iterable[dict[str, str]], channel: str, skip: set[str]) -> str:
+    """The ``source`` most disputes of a source system carry (of its channel first)."""
+    rows = [r for r in rows if r["id"] not in skip and r.get("source")]
+    same = [r for r in rows if r.get("channel") == channel] or rows
+    counts = Counter(r["source"] for r in same)
+    return min(counts, key=lambda k: (-counts[k], k)) if counts else ""
+
+
 def split_sources(
     bundle: Path,
     out: Path,
@@ -693,6 +701,10 @@ def split_sources(
         home = dispute_home.get(d["id"]) or by_channel.get(d["channel"], registry)
         dispute_home[d["id"]] = home
         home.rows["disputes"].append(d)
+    for did in hidden_ids:  # named by their system like its other disputes
+        home = dispute_home[did]
+        row = next(d for d in home.rows["disputes"] if d["id"] == did)
+        row["source"] = _usual_source(home.rows["disputes"], row["channel"], set(hidden_ids))
     keep_phone = set(workers)
 
     # the same matter often reaches a second system: a duplicate case record there
