@@ -5,29 +5,35 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_open", "atomic_write"]
 
 
-def atomic_write(path: Path, chunks: Iterable[bytes], *, mode: int = 0o644) -> None:
-    """Write ``chunks`` to a temporary file beside ``path``, fsync it, rename it over
-    ``path`` and fsync the folder: a crash leaves the old file or the new one, never a
-    torn one. On :class:`OSError` the temporary file is removed and the error re-raised
-    (``path`` is then unchanged)."""
+@contextmanager
+def atomic_open(path: Path, *, mode: int = 0o644) -> Iterator[BinaryIO]:
+    """A binary file to write that replaces ``path`` when the block ends.
+
+    It is a temporary file beside ``path``; on leaving the block it is fsynced,
+    renamed over ``path`` and the folder fsynced: a crash leaves the old file or
+    the new one, never a torn one. If the block raises, or on :class:`OSError`,
+    the temporary file is removed and the error re-raised (``path`` is then
+    unchanged). The writer may seek: nothing is visible until the rename.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         # Create it with its final permissions before any byte is written.
         os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode))
         with tmp.open("wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         tmp.replace(path)
-    except OSError:
+    except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     dir_fd = os.open(path.parent, os.O_RDONLY)
@@ -35,3 +41,10 @@ def atomic_write(path: Path, chunks: Iterable[bytes], *, mode: int = 0o644) -> N
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def atomic_write(path: Path, chunks: Iterable[bytes], *, mode: int = 0o644) -> None:
+    """Write ``chunks`` to ``path`` atomically (see :func:`atomic_open`)."""
+    with atomic_open(path, mode=mode) as fh:
+        for chunk in chunks:
+            fh.write(chunk)
