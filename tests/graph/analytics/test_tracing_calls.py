@@ -6,9 +6,9 @@ A fan of ``n`` people, worked by hand::
     Pi ─applicant─ Di             (each also names one other dispute)
     Di ─respondent─ E             (all those disputes name one employer)
 
-``trace(D0, hops=2)``: hop 1 expands D0 (one read), hop 2 expands the n
-people at once (one read); with the ``get`` of the source that is 3 calls for
-any n. A third hop expands the n disputes in one more read (E is reached
+``trace(D0, hops=2)``: hop 1 expands D0 (one read, which also answers for
+the source itself), hop 2 expands the n people at once (one read): 2 calls
+for any n. A third hop expands the n disputes in one more read (E is reached
 there). With resolved records, an identity round (record → canonical →
 sibling records) costs one more read per round, not per record.
 """
@@ -81,13 +81,13 @@ def test_a_trace_makes_the_same_few_calls_for_any_frontier(n: int) -> None:
     assert sorted(link.dispute_id for link in result.linked) == sorted(
         f"D{i}" for i in range(1, n + 1)
     )
-    # get(source), one neighbourhood per hop, nothing read per node
-    assert store.calls == Counter({"get": 1, "neighbourhood": 2})
+    # one neighbourhood per hop, nothing read per node
+    assert store.calls == Counter({"neighbourhood": 2})
     assert store.batches == [1, n]  # hop 2 read all n people in one call
 
     store.reset()
     deeper = trace(store, "D0", hops=3)
-    assert store.calls == Counter({"get": 1, "neighbourhood": 3})
+    assert store.calls == Counter({"neighbourhood": 3})
     assert store.batches == [1, n, n]
     # the employer every Di names is reached at hop 3; no dispute is further
     assert {link.hops for link in deeper.linked} == {2}
@@ -99,7 +99,7 @@ def test_the_guard_and_the_source_in_one_batch() -> None:
     store = _fan(6)
     result = trace(store, "D0", hops=4, max_degree=2)
     assert result.capped == ["E"]
-    assert store.calls == Counter({"get": 1, "neighbourhood": 4})
+    assert store.calls == Counter({"neighbourhood": 4})
     assert store.batches == [1, 6, 6, 1]
     # the source is expanded whatever its degree (D0 has 6 relationships)
     store.reset()
@@ -141,4 +141,4 @@ def test_identity_rounds_cost_one_read_each_not_one_per_record() -> None:
     assert found["F3"].path == ["D0", "P3", "C3", "Q3", "F3"] and found["F3"].hops == 2
     # hop 1: D0; hop 2: the people, then their canonical entities, then the other records
     assert store.batches == [1, n, n, n]
-    assert store.calls == Counter({"get": 1, "neighbourhood": 4})
+    assert store.calls == Counter({"neighbourhood": 4})

@@ -425,14 +425,14 @@ def trace(
     """
     if hops < 1 or hops > 8:
         raise AnalysisError(f"hops must be between 1 and 8, got {hops}")
-    source = store.get(entity_id)
-    if source is None:
-        raise AnalysisError(f"unknown id {entity_id!r}: no node with this id in the store")
     walk = _Walk(store, max_degree)
     dist, parent = walk.bfs(entity_id, hops)
+    # the first read answers for the source too (an unknown id reaches nothing)
+    source = walk.nodes.get(entity_id)
+    if source is None:
+        raise AnalysisError(f"unknown id {entity_id!r}: no node with this id in the store")
     reached = [n for n in dist if n != entity_id]
     # the batched reads returned (nearly) every node reached; read only the rest
-    walk.nodes[entity_id] = source
     missing = [n for n in reached if n not in walk.nodes]
     fetched = {n.id: n for n in store.get_many(missing)} if missing else {}
     nodes: dict[str, GraphNode] = {}
