@@ -283,10 +283,14 @@ def sweep(
         s = Neo4jStore(driver, batch_size=size)
         fresh(s)
         figures["sweep"][size] = store_write(s, small)
-        print(f"batch {size:>6,}: {figures['sweep'][size]:.1f} s", flush=True)
+        print(
+            f"batch {size:>6,}: {figures['sweep'][size]:.1f} s (load {os.getloadavg()[0]:.2f})",
+            flush=True,
+        )
         s.clear()
-    figures["with_rust"] = rust_subprocess(args, "--rust")
-    figures["without_rust"] = rust_subprocess(args, "--no-rust")
+    if not args.skip_rust:
+        figures["with_rust"] = rust_subprocess(args, "--rust")
+        figures["without_rust"] = rust_subprocess(args, "--no-rust")
 
 
 def main() -> None:
@@ -297,9 +301,16 @@ def main() -> None:
     parser.add_argument(
         "--bundle-scale",
         type=int,
-        help="disputes for the whole-load_bundle timing (default: --scale)",
+        help="disputes for the whole-load_bundle timing (default: --scale; 0: skip it)",
     )
     parser.add_argument("--per-row-sample", type=int, default=2000)
+    parser.add_argument("--batch", type=int, default=5000, help="rows a batch (store and LOAD CSV)")
+    parser.add_argument(
+        "--keep", action="store_true", help="leave the city the store wrote in the database"
+    )
+    parser.add_argument(
+        "--skip-rust", action="store_true", help="skip the with/without neo4j-rust-ext runs"
+    )
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "dg-bench")
     parser.add_argument("--out", type=Path, help="write the figures here as JSON")
     parser.add_argument(
@@ -324,7 +335,7 @@ def main() -> None:
 
     if args.only_store:  # child process of the rust comparison
         graph, _ = graph_rows(bundle(args.scale, args.cache), settings)
-        store = Neo4jStore(driver, batch_size=5000)
+        store = Neo4jStore(driver, batch_size=args.batch)
         fresh(store)
         seconds = store_write(store, graph)
         t = time.perf_counter()
@@ -358,34 +369,20 @@ def main() -> None:
     figures.update(scale=args.scale, rows=rows, prepare_memory_s=prepare_s)
     print(f"city {args.scale:,} disputes: {rows:,} graph rows", flush=True)
 
-    store = Neo4jStore(driver, batch_size=5000)
-    fresh(store)
-    bundle_scale = args.bundle_scale or args.scale
-    t = time.perf_counter()
-    result = load_bundle(bundle(bundle_scale, args.cache), store, settings, batch_size=5000)
-    figures["load_bundle_s"] = time.perf_counter() - t
-    figures["load_bundle_rows"] = result.nodes_written + result.edges_written
-    assert store.counts().total_nodes == result.nodes_written
-    print(f"load_bundle into Neo4j: {figures['load_bundle_s']:.1f} s", flush=True)
-
-    fresh(store)
-    figures["store_s"] = store_write(store, graph)
-    counts = store.counts()
-    assert counts.total_nodes + counts.total_edges == rows, "the store wrote every row"
-    print(f"store writes: {figures['store_s']:.1f} s", flush=True)
-
-    folder = import_dir(driver) / "bench_neo4j_load"
-    t = time.perf_counter()
-    statements = write_csvs(graph, folder)
-    figures["csv_write_s"] = time.perf_counter() - t
-    try:
+    store = Neo4jStore(driver, batch_size=args.batch)
+    figures["batch"] = args.batch
+    if args.bundle_scale != 0:
         fresh(store)
-        figures["load_csv_s"] = load_csv(driver, statements, 5000)
-        counts = store.counts()
-        assert counts.total_nodes + counts.total_edges == rows, "LOAD CSV wrote every row"
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    print(f"LOAD CSV: {figures['load_csv_s']:.1f} s", flush=True)
+        bundle_scale = args.bundle_scale or args.scale
+        t = time.perf_counter()
+        result = load_bundle(
+            bundle(bundle_scale, args.cache), store, settings, batch_size=args.batch
+        )
+        figures["load_bundle_s"] = time.perf_counter() - t
+        figures["load_bundle_rows"] = result.nodes_written + result.edges_written
+        figures["load_bundle_scale"] = bundle_scale
+        assert store.counts().total_nodes == result.nodes_written
+        print(f"load_bundle into Neo4j: {figures['load_bundle_s']:.1f} s", flush=True)
 
     sample, sample_s = per_row(driver, graph, args.per_row_sample)
     figures.update(per_row_rows=sample, per_row_s=sample_s)
@@ -393,27 +390,93 @@ def main() -> None:
 
     store.clear()
     sweep(args, driver, settings, figures)
+
+    # The main comparison last, side by side: LOAD CSV, then the store (left
+    # loaded with --keep, e.g. for bench_trace_neo4j.py).
+    folder = import_dir(driver) / "bench_neo4j_load"
+    t = time.perf_counter()
+    statements = write_csvs(graph, folder)
+    figures["csv_write_s"] = time.perf_counter() - t
+    try:
+        fresh(store)
+        figures["load_average_csv"] = os.getloadavg()
+        figures["load_csv_s"], figures["load_csv_cpu"] = timed(
+            lambda: load_csv(driver, statements, args.batch)
+        )
+        counts = store.counts()
+        assert counts.total_nodes + counts.total_edges == rows, "LOAD CSV wrote every row"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print(f"LOAD CSV: {figures['load_csv_s']:.1f} s", flush=True)
+
+    fresh(store)
+    figures["load_average_store"] = os.getloadavg()
+    figures["store_s"], figures["store_cpu"] = timed(lambda: store_write(store, graph))
+    counts = store.counts()
+    assert counts.total_nodes + counts.total_edges == rows, "the store wrote every row"
+    print(f"store writes: {figures['store_s']:.1f} s", flush=True)
+    figures["load_average_end"] = os.getloadavg()
+    if not args.keep:
+        store.clear()
     report(figures)
     if args.out:
         args.out.write_text(json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8")
     driver.close()
 
 
+def server_cpu() -> float | None:
+    """CPU seconds used so far by the server process, when it runs on this machine
+    under scripts/neo4j.sh (its pid file), else None."""
+    run = Path(os.environ.get("DISPUTEGRAPH_NEO4J_RUN", "/tmp/disputegraph-neo4j"))
+    try:
+        pid = (run / "neo4j.pid").read_text().strip()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(work: Any) -> tuple[float, dict[str, float | None]]:
+    """Wall seconds of ``work()``, and the CPU seconds of this process and the server."""
+    s0 = server_cpu()
+    c0, t0 = time.process_time(), time.perf_counter()
+    work()
+    wall = time.perf_counter() - t0
+    s1 = server_cpu()
+    server = None if s0 is None or s1 is None else s1 - s0
+    return wall, {"client": time.process_time() - c0, "server": server}
+
+
+def _cpu(c: dict[str, float | None]) -> str:
+    server = "?" if c["server"] is None else f"{c['server']:.0f}"
+    return f"(CPU: client {c['client']:.0f} s, server {server} s)"
+
+
 def report(f: dict[str, Any]) -> None:
-    rows = f["rows"]
+    rows, batch = f["rows"], f["batch"]
     rate = {
-        "load_bundle (read + validate + write)": f["load_bundle_rows"] / f["load_bundle_s"],
-        "store UNWIND batches (5k)": rows / f["store_s"],
-        "LOAD CSV + IN TRANSACTIONS (5k)": rows / f["load_csv_s"],
+        f"store UNWIND batches ({batch:,})": rows / f["store_s"],
+        f"LOAD CSV + IN TRANSACTIONS ({batch:,})": rows / f["load_csv_s"],
         "one transaction per row (sample)": f["per_row_rows"] / f["per_row_s"],
     }
     print()
+    print(f"{rows:,} graph rows from a {f['scale']:,}-dispute city")
     print(
-        f"{rows:,} graph rows from a {f['scale']:,}-dispute city; load average {f['load_average']}"
+        f"  load average at start {f['load_average']}, before LOAD CSV "
+        f"{f['load_average_csv']}, before the store {f['load_average_store']}, "
+        f"end {f['load_average_end']}"
     )
+    if "load_bundle_s" in f:
+        print(
+            f"  {'load_bundle (read + validate + write)':<40} "
+            f"{f['load_bundle_rows'] / f['load_bundle_s']:>10,.0f} rows/s "
+            f"({f['load_bundle_scale']:,}-dispute city)"
+        )
     for name, r in rate.items():
         print(f"  {name:<40} {r:>10,.0f} rows/s")
-    store_rate = rate["store UNWIND batches (5k)"]
+    print(f"  store {f['store_s']:.1f} s {_cpu(f['store_cpu'])}")
+    print(f"  LOAD CSV {f['load_csv_s']:.1f} s {_cpu(f['load_csv_cpu'])}")
+    store_rate = rate[f"store UNWIND batches ({batch:,})"]
     row_rate = rate["one transaction per row (sample)"]
     print(f"  store / LOAD CSV time ratio: {f['store_s'] / f['load_csv_s']:.2f}x")
     print(f"  store / per-row speed-up:    {store_rate / row_rate:.0f}x")
@@ -422,11 +485,12 @@ def report(f: dict[str, Any]) -> None:
     for size, seconds in f["sweep"].items():
         print(f"  {size:>6,}: {f['sweep_rows'] / seconds:>10,.0f} rows/s")
     for key in ("with_rust", "without_rust"):
-        r = f[key]
-        print(
-            f"  {key:<13} write {r['rows'] / r['write_s']:>9,.0f} rows/s,"
-            f" read {r['read_rows'] / r['read_s']:>9,.0f} rows/s"
-        )
+        if key in f:
+            r = f[key]
+            print(
+                f"  {key:<13} write {r['rows'] / r['write_s']:>9,.0f} rows/s,"
+                f" read {r['read_rows'] / r['read_s']:>9,.0f} rows/s"
+            )
 
 
 if __name__ == "__main__":

@@ -636,30 +636,49 @@ class Neo4jStore:
     def neighbourhood(
         self, node_ids: Sequence[str], hops: int = 1, max_degree: int = 200
     ) -> Subgraph:
-        seen = set(self.has_ids(node_ids))
-        frontier = set(seen)
-        capped: set[str] = set()
-        for _ in range(hops):
-            if not frontier:
-                break
-            nxt: set[str] = set()
-            rows = self._read(
-                _cypher("store_expand"),
-                "expanding a neighbourhood",
-                ids=sorted(frontier),
-                max_degree=max_degree,
-            )
-            for row in rows:
-                if row["degree"] > max_degree:
-                    capped.add(row["id"])
-                else:
-                    nxt.update(row["neighbours"])
-            frontier = nxt - seen
-            seen |= frontier
-        ordered = sorted(seen)
-        rows = self._read(_cypher("store_edges_among"), "reading a neighbourhood", ids=ordered)
-        edges = sorted((_edge(row["type"], row) for row in rows), key=_edge_order)
-        return Subgraph(nodes=self.get_many(ordered), edges=edges, capped=sorted(capped))
+        """The nodes within ``hops`` and the relationships among them, read in one
+        read transaction (a few round trips, whatever the number of hops).
+
+        The first expansion doubles as the existence check of the given ids (only
+        existing nodes answer it).
+        """
+        start = sorted(set(node_ids))
+
+        def work(tx: neo4j.ManagedTransaction) -> Subgraph:
+            capped: set[str] = set()
+            seen: set[str] = set()
+            if hops < 1:
+                seen = {r["id"] for r in tx.run(_cypher("store_labels_of"), ids=start)}
+            frontier = start if hops >= 1 else []
+            for step in range(hops):
+                if not frontier:
+                    break
+                nxt: set[str] = set()
+                for row in tx.run(_cypher("store_expand"), ids=frontier, max_degree=max_degree):
+                    if step == 0:
+                        seen.add(row["id"])
+                    if row["degree"] > max_degree:
+                        capped.add(row["id"])
+                    else:
+                        nxt.update(row["neighbours"])
+                fresh = nxt - seen
+                seen |= fresh
+                frontier = sorted(fresh)
+            ordered = sorted(seen)
+            rows = list(tx.run(_cypher("store_edges_among"), ids=ordered))
+            edges = sorted((_edge(row["type"], row) for row in rows), key=_edge_order)
+            nodes: list[GraphNode] = []
+            for begin in range(0, len(ordered), self.batch_size):
+                page = ordered[begin : begin + self.batch_size]
+                found = {r["id"]: _node(r) for r in tx.run(_cypher("store_get_many"), ids=page)}
+                nodes.extend(found[i] for i in page if i in found)
+            return Subgraph(nodes=nodes, edges=edges, capped=sorted(capped))
+
+        try:
+            with self._session() as session:
+                return session.execute_read(work)
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise self._fail("reading a neighbourhood", exc) from None
 
     def iter_nodes(self, label: NodeLabel, batch_size: int = 10_000) -> Iterator[list[GraphNode]]:
         if label is NodeLabel.ENTITY:
