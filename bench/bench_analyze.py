@@ -38,6 +38,7 @@ from disputegraph.graph import MemoryStore
 from disputegraph.graph.analytics import analyze_projection, load_risk_config, project, trace
 from disputegraph.loaders import load_bundle
 from disputegraph.loaders.synthetic import generate_city
+from disputegraph.runtime import gc_paused
 from disputegraph.schemas import NodeLabel
 
 
@@ -121,7 +122,8 @@ def run(
     split = sum(1 for c in result.clusters if c.split_from)
     print(f"  largest clusters (nodes): {sizes[:5]}; clusters from split components: {split}")
     t = time.perf_counter()
-    doc = result.model_dump(mode="json")
+    with gc_paused():  # as run_analysis does
+        doc = result.model_dump(mode="json")
     store.put_document("analysis", f"{as_of}:180", doc)
     _line("persist (model_dump)", time.perf_counter() - t)
     print(

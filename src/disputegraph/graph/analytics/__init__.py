@@ -203,6 +203,7 @@ def analyze_projection(
     )
 
 
+@gc_paused()  # projection, analysis and the result's serialisation: millions of objects
 def run_analysis(
     store: GraphStore,
     *,
