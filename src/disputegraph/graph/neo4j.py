@@ -36,6 +36,7 @@ import queue
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from functools import cache
 from typing import Any, LiteralString, TypeVar
@@ -341,13 +342,20 @@ class Neo4jStore:
     """
 
     def __init__(
-        self, driver: neo4j.Driver, database: str = "neo4j", batch_size: int = 5000
+        self,
+        driver: neo4j.Driver,
+        database: str = "neo4j",
+        batch_size: int = 5000,
+        node_sessions: int = 2,
     ) -> None:
         if batch_size < 1:
             raise StoreError(f"batch_size must be at least 1, got {batch_size}")
+        if node_sessions < 1:
+            raise StoreError(f"node_sessions must be at least 1, got {node_sessions}")
         self.driver = driver
         self.database = database
         self.batch_size = batch_size
+        self.node_sessions = node_sessions
         self._owns_driver = False
 
     @classmethod
@@ -460,14 +468,18 @@ class Neo4jStore:
 
     # -- writing ---------------------------------------------------------
     def upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
-        ids = {n.id for n in nodes}
+        """Write nodes in batches; with distinct ids and several batches, in
+        ``node_sessions`` concurrent sessions (the batches touch disjoint nodes, so
+        they cannot deadlock; relationships are written in one session, as
+        concurrent writes around shared hubs deadlock)."""
+        unique = len({n.id for n in nodes}) == len(nodes)
         # Grouping by label is only safe when no id appears twice (its last label wins).
-        chunks = (_groups if len(ids) == len(nodes) else _runs)(
-            nodes, lambda n: n.label, self.batch_size
-        )
+        chunks = list((_groups if unique else _runs)(nodes, lambda n: n.label, self.batch_size))
 
-        def batches() -> Iterator[tuple[LiteralString, list[dict[str, Any]], None]]:
-            for label, chunk in chunks:
+        def batches(
+            part: Iterable[tuple[NodeLabel, list[GraphNode]]],
+        ) -> Iterator[tuple[LiteralString, list[dict[str, Any]], None]]:
+            for label, chunk in part:
                 value = label.value
                 rows = []
                 for n in chunk:
@@ -479,8 +491,20 @@ class Neo4jStore:
                     )
                 yield _cypher("store_upsert_nodes", label), rows, None
 
-        for _ in self._write_batches(self._pipelined(batches(), len(nodes)), "writing nodes"):
-            pass
+        def write(part: list[tuple[NodeLabel, list[GraphNode]]]) -> None:
+            for _ in self._write_batches(batches(part), "writing nodes"):
+                pass
+
+        sessions = min(self.node_sessions, len(chunks)) if unique else 1
+        if sessions <= 1:
+            for _ in self._write_batches(
+                self._pipelined(batches(chunks), len(nodes)), "writing nodes"
+            ):
+                pass
+            return
+        with ThreadPoolExecutor(sessions, thread_name_prefix="disputegraph-neo4j-nodes") as pool:
+            for done in [pool.submit(write, chunks[k::sessions]) for k in range(sessions)]:
+                done.result()
 
     def upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
         if len({e.type for e in edges}) > 1:
