@@ -46,8 +46,8 @@ from disputegraph.text import normalise_name
 __all__ = ["SNAPSHOT_NAME", "MemoryStore"]
 
 SNAPSHOT_NAME = "graph.snapshot"
-_MAGIC = b"DISPUTEGRAPH-SNAPSHOT-2 "
-_OLD_MAGIC = b"DISPUTEGRAPH-SNAPSHOT-1 "
+_MAGIC = b"DISPUTEGRAPH-SNAPSHOT-3 "
+_OLD_MAGICS = (b"DISPUTEGRAPH-SNAPSHOT-1 ", b"DISPUTEGRAPH-SNAPSHOT-2 ")
 _LABELS: tuple[NodeLabel, ...] = tuple(NodeLabel)
 _TYPES: tuple[RelType, ...] = tuple(RelType)
 _LABEL_CODE = {label: code for code, label in enumerate(_LABELS)}
@@ -159,7 +159,7 @@ class MemoryStore:
                 digest = hashlib.sha256()
                 while chunk := fh.read(1 << 22):
                     digest.update(chunk)
-                if head.startswith(_OLD_MAGIC):
+                if head.startswith(_OLD_MAGICS):
                     raise StoreError(
                         f"{path} was written by an older version of disputegraph; "
                         "load the bundle again with `load --reset`"
@@ -176,7 +176,7 @@ class MemoryStore:
                     )
                 fh.seek(len(head))
                 with gc_paused():
-                    state = pickle.load(fh)  # our own file, checksummed above
+                    state = _load_state(fh)  # our own file, checksummed above
         except OSError as exc:
             raise StoreError(f"cannot read snapshot {path}: {exc.strerror}") from exc
         for name, value in zip(self._STATE, state, strict=True):
@@ -201,7 +201,7 @@ class MemoryStore:
                 # as one piece (1.6 GB for a million-dispute city).
                 fh.write(_MAGIC + b"0" * 64 + b"\n")
                 hashing = _HashingWriter(fh)
-                pickle.dump(state, hashing, protocol=pickle.HIGHEST_PROTOCOL)
+                _dump_state(state, hashing)
                 fh.seek(len(_MAGIC))
                 fh.write(hashing.digest.hexdigest().encode())
                 fh.seek(0, 2)
@@ -489,6 +489,36 @@ class MemoryStore:
 
     def list_documents(self, kind: str) -> list[str]:
         return sorted(self.documents.get(kind, {}))
+
+
+#: Rows per pickle in the snapshot body: a pickle remembers every object it wrote
+#: (to write shared ones once), which for one pickle of a million-dispute city
+#: costs gigabytes; per chunk it stays small, and values shared within a chunk
+#: (category codes, shape keys) are still written once.
+_CHUNK = 200_000
+
+
+def _dump_state(state: tuple[Any, ...], out: Any) -> None:
+    """The state as a manifest pickle, then each list field as pickles of ``_CHUNK`` items."""
+    lists = [i for i, value in enumerate(state) if isinstance(value, list)]
+    rest = tuple(None if i in lists else value for i, value in enumerate(state))
+    sizes = {i: len(state[i]) for i in lists}
+    pickle.dump((rest, sizes), out, protocol=pickle.HIGHEST_PROTOCOL)
+    for i in lists:
+        items = state[i]
+        for start in range(0, len(items), _CHUNK):
+            pickle.dump(items[start : start + _CHUNK], out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load_state(fh: BinaryIO) -> tuple[Any, ...]:
+    rest, sizes = pickle.load(fh)
+    state = list(rest)
+    for i, size in sizes.items():
+        items: list[Any] = []
+        while len(items) < size:
+            items.extend(pickle.load(fh))
+        state[i] = items
+    return tuple(state)
 
 
 class _HashingWriter:
