@@ -1,24 +1,35 @@
 """Loading a generated city into Neo4j, three ways, plus a batch-size sweep.
 
-Run against a throw-away server (it empties the database)::
+Run against a throw-away server (it empties the database), sized for the city
+(the test defaults, 768 MB heap and 512 MB page cache, are too small for 100k)::
 
-    uri=$(bash scripts/neo4j.sh start)
-    .venv/bin/python bench/bench_neo4j_load.py --uri "$uri" --scale 100000
+    export DISPUTEGRAPH_NEO4J_RUN=/tmp/dg-bench-neo4j DISPUTEGRAPH_NEO4J_PORT=7791
+    uri=$(DISPUTEGRAPH_NEO4J_HEAP=3g DISPUTEGRAPH_NEO4J_PAGECACHE=3g \
+          DISPUTEGRAPH_NEO4J_TX_MEMORY=2g bash scripts/neo4j.sh start)
+    .venv/bin/python bench/bench_neo4j_load.py --uri "$uri" --scale 100000 --keep
+    .venv/bin/python bench/bench_trace_neo4j.py --uri "$uri"      # on the kept city
+    bash scripts/neo4j.sh stop
 
 Ways, on the same graph rows (the nodes and relationships the project's loader
 makes from the bundle: validated, PII hashed, names normalised):
 
 1. ``store``: :class:`~disputegraph.graph.neo4j.Neo4jStore` ``upsert_nodes`` /
    ``upsert_edges`` in ``UNWIND`` batches (managed write transactions); also the
-   whole ``load_bundle`` (reading and validating the files included);
+   whole ``load_bundle`` (reading and validating the files included), on
+   ``--bundle-scale`` disputes;
 2. ``load_csv``: the same rows written as CSV into the server's import folder
    and loaded with ``LOAD CSV … CALL { … } IN TRANSACTIONS`` (auto-commit);
 3. ``per_row``: one transaction per row (the store with ``batch_size=1``) on a
    sample, extrapolated.
 
-Then a sweep of store batch sizes on a smaller city, and the store with and
-without the ``neo4j-rust-ext`` packer (a subprocess where the extension is
-hidden). Figures are printed and, with ``--out``, written as JSON.
+Order: ``load_bundle``, per-row sample, batch-size sweep on a smaller city,
+then the main comparison side by side (LOAD CSV, then the store). Wall times
+come with the CPU seconds of this process and, when the server was started by
+``scripts/neo4j.sh`` with the same ``DISPUTEGRAPH_NEO4J_RUN``, of the server,
+and with the load average, since the machine may be shared. Unless
+``--skip-rust``, the store is also timed with and without the
+``neo4j-rust-ext`` packer (a subprocess where the extension is hidden). Figures
+are printed and, with ``--out``, written as JSON.
 """
 
 from __future__ import annotations
