@@ -7,7 +7,7 @@ Run against a throw-away server (it empties the database), sized for the city
     uri=$(DISPUTEGRAPH_NEO4J_HEAP=3g DISPUTEGRAPH_NEO4J_PAGECACHE=3g \
           DISPUTEGRAPH_NEO4J_TX_MEMORY=2g bash scripts/neo4j.sh start)
     .venv/bin/python bench/bench_neo4j_load.py --uri "$uri" --scale 100000 --keep
-    .venv/bin/python bench/bench_trace_neo4j.py --uri "$uri"      # on the kept city
+    .venv/bin/python bench/bench_trace.py --bundle CITY --neo4j "$uri"   # on the kept city
     bash scripts/neo4j.sh stop
 
 Ways, on the same graph rows (the nodes and relationships the project's loader
@@ -403,7 +403,7 @@ def main() -> None:
     sweep(args, driver, settings, figures)
 
     # The main comparison last, side by side: LOAD CSV, then the store (left
-    # loaded with --keep, e.g. for bench_trace_neo4j.py).
+    # loaded with --keep, e.g. for bench_trace.py).
     folder = import_dir(driver) / "bench_neo4j_load"
     t = time.perf_counter()
     statements = write_csvs(graph, folder)
