@@ -8,6 +8,7 @@ BUNDLE --reset``). For each store it prints p50 / p95 / max wall time, the
 store calls one trace makes (mean and max, counted by a thin wrapper), then the
 Neo4j ÷ memory ratios, and checks that both stores give the same results::
 
+    python bench/bench_trace.py                                  # a 5k city, memory only
     python bench/bench_trace.py --bundle CITY                    # memory only
     python bench/bench_trace.py --bundle CITY --neo4j bolt://localhost:7687
     python bench/bench_trace.py --snapshot DIR/graph.snapshot --neo4j URI --traces 200
@@ -117,8 +118,14 @@ def _memory(args: argparse.Namespace, tmp: Path) -> MemoryStore:
     if args.snapshot is not None:
         store = MemoryStore(args.snapshot)
     else:
+        bundle = args.bundle
+        if bundle is None:  # nothing given: a small generated city (memory only)
+            from disputegraph.loaders.synthetic import generate_city
+
+            bundle = tmp / "city"
+            generate_city(bundle, scale=args.scale, seed=args.seed)
         store = MemoryStore()
-        load_bundle(args.bundle, store, Settings(demo=True, workspace=tmp / "ws"))
+        load_bundle(bundle, store, Settings(demo=True, workspace=tmp / "ws"))
     store.path = None  # never write back
     print(f"  memory store ready in {time.perf_counter() - t:.1f} s", flush=True)
     return store
@@ -128,10 +135,13 @@ def main(argv: list[str] | None = None, tracer: Callable[..., TraceResult] = tra
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    source = parser.add_mutually_exclusive_group(required=True)
+    source = parser.add_mutually_exclusive_group()
     source.add_argument("--bundle", type=Path, help="bundle folder to load into memory")
     source.add_argument("--snapshot", type=Path, help="a memory-store snapshot file")
     parser.add_argument("--neo4j", help="Bolt URI of a server holding the same bundle")
+    parser.add_argument(
+        "--scale", type=int, default=5_000, help="disputes of a generated city (no bundle given)"
+    )
     parser.add_argument("--traces", type=int, default=100, help="sources per kind")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--hops", type=int, default=2)
