@@ -115,8 +115,8 @@ def run(
     t = time.perf_counter()
     result = analyze_projection(proj, config, timings=timings)
     total = time.perf_counter() - t
-    for stage in ("chains", "clustering", "scoring", "aggregates"):
-        print(f"  {stage:<28} {timings[stage]:9.2f} s wall", flush=True)
+    for stage in ("chains", "clustering", "scoring"):
+        print(f"  {stage:<28} {timings[stage]:9.2f} s wall", flush=True)  # chains: + agency stats
     _line("analysis (all stages)", total, f"{len(result.clusters):,} clusters")
     sizes = sorted((c.size for c in result.clusters), reverse=True)
     split = sum(1 for c in result.clusters if c.split_from)

@@ -23,7 +23,8 @@ def only_cluster(
     proj = project(city.store, AS_OF)
     clusters = find_clusters(proj)
     assert len(clusters) == 1, [c.disputes for c in clusters]
-    return assess(proj, clusters[0], chains_for(proj, config.chains), config, previous)
+    flags = {d: ch.flags for d, ch in chains_for(proj, config.chains).items()}
+    return assess(proj, clusters[0], flags, config, previous)
 
 
 def norm(c: ClusterAssessment, name: str) -> float:

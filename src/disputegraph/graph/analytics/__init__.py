@@ -20,11 +20,11 @@ generated for any date analyses as of its own "today".
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 
 from disputegraph.exceptions import AnalysisError
-from disputegraph.graph.analytics.chains import agency_aggregates, build_chain, chains_for
+from disputegraph.graph.analytics.chains import agency_aggregates, build_chain, iter_chains
 from disputegraph.graph.analytics.clusters import Cluster, cluster_id, find_clusters
 from disputegraph.graph.analytics.config import RiskConfig, load_risk_config
 from disputegraph.graph.analytics.risk import assess, format_yuan
@@ -164,7 +164,18 @@ def analyze_projection(
     t = timings if timings is not None else {}
     t0 = time.perf_counter()
     say("chains")
-    chains = chains_for(proj, config.chains)
+    # Each chain feeds the agency statistics and leaves its flags behind; the
+    # steps themselves are not kept (millions at a million disputes).
+    chain_flags: dict[str, list[str]] = {}
+
+    def noting_flags(chains: Iterable[Chain]) -> Iterator[Chain]:
+        for ch in chains:
+            chain_flags[ch.dispute_id] = ch.flags
+            yield ch
+
+    agencies, handoffs = agency_aggregates(
+        noting_flags(iter_chains(proj, config.chains)), proj.agencies
+    )
     t["chains"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     say("clusters")
@@ -176,19 +187,16 @@ def analyze_projection(
     t0 = time.perf_counter()
     say(f"risk: scoring {len(clusters)} clusters")
     prev = _previous_scores(previous, clusters)
-    assessed = [assess(proj, cl, chains, config, prev) for cl in clusters]
+    assessed = [assess(proj, cl, chain_flags, config, prev) for cl in clusters]
     assessed.sort(key=lambda a: (-a.score, -a.level.rank, a.id))
     t["scoring"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    agencies, handoffs = agency_aggregates(chains.values(), proj.agencies)
-    t["aggregates"] = time.perf_counter() - t0
     hub_list = sorted({h for cl in clusters for h in cl.hubs}, key=lambda h: (-h[1], h[0]))
     return AnalysisResult(
         as_of=proj.as_of,
         window_days=proj.window_days,
         computed_at=datetime.now(UTC),
         clusters=assessed,
-        chain_flags={d: ch.flags for d, ch in sorted(chains.items()) if ch.flags},
+        chain_flags={d: flags for d, flags in sorted(chain_flags.items()) if flags},
         agencies=agencies,
         handoffs=handoffs,
         hubs=hub_list,
@@ -198,7 +206,7 @@ def analyze_projection(
             "nodes": proj.n_nodes,
             "edges": proj.n_edges,
             "clusters": len(assessed),
-            "chains": len(chains),
+            "chains": len(chain_flags),
         },
     )
 

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
@@ -74,6 +74,7 @@ __all__ = [
     "build_chain",
     "chains_for",
     "is_skip_level_petition",
+    "iter_chains",
     "tier",
 ]
 
@@ -333,10 +334,11 @@ def _flags(
     return flags
 
 
-def chains_for(proj: Projection, settings: ChainSettings) -> dict[str, Chain]:
-    """The chain of every dispute of the projection that has hand-offs."""
-    return {
-        did: build_chain(
+def iter_chains(proj: Projection, settings: ChainSettings) -> Iterator[Chain]:
+    """The chain of every dispute of the projection that has hand-offs, one at a time
+    (a million-dispute city has millions of steps: consume them, do not keep them)."""
+    for did, steps in proj.handlings.items():
+        yield build_chain(
             did,
             steps,
             proj.agencies,
@@ -346,8 +348,11 @@ def chains_for(proj: Projection, settings: ChainSettings) -> dict[str, Chain]:
             reports=proj.reports.get(did, ()),
             links=proj.links.get(did, ()),
         )
-        for did, steps in proj.handlings.items()
-    }
+
+
+def chains_for(proj: Projection, settings: ChainSettings) -> dict[str, Chain]:
+    """Dispute id → chain, for every dispute of the projection that has hand-offs."""
+    return {ch.dispute_id: ch for ch in iter_chains(proj, settings)}
 
 
 def _median(values: list[float]) -> float | None:

@@ -62,7 +62,7 @@ from disputegraph.graph.analytics.clusters import Cluster
 from disputegraph.graph.analytics.config import RiskConfig
 from disputegraph.graph.projection import Projection
 from disputegraph.schemas import Category, Channel, EmployerKind, RiskLevel
-from disputegraph.schemas.analysis import Chain, ChainFlag, ClusterAssessment, Factor, RiskFactor
+from disputegraph.schemas.analysis import ChainFlag, ClusterAssessment, Factor, RiskFactor
 
 __all__ = ["ClusterFacts", "assess", "cluster_facts", "format_yuan", "level_for", "piecewise"]
 
@@ -165,7 +165,10 @@ class ClusterFacts:
 
 
 def cluster_facts(
-    proj: Projection, cluster: Cluster, chains: Mapping[str, Chain], config: RiskConfig
+    proj: Projection,
+    cluster: Cluster,
+    chain_flags: Mapping[str, Sequence[str]],
+    config: RiskConfig,
 ) -> ClusterFacts:
     """Count what the factors and reasons need (pure; no store)."""
     rs = config.risk
@@ -249,8 +252,7 @@ def cluster_facts(
         f.escalated_steps += sum(1 for s in steps if s.action == "escalated")
         if petition and is_skip_level_petition(d, steps, reports, proj.agencies, config.chains):
             f.skip_level += 1
-        ch = chains.get(did)
-        flags = set(ch.flags) if ch is not None else set()
+        flags = set(chain_flags.get(did, ()))
         hit = flags & gap
         if hit:
             f.gap_disputes += 1
@@ -409,12 +411,13 @@ def _triggers(f: ClusterFacts, config: RiskConfig) -> list[tuple[str, RiskLevel]
 def assess(
     proj: Projection,
     cluster: Cluster,
-    chains: Mapping[str, Chain],
+    chain_flags: Mapping[str, Sequence[str]],
     config: RiskConfig,
     previous: Mapping[str, float] | None = None,
 ) -> ClusterAssessment:
-    """The risk assessment of one cluster (``previous``: cluster id → earlier score)."""
-    f = cluster_facts(proj, cluster, chains, config)
+    """The risk assessment of one cluster (``chain_flags``: dispute id → its chain's
+    flag codes; ``previous``: cluster id → earlier score)."""
+    f = cluster_facts(proj, cluster, chain_flags, config)
     values = _factor_values(f, config)
     details = []
     for name, weight in config.risk.weights.items():
