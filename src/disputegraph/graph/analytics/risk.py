@@ -113,14 +113,8 @@ def _clamp(x: float) -> float:
     return 0.0 if x < 0 else 1.0 if x > 1 else x
 
 
-def _is(channel: str, *wanted: Channel) -> bool:
-    try:
-        return Channel(channel) in wanted
-    except ValueError:
-        return False
-
-
-_PETITIONS = (Channel.PETITION_LETTER, Channel.PETITION_VISIT, Channel.PETITION_ONLINE)
+# Stored channels are codes; StrEnum members compare and hash as those strings.
+_PETITIONS = frozenset({Channel.PETITION_LETTER, Channel.PETITION_VISIT, Channel.PETITION_ONLINE})
 
 
 @dataclass
@@ -223,7 +217,7 @@ def cluster_facts(
             cat_head[d.category] = max(cat_head.get(d.category, 0), d.headcount, named)
             f.amount_open += d.amount_yuan
             f.oldest_open_days = max(f.oldest_open_days, (as_of - reported).days)
-            if d.category == Category.WAGE_ARREARS.value:
+            if d.category == Category.WAGE_ARREARS:
                 f.wage_open += 1
         if d.status == "litigated":
             f.litigated += 1
@@ -234,12 +228,12 @@ def cluster_facts(
             f.failed_mediations += 1
         reports = proj.reports.get(did, [])
         f.extra_contacts += max(0, len(reports) - 1)
-        petition_reports = sum(1 for r in reports if _is(r.channel, *_PETITIONS))
-        petition = petition_reports > 0 or _is(d.channel, *_PETITIONS)
+        petition_reports = sum(1 for r in reports if r.channel in _PETITIONS)
+        petition = petition_reports > 0 or d.channel in _PETITIONS
         f.petitions += petition
         f.repeat_petitions += max(0, petition_reports - 1)
-        f.police += _is(d.channel, Channel.POLICE_110) or any(
-            _is(r.channel, Channel.POLICE_110) for r in reports
+        f.police += d.channel == Channel.POLICE_110 or any(
+            r.channel == Channel.POLICE_110 for r in reports
         )
         for r in reports:
             day = r.received_at.date()
@@ -257,7 +251,7 @@ def cluster_facts(
         if hit:
             f.gap_disputes += 1
             f.gap_flags.update(hit)
-        if ChainFlag.REBOUND.value in flags or d.status == "rebounded":
+        if ChainFlag.REBOUND in flags or d.status == "rebounded":
             f.rebounds += 1
     f.people = max(len(persons_all), head_all)
     f.persons_open = len(persons_open)
@@ -347,43 +341,43 @@ def _factor_values(f: ClusterFacts, config: RiskConfig) -> dict[str, tuple[float
     gap = _clamp(gap_share / float(rs.responsibility_gap.get("share_full", 0.5)))
     rebound = _clamp(f.rebounds / rs.rebound["full"])
     return {
-        RiskFactor.SCALE.value: (
+        RiskFactor.SCALE: (
             float(f.people_open),
             _clamp(piecewise(f.people_open, rs.scale["points"])),
             "people with open disputes",
         ),
-        RiskFactor.MOMENTUM.value: (
+        RiskFactor.MOMENTUM: (
             round(ratio, 3),
             momentum,
             "recent/baseline monthly events (+1 smoothed)",
         ),
-        RiskFactor.REPEAT_CONTACT.value: (
+        RiskFactor.REPEAT_CONTACT: (
             round(extra_per, 3),
             repeat,
             "extra contacts per dispute",
         ),
-        RiskFactor.ESCALATION.value: (points, escalation, "escalation points"),
-        RiskFactor.UNRESOLVED.value: (round(open_share, 3), unresolved, "share of disputes open"),
-        RiskFactor.STAKES.value: (f.amount_open, stakes, "yuan in open disputes"),
-        RiskFactor.SENSITIVITY.value: (
+        RiskFactor.ESCALATION: (points, escalation, "escalation points"),
+        RiskFactor.UNRESOLVED: (round(open_share, 3), unresolved, "share of disputes open"),
+        RiskFactor.STAKES: (f.amount_open, stakes, "yuan in open disputes"),
+        RiskFactor.SENSITIVITY: (
             round(sensitivity, 3),
             sensitivity,
             "category weight (+ festival)",
         ),
-        RiskFactor.VULNERABILITY.value: (
+        RiskFactor.VULNERABILITY: (
             round(vul_share, 3),
             _clamp(vulnerability),
             "share vulnerable",
         ),
-        RiskFactor.RESPONSIBILITY_GAP.value: (round(gap_share, 3), gap, "share with a chain gap"),
-        RiskFactor.REBOUND.value: (float(f.rebounds), rebound, "rebounded disputes"),
+        RiskFactor.RESPONSIBILITY_GAP: (round(gap_share, 3), gap, "share with a chain gap"),
+        RiskFactor.REBOUND: (float(f.rebounds), rebound, "rebounded disputes"),
     }
 
 
 def level_for(score: float, bands: Mapping[str, float]) -> RiskLevel:
     """The level whose band the score reaches (highest first), else none."""
     for level in (RiskLevel.RED, RiskLevel.ORANGE, RiskLevel.YELLOW, RiskLevel.BLUE):
-        if score >= bands.get(level.value, math.inf):
+        if score >= bands.get(level, math.inf):
             return level
     return RiskLevel.NONE
 
