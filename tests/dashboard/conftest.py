@@ -10,16 +10,11 @@ Chromium through Playwright.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dashboard_helpers import DemoServer
+from dashboard_helpers import DemoServer, serve_demo
 
 from disputegraph.config import Settings
 from disputegraph.graph.memory import MemoryStore
@@ -56,28 +51,6 @@ def loaded_store(sample_settings: Settings) -> MemoryStore:
     return store
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(
-                f"dashboard exited with {proc.returncode}:\n{log.read_text()[-3000:]}"
-            )
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"dashboard did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="session")
 def demo_server(
     tmp_path_factory: pytest.TempPathFactory, chromium_path: str
@@ -96,20 +69,5 @@ def demo_server(
     load_bundle(bundle, store, settings)
     run_analysis(store)
     store.flush()
-    port = free_port()
-    log = workspace.parent / "server.log"
-    env = {**os.environ, "DISPUTEGRAPH_WORKSPACE": str(workspace), "DISPUTEGRAPH_STORE": "memory"}
-    exe = Path(sys.executable).parent / "disputegraph"
-    cmd = [str(exe), "serve", "--demo", "--port", str(port)]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(url + "/", proc, log, timeout=120)
+    with serve_demo(workspace, workspace.parent / "server.log") as url:
         yield DemoServer(url, planted, workspace, settings, store)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()

@@ -14,18 +14,12 @@ linked disputes from the real page.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from dashboard_helpers import SCREENSHOTS
+from dashboard_helpers import SCREENSHOTS, serve_demo
 
 from disputegraph.config import Settings
 from disputegraph.dashboard.components.source_records import COLUMNS, source_records_table
@@ -161,12 +155,6 @@ def test_the_panel_builder_shows_every_column(hand_built: Services) -> None:
 # the real page, in headless Chromium
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def resolved_server(
     tmp_path_factory: pytest.TempPathFactory, chromium_path: str
@@ -188,38 +176,8 @@ def resolved_server(
     run_resolution(store)
     run_analysis(store)
     store.flush()
-    port = _free_port()
-    log = base / "server.log"
-    env = {**os.environ, "DISPUTEGRAPH_WORKSPACE": str(workspace), "DISPUTEGRAPH_STORE": "memory"}
-    exe = Path(sys.executable).parent / "disputegraph"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(exe), "serve", "--demo", "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"dashboard exited:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url + "/", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"no answer:\n{log.read_text()[-3000:]}") from None
-                time.sleep(0.3)
+    with serve_demo(workspace, base / "server.log") as url:
         yield url, store, settings
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _resolved_person(store: MemoryStore) -> tuple[str, list[str], set[str]]:
