@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import networkx as nx
 import pytest
+from query_helpers import ANALYST_QUERIES
 from typer.testing import CliRunner
 
 from disputegraph.cli import app
@@ -94,27 +95,11 @@ def _stakeholder_graph(city: City) -> nx.Graph:
     return g
 
 
-#: the notebook queries this module checks (each has a test named after it)
-NOTEBOOK_QUERIES = {
-    "linked_disputes",
-    "shortest_path",
-    "contractor_chain",
-    "disputes_in_property_subtree",
-    "agency_handoffs",
-    "overdue_handoffs",
-    "repeat_petitioners",
-    "disputes_by_category",
-    "open_disputes_by_district",
-    "party_disputes",
-    "cluster_members",
-}
-
-
 def test_every_notebook_query_is_exercised() -> None:
     names = {q.name for q in catalogue("read")}
     tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
-    assert names >= NOTEBOOK_QUERIES
-    assert tested >= NOTEBOOK_QUERIES, f"untested: {sorted(NOTEBOOK_QUERIES - tested)}"
+    assert names >= ANALYST_QUERIES
+    assert tested >= ANALYST_QUERIES, f"untested: {sorted(ANALYST_QUERIES - tested)}"
 
 
 def test_contractor_chain(driver: Any, city: City) -> None:

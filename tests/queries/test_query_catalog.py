@@ -6,6 +6,7 @@ import re
 from importlib import resources
 
 import pytest
+from query_helpers import ANALYST_QUERIES
 
 from disputegraph.exceptions import QueryError
 from disputegraph.queries import catalog
@@ -13,19 +14,6 @@ from disputegraph.queries.catalog import NamedQuery, Param, catalogue, coerce, g
 from disputegraph.queries.runner import check_read_only, tokens
 from disputegraph.schemas import NodeLabel, RelType
 
-ANALYST_QUERIES = {
-    "linked_disputes",
-    "shortest_path",
-    "contractor_chain",
-    "disputes_in_property_subtree",
-    "agency_handoffs",
-    "overdue_handoffs",
-    "repeat_petitioners",
-    "disputes_by_category",
-    "open_disputes_by_district",
-    "party_disputes",
-    "cluster_members",
-}
 FILES = sorted(
     e.name for e in resources.files("disputegraph.queries").iterdir() if e.name.endswith(".cypher")
 )
