@@ -44,6 +44,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any, NamedTuple
 
 import networkx as nx
@@ -233,6 +234,14 @@ class Projection:
     @property
     def n_edges(self) -> int:
         return int(self.src.shape[0])
+
+    @cached_property
+    def contractors_above(self) -> dict[str, list[str]]:
+        """Employer → the contractors it subcontracts for (``contracts`` by sub)."""
+        up: dict[str, list[str]] = defaultdict(list)
+        for sub, contractor in self.contracts:
+            up[sub].append(contractor)
+        return dict(up)
 
     def label_of(self, node_id: str) -> NodeLabel:
         return _KIND_LABEL[int(self.kind[self.index[node_id]])]

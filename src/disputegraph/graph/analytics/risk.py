@@ -62,7 +62,13 @@ from disputegraph.graph.analytics.clusters import Cluster
 from disputegraph.graph.analytics.config import RiskConfig
 from disputegraph.graph.projection import Projection
 from disputegraph.schemas import Category, Channel, EmployerKind, RiskLevel
-from disputegraph.schemas.analysis import ChainFlag, ClusterAssessment, Factor, RiskFactor
+from disputegraph.schemas.analysis import (
+    ChainFlag,
+    ClusterAssessment,
+    Factor,
+    RiskFactor,
+    shared_factor,
+)
 
 __all__ = ["ClusterFacts", "assess", "cluster_facts", "format_yuan", "level_for", "piecewise"]
 
@@ -274,19 +280,16 @@ def _common_contractor(proj: Projection, employers: Sequence[str], members: set[
     emps = [e for e in employers if e in proj.employers]
     if len(emps) < 2:
         return None
-    up: dict[str, list[str]] = {}
-    for sub, contractor in proj.contracts:
-        if sub in members and contractor in members:
-            up.setdefault(sub, []).append(contractor)
+    up = proj.contractors_above
     above: Counter[str] = Counter()
     for e in emps:
         seen: set[str] = set()
-        todo = list(up.get(e, ()))
+        todo = [c for c in up.get(e, ()) if c in members] if e in members else []
         while todo:
             c = todo.pop()
             if c not in seen:
                 seen.add(c)
-                todo.extend(up.get(c, ()))
+                todo.extend(u for u in up.get(c, ()) if u in members)
         above.update(seen)
     if not above:
         return None
@@ -417,14 +420,7 @@ def assess(
     for name, weight in config.risk.weights.items():
         raw, norm, detail = values[name]
         details.append(
-            Factor.trusted(
-                name=name,
-                value=raw,
-                normalised=round(norm, 4),
-                weight=weight,
-                contribution=round(norm * weight, 2),
-                detail=detail,
-            )
+            shared_factor(name, raw, round(norm, 4), weight, round(norm * weight, 2), detail)
         )
     score = round(min(100.0, max(0.0, sum(d.contribution for d in details))), 1)
     level = level_for(score, config.risk.bands)
