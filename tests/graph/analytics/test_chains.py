@@ -19,7 +19,12 @@ from disputegraph.graph.analytics.calendar import (
     is_workday,
     working_days_between,
 )
-from disputegraph.graph.analytics.chains import agency_aggregates, chains_for, tier
+from disputegraph.graph.analytics.chains import (
+    agency_aggregates,
+    chains_for,
+    iter_chains,
+    tier,
+)
 from disputegraph.graph.analytics.config import RiskConfig
 
 
@@ -306,8 +311,7 @@ def test_agency_aggregates(agencies: City, config: RiskConfig) -> None:
     c.handle("D2", 1, "ST", "transferred", "2025-12-28T00:00:00", "2026-01-03T00:00:00")
     c.handle("D2", 2, "HOU", "signed", "2026-01-03T00:00:00", "2026-01-04T00:00:00")
     proj = project(c.store, AS_OF)
-    chains = chains_for(proj, config.chains)
-    stats, pairs = agency_aggregates(chains.values(), proj.agencies)
+    stats, pairs = agency_aggregates(iter_chains(proj, config.chains), proj.agencies)
     by = {s.agency_id: s for s in stats}
     assert by["ST"].handled == 2 and by["ST"].steps == 3
     assert by["ST"].handoffs_out == 2 and by["ST"].handoffs_in == 1
@@ -318,3 +322,21 @@ def test_agency_aggregates(agencies: City, config: RiskConfig) -> None:
     assert st_hou.count == 2 and st_hou.median_days == 4.0 and st_hou.returned == 0
     hou_st = next(p for p in pairs if (p.source_agency, p.target_agency) == ("HOU", "ST"))
     assert hou_st.count == 1 and hou_st.returned == 1
+
+
+def test_chain_facts_are_the_chain_models_fields(agencies: City, config: RiskConfig) -> None:
+    # the analysis streams plain tuples; `chain` and `chains_for` give models: same content
+    c = agencies.dispute("D1").dispute("D2")
+    c.handle("D1", 1, "ST", "transferred", "2026-01-01T00:00:00", "2026-01-03T00:00:00")
+    c.handle("D1", 2, "HOU", "returned", "2026-01-03T00:00:00", "2026-01-07T00:00:00")
+    c.handle("D1", 3, "ST", "signed", "2026-01-07T00:00:00", None)
+    c.handle("D2", 1, "ST", "transferred", "2025-12-28T00:00:00", "2026-01-03T00:00:00")
+    proj = project(c.store, AS_OF)
+    models = chains_for(proj, config.chains)
+    facts = list(iter_chains(proj, config.chains))
+    assert sorted(f.dispute_id for f in facts) == sorted(models) == ["D1", "D2"]
+    for f in facts:
+        model = models[f.dispute_id]
+        assert model.flags == f.flags
+        assert [s.model_dump() for s in model.steps] == [s._asdict() for s in f.steps]
+    assert "bounced" in models["D1"].flags and len(models["D1"].steps) == 3

@@ -24,7 +24,12 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 
 from disputegraph.exceptions import AnalysisError
-from disputegraph.graph.analytics.chains import agency_aggregates, build_chain, iter_chains
+from disputegraph.graph.analytics.chains import (
+    ChainFacts,
+    agency_aggregates,
+    build_chain,
+    iter_chains,
+)
 from disputegraph.graph.analytics.clusters import Cluster, cluster_id, find_clusters
 from disputegraph.graph.analytics.config import RiskConfig, load_risk_config
 from disputegraph.graph.analytics.risk import assess, format_yuan
@@ -168,7 +173,7 @@ def analyze_projection(
     # steps themselves are not kept (millions at a million disputes).
     chain_flags: dict[str, list[str]] = {}
 
-    def noting_flags(chains: Iterable[Chain]) -> Iterator[Chain]:
+    def noting_flags(chains: Iterable[ChainFacts]) -> Iterator[ChainFacts]:
         for ch in chains:
             chain_flags[ch.dispute_id] = ch.flags
             yield ch

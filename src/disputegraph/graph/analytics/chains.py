@@ -50,6 +50,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from typing import NamedTuple
 
 from disputegraph.graph.analytics.calendar import working_days_between
 from disputegraph.graph.analytics.config import ChainSettings, TimeLimit
@@ -70,8 +71,11 @@ from disputegraph.schemas.analysis import (
 )
 
 __all__ = [
+    "ChainFacts",
+    "StepFacts",
     "agency_aggregates",
     "build_chain",
+    "chain_facts",
     "chains_for",
     "is_skip_level_petition",
     "iter_chains",
@@ -179,6 +183,34 @@ def _overdue(step: HandlingInfo, end: datetime, limit: TimeLimit | None) -> bool
     return _days(step.started_at, end) > limit.days
 
 
+class StepFacts(NamedTuple):
+    """One step of a chain: the fields of a :class:`ChainStep`, as a plain tuple."""
+
+    seq: int
+    agency_id: str
+    agency_name: str
+    agency_kind: str
+    level: str
+    action: str
+    role: str | None
+    outcome: str | None
+    started_at: datetime
+    ended_at: datetime | None
+    due_at: datetime | None
+    dwell_days: float
+    overdue: bool
+    limit: str | None
+
+
+class ChainFacts(NamedTuple):
+    """A chain as the analysis uses it: steps and flag codes, without result models
+    (a million-dispute city has millions of steps; only the flags are kept)."""
+
+    dispute_id: str
+    steps: list[StepFacts]
+    flags: list[str]
+
+
 def build_chain(
     dispute_id: str,
     steps: Sequence[HandlingInfo],
@@ -191,36 +223,68 @@ def build_chain(
     links: Sequence[tuple[str, str]] = (),
 ) -> Chain:
     """The chain of one dispute with dwell times and flags (see the module doc)."""
+    facts = chain_facts(
+        dispute_id,
+        steps,
+        agencies,
+        settings,
+        as_of=as_of,
+        dispute=dispute,
+        reports=reports,
+        links=links,
+    )
+    return _model(facts, as_of)
+
+
+def _model(facts: ChainFacts, as_of: date) -> Chain:
+    return Chain.trusted(  # built from validated data: skip re-validation
+        dispute_id=facts.dispute_id,
+        steps=[ChainStep.trusted(**s._asdict()) for s in facts.steps],
+        flags=facts.flags,
+        as_of=as_of,
+    )
+
+
+def chain_facts(
+    dispute_id: str,
+    steps: Sequence[HandlingInfo],
+    agencies: Mapping[str, AgencyInfo],
+    settings: ChainSettings,
+    *,
+    as_of: date,
+    dispute: DisputeInfo | None = None,
+    reports: Sequence[ReportInfo] = (),
+    links: Sequence[tuple[str, str]] = (),
+) -> ChainFacts:
+    """What :func:`build_chain` returns, as plain tuples."""
     steps = sorted(steps, key=lambda h: (h.seq, h.started_at))
     ends = _step_ends(steps, dispute, as_of)
-    out: list[ChainStep] = []
+    out: list[StepFacts] = []
     for s, (end, _still_open) in zip(steps, ends, strict=True):
         ag = agencies.get(s.agency_id)
         kind = ag.kind if ag else "other"
         limit = settings.limit_for(kind, s.action)
         terminal = s.action in _TERMINAL and s.ended_at is None
         out.append(
-            ChainStep.trusted(  # built from validated data: skip re-validation
-                seq=s.seq,
-                agency_id=s.agency_id,
-                agency_name=ag.name if ag else s.agency_id,
-                agency_kind=kind,
-                level=ag.level if ag else "",
-                action=s.action,
-                role=s.role,
-                outcome=s.outcome,
-                started_at=s.started_at,
-                ended_at=s.ended_at,
-                due_at=s.due_at,
-                dwell_days=round(_days(s.started_at, end), 2),
-                overdue=False if terminal else _overdue(s, end, limit),
-                limit=str(limit) if s.due_at is None and limit is not None else None,
+            StepFacts(
+                s.seq,
+                s.agency_id,
+                ag.name if ag else s.agency_id,
+                kind,
+                ag.level if ag else "",
+                s.action,
+                s.role,
+                s.outcome,
+                s.started_at,
+                s.ended_at,
+                s.due_at,
+                round(_days(s.started_at, end), 2),
+                False if terminal else _overdue(s, end, limit),
+                str(limit) if s.due_at is None and limit is not None else None,
             )
         )
     flags = _flags(out, steps, agencies, settings, as_of, dispute, reports, links)
-    return Chain.trusted(
-        dispute_id=dispute_id, steps=out, flags=[f.value for f in flags], as_of=as_of
-    )
+    return ChainFacts(dispute_id, out, [f.value for f in flags])
 
 
 #: Actions that do not move the case: the intake agency's call-back and
@@ -230,7 +294,7 @@ def build_chain(
 _ADMIN = {"followed_up", "closed", "supervised"}
 
 
-def _agency_runs(steps: Sequence[ChainStep]) -> list[str]:
+def _agency_runs(steps: Sequence[StepFacts]) -> list[str]:
     """The agencies the case moved through, consecutive repeats and admin steps collapsed."""
     runs: list[str] = []
     for s in steps:
@@ -242,7 +306,7 @@ def _agency_runs(steps: Sequence[ChainStep]) -> list[str]:
 
 
 def _flags(
-    out: Sequence[ChainStep],
+    out: Sequence[StepFacts],
     steps: Sequence[HandlingInfo],
     agencies: Mapping[str, AgencyInfo],
     settings: ChainSettings,
@@ -334,11 +398,11 @@ def _flags(
     return flags
 
 
-def iter_chains(proj: Projection, settings: ChainSettings) -> Iterator[Chain]:
+def iter_chains(proj: Projection, settings: ChainSettings) -> Iterator[ChainFacts]:
     """The chain of every dispute of the projection that has hand-offs, one at a time
     (a million-dispute city has millions of steps: consume them, do not keep them)."""
     for did, steps in proj.handlings.items():
-        yield build_chain(
+        yield chain_facts(
             did,
             steps,
             proj.agencies,
@@ -352,7 +416,7 @@ def iter_chains(proj: Projection, settings: ChainSettings) -> Iterator[Chain]:
 
 def chains_for(proj: Projection, settings: ChainSettings) -> dict[str, Chain]:
     """Dispute id → chain, for every dispute of the projection that has hand-offs."""
-    return {ch.dispute_id: ch for ch in iter_chains(proj, settings)}
+    return {ch.dispute_id: _model(ch, proj.as_of) for ch in iter_chains(proj, settings)}
 
 
 def _median(values: list[float]) -> float | None:
@@ -360,7 +424,7 @@ def _median(values: list[float]) -> float | None:
 
 
 def agency_aggregates(
-    chains: Iterable[Chain], agencies: Mapping[str, AgencyInfo]
+    chains: Iterable[ChainFacts], agencies: Mapping[str, AgencyInfo]
 ) -> tuple[list[AgencyStats], list[HandoffStats]]:
     """Per-agency and per-agency-pair hand-off statistics, with bottlenecks marked.
 
