@@ -24,6 +24,7 @@ from disputegraph.graph.memory import MemoryStore
 from disputegraph.graph.store import GraphStore
 from disputegraph.loaders import StrictLoadError, hash_lookup, load_bundle
 from disputegraph.schemas import NODE_TABLES, GraphEdge, GraphNode, NodeLabel, RelType
+from disputegraph.schemas.analysis import TraceLink, TraceResult
 
 DATA = Path(__file__).parents[1] / "data"
 SAMPLE = DATA / "sample"
@@ -215,6 +216,38 @@ def test_iter_nodes_and_edges_in_batches(store: GraphStore, reference: MemorySto
     assert list(store.iter_nodes(NodeLabel.ENTITY)) == []
 
 
+#: Some properties of each, one that no row has, and no property at all.
+VALUE_KEYS: list[tuple[NodeLabel | RelType, tuple[str, ...]]] = [
+    (NodeLabel.DISPUTE, ("reported_at", "closed_at", "headcount", "amount_yuan", "no_such")),
+    (NodeLabel.PARTY, ("tags", "name")),
+    (NodeLabel.REPORT, ("dispute_id",)),
+    (NodeLabel.AGENCY, ()),
+    (RelType.HANDLED_BY, ("seq", "started_at", "ended_at", "due_at", "outcome", "no_such")),
+    (RelType.EMPLOYED_BY, ("since", "until")),
+    (RelType.CONCERNS, ()),
+]
+
+
+@pytest.mark.parametrize(("what", "keys"), VALUE_KEYS, ids=[str(w) for w, _ in VALUE_KEYS])
+def test_iter_values_are_the_properties_of_iter_nodes_and_edges(
+    store: GraphStore, what: NodeLabel | RelType, keys: tuple[str, ...]
+) -> None:
+    if isinstance(what, NodeLabel):
+        values = [r for b in store.iter_node_values(what, keys, batch_size=3) for r in b]
+        full = [(n.id, *(n.props.get(k) for k in keys)) for b in store.iter_nodes(what) for n in b]
+    else:
+        values = [r for b in store.iter_edge_values(what, keys, batch_size=3) for r in b]
+        full = [
+            (e.source, e.target, *(e.props.get(k) for k in keys))
+            for b in store.iter_edges(what)
+            for e in b
+        ]
+    assert len(values) > 3 and values == full  # more than one batch
+    assert all(type(r) is tuple for r in values)
+    if "no_such" in keys:
+        assert {r[-1] for r in values} == {None}
+
+
 def test_documents(empty: GraphStore) -> None:
     doc: dict[str, Any] = {"as_of": "2026-01-31", "clusters": [{"id": "C-1", "score": 71.5}]}
     assert empty.get_document("analysis", "k1") is None
@@ -230,6 +263,20 @@ def test_documents(empty: GraphStore) -> None:
     assert empty.counts().total_nodes == 0  # documents are not entities
     empty.clear()
     assert empty.list_documents("analysis") == []
+
+
+def test_documents_are_stored_as_json(empty: GraphStore) -> None:
+    # a model goes in as its JSON; what comes out is a new dict every time
+    model = TraceResult(source="P1", linked=[TraceLink(dispute_id="D1", hops=1, path=["P1", "D1"])])
+    empty.put_document("trace", "t", model)
+    first = empty.get_document("trace", "t")
+    assert first == model.model_dump(mode="json")
+    assert first is not None
+    first["linked"].clear()
+    assert empty.get_document("trace", "t") == model.model_dump(mode="json")
+    with pytest.raises(StoreError, match=r"document bad/k cannot be stored as JSON: .*object"):
+        empty.put_document("bad", "k", {"x": object()})
+    assert empty.list_documents("bad") == []
 
 
 def test_upserts_replace_properties_and_label(empty: GraphStore) -> None:

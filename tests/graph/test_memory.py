@@ -180,6 +180,16 @@ def test_snapshot_round_trip(tmp_path: Path) -> None:
     MemoryStore().flush()  # in-memory only: nothing to write, no error
 
 
+def test_a_snapshot_holding_documents_as_dicts_still_reads(tmp_path: Path) -> None:
+    # snapshots written before documents were kept as JSON hold them as dicts
+    store = MemoryStore(tmp_path / SNAPSHOT_NAME)
+    store.documents = {"risk": {"k": {"v": [1, 2], "名": "张三"}}}  # type: ignore[dict-item]
+    store.flush()
+    again = MemoryStore(tmp_path / SNAPSHOT_NAME)
+    assert again.documents["risk"]["k"] == '{"v": [1, 2], "名": "张三"}'.encode()
+    assert again.get_document("risk", "k") == {"v": [1, 2], "名": "张三"}
+
+
 @pytest.fixture
 def saved(tmp_path: Path) -> MemoryStore:
     store = MemoryStore(tmp_path / SNAPSHOT_NAME)

@@ -29,7 +29,8 @@ import gc
 import hashlib
 import pickle
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -38,6 +39,7 @@ import numpy.typing as npt
 
 from disputegraph.exceptions import StoreError
 from disputegraph.files import atomic_open
+from disputegraph.graph.documents import Document, dump_document, load_document
 from disputegraph.graph.store import Counts, Subgraph
 from disputegraph.runtime import gc_paused
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
@@ -57,6 +59,8 @@ _TYPE_CODE = {rel: code for code, rel in enumerate(_TYPES)}
 _PENDING_LIMIT = 20_000
 
 Ints = npt.NDArray[np.int64]
+#: Reads some properties' values out of a row's value tuple.
+Picker = Callable[[tuple[Any, ...]], tuple[Any, ...]]
 
 
 class _Adjacency:
@@ -101,7 +105,8 @@ class MemoryStore:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
-        self.documents: dict[str, dict[str, dict[str, Any]]] = {}
+        #: kind -> key -> the document as UTF-8 JSON (see :mod:`disputegraph.graph.documents`)
+        self.documents: dict[str, dict[str, bytes]] = {}
         self._reset()
         if path is not None and path.exists():
             self._read(path)
@@ -181,6 +186,10 @@ class MemoryStore:
             raise StoreError(f"cannot read snapshot {path}: {exc.strerror}") from exc
         for name, value in zip(self._STATE, state, strict=True):
             setattr(self, name, value)
+        for kind, docs in self.documents.items():  # snapshots before JSON documents
+            for key, doc in docs.items():
+                if isinstance(doc, dict):
+                    docs[key] = dump_document(kind, key, doc)
         self._shape_code = {shape: code for code, shape in enumerate(self._shapes)}
         self._index = {node_id: row for row, node_id in enumerate(self._ids)}
         self._invalidate()
@@ -460,15 +469,16 @@ class MemoryStore:
             capped=sorted(ids[r] for r in capped),
         )
 
-    def iter_nodes(self, label: NodeLabel, batch_size: int = 10_000) -> Iterator[list[GraphNode]]:
+    def _node_rows(self, label: NodeLabel) -> list[int]:
+        """Rows of one label, in id order."""
         labels = np.frombuffer(self._label, dtype=np.uint8)
         rows = np.flatnonzero(labels == _LABEL_CODE[label])
         del labels
-        rows = rows[np.argsort(self._ranks()[rows], kind="stable")].tolist()
-        for start in range(0, len(rows), batch_size):
-            yield self._nodes(rows[start : start + batch_size])
+        ordered: list[int] = rows[np.argsort(self._ranks()[rows], kind="stable")].tolist()
+        return ordered
 
-    def iter_edges(self, rel_type: RelType, batch_size: int = 10_000) -> Iterator[list[GraphEdge]]:
+    def _edge_rows_of(self, rel_type: RelType) -> list[int]:
+        """Relationship rows of one type, in (source id, target id, key) order."""
         types = np.frombuffer(self._type, dtype=np.uint8)
         rows = np.flatnonzero(types == _TYPE_CODE[rel_type])
         del types
@@ -477,18 +487,72 @@ class MemoryStore:
         dst = rank[np.array(self._dst, dtype=np.int64)[rows]]
         keys = np.array([self._key[r] for r in rows.tolist()], dtype=str)
         ordered: list[int] = rows[np.lexsort((keys, dst, src))].tolist()
-        for start in range(0, len(ordered), batch_size):
-            yield self._edges(ordered[start : start + batch_size])
+        return ordered
+
+    def _pickers(self, keys: Sequence[str]) -> list[Picker]:
+        """Per shape: a function from a row's value tuple to the values of ``keys``."""
+        pickers: list[Picker] = []
+        for shape in self._shapes:
+            pos = [shape.index(k) if k in shape else len(shape) for k in keys]
+            pick = _picker(pos)
+            pickers.append(_padded(pick) if len(shape) in pos else pick)
+        return pickers
+
+    def iter_nodes(self, label: NodeLabel, batch_size: int = 10_000) -> Iterator[list[GraphNode]]:
+        rows = self._node_rows(label)
+        for start in range(0, len(rows), batch_size):
+            yield self._nodes(rows[start : start + batch_size])
+
+    def iter_edges(self, rel_type: RelType, batch_size: int = 10_000) -> Iterator[list[GraphEdge]]:
+        rows = self._edge_rows_of(rel_type)
+        for start in range(0, len(rows), batch_size):
+            yield self._edges(rows[start : start + batch_size])
+
+    def iter_node_values(
+        self, label: NodeLabel, keys: Sequence[str], batch_size: int = 10_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        rows = self._node_rows(label)
+        pickers, ids, shape, vals = self._pickers(keys), self._ids, self._nshape, self._nvals
+        for start in range(0, len(rows), batch_size):
+            yield [(ids[r], *pickers[shape[r]](vals[r])) for r in rows[start : start + batch_size]]
+
+    def iter_edge_values(
+        self, rel_type: RelType, keys: Sequence[str], batch_size: int = 10_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        rows = self._edge_rows_of(rel_type)
+        pickers, ids, shape, vals = self._pickers(keys), self._ids, self._eshape, self._evals
+        src, dst = self._src, self._dst
+        for start in range(0, len(rows), batch_size):
+            yield [
+                (ids[src[r]], ids[dst[r]], *pickers[shape[r]](vals[r]))
+                for r in rows[start : start + batch_size]
+            ]
 
     # -- documents -------------------------------------------------------
-    def put_document(self, kind: str, key: str, doc: dict[str, Any]) -> None:
-        self.documents.setdefault(kind, {})[key] = doc
+    def put_document(self, kind: str, key: str, doc: Document) -> None:
+        self.documents.setdefault(kind, {})[key] = dump_document(kind, key, doc)
 
     def get_document(self, kind: str, key: str) -> dict[str, Any] | None:
-        return self.documents.get(kind, {}).get(key)
+        data = self.documents.get(kind, {}).get(key)
+        return None if data is None else load_document(data)
 
     def list_documents(self, kind: str) -> list[str]:
         return sorted(self.documents.get(kind, {}))
+
+
+def _picker(pos: Sequence[int]) -> Picker:
+    """``itemgetter(*pos)``, always giving a tuple (also of one or no item)."""
+    if len(pos) > 1:
+        return itemgetter(*pos)
+    if pos:
+        only = pos[0]
+        return lambda vals: (vals[only],)
+    return lambda vals: ()
+
+
+def _padded(pick: Picker) -> Picker:
+    """``pick`` on the values plus a trailing ``None`` (the value of an absent key)."""
+    return lambda vals: pick((*vals, None))
 
 
 #: Rows per pickle in the snapshot body: a pickle remembers every object it wrote

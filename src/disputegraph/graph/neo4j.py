@@ -31,7 +31,6 @@ settings for the CLI.
 
 from __future__ import annotations
 
-import json
 import queue
 import re
 import threading
@@ -50,6 +49,7 @@ import pytz  # type: ignore[import-untyped]  # no type information; a driver dep
 
 from disputegraph.config import Settings
 from disputegraph.exceptions import ConfigError, QueryError, StoreError
+from disputegraph.graph.documents import Document, dump_document, load_document
 from disputegraph.graph.store import Counts, Subgraph
 from disputegraph.queries.catalog import get as get_query
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
@@ -288,25 +288,6 @@ def _prefetch(items: Iterator[T], depth: int = 2) -> Iterator[T]:
     finally:
         stop.set()
         worker.join()
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def _decode(obj: dict[str, Any]) -> Any:
-    if len(obj) == 1:
-        if "$datetime" in obj:
-            return datetime.fromisoformat(obj["$datetime"])
-        if "$date" in obj:
-            return date.fromisoformat(obj["$date"])
-    return obj
 
 
 def driver_from_settings(settings: Settings) -> neo4j.Driver:
@@ -749,12 +730,51 @@ class Neo4jStore:
             last = batch[-1]
             after = (last.source, last.target, last.key)
 
+    def iter_node_values(
+        self, label: NodeLabel, keys: Sequence[str], batch_size: int = 10_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        if label is NodeLabel.ENTITY:
+            return
+        cypher = _cypher("store_iter_node_values", label)
+        after, wanted = "", list(keys)
+        while True:
+            [record] = self._read(
+                cypher, f"reading {label} nodes", after=after, keys=wanted, batch_size=batch_size
+            )
+            page = record["page"]
+            if not page:
+                return
+            yield [(i, *map(_value, values)) for i, values in page]
+            if len(page) < batch_size:
+                return
+            after = page[-1][0]
+
+    def iter_edge_values(
+        self, rel_type: RelType, keys: Sequence[str], batch_size: int = 10_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        cypher = _cypher("store_iter_edge_values", rel_type)
+        after, wanted = ("", "", ""), list(keys)
+        while True:
+            [record] = self._read(
+                cypher,
+                f"reading {rel_type} relationships",
+                after_source=after[0],
+                after_target=after[1],
+                after_key=after[2],
+                keys=wanted,
+                batch_size=batch_size,
+            )
+            page = record["page"]
+            if not page:
+                return
+            yield [(a, b, *map(_value, values)) for a, b, _key, values in page]
+            if len(page) < batch_size:
+                return
+            after = (page[-1][0], page[-1][1], page[-1][2])
+
     # -- documents -------------------------------------------------------
-    def put_document(self, kind: str, key: str, doc: dict[str, Any]) -> None:
-        try:
-            text = json.dumps(doc, ensure_ascii=False, default=_encode)
-        except (TypeError, ValueError) as exc:
-            raise StoreError(f"document {kind}/{key} cannot be stored as JSON: {exc}") from None
+    def put_document(self, kind: str, key: str, doc: Document) -> None:
+        text = dump_document(kind, key, doc).decode()
 
         def work(tx: neo4j.ManagedTransaction) -> None:
             tx.run(_cypher("store_put_document"), kind=kind, key=key, json=text).consume()
@@ -769,8 +789,7 @@ class Neo4jStore:
         rows = self._read(_cypher("store_get_document"), "reading a document", kind=kind, key=key)
         if not rows:
             return None
-        doc: dict[str, Any] = json.loads(rows[0]["json"], object_hook=_decode)
-        return doc
+        return load_document(rows[0]["json"])
 
     def list_documents(self, kind: str) -> list[str]:
         rows = self._read(_cypher("store_list_documents"), "listing documents", kind=kind)

@@ -41,7 +41,7 @@ Reports and hand-offs after ``as_of`` are left out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
@@ -57,7 +57,9 @@ from disputegraph.runtime import gc_paused
 from disputegraph.schemas import NodeLabel, PropertyRelation, RelType, Status
 
 __all__ = [
+    "AGENCY_KEYS",
     "EDGE_TYPES",
+    "HANDLING_KEYS",
     "KIND_DISPUTE",
     "KIND_EMPLOYER",
     "KIND_PARTY",
@@ -71,8 +73,10 @@ __all__ = [
     "PropertyInfo",
     "ReportInfo",
     "agency_from_node",
+    "agency_from_values",
     "as_datetime",
     "handling_from_edge",
+    "handling_from_values",
     "open_at",
     "project",
 ]
@@ -104,6 +108,8 @@ def as_datetime(value: Any) -> datetime | None:
 
     Accepts ``datetime``, ``date``, ISO strings and driver types with ``to_native()``.
     """
+    if isinstance(value, datetime):  # the usual case first: millions of calls
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     if value is None or value == "":
         return None
     if hasattr(value, "to_native"):
@@ -285,14 +291,20 @@ class Projection:
         return self.subgraph(range(self.n_nodes))
 
 
-def _batches(store: GraphStore, label: NodeLabel) -> Iterable[Any]:
-    for batch in store.iter_nodes(label):
+def _nodes(store: GraphStore, label: NodeLabel, *keys: str) -> Iterator[tuple[Any, ...]]:
+    """``(id, *values)`` of every node of a label."""
+    for batch in store.iter_node_values(label, keys):
         yield from batch
 
 
-def _edges(store: GraphStore, rel: RelType) -> Iterable[Any]:
-    for batch in store.iter_edges(rel):
+def _edges(store: GraphStore, rel: RelType, *keys: str) -> Iterator[tuple[Any, ...]]:
+    """``(source, target, *values)`` of every relationship of a type."""
+    for batch in store.iter_edge_values(rel, keys):
         yield from batch
+
+
+def _text(value: Any, default: str) -> str:
+    return default if value is None else str(value)
 
 
 def _active(since: Any, until: Any, start: date, as_of: date) -> bool:
@@ -328,27 +340,49 @@ def project(
     # -- disputes of the window -------------------------------------------------
     say("projection: disputes")
     disputes: dict[str, DisputeInfo] = {}
-    for node in _batches(store, NodeLabel.DISPUTE):
-        p = node.props
-        reported = as_datetime(p.get("reported_at"))
+    for (
+        did,
+        reported_at,
+        closed_at,
+        status,
+        title,
+        category,
+        channel,
+        heads,
+        amount,
+        district,
+    ) in _nodes(
+        store,
+        NodeLabel.DISPUTE,
+        "reported_at",
+        "closed_at",
+        "status",
+        "title",
+        "category",
+        "channel",
+        "headcount",
+        "amount_yuan",
+        "district",
+    ):
+        reported = as_datetime(reported_at)
         if reported is None or not (start < reported.date() <= as_of):
             continue
-        closed = as_datetime(p.get("closed_at"))
-        status = str(p.get("status", "reported"))
+        closed = as_datetime(closed_at)
+        status = _text(status, "reported")
         is_open = open_at(status, closed, as_of)
         if not is_open and closed is not None and closed.date() <= start:
             continue
-        disputes[node.id] = DisputeInfo(
-            id=node.id,
-            title=str(p.get("title", node.id)),
-            category=str(p.get("category", "other")),
+        disputes[did] = DisputeInfo(
+            id=did,
+            title=_text(title, did),
+            category=_text(category, "other"),
             status=status,
             reported_at=reported,
             closed_at=closed if closed is not None and closed.date() <= as_of else None,
-            channel=str(p.get("channel", "other")),
-            headcount=int(p.get("headcount") or 1),
-            amount_yuan=float(p.get("amount_yuan") or 0.0),
-            district=p.get("district"),
+            channel=_text(channel, "other"),
+            headcount=int(heads or 1),
+            amount_yuan=float(amount or 0.0),
+            district=district,
             open=is_open,
         )
 
@@ -356,41 +390,39 @@ def project(
     code = {rel: i for i, rel in enumerate(EDGE_TYPES)}
     # entity resolution: records linked by an active SAME_AS count as their canonical entity
     canon = {
-        e.source: e.target for e in _edges(store, RelType.SAME_AS) if e.props.get("active", True)
+        record: entity
+        for record, entity, active in _edges(store, RelType.SAME_AS, "active")
+        if active is None or active
     }
 
     say("projection: stakeholders and properties")
     involvements: dict[str, list[tuple[str, str]]] = defaultdict(list)
     stakeholders: set[str] = set()
-    for e in _edges(store, RelType.PARTY_TO):
-        if e.target in disputes:
-            who = canon.get(e.source, e.source)
-            involvements[e.target].append((who, str(e.props.get("role", ""))))
+    for source, did, role in _edges(store, RelType.PARTY_TO, "role"):
+        if did in disputes:
+            who = canon.get(source, source)
+            involvements[did].append((who, _text(role, "")))
             stakeholders.add(who)
-            edges.append((who, e.target, code[RelType.PARTY_TO]))
+            edges.append((who, did, code[RelType.PARTY_TO]))
     concerns: dict[str, list[str]] = defaultdict(list)
     props_in: set[str] = set()
-    for e in _edges(store, RelType.CONCERNS):
-        if e.source in disputes:
-            concerns[e.source].append(e.target)
-            props_in.add(e.target)
-            edges.append((e.source, e.target, code[RelType.CONCERNS]))
+    for did, prop in _edges(store, RelType.CONCERNS):
+        if did in disputes:
+            concerns[did].append(prop)
+            props_in.add(prop)
+            edges.append((did, prop, code[RelType.CONCERNS]))
 
     # -- property parents ---------------------------------------------------------
     if join_parent_kinds:
-        parent: dict[str, str] = {e.source: e.target for e in _edges(store, RelType.PART_OF)}
+        parent: dict[str, str] = dict(_edges(store, RelType.PART_OF))
         wanted = set(join_parent_kinds)
-        kind_of = {
-            n.id: str(n.props.get("kind", ""))
-            for n in _batches(store, NodeLabel.PROPERTY)
-            if n.props.get("kind") in wanted
-        }
+        joins = {pid for pid, kind in _nodes(store, NodeLabel.PROPERTY, "kind") if kind in wanted}
         frontier = set(props_in)
         for _ in range(4):  # unit -> building -> project site: a few levels at most
             nxt: set[str] = set()
             for child in sorted(frontier):
                 up = parent.get(child)
-                if up is not None and up in kind_of:
+                if up is not None and up in joins:
                     edges.append((child, up, code[RelType.PART_OF]))
                     if up not in props_in:
                         nxt.add(up)
@@ -398,23 +430,21 @@ def project(
             frontier = nxt
             if not frontier:
                 break
-        del parent, kind_of
+        del parent, joins
 
     # -- employments and contractor chains ---------------------------------------
     say("projection: employers and contractor chains")
     employments: list[tuple[str, str]] = []
-    for e in _edges(store, RelType.EMPLOYED_BY):
-        worker, employer = canon.get(e.source, e.source), canon.get(e.target, e.target)
-        if worker in stakeholders and _active(
-            e.props.get("since"), e.props.get("until"), start, as_of
-        ):
+    for source, target, since, until in _edges(store, RelType.EMPLOYED_BY, "since", "until"):
+        worker, employer = canon.get(source, source), canon.get(target, target)
+        if worker in stakeholders and _active(since, until, start, as_of):
             employments.append((worker, employer))
             edges.append((worker, employer, code[RelType.EMPLOYED_BY]))
     employer_ids = {emp for _, emp in employments}
     up_contracts: dict[str, list[str]] = defaultdict(list)
-    for e in _edges(store, RelType.SUBCONTRACTOR_OF):
-        if _active(e.props.get("since"), e.props.get("until"), start, as_of):
-            up_contracts[canon.get(e.source, e.source)].append(canon.get(e.target, e.target))
+    for source, target, since, until in _edges(store, RelType.SUBCONTRACTOR_OF, "since", "until"):
+        if _active(since, until, start, as_of):
+            up_contracts[canon.get(source, source)].append(canon.get(target, target))
     employer_labels = store.has_ids(stakeholders)
     employer_ids |= {i for i, lbl in employer_labels.items() if lbl is NodeLabel.EMPLOYER}
     contracts: list[tuple[str, str]] = []
@@ -436,88 +466,73 @@ def project(
     # -- property ties between nodes already in -----------------------------------
     if include_property_ties:
         for rel in _TIE_TYPES:
-            for e in _edges(store, rel):
-                holder = canon.get(e.source, e.source)
-                if holder in all_stakeholders and e.target in props_in:
-                    edges.append((holder, e.target, code[rel]))
+            for source, prop in _edges(store, rel):
+                holder = canon.get(source, source)
+                if holder in all_stakeholders and prop in props_in:
+                    edges.append((holder, prop, code[rel]))
 
     # -- links between disputes ------------------------------------------------------
     links: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for e in _edges(store, RelType.RELATED_TO):
-        reason = str(e.props.get("reason", ""))
-        if e.source in disputes:
-            links[e.source].append((e.target, reason))
-        if e.target in disputes:
-            links[e.target].append((e.source, reason))
-        if e.source in disputes and e.target in disputes:
-            edges.append((e.source, e.target, code[RelType.RELATED_TO]))
+    for source, target, why in _edges(store, RelType.RELATED_TO, "reason"):
+        reason = _text(why, "")
+        if source in disputes:
+            links[source].append((target, reason))
+        if target in disputes:
+            links[target].append((source, reason))
+        if source in disputes and target in disputes:
+            edges.append((source, target, code[RelType.RELATED_TO]))
 
     # -- reports, hand-offs and agencies ----------------------------------------------
     say("projection: reports and hand-offs")
     reports: dict[str, list[ReportInfo]] = defaultdict(list)
-    for node in _batches(store, NodeLabel.REPORT):
-        p = node.props
-        did = p.get("dispute_id")
-        received = as_datetime(p.get("received_at"))
-        if did in disputes and received is not None and received.date() <= as_of:
-            reports[did].append(
-                ReportInfo(
-                    node.id,
-                    did,
-                    str(p.get("channel", "other")),
-                    received,
-                    canon.get(p.get("reporter_id"), p.get("reporter_id")),
-                )
-            )
+    for rid, did, received_at, channel, reporter in _nodes(
+        store, NodeLabel.REPORT, "dispute_id", "received_at", "channel", "reporter_id"
+    ):
+        if did not in disputes:
+            continue
+        received = as_datetime(received_at)
+        if received is not None and received.date() <= as_of:
+            who = canon.get(reporter, reporter) if reporter is not None else None
+            reports[did].append(ReportInfo(rid, did, _text(channel, "other"), received, who))
     for rlist in reports.values():
         rlist.sort(key=lambda r: (r.received_at, r.id))
     handlings: dict[str, list[HandlingInfo]] = defaultdict(list)
     agency_ids: set[str] = set()
-    for e in _edges(store, RelType.HANDLED_BY):
-        if e.source not in disputes:
+    for did, agency, *values in _edges(store, RelType.HANDLED_BY, *HANDLING_KEYS):
+        if did not in disputes:
             continue
-        step = handling_from_edge(e.source, e.target, e.props)
+        step = handling_from_values(did, agency, *values)
         if step.started_at.date() > as_of:
             continue
-        handlings[e.source].append(step)
-        agency_ids.add(e.target)
+        handlings[did].append(step)
+        agency_ids.add(agency)
     for lst in handlings.values():
         lst.sort(key=lambda h: (h.seq, h.started_at))
     agencies = {
-        n.id: agency_from_node(n.id, n.props)
-        for n in _batches(store, NodeLabel.AGENCY)
-        if n.id in agency_ids
+        aid: agency_from_values(aid, *values)
+        for aid, *values in _nodes(store, NodeLabel.AGENCY, *AGENCY_KEYS)
+        if aid in agency_ids
     }
 
     # -- stakeholder and property details ------------------------------------------
     say("projection: stakeholder details")
     parties: dict[str, PartyInfo] = {}
-    for n in _batches(store, NodeLabel.PARTY):
-        if n.id in all_stakeholders:
-            tags = n.props.get("tags") or []
+    for pid, kind, name, tags in _nodes(store, NodeLabel.PARTY, "kind", "name", "tags"):
+        if pid in all_stakeholders:
+            tags = tags or []
             if isinstance(tags, str):
                 tags = [t for t in tags.split(";") if t]
-            parties[n.id] = PartyInfo(
-                n.id,
-                str(n.props.get("kind", "person")),
-                str(n.props.get("name", n.id)),
-                tuple(tags),
-            )
-    employers: dict[str, EmployerInfo] = {}
-    for n in _batches(store, NodeLabel.EMPLOYER):
-        if n.id in all_stakeholders:
-            employers[n.id] = EmployerInfo(
-                n.id, str(n.props.get("name", n.id)), str(n.props.get("kind", "company"))
-            )
-    properties: dict[str, PropertyInfo] = {}
-    for n in _batches(store, NodeLabel.PROPERTY):
-        if n.id in props_in:
-            properties[n.id] = PropertyInfo(
-                n.id,
-                str(n.props.get("name", n.id)),
-                str(n.props.get("kind", "")),
-                n.props.get("part_of"),
-            )
+            parties[pid] = PartyInfo(pid, _text(kind, "person"), _text(name, pid), tuple(tags))
+    employers: dict[str, EmployerInfo] = {
+        eid: EmployerInfo(eid, _text(name, eid), _text(kind, "company"))
+        for eid, name, kind in _nodes(store, NodeLabel.EMPLOYER, "name", "kind")
+        if eid in all_stakeholders
+    }
+    properties: dict[str, PropertyInfo] = {
+        pid: PropertyInfo(pid, _text(name, pid), _text(kind, ""), part_of)
+        for pid, name, kind, part_of in _nodes(store, NodeLabel.PROPERTY, "name", "kind", "part_of")
+        if pid in props_in
+    }
 
     # -- number the nodes -------------------------------------------------------------
     say("projection: arrays")
@@ -572,29 +587,51 @@ def project(
     )
 
 
-def handling_from_edge(dispute_id: str, agency_id: str, props: dict[str, Any]) -> HandlingInfo:
-    """One ``HANDLED_BY`` relationship as a :class:`HandlingInfo`."""
-    started = as_datetime(props.get("started_at"))
-    if started is None:
-        started = datetime(1970, 1, 1, tzinfo=UTC)
+#: The ``HANDLED_BY`` properties a :class:`HandlingInfo` is made of, in its order.
+HANDLING_KEYS = ("seq", "action", "started_at", "ended_at", "due_at", "role", "outcome")
+#: The agency properties an :class:`AgencyInfo` is made of, in its order.
+AGENCY_KEYS = ("name", "kind", "level")
+
+
+def handling_from_values(
+    dispute_id: str,
+    agency_id: str,
+    seq: Any,
+    action: Any,
+    started_at: Any,
+    ended_at: Any,
+    due_at: Any,
+    role: Any,
+    outcome: Any,
+) -> HandlingInfo:
+    """One ``HANDLED_BY`` relationship as a :class:`HandlingInfo`, from the values of
+    :data:`HANDLING_KEYS`."""
+    started = as_datetime(started_at)
     return HandlingInfo(
         dispute_id=dispute_id,
-        seq=int(props.get("seq") or 0),
+        seq=int(seq or 0),
         agency_id=agency_id,
-        action=str(props.get("action", "")),
-        started_at=started,
-        ended_at=as_datetime(props.get("ended_at")),
-        due_at=as_datetime(props.get("due_at")),
-        role=props.get("role"),
-        outcome=props.get("outcome"),
+        action=_text(action, ""),
+        started_at=datetime(1970, 1, 1, tzinfo=UTC) if started is None else started,
+        ended_at=as_datetime(ended_at),
+        due_at=as_datetime(due_at),
+        role=role,
+        outcome=outcome,
+    )
+
+
+def handling_from_edge(dispute_id: str, agency_id: str, props: dict[str, Any]) -> HandlingInfo:
+    """One ``HANDLED_BY`` relationship as a :class:`HandlingInfo`."""
+    return handling_from_values(dispute_id, agency_id, *(props.get(k) for k in HANDLING_KEYS))
+
+
+def agency_from_values(agency_id: str, name: Any, kind: Any, level: Any) -> AgencyInfo:
+    """An agency as an :class:`AgencyInfo`, from the values of :data:`AGENCY_KEYS`."""
+    return AgencyInfo(
+        agency_id, _text(name, agency_id), _text(kind, "other"), _text(level, "county")
     )
 
 
 def agency_from_node(agency_id: str, props: dict[str, Any]) -> AgencyInfo:
     """One agency node as an :class:`AgencyInfo`."""
-    return AgencyInfo(
-        agency_id,
-        str(props.get("name", agency_id)),
-        str(props.get("kind", "other")),
-        str(props.get("level", "county")),
-    )
+    return agency_from_values(agency_id, *(props.get(k) for k in AGENCY_KEYS))

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from disputegraph.graph.documents import Document
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
 
 __all__ = ["Counts", "GraphStore", "Subgraph"]
@@ -99,10 +100,27 @@ class GraphStore(Protocol):
     def iter_edges(self, rel_type: RelType, batch_size: int = 10_000) -> Iterator[list[GraphEdge]]:
         """All relationships of one type, in batches, in (source, target, key) order."""
 
-    # -- stored documents (analysis results, review decisions) -----------
-    def put_document(self, kind: str, key: str, doc: dict[str, Any]) -> None: ...
+    def iter_node_values(
+        self, label: NodeLabel, keys: Sequence[str], batch_size: int = 10_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """``(id, value of each key)`` of every node of one label (``None`` where a
+        property is absent), in batches, in id order: what :meth:`iter_nodes` gives,
+        without building a node and a property dict per row (the projection reads
+        millions of rows for a handful of properties)."""
 
-    def get_document(self, kind: str, key: str) -> dict[str, Any] | None: ...
+    def iter_edge_values(
+        self, rel_type: RelType, keys: Sequence[str], batch_size: int = 10_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """``(source, target, value of each key)`` of every relationship of one type,
+        in batches, in the order of :meth:`iter_edges`."""
+
+    # -- stored documents (analysis results, review decisions) -----------
+    def put_document(self, kind: str, key: str, doc: Document) -> None:
+        """Store a JSON object (a dict, or a pydantic model serialised as its JSON) under
+        ``kind``/``key``, replacing any earlier one (see :mod:`disputegraph.graph.documents`)."""
+
+    def get_document(self, kind: str, key: str) -> dict[str, Any] | None:
+        """A stored document as a new dict (``None`` if there is none)."""
 
     def list_documents(self, kind: str) -> list[str]:
         """Keys of the stored documents of one kind, sorted."""

@@ -90,9 +90,9 @@ def default_as_of(store: GraphStore) -> date:
     """The date of the latest dispute report or contact in the store."""
     latest: datetime | None = None
     for label, key in ((NodeLabel.DISPUTE, "reported_at"), (NodeLabel.REPORT, "received_at")):
-        for batch in store.iter_nodes(label):
-            for node in batch:
-                ts = as_datetime(node.props.get(key))
+        for batch in store.iter_node_values(label, [key]):
+            for _, value in batch:
+                ts = as_datetime(value)
                 if ts is not None and (latest is None or ts > latest):
                     latest = ts
     if latest is None:
@@ -254,7 +254,7 @@ def run_analysis(
         proj, config, previous=_previous(store, as_of, window_days), progress=say, timings=t
     )
     key = _key(as_of, window_days)
-    store.put_document(ANALYSIS_KIND, key, result.model_dump(mode="json"))
+    store.put_document(ANALYSIS_KIND, key, result)  # serialised straight to JSON
     store.put_document(LATEST_KIND, "latest", {"key": key})
     store.flush()
     return result
