@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import to_json
 
 from disputegraph.exceptions import StoreError
 
@@ -31,7 +32,7 @@ Document = dict[str, Any] | BaseModel
 def dump_document(kind: str, key: str, doc: Document) -> bytes:
     """The document as UTF-8 JSON; :class:`StoreError` if it is not JSON-shaped."""
     if isinstance(doc, BaseModel):
-        return doc.model_dump_json().encode()
+        return to_json(doc)  # UTF-8 bytes straight from pydantic-core, no str in between
     try:
         return json.dumps(doc, ensure_ascii=False, default=_encode).encode()
     except (TypeError, ValueError) as exc:
