@@ -152,7 +152,10 @@ def to_graph(
                 continue
             props[name] = plain(value)
         if "name" in props:
-            props["name_norm"] = normalise_name(props["name"])
+            norm = normalise_name(props["name"])
+            # most names are already normal: keep one string object (it is the
+            # embedded store's largest single column)
+            props["name_norm"] = props["name"] if norm == props["name"] else norm
         node = GraphNode(model.label, values["id"], props)
     edges = []
     for spec in model.edges:
