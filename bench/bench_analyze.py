@@ -125,7 +125,7 @@ def run(
     store.put_document("analysis", f"{as_of}:180", result)  # as run_analysis does
     size = len(store.documents["analysis"][f"{as_of}:180"])
     persist = time.perf_counter() - t
-    _line("persist (JSON document)", persist, f"{size / 1e6:,.0f} MB of JSON")
+    _line("persist (JSON document)", persist, f"{size / 1e6:,.0f} MB compressed")
     print(
         f"  analyze total (projection + analysis + persist): {time.perf_counter() - t_all:.1f} s "
         f"wall, peak {_peak_mb():,.0f} MB",
