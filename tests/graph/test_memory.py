@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from disputegraph.exceptions import StoreError
-from disputegraph.graph import MemoryStore
+from disputegraph.graph import MemoryStore, memory
 from disputegraph.graph.memory import SNAPSHOT_NAME
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
 
@@ -181,14 +181,60 @@ def test_snapshot_round_trip(tmp_path: Path) -> None:
     MemoryStore().flush()  # in-memory only: nothing to write, no error
 
 
-def test_a_snapshot_holding_documents_as_dicts_still_reads(tmp_path: Path) -> None:
-    # snapshots written before documents were kept as JSON hold them as dicts
-    store = MemoryStore(tmp_path / SNAPSHOT_NAME)
-    store.documents = {"risk": {"k": {"v": [1, 2], "名": "张三"}}}  # type: ignore[dict-item]
+def test_documents_of_an_older_snapshot_move_to_the_documents_file(tmp_path: Path) -> None:
+    # snapshots written before the documents file held them inside, as dicts
+    path = tmp_path / SNAPSHOT_NAME
+    old = MemoryStore()
+    old.upsert_nodes([party("P1", "张三")])
+    docs = {"risk": {"k": {"v": [1, 2], "名": "张三"}}}
+    state = tuple(docs if n == "documents" else getattr(old, n) for n in MemoryStore._STATE)
+    memory._write_checked(
+        path, memory._MAGIC, "snapshot", lambda out: memory._dump_state(state, out)
+    )
+    store = MemoryStore(path)
+    assert store.get_document("risk", "k") == {"v": [1, 2], "名": "张三"}
+    assert zlib.decompress(store.documents["risk"]["k"]) == '{"v": [1, 2], "名": "张三"}'.encode()
+    before = path.stat()
     store.flush()
-    again = MemoryStore(tmp_path / SNAPSHOT_NAME)
-    assert zlib.decompress(again.documents["risk"]["k"]) == '{"v": [1, 2], "名": "张三"}'.encode()
-    assert again.get_document("risk", "k") == {"v": [1, 2], "名": "张三"}
+    assert store.documents_path == tmp_path / "graph.documents" and store.documents_path.exists()
+    assert path.stat().st_mtime_ns == before.st_mtime_ns  # the graph did not change
+    assert MemoryStore(path).get_document("risk", "k") == {"v": [1, 2], "名": "张三"}
+
+
+def test_flush_writes_only_what_changed(tmp_path: Path) -> None:
+    # each file is replaced by a rename when written: a new inode tells a rewrite
+    path = tmp_path / SNAPSHOT_NAME
+    store = MemoryStore(path)
+    store.upsert_nodes([party("P1", "张三")])
+    store.flush()
+    docs = store.documents_path
+    assert docs is not None and path.exists() and not docs.exists()
+    graph = path.stat().st_ino
+    store.put_document("analysis", "a", {"n": 1})
+    store.flush()
+    assert path.stat().st_ino == graph and docs.exists()
+    again = MemoryStore(path)
+    assert again.get("P1") is not None and again.get_document("analysis", "a") == {"n": 1}
+    written = docs.stat().st_ino
+    again.upsert_nodes([party("P2", "李四")])
+    again.flush()
+    assert path.stat().st_ino != graph and docs.stat().st_ino == written
+    again.flush()  # nothing changed: nothing written
+    assert docs.stat().st_ino == written
+    again.clear()
+    again.flush()
+    cleared = MemoryStore(path)
+    assert cleared.counts().total_nodes == 0 and cleared.list_documents("analysis") == []
+
+
+def test_a_corrupt_documents_file_is_refused(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path / SNAPSHOT_NAME)
+    store.put_document("analysis", "a", {"n": 1})
+    store.flush()
+    docs = tmp_path / "graph.documents"
+    docs.write_bytes(docs.read_bytes()[:-3] + b"xyz")
+    with pytest.raises(StoreError, match=r"documents file .*graph.documents is corrupt"):
+        MemoryStore(tmp_path / SNAPSHOT_NAME)
 
 
 @pytest.fixture

@@ -16,11 +16,14 @@ used by ``iter_nodes``/``iter_edges``, and the identity map used to make
 relationship upserts idempotent (only a process that writes relationships
 pays for it).
 
-The snapshot is one file, ``<workspace>/graph.snapshot``: a header line with a
-format tag and the SHA-256 of the body, then the pickled body. It is written to
-a temporary file in the same folder, flushed, fsynced and renamed over the old
-one, so a crash leaves either the old snapshot or the new one, never a torn
-file; a snapshot whose checksum does not match is refused with a clear error.
+The snapshot is two files: the graph, ``<workspace>/graph.snapshot``, and the
+stored documents (analysis results, review decisions), ``graph.documents``
+beside it, so that an analysis rewrites only the latter (a million-dispute
+graph is 1.5 GB to write again). Each is a header line with a format tag and
+the SHA-256 of the body, then the pickled body; each is written to a temporary
+file in the same folder, flushed, fsynced and renamed over the old one, so a
+crash leaves either the old file or the new one, never a torn file; a file
+whose checksum does not match is refused with a clear error.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import pickle
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -51,6 +55,7 @@ __all__ = ["SNAPSHOT_NAME", "MemoryStore"]
 SNAPSHOT_NAME = "graph.snapshot"
 _MAGIC = b"DISPUTEGRAPH-SNAPSHOT-3 "
 _OLD_MAGICS = (b"DISPUTEGRAPH-SNAPSHOT-1 ", b"DISPUTEGRAPH-SNAPSHOT-2 ")
+_DOCS_MAGIC = b"DISPUTEGRAPH-DOCUMENTS-1 "
 _LABELS: tuple[NodeLabel, ...] = tuple(NodeLabel)
 _TYPES: tuple[RelType, ...] = tuple(RelType)
 _LABEL_CODE = {label: code for code, label in enumerate(_LABELS)}
@@ -109,6 +114,7 @@ class MemoryStore:
         #: kind -> key -> the document as zlib-compressed UTF-8 JSON (a million-dispute
         #: analysis is 700 MB of JSON, 90 MB compressed; see :mod:`disputegraph.graph.documents`)
         self.documents: dict[str, dict[str, bytes]] = {}
+        self._docs_dirty = False
         self._reset()
         if path is not None and path.exists():
             self._read(path)
@@ -130,6 +136,7 @@ class MemoryStore:
         self._key: list[str] = []
         self._eshape = array("H")
         self._evals: list[tuple[Any, ...]] = []
+        self._graph_dirty = True
         self._invalidate()
 
     def _invalidate(self) -> None:
@@ -157,41 +164,27 @@ class MemoryStore:
         "documents",
     )
 
+    @property
+    def documents_path(self) -> Path | None:
+        """The documents file beside the snapshot (``graph.documents``)."""
+        return None if self.path is None else self.path.with_suffix(".documents")
+
     def _read(self, path: Path) -> None:
-        # Checksum the body in chunks, then unpickle it from the file: the body is
-        # never held in memory next to the objects it becomes.
-        try:
-            with path.open("rb") as fh:
-                head = fh.readline(len(_MAGIC) + 80)
-                digest = hashlib.sha256()
-                while chunk := fh.read(1 << 22):
-                    digest.update(chunk)
-                if head.startswith(_OLD_MAGICS):
-                    raise StoreError(
-                        f"{path} was written by an older version of disputegraph; "
-                        "load the bundle again with `load --reset`"
-                    )
-                if not head.startswith(_MAGIC) or not head.endswith(b"\n"):
-                    raise StoreError(
-                        f"{path} is not a disputegraph snapshot (bad header); "
-                        "restore a backup or run `load --reset`"
-                    )
-                if digest.hexdigest().encode() != head[len(_MAGIC) : -1]:
-                    raise StoreError(
-                        f"snapshot {path} is corrupt (checksum mismatch); "
-                        "restore a backup or run `load --reset`"
-                    )
-                fh.seek(len(head))
-                with gc_paused():
-                    state = _load_state(fh)  # our own file, checksummed above
-        except OSError as exc:
-            raise StoreError(f"cannot read snapshot {path}: {exc.strerror}") from exc
+        with _checked(path, _MAGIC, "snapshot") as fh:
+            state = _load_state(fh)  # our own file, checksummed
         for name, value in zip(self._STATE, state, strict=True):
             setattr(self, name, value)
-        for kind, docs in self.documents.items():  # snapshots before JSON documents
-            for key, doc in docs.items():
-                if isinstance(doc, dict):
-                    docs[key] = _pack(dump_document(kind, key, doc))
+        docs_path = self.documents_path
+        if docs_path is not None and docs_path.exists():
+            with _checked(docs_path, _DOCS_MAGIC, "documents file") as fh:
+                self.documents = pickle.load(fh)
+        elif self.documents:  # kept inside the snapshot before there was a documents file
+            self._docs_dirty = True
+            for kind, docs in self.documents.items():
+                for key, doc in docs.items():
+                    if isinstance(doc, dict):  # and as dicts, before JSON documents
+                        docs[key] = _pack(dump_document(kind, key, doc))
+        self._graph_dirty = False
         self._shape_code = {shape: code for code, shape in enumerate(self._shapes)}
         self._index = {node_id: row for row, node_id in enumerate(self._ids)}
         self._invalidate()
@@ -200,33 +193,35 @@ class MemoryStore:
         gc.freeze()
 
     def flush(self) -> None:
+        """Write what changed: the graph snapshot when nodes or relationships did, the
+        documents file when documents did (an analysis rewrites only the latter)."""
         if self.path is None:
             return
-        # The identity map only serves relationship upserts; rebuilt if more come.
-        self._ident = None
-        state = tuple(getattr(self, name) for name in self._STATE)
-        try:
-            with atomic_open(self.path) as fh:
-                # Pickle straight into the file, hashing on the way, and put the
-                # checksum into the header last: the body never exists in memory
-                # as one piece (1.6 GB for a million-dispute city).
-                fh.write(_MAGIC + b"0" * 64 + b"\n")
-                hashing = _HashingWriter(fh)
-                _dump_state(state, hashing)
-                fh.seek(len(_MAGIC))
-                fh.write(hashing.digest.hexdigest().encode())
-                fh.seek(0, 2)
-        except OSError as exc:
-            raise StoreError(
-                f"cannot write snapshot {self.path}: {exc.strerror}; "
-                "the previous snapshot is intact"
-            ) from exc
+        if self._graph_dirty or not self.path.exists():
+            # The identity map only serves relationship upserts; rebuilt if more come.
+            self._ident = None
+            graph = tuple(
+                {} if name == "documents" else getattr(self, name) for name in self._STATE
+            )
+            _write_checked(self.path, _MAGIC, "snapshot", lambda out: _dump_state(graph, out))
+            self._graph_dirty = False
+        docs_path = self.documents_path
+        if self._docs_dirty and docs_path is not None:
+            docs = self.documents
+            _write_checked(
+                docs_path,
+                _DOCS_MAGIC,
+                "documents file",
+                lambda out: pickle.dump(docs, out, protocol=pickle.HIGHEST_PROTOCOL),
+            )
+            self._docs_dirty = False
 
     def close(self) -> None:
         """Nothing to release; call :meth:`flush` to persist."""
 
     def clear(self) -> None:
         self.documents = {}
+        self._docs_dirty = True
         self._reset()
 
     # -- writing ---------------------------------------------------------
@@ -243,6 +238,7 @@ class MemoryStore:
             self._upsert_nodes(nodes)
 
     def _upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
+        self._graph_dirty = True
         index = self._index
         for node in nodes:
             shape, values = self._shape(node.props)
@@ -275,6 +271,7 @@ class MemoryStore:
             self._upsert_edges(edges)
 
     def _upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
+        self._graph_dirty = True
         index = self._index
         ident = self._identities()
         for edge in edges:
@@ -533,6 +530,7 @@ class MemoryStore:
     # -- documents -------------------------------------------------------
     def put_document(self, kind: str, key: str, doc: Document) -> None:
         self.documents.setdefault(kind, {})[key] = _pack(dump_document(kind, key, doc))
+        self._docs_dirty = True
 
     def get_document(self, kind: str, key: str) -> dict[str, Any] | None:
         data = self.documents.get(kind, {}).get(key)
@@ -560,6 +558,60 @@ def _padded(pick: Picker) -> Picker:
 def _pack(data: bytes) -> bytes:
     # level 1: JSON shrinks ≈ 8× at ≈ 200 MB/s; higher levels gain little and cost much
     return zlib.compress(data, 1)
+
+
+@contextmanager
+def _checked(path: Path, magic: bytes, what: str) -> Iterator[BinaryIO]:
+    """The file positioned at its body, once its header and checksum are verified.
+
+    The body is checksummed in chunks and then unpickled from the file, so it
+    is never held in memory next to the objects it becomes.
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.readline(len(magic) + 80)
+            digest = hashlib.sha256()
+            while chunk := fh.read(1 << 22):
+                digest.update(chunk)
+            if head.startswith(_OLD_MAGICS):
+                raise StoreError(
+                    f"{path} was written by an older version of disputegraph; "
+                    "load the bundle again with `load --reset`"
+                )
+            if not head.startswith(magic) or not head.endswith(b"\n"):
+                raise StoreError(
+                    f"{path} is not a disputegraph {what} (bad header); "
+                    "restore a backup or run `load --reset`"
+                )
+            if digest.hexdigest().encode() != head[len(magic) : -1]:
+                raise StoreError(
+                    f"{what} {path} is corrupt (checksum mismatch); "
+                    "restore a backup or run `load --reset`"
+                )
+            fh.seek(len(head))
+            with gc_paused():
+                yield fh
+    except OSError as exc:
+        raise StoreError(f"cannot read {what} {path}: {exc.strerror}") from exc
+
+
+def _write_checked(path: Path, magic: bytes, what: str, dump: Callable[[Any], None]) -> None:
+    """Write a file atomically: header with the body's checksum, then the body."""
+    try:
+        with atomic_open(path) as fh:
+            # Pickle straight into the file, hashing on the way, and put the
+            # checksum into the header last: the body never exists in memory
+            # as one piece (1.6 GB for a million-dispute city).
+            fh.write(magic + b"0" * 64 + b"\n")
+            hashing = _HashingWriter(fh)
+            dump(hashing)
+            fh.seek(len(magic))
+            fh.write(hashing.digest.hexdigest().encode())
+            fh.seek(0, 2)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot write {what} {path}: {exc.strerror}; the previous {what} is intact"
+        ) from exc
 
 
 #: Rows per pickle in the snapshot body: a pickle remembers every object it wrote
