@@ -194,11 +194,15 @@ def test_documents_of_an_older_snapshot_move_to_the_documents_file(tmp_path: Pat
     store = MemoryStore(path)
     assert store.get_document("risk", "k") == {"v": [1, 2], "名": "张三"}
     assert zlib.decompress(store.documents["risk"]["k"]) == '{"v": [1, 2], "名": "张三"}'.encode()
-    before = path.stat()
-    store.flush()
+    store.flush()  # both written: the documents to their file, the graph without them
     assert store.documents_path == tmp_path / "graph.documents" and store.documents_path.exists()
-    assert path.stat().st_mtime_ns == before.st_mtime_ns  # the graph did not change
-    assert MemoryStore(path).get_document("risk", "k") == {"v": [1, 2], "名": "张三"}
+    again = MemoryStore(path)
+    assert again.get_document("risk", "k") == {"v": [1, 2], "名": "张三"}
+    assert again.get("P1") is not None
+    docs_file = store.documents_path.stat().st_ino
+    graph_file = path.stat().st_ino
+    again.flush()  # nothing left to move: nothing written
+    assert (path.stat().st_ino, store.documents_path.stat().st_ino) == (graph_file, docs_file)
 
 
 def test_flush_writes_only_what_changed(tmp_path: Path) -> None:
@@ -221,6 +225,13 @@ def test_flush_writes_only_what_changed(tmp_path: Path) -> None:
     assert path.stat().st_ino != graph and docs.stat().st_ino == written
     again.flush()  # nothing changed: nothing written
     assert docs.stat().st_ino == written
+    moved = tmp_path / "elsewhere" / SNAPSHOT_NAME
+    moved.parent.mkdir()
+    again.path = moved
+    again.flush()  # a new place: both written there
+    assert MemoryStore(moved).get_document("analysis", "a") == {"n": 1}
+    assert MemoryStore(moved).get("P2") is not None
+    again.path = path
     again.clear()
     again.flush()
     cleared = MemoryStore(path)

@@ -114,7 +114,9 @@ class MemoryStore:
         #: kind -> key -> the document as zlib-compressed UTF-8 JSON (a million-dispute
         #: analysis is 700 MB of JSON, 90 MB compressed; see :mod:`disputegraph.graph.documents`)
         self.documents: dict[str, dict[str, bytes]] = {}
-        self._docs_dirty = False
+        # Where the graph and the documents were last read from or written to
+        # (None: changed since); flush writes a file only when this is not it.
+        self._docs_saved_to = self.documents_path  # none yet: nothing to write
         self._reset()
         if path is not None and path.exists():
             self._read(path)
@@ -136,7 +138,7 @@ class MemoryStore:
         self._key: list[str] = []
         self._eshape = array("H")
         self._evals: list[tuple[Any, ...]] = []
-        self._graph_dirty = True
+        self._graph_saved_to: Path | None = None
         self._invalidate()
 
     def _invalidate(self) -> None:
@@ -174,17 +176,19 @@ class MemoryStore:
             state = _load_state(fh)  # our own file, checksummed
         for name, value in zip(self._STATE, state, strict=True):
             setattr(self, name, value)
+        self._graph_saved_to = path
         docs_path = self.documents_path
+        if self.documents:  # kept inside the snapshot before there was a documents file:
+            self._graph_saved_to = None  # the next flush writes the graph without them
         if docs_path is not None and docs_path.exists():
             with _checked(docs_path, _DOCS_MAGIC, "documents file") as fh:
                 self.documents = pickle.load(fh)
-        elif self.documents:  # kept inside the snapshot before there was a documents file
-            self._docs_dirty = True
+        elif self.documents:
+            self._docs_saved_to = None
             for kind, docs in self.documents.items():
                 for key, doc in docs.items():
                     if isinstance(doc, dict):  # and as dicts, before JSON documents
                         docs[key] = _pack(dump_document(kind, key, doc))
-        self._graph_dirty = False
         self._shape_code = {shape: code for code, shape in enumerate(self._shapes)}
         self._index = {node_id: row for row, node_id in enumerate(self._ids)}
         self._invalidate()
@@ -197,16 +201,16 @@ class MemoryStore:
         documents file when documents did (an analysis rewrites only the latter)."""
         if self.path is None:
             return
-        if self._graph_dirty or not self.path.exists():
+        if self._graph_saved_to != self.path or not self.path.exists():
             # The identity map only serves relationship upserts; rebuilt if more come.
             self._ident = None
             graph = tuple(
                 {} if name == "documents" else getattr(self, name) for name in self._STATE
             )
             _write_checked(self.path, _MAGIC, "snapshot", lambda out: _dump_state(graph, out))
-            self._graph_dirty = False
+            self._graph_saved_to = self.path
         docs_path = self.documents_path
-        if self._docs_dirty and docs_path is not None:
+        if self._docs_saved_to != docs_path and docs_path is not None:
             docs = self.documents
             _write_checked(
                 docs_path,
@@ -214,14 +218,14 @@ class MemoryStore:
                 "documents file",
                 lambda out: pickle.dump(docs, out, protocol=pickle.HIGHEST_PROTOCOL),
             )
-            self._docs_dirty = False
+            self._docs_saved_to = docs_path
 
     def close(self) -> None:
         """Nothing to release; call :meth:`flush` to persist."""
 
     def clear(self) -> None:
         self.documents = {}
-        self._docs_dirty = True
+        self._docs_saved_to = None
         self._reset()
 
     # -- writing ---------------------------------------------------------
@@ -238,7 +242,7 @@ class MemoryStore:
             self._upsert_nodes(nodes)
 
     def _upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
-        self._graph_dirty = True
+        self._graph_saved_to = None
         index = self._index
         for node in nodes:
             shape, values = self._shape(node.props)
@@ -271,7 +275,7 @@ class MemoryStore:
             self._upsert_edges(edges)
 
     def _upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
-        self._graph_dirty = True
+        self._graph_saved_to = None
         index = self._index
         ident = self._identities()
         for edge in edges:
@@ -530,7 +534,7 @@ class MemoryStore:
     # -- documents -------------------------------------------------------
     def put_document(self, kind: str, key: str, doc: Document) -> None:
         self.documents.setdefault(kind, {})[key] = _pack(dump_document(kind, key, doc))
-        self._docs_dirty = True
+        self._docs_saved_to = None
 
     def get_document(self, kind: str, key: str) -> dict[str, Any] | None:
         data = self.documents.get(kind, {}).get(key)
