@@ -14,7 +14,8 @@ Ways, on the same graph rows (the nodes and relationships the project's loader
 makes from the bundle: validated, PII hashed, names normalised):
 
 1. ``store``: :class:`~disputegraph.graph.neo4j.Neo4jStore` ``upsert_nodes`` /
-   ``upsert_edges`` in ``UNWIND`` batches (managed write transactions); also the
+   ``upsert_edges`` in ``UNWIND`` batches (managed write transactions, two
+   concurrent sessions; the transactions retried after a deadlock are counted); also the
    whole ``load_bundle`` (reading and validating the files included), on
    ``--bundle-scale`` disputes;
 2. ``load_csv``: the same rows written as CSV into the server's import folder
@@ -422,7 +423,9 @@ def main() -> None:
 
     fresh(store)
     figures["load_average_store"] = os.getloadavg()
+    retries = store.retries
     figures["store_s"], figures["store_cpu"] = timed(lambda: store_write(store, graph))
+    figures["store_retries"] = store.retries - retries
     counts = store.counts()
     assert counts.total_nodes + counts.total_edges == rows, "the store wrote every row"
     print(f"store writes: {figures['store_s']:.1f} s", flush=True)
@@ -485,7 +488,10 @@ def report(f: dict[str, Any]) -> None:
         )
     for name, r in rate.items():
         print(f"  {name:<40} {r:>10,.0f} rows/s")
-    print(f"  store {f['store_s']:.1f} s {_cpu(f['store_cpu'])}")
+    print(
+        f"  store {f['store_s']:.1f} s {_cpu(f['store_cpu'])}, "
+        f"{f.get('store_retries', 0)} transactions retried (deadlocks)"
+    )
     print(f"  LOAD CSV {f['load_csv_s']:.1f} s {_cpu(f['load_csv_cpu'])}")
     store_rate = rate[f"store UNWIND batches ({batch:,})"]
     row_rate = rate["one transaction per row (sample)"]

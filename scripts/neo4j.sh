@@ -296,6 +296,8 @@ server.memory.heap.max_size=$HEAP
 server.memory.pagecache.size=$PAGECACHE
 dbms.memory.transaction.total.max=$TX_MEMORY
 dbms.usage_report.enabled=false
+# No history kept: a benchmark load writes gigabytes of transaction logs.
+db.tx_log.rotation.retention_policy=2 files
 db.logs.query.enabled=OFF
 server.directories.data=$HOME_DIR/data
 server.directories.logs=$HOME_DIR/logs

@@ -320,3 +320,83 @@ def test_load_and_stats_through_the_cli(
     )
     assert result.exit_code == 0, result.output
     assert "D-001" in [r["dispute_id"] for r in json.loads(result.stdout)]
+
+
+# -- relationships in concurrent sessions ----------------------------------------
+
+
+def _steps(disputes: int, agencies: int) -> list[GraphEdge]:
+    """HANDLED_BY steps of ``disputes`` disputes spread over a few agencies (hubs)."""
+    return [
+        GraphEdge(
+            RelType.HANDLED_BY,
+            f"D{d:02}",
+            f"A{(d * 7 + s) % agencies}",
+            str(s),
+            {"seq": s, "started_at": datetime(2026, 1, 1 + s, 9, d % 60, tzinfo=TZ)},
+        )
+        for d in range(disputes)
+        for s in range(3)
+    ]
+
+
+def test_edge_sessions_never_share_a_start_node_and_lock_end_nodes_in_order() -> None:
+    fake: Any = object()
+    edges = _steps(20, 5)
+    again = GraphEdge(RelType.HANDLED_BY, "D03", edges[9].target, "0", {"seq": 99})
+    edges.append(again)  # a repeated relationship: its last properties count
+    [parts] = Neo4jStore(fake, batch_size=4, edge_sessions=2)._edge_parts(edges)
+    assert len(parts) == 2
+    starts = [{e.source for batch in part for e in batch} for part in parts]
+    assert starts[0] and starts[1] and not starts[0] & starts[1]
+    assert abs(sum(map(len, parts[0])) - sum(map(len, parts[1]))) <= 3  # balanced
+    for part in parts:
+        for batch in part:
+            assert 0 < len(batch) <= 4
+            assert [e.target for e in batch] == sorted(e.target for e in batch)  # lock order
+    # The sessions walk the end nodes from opposite sides.
+    assert parts[0][0][0].target == "A0" and parts[1][0][-1].target == "A4"
+    written = [e for part in parts for batch in part for e in batch]
+    keys = {(e.source, e.target, e.key) for e in edges}
+    assert sorted((e.source, e.target, e.key) for e in written) == sorted(keys)
+    assert again in written and edges[9] not in written
+    # One session when asked for, or when one batch is enough: the given order.
+    one = Neo4jStore(fake, batch_size=4, edge_sessions=1)._edge_parts(edges)
+    assert one == [[[edges[k : k + 4] for k in range(0, len(edges), 4)]]]
+    few = Neo4jStore(fake, batch_size=100, edge_sessions=2)._edge_parts(edges)
+    assert few == [[[edges]]]
+    with pytest.raises(StoreError, match="edge_sessions"):
+        Neo4jStore(fake, edge_sessions=0)
+
+
+@pytest.mark.neo4j
+def test_relationships_written_in_concurrent_sessions(store: Neo4jStore, neo4j_driver: Any) -> None:
+    from disputegraph.graph.memory import MemoryStore
+
+    nodes = [GraphNode(NodeLabel.DISPUTE, f"D{d:02}", {}) for d in range(30)]
+    nodes += [GraphNode(NodeLabel.AGENCY, f"A{a}", {"name": f"a{a}"}) for a in range(4)]
+    edges = _steps(30, 4)
+    edges.append(GraphEdge(RelType.HANDLED_BY, "D05", edges[15].target, "0", {"seq": 7}))
+    memory = MemoryStore()
+    s = Neo4jStore(neo4j_driver, batch_size=5, edge_sessions=2)
+    for target in (memory, s, s):  # the second write changes nothing
+        target.upsert_nodes(nodes)
+        target.upsert_edges(edges)
+        assert [e for b in target.iter_edges(RelType.HANDLED_BY) for e in b] == [
+            e for b in memory.iter_edges(RelType.HANDLED_BY) for e in b
+        ]
+    assert s.counts() == memory.counts()
+    assert s.counts().edges == {"HANDLED_BY": 90}
+
+    # A missing end: the relationships before it are written, none after it.
+    s.clear()
+    memory = MemoryStore()
+    bad = [*edges[:40], GraphEdge(RelType.HANDLED_BY, "D01", "MISSING", "9", {}), *edges[40:]]
+    for target in (memory, s):
+        target.upsert_nodes(nodes)
+        with pytest.raises(StoreError, match="node 'MISSING' does not exist"):
+            target.upsert_edges(bad)
+    assert s.counts().edges == memory.counts().edges == {"HANDLED_BY": 40}
+    assert [e for b in s.iter_edges(RelType.HANDLED_BY) for e in b] == [
+        e for b in memory.iter_edges(RelType.HANDLED_BY) for e in b
+    ]

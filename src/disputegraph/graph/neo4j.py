@@ -34,7 +34,7 @@ from __future__ import annotations
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from functools import cache
@@ -245,7 +245,7 @@ def _groups(
             yield k, group[start : start + size]
 
 
-def _prefetch(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+def _prefetch(items: Iterator[T], depth: int = 2) -> Generator[T, None, None]:
     """The items of ``items``, computed up to ``depth`` ahead in a worker thread.
 
     Building the rows of the next batch (Python work) then overlaps with the
@@ -319,7 +319,9 @@ class Neo4jStore:
 
     ``driver`` is injected and not closed by :meth:`close` unless the store
     built it (:meth:`connect`). ``database`` is passed on every session;
-    ``batch_size`` is the number of rows per write transaction.
+    ``batch_size`` is the number of rows per write transaction; large writes
+    of nodes and of relationships go through ``node_sessions`` and
+    ``edge_sessions`` concurrent sessions.
     """
 
     def __init__(
@@ -328,15 +330,22 @@ class Neo4jStore:
         database: str = "neo4j",
         batch_size: int = 5000,
         node_sessions: int = 2,
+        edge_sessions: int = 2,
     ) -> None:
         if batch_size < 1:
             raise StoreError(f"batch_size must be at least 1, got {batch_size}")
         if node_sessions < 1:
             raise StoreError(f"node_sessions must be at least 1, got {node_sessions}")
+        if edge_sessions < 1:
+            raise StoreError(f"edge_sessions must be at least 1, got {edge_sessions}")
         self.driver = driver
         self.database = database
         self.batch_size = batch_size
         self.node_sessions = node_sessions
+        self.edge_sessions = edge_sessions
+        #: write transactions the driver ran again after a transient error (deadlocks)
+        self.retries = 0
+        self._retry_lock = threading.Lock()
         self._owns_driver = False
 
     @classmethod
@@ -413,7 +422,14 @@ class Neo4jStore:
         (:func:`_prefetch`), so client and server work overlap on a large write.
         """
 
+        attempts = 0
+
         def work(tx: neo4j.ManagedTransaction, cypher: LiteralString, rows: list[Any]) -> int:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:
+                with self._retry_lock:
+                    self.retries += 1
             record = tx.run(cypher, rows=rows).single(strict=True)
             written: int = record["written"]
             if written != len(rows):
@@ -423,6 +439,7 @@ class Neo4jStore:
         try:
             with self._session() as session:
                 for cypher, rows, tag in batches:
+                    attempts = 0
                     try:
                         yield session.execute_write(work, cypher, rows), tag
                     except _Incomplete as short:
@@ -451,8 +468,7 @@ class Neo4jStore:
     def upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
         """Write nodes in batches; with distinct ids and several batches, in
         ``node_sessions`` concurrent sessions (the batches touch disjoint nodes, so
-        they cannot deadlock; relationships are written in one session, as
-        concurrent writes around shared hubs deadlock)."""
+        they cannot deadlock)."""
         unique = len({n.id for n in nodes}) == len(nodes)
         # Grouping by label is only safe when no id appears twice (its last label wins).
         chunks = list((_groups if unique else _runs)(nodes, lambda n: n.label, self.batch_size))
@@ -488,16 +504,27 @@ class Neo4jStore:
                 done.result()
 
     def upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
-        if len({e.type for e in edges}) > 1:
-            # Several types are written grouped by type, so check the ends first to
-            # fail exactly like the memory store (edges before the first bad one written).
-            self._check_ends(edges)
-            chunks = _groups(edges, lambda e: e.type, self.batch_size)
-        else:
-            chunks = _runs(edges, lambda e: e.type, self.batch_size)
+        """Write relationships in batches, grouped by type.
 
-        def batches() -> Iterator[tuple[LiteralString, list[dict[str, Any]], list[GraphEdge]]]:
-            for rel, chunk in chunks:
+        A type with more than one batch of relationships is written in
+        ``edge_sessions`` concurrent sessions, split by start node: no two
+        sessions ever write relationships of the same start node. The end nodes
+        (e.g. the agencies of ``HANDLED_BY``, hubs) are shared, so within a batch
+        the rows are sorted by end node, and every transaction takes its locks
+        on them in the same order; the sessions walk the end nodes from opposite
+        sides, so they seldom wait for each other. Deadlocks the server still
+        reports are retried (counted in :attr:`retries`). The ends are checked
+        first, to fail exactly like the memory store (the edges before the first
+        bad one written).
+        """
+        groups = self._edge_parts(edges)
+        if len(groups) > 1 or any(len(parts) > 1 for parts in groups):
+            self._check_ends(edges)
+
+        def batches(
+            part: Iterable[list[GraphEdge]],
+        ) -> Iterator[tuple[LiteralString, list[dict[str, Any]], list[GraphEdge]]]:
+            for chunk in part:
                 rows = []
                 for e in chunk:
                     plain, datetimes, dates = _split(e.props)
@@ -512,21 +539,86 @@ class Neo4jStore:
                             "dates": dates,
                         }
                     )
-                yield _cypher("store_upsert_edges", rel), rows, chunk
+                yield _cypher("store_upsert_edges", chunk[0].type), rows, chunk
 
-        for written, chunk in self._write_batches(
-            self._pipelined(batches(), len(edges)), "writing relationships"
-        ):
-            if written != len(chunk):
-                self._check_ends(chunk)
-                raise StoreError(  # pragma: no cover - only if a node vanished meanwhile
-                    f"writing {len(chunk)} {chunk[0].type} relationships: "
-                    "an end node disappeared during the write"
-                )
+        def write(part: list[list[GraphEdge]], pipelined: bool) -> None:
+            items = batches(part)
+            if pipelined:
+                items = self._pipelined(items, sum(map(len, part)))
+            for written, chunk in self._write_batches(items, "writing relationships"):
+                if written != len(chunk):
+                    self._check_ends(chunk)
+                    raise StoreError(  # pragma: no cover - only if a node vanished meanwhile
+                        f"writing {len(chunk)} {chunk[0].type} relationships: "
+                        "an end node disappeared during the write"
+                    )
+
+        for parts in groups:
+            if len(parts) == 1:
+                write(parts[0], pipelined=True)
+                continue
+            with ThreadPoolExecutor(
+                len(parts), thread_name_prefix="disputegraph-neo4j-edges"
+            ) as pool:
+                for done in [pool.submit(write, part, False) for part in parts]:
+                    done.result()
+
+    def _edge_parts(self, edges: Sequence[GraphEdge]) -> list[list[list[list[GraphEdge]]]]:
+        """Per type (in first-seen order): the batches of each concurrent session.
+
+        One session (one part) for a single type of at most one batch or with
+        ``edge_sessions=1``, the batches in the given order. Otherwise
+        :meth:`upsert_edges` explains the split.
+        """
+        if len({e.type for e in edges}) > 1:
+            groups: dict[RelType, list[GraphEdge]] = {}
+            for e in edges:
+                groups.setdefault(e.type, []).append(e)
+        else:
+            groups = {edges[0].type: list(edges)} if edges else {}
+        size = self.batch_size
+        out: list[list[list[list[GraphEdge]]]] = []
+        for group in groups.values():
+            sessions = min(self.edge_sessions, -(-len(group) // size))
+            if sessions <= 1:
+                out.append([[group[i : i + size] for i in range(0, len(group), size)]])
+                continue
+            # Only the last of repeated (source, target, key) rows counts (its
+            # properties replace the earlier ones'), so only it is written.
+            group = list({(e.source, e.target, e.key): e for e in group}.values())
+            degree: dict[str, int] = {}
+            for e in group:
+                degree[e.source] = degree.get(e.source, 0) + 1
+            # Start nodes to the lightest session, busiest first (deterministic).
+            load = [0] * sessions
+            owner: dict[str, int] = {}
+            for source, n in sorted(degree.items(), key=lambda item: (-item[1], item[0])):
+                k = load.index(min(load))
+                owner[source] = k
+                load[k] += n
+            split: list[list[GraphEdge]] = [[] for _ in range(sessions)]
+            for e in group:
+                split[owner[e.source]].append(e)
+            parts = []
+            for k, rows in enumerate(split):
+                rows.sort(key=lambda e: e.target)
+                chunks = [rows[i : i + size] for i in range(0, len(rows), size)]
+                parts.append(chunks[::-1] if k % 2 else chunks)
+            out.append(parts)
+        return out
 
     def _check_ends(self, edges: Sequence[GraphEdge]) -> None:
-        """If an edge has a missing end: write the edges before it, then raise StoreError."""
-        present = self.has_ids({i for e in edges for i in (e.source, e.target)})
+        """If an edge has a missing end: write the edges before it, then raise StoreError.
+
+        The ends are counted first (one number per page of ids); the labels are
+        read only when some are missing.
+        """
+        ids = list({i for e in edges for i in (e.source, e.target)})
+        pages = [ids[k : k + self.batch_size] for k in range(0, len(ids), self.batch_size)]
+        cypher = _cypher("store_count_ids")
+        if all(self._read(cypher, "checking ids", ids=p)[0]["n"] == len(p) for p in pages):
+            return
+        present = self.has_ids(ids)
         for index, edge in enumerate(edges):
             for end in (edge.source, edge.target):
                 if end not in present:
