@@ -58,6 +58,7 @@ from disputegraph.schemas import NodeLabel, PropertyRelation, RelType, Status
 
 __all__ = [
     "AGENCY_KEYS",
+    "DISPUTE_KEYS",
     "EDGE_TYPES",
     "HANDLING_KEYS",
     "KIND_DISPUTE",
@@ -75,6 +76,7 @@ __all__ = [
     "agency_from_node",
     "agency_from_values",
     "as_datetime",
+    "dispute_from_values",
     "handling_from_edge",
     "handling_from_values",
     "open_at",
@@ -340,51 +342,13 @@ def project(
     # -- disputes of the window -------------------------------------------------
     say("projection: disputes")
     disputes: dict[str, DisputeInfo] = {}
-    for (
-        did,
-        reported_at,
-        closed_at,
-        status,
-        title,
-        category,
-        channel,
-        heads,
-        amount,
-        district,
-    ) in _nodes(
-        store,
-        NodeLabel.DISPUTE,
-        "reported_at",
-        "closed_at",
-        "status",
-        "title",
-        "category",
-        "channel",
-        "headcount",
-        "amount_yuan",
-        "district",
-    ):
-        reported = as_datetime(reported_at)
+    for did, *values in _nodes(store, NodeLabel.DISPUTE, *DISPUTE_KEYS):
+        reported = as_datetime(values[0])
         if reported is None or not (start < reported.date() <= as_of):
             continue
-        closed = as_datetime(closed_at)
-        status = _text(status, "reported")
-        is_open = open_at(status, closed, as_of)
-        if not is_open and closed is not None and closed.date() <= start:
-            continue
-        disputes[did] = DisputeInfo(
-            id=did,
-            title=_text(title, did),
-            category=_text(category, "other"),
-            status=status,
-            reported_at=reported,
-            closed_at=closed if closed is not None and closed.date() <= as_of else None,
-            channel=_text(channel, "other"),
-            headcount=int(heads or 1),
-            amount_yuan=float(amount or 0.0),
-            district=district,
-            open=is_open,
-        )
+        info = dispute_from_values(did, as_of, *values)
+        if info.open or info.closed_at is None or info.closed_at.date() > start:
+            disputes[did] = info
 
     edges: list[tuple[str, str, int]] = []
     code = {rel: i for i, rel in enumerate(EDGE_TYPES)}
@@ -584,6 +548,53 @@ def project(
         links=dict(links),
         contracts=contracts,
         employments=employments,
+    )
+
+
+#: The dispute properties a :class:`DisputeInfo` is made of.
+DISPUTE_KEYS = (
+    "reported_at",
+    "closed_at",
+    "status",
+    "title",
+    "category",
+    "channel",
+    "headcount",
+    "amount_yuan",
+    "district",
+)
+
+
+def dispute_from_values(
+    dispute_id: str,
+    as_of: date,
+    reported_at: Any,
+    closed_at: Any,
+    status: Any,
+    title: Any,
+    category: Any,
+    channel: Any,
+    headcount: Any,
+    amount_yuan: Any,
+    district: Any,
+) -> DisputeInfo:
+    """A dispute as of ``as_of`` from the values of :data:`DISPUTE_KEYS`: open then
+    if not closed by then (a later closure is not known yet)."""
+    reported = as_datetime(reported_at) or datetime(1970, 1, 1, tzinfo=UTC)
+    closed = as_datetime(closed_at)
+    state = _text(status, "reported")
+    return DisputeInfo(
+        id=dispute_id,
+        title=_text(title, dispute_id),
+        category=_text(category, "other"),
+        status=state,
+        reported_at=reported,
+        closed_at=closed if closed is not None and closed.date() <= as_of else None,
+        channel=_text(channel, "other"),
+        headcount=int(headcount or 1),
+        amount_yuan=float(amount_yuan or 0.0),
+        district=district,
+        open=open_at(state, closed, as_of),
     )
 
 

@@ -35,13 +35,13 @@ from disputegraph.graph.analytics.config import RiskConfig, load_risk_config
 from disputegraph.graph.analytics.risk import assess, format_yuan
 from disputegraph.graph.analytics.tracing import search_entities, shortest_path, trace
 from disputegraph.graph.projection import (
-    DisputeInfo,
+    DISPUTE_KEYS,
     Projection,
     ReportInfo,
     agency_from_node,
     as_datetime,
+    dispute_from_values,
     handling_from_edge,
-    open_at,
     project,
 )
 from disputegraph.graph.store import GraphStore
@@ -310,23 +310,7 @@ def chain(
             if latest
             else default_as_of(store)
         )
-    p = node.props
-    closed = as_datetime(p.get("closed_at"))
-    reported = as_datetime(p.get("reported_at")) or datetime(1970, 1, 1, tzinfo=UTC)
-    status = str(p.get("status", "reported"))
-    info = DisputeInfo(
-        id=dispute_id,
-        title=str(p.get("title", dispute_id)),
-        category=str(p.get("category", "other")),
-        status=status,
-        reported_at=reported,
-        closed_at=closed,
-        channel=str(p.get("channel", "other")),
-        headcount=int(p.get("headcount") or 1),
-        amount_yuan=float(p.get("amount_yuan") or 0.0),
-        district=p.get("district"),
-        open=open_at(status, closed, as_of),
-    )
+    info = dispute_from_values(dispute_id, as_of, *(node.props.get(k) for k in DISPUTE_KEYS))
     edges = store.edges_of(dispute_id, [RelType.HANDLED_BY, RelType.RELATED_TO, RelType.ABOUT])
     steps = [
         handling_from_edge(e.source, e.target, e.props)
