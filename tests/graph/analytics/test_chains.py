@@ -340,3 +340,20 @@ def test_chain_facts_are_the_chain_models_fields(agencies: City, config: RiskCon
         assert model.flags == f.flags
         assert [s.model_dump() for s in model.steps] == [s._asdict() for s in f.steps]
     assert "bounced" in models["D1"].flags and len(models["D1"].steps) == 3
+
+
+def test_chain_on_demand_is_the_analysis_chain_for_a_later_closure(
+    agencies: City, config: RiskConfig
+) -> None:
+    # closed on 2026-01-20, after as_of (2026-01-10): open then, its mediation still
+    # running to the end of as_of, in chain() as in the analysis' chains
+    c = agencies.dispute(
+        "D1", reported="2026-01-02T09:00:00", status="closed", closed="2026-01-20T10:00:00"
+    )
+    c.handle("D1", 1, "ST", "assigned", "2026-01-02T09:00:00", "2026-01-03T09:00:00")
+    c.handle("D1", 2, "MED", "mediated", "2026-01-03T09:00:00")
+    on_demand = chain(c.store, "D1", as_of=AS_OF)
+    analysed = chains_for(project(c.store, AS_OF), config.chains)["D1"]
+    assert on_demand == analysed
+    # 2026-01-03 09:00 Shanghai (01:00 UTC) to the end of 2026-01-10 (UTC midnight): 7 d 23 h
+    assert on_demand.steps[1].dwell_days == pytest.approx(7.96, abs=0.01)
