@@ -257,7 +257,9 @@ def per_row(driver: neo4j.Driver, graph: Graph, sample: int) -> tuple[int, float
     disputes = graph[0][NodeLabel.DISPUTE][: sample // 2]
     ids = {d.id for d in disputes}
     steps = [e for e in graph[1][RelType.HANDLED_BY] if e.source in ids][: sample - len(disputes)]
-    one = Neo4jStore(driver, batch_size=1)
+    # Relationships in one session, as a row-by-row loader writes them (two
+    # sessions of one-row transactions on the same agencies wait on each other).
+    one = Neo4jStore(driver, batch_size=1, edge_sessions=1)
     t = time.perf_counter()
     one.upsert_nodes(disputes)
     one.upsert_edges(steps)

@@ -553,6 +553,9 @@ class Neo4jStore:
                         "an end node disappeared during the write"
                     )
 
+        if all(len(parts) == 1 for parts in groups):  # one session for every type
+            write([chunk for parts in groups for chunk in parts[0]], pipelined=True)
+            return
         for parts in groups:
             if len(parts) == 1:
                 write(parts[0], pipelined=True)
