@@ -45,6 +45,7 @@ Flags (codes of :class:`~disputegraph.schemas.analysis.ChainFlag`):
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -432,7 +433,6 @@ def agency_aggregates(
     median dwell is at least twice the median over all agencies' steps, or a
     quarter or more of its steps are overdue.
     """
-    steps_n: dict[str, int] = defaultdict(int)
     disputes: dict[str, set[str]] = defaultdict(set)
     bounced: dict[str, set[str]] = defaultdict(set)
     dwell: dict[str, list[float]] = defaultdict(list)
@@ -441,24 +441,26 @@ def agency_aggregates(
     in_n: dict[str, int] = defaultdict(int)
     pairs: dict[tuple[str, str], list[float]] = defaultdict(list)
     pair_returns: dict[tuple[str, str], int] = defaultdict(int)
-    all_dwell: list[float] = []
     for ch in chains:
+        steps = ch.steps
+        for s in steps:
+            dwell[s.agency_id].append(s.dwell_days)
+            if s.overdue:
+                overdue[s.agency_id] += 1
+        for s, nxt in itertools.pairwise(steps):
+            if nxt.agency_id != s.agency_id:
+                out_n[s.agency_id] += 1
+                in_n[nxt.agency_id] += 1
+                pairs[(s.agency_id, nxt.agency_id)].append(s.dwell_days)
+                if s.action == "returned":
+                    pair_returns[(s.agency_id, nxt.agency_id)] += 1
         is_bounced = ChainFlag.BOUNCED.value in ch.flags
-        for i, s in enumerate(ch.steps):
-            a = s.agency_id
-            steps_n[a] += 1
+        for a in {s.agency_id for s in steps}:
             disputes[a].add(ch.dispute_id)
             if is_bounced:
                 bounced[a].add(ch.dispute_id)
-            dwell[a].append(s.dwell_days)
-            all_dwell.append(s.dwell_days)
-            overdue[a] += s.overdue
-            if i + 1 < len(ch.steps) and ch.steps[i + 1].agency_id != a:
-                b = ch.steps[i + 1].agency_id
-                out_n[a] += 1
-                in_n[b] += 1
-                pairs[(a, b)].append(s.dwell_days)
-                pair_returns[(a, b)] += s.action == "returned"
+    steps_n = {a: len(days) for a, days in dwell.items()}
+    all_dwell = [d for days in dwell.values() for d in days]
     overall = statistics.median(all_dwell) if all_dwell else 0.0
     stats: list[AgencyStats] = []
     for a in sorted(steps_n):
