@@ -243,6 +243,10 @@ def test_iter_values_are_the_properties_of_iter_nodes_and_edges(
             for e in b
         ]
     assert len(values) > 3 and values == full  # more than one batch
+    if isinstance(what, RelType):  # only those leaving some nodes (and one that is none)
+        sources = set(sorted({r[0] for r in full})[::2]) | {"no-such-node"}
+        some = [r for b in store.iter_edge_values(what, keys, 3, sources=sources) for r in b]
+        assert some == [r for r in full if r[0] in sources] and 0 < len(some) < len(full)
     assert all(type(r) is tuple for r in values)
     if "no_such" in keys:
         assert {r[-1] for r in values} == {None}

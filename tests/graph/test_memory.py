@@ -156,6 +156,36 @@ def test_iterate_in_batches_in_order() -> None:
     assert list(store.iter_edges(RelType.HANDLED_BY)) == []
 
 
+def test_parallel_relationships_come_in_key_order_and_sources_filter() -> None:
+    store = MemoryStore()
+    store.upsert_nodes([dispute("D2"), dispute("D1"), *(party(f"P{i}", f"人{i}") for i in (1, 2))])
+    # written out of order: D2 first, keys of one pair shuffled, two runs of parallel edges
+    store.upsert_edges(
+        [
+            party_to("P2", "D2", "respondent"),
+            party_to("P1", "D1", "witness"),
+            party_to("P1", "D1", "applicant"),
+            party_to("P2", "D1", "respondent"),
+            party_to("P1", "D1", "respondent"),
+            party_to("P2", "D2", "applicant"),
+        ]
+    )
+    rows = [r for b in store.iter_edge_values(RelType.PARTY_TO, ["role"]) for r in b]
+    assert rows == [
+        ("P1", "D1", "applicant"),
+        ("P1", "D1", "respondent"),
+        ("P1", "D1", "witness"),
+        ("P2", "D1", "respondent"),
+        ("P2", "D2", "applicant"),
+        ("P2", "D2", "respondent"),
+    ]
+    only_p2 = [
+        r for b in store.iter_edge_values(RelType.PARTY_TO, [], sources={"P2", "nobody"}) for r in b
+    ]
+    assert only_p2 == [("P2", "D1"), ("P2", "D2"), ("P2", "D2")]
+    assert list(store.iter_edge_values(RelType.PARTY_TO, [], sources=set())) == []
+
+
 def test_documents() -> None:
     store = MemoryStore()
     store.put_document("risk", "b", {"n": 2})

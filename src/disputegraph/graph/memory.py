@@ -33,7 +33,7 @@ import hashlib
 import pickle
 import zlib
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
@@ -480,16 +480,33 @@ class MemoryStore:
         ordered: list[int] = rows[np.argsort(self._ranks()[rows], kind="stable")].tolist()
         return ordered
 
-    def _edge_rows_of(self, rel_type: RelType) -> list[int]:
-        """Relationship rows of one type, in (source id, target id, key) order."""
+    def _edge_rows_of(self, rel_type: RelType, sources: Collection[str] | None = None) -> list[int]:
+        """Relationship rows of one type (leaving ``sources`` only, when given), in
+        (source id, target id, key) order."""
         types = np.frombuffer(self._type, dtype=np.uint8)
         rows = np.flatnonzero(types == _TYPE_CODE[rel_type])
-        del types
+        src_all = np.frombuffer(self._src, dtype=np.int64)
+        src_rows = src_all[rows]
+        if sources is not None:
+            wanted = np.zeros(len(self._ids), dtype=bool)
+            index = self._index
+            wanted[np.fromiter((index[i] for i in sources if i in index), dtype=np.int64)] = True
+            keep = wanted[src_rows]
+            rows, src_rows = rows[keep], src_rows[keep]
         rank = self._ranks()
-        src = rank[np.array(self._src, dtype=np.int64)[rows]]
-        dst = rank[np.array(self._dst, dtype=np.int64)[rows]]
-        keys = np.array([self._key[r] for r in rows.tolist()], dtype=str)
-        ordered: list[int] = rows[np.lexsort((keys, dst, src))].tolist()
+        src, dst = rank[src_rows], rank[np.frombuffer(self._dst, dtype=np.int64)[rows]]
+        del types, src_all, src_rows  # release the views: the arrays must stay growable
+        order = np.lexsort((dst, src))
+        src, dst = src[order], dst[order]
+        ordered: list[int] = rows[order].tolist()
+        # parallel relationships (same ends, in runs now) are ordered by their key
+        tied = np.flatnonzero((src[1:] == src[:-1]) & (dst[1:] == dst[:-1]))
+        if len(tied):
+            key = self._key.__getitem__
+            starts = tied[np.r_[True, np.diff(tied) != 1]]
+            ends = tied[np.r_[np.diff(tied) != 1, True]] + 2
+            for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+                ordered[a:b] = sorted(ordered[a:b], key=key)
         return ordered
 
     def _pickers(self, keys: Sequence[str]) -> list[Picker]:
@@ -520,9 +537,14 @@ class MemoryStore:
             yield [(ids[r], *pickers[shape[r]](vals[r])) for r in rows[start : start + batch_size]]
 
     def iter_edge_values(
-        self, rel_type: RelType, keys: Sequence[str], batch_size: int = 10_000
+        self,
+        rel_type: RelType,
+        keys: Sequence[str],
+        batch_size: int = 10_000,
+        *,
+        sources: Collection[str] | None = None,
     ) -> Iterator[list[tuple[Any, ...]]]:
-        rows = self._edge_rows_of(rel_type)
+        rows = self._edge_rows_of(rel_type, sources)
         pickers, ids, shape, vals = self._pickers(keys), self._ids, self._eshape, self._evals
         src, dst = self._src, self._dst
         for start in range(0, len(rows), batch_size):

@@ -34,7 +34,7 @@ from __future__ import annotations
 import queue
 import re
 import threading
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from functools import cache
@@ -845,8 +845,16 @@ class Neo4jStore:
             after = page[-1][0]
 
     def iter_edge_values(
-        self, rel_type: RelType, keys: Sequence[str], batch_size: int = 10_000
+        self,
+        rel_type: RelType,
+        keys: Sequence[str],
+        batch_size: int = 10_000,
+        *,
+        sources: Collection[str] | None = None,
     ) -> Iterator[list[tuple[Any, ...]]]:
+        if sources is not None:
+            yield from self._edge_values_from(rel_type, keys, batch_size, sorted(sources))
+            return
         cypher = _cypher("store_iter_edge_values", rel_type)
         after, wanted = ("", "", ""), list(keys)
         while True:
@@ -866,6 +874,23 @@ class Neo4jStore:
             if len(page) < batch_size:
                 return
             after = (page[-1][0], page[-1][1], page[-1][2])
+
+    def _edge_values_from(
+        self, rel_type: RelType, keys: Sequence[str], batch_size: int, sources: list[str]
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """:meth:`iter_edge_values` of the relationships leaving ``sources`` (sorted),
+        a page of sources at a time."""
+        cypher = _cypher("store_iter_edge_values_from", rel_type)
+        wanted = list(keys)
+        for start in range(0, len(sources), batch_size):
+            [record] = self._read(
+                cypher,
+                f"reading {rel_type} relationships",
+                sources=sources[start : start + batch_size],
+                keys=wanted,
+            )
+            if record["page"]:
+                yield [(a, b, *map(_value, values)) for a, b, _key, values in record["page"]]
 
     # -- documents -------------------------------------------------------
     def put_document(self, kind: str, key: str, doc: Document) -> None:

@@ -41,7 +41,7 @@ Reports and hand-offs after ``as_of`` are left out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
@@ -299,9 +299,11 @@ def _nodes(store: GraphStore, label: NodeLabel, *keys: str) -> Iterator[tuple[An
         yield from batch
 
 
-def _edges(store: GraphStore, rel: RelType, *keys: str) -> Iterator[tuple[Any, ...]]:
-    """``(source, target, *values)`` of every relationship of a type."""
-    for batch in store.iter_edge_values(rel, keys):
+def _edges(
+    store: GraphStore, rel: RelType, *keys: str, sources: Collection[str] | None = None
+) -> Iterator[tuple[Any, ...]]:
+    """``(source, target, *values)`` of every relationship of a type (leaving ``sources``)."""
+    for batch in store.iter_edge_values(rel, keys, sources=sources):
         yield from batch
 
 
@@ -370,11 +372,10 @@ def project(
             edges.append((who, did, code[RelType.PARTY_TO]))
     concerns: dict[str, list[str]] = defaultdict(list)
     props_in: set[str] = set()
-    for did, prop in _edges(store, RelType.CONCERNS):
-        if did in disputes:
-            concerns[did].append(prop)
-            props_in.add(prop)
-            edges.append((did, prop, code[RelType.CONCERNS]))
+    for did, prop in _edges(store, RelType.CONCERNS, sources=disputes.keys()):
+        concerns[did].append(prop)
+        props_in.add(prop)
+        edges.append((did, prop, code[RelType.CONCERNS]))
 
     # -- property parents ---------------------------------------------------------
     if join_parent_kinds:
@@ -462,9 +463,9 @@ def project(
         rlist.sort(key=lambda r: (r.received_at, r.id))
     handlings: dict[str, list[HandlingInfo]] = defaultdict(list)
     agency_ids: set[str] = set()
-    for did, agency, *values in _edges(store, RelType.HANDLED_BY, *HANDLING_KEYS):
-        if did not in disputes:
-            continue
+    for did, agency, *values in _edges(
+        store, RelType.HANDLED_BY, *HANDLING_KEYS, sources=disputes.keys()
+    ):
         step = handling_from_values(did, agency, *values)
         if step.started_at.date() > as_of:
             continue

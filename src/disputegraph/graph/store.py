@@ -8,7 +8,7 @@ bundle through both and compares the answers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -109,10 +109,16 @@ class GraphStore(Protocol):
         millions of rows for a handful of properties)."""
 
     def iter_edge_values(
-        self, rel_type: RelType, keys: Sequence[str], batch_size: int = 10_000
+        self,
+        rel_type: RelType,
+        keys: Sequence[str],
+        batch_size: int = 10_000,
+        *,
+        sources: Collection[str] | None = None,
     ) -> Iterator[list[tuple[Any, ...]]]:
-        """``(source, target, value of each key)`` of every relationship of one type,
-        in batches, in the order of :meth:`iter_edges`."""
+        """``(source, target, value of each key)`` of every relationship of one type
+        (only those leaving ``sources``, when given: the hand-offs of the disputes of
+        a window), in batches, in the order of :meth:`iter_edges`."""
 
     # -- stored documents (analysis results, review decisions) -----------
     def put_document(self, kind: str, key: str, doc: Document) -> None:
