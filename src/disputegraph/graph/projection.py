@@ -512,31 +512,29 @@ def project(
         ids.extend(extra)
         kinds.extend([k] * len(extra))
     index = {node_id: i for i, node_id in enumerate(ids)}
-    seen_edges: set[tuple[int, int]] = set()
-    src: list[int] = []
-    dst: list[int] = []
-    ety: list[int] = []
-    for a, b, t in edges:
-        ia, ib = index.get(a), index.get(b)
-        if ia is None or ib is None or ia == ib:
-            continue  # an end whose node row is missing (dangling data) or a self-loop
-        pair = (ia, ib) if ia < ib else (ib, ia)
-        if pair in seen_edges:
-            continue
-        seen_edges.add(pair)
-        src.append(pair[0])
-        dst.append(pair[1])
-        ety.append(t)
-    del edges, seen_edges
+    # each pair of nodes once, with the type it was first seen with; not an end whose
+    # node row is missing (dangling data), not a self-loop
+    n = len(edges)
+    a = np.fromiter((index.get(e[0], -1) for e in edges), dtype=np.int64, count=n)
+    b = np.fromiter((index.get(e[1], -1) for e in edges), dtype=np.int64, count=n)
+    ety = np.fromiter((e[2] for e in edges), dtype=np.int8, count=n)
+    del edges
+    ok = np.flatnonzero((a >= 0) & (b >= 0) & (a != b))
+    lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
+    _, first = np.unique(lo * len(ids) + hi, return_index=True)
+    first.sort()  # in the order first seen
+    keep = ok[first]
+    src, dst = lo[first], hi[first]
+    del a, b, ok, lo, hi, first
     return Projection(
         as_of=as_of,
         window_days=window_days,
         ids=ids,
         index=index,
         kind=np.asarray(kinds, dtype=np.int8),
-        src=np.asarray(src, dtype=np.int32),
-        dst=np.asarray(dst, dtype=np.int32),
-        etype=np.asarray(ety, dtype=np.int8),
+        src=src.astype(np.int32),
+        dst=dst.astype(np.int32),
+        etype=ety[keep],
         disputes=disputes,
         parties=parties,
         employers=employers,
