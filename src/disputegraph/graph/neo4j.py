@@ -213,6 +213,20 @@ def _edge(rel: RelType | str, row: neo4j.Record | dict[str, Any]) -> GraphEdge:
     )
 
 
+def _by_id_cursor(row: list[Any]) -> dict[str, str]:
+    return {"after": row[0]}
+
+
+def _by_ends_cursor(row: list[Any]) -> dict[str, str]:
+    return {"after_source": row[0], "after_target": row[1], "after_key": row[2]}
+
+
+#: Keyset pagination of nodes (by id) and of relationships (by source, target, key):
+#: where the first page starts, and where the page after a row starts.
+_BY_ID = ({"after": ""}, _by_id_cursor)
+_BY_ENDS = ({"after_source": "", "after_target": "", "after_key": ""}, _by_ends_cursor)
+
+
 def _edge_order(e: GraphEdge) -> tuple[str, str, str, str]:
     return (e.type.value, e.source, e.target, e.key)
 
@@ -780,69 +794,68 @@ class Neo4jStore:
         except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
             raise self._fail("reading a neighbourhood", exc) from None
 
+    def _pages(
+        self,
+        cypher: LiteralString,
+        what: str,
+        after: dict[str, str],
+        cursor: Callable[[list[Any]], dict[str, str]],
+        batch_size: int,
+        **params: Any,
+    ) -> Iterator[list[list[Any]]]:
+        """The pages of a keyset-paginated read: ``after`` names where the first page
+        starts, ``cursor`` where the page after a given last row does."""
+        while True:
+            [record] = self._read(cypher, what, **after, batch_size=batch_size, **params)
+            page: list[list[Any]] = record["page"]
+            if not page:
+                return
+            yield page
+            if len(page) < batch_size:
+                return
+            after = cursor(page[-1])
+
     def iter_nodes(self, label: NodeLabel, batch_size: int = 10_000) -> Iterator[list[GraphNode]]:
         if label is NodeLabel.ENTITY:
             return  # no node has Entity as its domain label (as in the memory store)
-        cypher = _cypher("store_iter_nodes", label)
-        after = ""
         drop = set(_NODE_META)
-        while True:
-            [record] = self._read(
-                cypher, f"reading {label} nodes", after=after, batch_size=batch_size
-            )
-            page = record["page"]
-            if not page:
-                return
+        for page in self._pages(
+            _cypher("store_iter_nodes", label), f"reading {label} nodes", *_BY_ID, batch_size
+        ):
             yield [
                 GraphNode(label, i, {k: _value(v) for k, v in pairs if k not in drop})
                 for i, pairs in page
             ]
-            if len(page) < batch_size:
-                return
-            after = page[-1][0]
 
     def iter_edges(self, rel_type: RelType, batch_size: int = 10_000) -> Iterator[list[GraphEdge]]:
-        cypher = _cypher("store_iter_edges", rel_type)
-        after = ("", "", "")
-        while True:
-            [record] = self._read(
-                cypher,
-                f"reading {rel_type} relationships",
-                after_source=after[0],
-                after_target=after[1],
-                after_key=after[2],
-                batch_size=batch_size,
-            )
-            page = record["page"]
-            if not page:
-                return
-            batch = [
+        def cursor(row: list[Any]) -> dict[str, str]:
+            key = next((v for k, v in row[2] if k == _EDGE_META), "")
+            return _by_ends_cursor([row[0], row[1], key])
+
+        for page in self._pages(
+            _cypher("store_iter_edges", rel_type),
+            f"reading {rel_type} relationships",
+            _BY_ENDS[0],
+            cursor,
+            batch_size,
+        ):
+            yield [
                 _edge(rel_type, {"source": a, "target": b, "props": pairs}) for a, b, pairs in page
             ]
-            yield batch
-            if len(page) < batch_size:
-                return
-            last = batch[-1]
-            after = (last.source, last.target, last.key)
 
     def iter_node_values(
         self, label: NodeLabel, keys: Sequence[str], batch_size: int = 10_000
     ) -> Iterator[list[tuple[Any, ...]]]:
         if label is NodeLabel.ENTITY:
             return
-        cypher = _cypher("store_iter_node_values", label)
-        after, wanted = "", list(keys)
-        while True:
-            [record] = self._read(
-                cypher, f"reading {label} nodes", after=after, keys=wanted, batch_size=batch_size
-            )
-            page = record["page"]
-            if not page:
-                return
+        for page in self._pages(
+            _cypher("store_iter_node_values", label),
+            f"reading {label} nodes",
+            *_BY_ID,
+            batch_size,
+            keys=list(keys),
+        ):
             yield [(i, *map(_value, values)) for i, values in page]
-            if len(page) < batch_size:
-                return
-            after = page[-1][0]
 
     def iter_edge_values(
         self,
@@ -855,25 +868,14 @@ class Neo4jStore:
         if sources is not None:
             yield from self._edge_values_from(rel_type, keys, batch_size, sorted(sources))
             return
-        cypher = _cypher("store_iter_edge_values", rel_type)
-        after, wanted = ("", "", ""), list(keys)
-        while True:
-            [record] = self._read(
-                cypher,
-                f"reading {rel_type} relationships",
-                after_source=after[0],
-                after_target=after[1],
-                after_key=after[2],
-                keys=wanted,
-                batch_size=batch_size,
-            )
-            page = record["page"]
-            if not page:
-                return
+        for page in self._pages(
+            _cypher("store_iter_edge_values", rel_type),
+            f"reading {rel_type} relationships",
+            *_BY_ENDS,
+            batch_size,
+            keys=list(keys),
+        ):
             yield [(a, b, *map(_value, values)) for a, b, _key, values in page]
-            if len(page) < batch_size:
-                return
-            after = (page[-1][0], page[-1][1], page[-1][2])
 
     def _edge_values_from(
         self, rel_type: RelType, keys: Sequence[str], batch_size: int, sources: list[str]
