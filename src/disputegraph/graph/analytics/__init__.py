@@ -27,7 +27,8 @@ from disputegraph.exceptions import AnalysisError
 from disputegraph.graph.analytics.chains import (
     ChainFacts,
     agency_aggregates,
-    build_chain,
+    as_chain,
+    chain_facts,
     iter_chains,
 )
 from disputegraph.graph.analytics.clusters import Cluster, cluster_id, find_clusters
@@ -339,7 +340,7 @@ def chain(
     agencies = {
         a.id: agency_from_node(a.id, a.props) for a in store.get_many({s.agency_id for s in steps})
     }
-    return build_chain(
+    facts = chain_facts(
         dispute_id,
         steps,
         agencies,
@@ -349,6 +350,7 @@ def chain(
         reports=reports,
         links=links,
     )
+    return as_chain(facts, as_of)
 
 
 def agency_stats(result: AnalysisResult) -> tuple[list[AgencyStats], list[HandoffStats]]:

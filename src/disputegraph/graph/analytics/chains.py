@@ -75,7 +75,7 @@ __all__ = [
     "ChainFacts",
     "StepFacts",
     "agency_aggregates",
-    "build_chain",
+    "as_chain",
     "chain_facts",
     "chains_for",
     "is_skip_level_petition",
@@ -212,32 +212,8 @@ class ChainFacts(NamedTuple):
     flags: list[str]
 
 
-def build_chain(
-    dispute_id: str,
-    steps: Sequence[HandlingInfo],
-    agencies: Mapping[str, AgencyInfo],
-    settings: ChainSettings,
-    *,
-    as_of: date,
-    dispute: DisputeInfo | None = None,
-    reports: Sequence[ReportInfo] = (),
-    links: Sequence[tuple[str, str]] = (),
-) -> Chain:
-    """The chain of one dispute with dwell times and flags (see the module doc)."""
-    facts = chain_facts(
-        dispute_id,
-        steps,
-        agencies,
-        settings,
-        as_of=as_of,
-        dispute=dispute,
-        reports=reports,
-        links=links,
-    )
-    return _model(facts, as_of)
-
-
-def _model(facts: ChainFacts, as_of: date) -> Chain:
+def as_chain(facts: ChainFacts, as_of: date) -> Chain:
+    """A chain's facts as the :class:`Chain` result model."""
     return Chain.trusted(  # built from validated data: skip re-validation
         dispute_id=facts.dispute_id,
         steps=[ChainStep.trusted(**s._asdict()) for s in facts.steps],
@@ -257,7 +233,8 @@ def chain_facts(
     reports: Sequence[ReportInfo] = (),
     links: Sequence[tuple[str, str]] = (),
 ) -> ChainFacts:
-    """What :func:`build_chain` returns, as plain tuples."""
+    """The chain of one dispute with dwell times and flags (see the module doc); as a
+    result model with :func:`as_chain`."""
     steps = sorted(steps, key=lambda h: (h.seq, h.started_at))
     ends = _step_ends(steps, dispute, as_of)
     out: list[StepFacts] = []
@@ -417,7 +394,7 @@ def iter_chains(proj: Projection, settings: ChainSettings) -> Iterator[ChainFact
 
 def chains_for(proj: Projection, settings: ChainSettings) -> dict[str, Chain]:
     """Dispute id → chain, for every dispute of the projection that has hand-offs."""
-    return {ch.dispute_id: _model(ch, proj.as_of) for ch in iter_chains(proj, settings)}
+    return {ch.dispute_id: as_chain(ch, proj.as_of) for ch in iter_chains(proj, settings)}
 
 
 def _median(values: list[float]) -> float | None:
