@@ -112,7 +112,7 @@ class MemoryStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         #: kind -> key -> the document as zlib-compressed UTF-8 JSON (a million-dispute
-        #: analysis is 700 MB of JSON, 90 MB compressed; see :mod:`disputegraph.graph.documents`)
+        #: analysis is 730 MB of JSON, 54 MB compressed; see :mod:`disputegraph.graph.documents`)
         self.documents: dict[str, dict[str, bytes]] = {}
         # Where the graph and the documents were last read from or written to
         # (None: changed since); flush writes a file only when this is not it.
