@@ -11,9 +11,12 @@ from analytics_city import City
 from disputegraph.exceptions import AnalysisError, ConfigError
 from disputegraph.graph import MemoryStore
 from disputegraph.graph.analytics import (
+    SCORES_KIND,
+    _previous,
     agency_stats,
     chain,
     cluster_of,
+    cluster_scores,
     default_as_of,
     load_analysis,
     load_risk_config,
@@ -87,6 +90,18 @@ def test_change_against_the_previous_analysis(city: City) -> None:
     assert top.previous_score == before.score
     assert top.change == pytest.approx(top.score - before.score, abs=0.05)
     assert load_analysis(city.store) == second  # the latest pointer moved
+    # the next analysis compared with the small scores document, not the whole result
+    scores = city.store.get_document(SCORES_KIND, "2026-01-06:180")
+    assert scores == {"clusters": [[c.id, c.score, c.disputes] for c in first.clusters]}
+
+
+def test_change_against_an_analysis_stored_without_scores(city: City) -> None:
+    first = run_analysis(city.store, as_of=date(2026, 1, 6))
+    assert _previous(city.store, date(2026, 1, 8), 180) == cluster_scores(first)
+    assert _previous(city.store, date(2026, 1, 6), 180) is None  # nothing earlier
+    assert isinstance(city.store, MemoryStore)
+    del city.store.documents[SCORES_KIND]  # as stored before there were scores documents
+    assert _previous(city.store, date(2026, 1, 8), 180) == cluster_scores(first)
 
 
 def test_chain_on_demand_matches_the_analysis(city: City) -> None:

@@ -20,8 +20,9 @@ generated for any date analyses as of its own "today".
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 from disputegraph.exceptions import AnalysisError
 from disputegraph.graph.analytics.chains import (
@@ -60,7 +61,9 @@ from disputegraph.schemas.analysis import (
 __all__ = [
     "ANALYSIS_KIND",
     "LATEST_KIND",
+    "SCORES_KIND",
     "Cluster",
+    "ClusterScore",
     "Projection",
     "RiskConfig",
     "TraceResult",
@@ -70,6 +73,7 @@ __all__ = [
     "chain",
     "cluster_id",
     "cluster_of",
+    "cluster_scores",
     "default_as_of",
     "find_clusters",
     "format_yuan",
@@ -84,7 +88,17 @@ __all__ = [
 
 ANALYSIS_KIND = "analysis"
 LATEST_KIND = "analysis_latest"
+#: Beside each analysis: [id, score, disputes] of its clusters, for the next one.
+SCORES_KIND = "analysis_scores"
 Progress = Callable[[str], None]
+
+
+class ClusterScore(NamedTuple):
+    """A cluster of an earlier analysis, as the next one compares with it."""
+
+    id: str
+    score: float
+    disputes: list[str]
 
 
 def default_as_of(store: GraphStore) -> date:
@@ -119,12 +133,32 @@ def analysis_keys(store: GraphStore) -> list[tuple[date, int]]:
     return sorted(keys)
 
 
-def _previous(store: GraphStore, as_of: date, window_days: int) -> AnalysisResult | None:
+def cluster_scores(result: AnalysisResult) -> list[ClusterScore]:
+    """Id, score and disputes of every cluster of a result (what the next analysis
+    compares with; stored beside the result as its own small document)."""
+    return [ClusterScore(c.id, c.score, c.disputes) for c in result.clusters]
+
+
+def _previous(store: GraphStore, as_of: date, window_days: int) -> list[ClusterScore] | None:
+    """The clusters of the latest earlier analysis with the same window.
+
+    Read from the small scores document, not from the analysis itself (at a
+    million disputes that is 700 MB of JSON to parse); an analysis stored
+    before there were scores documents is read whole.
+    """
     earlier = [d for d, w in analysis_keys(store) if w == window_days and d < as_of]
-    return load_analysis(store, earlier[-1], window_days) if earlier else None
+    if not earlier:
+        return None
+    doc = store.get_document(SCORES_KIND, _key(earlier[-1], window_days))
+    if doc is not None:
+        return [ClusterScore(c, float(score), disputes) for c, score, disputes in doc["clusters"]]
+    result = load_analysis(store, earlier[-1], window_days)
+    return None if result is None else cluster_scores(result)
 
 
-def _previous_scores(prev: AnalysisResult | None, clusters: list[Cluster]) -> dict[str, float]:
+def _previous_scores(
+    prev: Sequence[ClusterScore] | None, clusters: list[Cluster]
+) -> dict[str, float]:
     """Current cluster id → the earlier score of the same cluster.
 
     Same id first; otherwise the earlier cluster sharing the most disputes,
@@ -133,9 +167,9 @@ def _previous_scores(prev: AnalysisResult | None, clusters: list[Cluster]) -> di
     """
     if prev is None:
         return {}
-    by_id = {c.id: c.score for c in prev.clusters}
+    by_id = {c.id: c.score for c in prev}
     owner: dict[str, int] = {}
-    for k, old in enumerate(prev.clusters):
+    for k, old in enumerate(prev):
         for d in old.disputes:
             owner[d] = k
     out: dict[str, float] = {}
@@ -150,9 +184,9 @@ def _previous_scores(prev: AnalysisResult | None, clusters: list[Cluster]) -> di
         if not counts:
             continue
         best = min(counts, key=lambda k: (-counts[k], k))
-        union = len(set(prev.clusters[best].disputes) | set(c.disputes))
+        union = len(set(prev[best].disputes) | set(c.disputes))
         if counts[best] / union >= 0.5:
-            out[c.id] = prev.clusters[best].score
+            out[c.id] = prev[best].score
     return out
 
 
@@ -161,11 +195,13 @@ def analyze_projection(
     proj: Projection,
     config: RiskConfig,
     *,
-    previous: AnalysisResult | None = None,
+    previous: Sequence[ClusterScore] | None = None,
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
 ) -> AnalysisResult:
-    """Clusters, risk, chains and agency statistics of a projection (pure)."""
+    """Clusters, risk, chains and agency statistics of a projection (pure);
+    ``previous``: the clusters of an earlier analysis (:func:`cluster_scores`), for
+    each cluster's change."""
     say = progress or (lambda _m: None)
     t = timings if timings is not None else {}
     t0 = time.perf_counter()
@@ -257,6 +293,7 @@ def run_analysis(
     del proj  # a million-dispute projection is a gigabyte: gone before the result is written
     key = _key(as_of, window_days)
     store.put_document(ANALYSIS_KIND, key, result)  # serialised straight to JSON
+    store.put_document(SCORES_KIND, key, {"clusters": cluster_scores(result)})
     store.put_document(LATEST_KIND, "latest", {"key": key})
     store.flush()
     return result
