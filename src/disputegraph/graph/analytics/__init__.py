@@ -206,13 +206,17 @@ def analyze_projection(
     t = timings if timings is not None else {}
     t0 = time.perf_counter()
     say("chains")
-    # Each chain feeds the agency statistics and leaves its flags behind; the
-    # steps themselves are not kept (millions at a million disputes).
+    # Each chain feeds the agency statistics and leaves its flags behind (if it
+    # has any); the steps themselves are not kept (millions at a million disputes).
     chain_flags: dict[str, list[str]] = {}
+    n_chains = 0
 
     def noting_flags(chains: Iterable[ChainFacts]) -> Iterator[ChainFacts]:
+        nonlocal n_chains
         for ch in chains:
-            chain_flags[ch.dispute_id] = ch.flags
+            n_chains += 1
+            if ch.flags:
+                chain_flags[ch.dispute_id] = ch.flags
             yield ch
 
     agencies, handoffs = agency_aggregates(
@@ -238,7 +242,7 @@ def analyze_projection(
         window_days=proj.window_days,
         computed_at=datetime.now(UTC),
         clusters=assessed,
-        chain_flags={d: flags for d, flags in sorted(chain_flags.items()) if flags},
+        chain_flags=dict(sorted(chain_flags.items())),
         agencies=agencies,
         handoffs=handoffs,
         hubs=hub_list,
@@ -248,7 +252,7 @@ def analyze_projection(
             "nodes": proj.n_nodes,
             "edges": proj.n_edges,
             "clusters": len(assessed),
-            "chains": len(chain_flags),
+            "chains": n_chains,
         },
     )
 
