@@ -115,7 +115,8 @@ def run(
     timings: dict[str, float] = {}
     _cpu[0] = time.process_time()
     t = time.perf_counter()
-    result = analyze_projection(proj, config, timings=timings)
+    # as run_analysis does: the hand-offs are let go once the chains are done
+    result = analyze_projection(proj, config, timings=timings, release_handoffs=True)
     total = time.perf_counter() - t
     for stage in ("chains", "clustering", "scoring"):
         print(f"  {stage:<28} {timings[stage]:9.2f} s wall", flush=True)  # chains: + agency stats

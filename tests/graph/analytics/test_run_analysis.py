@@ -14,12 +14,14 @@ from disputegraph.graph.analytics import (
     SCORES_KIND,
     _previous,
     agency_stats,
+    analyze_projection,
     chain,
     cluster_of,
     cluster_scores,
     default_as_of,
     load_analysis,
     load_risk_config,
+    project,
     run_analysis,
 )
 from disputegraph.schemas import AnalysisResult
@@ -102,6 +104,27 @@ def test_change_against_an_analysis_stored_without_scores(city: City) -> None:
     assert isinstance(city.store, MemoryStore)
     del city.store.documents[SCORES_KIND]  # as stored before there were scores documents
     assert _previous(city.store, date(2026, 1, 8), 180) == cluster_scores(first)
+
+
+def test_letting_the_hand_offs_go_changes_nothing(city: City) -> None:
+    # escalated and failed-mediation steps feed the risk factors from the hand-off facts
+    city.handle(
+        "D2", 1, "A", "mediated", "2026-01-05T10:00:00", "2026-01-06T09:00:00", outcome="failed"
+    )
+    city.handle("D2", 2, "B", "escalated", "2026-01-06T09:00:00")
+    config = load_risk_config()
+    kept = project(city.store, date(2026, 1, 8))
+    let_go = project(city.store, date(2026, 1, 8))
+    a = analyze_projection(kept, config)
+    b = analyze_projection(let_go, config, release_handoffs=True)
+    assert kept.handlings and not let_go.handlings
+    assert a.model_dump(exclude={"computed_at"}) == b.model_dump(exclude={"computed_at"})
+    top = a.clusters[0]
+    assert top.disputes == ["D1", "D2"] and set(top.agencies) == {"A", "B"}
+    details = {f.name: f.value for f in top.factor_details}
+    es = config.risk.escalation  # one escalated step and one failed mediation, nothing else
+    assert details["escalation"] == pytest.approx(es["escalated_step"] + es["failed_mediation"])
+    assert a.counts["chains"] == 2
 
 
 def test_chain_on_demand_matches_the_analysis(city: City) -> None:

@@ -27,9 +27,11 @@ from typing import NamedTuple
 from disputegraph.exceptions import AnalysisError
 from disputegraph.graph.analytics.chains import (
     ChainFacts,
+    HandoffFacts,
     agency_aggregates,
     as_chain,
     chain_facts,
+    handoff_facts,
     iter_chains,
 )
 from disputegraph.graph.analytics.clusters import Cluster, cluster_id, find_clusters
@@ -198,10 +200,13 @@ def analyze_projection(
     previous: Sequence[ClusterScore] | None = None,
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
+    release_handoffs: bool = False,
 ) -> AnalysisResult:
-    """Clusters, risk, chains and agency statistics of a projection (pure);
+    """Clusters, risk, chains and agency statistics of a projection;
     ``previous``: the clusters of an earlier analysis (:func:`cluster_scores`), for
-    each cluster's change."""
+    each cluster's change. The projection is not changed, unless
+    ``release_handoffs``: then its hand-offs are let go once the chains are done
+    (they are the largest part of it; the risk factors keep what they need)."""
     say = progress or (lambda _m: None)
     t = timings if timings is not None else {}
     t0 = time.perf_counter()
@@ -209,19 +214,21 @@ def analyze_projection(
     # Each chain feeds the agency statistics and leaves its flags behind (if it
     # has any); the steps themselves are not kept (millions at a million disputes).
     chain_flags: dict[str, list[str]] = {}
-    n_chains = 0
+    handoffs: dict[str, HandoffFacts] = {}
+    failed = {o.lower() for o in config.chains.failed_outcomes}
 
     def noting_flags(chains: Iterable[ChainFacts]) -> Iterator[ChainFacts]:
-        nonlocal n_chains
         for ch in chains:
-            n_chains += 1
             if ch.flags:
                 chain_flags[ch.dispute_id] = ch.flags
+            handoffs[ch.dispute_id] = handoff_facts(ch.steps, failed)
             yield ch
 
-    agencies, handoffs = agency_aggregates(
+    per_agency, per_pair = agency_aggregates(
         noting_flags(iter_chains(proj, config.chains)), proj.agencies
     )
+    if release_handoffs:
+        proj.handlings = {}
     t["chains"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     say("clusters")
@@ -233,7 +240,7 @@ def analyze_projection(
     t0 = time.perf_counter()
     say(f"risk: scoring {len(clusters)} clusters")
     prev = _previous_scores(previous, clusters)
-    assessed = [assess(proj, cl, chain_flags, config, prev) for cl in clusters]
+    assessed = [assess(proj, cl, chain_flags, config, prev, handoffs) for cl in clusters]
     assessed.sort(key=lambda a: (-a.score, -a.level.rank, a.id))
     t["scoring"] = time.perf_counter() - t0
     hub_list = sorted({h for cl in clusters for h in cl.hubs}, key=lambda h: (-h[1], h[0]))
@@ -243,8 +250,8 @@ def analyze_projection(
         computed_at=datetime.now(UTC),
         clusters=assessed,
         chain_flags=dict(sorted(chain_flags.items())),
-        agencies=agencies,
-        handoffs=handoffs,
+        agencies=per_agency,
+        handoffs=per_pair,
         hubs=hub_list,
         settings=config.model_dump(mode="json"),
         counts={
@@ -252,7 +259,7 @@ def analyze_projection(
             "nodes": proj.n_nodes,
             "edges": proj.n_edges,
             "clusters": len(assessed),
-            "chains": n_chains,
+            "chains": len(handoffs),
         },
     )
 
@@ -292,7 +299,12 @@ def run_analysis(
     )
     t["projection"] = time.perf_counter() - t0
     result = analyze_projection(
-        proj, config, previous=_previous(store, as_of, window_days), progress=say, timings=t
+        proj,
+        config,
+        previous=_previous(store, as_of, window_days),
+        progress=say,
+        timings=t,
+        release_handoffs=True,
     )
     del proj  # a million-dispute projection is a gigabyte: gone before the result is written
     key = _key(as_of, window_days)

@@ -48,7 +48,7 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import NamedTuple
@@ -73,11 +73,13 @@ from disputegraph.schemas.analysis import (
 
 __all__ = [
     "ChainFacts",
+    "HandoffFacts",
     "StepFacts",
     "agency_aggregates",
     "as_chain",
     "chain_facts",
     "chains_for",
+    "handoff_facts",
     "is_skip_level_petition",
     "iter_chains",
     "tier",
@@ -133,21 +135,22 @@ _INTAKE_KINDS = frozenset({"hotline_center"})
 
 def is_skip_level_petition(
     dispute: DisputeInfo | None,
-    steps: Sequence[HandlingInfo],
+    agency_ids: Iterable[str],
     reports: Sequence[ReportInfo],
     agencies: Mapping[str, AgencyInfo],
     settings: ChainSettings,
 ) -> bool:
     """A petition contact, and a petition bureau, governance centre or political-legal
-    committee at ``skip_level_petition_level`` or above handling the dispute (越级访)."""
+    committee at ``skip_level_petition_level`` or above among the agencies that handled
+    the dispute (越级访)."""
     petition = (dispute is not None and _is_petition(dispute.channel)) or any(
         _is_petition(r.channel) for r in reports
     )
     if not petition:
         return False
     top = _rank(settings.skip_level_petition_level)
-    for s in steps:
-        ag = agencies.get(s.agency_id)
+    for agency_id in agency_ids:
+        ag = agencies.get(agency_id)
         if ag is not None and ag.kind in _PETITION_HANDLERS and _rank(ag.level) >= top:
             return True
     return False
@@ -210,6 +213,32 @@ class ChainFacts(NamedTuple):
     dispute_id: str
     steps: list[StepFacts]
     flags: list[str]
+
+
+class HandoffFacts(NamedTuple):
+    """What the risk factors need of a dispute's hand-offs (kept once the chains are
+    done, instead of the hand-offs themselves)."""
+
+    agencies: tuple[str, ...]
+    escalated: int
+    mediation_failed: bool
+
+
+def handoff_facts(
+    steps: Iterable[HandlingInfo | StepFacts], failed_outcomes: Collection[str]
+) -> HandoffFacts:
+    """The agencies, ``escalated`` steps and a failed mediation of some hand-offs
+    (``failed_outcomes`` lower-case)."""
+    agencies: dict[str, None] = {}
+    escalated = 0
+    failed = False
+    for s in steps:
+        agencies[s.agency_id] = None
+        escalated += s.action == "escalated"
+        failed = failed or (
+            s.action == "mediated" and (s.outcome or "").strip().lower() in failed_outcomes
+        )
+    return HandoffFacts(tuple(agencies), escalated, failed)
 
 
 def as_chain(facts: ChainFacts, as_of: date) -> Chain:
@@ -314,7 +343,7 @@ def _flags(
         if s.level and s.action not in _ADMIN and s.agency_kind not in _INTAKE_KINDS
     ]
     if (tiers and max(tiers) - tiers[0] >= settings.drift_levels) or is_skip_level_petition(
-        dispute, steps, reports, agencies, settings
+        dispute, (s.agency_id for s in steps), reports, agencies, settings
     ):
         flags.append(ChainFlag.UPWARD_DRIFT)
 

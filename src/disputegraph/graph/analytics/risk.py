@@ -57,7 +57,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from disputegraph.graph.analytics.calendar import days_to_spring_festival
-from disputegraph.graph.analytics.chains import is_skip_level_petition
+from disputegraph.graph.analytics.chains import (
+    HandoffFacts,
+    handoff_facts,
+    is_skip_level_petition,
+)
 from disputegraph.graph.analytics.clusters import Cluster
 from disputegraph.graph.analytics.config import RiskConfig
 from disputegraph.graph.projection import Projection
@@ -169,8 +173,11 @@ def cluster_facts(
     cluster: Cluster,
     chain_flags: Mapping[str, Sequence[str]],
     config: RiskConfig,
+    handoffs: Mapping[str, HandoffFacts] | None = None,
 ) -> ClusterFacts:
-    """Count what the factors and reasons need (pure; no store)."""
+    """Count what the factors and reasons need (pure; no store). ``handoffs``: the
+    disputes' hand-off facts, when the projection's hand-offs were let go (else
+    they are read from the projection)."""
     rs = config.risk
     f = ClusterFacts(disputes=len(cluster.disputes))
     as_of = proj.as_of
@@ -227,10 +234,10 @@ def cluster_facts(
                 f.wage_open += 1
         if d.status == "litigated":
             f.litigated += 1
-        if d.status == "failed" or any(
-            s.action == "mediated" and (s.outcome or "").strip().lower() in failed_set
-            for s in proj.handlings.get(did, ())
-        ):
+        steps = handoffs[did] if handoffs is not None and did in handoffs else None
+        if steps is None:
+            steps = handoff_facts(proj.handlings.get(did, ()), failed_set)
+        if d.status == "failed" or steps.mediation_failed:
             f.failed_mediations += 1
         reports = proj.reports.get(did, [])
         f.extra_contacts += max(0, len(reports) - 1)
@@ -247,10 +254,11 @@ def cluster_facts(
                 f.contacts_recent += 1
             elif day > base_from:
                 f.contacts_base += 1
-        steps = proj.handlings.get(did, [])
-        agencies.update(s.agency_id for s in steps)
-        f.escalated_steps += sum(1 for s in steps if s.action == "escalated")
-        if petition and is_skip_level_petition(d, steps, reports, proj.agencies, config.chains):
+        agencies.update(steps.agencies)
+        f.escalated_steps += steps.escalated
+        if petition and is_skip_level_petition(
+            d, steps.agencies, reports, proj.agencies, config.chains
+        ):
             f.skip_level += 1
         flags = set(chain_flags.get(did, ()))
         hit = flags & gap
@@ -411,10 +419,12 @@ def assess(
     chain_flags: Mapping[str, Sequence[str]],
     config: RiskConfig,
     previous: Mapping[str, float] | None = None,
+    handoffs: Mapping[str, HandoffFacts] | None = None,
 ) -> ClusterAssessment:
     """The risk assessment of one cluster (``chain_flags``: dispute id → its chain's
-    flag codes; ``previous``: cluster id → earlier score)."""
-    f = cluster_facts(proj, cluster, chain_flags, config)
+    flag codes; ``previous``: cluster id → earlier score; ``handoffs``: see
+    :func:`cluster_facts`)."""
+    f = cluster_facts(proj, cluster, chain_flags, config, handoffs)
     values = _factor_values(f, config)
     details = []
     for name, weight in config.risk.weights.items():
