@@ -197,18 +197,13 @@ class MemoryStore:
         gc.freeze()
 
     def flush(self) -> None:
-        """Write what changed: the graph snapshot when nodes or relationships did, the
-        documents file when documents did (an analysis rewrites only the latter)."""
+        """Write what changed: the documents file when documents did, the graph
+        snapshot when nodes or relationships did (an analysis rewrites only the
+        former). Each write is atomic; the documents go first, so that when a
+        cleared store is loaded again and the graph's write fails, the old graph is
+        left without the old results rather than the new graph with them."""
         if self.path is None:
             return
-        if self._graph_saved_to != self.path or not self.path.exists():
-            # The identity map only serves relationship upserts; rebuilt if more come.
-            self._ident = None
-            graph = tuple(
-                {} if name == "documents" else getattr(self, name) for name in self._STATE
-            )
-            _write_checked(self.path, _MAGIC, "snapshot", lambda out: _dump_state(graph, out))
-            self._graph_saved_to = self.path
         docs_path = self.documents_path
         if self._docs_saved_to != docs_path and docs_path is not None:
             docs = self.documents
@@ -219,6 +214,14 @@ class MemoryStore:
                 lambda out: pickle.dump(docs, out, protocol=pickle.HIGHEST_PROTOCOL),
             )
             self._docs_saved_to = docs_path
+        if self._graph_saved_to != self.path or not self.path.exists():
+            # The identity map only serves relationship upserts; rebuilt if more come.
+            self._ident = None
+            graph = tuple(
+                {} if name == "documents" else getattr(self, name) for name in self._STATE
+            )
+            _write_checked(self.path, _MAGIC, "snapshot", lambda out: _dump_state(graph, out))
+            self._graph_saved_to = self.path
 
     def close(self) -> None:
         """Nothing to release; call :meth:`flush` to persist."""
