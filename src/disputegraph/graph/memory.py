@@ -199,9 +199,9 @@ class MemoryStore:
     def flush(self) -> None:
         """Write what changed: the documents file when documents did, the graph
         snapshot when nodes or relationships did (an analysis rewrites only the
-        former). Each write is atomic; the documents go first, so that when a
-        cleared store is loaded again and the graph's write fails, the old graph is
-        left without the old results rather than the new graph with them."""
+        former). Each write is atomic, and the documents go first: a failed write
+        never leaves a new graph beside the results of the old one (after a
+        `load --reset`, say); at worst the old graph is left without them."""
         if self.path is None:
             return
         docs_path = self.documents_path
