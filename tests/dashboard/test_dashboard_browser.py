@@ -262,14 +262,25 @@ def test_deep_link_restores_the_view(demo_server: DemoServer, page: Any) -> None
     district = wage_district(demo_server)
     page.goto(f"{demo_server.url}/cluster?lang=en&window=365&district={district}&id={cid}")
     until(page, lambda: page.locator("#nav-cluster").inner_text(), lambda v: v == "Cluster")
-    assert district in page.locator("#filter-district").inner_text()
-    assert "365" in page.locator("#filter-window").inner_text()
+    # each part of the view is filled by its own callback: wait for each (a busy
+    # machine runs them late)
+    assert district in until(
+        page, lambda: page.locator("#filter-district").inner_text(), lambda v: district in v
+    )
+    assert "365" in until(
+        page, lambda: page.locator("#filter-window").inner_text(), lambda v: "365" in v
+    )
     assert cid in until(
         page, lambda: page.locator("#cluster-pick").inner_text(), lambda v: cid in v
     )
     count = until(page, lambda: page.evaluate(CY_NODES, "cluster-network"), lambda n: n > 0)
     assert count > 0
-    assert page.locator("#cluster-level").inner_text().startswith(("Red", "Orange"))
+    level = until(
+        page,
+        lambda: page.locator("#cluster-level").inner_text(),
+        lambda v: v.startswith(("Red", "Orange")),
+    )
+    assert level.startswith(("Red", "Orange"))
 
 
 def test_no_request_leaves_the_machine(demo_server: DemoServer, page: Any) -> None:
