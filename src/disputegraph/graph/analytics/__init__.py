@@ -12,7 +12,9 @@ The public API::
 clusters it, scores every cluster, flags every chain, aggregates the agencies,
 and persists the result as a document (kind ``analysis``, key
 ``"<as_of>:<window_days>"``) plus a pointer to the latest one, so pages and
-commands read it instead of recomputing. When ``as_of`` is not given it is
+commands read it instead of recomputing, and each cluster's id, score and
+disputes (kind ``analysis_scores``, same key), which the next analysis compares
+with. When ``as_of`` is not given it is
 the date of the latest dispute or report in the store, so a synthetic city
 generated for any date analyses as of its own "today".
 """
