@@ -30,6 +30,7 @@ from disputegraph.dashboard.state import ViewState
 from disputegraph.graph.memory import MemoryStore
 from disputegraph.schemas import NodeLabel
 from disputegraph.schemas.analysis import AnalysisResult
+from shared_helpers import planted_pattern
 
 #: disputes in the generated city (the planted patterns are the same at any scale)
 SCALE = 600
@@ -63,7 +64,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> City:
 
 
 def _pattern(city: City, name: str) -> dict[str, Any]:
-    return next(p for p in city.planted["patterns"] if p["name"] == name)
+    return planted_pattern(city.planted, name)
 
 
 def _pdftext(path: Path, page: int | None = None) -> str:

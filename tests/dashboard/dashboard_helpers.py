@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +13,7 @@ from typing import Any
 
 from disputegraph.config import Settings
 from disputegraph.graph.memory import MemoryStore
+from shared_helpers import free_port, planted_pattern, wait_until_up
 
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 
@@ -29,29 +27,7 @@ class DemoServer:
     store: MemoryStore
 
     def pattern(self, name: str) -> dict[str, Any]:
-        return next(p for p in self.planted["patterns"] if p["name"] == name)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(
-                f"dashboard exited with {proc.returncode}:\n{log.read_text()[-3000:]}"
-            )
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"dashboard did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+        return planted_pattern(self.planted, name)
 
 
 @contextmanager

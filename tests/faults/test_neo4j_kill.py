@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -32,17 +31,12 @@ from disputegraph.graph.memory import MemoryStore
 from disputegraph.loaders import load_bundle
 from disputegraph.loaders.synthetic import generate_city
 from disputegraph.schemas import NodeLabel
+from shared_helpers import free_port
 
 SCRIPT = Path(__file__).parents[2] / "scripts" / "neo4j.sh"
 BATCH = 250
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class OwnServer:
@@ -53,7 +47,7 @@ class OwnServer:
         self.env = {
             **os.environ,
             "DISPUTEGRAPH_NEO4J_RUN": str(run_dir),
-            "DISPUTEGRAPH_NEO4J_PORT": str(_free_port()),
+            "DISPUTEGRAPH_NEO4J_PORT": str(free_port()),
             "DISPUTEGRAPH_NEO4J_HEAP": "512m",
             "DISPUTEGRAPH_NEO4J_PAGECACHE": "128m",
             "DISPUTEGRAPH_NEO4J_TX_MEMORY": "256m",

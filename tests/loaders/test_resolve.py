@@ -33,6 +33,7 @@ from disputegraph.loaders.resolve.multisource import load_split, split_sources
 from disputegraph.loaders.resolve.text import name_similarity, org_key, person_key, pinyin_key
 from disputegraph.loaders.synthetic import generate_city
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
+from shared_helpers import planted_pattern
 
 
 def P(rid: str, name: str, **kw: Any) -> Record:
@@ -592,7 +593,7 @@ def test_cross_source_cluster_is_found_by_risk_only_after_resolution(
     from disputegraph.schemas import RiskLevel
 
     out, truth = city
-    hidden = next(p for p in truth["patterns"] if p["name"] == "cross_source_wage_cluster")
+    hidden = planted_pattern(truth, "cross_source_wage_cluster")
     planted = set(hidden["disputes"])
     store = MemoryStore()
     load_split(out, store, Settings(demo=True, workspace=tmp_path / "ws"))

@@ -18,6 +18,7 @@ from disputegraph.loaders.synthetic import DEFAULT_AS_OF, GenerateError, generat
 from disputegraph.schemas.enums import Channel, NodeLabel, Status
 from disputegraph.schemas.registry import TABLES
 from disputegraph.schemas.rows import DisputeRow, HandlingRow, Row
+from shared_helpers import planted_pattern
 
 SCALE = 2000
 
@@ -54,7 +55,7 @@ def _ids_by_label(rows: dict[str, list[Row]]) -> dict[str, NodeLabel]:
 
 
 def _pattern(planted: dict[str, Any], name: str) -> dict[str, Any]:
-    return next(p for p in planted["patterns"] if p["name"] == name)
+    return planted_pattern(planted, name)
 
 
 def _index(rows: dict[str, list[Row]], table: str) -> dict[str, Any]:

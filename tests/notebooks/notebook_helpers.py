@@ -8,6 +8,7 @@ from typing import Any
 
 from disputegraph.config import Settings
 from disputegraph.schemas.analysis import AnalysisResult
+from shared_helpers import planted_pattern
 
 #: the notebooks of the repository
 NOTEBOOKS = Path(__file__).parents[2] / "notebooks"
@@ -23,4 +24,4 @@ class Neo4jCity:
     analysis: AnalysisResult
 
     def pattern(self, name: str) -> dict[str, Any]:
-        return next(p for p in self.planted["patterns"] if p["name"] == name)
+        return planted_pattern(self.planted, name)

@@ -23,6 +23,7 @@ from disputegraph.graph.analytics import trace
 from disputegraph.queries import get
 from disputegraph.queries.runner import run_on
 from disputegraph.schemas import NodeLabel, RelType
+from shared_helpers import planted_pattern
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
@@ -72,7 +73,7 @@ def test_the_query_follows_resolved_identities_like_the_tracer(
     resolved: tuple[Any, dict[str, Any]],
 ) -> None:
     store, truth = resolved
-    hidden = next(p for p in truth["patterns"] if p["name"] == "cross_source_wage_cluster")
+    hidden = planted_pattern(truth, "cross_source_wage_cluster")
     first, *siblings = hidden["disputes"]
     found = _query(store, first)
     assert set(siblings) <= set(found)

@@ -8,11 +8,8 @@ name and role, searches with its role's masking, and logs out.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +20,7 @@ from pydantic import SecretStr
 from disputegraph.config import Settings
 from disputegraph.graph.memory import MemoryStore
 from disputegraph.users import UserStore
+from shared_helpers import free_port, wait_until_up
 
 pytestmark = pytest.mark.browser
 
@@ -30,12 +28,6 @@ SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 PASSWORD = "correct horse battery"
 SECRET = "browser-test-secret-0123456789"
 PII_KEY = "browser-test-pii-key"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +44,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iter
     users = UserStore(ws / "users.json")
     users.add("off", PASSWORD, "officer")
     users.add("ana", PASSWORD, "analyst")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DISPUTEGRAPH_WORKSPACE": str(ws),
@@ -69,18 +61,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iter
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url + "/login", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"no answer:\n{log.read_text()[-3000:]}") from None
-                time.sleep(0.3)
+        wait_until_up(url + "/login", proc, log, timeout=120)
         yield url
     finally:
         proc.terminate()

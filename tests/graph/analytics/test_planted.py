@@ -20,6 +20,7 @@ from disputegraph.graph.analytics import run_analysis, trace
 from disputegraph.loaders import load_bundle
 from disputegraph.loaders.synthetic import generate_city
 from disputegraph.schemas import AnalysisResult
+from shared_helpers import planted_pattern
 
 City = tuple[MemoryStore, AnalysisResult, dict[str, Any]]
 
@@ -70,7 +71,7 @@ def check_flags(result: AnalysisResult, planted: dict[str, Any]) -> None:
 
 def check_trace(store: MemoryStore, planted: dict[str, Any]) -> None:
     """From one planted wage dispute, tracing reaches all its siblings, each with a reason."""
-    wage = next(p for p in planted["patterns"] if p["name"] == "wage_arrears_chain")
+    wage = planted_pattern(planted, "wage_arrears_chain")
     source, *siblings = wage["disputes"]
     result = trace(store, source, hops=4)
     found = {link.dispute_id: link for link in result.linked}
@@ -97,7 +98,7 @@ def test_small_city_trace(small: City) -> None:
 
 def test_wage_reason_names_workers_money_and_chain(small: City) -> None:
     _, result, planted = small
-    wage = next(p for p in planted["patterns"] if p["name"] == "wage_arrears_chain")
+    wage = planted_pattern(planted, "wage_arrears_chain")
     cluster = result.cluster_of(wage["disputes"][0])
     assert cluster is not None
     first = cluster.reasons_en[0]

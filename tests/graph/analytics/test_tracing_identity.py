@@ -29,6 +29,7 @@ from analytics_city import City
 from disputegraph.exceptions import AnalysisError
 from disputegraph.graph.analytics import shortest_path, trace
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
+from shared_helpers import planted_pattern
 
 
 def _same_as(
@@ -214,7 +215,7 @@ def test_a_planted_dispute_reaches_its_sibling_only_across_sources(
     from disputegraph.loaders.resolve import canonical_map, run_resolution
 
     store, truth = split_city
-    hidden = next(p for p in truth["patterns"] if p["name"] == "cross_source_wage_cluster")
+    hidden = planted_pattern(truth, "cross_source_wage_cluster")
     first, *siblings = hidden["disputes"]
     before = {link.dispute_id for link in trace(store, first, hops=2).linked}
     assert not before & set(siblings)  # the sources share no record
@@ -291,7 +292,7 @@ def test_the_cross_source_records_are_named_with_their_source_system(
     from disputegraph.loaders.resolve import run_resolution
 
     store, truth = split_city
-    hidden = next(p for p in truth["patterns"] if p["name"] == "cross_source_wage_cluster")
+    hidden = planted_pattern(truth, "cross_source_wage_cluster")
     first, *siblings = hidden["disputes"]
     sources = {n.id: n.props.get("source") for n in store.get_many(hidden["disputes"])}
     # each planted dispute carries its system's name, as the other disputes there do
