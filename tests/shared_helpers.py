@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["free_port", "planted_pattern", "wait_until_up"]
+__all__ = ["free_port", "planted_pattern", "stop", "wait_until_up"]
 
 
 def free_port() -> int:
@@ -35,6 +35,15 @@ def wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: f
         except OSError:
             time.sleep(0.5)
     raise RuntimeError(f"server did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+def stop(proc: subprocess.Popen[bytes], timeout: float = 10) -> None:
+    """Stop a server process by its pid: terminate, then kill if it lingers."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def planted_pattern(truth: Mapping[str, Any], name: str) -> dict[str, Any]:

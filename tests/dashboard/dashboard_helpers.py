@@ -13,7 +13,7 @@ from typing import Any
 
 from disputegraph.config import Settings
 from disputegraph.graph.memory import MemoryStore
-from shared_helpers import free_port, planted_pattern, wait_until_up
+from shared_helpers import free_port, planted_pattern, stop, wait_until_up
 
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 
@@ -49,8 +49,4 @@ def serve_demo(workspace: Path, log: Path, timeout: float = 120) -> Iterator[str
         wait_until_up(url + "/", proc, log, timeout)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)

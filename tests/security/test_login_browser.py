@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from disputegraph.config import Settings
 from disputegraph.graph.memory import MemoryStore
 from disputegraph.users import UserStore
-from shared_helpers import free_port, wait_until_up
+from shared_helpers import free_port, stop, wait_until_up
 
 pytestmark = pytest.mark.browser
 
@@ -64,11 +64,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iter
         wait_until_up(url + "/login", proc, log, timeout=120)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, timeout=15)
 
 
 def _login(page: Any, url: str, name: str, path: str = "/tracer") -> None:
