@@ -35,13 +35,13 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from disputegraph.analytics import analyze_projection, load_risk_config, project, trace
 from disputegraph.config import Settings
-from disputegraph.graph import MemoryStore
-from disputegraph.graph.analytics import analyze_projection, load_risk_config, project, trace
-from disputegraph.loaders import load_bundle
-from disputegraph.loaders.synthetic import generate_city
+from disputegraph.ingest import load_bundle
 from disputegraph.runtime import gc_paused
 from disputegraph.schemas import NodeLabel
+from disputegraph.store import MemoryStore
+from disputegraph.synthetic import generate_city
 
 
 def _peak_mb() -> float:
@@ -99,7 +99,7 @@ def run(
         _trace(store, seed, traces)
         return
 
-    from disputegraph.graph.analytics import default_as_of
+    from disputegraph.analytics import default_as_of
 
     as_of = default_as_of(store)
     _cpu[0] = time.process_time()

@@ -20,15 +20,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from disputegraph.analytics import run_analysis
 from disputegraph.briefing import build_briefing, html_to_pdf
 from disputegraph.config import Settings
 from disputegraph.dashboard.export import Exporter
 from disputegraph.dashboard.services import Services
 from disputegraph.dashboard.state import ViewState
-from disputegraph.graph import MemoryStore
-from disputegraph.graph.analytics import run_analysis
-from disputegraph.loaders import load_bundle
-from disputegraph.loaders.synthetic import generate_city
+from disputegraph.ingest import load_bundle
+from disputegraph.store import MemoryStore
+from disputegraph.synthetic import generate_city
 
 
 def _build(svc: Services, top: int, reuse: bool) -> tuple[float, int, str]:

@@ -50,11 +50,11 @@ CY_COUNT = """(id) => {
 
 def prepare(workspace: Path, scale: int, seed: int) -> dict[str, float]:
     """Generate, load and analyse a city into ``workspace``; the seconds of each step."""
+    from disputegraph.analytics import run_analysis
     from disputegraph.config import Settings
-    from disputegraph.graph.analytics import run_analysis
-    from disputegraph.graph.memory import MemoryStore
-    from disputegraph.loaders import load_bundle
-    from disputegraph.loaders.synthetic import generate_city
+    from disputegraph.ingest import load_bundle
+    from disputegraph.store.memory import MemoryStore
+    from disputegraph.synthetic import generate_city
 
     settings = Settings(demo=True, store="memory", workspace=workspace)
     steps: dict[str, float] = {}
@@ -76,8 +76,8 @@ def prepare(workspace: Path, scale: int, seed: int) -> dict[str, float]:
 
 def pick_entities(workspace: Path, count: int, seed: int) -> tuple[list[str], list[str]]:
     """Cluster ids (top first) and a sample of parties involved in clustered disputes."""
-    from disputegraph.graph.analytics import load_analysis
-    from disputegraph.graph.memory import MemoryStore
+    from disputegraph.analytics import load_analysis
+    from disputegraph.store.memory import MemoryStore
 
     store = MemoryStore.in_workspace(workspace)
     analysis = load_analysis(store)

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from disputegraph.loaders.synthetic import generate_city
+from disputegraph.synthetic import generate_city
 
 
 def _mb(n: float) -> str:

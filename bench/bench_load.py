@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 from disputegraph.config import Settings
-from disputegraph.graph import MemoryStore
-from disputegraph.loaders import load_bundle, validate_bundle
+from disputegraph.ingest import load_bundle, validate_bundle
+from disputegraph.store import MemoryStore
 
 
 def _rows(bundle: Path) -> int:
@@ -96,7 +96,7 @@ def main() -> None:
             _print(args.bundle.name, bench(args.bundle, Path(tmp), args.batch_size))
         return
     try:
-        from disputegraph.loaders.synthetic import generate_city
+        from disputegraph.synthetic import generate_city
     except ImportError:
         sys.exit("the synthetic city generator is not available; use --bundle PATH")
     for scale in args.scale or [5_000]:

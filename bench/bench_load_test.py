@@ -85,7 +85,7 @@ def _column(path: Path, name: str, where: tuple[str, str] | None = None) -> list
 
 
 def make_city(work: Path, scale: int, seed: int) -> City:
-    from disputegraph.loaders.synthetic import generate_city
+    from disputegraph.synthetic import generate_city
 
     bundle = work / "city"
     generate_city(bundle, scale=scale, seed=seed)
@@ -108,9 +108,9 @@ def _settings(store: str, workspace: Path) -> Any:
 
 def prepare_store(city: City, store_uri: str, workspace: Path) -> float:
     """Load and analyse the city into the store; returns the seconds it took."""
-    from disputegraph.graph import open_store
-    from disputegraph.graph.analytics import run_analysis
-    from disputegraph.loaders import load_bundle
+    from disputegraph.analytics import run_analysis
+    from disputegraph.ingest import load_bundle
+    from disputegraph.store import open_store
 
     settings = _settings(store_uri, workspace)
     started = time.perf_counter()

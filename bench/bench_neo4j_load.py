@@ -13,7 +13,7 @@ Run against a throw-away server (it empties the database), sized for the city
 Ways, on the same graph rows (the nodes and relationships the project's loader
 makes from the bundle: validated, PII hashed, names normalised):
 
-1. ``store``: :class:`~disputegraph.graph.neo4j.Neo4jStore` ``upsert_nodes`` /
+1. ``store``: :class:`~disputegraph.store.neo4j.Neo4jStore` ``upsert_nodes`` /
    ``upsert_edges`` in ``UNWIND`` batches (managed write transactions, two
    concurrent sessions; the transactions retried after a deadlock are counted); also the
    whole ``load_bundle`` (reading and validating the files included), on
@@ -70,11 +70,11 @@ if "--no-rust" in sys.argv:
 import neo4j  # noqa: E402 - after the optional import hook
 
 from disputegraph.config import Settings  # noqa: E402
-from disputegraph.graph.memory import MemoryStore  # noqa: E402
-from disputegraph.graph.neo4j import Neo4jStore  # noqa: E402
-from disputegraph.loaders import load_bundle  # noqa: E402
-from disputegraph.loaders.synthetic import generate_city  # noqa: E402
+from disputegraph.ingest import load_bundle  # noqa: E402
 from disputegraph.schemas import NODE_TABLES, GraphEdge, GraphNode, NodeLabel, RelType  # noqa: E402
+from disputegraph.store.memory import MemoryStore  # noqa: E402
+from disputegraph.store.neo4j import Neo4jStore  # noqa: E402
+from disputegraph.synthetic import generate_city  # noqa: E402
 
 Graph = tuple[dict[NodeLabel, list[GraphNode]], dict[RelType, list[GraphEdge]]]
 

@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from disputegraph.config import Settings
-from disputegraph.graph import MemoryStore
-from disputegraph.loaders.resolve import resolve, run_resolution
-from disputegraph.loaders.resolve.evaluate import records_from_exports, score
-from disputegraph.loaders.resolve.multisource import load_split, split_sources
-from disputegraph.loaders.synthetic import generate_city
+from disputegraph.resolution import resolve, run_resolution
+from disputegraph.store import MemoryStore
+from disputegraph.synthetic import generate_city
+from disputegraph.synthetic.evaluate import records_from_exports, score
+from disputegraph.synthetic.multisource import load_split, split_sources
 
 
 def _peak_mb() -> float:

@@ -1,7 +1,7 @@
 """Tracing on both stores, side by side: ``trace`` latency on a memory snapshot and on Neo4j.
 
 The same sample as ``bench_analyze.py`` (seeded random disputes and parties,
-2 hops) is traced on a :class:`~disputegraph.graph.memory.MemoryStore` holding
+2 hops) is traced on a :class:`~disputegraph.store.memory.MemoryStore` holding
 a bundle and, with ``--neo4j URI``, on a Neo4j server holding the same bundle
 (load it first: ``DISPUTEGRAPH_STORE=<uri> DISPUTEGRAPH_DEMO=1 disputegraph load
 BUNDLE --reset``). For each store it prints p50 / p95 / max wall time, the
@@ -29,13 +29,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from disputegraph.analytics import trace
 from disputegraph.config import Settings
-from disputegraph.graph import MemoryStore
-from disputegraph.graph.analytics import trace
-from disputegraph.graph.store import GraphStore
-from disputegraph.loaders import load_bundle
+from disputegraph.ingest import load_bundle
 from disputegraph.schemas import NodeLabel
 from disputegraph.schemas.analysis import TraceResult
+from disputegraph.store import MemoryStore
+from disputegraph.store.protocol import GraphStore
 
 #: the store reads tracing may make, counted per trace
 _COUNTED = ("get", "get_many", "edges_of", "neighbourhood")
@@ -120,7 +120,7 @@ def _memory(args: argparse.Namespace, tmp: Path) -> MemoryStore:
     else:
         bundle = args.bundle
         if bundle is None:  # nothing given: a small generated city (memory only)
-            from disputegraph.loaders.synthetic import generate_city
+            from disputegraph.synthetic import generate_city
 
             bundle = tmp / "city"
             generate_city(bundle, scale=args.scale, seed=args.seed)
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None, tracer: Callable[..., TraceResult] = tra
         mem_fig, mem_res = run("memory", memory, ids, warm, args.hops, tracer)
         if not args.neo4j:
             return 0
-        from disputegraph.graph.neo4j import Neo4jStore
+        from disputegraph.store.neo4j import Neo4jStore
 
         neo = Neo4jStore.connect(Settings(store=args.neo4j))
         try:

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from disputegraph.cli import app
-from disputegraph.graph import MemoryStore
 from disputegraph.schemas import NodeLabel, RelType
+from disputegraph.store import MemoryStore
 
 BAD = Path(__file__).parent / "data" / "bad"
 

@@ -41,14 +41,14 @@ from typing import Any
 
 from disputegraph.chromium import HEADLESS_ARGS
 from disputegraph.chromium import find_chromium as _find_chromium
-from disputegraph.dashboard import figures
 from disputegraph.dashboard.components.legend import KIND_COLOURS
 from disputegraph.dashboard.export import Exporter, context_line, network_figure
-from disputegraph.dashboard.figures import LEVEL_COLOURS, STATUS_COLOURS
-from disputegraph.dashboard.i18n import enum_label, t
 from disputegraph.dashboard.services import Role, Services
 from disputegraph.dashboard.state import ViewState
 from disputegraph.exceptions import AnalysisError, DisputeGraphError
+from disputegraph.i18n import enum_label, t
+from disputegraph.rendering import figures
+from disputegraph.rendering.figures import LEVEL_COLOURS, STATUS_COLOURS
 from disputegraph.schemas import Lang, RiskLevel
 from disputegraph.schemas.analysis import ChainFlag, RiskFactor
 

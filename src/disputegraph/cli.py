@@ -194,9 +194,9 @@ def validate_command(
 
     Example: disputegraph validate tests/data/sample --format json
     """
-    from disputegraph.graph import open_store  # keep start-up light
-    from disputegraph.loaders import validate_bundle
-    from disputegraph.loaders.mapping import load_mapping
+    from disputegraph.ingest import validate_bundle
+    from disputegraph.ingest.mapping import load_mapping
+    from disputegraph.store import open_store  # keep start-up light
 
     cfg = settings()
     source_mapping = load_mapping(mapping) if mapping is not None else None
@@ -240,9 +240,9 @@ def load_command(
 
     Example: DISPUTEGRAPH_DEMO=1 disputegraph load tests/data/sample --reset
     """
-    from disputegraph.graph import open_store  # keep start-up light
-    from disputegraph.loaders import load_bundle
-    from disputegraph.loaders.mapping import load_mapping
+    from disputegraph.ingest import load_bundle
+    from disputegraph.ingest.mapping import load_mapping
+    from disputegraph.store import open_store  # keep start-up light
 
     cfg = settings()
     cfg.pii_key_bytes()  # fail in one line before opening anything when no key is set
@@ -297,7 +297,7 @@ def stats_command(fmt: Format = FORMAT_OPTION) -> None:
 
     Example: disputegraph stats --format json
     """
-    from disputegraph.graph import open_store  # keep start-up light
+    from disputegraph.store import open_store  # keep start-up light
 
     store = open_store(settings())
     try:
@@ -412,8 +412,8 @@ def _parse_day(text: str | None) -> date | None:
 
 
 def _stored(store: Any, as_of: date | None, window_days: int | None) -> Any:
+    from disputegraph.analytics import load_analysis
     from disputegraph.exceptions import AnalysisError
-    from disputegraph.graph.analytics import load_analysis
 
     result = load_analysis(store, as_of, window_days)
     if result is None:
@@ -459,8 +459,8 @@ def analyze_command(
 
     Example: disputegraph analyze --as-of 2026-01-10 --window-days 180
     """
-    from disputegraph.graph import open_store
-    from disputegraph.graph.analytics import load_risk_config, run_analysis
+    from disputegraph.analytics import load_risk_config, run_analysis
+    from disputegraph.store import open_store
 
     cfg = settings()
     day = _parse_day(as_of)
@@ -532,8 +532,8 @@ def risk_command(
 
     Example: disputegraph risk --top 10 --level red --format json
     """
-    from disputegraph.graph import open_store
     from disputegraph.schemas import RiskLevel
+    from disputegraph.store import open_store
 
     cfg = settings()
     wanted = None
@@ -578,8 +578,8 @@ def cluster_command(
 
     Example: disputegraph cluster C-1a2b3c4d5e --format json
     """
-    from disputegraph.graph import open_store
-    from disputegraph.graph.analytics import cluster_of
+    from disputegraph.analytics import cluster_of
+    from disputegraph.store import open_store
 
     cfg = settings()
     store = open_store(cfg)
@@ -640,8 +640,8 @@ def trace_command(
 
     Example: disputegraph trace P-0001 --hops 2 --format json
     """
-    from disputegraph.graph import open_store
-    from disputegraph.graph.analytics import trace
+    from disputegraph.analytics import trace
+    from disputegraph.store import open_store
 
     cfg = settings()
     store = open_store(cfg)
@@ -683,9 +683,9 @@ def chain_command(
 
     Example: disputegraph chain D-001 --format json
     """
-    from disputegraph.graph import open_store
-    from disputegraph.graph.analytics import chain, load_risk_config
+    from disputegraph.analytics import chain, load_risk_config
     from disputegraph.schemas.analysis import ChainFlag
+    from disputegraph.store import open_store
 
     cfg = settings()
     store = open_store(cfg)
@@ -735,8 +735,8 @@ def agencies_command(
 
     Example: disputegraph agencies --format json
     """
-    from disputegraph.graph import open_store
-    from disputegraph.graph.analytics import agency_stats
+    from disputegraph.analytics import agency_stats
+    from disputegraph.store import open_store
 
     cfg = settings()
     store = open_store(cfg)
@@ -817,7 +817,7 @@ def serve_command(
     Example: disputegraph serve --port 8050
     """
     from disputegraph.dashboard.auth import create_secure_app, require_secret_key
-    from disputegraph.graph import open_store
+    from disputegraph.store import open_store
 
     _check_host(host, demo)
     viewer = _viewer_role(role)
@@ -863,11 +863,11 @@ def demo_command(
     """
     import time
 
+    from disputegraph.analytics import run_analysis
     from disputegraph.dashboard.auth import create_secure_app
-    from disputegraph.graph.analytics import run_analysis
-    from disputegraph.graph.memory import MemoryStore
-    from disputegraph.loaders import load_bundle
-    from disputegraph.loaders.synthetic import generate_city
+    from disputegraph.ingest import load_bundle
+    from disputegraph.store.memory import MemoryStore
+    from disputegraph.synthetic import generate_city
 
     viewer = _viewer_role(role)
     cfg = settings().model_copy(update={"demo": True, "store": "memory"})
@@ -950,7 +950,7 @@ def generate_command(
         TimeElapsedColumn,
     )
 
-    from disputegraph.loaders.synthetic import generate_city
+    from disputegraph.synthetic import generate_city
 
     if sources and file_format != "csv":
         raise typer.BadParameter(
@@ -984,7 +984,7 @@ def generate_command(
     if sources:
         import shutil
 
-        from disputegraph.loaders.resolve.multisource import split_sources
+        from disputegraph.synthetic.multisource import split_sources
 
         truth = split_sources(plain_dir, out_dir, sources=sources, seed=seed)
         shutil.rmtree(plain_dir)
@@ -1072,8 +1072,8 @@ def resolve_run_command(fmt: Format = FORMAT_OPTION) -> None:
 
     Example: disputegraph resolve run --format json
     """
-    from disputegraph.graph import open_store
-    from disputegraph.loaders.resolve import run_resolution
+    from disputegraph.resolution import run_resolution
+    from disputegraph.store import open_store
 
     cfg = settings()
     store = open_store(cfg)
@@ -1097,8 +1097,8 @@ def resolve_review_command(
 
     Example: disputegraph resolve review --limit 20
     """
-    from disputegraph.graph import open_store
-    from disputegraph.loaders.resolve import review_queue
+    from disputegraph.resolution import review_queue
+    from disputegraph.store import open_store
 
     store = open_store(settings())
     try:
@@ -1127,8 +1127,8 @@ def resolve_review_command(
 
 
 def _decide(candidate: str, verdict: str, note: str | None, apply: bool, fmt: Format) -> None:
-    from disputegraph.graph import open_store
-    from disputegraph.loaders.resolve import decide, run_resolution
+    from disputegraph.resolution import decide, run_resolution
+    from disputegraph.store import open_store
 
     cfg = settings()
     store = open_store(cfg)
@@ -1201,8 +1201,8 @@ def resolve_show_command(
 
     Example: disputegraph resolve show P-001
     """
-    from disputegraph.graph import open_store
-    from disputegraph.loaders.resolve import explain
+    from disputegraph.resolution import explain
+    from disputegraph.store import open_store
 
     store = open_store(settings())
     try:
@@ -1236,7 +1236,7 @@ def resolve_split_command(
 
     Example: disputegraph resolve split city city-sources --sources 3
     """
-    from disputegraph.loaders.resolve.multisource import split_sources
+    from disputegraph.synthetic.multisource import split_sources
 
     truth = split_sources(bundle, out_dir, sources=sources, seed=seed)
     rows = [
@@ -1511,7 +1511,7 @@ def brief_command(
     from disputegraph.briefing import write_briefing
     from disputegraph.dashboard.services import Services
     from disputegraph.dashboard.state import ViewState
-    from disputegraph.graph import open_store
+    from disputegraph.store import open_store
 
     if role not in ("analyst", "officer"):
         raise typer.BadParameter("use analyst or officer", param_hint="--role")
@@ -1567,8 +1567,8 @@ def resolve_trace_command(
 
     Example: disputegraph resolve trace HL-P-GD20260112001 --hops 1
     """
-    from disputegraph.graph import open_store
-    from disputegraph.loaders.resolve import trace_resolved
+    from disputegraph.resolution import trace_resolved
+    from disputegraph.store import open_store
 
     store = open_store(settings())
     try:

@@ -29,7 +29,7 @@ def create_wsgi_app(settings: Settings | None = None) -> flask.Flask:
     ``DISPUTEGRAPH_SECRET_KEY`` (the server then refuses to start).
     """
     from disputegraph.dashboard.auth import create_secure_app
-    from disputegraph.graph import open_store
+    from disputegraph.store import open_store
 
     settings = settings or Settings()
     store = open_store(settings)

@@ -27,9 +27,9 @@ from disputegraph.config import Settings
 from disputegraph.dashboard.export import Exporter
 from disputegraph.dashboard.services import Services
 from disputegraph.dashboard.state import ViewState
-from disputegraph.graph.memory import MemoryStore
 from disputegraph.schemas import NodeLabel
 from disputegraph.schemas.analysis import AnalysisResult
+from disputegraph.store.memory import MemoryStore
 from shared_helpers import planted_pattern
 
 #: disputes in the generated city (the planted patterns are the same at any scale)
@@ -48,9 +48,9 @@ class City:
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> City:
-    from disputegraph.graph.analytics import run_analysis
-    from disputegraph.loaders import load_bundle
-    from disputegraph.loaders.synthetic import generate_city
+    from disputegraph.analytics import run_analysis
+    from disputegraph.ingest import load_bundle
+    from disputegraph.synthetic import generate_city
 
     root = tmp_path_factory.mktemp("briefing")
     workspace = root / "ws"

@@ -17,7 +17,7 @@ import pytest
 from dashboard_helpers import DemoServer, serve_demo
 
 from disputegraph.config import Settings
-from disputegraph.graph.memory import MemoryStore
+from disputegraph.store.memory import MemoryStore
 
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 #: disputes in the city the browser tests generate
@@ -32,8 +32,8 @@ def sample_settings() -> Settings:
 @pytest.fixture(scope="session")
 def analysed_store(sample_settings: Settings) -> MemoryStore:
     """The sample bundle, loaded and analysed (read-only for the tests)."""
-    from disputegraph.graph.analytics import run_analysis
-    from disputegraph.loaders import load_bundle
+    from disputegraph.analytics import run_analysis
+    from disputegraph.ingest import load_bundle
 
     store = MemoryStore()
     load_bundle(SAMPLE, store, sample_settings)
@@ -44,7 +44,7 @@ def analysed_store(sample_settings: Settings) -> MemoryStore:
 @pytest.fixture(scope="session")
 def loaded_store(sample_settings: Settings) -> MemoryStore:
     """The sample bundle, loaded but never analysed."""
-    from disputegraph.loaders import load_bundle
+    from disputegraph.ingest import load_bundle
 
     store = MemoryStore()
     load_bundle(SAMPLE, store, sample_settings)
@@ -57,9 +57,9 @@ def demo_server(
 ) -> Iterator[DemoServer]:
     """A generated city, loaded and analysed into a workspace snapshot, then served
     by ``disputegraph serve --demo`` on 127.0.0.1 and a free port; stopped by pid."""
-    from disputegraph.graph.analytics import run_analysis
-    from disputegraph.loaders import load_bundle
-    from disputegraph.loaders.synthetic import generate_city
+    from disputegraph.analytics import run_analysis
+    from disputegraph.ingest import load_bundle
+    from disputegraph.synthetic import generate_city
 
     workspace = tmp_path_factory.mktemp("dashboard") / "ws"
     settings = Settings(demo=True, store="memory", workspace=workspace)

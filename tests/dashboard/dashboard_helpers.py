@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from disputegraph.config import Settings
-from disputegraph.graph.memory import MemoryStore
+from disputegraph.store.memory import MemoryStore
 from shared_helpers import free_port, planted_pattern, stop, wait_until_up
 
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"

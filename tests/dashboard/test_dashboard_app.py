@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from disputegraph.cli import app as cli
 from disputegraph.config import Settings
 from disputegraph.dashboard import create_app
-from disputegraph.graph.memory import MemoryStore
+from disputegraph.store.memory import MemoryStore
 
 
 def test_two_apps_in_one_process_each_get_their_callbacks(

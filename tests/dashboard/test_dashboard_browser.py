@@ -16,9 +16,9 @@ from urllib.parse import urlparse
 import pytest
 from dashboard_helpers import SCREENSHOTS, DemoServer
 
+from disputegraph.analytics import load_analysis
 from disputegraph.dashboard.services import Services, mask_name
 from disputegraph.dashboard.state import ViewState
-from disputegraph.graph.analytics import load_analysis
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

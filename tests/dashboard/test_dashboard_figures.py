@@ -5,8 +5,8 @@ from __future__ import annotations
 import networkx as nx
 import plotly.graph_objects as go
 
-from disputegraph.dashboard import figures
 from disputegraph.dashboard.layout import budgeted_view, positions
+from disputegraph.rendering import figures
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
 
 CHAIN = {

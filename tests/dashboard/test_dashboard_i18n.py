@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import disputegraph.dashboard as dashboard
-from disputegraph.dashboard.i18n import STRINGS, enum_label, enum_options, t
+from disputegraph.i18n import STRINGS, enum_label, enum_options, t
 
 
 def test_every_used_key_is_defined_in_both_languages() -> None:

@@ -9,7 +9,7 @@ import pytest
 from disputegraph.config import Settings
 from disputegraph.dashboard.services import Services, mask_name
 from disputegraph.dashboard.state import ViewState
-from disputegraph.graph.memory import MemoryStore
+from disputegraph.store.memory import MemoryStore
 
 NAMES = ("张伟", "李强", "刘洋", "陈建军")
 

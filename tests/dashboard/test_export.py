@@ -28,7 +28,7 @@ from disputegraph.dashboard.export import (
 )
 from disputegraph.dashboard.services import Services
 from disputegraph.dashboard.state import ViewState
-from disputegraph.graph.memory import MemoryStore
+from disputegraph.store.memory import MemoryStore
 
 ELEMENTS = [
     {

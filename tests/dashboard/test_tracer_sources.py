@@ -25,8 +25,8 @@ from disputegraph.config import Settings
 from disputegraph.dashboard.components.source_records import COLUMNS, source_records_table
 from disputegraph.dashboard.services import Services
 from disputegraph.dashboard.state import ViewState
-from disputegraph.graph.memory import MemoryStore
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
+from disputegraph.store.memory import MemoryStore
 
 
 def _hand_built() -> MemoryStore:
@@ -161,10 +161,10 @@ def resolved_server(
 ) -> Iterator[tuple[str, MemoryStore, Settings]]:
     """A small city split across 3 sources, loaded, resolved and analysed into a
     workspace, served by ``disputegraph serve --demo`` (stopped by its pid)."""
-    from disputegraph.graph.analytics import run_analysis
-    from disputegraph.loaders.resolve import run_resolution
-    from disputegraph.loaders.resolve.multisource import load_split, split_sources
-    from disputegraph.loaders.synthetic import generate_city
+    from disputegraph.analytics import run_analysis
+    from disputegraph.resolution import run_resolution
+    from disputegraph.synthetic import generate_city
+    from disputegraph.synthetic.multisource import load_split, split_sources
 
     base = tmp_path_factory.mktemp("resolved")
     workspace = base / "ws"
@@ -183,8 +183,8 @@ def resolved_server(
 def _resolved_person(store: MemoryStore) -> tuple[str, list[str], set[str]]:
     """A record of a resolved person whose records come from two or more named sources,
     the other records, and the disputes only those other records are named in."""
-    from disputegraph.graph.analytics import trace
-    from disputegraph.loaders.resolve import canonical_map, explain
+    from disputegraph.analytics import trace
+    from disputegraph.resolution import canonical_map, explain
 
     for entity in sorted(set(canonical_map(store).values())):
         node = store.get(entity)

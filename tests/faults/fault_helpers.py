@@ -7,8 +7,8 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from disputegraph.graph.store import GraphStore
 from disputegraph.schemas import NodeLabel, RelType
+from disputegraph.store.protocol import GraphStore
 
 
 def _plain(value: Any) -> Any:

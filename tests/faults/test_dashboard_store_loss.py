@@ -13,7 +13,7 @@ from disputegraph.config import Settings
 from disputegraph.dashboard.auth import NOTICE_ID, STORE_DOWN, create_secure_app
 from disputegraph.dashboard.state import ViewState
 from disputegraph.exceptions import StoreError
-from disputegraph.graph.memory import MemoryStore
+from disputegraph.store.memory import MemoryStore
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "security"))
 from security_helpers import call, dash_payload, state_data
@@ -43,8 +43,8 @@ class FlakyStore:
 
 @pytest.fixture(scope="module")
 def analysed() -> MemoryStore:
-    from disputegraph.graph.analytics import run_analysis
-    from disputegraph.loaders import load_bundle
+    from disputegraph.analytics import run_analysis
+    from disputegraph.ingest import load_bundle
 
     store = MemoryStore()
     load_bundle(SAMPLE, store, Settings(demo=True, store="memory"))

@@ -27,10 +27,10 @@ from fault_helpers import digest
 
 from disputegraph.config import Settings
 from disputegraph.exceptions import StoreError
-from disputegraph.graph.memory import MemoryStore
-from disputegraph.loaders import load_bundle
-from disputegraph.loaders.synthetic import generate_city
+from disputegraph.ingest import load_bundle
 from disputegraph.schemas import NodeLabel
+from disputegraph.store.memory import MemoryStore
+from disputegraph.synthetic import generate_city
 from shared_helpers import free_port
 
 SCRIPT = Path(__file__).parents[2] / "scripts" / "neo4j.sh"
@@ -96,7 +96,7 @@ def _driver(uri: str) -> object:
 def test_killed_mid_load_then_restarted_load_completes_exactly(
     server: OwnServer, tmp_path: Path
 ) -> None:
-    from disputegraph.graph.neo4j import Neo4jStore
+    from disputegraph.store.neo4j import Neo4jStore
 
     settings = Settings(demo=True, store="memory", workspace=tmp_path / "ws")
     bundle = tmp_path / "city"

@@ -21,9 +21,9 @@ from fault_helpers import digest
 
 from disputegraph.config import Settings
 from disputegraph.exceptions import StoreError
-from disputegraph.graph.memory import SNAPSHOT_NAME, MemoryStore
-from disputegraph.loaders import load_bundle
+from disputegraph.ingest import load_bundle
 from disputegraph.schemas import GraphNode, NodeLabel
+from disputegraph.store.memory import SNAPSHOT_NAME, MemoryStore
 
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 ENOSPC = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

@@ -18,10 +18,10 @@ SCALE = 500
 def neo4j_city(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jCity]:
     import neo4j
 
-    from disputegraph.graph.analytics import run_analysis
-    from disputegraph.graph.neo4j import Neo4jStore
-    from disputegraph.loaders import load_bundle
-    from disputegraph.loaders.synthetic import generate_city
+    from disputegraph.analytics import run_analysis
+    from disputegraph.ingest import load_bundle
+    from disputegraph.store.neo4j import Neo4jStore
+    from disputegraph.synthetic import generate_city
 
     root = tmp_path_factory.mktemp("neo4j-city")
     settings = Settings(demo=True, store=neo4j_uri, workspace=root / "ws")

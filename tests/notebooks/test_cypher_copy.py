@@ -210,15 +210,15 @@ def test_chain_cypher_shows_the_bounces(neo4j_city: Neo4jCity, services: Service
 def test_copy_panel_and_snippets_on_the_sample(tmp_path: Any) -> None:
     from dash import html
 
+    from disputegraph.analytics import run_analysis
     from disputegraph.config import Settings
     from disputegraph.dashboard.cypher_copy import (
         CYPHER_BUTTON,
         copy_cypher_panel,
         snippet_for,
     )
-    from disputegraph.graph.analytics import run_analysis
-    from disputegraph.graph.memory import MemoryStore
-    from disputegraph.loaders import load_bundle
+    from disputegraph.ingest import load_bundle
+    from disputegraph.store.memory import MemoryStore
 
     panel = copy_cypher_panel("/cluster", "en")
     button = next(c for c in panel.children if isinstance(c, html.Button))

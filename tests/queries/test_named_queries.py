@@ -26,11 +26,11 @@ from typer.testing import CliRunner
 from disputegraph.cli import app
 from disputegraph.config import Settings
 from disputegraph.exceptions import QueryError
-from disputegraph.graph.memory import MemoryStore
-from disputegraph.loaders import load_bundle
-from disputegraph.loaders.synthetic import generate_city
+from disputegraph.ingest import load_bundle
 from disputegraph.queries import catalogue, run
 from disputegraph.schemas import GraphEdge, NodeLabel, RelType, Status
+from disputegraph.store.memory import MemoryStore
+from disputegraph.synthetic import generate_city
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
@@ -67,7 +67,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> City:
 def driver(
     neo4j_driver: Any, city: City, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Any]:
-    from disputegraph.graph.neo4j import Neo4jStore
+    from disputegraph.store.neo4j import Neo4jStore
 
     store = Neo4jStore(neo4j_driver)
     store.ensure_schema()
@@ -319,8 +319,8 @@ def test_party_disputes(driver: Any, city: City) -> None:
 
 
 def test_cluster_members(driver: Any, city: City) -> None:
-    from disputegraph.graph.analytics import run_analysis
-    from disputegraph.graph.neo4j import Neo4jStore
+    from disputegraph.analytics import run_analysis
+    from disputegraph.store.neo4j import Neo4jStore
 
     store = Neo4jStore(driver)
     result = run_analysis(store, as_of=date(2026, 2, 3), window_days=180)
@@ -340,8 +340,8 @@ def test_cluster_members(driver: Any, city: City) -> None:
 
 
 def test_runner_checks_parameters_against_the_server(driver: Any) -> None:
-    from disputegraph.graph.neo4j import Neo4jStore
     from disputegraph.queries import run_on
+    from disputegraph.store.neo4j import Neo4jStore
 
     with pytest.raises(QueryError, match="needs parameter 'employer_id'"):
         run("contractor_chain", driver=driver)

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
+from disputegraph.analytics import trace
 from disputegraph.config import Settings
-from disputegraph.graph.analytics import trace
 from disputegraph.queries import get
 from disputegraph.queries.runner import run_on
 from disputegraph.schemas import NodeLabel, RelType
@@ -32,10 +32,10 @@ pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 def resolved(
     neo4j_driver: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Any, dict[str, Any]]]:
-    from disputegraph.graph.neo4j import Neo4jStore
-    from disputegraph.loaders.resolve import run_resolution
-    from disputegraph.loaders.resolve.multisource import load_split, split_sources
-    from disputegraph.loaders.synthetic import generate_city
+    from disputegraph.resolution import run_resolution
+    from disputegraph.store.neo4j import Neo4jStore
+    from disputegraph.synthetic import generate_city
+    from disputegraph.synthetic.multisource import load_split, split_sources
 
     base: Path = tmp_path_factory.mktemp("sources")
     generate_city(base / "plain", scale=300, seed=7)

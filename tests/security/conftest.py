@@ -15,7 +15,7 @@ from pydantic import SecretStr
 
 import disputegraph.users as users_module
 from disputegraph.config import Settings
-from disputegraph.graph.memory import MemoryStore
+from disputegraph.store.memory import MemoryStore
 from disputegraph.users import UserStore
 
 
@@ -43,8 +43,8 @@ PII_KEY = "sample-pii-key-for-tests"
 @pytest.fixture(scope="session")
 def sample_store() -> MemoryStore:
     """The sample bundle, loaded and analysed once (tests only read it)."""
-    from disputegraph.graph.analytics import run_analysis
-    from disputegraph.loaders import load_bundle
+    from disputegraph.analytics import run_analysis
+    from disputegraph.ingest import load_bundle
 
     store = MemoryStore()
     load_bundle(SAMPLE, store, Settings(store="memory", pii_key=SecretStr(PII_KEY)))

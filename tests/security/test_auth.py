@@ -14,7 +14,7 @@ from disputegraph.audit import AuditLog
 from disputegraph.config import Settings
 from disputegraph.dashboard.auth import DEMO_BANNER, create_secure_app
 from disputegraph.exceptions import ConfigError
-from disputegraph.graph.memory import MemoryStore
+from disputegraph.store.memory import MemoryStore
 from disputegraph.users import LOCKOUT_FAILURES, UserStore
 
 

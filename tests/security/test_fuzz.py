@@ -33,8 +33,8 @@ from disputegraph.config import Settings
 from disputegraph.dashboard.services import Services
 from disputegraph.dashboard.state import ViewState
 from disputegraph.exceptions import DisputeGraphError
-from disputegraph.graph.memory import MemoryStore
-from disputegraph.loaders import load_bundle, validate_bundle
+from disputegraph.ingest import load_bundle, validate_bundle
+from disputegraph.store.memory import MemoryStore
 
 EXAMPLES = int(os.environ.get("DISPUTEGRAPH_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(
@@ -158,7 +158,7 @@ def test_bundle_readers_never_crash(files: dict[str, bytes]) -> None:
 
 @pytest.fixture(scope="module")
 def services() -> Services:
-    from disputegraph.graph.analytics import run_analysis
+    from disputegraph.analytics import run_analysis
 
     cfg = Settings(demo=True, store="memory")
     store = MemoryStore()

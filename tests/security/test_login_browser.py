@@ -18,7 +18,7 @@ import pytest
 from pydantic import SecretStr
 
 from disputegraph.config import Settings
-from disputegraph.graph.memory import MemoryStore
+from disputegraph.store.memory import MemoryStore
 from disputegraph.users import UserStore
 from shared_helpers import free_port, stop, wait_until_up
 
@@ -32,8 +32,8 @@ PII_KEY = "browser-test-pii-key"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[str]:
-    from disputegraph.graph.analytics import run_analysis
-    from disputegraph.loaders import load_bundle
+    from disputegraph.analytics import run_analysis
+    from disputegraph.ingest import load_bundle
 
     ws = tmp_path_factory.mktemp("login") / "ws"
     settings = Settings(store="memory", workspace=ws, pii_key=SecretStr(PII_KEY))

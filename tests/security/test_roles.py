@@ -21,7 +21,7 @@ from disputegraph.dashboard import export, ids
 from disputegraph.dashboard.auth import RoleAwareServices, Viewer
 from disputegraph.dashboard.services import EXTENSION, mask_name
 from disputegraph.dashboard.state import ViewState
-from disputegraph.loaders.pii import mask_phone, normalise_identifier
+from disputegraph.pii import mask_phone, normalise_identifier
 
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 with (SAMPLE / "parties.csv").open(encoding="utf-8-sig") as _fh:

@@ -24,12 +24,12 @@ from disputegraph.config import Settings
 from disputegraph.dashboard.services import Services
 from disputegraph.dashboard.state import ViewState
 from disputegraph.exceptions import QueryError
-from disputegraph.graph.memory import MemoryStore
-from disputegraph.graph.store import GraphStore
-from disputegraph.loaders import load_bundle
+from disputegraph.ingest import load_bundle
 from disputegraph.queries import catalogue
 from disputegraph.queries.runner import FORBIDDEN_CLAUSES, check_read_only
 from disputegraph.schemas import NodeLabel, RelType
+from disputegraph.store.memory import MemoryStore
+from disputegraph.store.protocol import GraphStore
 from disputegraph.text import normalise_name
 
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
@@ -206,7 +206,7 @@ def evil_bundle(tmp: Path) -> Path:
 def _open(kind: str, request: pytest.FixtureRequest) -> GraphStore:
     if kind == "memory":
         return MemoryStore()
-    from disputegraph.graph.neo4j import Neo4jStore
+    from disputegraph.store.neo4j import Neo4jStore
 
     store = Neo4jStore(request.getfixturevalue("neo4j_driver"), batch_size=500)
     store.ensure_schema()

@@ -57,7 +57,7 @@ from disputegraph.config import Settings
 from disputegraph.dashboard.services import EXTENSION, Role, Services
 from disputegraph.dashboard.state import ViewState
 from disputegraph.exceptions import AuthError, ConfigError, StoreError
-from disputegraph.graph.store import GraphStore
+from disputegraph.store.protocol import GraphStore
 from disputegraph.users import ROLES, UserStore
 
 __all__ = [

@@ -38,13 +38,14 @@ from typing import Any, Literal
 
 import plotly.graph_objects as go
 
-from disputegraph.dashboard import figures, ids
+from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.legend import KIND_COLOURS
-from disputegraph.dashboard.figures import FONT_FAMILY, LEVEL_COLOURS, STATUS_COLOURS
-from disputegraph.dashboard.i18n import enum_label, t
 from disputegraph.dashboard.services import Role, Services
 from disputegraph.dashboard.state import ViewState
 from disputegraph.exceptions import DisputeGraphError
+from disputegraph.i18n import enum_label, t
+from disputegraph.rendering import figures
+from disputegraph.rendering.figures import FONT_FAMILY, LEVEL_COLOURS, STATUS_COLOURS
 from disputegraph.schemas import Lang
 
 __all__ = [

@@ -1,7 +1,7 @@
 """The dashboard's only data access: plain data out of the store and the analysis.
 
 Pages and callbacks call these methods and hand the results to the pure figure
-builders in :mod:`disputegraph.dashboard.figures`; nothing else in the dashboard
+builders in :mod:`disputegraph.rendering.figures`; nothing else in the dashboard
 touches the store. Masking of personal data by role happens here, once, so the
 canvas, tooltips, tables and exports can never disagree:
 
@@ -32,12 +32,12 @@ import pandas as pd
 
 from disputegraph.config import Settings
 from disputegraph.dashboard import layout as graph_layout
-from disputegraph.dashboard.i18n import decision_label, enum_label, rule_label, t
 from disputegraph.dashboard.state import ViewState
 from disputegraph.exceptions import DisputeGraphError
-from disputegraph.graph.store import GraphStore
+from disputegraph.i18n import decision_label, enum_label, rule_label, t
 from disputegraph.schemas import GraphEdge, GraphNode, Lang, NodeLabel, RelType, RiskLevel, Status
 from disputegraph.schemas.analysis import AnalysisResult, ChainFlag, ClusterAssessment
+from disputegraph.store.protocol import GraphStore
 
 __all__ = [
     "ELEMENT_BUDGET",
@@ -163,7 +163,7 @@ class _Analytics:
 
 def _analytics() -> _Analytics:
     try:
-        from disputegraph.graph import analytics
+        from disputegraph.store import analytics
     except ImportError:  # pragma: no cover - analytics package always exists
         return _Analytics(None, None, None)
     return _Analytics(
@@ -176,7 +176,7 @@ def _analytics() -> _Analytics:
 def _hash_lookup(settings: Settings) -> Callable[[str], list[str]] | None:
     """``text -> [digest, …]`` from the PII module, when it exists."""
     try:
-        from disputegraph.loaders import pii
+        from disputegraph.ingest import pii
     except ImportError:
         return None
     fn = getattr(pii, "hash_lookup", None)
@@ -954,7 +954,7 @@ class Services:
         node = self.store.get(entity_id)
         if node is None or node.label not in (NodeLabel.PARTY, NodeLabel.EMPLOYER):
             return None
-        from disputegraph.loaders.resolve.apply import explain
+        from disputegraph.resolution.apply import explain
 
         try:
             found = explain(self.store, entity_id)

@@ -29,7 +29,7 @@ from disputegraph.queries.catalog import NamedQuery, coerce, get
 if TYPE_CHECKING:
     import neo4j
 
-    from disputegraph.graph.neo4j import Neo4jStore
+    from disputegraph.store.neo4j import Neo4jStore
 
 __all__ = [
     "ALLOWED_PROCEDURES",
@@ -191,7 +191,7 @@ def _runnable(name: str) -> NamedQuery:
 
 
 def run_on(store: Neo4jStore, name: str, **params: Any) -> pd.DataFrame:
-    """Run a named read query on a :class:`~disputegraph.graph.neo4j.Neo4jStore`."""
+    """Run a named read query on a :class:`~disputegraph.store.neo4j.Neo4jStore`."""
     query = _runnable(name)
     columns, rows = store.read_query(query.cypher, bind(query, params))
     return pd.DataFrame(rows, columns=columns)
@@ -214,7 +214,7 @@ def run_rows(
     """
     from disputegraph.audit import AuditLog
     from disputegraph.config import Settings
-    from disputegraph.graph.neo4j import Neo4jStore, driver_from_settings
+    from disputegraph.store.neo4j import Neo4jStore, driver_from_settings
 
     query = _runnable(name)
     settings = Settings()

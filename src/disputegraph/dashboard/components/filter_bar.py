@@ -7,8 +7,8 @@ from typing import Any
 from dash import dcc, html
 
 from disputegraph.dashboard import ids
-from disputegraph.dashboard.i18n import enum_options, t
 from disputegraph.dashboard.state import WINDOW_CHOICES, ViewState
+from disputegraph.i18n import enum_options, t
 from disputegraph.schemas import Lang, RiskLevel
 
 __all__ = ["filter_bar", "filter_options"]

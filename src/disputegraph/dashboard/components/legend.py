@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dash import html
 
-from disputegraph.dashboard.figures import LEVEL_COLOURS, STATUS_COLOURS
-from disputegraph.dashboard.i18n import enum_label, t
+from disputegraph.i18n import enum_label, t
+from disputegraph.rendering.figures import LEVEL_COLOURS, STATUS_COLOURS
 from disputegraph.schemas import Lang, RiskLevel
 
 __all__ = ["KIND_COLOURS", "legend"]

@@ -7,7 +7,7 @@ from typing import Any
 import dash_cytoscape as cyto
 
 from disputegraph.dashboard.components.legend import KIND_COLOURS
-from disputegraph.dashboard.figures import FONT_FAMILY, LEVEL_COLOURS, STATUS_COLOURS
+from disputegraph.rendering.figures import FONT_FAMILY, LEVEL_COLOURS, STATUS_COLOURS
 
 __all__ = ["STYLESHEET", "network_view"]
 

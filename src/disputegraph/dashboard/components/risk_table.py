@@ -6,8 +6,8 @@ from typing import Any
 
 import dash_ag_grid as dag
 
-from disputegraph.dashboard.figures import FONT_FAMILY, LEVEL_COLOURS
-from disputegraph.dashboard.i18n import t
+from disputegraph.i18n import t
+from disputegraph.rendering.figures import FONT_FAMILY, LEVEL_COLOURS
 from disputegraph.schemas import Lang
 
 __all__ = ["data_grid", "risk_columns", "risk_table"]

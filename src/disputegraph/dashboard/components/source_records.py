@@ -13,7 +13,7 @@ from typing import Any
 
 from dash import html
 
-from disputegraph.dashboard.i18n import t
+from disputegraph.i18n import t
 from disputegraph.schemas import Lang
 
 __all__ = ["COLUMNS", "source_records_table"]

@@ -6,8 +6,8 @@ from typing import Any
 
 from dash import dcc, html
 
-from disputegraph.dashboard import figures
-from disputegraph.dashboard.i18n import t
+from disputegraph.i18n import t
+from disputegraph.rendering import figures
 from disputegraph.schemas import Lang
 
 __all__ = ["flag_chips", "swimlane"]

@@ -14,7 +14,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from disputegraph.dashboard import figures, ids
+from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.legend import legend
 from disputegraph.dashboard.components.network_view import network_view
 from disputegraph.dashboard.components.risk_table import data_grid
@@ -22,10 +22,11 @@ from disputegraph.dashboard.components.source_records import source_records_tabl
 from disputegraph.dashboard.components.swimlane import flag_chips
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
 from disputegraph.dashboard.export import export_menu
-from disputegraph.dashboard.i18n import t
 from disputegraph.dashboard.pages import current_state, url_state
 from disputegraph.dashboard.services import current_services
 from disputegraph.dashboard.state import ViewState
+from disputegraph.i18n import t
+from disputegraph.rendering import figures
 from disputegraph.schemas import Lang
 
 __all__ = ["PATH", "layout", "linked_columns", "register", "sources"]

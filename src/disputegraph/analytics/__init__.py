@@ -1,0 +1,425 @@
+"""Analytics: clusters, group-incident risk, responsibility chains and tracing.
+
+The public API::
+
+    result = run_analysis(store, as_of=date(2026, 1, 10), window_days=180)
+    result.clusters[0].score, result.clusters[0].reasons_en
+    load_analysis(store)                 # the latest persisted result
+    chain(store, "D-1").flags            # one dispute's chain, on demand
+    trace(store, "P-7", hops=2).linked   # disputes linked to an entity
+
+``run_analysis`` projects the window (:mod:`disputegraph.analytics.projection`),
+clusters it, scores every cluster, flags every chain, aggregates the agencies,
+and persists the result as a document (kind ``analysis``, key
+``"<as_of>:<window_days>"``) plus a pointer to the latest one, so pages and
+commands read it instead of recomputing, and each cluster's id, score and
+disputes (kind ``analysis_scores``, same key), which the next analysis compares
+with. When ``as_of`` is not given it is
+the date of the latest dispute or report in the store, so a synthetic city
+generated for any date analyses as of its own "today".
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
+from typing import NamedTuple
+
+from disputegraph.analytics.chains import (
+    ChainFacts,
+    HandoffFacts,
+    agency_aggregates,
+    as_chain,
+    chain_facts,
+    handoff_facts,
+    iter_chains,
+)
+from disputegraph.analytics.clusters import Cluster, cluster_id, find_clusters
+from disputegraph.analytics.config import RiskConfig, load_risk_config
+from disputegraph.analytics.projection import (
+    DISPUTE_KEYS,
+    Projection,
+    ReportInfo,
+    agency_from_node,
+    as_datetime,
+    dispute_from_values,
+    handling_from_edge,
+    project,
+)
+from disputegraph.analytics.risk import assess, format_yuan
+from disputegraph.analytics.tracing import search_entities, shortest_path, trace
+from disputegraph.exceptions import AnalysisError
+from disputegraph.runtime import gc_paused
+from disputegraph.schemas import NodeLabel, RelType
+from disputegraph.schemas.analysis import (
+    AgencyStats,
+    AnalysisResult,
+    Chain,
+    ClusterAssessment,
+    HandoffStats,
+    TraceResult,
+)
+from disputegraph.store.protocol import GraphStore
+
+__all__ = [
+    "ANALYSIS_KIND",
+    "LATEST_KIND",
+    "SCORES_KIND",
+    "Cluster",
+    "ClusterScore",
+    "Projection",
+    "RiskConfig",
+    "TraceResult",
+    "agency_stats",
+    "analysis_keys",
+    "analyze_projection",
+    "chain",
+    "cluster_id",
+    "cluster_of",
+    "cluster_scores",
+    "default_as_of",
+    "find_clusters",
+    "format_yuan",
+    "load_analysis",
+    "load_risk_config",
+    "project",
+    "run_analysis",
+    "search_entities",
+    "shortest_path",
+    "trace",
+]
+
+ANALYSIS_KIND = "analysis"
+LATEST_KIND = "analysis_latest"
+#: Beside each analysis: [id, score, disputes] of its clusters, for the next one.
+SCORES_KIND = "analysis_scores"
+Progress = Callable[[str], None]
+
+
+class ClusterScore(NamedTuple):
+    """A cluster of an earlier analysis, as the next one compares with it."""
+
+    id: str
+    score: float
+    disputes: list[str]
+
+
+def default_as_of(store: GraphStore) -> date:
+    """The date of the latest dispute report or contact in the store."""
+    latest: datetime | None = None
+    for label, key in ((NodeLabel.DISPUTE, "reported_at"), (NodeLabel.REPORT, "received_at")):
+        for batch in store.iter_node_values(label, [key]):
+            for _, value in batch:
+                ts = as_datetime(value)
+                if ts is not None and (latest is None or ts > latest):
+                    latest = ts
+    if latest is None:
+        raise AnalysisError(
+            "the store holds no disputes: load a bundle first (`disputegraph load BUNDLE`)"
+        )
+    return latest.date()
+
+
+def _key(as_of: date, window_days: int) -> str:
+    return f"{as_of.isoformat()}:{window_days}"
+
+
+def analysis_keys(store: GraphStore) -> list[tuple[date, int]]:
+    """(as_of, window_days) of every stored analysis, oldest first."""
+    keys = []
+    for k in store.list_documents(ANALYSIS_KIND):
+        day, _, window = k.partition(":")
+        try:
+            keys.append((date.fromisoformat(day), int(window)))
+        except ValueError:
+            continue
+    return sorted(keys)
+
+
+def cluster_scores(result: AnalysisResult) -> list[ClusterScore]:
+    """Id, score and disputes of every cluster of a result (what the next analysis
+    compares with; stored beside the result as its own small document)."""
+    return [ClusterScore(c.id, c.score, c.disputes) for c in result.clusters]
+
+
+def _previous(store: GraphStore, as_of: date, window_days: int) -> list[ClusterScore] | None:
+    """The clusters of the latest earlier analysis with the same window.
+
+    Read from the small scores document, not from the analysis itself (at a
+    million disputes that is 700 MB of JSON to parse); an analysis stored
+    before there were scores documents is read whole.
+    """
+    earlier = [d for d, w in analysis_keys(store) if w == window_days and d < as_of]
+    if not earlier:
+        return None
+    doc = store.get_document(SCORES_KIND, _key(earlier[-1], window_days))
+    if doc is not None:
+        return [ClusterScore(c, float(score), disputes) for c, score, disputes in doc["clusters"]]
+    result = load_analysis(store, earlier[-1], window_days)
+    return None if result is None else cluster_scores(result)
+
+
+def _previous_scores(
+    prev: Sequence[ClusterScore] | None, clusters: list[Cluster]
+) -> dict[str, float]:
+    """Current cluster id → the earlier score of the same cluster.
+
+    Same id first; otherwise the earlier cluster sharing the most disputes,
+    if it shares at least half of the union (Jaccard ≥ 0.5) — a cluster that
+    gained a case keeps its history.
+    """
+    if prev is None:
+        return {}
+    by_id = {c.id: c.score for c in prev}
+    owner: dict[str, int] = {}
+    for k, old in enumerate(prev):
+        for d in old.disputes:
+            owner[d] = k
+    out: dict[str, float] = {}
+    for c in clusters:
+        if c.id in by_id:
+            out[c.id] = by_id[c.id]
+            continue
+        counts: dict[int, int] = {}
+        for d in c.disputes:
+            if d in owner:
+                counts[owner[d]] = counts.get(owner[d], 0) + 1
+        if not counts:
+            continue
+        best = min(counts, key=lambda k: (-counts[k], k))
+        union = len(set(prev[best].disputes) | set(c.disputes))
+        if counts[best] / union >= 0.5:
+            out[c.id] = prev[best].score
+    return out
+
+
+@gc_paused()
+def analyze_projection(
+    proj: Projection,
+    config: RiskConfig,
+    *,
+    previous: Sequence[ClusterScore] | None = None,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+    release_handoffs: bool = False,
+) -> AnalysisResult:
+    """Clusters, risk, chains and agency statistics of a projection;
+    ``previous``: the clusters of an earlier analysis (:func:`cluster_scores`), for
+    each cluster's change. The projection is not changed, unless
+    ``release_handoffs``: then its hand-offs are let go once the chains are done
+    (they are the largest part of it; the risk factors keep what they need)."""
+    say = progress or (lambda _m: None)
+    t = timings if timings is not None else {}
+    t0 = time.perf_counter()
+    say("chains")
+    # Each chain feeds the agency statistics and leaves its flags behind (if it
+    # has any); the steps themselves are not kept (millions at a million disputes).
+    chain_flags: dict[str, list[str]] = {}
+    handoffs: dict[str, HandoffFacts] = {}
+    failed = {o.lower() for o in config.chains.failed_outcomes}
+
+    def noting_flags(chains: Iterable[ChainFacts]) -> Iterator[ChainFacts]:
+        for ch in chains:
+            if ch.flags:
+                chain_flags[ch.dispute_id] = ch.flags
+            handoffs[ch.dispute_id] = handoff_facts(ch.steps, failed)
+            yield ch
+
+    per_agency, per_pair = agency_aggregates(
+        noting_flags(iter_chains(proj, config.chains)), proj.agencies
+    )
+    if release_handoffs:
+        proj.handlings = {}
+    t["chains"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    say("clusters")
+    c = config.clusters
+    clusters = find_clusters(
+        proj, size_cap=c.size_cap, resolution=c.resolution, seed=c.seed, hub_degree=c.hub_degree
+    )
+    t["clustering"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    say(f"risk: scoring {len(clusters)} clusters")
+    prev = _previous_scores(previous, clusters)
+    assessed = [assess(proj, cl, chain_flags, config, prev, handoffs) for cl in clusters]
+    assessed.sort(key=lambda a: (-a.score, -a.level.rank, a.id))
+    t["scoring"] = time.perf_counter() - t0
+    hub_list = sorted({h for cl in clusters for h in cl.hubs}, key=lambda h: (-h[1], h[0]))
+    return AnalysisResult(
+        as_of=proj.as_of,
+        window_days=proj.window_days,
+        computed_at=datetime.now(UTC),
+        clusters=assessed,
+        chain_flags=dict(sorted(chain_flags.items())),
+        agencies=per_agency,
+        handoffs=per_pair,
+        hubs=hub_list,
+        settings=config.model_dump(mode="json"),
+        counts={
+            "disputes": len(proj.disputes),
+            "nodes": proj.n_nodes,
+            "edges": proj.n_edges,
+            "clusters": len(assessed),
+            "chains": len(handoffs),
+        },
+    )
+
+
+@gc_paused()  # projection, analysis and the result's serialisation: millions of objects
+def run_analysis(
+    store: GraphStore,
+    *,
+    as_of: date | None = None,
+    window_days: int = 180,
+    config: RiskConfig | None = None,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+) -> AnalysisResult:
+    """Compute clusters, risk and chain flags for a window and persist them.
+
+    ``as_of`` defaults to :func:`default_as_of`; ``config`` to the shipped
+    defaults. The result is stored under ``"<as_of>:<window_days>"`` and marked
+    as the latest; each cluster's ``change`` is measured against the latest
+    earlier analysis with the same window.
+    """
+    if window_days < 1:
+        raise AnalysisError(f"window_days must be at least 1, got {window_days}")
+    config = config or load_risk_config()
+    say = progress or (lambda _m: None)
+    t = timings if timings is not None else {}
+    if as_of is None:
+        as_of = default_as_of(store)
+    t0 = time.perf_counter()
+    proj = project(
+        store,
+        as_of,
+        window_days,
+        join_parent_kinds=config.projection.join_parent_kinds,
+        include_property_ties=config.projection.include_property_ties,
+        progress=say,
+    )
+    t["projection"] = time.perf_counter() - t0
+    result = analyze_projection(
+        proj,
+        config,
+        previous=_previous(store, as_of, window_days),
+        progress=say,
+        timings=t,
+        release_handoffs=True,
+    )
+    del proj  # a million-dispute projection is a gigabyte: gone before the result is written
+    key = _key(as_of, window_days)
+    store.put_document(ANALYSIS_KIND, key, result)  # serialised straight to JSON
+    store.put_document(SCORES_KIND, key, {"clusters": cluster_scores(result)})
+    store.put_document(LATEST_KIND, "latest", {"key": key})
+    store.flush()
+    return result
+
+
+def load_analysis(
+    store: GraphStore, as_of: date | None = None, window_days: int | None = None
+) -> AnalysisResult | None:
+    """A stored analysis: the latest when ``as_of`` is None, else the one for that date
+    (with ``window_days``, or the default 180 / the only window stored for that date)."""
+    if as_of is None:
+        pointer = store.get_document(LATEST_KIND, "latest")
+        if pointer is None:
+            return None
+        key = str(pointer["key"])
+        if window_days is not None and not key.endswith(f":{window_days}"):
+            same = [(d, w) for d, w in analysis_keys(store) if w == window_days]
+            if not same:
+                return None
+            key = _key(*same[-1])
+    else:
+        if window_days is None:
+            windows = [w for d, w in analysis_keys(store) if d == as_of]
+            window_days = 180 if 180 in windows or not windows else windows[0]
+        key = _key(as_of, window_days)
+    doc = store.get_document(ANALYSIS_KIND, key)
+    return AnalysisResult.model_validate(doc) if doc is not None else None
+
+
+def chain(
+    store: GraphStore,
+    dispute_id: str,
+    *,
+    as_of: date | None = None,
+    config: RiskConfig | None = None,
+) -> Chain:
+    """The responsibility chain of one dispute, computed on demand from its relationships.
+
+    ``as_of`` defaults to the date of the latest stored analysis, else to
+    :func:`default_as_of`, so that open steps are measured against the same
+    "today" as the rest of the analysis.
+    """
+
+    node = store.get(dispute_id)
+    if node is None or node.label is not NodeLabel.DISPUTE:
+        raise AnalysisError(f"unknown dispute {dispute_id!r}: no dispute with this id in the store")
+    config = config or load_risk_config()
+    if as_of is None:
+        latest = store.get_document(LATEST_KIND, "latest")
+        as_of = (
+            date.fromisoformat(str(latest["key"]).partition(":")[0])
+            if latest
+            else default_as_of(store)
+        )
+    info = dispute_from_values(dispute_id, as_of, *(node.props.get(k) for k in DISPUTE_KEYS))
+    edges = store.edges_of(dispute_id, [RelType.HANDLED_BY, RelType.RELATED_TO, RelType.ABOUT])
+    steps = [
+        handling_from_edge(e.source, e.target, e.props)
+        for e in edges
+        if e.type is RelType.HANDLED_BY
+    ]
+    links = [
+        (e.target if e.source == dispute_id else e.source, str(e.props.get("reason", "")))
+        for e in edges
+        if e.type is RelType.RELATED_TO
+    ]
+    report_ids = [e.source for e in edges if e.type is RelType.ABOUT]
+    reports = []
+    for r in store.get_many(report_ids):
+        received = as_datetime(r.props.get("received_at"))
+        if received is not None:
+            reports.append(
+                ReportInfo(
+                    r.id,
+                    dispute_id,
+                    str(r.props.get("channel", "other")),
+                    received,
+                    r.props.get("reporter_id"),
+                )
+            )
+    agencies = {
+        a.id: agency_from_node(a.id, a.props) for a in store.get_many({s.agency_id for s in steps})
+    }
+    facts = chain_facts(
+        dispute_id,
+        steps,
+        agencies,
+        config.chains,
+        as_of=as_of,
+        dispute=info,
+        reports=reports,
+        links=links,
+    )
+    return as_chain(facts, as_of)
+
+
+def agency_stats(result: AnalysisResult) -> tuple[list[AgencyStats], list[HandoffStats]]:
+    """Per-agency and per-pair hand-off statistics of an analysis (bottlenecks first)."""
+    agencies = sorted(result.agencies, key=lambda a: (not a.bottleneck, -a.steps, a.agency_id))
+    return agencies, list(result.handoffs)
+
+
+def cluster_of(result: AnalysisResult, cluster_or_dispute: str) -> ClusterAssessment:
+    """A cluster of a result by its id or by one of its disputes; AnalysisError if none."""
+    found = result.cluster(cluster_or_dispute) or result.cluster_of(cluster_or_dispute)
+    if found is None:
+        raise AnalysisError(
+            f"unknown cluster {cluster_or_dispute!r} in the analysis of {result.as_of}: "
+            "list clusters with `disputegraph risk`"
+        )
+    return found

@@ -1,0 +1,647 @@
+"""The stakeholder graph of one time window, as integer arrays.
+
+:func:`project` reads any :class:`~disputegraph.store.protocol.GraphStore` only
+through ``iter_nodes`` / ``iter_edges`` (batches), so both backends satisfy it,
+and builds a :class:`Projection`: the disputes of the window, the people,
+employers and properties they touch, and the edges between them as numpy
+arrays (whole-city passes use ``scipy.sparse.csgraph``), plus the event data
+the risk factors and chains need (reports, hand-offs, links). Analytics take a
+projection and never a store.
+
+What is in the projection (DESIGN §4), for ``as_of`` and ``window_days``:
+
+* **disputes** reported in ``(as_of − window_days, as_of]`` that were open at
+  ``as_of`` or were closed within the window (a dispute whose ``closed_at`` lies
+  after ``as_of`` counts as open then, so a past ``as_of`` reproduces the past);
+* their **stakeholders** (``PARTY_TO``) and **properties** (``CONCERNS``);
+* the properties' ``PART_OF`` parents whose kind is in ``join_parent_kinds``
+  (default building and construction project: a unit joins its building, so
+  one building's disputes form one cluster — but nothing joins at a
+  residential community or a village, which would glue hundreds of unrelated
+  household quarrels together; see ``risk_defaults.toml``);
+* **employments** of those parties active in the window (``since``/``until``),
+  which bring in their employers;
+* **contractor chains**: from every employer in the projection, upward along
+  ``SUBCONTRACTOR_OF`` contracts active in the window, to the top contractor.
+  Upward is enough to connect any two employers of one contract tree (the path
+  between them runs through a common contractor) and avoids pulling in a big
+  contractor's hundreds of unrelated subcontractors;
+* **property ties** (resident/owner/…) between stakeholders and properties
+  that are both already in the projection (they add edges, never nodes);
+* ``RELATED_TO`` links between two disputes of the projection;
+* entity resolution: a party or employer record with an active ``SAME_AS``
+  counts as its canonical entity, so records of one person from several
+  source systems are one node (:mod:`disputegraph.resolution`).
+
+Agencies are not nodes of the stakeholder graph (they touch everything); the
+hand-offs (``HANDLED_BY``) and the agencies are kept aside for the chains.
+Reports and hand-offs after ``as_of`` are left out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
+from typing import Any, NamedTuple
+
+import networkx as nx
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from disputegraph.runtime import gc_paused
+from disputegraph.schemas import NodeLabel, PropertyRelation, RelType, Status
+from disputegraph.store.protocol import GraphStore
+
+__all__ = [
+    "AGENCY_KEYS",
+    "DISPUTE_KEYS",
+    "EDGE_TYPES",
+    "HANDLING_KEYS",
+    "KIND_DISPUTE",
+    "KIND_EMPLOYER",
+    "KIND_PARTY",
+    "KIND_PROPERTY",
+    "AgencyInfo",
+    "DisputeInfo",
+    "EmployerInfo",
+    "HandlingInfo",
+    "PartyInfo",
+    "Projection",
+    "PropertyInfo",
+    "ReportInfo",
+    "agency_from_node",
+    "agency_from_values",
+    "as_datetime",
+    "dispute_from_values",
+    "handling_from_edge",
+    "handling_from_values",
+    "open_at",
+    "project",
+]
+
+KIND_DISPUTE, KIND_PARTY, KIND_EMPLOYER, KIND_PROPERTY = 0, 1, 2, 3
+_KIND_LABEL = {
+    KIND_DISPUTE: NodeLabel.DISPUTE,
+    KIND_PARTY: NodeLabel.PARTY,
+    KIND_EMPLOYER: NodeLabel.EMPLOYER,
+    KIND_PROPERTY: NodeLabel.PROPERTY,
+}
+#: Edge types of the stakeholder graph, in a fixed order (their index is the edge code).
+EDGE_TYPES: tuple[RelType, ...] = (
+    RelType.PARTY_TO,
+    RelType.CONCERNS,
+    RelType.PART_OF,
+    RelType.EMPLOYED_BY,
+    RelType.SUBCONTRACTOR_OF,
+    RelType.RELATED_TO,
+    *(r.rel_type for r in PropertyRelation),
+)
+_TIE_TYPES = tuple(r.rel_type for r in PropertyRelation)
+
+Progress = Callable[[str], None]
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """A stored timestamp as an aware ``datetime`` (naive values read as UTC).
+
+    Accepts ``datetime``, ``date``, ISO strings and driver types with ``to_native()``.
+    """
+    if isinstance(value, datetime):  # the usual case first: millions of calls
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if value is None or value == "":
+        return None
+    if hasattr(value, "to_native"):
+        value = value.to_native()
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tzinfo=UTC)
+    raise TypeError(f"not a timestamp: {value!r}")
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if hasattr(value, "to_native"):
+        value = value.to_native()
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raise TypeError(f"not a date: {value!r}")
+
+
+class DisputeInfo(NamedTuple):
+    id: str
+    title: str
+    category: str
+    status: str
+    reported_at: datetime
+    closed_at: datetime | None
+    channel: str
+    headcount: int
+    amount_yuan: float
+    district: str | None
+    open: bool
+
+
+class PartyInfo(NamedTuple):
+    id: str
+    kind: str
+    name: str
+    tags: tuple[str, ...]
+
+
+class EmployerInfo(NamedTuple):
+    id: str
+    name: str
+    kind: str
+
+
+class PropertyInfo(NamedTuple):
+    id: str
+    name: str
+    kind: str
+    part_of: str | None
+
+
+class AgencyInfo(NamedTuple):
+    id: str
+    name: str
+    kind: str
+    level: str
+
+
+class ReportInfo(NamedTuple):
+    id: str
+    dispute_id: str
+    channel: str
+    received_at: datetime
+    reporter_id: str | None
+
+
+class HandlingInfo(NamedTuple):
+    dispute_id: str
+    seq: int
+    agency_id: str
+    action: str
+    started_at: datetime
+    ended_at: datetime | None
+    due_at: datetime | None
+    role: str | None
+    outcome: str | None
+
+
+@dataclass
+class Projection:
+    """The stakeholder graph of a window plus the event data analytics need.
+
+    Nodes are numbered ``0..n-1`` (``ids[i]``, ``kind[i]``); edges are the
+    parallel arrays ``src``, ``dst``, ``etype`` (index into ``EDGE_TYPES``),
+    each undirected edge once.
+    """
+
+    as_of: date
+    window_days: int
+    ids: list[str]
+    index: dict[str, int]
+    kind: npt.NDArray[np.int8]
+    src: npt.NDArray[np.int32]
+    dst: npt.NDArray[np.int32]
+    etype: npt.NDArray[np.int8]
+    disputes: dict[str, DisputeInfo]
+    parties: dict[str, PartyInfo]
+    employers: dict[str, EmployerInfo]
+    properties: dict[str, PropertyInfo]
+    agencies: dict[str, AgencyInfo]
+    involvements: dict[str, list[tuple[str, str]]]
+    concerns: dict[str, list[str]]
+    reports: dict[str, list[ReportInfo]]
+    handlings: dict[str, list[HandlingInfo]]
+    links: dict[str, list[tuple[str, str]]]
+    contracts: list[tuple[str, str]] = field(default_factory=list)
+    employments: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def start(self) -> date:
+        """First day of the window is the day after this one."""
+        return self.as_of - timedelta(days=self.window_days)
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.ids)
+
+    @property
+    def n_edges(self) -> int:
+        return int(self.src.shape[0])
+
+    @cached_property
+    def contractors_above(self) -> dict[str, list[str]]:
+        """Employer → the contractors it subcontracts for (``contracts`` by sub)."""
+        up: dict[str, list[str]] = defaultdict(list)
+        for sub, contractor in self.contracts:
+            up[sub].append(contractor)
+        return dict(up)
+
+    def label_of(self, node_id: str) -> NodeLabel:
+        return _KIND_LABEL[int(self.kind[self.index[node_id]])]
+
+    def name_of(self, node_id: str) -> str:
+        for table in (self.parties, self.employers, self.properties):
+            info = table.get(node_id)
+            if info is not None:
+                return info.name
+        d = self.disputes.get(node_id)
+        return d.title if d is not None else node_id
+
+    def adjacency(self) -> sparse.csr_matrix:
+        """Symmetric n×n CSR adjacency (for ``scipy.sparse.csgraph``)."""
+        n = self.n_nodes
+        data = np.ones(self.n_edges, dtype=np.int8)
+        m = sparse.coo_matrix((data, (self.src, self.dst)), shape=(n, n))
+        return (m + m.T).tocsr()
+
+    def degree(self) -> npt.NDArray[np.int64]:
+        """Number of distinct neighbours of every node."""
+        adj = self.adjacency()
+        adj.data[:] = 1
+        return np.asarray(adj.getnnz(axis=1), dtype=np.int64)
+
+    def subgraph(self, nodes: Iterable[int]) -> nx.Graph:
+        """An undirected networkx graph on some node indices (ids as nodes, ``label`` attribute)."""
+        keep = np.zeros(self.n_nodes, dtype=bool)
+        idx = np.fromiter(nodes, dtype=np.int64)
+        keep[idx] = True
+        g = nx.Graph()
+        for i in sorted(idx.tolist()):
+            g.add_node(self.ids[i], label=_KIND_LABEL[int(self.kind[i])].value)
+        mask = keep[self.src] & keep[self.dst]
+        for s, d, t in zip(self.src[mask], self.dst[mask], self.etype[mask], strict=True):
+            g.add_edge(self.ids[s], self.ids[d], type=EDGE_TYPES[t].value)
+        return g
+
+    def to_networkx(self) -> nx.Graph:
+        """The whole stakeholder graph as networkx (for small cities and comparisons)."""
+        return self.subgraph(range(self.n_nodes))
+
+
+def _nodes(store: GraphStore, label: NodeLabel, *keys: str) -> Iterator[tuple[Any, ...]]:
+    """``(id, *values)`` of every node of a label."""
+    for batch in store.iter_node_values(label, keys):
+        yield from batch
+
+
+def _edges(
+    store: GraphStore, rel: RelType, *keys: str, sources: Collection[str] | None = None
+) -> Iterator[tuple[Any, ...]]:
+    """``(source, target, *values)`` of every relationship of a type (leaving ``sources``)."""
+    for batch in store.iter_edge_values(rel, keys, sources=sources):
+        yield from batch
+
+
+def _text(value: Any, default: str) -> str:
+    return default if value is None else str(value)
+
+
+def _active(since: Any, until: Any, start: date, as_of: date) -> bool:
+    """True when ``[since, until]`` overlaps the window ``(start, as_of]``."""
+    s, u = _as_date(since), _as_date(until)
+    return (s is None or s <= as_of) and (u is None or u > start)
+
+
+def open_at(status: str, closed: datetime | None, as_of: date) -> bool:
+    try:
+        is_open = Status(status).is_open
+    except ValueError:
+        is_open = False
+    if closed is not None and closed.date() > as_of:
+        return True  # closed later than as_of: it was still open then
+    return is_open
+
+
+@gc_paused()
+def project(
+    store: GraphStore,
+    as_of: date,
+    window_days: int = 180,
+    *,
+    join_parent_kinds: Iterable[str] = ("building", "construction_project"),
+    include_property_ties: bool = True,
+    progress: Progress | None = None,
+) -> Projection:
+    """The stakeholder graph for the window ending on ``as_of`` (see the module doc)."""
+    say = progress or (lambda _msg: None)
+    start = as_of - timedelta(days=window_days)
+
+    # -- disputes of the window -------------------------------------------------
+    say("projection: disputes")
+    disputes: dict[str, DisputeInfo] = {}
+    for did, *values in _nodes(store, NodeLabel.DISPUTE, *DISPUTE_KEYS):
+        reported = as_datetime(values[0])
+        if reported is None or not (start < reported.date() <= as_of):
+            continue
+        info = dispute_from_values(did, as_of, *values)
+        if info.open or info.closed_at is None or info.closed_at.date() > start:
+            disputes[did] = info
+
+    edges: list[tuple[str, str, int]] = []
+    code = {rel: i for i, rel in enumerate(EDGE_TYPES)}
+    # entity resolution: records linked by an active SAME_AS count as their canonical entity
+    canon = {
+        record: entity
+        for record, entity, active in _edges(store, RelType.SAME_AS, "active")
+        if active is None or active
+    }
+
+    say("projection: stakeholders and properties")
+    involvements: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    stakeholders: set[str] = set()
+    for source, did, role in _edges(store, RelType.PARTY_TO, "role"):
+        if did in disputes:
+            who = canon.get(source, source)
+            involvements[did].append((who, _text(role, "")))
+            stakeholders.add(who)
+            edges.append((who, did, code[RelType.PARTY_TO]))
+    concerns: dict[str, list[str]] = defaultdict(list)
+    props_in: set[str] = set()
+    for did, prop in _edges(store, RelType.CONCERNS, sources=disputes.keys()):
+        concerns[did].append(prop)
+        props_in.add(prop)
+        edges.append((did, prop, code[RelType.CONCERNS]))
+
+    # -- property parents ---------------------------------------------------------
+    if join_parent_kinds:
+        parent: dict[str, str] = dict(_edges(store, RelType.PART_OF))
+        wanted = set(join_parent_kinds)
+        joins = {pid for pid, kind in _nodes(store, NodeLabel.PROPERTY, "kind") if kind in wanted}
+        frontier = set(props_in)
+        for _ in range(4):  # unit -> building -> project site: a few levels at most
+            nxt: set[str] = set()
+            for child in sorted(frontier):
+                up = parent.get(child)
+                if up is not None and up in joins:
+                    edges.append((child, up, code[RelType.PART_OF]))
+                    if up not in props_in:
+                        nxt.add(up)
+            props_in |= nxt
+            frontier = nxt
+            if not frontier:
+                break
+        del parent, joins
+
+    # -- employments and contractor chains ---------------------------------------
+    say("projection: employers and contractor chains")
+    employments: list[tuple[str, str]] = []
+    for source, target, since, until in _edges(store, RelType.EMPLOYED_BY, "since", "until"):
+        worker, employer = canon.get(source, source), canon.get(target, target)
+        if worker in stakeholders and _active(since, until, start, as_of):
+            employments.append((worker, employer))
+            edges.append((worker, employer, code[RelType.EMPLOYED_BY]))
+    employer_ids = {emp for _, emp in employments}
+    up_contracts: dict[str, list[str]] = defaultdict(list)
+    for source, target, since, until in _edges(store, RelType.SUBCONTRACTOR_OF, "since", "until"):
+        if _active(since, until, start, as_of):
+            up_contracts[canon.get(source, source)].append(canon.get(target, target))
+    employer_labels = store.has_ids(stakeholders)
+    employer_ids |= {i for i, lbl in employer_labels.items() if lbl is NodeLabel.EMPLOYER}
+    contracts: list[tuple[str, str]] = []
+    seen_emp: set[str] = set()
+    todo = sorted(employer_ids)
+    while todo:
+        sub = todo.pop()
+        if sub in seen_emp:
+            continue
+        seen_emp.add(sub)
+        for contractor in sorted(set(up_contracts.get(sub, ()))):
+            contracts.append((sub, contractor))
+            edges.append((sub, contractor, code[RelType.SUBCONTRACTOR_OF]))
+            todo.append(contractor)
+    employer_ids |= seen_emp
+    del up_contracts
+    all_stakeholders = stakeholders | employer_ids
+
+    # -- property ties between nodes already in -----------------------------------
+    if include_property_ties:
+        for rel in _TIE_TYPES:
+            for source, prop in _edges(store, rel):
+                holder = canon.get(source, source)
+                if holder in all_stakeholders and prop in props_in:
+                    edges.append((holder, prop, code[rel]))
+
+    # -- links between disputes ------------------------------------------------------
+    links: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for source, target, why in _edges(store, RelType.RELATED_TO, "reason"):
+        reason = _text(why, "")
+        if source in disputes:
+            links[source].append((target, reason))
+        if target in disputes:
+            links[target].append((source, reason))
+        if source in disputes and target in disputes:
+            edges.append((source, target, code[RelType.RELATED_TO]))
+
+    # -- reports, hand-offs and agencies ----------------------------------------------
+    say("projection: reports and hand-offs")
+    reports: dict[str, list[ReportInfo]] = defaultdict(list)
+    for rid, did, received_at, channel, reporter in _nodes(
+        store, NodeLabel.REPORT, "dispute_id", "received_at", "channel", "reporter_id"
+    ):
+        if did not in disputes:
+            continue
+        received = as_datetime(received_at)
+        if received is not None and received.date() <= as_of:
+            who = canon.get(reporter, reporter) if reporter is not None else None
+            reports[did].append(ReportInfo(rid, did, _text(channel, "other"), received, who))
+    for rlist in reports.values():
+        rlist.sort(key=lambda r: (r.received_at, r.id))
+    handlings: dict[str, list[HandlingInfo]] = defaultdict(list)
+    agency_ids: set[str] = set()
+    for did, agency, *values in _edges(
+        store, RelType.HANDLED_BY, *HANDLING_KEYS, sources=disputes.keys()
+    ):
+        step = handling_from_values(did, agency, *values)
+        if step.started_at.date() > as_of:
+            continue
+        handlings[did].append(step)
+        agency_ids.add(agency)
+    for lst in handlings.values():
+        lst.sort(key=lambda h: (h.seq, h.started_at))
+    agencies = {
+        aid: agency_from_values(aid, *values)
+        for aid, *values in _nodes(store, NodeLabel.AGENCY, *AGENCY_KEYS)
+        if aid in agency_ids
+    }
+
+    # -- stakeholder and property details ------------------------------------------
+    say("projection: stakeholder details")
+    parties: dict[str, PartyInfo] = {}
+    for pid, kind, name, tags in _nodes(store, NodeLabel.PARTY, "kind", "name", "tags"):
+        if pid in all_stakeholders:
+            tags = tags or []
+            if isinstance(tags, str):
+                tags = [t for t in tags.split(";") if t]
+            parties[pid] = PartyInfo(pid, _text(kind, "person"), _text(name, pid), tuple(tags))
+    employers: dict[str, EmployerInfo] = {
+        eid: EmployerInfo(eid, _text(name, eid), _text(kind, "company"))
+        for eid, name, kind in _nodes(store, NodeLabel.EMPLOYER, "name", "kind")
+        if eid in all_stakeholders
+    }
+    properties: dict[str, PropertyInfo] = {
+        pid: PropertyInfo(pid, _text(name, pid), _text(kind, ""), part_of)
+        for pid, name, kind, part_of in _nodes(store, NodeLabel.PROPERTY, "name", "kind", "part_of")
+        if pid in props_in
+    }
+
+    # -- number the nodes -------------------------------------------------------------
+    say("projection: arrays")
+    ids: list[str] = sorted(disputes)
+    kinds: list[int] = [KIND_DISPUTE] * len(ids)
+    for table, k in (
+        (parties, KIND_PARTY),
+        (employers, KIND_EMPLOYER),
+        (properties, KIND_PROPERTY),
+    ):
+        extra = sorted(table)
+        ids.extend(extra)
+        kinds.extend([k] * len(extra))
+    index = {node_id: i for i, node_id in enumerate(ids)}
+    # each pair of nodes once, with the type it was first seen with; not an end whose
+    # node row is missing (dangling data), not a self-loop
+    n = len(edges)
+    a = np.fromiter((index.get(e[0], -1) for e in edges), dtype=np.int64, count=n)
+    b = np.fromiter((index.get(e[1], -1) for e in edges), dtype=np.int64, count=n)
+    ety = np.fromiter((e[2] for e in edges), dtype=np.int8, count=n)
+    del edges
+    ok = np.flatnonzero((a >= 0) & (b >= 0) & (a != b))
+    lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
+    _, first = np.unique(lo * len(ids) + hi, return_index=True)
+    first.sort()  # in the order first seen
+    keep = ok[first]
+    src, dst = lo[first], hi[first]
+    del a, b, ok, lo, hi, first
+    return Projection(
+        as_of=as_of,
+        window_days=window_days,
+        ids=ids,
+        index=index,
+        kind=np.asarray(kinds, dtype=np.int8),
+        src=src.astype(np.int32),
+        dst=dst.astype(np.int32),
+        etype=ety[keep],
+        disputes=disputes,
+        parties=parties,
+        employers=employers,
+        properties=properties,
+        agencies=agencies,
+        involvements=dict(involvements),
+        concerns=dict(concerns),
+        reports=dict(reports),
+        handlings=dict(handlings),
+        links=dict(links),
+        contracts=contracts,
+        employments=employments,
+    )
+
+
+#: The dispute properties a :class:`DisputeInfo` is made of.
+DISPUTE_KEYS = (
+    "reported_at",
+    "closed_at",
+    "status",
+    "title",
+    "category",
+    "channel",
+    "headcount",
+    "amount_yuan",
+    "district",
+)
+
+
+def dispute_from_values(
+    dispute_id: str,
+    as_of: date,
+    reported_at: Any,
+    closed_at: Any,
+    status: Any,
+    title: Any,
+    category: Any,
+    channel: Any,
+    headcount: Any,
+    amount_yuan: Any,
+    district: Any,
+) -> DisputeInfo:
+    """A dispute as of ``as_of`` from the values of :data:`DISPUTE_KEYS`: open then
+    if not closed by then (a later closure is not known yet)."""
+    reported = as_datetime(reported_at) or datetime(1970, 1, 1, tzinfo=UTC)
+    closed = as_datetime(closed_at)
+    state = _text(status, "reported")
+    return DisputeInfo(
+        id=dispute_id,
+        title=_text(title, dispute_id),
+        category=_text(category, "other"),
+        status=state,
+        reported_at=reported,
+        closed_at=closed if closed is not None and closed.date() <= as_of else None,
+        channel=_text(channel, "other"),
+        headcount=int(headcount or 1),
+        amount_yuan=float(amount_yuan or 0.0),
+        district=district,
+        open=open_at(state, closed, as_of),
+    )
+
+
+#: The ``HANDLED_BY`` properties a :class:`HandlingInfo` is made of, in its order.
+HANDLING_KEYS = ("seq", "action", "started_at", "ended_at", "due_at", "role", "outcome")
+#: The agency properties an :class:`AgencyInfo` is made of, in its order.
+AGENCY_KEYS = ("name", "kind", "level")
+
+
+def handling_from_values(
+    dispute_id: str,
+    agency_id: str,
+    seq: Any,
+    action: Any,
+    started_at: Any,
+    ended_at: Any,
+    due_at: Any,
+    role: Any,
+    outcome: Any,
+) -> HandlingInfo:
+    """One ``HANDLED_BY`` relationship as a :class:`HandlingInfo`, from the values of
+    :data:`HANDLING_KEYS`."""
+    started = as_datetime(started_at)
+    return HandlingInfo(
+        dispute_id=dispute_id,
+        seq=int(seq or 0),
+        agency_id=agency_id,
+        action=_text(action, ""),
+        started_at=datetime(1970, 1, 1, tzinfo=UTC) if started is None else started,
+        ended_at=as_datetime(ended_at),
+        due_at=as_datetime(due_at),
+        role=role,
+        outcome=outcome,
+    )
+
+
+def handling_from_edge(dispute_id: str, agency_id: str, props: dict[str, Any]) -> HandlingInfo:
+    """One ``HANDLED_BY`` relationship as a :class:`HandlingInfo`."""
+    return handling_from_values(dispute_id, agency_id, *(props.get(k) for k in HANDLING_KEYS))
+
+
+def agency_from_values(agency_id: str, name: Any, kind: Any, level: Any) -> AgencyInfo:
+    """An agency as an :class:`AgencyInfo`, from the values of :data:`AGENCY_KEYS`."""
+    return AgencyInfo(
+        agency_id, _text(name, agency_id), _text(kind, "other"), _text(level, "county")
+    )
+
+
+def agency_from_node(agency_id: str, props: dict[str, Any]) -> AgencyInfo:
+    """One agency node as an :class:`AgencyInfo`."""
+    return agency_from_values(agency_id, *(props.get(k) for k in AGENCY_KEYS))

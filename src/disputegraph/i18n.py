@@ -1,0 +1,246 @@
+"""UI strings in zh-CN and English.
+
+Enum values are not translated here: they come from the schema enums'
+``.label(lang)`` (see :func:`enum_label`). Strings are looked up by key; an
+unknown key fails loudly in tests rather than showing a raw key to a user.
+
+>>> t("overview", "en")
+'Overview'
+>>> enum_label("category", "wage_arrears", "zh")
+'欠薪'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from disputegraph.schemas import (
+    Action,
+    AgencyKind,
+    AgencyLevel,
+    Category,
+    Channel,
+    LabeledEnum,
+    Lang,
+    NodeLabel,
+    RiskLevel,
+    Role,
+    Status,
+)
+from disputegraph.schemas.analysis import ChainFlag, RiskFactor
+
+__all__ = [
+    "DECISION_LABELS",
+    "ENUMS",
+    "RULE_LABELS",
+    "STRINGS",
+    "decision_label",
+    "enum_label",
+    "enum_options",
+    "rule_label",
+    "t",
+]
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "app_title": ("矛盾纠纷关系图谱", "Dispute relationship explorer"),
+    "overview": ("总览", "Overview"),
+    "cluster": ("风险簇", "Cluster"),
+    "tracer": ("案件追溯", "Case tracer"),
+    "agencies": ("责任单位", "Agencies"),
+    "language": ("English", "中文"),
+    "as_of": ("截至日期", "As of"),
+    "window": ("时间窗口", "Window"),
+    "days": ("天", "days"),
+    "district": ("区县", "District"),
+    "category": ("纠纷类型", "Category"),
+    "status": ("状态", "Status"),
+    "level": ("风险等级", "Risk level"),
+    "all": ("全部", "All"),
+    "open_only": ("未化解(全部在办)", "Open (any)"),
+    "kpi_open": ("在办纠纷", "Open disputes"),
+    "kpi_people": ("涉及人数", "People involved"),
+    "kpi_amount": ("涉及金额", "Money owed"),
+    "kpi_clusters": ("风险簇(按等级)", "Risk clusters by level"),
+    "yuan": ("元", "yuan"),
+    "wan_yuan": ("万元", "10k yuan"),
+    "trend_category": ("按类型的新增纠纷(周)", "New disputes per week by category"),
+    "trend_district": ("按区县的纠纷", "Disputes by district"),
+    "trend_channel": ("按来源渠道的纠纷", "Disputes by channel"),
+    "risk_ranking": ("风险簇排名", "Ranked risk clusters"),
+    "col_rank": ("#", "#"),
+    "col_cluster": ("风险簇", "Cluster"),
+    "col_score": ("风险分", "Score"),
+    "col_level": ("等级", "Level"),
+    "col_change": ("周环比", "Week-on-week"),
+    "col_people": ("人数", "People"),
+    "col_disputes": ("纠纷数", "Disputes"),
+    "col_open": ("在办", "Open"),
+    "col_amount": ("金额(元)", "Amount (yuan)"),
+    "col_categories": ("主要类型", "Main categories"),
+    "col_districts": ("区县", "Districts"),
+    "col_reason": ("主要原因", "Main reason"),
+    "no_analysis": (
+        "尚无分析结果：请先运行 `disputegraph analyze`。",
+        "No analysis yet: run `disputegraph analyze`.",
+    ),
+    "analysis_of": ("风险簇取自该日期的分析：", "Clusters come from the analysis as of "),
+    "no_data": ("没有符合条件的数据。", "Nothing matches these filters."),
+    "pick_cluster": ("选择风险簇", "Pick a cluster"),
+    "unknown_cluster": ("未找到该风险簇：", "No such cluster: "),
+    "factors": ("风险因素构成(分)", "Risk factors (points)"),
+    "reasons": ("研判理由", "Reasons"),
+    "timeline": ("纠纷与诉求时间线", "Timeline of disputes and reports"),
+    "agencies_involved": ("涉及单位", "Agencies involved"),
+    "network": ("关系网络", "Network"),
+    "legend": ("图例", "Legend"),
+    "aggregated": (
+        "节点过多，已按社区聚合；点击聚合节点下钻。",
+        "Too many nodes: grouped by community; click a group to drill in.",
+    ),
+    "drilled": ("当前为下钻视图：", "Drilled into group: "),
+    "back_to_cluster": ("返回整体", "Back to the whole cluster"),
+    "truncated": ("仅显示连接最多的节点：", "Showing the best-connected nodes only: "),
+    "search_placeholder": (
+        "姓名 / 单位 / 编号 / 身份证号 / 手机号",
+        "Name / organisation / id / ID number / phone",
+    ),
+    "search": ("查询", "Search"),
+    "results": ("查询结果", "Results"),
+    "no_results": ("没有找到匹配的对象。", "Nothing found."),
+    "ego_network": ("关系网络(点击节点展开)", "Ego network (click a node to expand)"),
+    "supernode": ("节点过多未展开：", "Too many neighbours to draw: "),
+    "linked": ("关联纠纷", "Linked disputes"),
+    "col_dispute": ("纠纷", "Dispute"),
+    "col_title": ("标题", "Title"),
+    "col_hops": ("跳数", "Hops"),
+    "col_path": ("关联路径", "Path"),
+    "col_why": ("关联原因", "Why linked"),
+    "chain": ("责任链(泳道图)", "Responsibility chain (swimlanes)"),
+    "pick_dispute": ("选择纠纷查看责任链", "Pick a dispute to see its chain"),
+    "flags": ("问题标记", "Flags"),
+    "no_flags": ("无问题标记", "No flags"),
+    "no_chain": ("该纠纷没有办理记录。", "No handling steps for this dispute."),
+    "dwell_days": ("停留天数", "Days at step"),
+    "sankey": ("单位间流转", "Hand-offs between agencies"),
+    "agency_stats": ("各单位超期与退回率", "Overdue and bounce rates per agency"),
+    "agency_table": ("单位统计", "Agency statistics"),
+    "pair_table": ("单位间流转统计", "Agency-pair statistics"),
+    "flagged_cases": ("超期与推诿案件", "Overdue and bounced cases"),
+    "col_agency": ("单位", "Agency"),
+    "col_kind": ("类型", "Kind"),
+    "col_agency_level": ("层级", "Level"),
+    "col_handled": ("办理数", "Handled"),
+    "col_median": ("停留中位数(天)", "Median dwell (days)"),
+    "col_overdue": ("超期率", "Overdue rate"),
+    "col_bounce": ("退回率", "Bounce rate"),
+    "col_bottleneck": ("瓶颈", "Bottleneck"),
+    "col_from": ("移交单位", "From"),
+    "col_to": ("接收单位", "To"),
+    "col_count": ("次数", "Count"),
+    "col_returned": ("退回", "Returned"),
+    "col_flags": ("标记", "Flags"),
+    "col_steps": ("环节数", "Steps"),
+    "yes": ("是", "yes"),
+    "reports": ("诉求", "Reports"),
+    "disputes": ("纠纷", "Disputes"),
+    "action": ("动作", "Action"),
+    "group": ("聚合组", "Group"),
+    "members": ("成员", "members"),
+    "more_neighbours": ("个邻居", "neighbours"),
+    "loading": ("加载中…", "Loading…"),
+    "masked_note": ("按角色脱敏显示", "Masked for your role"),
+    "week": ("周", "Week"),
+    "count": ("数量", "Count"),
+    "closed": ("已结", "Closed"),
+    "open_short": ("在办", "open"),
+    "closed_short": ("已结", "closed"),
+    "overdue": ("超期", "Overdue"),
+    "median": ("中位数", "median"),
+    "flagged": ("问题标记", "flagged"),
+    "source_records": ("来源记录", "Source records"),
+    "source_records_note": (
+        "同一人/单位在各来源系统中的记录，及合并依据",
+        "The records of this person or organisation in each source system, and why they merged",
+    ),
+    "col_source": ("来源系统", "Source system"),
+    "col_record": ("记录编号", "Record id"),
+    "col_name": ("名称", "Name"),
+    "col_rule": ("合并规则", "Rule"),
+    "col_confidence": ("置信度", "Confidence"),
+    "col_evidence": ("依据", "Evidence"),
+    "col_decision": ("决定", "Decision"),
+    "canonical_entity": ("统一实体", "Resolved entity"),
+    "agency_filter_note": (
+        "类型/状态筛选只作用于案件列表；单位统计覆盖整个时间窗口。",
+        "Category/status filters apply to the case list; agency statistics cover the whole window.",
+    ),
+}
+
+
+def t(key: str, lang: Lang = "zh") -> str:
+    """The UI string ``key`` in ``lang`` (KeyError for an unknown key)."""
+    zh, en = STRINGS[key]
+    return zh if lang == "zh" else en
+
+
+#: enum families by the name the dashboard uses for them
+ENUMS: dict[str, type[LabeledEnum]] = {
+    "category": Category,
+    "status": Status,
+    "channel": Channel,
+    "level": RiskLevel,
+    "role": Role,
+    "action": Action,
+    "agency_kind": AgencyKind,
+    "agency_level": AgencyLevel,
+    "label": NodeLabel,
+    "flag": ChainFlag,
+    "factor": RiskFactor,
+}
+
+
+#: entity-resolution rules (see ``disputegraph.resolution.engine.RULES``)
+RULE_LABELS: dict[str, tuple[str, str]] = {
+    "id_number": ("身份证号相同(哈希)", "Same id-number hash"),
+    "credit_code": ("统一社会信用代码相同", "Same unified social credit code"),
+    "phone_name": ("手机号相同且姓名相近", "Same phone hash and a similar name"),
+    "name_context": ("同一(或重复)纠纷中同名", "Same name in the same (or a duplicate) dispute"),
+    "org_name": ("规范化单位名称相同", "Same normalised organisation name"),
+    "org_fuzzy": ("单位名称相近(候选)", "Similar organisation names (candidate)"),
+    "person_name": ("同区县姓名相近(候选)", "Similar person names in one district (candidate)"),
+    "officer": ("人工判定", "Decided by an officer"),
+}
+#: how a merge was decided
+DECISION_LABELS: dict[str, tuple[str, str]] = {
+    "auto": ("自动合并", "Automatic"),
+    "accepted": ("审核确认", "Accepted in review"),
+    "review": ("待审核", "Awaiting review"),
+    "rejected": ("已驳回", "Rejected"),
+}
+
+
+def rule_label(rule: str, lang: Lang = "zh") -> str:
+    """Display label of a resolution rule; the code itself when it is unknown."""
+    pair = RULE_LABELS.get(rule)
+    return (pair[0] if lang == "zh" else pair[1]) if pair else rule
+
+
+def decision_label(decision: str, lang: Lang = "zh") -> str:
+    """Display label of a merge decision; the code itself when it is unknown."""
+    pair = DECISION_LABELS.get(decision)
+    return (pair[0] if lang == "zh" else pair[1]) if pair else decision
+
+
+def enum_label(family: str, code: Any, lang: Lang = "zh") -> str:
+    """Display label of an enum code; the code itself when it is unknown."""
+    if code is None or code == "":
+        return ""
+    try:
+        return ENUMS[family](code).label(lang)
+    except ValueError:
+        return str(code)
+
+
+def enum_options(family: str, lang: Lang = "zh") -> list[dict[str, str]]:
+    """``dcc.Dropdown`` options for one enum family."""
+    return [{"label": m.label(lang), "value": m.value} for m in ENUMS[family]]

@@ -1,0 +1,926 @@
+"""The Neo4j backend: :class:`Neo4jStore` over the official driver.
+
+It answers every :class:`~disputegraph.store.protocol.GraphStore` operation like
+:class:`~disputegraph.store.memory.MemoryStore` (same ordering, same property
+values); the contract tests run both on the same bundles.
+
+How the graph is kept:
+
+- every node has its label and ``Entity``, a unique ``id`` and a ``label``
+  property (its domain label, for cheap lookups); properties are replaced on
+  upsert, like the memory store;
+- relationships carry a ``key`` property (the memory store's edge key) so that
+  upserts are idempotent; it is not returned in ``props``;
+- stored documents are ``(:Document {kind, key, json})`` nodes, not entities;
+- datetimes and dates travel as ISO text (a zoned datetime with its zone id,
+  ``2026-01-08T09:30:00+08:00[Asia/Shanghai]``) that the server converts, and
+  come back as text that is parsed here: the driver's own temporal conversion is
+  pure Python (about 0.4 ms a value, the bottleneck of a load), and CPython's C
+  ``zoneinfo`` gives wrong offsets or crashes when the driver hands it its own
+  DateTime type (python/cpython#125318), so ``zoneinfo`` datetimes that do go
+  through the driver (query parameters) are moved to pytz zones first.
+
+Every Cypher statement comes from a named ``.cypher`` file in
+:mod:`disputegraph.queries`; labels and relationship types are filled in only
+from the schema enums. Writes go in ``UNWIND $rows`` batches, each in a managed
+write transaction (retried by the driver on transient errors); reads go through
+read transactions, so a cluster routes them to secondaries. The driver is
+injected (``Neo4jStore(driver)``); :meth:`Neo4jStore.connect` builds one from
+settings for the CLI.
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import threading
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime
+from functools import cache
+from typing import Any, LiteralString, TypeVar
+from zoneinfo import ZoneInfo
+
+import neo4j
+import neo4j.exceptions
+import neo4j.graph
+import neo4j.time
+import pytz  # type: ignore[import-untyped]  # no type information; a driver dependency
+
+from disputegraph.config import Settings
+from disputegraph.exceptions import ConfigError, QueryError, StoreError
+from disputegraph.queries.catalog import get as get_query
+from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
+from disputegraph.store.documents import Document, dump_document, load_document
+from disputegraph.store.protocol import Counts, Subgraph
+from disputegraph.text import normalise_name
+
+__all__ = ["SCHEMES", "Neo4jStore", "driver_from_settings"]
+
+#: URI schemes the store accepts (single server, cluster routing, TLS variants)
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+#: the domain labels (every node also has Entity)
+DOMAIN_LABELS = tuple(m for m in NodeLabel if m is not NodeLabel.ENTITY)
+
+#: properties the store keeps on nodes/relationships for itself
+_NODE_META = ("id", "label")
+_EDGE_META = "key"
+_TEMPORAL = (neo4j.time.DateTime, neo4j.time.Date, neo4j.time.Time)
+_SCHEMA_PLAIN = (
+    "store_schema_entity_id",
+    "store_schema_document_key",
+    "store_schema_name_norm",
+    "store_schema_party_id_number_hash",
+    "store_schema_party_phone_hash",
+    "store_schema_dispute_reported_at",
+    "store_schema_dispute_status",
+)
+
+T = TypeVar("T")
+
+
+@cache
+def _cypher(name: str, member: NodeLabel | RelType | None = None) -> LiteralString:
+    """The text of a named query (a template filled with an enum member)."""
+    return get_query(name).render(member)
+
+
+def _to_driver(value: Any) -> Any:
+    """A value safe to send: datetimes in a ``zoneinfo`` zone move to the same pytz zone.
+
+    The driver computes UTC offsets by calling ``tzinfo.utcoffset`` with its own
+    DateTime type; CPython's C ``zoneinfo`` crashes the interpreter on that
+    (a segmentation fault, not an exception), while pytz zones work. The instant
+    and the zone name are kept, so Neo4j stores a named-zone DateTime.
+    """
+    if isinstance(value, datetime):
+        tz = value.tzinfo
+        if isinstance(tz, ZoneInfo):
+            return value.astimezone(pytz.timezone(tz.key))
+        return value
+    if isinstance(value, list):
+        return [_to_driver(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _to_driver(v) for k, v in value.items()}
+    return value
+
+
+def _from_temporal(value: Any) -> Any:
+    native = value.to_native()
+    if isinstance(native, datetime):
+        zone = getattr(native.tzinfo, "zone", None)
+        if isinstance(zone, str):
+            return native.astimezone(ZoneInfo(zone))
+    return native
+
+
+def _native(value: Any) -> Any:
+    """Driver values back to Python ones (temporal types to datetime/date/time)."""
+    if isinstance(value, _TEMPORAL):
+        return _from_temporal(value)
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _native(v) for k, v in value.items()}
+    if isinstance(value, neo4j.graph.Node):
+        return {k: _native(v) for k, v in value.items()}
+    if isinstance(value, neo4j.graph.Relationship):
+        return {k: _native(v) for k, v in value.items()}
+    if isinstance(value, neo4j.graph.Path):
+        return [n.get("id") for n in value.nodes]
+    return value
+
+
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
+def _parse_datetime(text: str) -> datetime:
+    """Neo4j's text form of a zoned datetime (``…+08:00[Asia/Shanghai]``) as a datetime."""
+    stamp, _, zone = text.partition("[")
+    moment = datetime.fromisoformat(_FRACTION.sub(r"\1", stamp))
+    return moment.astimezone(ZoneInfo(zone[:-1])) if zone else moment
+
+
+def _value(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool:
+        return value
+    if kind is dict:
+        if "datetime" in value:
+            return _parse_datetime(value["datetime"])
+        if "date" in value:
+            return date.fromisoformat(value["date"])
+    return _native(value)
+
+
+def _props(pairs: list[list[Any]], drop: Iterable[str]) -> dict[str, Any]:
+    """Property pairs from a store query (temporal values as tagged text) as a dict."""
+    skip = set(drop)
+    return {k: _value(v) for k, v in pairs if k not in skip}
+
+
+_PLAIN_TYPES = frozenset({str, int, float, bool})
+
+
+def _plain_list(value: list[Any]) -> bool:
+    """Whether a list holds only plain values (nothing the driver must convert)."""
+    return all(type(v) in _PLAIN_TYPES for v in value)
+
+
+def _split(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """Plain properties, datetimes and dates (as ISO text the server converts).
+
+    Sending text is much faster than the driver's own temporal packing, and the
+    zone name survives (``2026-01-08T09:30:00+08:00[Asia/Shanghai]``). This runs
+    once per written row, so plain values are recognised by their exact type first.
+    """
+    plain: dict[str, Any] = {}
+    datetimes: dict[str, str] = {}
+    dates: dict[str, str] = {}
+    for k, v in props.items():
+        kind = type(v)
+        if kind in _PLAIN_TYPES:
+            plain[k] = v
+        elif v is None:
+            continue
+        elif isinstance(v, datetime):
+            tz = v.tzinfo
+            if tz is None:
+                plain[k] = v  # a local datetime: rare, left to the driver
+            elif isinstance(tz, ZoneInfo):
+                datetimes[k] = f"{v.isoformat()}[{tz.key}]"
+            else:
+                datetimes[k] = v.isoformat()
+        elif isinstance(v, date):
+            dates[k] = v.isoformat()
+        elif kind is list and _plain_list(v):
+            plain[k] = v
+        else:
+            plain[k] = _to_driver(v)
+    return plain, datetimes, dates
+
+
+def _node(row: neo4j.Record | dict[str, Any], label: str | None = None) -> GraphNode:
+    return GraphNode(NodeLabel(label or row["label"]), row["id"], _props(row["props"], _NODE_META))
+
+
+def _edge(rel: RelType | str, row: neo4j.Record | dict[str, Any]) -> GraphEdge:
+    props = _props(row["props"], ())
+    key = props.pop(_EDGE_META, "")
+    return GraphEdge(
+        rel if isinstance(rel, RelType) else RelType(rel), row["source"], row["target"], key, props
+    )
+
+
+def _by_id_cursor(row: list[Any]) -> dict[str, str]:
+    return {"after": row[0]}
+
+
+def _by_ends_cursor(row: list[Any]) -> dict[str, str]:
+    return {"after_source": row[0], "after_target": row[1], "after_key": row[2]}
+
+
+#: Keyset pagination of nodes (by id) and of relationships (by source, target, key):
+#: where the first page starts, and where the page after a row starts.
+_BY_ID = ({"after": ""}, _by_id_cursor)
+_BY_ENDS = ({"after_source": "", "after_target": "", "after_key": ""}, _by_ends_cursor)
+
+
+def _edge_order(e: GraphEdge) -> tuple[str, str, str, str]:
+    return (e.type.value, e.source, e.target, e.key)
+
+
+def _runs(items: Sequence[T], key: Callable[[T], Any], size: int) -> Iterator[tuple[Any, list[T]]]:
+    """Consecutive items with the same key, in chunks of at most ``size`` (order kept)."""
+    chunk: list[T] = []
+    current: Any = None
+    for item in items:
+        k = key(item)
+        if chunk and (k != current or len(chunk) >= size):
+            yield current, chunk
+            chunk = []
+        current = k
+        chunk.append(item)
+    if chunk:
+        yield current, chunk
+
+
+def _groups(
+    items: Sequence[T], key: Callable[[T], Any], size: int
+) -> Iterator[tuple[Any, list[T]]]:
+    """Items grouped by key (keys in first-seen order, items in order within a key),
+    in chunks of at most ``size``."""
+    grouped: dict[Any, list[T]] = {}
+    for item in items:
+        grouped.setdefault(key(item), []).append(item)
+    for k, group in grouped.items():
+        for start in range(0, len(group), size):
+            yield k, group[start : start + size]
+
+
+def _prefetch(items: Iterator[T], depth: int = 2) -> Generator[T, None, None]:
+    """The items of ``items``, computed up to ``depth`` ahead in a worker thread.
+
+    Building the rows of the next batch (Python work) then overlaps with the
+    server writing the current one (the caller waits on the socket, which
+    releases the GIL). An exception in the worker is raised here, in order; when
+    the caller stops early, the worker stops at its next item.
+    """
+    slots: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(entry: tuple[bool, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                slots.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            put((False, exc))
+            return
+        put((False, None))
+
+    worker = threading.Thread(target=work, name="disputegraph-neo4j-rows", daemon=True)
+    worker.start()
+    try:
+        while True:
+            ok, item = slots.get()
+            if not ok:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
+def driver_from_settings(settings: Settings) -> neo4j.Driver:
+    """A driver for ``settings.store`` (a bolt://, neo4j://, neo4j+s:// or bolt+s:// URI).
+
+    Auth is off when no password is set, else basic auth with ``neo4j.user``.
+    """
+    uri = settings.store
+    scheme = uri.partition("://")[0].lower()
+    if "://" not in uri or scheme not in SCHEMES:
+        raise ConfigError(
+            f"DISPUTEGRAPH_STORE={uri!r} is neither 'memory' nor a Neo4j URI "
+            f"({', '.join(s + '://' for s in SCHEMES)})"
+        )
+    password = settings.neo4j.password
+    auth = (
+        None
+        if password is None or not password.get_secret_value()
+        else neo4j.basic_auth(settings.neo4j.user, password.get_secret_value())
+    )
+    try:
+        return neo4j.GraphDatabase.driver(uri, auth=auth)
+    except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
+        raise ConfigError(f"cannot use Neo4j URI {uri!r}: {exc}") from None
+
+
+class Neo4jStore:
+    """Neo4j-backed :class:`~disputegraph.store.protocol.GraphStore`.
+
+    ``driver`` is injected and not closed by :meth:`close` unless the store
+    built it (:meth:`connect`). ``database`` is passed on every session;
+    ``batch_size`` is the number of rows per write transaction; large writes
+    of nodes and of relationships go through ``node_sessions`` and
+    ``edge_sessions`` concurrent sessions.
+    """
+
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        database: str = "neo4j",
+        batch_size: int = 5000,
+        node_sessions: int = 2,
+        edge_sessions: int = 2,
+    ) -> None:
+        if batch_size < 1:
+            raise StoreError(f"batch_size must be at least 1, got {batch_size}")
+        if node_sessions < 1:
+            raise StoreError(f"node_sessions must be at least 1, got {node_sessions}")
+        if edge_sessions < 1:
+            raise StoreError(f"edge_sessions must be at least 1, got {edge_sessions}")
+        self.driver = driver
+        self.database = database
+        self.batch_size = batch_size
+        self.node_sessions = node_sessions
+        self.edge_sessions = edge_sessions
+        #: write transactions the driver ran again after a transient error (deadlocks)
+        self.retries = 0
+        self._retry_lock = threading.Lock()
+        self._owns_driver = False
+
+    @classmethod
+    def connect(cls, settings: Settings) -> Neo4jStore:
+        """A store on the server named by ``settings.store``, its schema ensured."""
+        driver = driver_from_settings(settings)
+        try:
+            driver.verify_connectivity()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as exc:
+            driver.close()
+            raise StoreError(
+                f"cannot reach Neo4j at {settings.store}: {exc}; check that the server runs "
+                "and DISPUTEGRAPH_NEO4J__USER / __PASSWORD"
+            ) from None
+        store = cls(driver, database=settings.neo4j.database, batch_size=settings.neo4j.batch_size)
+        store._owns_driver = True
+        try:
+            store.ensure_schema()
+        except StoreError:
+            store.close()
+            raise
+        return store
+
+    # -- plumbing --------------------------------------------------------
+    def _session(self) -> neo4j.Session:
+        # The store's own statements name every label and type of the schema,
+        # some of which may not exist yet: the server's notices are noise here.
+        return self.driver.session(
+            database=self.database,
+            notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
+        )
+
+    def _fail(self, what: str, exc: Exception) -> StoreError:
+        return StoreError(f"Neo4j ({self.database}): {what} failed: {exc}")
+
+    def _read(self, cypher: LiteralString, what: str, **params: Any) -> list[neo4j.Record]:
+        def work(tx: neo4j.ManagedTransaction) -> list[neo4j.Record]:
+            return list(tx.run(cypher, params))
+
+        try:
+            with self._session() as session:
+                return session.execute_read(work)
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise self._fail(what, exc) from None
+
+    def read_query(
+        self, cypher: LiteralString, params: dict[str, Any]
+    ) -> tuple[list[str], list[list[Any]]]:
+        """Column names and rows (Python values) of a read query, in a read transaction."""
+
+        def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
+            result = tx.run(cypher, _to_driver(params))
+            rows = [[_native(v) for v in record.values()] for record in result]
+            return list(result.keys()), rows
+
+        try:
+            with self._session() as session:
+                return session.execute_read(work)
+        except neo4j.exceptions.ClientError as exc:
+            raise QueryError(f"the query was refused: {exc.message}") from None
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise self._fail("query", exc) from None
+
+    def _write_batches(
+        self,
+        batches: Iterable[tuple[LiteralString, list[dict[str, Any]], T]],
+        what: str,
+    ) -> Iterator[tuple[int, T]]:
+        """Write each (statement, rows, tag) batch in its own managed transaction, in
+        one session; yield (rows written, tag) per batch. Fewer rows are written than
+        sent when some matched nothing, in which case that batch was rolled back.
+
+        The rows of the next batch are built in a worker thread meanwhile
+        (:func:`_prefetch`), so client and server work overlap on a large write.
+        """
+
+        attempts = 0
+
+        def work(tx: neo4j.ManagedTransaction, cypher: LiteralString, rows: list[Any]) -> int:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:
+                with self._retry_lock:
+                    self.retries += 1
+            record = tx.run(cypher, rows=rows).single(strict=True)
+            written: int = record["written"]
+            if written != len(rows):
+                raise _Incomplete(written)
+            return written
+
+        try:
+            with self._session() as session:
+                for cypher, rows, tag in batches:
+                    attempts = 0
+                    try:
+                        yield session.execute_write(work, cypher, rows), tag
+                    except _Incomplete as short:
+                        yield short.written, tag
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise self._fail(what, exc) from None
+
+    def _pipelined(self, batches: Iterator[T], items: int) -> Iterator[T]:
+        """``batches`` prefetched in a worker thread when there is more than one."""
+        return _prefetch(batches) if items > self.batch_size else batches
+
+    # -- schema ----------------------------------------------------------
+    def ensure_schema(self, timeout_s: int = 300) -> None:
+        """Create the constraints and indexes (idempotent) and wait until they are online."""
+        statements = [_cypher(name) for name in _SCHEMA_PLAIN]
+        statements += [_cypher("store_schema_label_id", label) for label in DOMAIN_LABELS]
+        try:
+            with self._session() as session:
+                for statement in statements:
+                    session.run(statement).consume()
+                session.run(_cypher("store_schema_await_indexes"), timeout_s=timeout_s).consume()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise self._fail("creating constraints and indexes", exc) from None
+
+    # -- writing ---------------------------------------------------------
+    def upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
+        """Write nodes in batches; with distinct ids and several batches, in
+        ``node_sessions`` concurrent sessions (the batches touch disjoint nodes, so
+        they cannot deadlock)."""
+        unique = len({n.id for n in nodes}) == len(nodes)
+        # Grouping by label is only safe when no id appears twice (its last label wins).
+        chunks = list((_groups if unique else _runs)(nodes, lambda n: n.label, self.batch_size))
+
+        def batches(
+            part: Iterable[tuple[NodeLabel, list[GraphNode]]],
+        ) -> Iterator[tuple[LiteralString, list[dict[str, Any]], None]]:
+            for label, chunk in part:
+                value = label.value
+                rows = []
+                for n in chunk:
+                    plain, datetimes, dates = _split(n.props)
+                    plain["id"] = n.id
+                    plain["label"] = value
+                    rows.append(
+                        {"id": n.id, "props": plain, "datetimes": datetimes, "dates": dates}
+                    )
+                yield _cypher("store_upsert_nodes", label), rows, None
+
+        def write(part: list[tuple[NodeLabel, list[GraphNode]]]) -> None:
+            for _ in self._write_batches(batches(part), "writing nodes"):
+                pass
+
+        sessions = min(self.node_sessions, len(chunks)) if unique else 1
+        if sessions <= 1:
+            for _ in self._write_batches(
+                self._pipelined(batches(chunks), len(nodes)), "writing nodes"
+            ):
+                pass
+            return
+        with ThreadPoolExecutor(sessions, thread_name_prefix="disputegraph-neo4j-nodes") as pool:
+            for done in [pool.submit(write, chunks[k::sessions]) for k in range(sessions)]:
+                done.result()
+
+    def upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
+        """Write relationships in batches, grouped by type.
+
+        A type with more than one batch of relationships is written in
+        ``edge_sessions`` concurrent sessions, split by start node: no two
+        sessions ever write relationships of the same start node. The end nodes
+        (e.g. the agencies of ``HANDLED_BY``, hubs) are shared, so within a batch
+        the rows are sorted by end node, and every transaction takes its locks
+        on them in the same order; the sessions walk the end nodes from opposite
+        sides, so they seldom wait for each other. Deadlocks the server still
+        reports are retried (counted in :attr:`retries`). The ends are checked
+        first, to fail exactly like the memory store (the edges before the first
+        bad one written).
+        """
+        groups = self._edge_parts(edges)
+        if len(groups) > 1 or any(len(parts) > 1 for parts in groups):
+            self._check_ends(edges)
+
+        def batches(
+            part: Iterable[list[GraphEdge]],
+        ) -> Iterator[tuple[LiteralString, list[dict[str, Any]], list[GraphEdge]]]:
+            for chunk in part:
+                rows = []
+                for e in chunk:
+                    plain, datetimes, dates = _split(e.props)
+                    plain[_EDGE_META] = e.key
+                    rows.append(
+                        {
+                            "source": e.source,
+                            "target": e.target,
+                            "key": e.key,
+                            "props": plain,
+                            "datetimes": datetimes,
+                            "dates": dates,
+                        }
+                    )
+                yield _cypher("store_upsert_edges", chunk[0].type), rows, chunk
+
+        def write(part: list[list[GraphEdge]], pipelined: bool) -> None:
+            items = batches(part)
+            if pipelined:
+                items = self._pipelined(items, sum(map(len, part)))
+            for written, chunk in self._write_batches(items, "writing relationships"):
+                if written != len(chunk):
+                    self._check_ends(chunk)
+                    raise StoreError(  # pragma: no cover - only if a node vanished meanwhile
+                        f"writing {len(chunk)} {chunk[0].type} relationships: "
+                        "an end node disappeared during the write"
+                    )
+
+        if all(len(parts) == 1 for parts in groups):  # one session for every type
+            write([chunk for parts in groups for chunk in parts[0]], pipelined=True)
+            return
+        for parts in groups:
+            if len(parts) == 1:
+                write(parts[0], pipelined=True)
+                continue
+            with ThreadPoolExecutor(
+                len(parts), thread_name_prefix="disputegraph-neo4j-edges"
+            ) as pool:
+                for done in [pool.submit(write, part, False) for part in parts]:
+                    done.result()
+
+    def _edge_parts(self, edges: Sequence[GraphEdge]) -> list[list[list[list[GraphEdge]]]]:
+        """Per type (in first-seen order): the batches of each concurrent session.
+
+        One session (one part) for a single type of at most one batch or with
+        ``edge_sessions=1``, the batches in the given order. Otherwise
+        :meth:`upsert_edges` explains the split.
+        """
+        if len({e.type for e in edges}) > 1:
+            groups: dict[RelType, list[GraphEdge]] = {}
+            for e in edges:
+                groups.setdefault(e.type, []).append(e)
+        else:
+            groups = {edges[0].type: list(edges)} if edges else {}
+        size = self.batch_size
+        out: list[list[list[list[GraphEdge]]]] = []
+        for group in groups.values():
+            sessions = min(self.edge_sessions, -(-len(group) // size))
+            if sessions <= 1:
+                out.append([[group[i : i + size] for i in range(0, len(group), size)]])
+                continue
+            # Only the last of repeated (source, target, key) rows counts (its
+            # properties replace the earlier ones'), so only it is written.
+            group = list({(e.source, e.target, e.key): e for e in group}.values())
+            degree: dict[str, int] = {}
+            for e in group:
+                degree[e.source] = degree.get(e.source, 0) + 1
+            # Start nodes to the lightest session, busiest first (deterministic).
+            load = [0] * sessions
+            owner: dict[str, int] = {}
+            for source, n in sorted(degree.items(), key=lambda item: (-item[1], item[0])):
+                k = load.index(min(load))
+                owner[source] = k
+                load[k] += n
+            split: list[list[GraphEdge]] = [[] for _ in range(sessions)]
+            for e in group:
+                split[owner[e.source]].append(e)
+            parts = []
+            for k, rows in enumerate(split):
+                rows.sort(key=lambda e: e.target)
+                chunks = [rows[i : i + size] for i in range(0, len(rows), size)]
+                parts.append(chunks[::-1] if k % 2 else chunks)
+            out.append(parts)
+        return out
+
+    def _check_ends(self, edges: Sequence[GraphEdge]) -> None:
+        """If an edge has a missing end: write the edges before it, then raise StoreError.
+
+        The ends are counted first (one number per page of ids); the labels are
+        read only when some are missing.
+        """
+        ids = list({i for e in edges for i in (e.source, e.target)})
+        pages = [ids[k : k + self.batch_size] for k in range(0, len(ids), self.batch_size)]
+        cypher = _cypher("store_count_ids")
+        if all(self._read(cypher, "checking ids", ids=p)[0]["n"] == len(p) for p in pages):
+            return
+        present = self.has_ids(ids)
+        for index, edge in enumerate(edges):
+            for end in (edge.source, edge.target):
+                if end not in present:
+                    if index:
+                        self.upsert_edges(edges[:index])
+                    raise StoreError(
+                        f"{edge.type} {edge.source}->{edge.target}: node {end!r} does not exist"
+                    )
+
+    def flush(self) -> None:
+        """Nothing to do: every write is committed when it returns."""
+
+    def clear(self) -> None:
+        """Delete every node, relationship and document, in batched transactions."""
+        try:
+            with self._session() as session:
+                for name in ("store_clear_relationships", "store_clear_nodes"):
+                    session.run(_cypher(name), batch_size=self.batch_size).consume()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise self._fail("clearing the database", exc) from None
+
+    def close(self) -> None:
+        """Close the driver if this store built it (:meth:`connect`)."""
+        if self._owns_driver:
+            self.driver.close()
+
+    # -- reading ---------------------------------------------------------
+    def counts(self) -> Counts:
+        def work(tx: neo4j.ManagedTransaction) -> Counts:
+            nodes: dict[str, int] = {}
+            for label in DOMAIN_LABELS:
+                n = tx.run(_cypher("store_count_label", label)).single(strict=True)["n"]
+                if n:
+                    nodes[label.value] = n
+            edges: dict[str, int] = {}
+            for rel in RelType:
+                n = tx.run(_cypher("store_count_type", rel)).single(strict=True)["n"]
+                if n:
+                    edges[rel.value] = n
+            return Counts(dict(sorted(nodes.items())), dict(sorted(edges.items())))
+
+        try:
+            with self._session() as session:
+                return session.execute_read(work)
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise self._fail("counting", exc) from None
+
+    def _fetch(self, node_ids: Iterable[str]) -> dict[str, GraphNode]:
+        ids = list(dict.fromkeys(node_ids))
+        found: dict[str, GraphNode] = {}
+        for start in range(0, len(ids), self.batch_size):
+            page = ids[start : start + self.batch_size]
+            for row in self._read(_cypher("store_get_many"), "reading nodes", ids=page):
+                found[row["id"]] = _node(row)
+        return found
+
+    def get(self, node_id: str) -> GraphNode | None:
+        return self._fetch([node_id]).get(node_id)
+
+    def get_many(self, node_ids: Iterable[str]) -> list[GraphNode]:
+        wanted = list(node_ids)
+        found = self._fetch(wanted)
+        return [found[i] for i in wanted if i in found]
+
+    def has_ids(self, node_ids: Iterable[str]) -> dict[str, NodeLabel]:
+        wanted = list(node_ids)
+        ids = list(dict.fromkeys(wanted))
+        found: dict[str, NodeLabel] = {}
+        for start in range(0, len(ids), self.batch_size):
+            page = ids[start : start + self.batch_size]
+            for row in self._read(_cypher("store_labels_of"), "checking ids", ids=page):
+                found[row["id"]] = NodeLabel(row["label"])
+        return {i: found[i] for i in wanted if i in found}
+
+    def edges_of(
+        self, node_id: str, types: Sequence[RelType] | None = None, direction: str = "both"
+    ) -> list[GraphEdge]:
+        wanted = [t.value for t in types] if types else None
+        names = {"out": ["store_edges_out"], "in": ["store_edges_in"]}.get(
+            direction, ["store_edges_out", "store_edges_in"] if direction == "both" else []
+        )
+        found: list[GraphEdge] = []
+        for name in names:
+            rows = self._read(_cypher(name), "reading relationships", id=node_id, types=wanted)
+            found.extend(_edge(row["type"], row) for row in rows)
+        return sorted(found, key=_edge_order)
+
+    def search(
+        self, text: str, labels: Sequence[NodeLabel] | None = None, limit: int = 50
+    ) -> list[GraphNode]:
+        needle = normalise_name(text)
+        if not needle:
+            return []
+        rows = self._read(
+            _cypher("store_search"),
+            "searching",
+            id=text.strip(),
+            needle=needle,
+            labels=[lbl.value for lbl in labels] if labels else None,
+            limit=limit,
+        )
+        return [_node(row) for row in rows]
+
+    def find_by_hash(self, digest: str, limit: int = 50) -> list[GraphNode]:
+        if not digest:
+            return []
+        rows = self._read(
+            _cypher("store_find_by_hash"), "finding by hash", digest=digest, limit=limit
+        )
+        return [_node(row) for row in rows]
+
+    def neighbourhood(
+        self, node_ids: Sequence[str], hops: int = 1, max_degree: int = 200
+    ) -> Subgraph:
+        """The nodes within ``hops`` and the relationships among them, read in one
+        read transaction (a few round trips, whatever the number of hops).
+
+        The first expansion doubles as the existence check of the given ids (only
+        existing nodes answer it).
+        """
+        start = sorted(set(node_ids))
+
+        def work(tx: neo4j.ManagedTransaction) -> Subgraph:
+            capped: set[str] = set()
+            seen: set[str] = set()
+            if hops < 1:
+                seen = {r["id"] for r in tx.run(_cypher("store_labels_of"), ids=start)}
+            frontier = start if hops >= 1 else []
+            for step in range(hops):
+                if not frontier:
+                    break
+                nxt: set[str] = set()
+                for row in tx.run(_cypher("store_expand"), ids=frontier, max_degree=max_degree):
+                    if step == 0:
+                        seen.add(row["id"])
+                    if row["degree"] > max_degree:
+                        capped.add(row["id"])
+                    else:
+                        nxt.update(row["neighbours"])
+                fresh = nxt - seen
+                seen |= fresh
+                frontier = sorted(fresh)
+            ordered = sorted(seen)
+            rows = list(tx.run(_cypher("store_edges_among"), ids=ordered))
+            edges = sorted((_edge(row["type"], row) for row in rows), key=_edge_order)
+            nodes: list[GraphNode] = []
+            for begin in range(0, len(ordered), self.batch_size):
+                page = ordered[begin : begin + self.batch_size]
+                found = {r["id"]: _node(r) for r in tx.run(_cypher("store_get_many"), ids=page)}
+                nodes.extend(found[i] for i in page if i in found)
+            return Subgraph(nodes=nodes, edges=edges, capped=sorted(capped))
+
+        try:
+            with self._session() as session:
+                return session.execute_read(work)
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise self._fail("reading a neighbourhood", exc) from None
+
+    def _pages(
+        self,
+        cypher: LiteralString,
+        what: str,
+        after: dict[str, str],
+        cursor: Callable[[list[Any]], dict[str, str]],
+        batch_size: int,
+        **params: Any,
+    ) -> Iterator[list[list[Any]]]:
+        """The pages of a keyset-paginated read: ``after`` names where the first page
+        starts, ``cursor`` where the page after a given last row does."""
+        while True:
+            [record] = self._read(cypher, what, **after, batch_size=batch_size, **params)
+            page: list[list[Any]] = record["page"]
+            if not page:
+                return
+            yield page
+            if len(page) < batch_size:
+                return
+            after = cursor(page[-1])
+
+    def iter_nodes(self, label: NodeLabel, batch_size: int = 10_000) -> Iterator[list[GraphNode]]:
+        if label is NodeLabel.ENTITY:
+            return  # no node has Entity as its domain label (as in the memory store)
+        drop = set(_NODE_META)
+        for page in self._pages(
+            _cypher("store_iter_nodes", label), f"reading {label} nodes", *_BY_ID, batch_size
+        ):
+            yield [
+                GraphNode(label, i, {k: _value(v) for k, v in pairs if k not in drop})
+                for i, pairs in page
+            ]
+
+    def iter_edges(self, rel_type: RelType, batch_size: int = 10_000) -> Iterator[list[GraphEdge]]:
+        def cursor(row: list[Any]) -> dict[str, str]:
+            key = next((v for k, v in row[2] if k == _EDGE_META), "")
+            return _by_ends_cursor([row[0], row[1], key])
+
+        for page in self._pages(
+            _cypher("store_iter_edges", rel_type),
+            f"reading {rel_type} relationships",
+            _BY_ENDS[0],
+            cursor,
+            batch_size,
+        ):
+            yield [
+                _edge(rel_type, {"source": a, "target": b, "props": pairs}) for a, b, pairs in page
+            ]
+
+    def iter_node_values(
+        self, label: NodeLabel, keys: Sequence[str], batch_size: int = 10_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        if label is NodeLabel.ENTITY:
+            return
+        for page in self._pages(
+            _cypher("store_iter_node_values", label),
+            f"reading {label} nodes",
+            *_BY_ID,
+            batch_size,
+            keys=list(keys),
+        ):
+            yield [(i, *map(_value, values)) for i, values in page]
+
+    def iter_edge_values(
+        self,
+        rel_type: RelType,
+        keys: Sequence[str],
+        batch_size: int = 10_000,
+        *,
+        sources: Collection[str] | None = None,
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        if sources is not None:
+            yield from self._edge_values_from(rel_type, keys, batch_size, sorted(sources))
+            return
+        for page in self._pages(
+            _cypher("store_iter_edge_values", rel_type),
+            f"reading {rel_type} relationships",
+            *_BY_ENDS,
+            batch_size,
+            keys=list(keys),
+        ):
+            yield [(a, b, *map(_value, values)) for a, b, _key, values in page]
+
+    def _edge_values_from(
+        self, rel_type: RelType, keys: Sequence[str], batch_size: int, sources: list[str]
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """:meth:`iter_edge_values` of the relationships leaving ``sources`` (sorted),
+        a page of sources at a time."""
+        cypher = _cypher("store_iter_edge_values_from", rel_type)
+        wanted = list(keys)
+        for start in range(0, len(sources), batch_size):
+            [record] = self._read(
+                cypher,
+                f"reading {rel_type} relationships",
+                sources=sources[start : start + batch_size],
+                keys=wanted,
+            )
+            if record["page"]:
+                yield [(a, b, *map(_value, values)) for a, b, _key, values in record["page"]]
+
+    # -- documents -------------------------------------------------------
+    def put_document(self, kind: str, key: str, doc: Document) -> None:
+        text = dump_document(kind, key, doc).decode()
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            tx.run(_cypher("store_put_document"), kind=kind, key=key, json=text).consume()
+
+        try:
+            with self._session() as session:
+                session.execute_write(work)
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise self._fail(f"storing document {kind}/{key}", exc) from None
+
+    def get_document(self, kind: str, key: str) -> dict[str, Any] | None:
+        rows = self._read(_cypher("store_get_document"), "reading a document", kind=kind, key=key)
+        if not rows:
+            return None
+        return load_document(rows[0]["json"])
+
+    def list_documents(self, kind: str) -> list[str]:
+        rows = self._read(_cypher("store_list_documents"), "listing documents", kind=kind)
+        return [row["key"] for row in rows]
+
+
+class _Incomplete(Exception):
+    """Raised inside a write transaction to roll it back when rows matched nothing."""
+
+    def __init__(self, written: int) -> None:
+        super().__init__(written)
+        self.written = written
