@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from disputegraph.cli import app
 
-SAMPLE = Path(__file__).parents[2] / "data" / "sample"
+SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 
 
 @pytest.fixture

@@ -23,18 +23,19 @@ from __future__ import annotations
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, TypeVar, cast
 
 import flask
 import pandas as pd
 
+from disputegraph import analytics
 from disputegraph.config import Settings
 from disputegraph.dashboard import layout as graph_layout
 from disputegraph.dashboard.state import ViewState
 from disputegraph.exceptions import DisputeGraphError
 from disputegraph.i18n import decision_label, enum_label, rule_label, t
+from disputegraph.pii import hash_lookup
 from disputegraph.schemas import GraphEdge, GraphNode, Lang, NodeLabel, RelType, RiskLevel, Status
 from disputegraph.schemas.analysis import AnalysisResult, ChainFlag, ClusterAssessment
 from disputegraph.store.protocol import GraphStore
@@ -152,41 +153,13 @@ class _LRU(OrderedDict[Any, Any]):
         return value
 
 
-@dataclass(frozen=True)
-class _Analytics:
-    """The analytics entry points, when that package provides them."""
-
-    load_analysis: Callable[..., Any] | None
-    chain: Callable[..., Any] | None
-    trace: Callable[..., Any] | None
-
-
-def _analytics() -> _Analytics:
-    try:
-        from disputegraph.store import analytics
-    except ImportError:  # pragma: no cover - analytics package always exists
-        return _Analytics(None, None, None)
-    return _Analytics(
-        getattr(analytics, "load_analysis", None),
-        getattr(analytics, "chain", None),
-        getattr(analytics, "trace", None),
-    )
-
-
-def _hash_lookup(settings: Settings) -> Callable[[str], list[str]] | None:
-    """``text -> [digest, …]`` from the PII module, when it exists."""
-    try:
-        from disputegraph.ingest import pii
-    except ImportError:
-        return None
-    fn = getattr(pii, "hash_lookup", None)
-    if fn is None:
-        return None
+def _hash_lookup(settings: Settings) -> Callable[[str], list[str]]:
+    """``text -> [digest, …]`` (empty when no PII key is configured: nothing can match)."""
 
     def lookup(text: str) -> list[str]:
         try:
-            return [str(fn(settings, text))]
-        except DisputeGraphError:  # no key configured: nothing can match
+            return [hash_lookup(settings, text)]
+        except DisputeGraphError:
             return []
 
     return lookup
@@ -227,7 +200,6 @@ class Services:
         self._frame: pd.DataFrame | None = None
         self._analyses = _LRU(4)
         self._views = _LRU(64)
-        self._api = _analytics()
         self._persons: dict[str, tuple[str, ...]] = {}
 
     # ------------------------------------------------------------------
@@ -316,9 +288,7 @@ class Services:
     def analysis(self, state: ViewState) -> AnalysisResult | None:
         """The persisted analysis for the state's as-of date and window (else
         the latest one), or ``None`` when none was computed."""
-        loader = self._api.load_analysis
-        if loader is None:
-            return None
+        loader = analytics.load_analysis
         key = (state.as_of, state.window)
 
         def make() -> AnalysisResult | None:
@@ -759,11 +729,9 @@ class Services:
             found[exact.id] = exact
         compact = text.replace(" ", "").replace("-", "")
         if len(compact) >= 6 and compact.rstrip("Xx").lstrip("+").isdigit():
-            lookup = _hash_lookup(self.settings)
-            if lookup is not None:
-                for digest in lookup(compact):
-                    for node in self.store.find_by_hash(digest, limit=limit):
-                        found.setdefault(node.id, node)
+            for digest in _hash_lookup(self.settings)(compact):
+                for node in self.store.find_by_hash(digest, limit=limit):
+                    found.setdefault(node.id, node)
         labels = [NodeLabel.PARTY, NodeLabel.EMPLOYER, NodeLabel.PROPERTY, NodeLabel.DISPUTE]
         for node in self.store.search(text, labels=labels, limit=limit):
             found.setdefault(node.id, node)
@@ -880,11 +848,8 @@ class Services:
     ) -> list[dict[str, Any]] | None:
         """Linked disputes with path and reason (``None`` without analytics)."""
         role = role or self.default_role
-        fn = self._api.trace
-        if fn is None:
-            return None
         try:
-            result = fn(self.store, entity_id, hops=hops)
+            result = analytics.trace(self.store, entity_id, hops=hops)
         except DisputeGraphError:
             return []
         lang = state.lang
@@ -1001,11 +966,8 @@ class Services:
     ) -> dict[str, Any] | None:
         """The responsibility chain as swimlane data (``None`` without analytics)."""
         role = role or self.default_role
-        fn = self._api.chain
-        if fn is None:
-            return None
         try:
-            result = fn(self.store, dispute_id, as_of=state.as_of)
+            result = analytics.chain(self.store, dispute_id, as_of=state.as_of)
         except DisputeGraphError:
             return {"dispute_id": dispute_id, "steps": [], "flags": []}
         lang = state.lang
