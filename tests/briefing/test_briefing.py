@@ -232,3 +232,32 @@ def test_cli_refuses_unknown_options(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert bad.exit_code == 2
     empty = runner.invoke(app, ["brief", "--out", str(tmp_path / "b.pdf")])
     assert empty.exit_code == 2 and "analyze" in empty.output
+
+
+def test_key_figures_count_what_was_open_at_a_past_as_of(
+    chromium_path: str, tmp_path: Path
+) -> None:
+    """The sample bundle analysed at 2026-01-01: D-006, resolved today but closed on
+    2026-01-10, was open then; the pack's key figure counts it like the analysis."""
+    from datetime import date
+
+    from disputegraph.analytics import run_analysis
+    from disputegraph.analytics.projection import project
+    from disputegraph.i18n import t
+    from disputegraph.ingest import load_bundle
+
+    past = date(2026, 1, 1)
+    settings = Settings(demo=True, store="memory", workspace=tmp_path / "ws")
+    store = MemoryStore()
+    load_bundle(Path(__file__).parents[1] / "data" / "sample", store, settings)
+    run_analysis(store, as_of=past, window_days=180)
+    opened = {d.id for d in project(store, past, 180).disputes.values() if d.open}
+    assert "D-006" in opened
+    with Exporter() as ex:
+        pack = build_briefing(
+            Services(settings, store), ViewState(as_of=past, lang="en"), top=1, exporter=ex
+        )
+    assert pack.as_of == past.isoformat()
+    label = re.escape(t("kpi_open", "en"))
+    shown = re.findall(rf'<div class="v">([\d,]+)</div><div class="k">{label}</div>', pack.html)
+    assert shown == [str(len(opened))]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +15,7 @@ from disputegraph.dashboard.state import ViewState
 from disputegraph.store.memory import MemoryStore
 
 NAMES = ("张伟", "李强", "刘洋", "陈建军")
+SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 
 
 @pytest.fixture
@@ -28,9 +32,10 @@ def test_mask_name() -> None:
 def test_overview_counts_open_disputes_and_ranks_clusters(services: Services) -> None:
     view = services.overview(ViewState())
     frame = services.disputes_frame()
+    is_open = services.open_at(date.fromisoformat(view["as_of"]))
     assert view["has_analysis"]
-    assert view["kpis"]["open_disputes"] == int(frame["is_open"].sum())
-    assert view["kpis"]["people"] == int(frame[frame["is_open"]]["headcount"].sum())
+    assert view["kpis"]["open_disputes"] == int(is_open.sum()) > 0
+    assert view["kpis"]["people"] == int(frame[is_open]["headcount"].sum())
     scores = [r["score"] for r in view["clusters"]]
     assert scores == sorted(scores, reverse=True)
     assert view["clusters"][0]["href"].startswith("/cluster?id=C-")
@@ -198,3 +203,54 @@ def test_dispute_titles_mask_the_names_of_their_persons(sample_settings: Setting
     assert svc.title("D1", "张三丰与东湖物业纠纷", role="officer") == "张三丰与东湖物业纠纷"
     assert [h["name"] for h in svc.search("东湖", ViewState())] == ["东湖物业"]
     assert [h["name"] for h in svc.search("D1", ViewState())] == ["张**与东湖物业纠纷"]
+
+
+#: an as-of date in the sample's past: D-006 (resolved today, closed 2026-01-10)
+#: was open then, D-004 and D-005 (closed in November and December) were not
+PAST = date(2026, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def past(sample_settings: Settings) -> Services:
+    """The sample bundle analysed at :data:`PAST` (its own store)."""
+    from disputegraph.analytics import run_analysis
+    from disputegraph.ingest import load_bundle
+
+    store = MemoryStore()
+    load_bundle(SAMPLE, store, sample_settings)
+    run_analysis(store, as_of=PAST, window_days=180)
+    return Services(sample_settings, store)
+
+
+def test_open_at_a_past_date_is_what_the_analysis_counts(past: Services) -> None:
+    from disputegraph.analytics.projection import project
+
+    state = ViewState(as_of=PAST, window=180)
+    proj = project(past.store, PAST, 180)  # every sample dispute is in this window
+    opened = {d.id for d in proj.disputes.values() if d.open}
+    assert "D-006" in opened and not {"D-004", "D-005"} & opened
+    view = past.overview(state)
+    assert view["as_of"] == PAST.isoformat() and view["analysis_as_of"] == PAST.isoformat()
+    assert view["kpis"]["open_disputes"] == len(opened)
+    people = sum(d.headcount for d in proj.disputes.values() if d.open)
+    assert view["kpis"]["people"] == people
+    assert sum(r["open"] for r in view["by_district"]) == len(opened)
+    # the status filter's "open" choice keeps exactly those
+    only = past.overview(replace(state, status="open"))
+    assert only["kpis"]["open_disputes"] == len(opened)
+    assert sum(r["closed"] for r in only["by_district"]) == 0
+    assert set(past.open_at(PAST)[lambda s: s].index) == opened
+    # every cluster of the analysis counts the disputes the dashboard calls open
+    analysis = past.analysis(state)
+    assert analysis is not None and analysis.as_of == PAST
+    for c in analysis.clusters:
+        assert c.open_disputes == sum(d in opened for d in c.disputes), c.id
+    # and the cluster page draws them so
+    found = analysis.cluster_of("D-006")
+    assert found is not None
+    cluster = past.cluster_view(replace(state, cluster=found.id))
+    assert cluster is not None and cluster["open"] == 1
+    node = next(e for e in cluster["network"]["elements"] if e["data"]["id"] == "D-006")
+    assert "open" in node["classes"].split()
+    point = next(p for p in cluster["timeline"] if p["id"] == "D-006")
+    assert point["open"] is True

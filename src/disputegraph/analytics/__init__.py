@@ -39,6 +39,7 @@ from disputegraph.analytics.clusters import Cluster, cluster_id, find_clusters
 from disputegraph.analytics.config import RiskConfig, load_risk_config
 from disputegraph.analytics.projection import (
     DISPUTE_KEYS,
+    HANDLING_KEYS,
     Projection,
     ReportInfo,
     agency_from_node,
@@ -46,6 +47,7 @@ from disputegraph.analytics.projection import (
     dispute_from_values,
     handling_from_edge,
     project,
+    step_time,
 )
 from disputegraph.analytics.risk import assess, format_yuan
 from disputegraph.analytics.tracing import search_entities, shortest_path, trace
@@ -366,13 +368,15 @@ def chain(
             if latest
             else default_as_of(store)
         )
-    info = dispute_from_values(dispute_id, as_of, *(node.props.get(k) for k in DISPUTE_KEYS))
     edges = store.edges_of(dispute_id, [RelType.HANDLED_BY, RelType.RELATED_TO, RelType.ABOUT])
-    steps = [
-        handling_from_edge(e.source, e.target, e.props)
-        for e in edges
-        if e.type is RelType.HANDLED_BY
-    ]
+    handled = [e for e in edges if e.type is RelType.HANDLED_BY]
+    info = dispute_from_values(
+        dispute_id,
+        as_of,
+        *(node.props.get(k) for k in DISPUTE_KEYS),
+        steps=[step_time(*(e.props.get(k) for k in HANDLING_KEYS[:3])) for e in handled],
+    )
+    steps = [handling_from_edge(e.source, e.target, e.props) for e in handled]
     links = [
         (e.target if e.source == dispute_id else e.source, str(e.props.get("reason", "")))
         for e in edges

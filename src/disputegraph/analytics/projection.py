@@ -10,9 +10,10 @@ projection and never a store.
 
 What is in the projection (DESIGN §4), for ``as_of`` and ``window_days``:
 
-* **disputes** reported in ``(as_of − window_days, as_of]`` that were open at
-  ``as_of`` or were closed within the window (a dispute whose ``closed_at`` lies
-  after ``as_of`` counts as open then, so a past ``as_of`` reproduces the past);
+* **disputes** reported in ``(as_of − window_days, as_of]`` (closed ones too:
+  a closure cannot come before the report), each open or not at ``as_of`` by
+  :func:`~disputegraph.schemas.open_at` — from its status today, ``closed_at``
+  and its hand-off steps, so a past ``as_of`` reproduces the past;
 * their **stakeholders** (``PARTY_TO``) and **properties** (``CONCERNS``);
 * the properties' ``PART_OF`` parents whose kind is in ``join_parent_kinds``
   (default building and construction project: a unit joins its building, so
@@ -53,7 +54,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from disputegraph.runtime import gc_paused
-from disputegraph.schemas import NodeLabel, PropertyRelation, RelType, Status
+from disputegraph.schemas import NodeLabel, OpenHistory, PropertyRelation, RelType
 from disputegraph.store.protocol import GraphStore
 
 __all__ = [
@@ -73,14 +74,16 @@ __all__ = [
     "Projection",
     "PropertyInfo",
     "ReportInfo",
+    "StepTime",
     "agency_from_node",
     "agency_from_values",
     "as_datetime",
     "dispute_from_values",
     "handling_from_edge",
     "handling_from_values",
-    "open_at",
+    "open_history",
     "project",
+    "step_time",
 ]
 
 KIND_DISPUTE, KIND_PARTY, KIND_EMPLOYER, KIND_PROPERTY = 0, 1, 2, 3
@@ -317,16 +320,6 @@ def _active(since: Any, until: Any, start: date, as_of: date) -> bool:
     return (s is None or s <= as_of) and (u is None or u > start)
 
 
-def open_at(status: str, closed: datetime | None, as_of: date) -> bool:
-    try:
-        is_open = Status(status).is_open
-    except ValueError:
-        is_open = False
-    if closed is not None and closed.date() > as_of:
-        return True  # closed later than as_of: it was still open then
-    return is_open
-
-
 @gc_paused()
 def project(
     store: GraphStore,
@@ -343,14 +336,13 @@ def project(
 
     # -- disputes of the window -------------------------------------------------
     say("projection: disputes")
-    disputes: dict[str, DisputeInfo] = {}
+    # the values of each dispute reported in the window; made DisputeInfo once the
+    # hand-offs are read (whether it was open at as_of depends on them)
+    window: dict[str, list[Any]] = {}
     for did, *values in _nodes(store, NodeLabel.DISPUTE, *DISPUTE_KEYS):
         reported = as_datetime(values[0])
-        if reported is None or not (start < reported.date() <= as_of):
-            continue
-        info = dispute_from_values(did, as_of, *values)
-        if info.open or info.closed_at is None or info.closed_at.date() > start:
-            disputes[did] = info
+        if reported is not None and start < reported.date() <= as_of:
+            window[did] = values
 
     edges: list[tuple[str, str, int]] = []
     code = {rel: i for i, rel in enumerate(EDGE_TYPES)}
@@ -365,14 +357,14 @@ def project(
     involvements: dict[str, list[tuple[str, str]]] = defaultdict(list)
     stakeholders: set[str] = set()
     for source, did, role in _edges(store, RelType.PARTY_TO, "role"):
-        if did in disputes:
+        if did in window:
             who = canon.get(source, source)
             involvements[did].append((who, _text(role, "")))
             stakeholders.add(who)
             edges.append((who, did, code[RelType.PARTY_TO]))
     concerns: dict[str, list[str]] = defaultdict(list)
     props_in: set[str] = set()
-    for did, prop in _edges(store, RelType.CONCERNS, sources=disputes.keys()):
+    for did, prop in _edges(store, RelType.CONCERNS, sources=window.keys()):
         concerns[did].append(prop)
         props_in.add(prop)
         edges.append((did, prop, code[RelType.CONCERNS]))
@@ -440,11 +432,11 @@ def project(
     links: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for source, target, why in _edges(store, RelType.RELATED_TO, "reason"):
         reason = _text(why, "")
-        if source in disputes:
+        if source in window:
             links[source].append((target, reason))
-        if target in disputes:
+        if target in window:
             links[target].append((source, reason))
-        if source in disputes and target in disputes:
+        if source in window and target in window:
             edges.append((source, target, code[RelType.RELATED_TO]))
 
     # -- reports, hand-offs and agencies ----------------------------------------------
@@ -453,7 +445,7 @@ def project(
     for rid, did, received_at, channel, reporter in _nodes(
         store, NodeLabel.REPORT, "dispute_id", "received_at", "channel", "reporter_id"
     ):
-        if did not in disputes:
+        if did not in window:
             continue
         received = as_datetime(received_at)
         if received is not None and received.date() <= as_of:
@@ -462,17 +454,24 @@ def project(
     for rlist in reports.values():
         rlist.sort(key=lambda r: (r.received_at, r.id))
     handlings: dict[str, list[HandlingInfo]] = defaultdict(list)
+    every_step: dict[str, list[StepTime]] = defaultdict(list)  # later ones too
     agency_ids: set[str] = set()
     for did, agency, *values in _edges(
-        store, RelType.HANDLED_BY, *HANDLING_KEYS, sources=disputes.keys()
+        store, RelType.HANDLED_BY, *HANDLING_KEYS, sources=window.keys()
     ):
         step = handling_from_values(did, agency, *values)
+        every_step[did].append(step_time(*values[:3]))
         if step.started_at.date() > as_of:
             continue
         handlings[did].append(step)
         agency_ids.add(agency)
     for lst in handlings.values():
         lst.sort(key=lambda h: (h.seq, h.started_at))
+    disputes: dict[str, DisputeInfo] = {
+        did: dispute_from_values(did, as_of, *values, steps=every_step.get(did, ()))
+        for did, values in window.items()
+    }
+    del every_step
     agencies = {
         aid: agency_from_values(aid, *values)
         for aid, *values in _nodes(store, NodeLabel.AGENCY, *AGENCY_KEYS)
@@ -576,9 +575,13 @@ def dispute_from_values(
     headcount: Any,
     amount_yuan: Any,
     district: Any,
+    *,
+    steps: Iterable[StepTime] = (),
 ) -> DisputeInfo:
-    """A dispute as of ``as_of`` from the values of :data:`DISPUTE_KEYS`: open then
-    if not closed by then (a later closure is not known yet)."""
+    """A dispute as of ``as_of`` from the values of :data:`DISPUTE_KEYS` and its
+    hand-off ``steps`` (:func:`step_time` of each, later ones too): open then by
+    :func:`open_history` (the rule of :class:`~disputegraph.schemas.OpenHistory`);
+    a closure after as_of is not known yet."""
     reported = as_datetime(reported_at) or datetime(1970, 1, 1, tzinfo=UTC)
     closed = as_datetime(closed_at)
     state = _text(status, "reported")
@@ -593,7 +596,30 @@ def dispute_from_values(
         headcount=int(headcount or 1),
         amount_yuan=float(amount_yuan or 0.0),
         district=district,
-        open=open_at(state, closed, as_of),
+        open=open_history(reported, state, closed, steps).at(as_of),
+    )
+
+
+#: ``(seq, action, started_at)`` of one hand-off step: what the open rule reads of it
+StepTime = tuple[int, str, datetime | None]
+
+
+def step_time(seq: Any, action: Any, started_at: Any) -> StepTime:
+    """The :data:`StepTime` of a ``HANDLED_BY`` relationship from its values."""
+    return int(seq or 0), _text(action, ""), as_datetime(started_at)
+
+
+def open_history(
+    reported_at: Any, status: Any, closed_at: Any, steps: Iterable[StepTime]
+) -> OpenHistory:
+    """:class:`~disputegraph.schemas.OpenHistory` of a dispute from its stored values
+    and the :func:`step_time` of its hand-offs (any order; taken in ``seq`` order)."""
+    ordered = sorted(steps, key=lambda h: h[0])
+    return OpenHistory.of(
+        as_datetime(reported_at),
+        _text(status, "reported"),
+        as_datetime(closed_at),
+        [(action, started) for _, action, started in ordered],
     )
 
 

@@ -30,13 +30,14 @@ import flask
 import pandas as pd
 
 from disputegraph import analytics
+from disputegraph.analytics.projection import HANDLING_KEYS, StepTime, open_history, step_time
 from disputegraph.config import Settings
 from disputegraph.dashboard import layout as graph_layout
 from disputegraph.dashboard.state import ViewState
 from disputegraph.exceptions import DisputeGraphError
 from disputegraph.i18n import decision_label, enum_label, rule_label, t
 from disputegraph.pii import hash_lookup
-from disputegraph.schemas import GraphEdge, GraphNode, Lang, NodeLabel, RelType, RiskLevel, Status
+from disputegraph.schemas import GraphEdge, GraphNode, Lang, NodeLabel, RelType, RiskLevel
 from disputegraph.schemas.analysis import AnalysisResult, ChainFlag, ClusterAssessment
 from disputegraph.store.protocol import GraphStore
 
@@ -123,13 +124,6 @@ def _to_datetime(value: Any) -> datetime | None:
         return datetime.fromisoformat(str(value))
     except ValueError:
         return None
-
-
-def _is_open(status: Any) -> bool:
-    try:
-        return Status(str(status)).is_open
-    except ValueError:
-        return False
 
 
 class _LRU(OrderedDict[Any, Any]):
@@ -240,14 +234,26 @@ class Services:
     # ------------------------------------------------------------------
     # base data
     def disputes_frame(self) -> pd.DataFrame:
-        """Every dispute as one row (read once; the dashboard only reads)."""
+        """Every dispute as one row (read once; the dashboard only reads), with its
+        :class:`~disputegraph.schemas.OpenHistory` (column ``history``): whether it
+        is open depends on the as-of date, see :meth:`open_at`."""
         with self._lock:
             if self._frame is not None:
                 return self._frame
+        steps: dict[str, list[StepTime]] = {}
+        for edges in self.store.iter_edge_values(RelType.HANDLED_BY, HANDLING_KEYS[:3]):
+            for did, _agency, *values in edges:
+                steps.setdefault(did, []).append(step_time(*values))
         rows: list[dict[str, Any]] = []
         for batch in self.store.iter_nodes(NodeLabel.DISPUTE):
             for node in batch:
                 p = node.props
+                history = open_history(
+                    p.get("reported_at"),
+                    p.get("status"),
+                    p.get("closed_at"),
+                    steps.get(node.id, ()),
+                )
                 rows.append(
                     {
                         "id": node.id,
@@ -260,8 +266,10 @@ class Services:
                         "closed_at": _to_datetime(p.get("closed_at")),
                         "headcount": int(p.get("headcount") or 1),
                         "amount_yuan": float(p.get("amount_yuan") or 0.0),
+                        "history": history,
                     }
                 )
+        del steps
         columns = [
             "id",
             "title",
@@ -273,17 +281,29 @@ class Services:
             "closed_at",
             "headcount",
             "amount_yuan",
+            "history",
         ]
         frame = pd.DataFrame(rows, columns=columns)
         tz = self.settings.tz
         for col in ("reported_at", "closed_at"):
             ser = pd.to_datetime(frame[col], utc=True, errors="coerce", format="mixed")
             frame[col] = ser.dt.tz_convert(tz).dt.tz_localize(None)
-        frame["is_open"] = frame["status"].map(_is_open).astype(bool)
         frame = frame.set_index("id", drop=False)
         with self._lock:
             self._frame = frame
         return frame
+
+    def open_at(self, as_of: date) -> pd.Series:
+        """Whether each dispute (indexed by id) was open at the end of the ``as_of``
+        day: :meth:`OpenHistory.at <disputegraph.schemas.OpenHistory.at>`, the rule
+        the analysis uses too (cached per date)."""
+        frame = self.disputes_frame()
+
+        def make() -> pd.Series:
+            flags = [h.at(as_of) for h in frame["history"]]
+            return pd.Series(flags, index=frame.index, dtype=bool, name="is_open")
+
+        return self._views.get_or(("open_at", as_of), make)
 
     def analysis(self, state: ViewState) -> AnalysisResult | None:
         """The persisted analysis for the state's as-of date and window (else
@@ -332,21 +352,24 @@ class Services:
         return {"district": districts}
 
     def _filtered(self, state: ViewState, analysis: AnalysisResult | None) -> pd.DataFrame:
-        """Disputes in the window (reported in it, or still open) matching the filters."""
+        """Disputes in the window (reported in it, or open at the as-of date)
+        matching the filters, with ``is_open``: open at the as-of date."""
         frame = self.disputes_frame()
-        as_of = pd.Timestamp(self.as_of(state, analysis)) + pd.Timedelta(days=1)
-        start = as_of - pd.Timedelta(days=self.window(state, analysis))
+        day = self.as_of(state, analysis)
+        is_open = self.open_at(day)
+        end = pd.Timestamp(day) + pd.Timedelta(days=1)
+        start = end - pd.Timedelta(days=self.window(state, analysis))
         rep = frame["reported_at"]
-        mask = (rep < as_of) & ((rep >= start) | frame["is_open"])
+        mask = (rep < end) & ((rep >= start) | is_open)
         if state.district:
             mask &= frame["district"] == state.district
         if state.category:
             mask &= frame["category"] == state.category
         if state.status == "open":
-            mask &= frame["is_open"]
+            mask &= is_open
         elif state.status:
             mask &= frame["status"] == state.status
-        return frame[mask]
+        return frame[mask].assign(is_open=is_open[mask])
 
     def _clusters(self, state: ViewState, analysis: AnalysisResult) -> list[ClusterAssessment]:
         """Clusters with at least one dispute matching the filters (and the level filter)."""
@@ -513,7 +536,7 @@ class Services:
             return {"found": False, "id": cluster_id}
         lang = state.lang
         network = self._cluster_network(analysis, c, state.group, role, lang)
-        timeline, agencies = self._cluster_events(c, lang, role)
+        timeline, agencies = self._cluster_events(c, lang, role, analysis.as_of)
         factors = [
             {
                 "name": f.name,
@@ -589,12 +612,14 @@ class Services:
             )
 
         view = self._views.get_or(key, make)
-        return self._render_view(view, role, lang, c.level.value)
+        return self._render_view(view, role, lang, c.level.value, analysis.as_of)
 
     def _render_view(
-        self, view: dict[str, Any], role: Role, lang: Lang, level: str | None
+        self, view: dict[str, Any], role: Role, lang: Lang, level: str | None, as_of: date
     ) -> dict[str, Any]:
-        """Turn a role-free layout view into cytoscape elements for one role and language."""
+        """Turn a role-free layout view into cytoscape elements for one role and
+        language (disputes open or closed at ``as_of``)."""
+        is_open = self.open_at(as_of)
         elements: list[dict[str, Any]] = []
         for n in view["nodes"]:
             node: GraphNode | None = n.get("node")
@@ -607,7 +632,7 @@ class Services:
                     status = str(node.props.get("status", ""))
                     data["status"] = enum_label("status", status, lang)
                     data["category"] = enum_label("category", node.props.get("category"), lang)
-                    classes.append("open" if _is_open(status) else "closed")
+                    classes.append("open" if is_open.get(node.id, False) else "closed")
                     if n.get("flags"):
                         classes.append("flagged")
                 elif node.label is NodeLabel.PARTY:
@@ -650,10 +675,12 @@ class Services:
         return f"{t('group', lang)} {n['id'].rsplit(':', 1)[-1]} · " + " / ".join(parts)
 
     def _cluster_events(
-        self, c: ClusterAssessment, lang: Lang, role: Role, cap: int = 2000
+        self, c: ClusterAssessment, lang: Lang, role: Role, as_of: date, cap: int = 2000
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """Timeline points (disputes and their reports) and the agencies involved."""
+        """Timeline points (disputes, open or not at ``as_of``, and their reports)
+        and the agencies involved."""
         frame = self.disputes_frame()
+        is_open = self.open_at(as_of)
         tz = self.settings.tz
         points: list[dict[str, Any]] = []
         agency_steps: Counter[str] = Counter()
@@ -671,7 +698,7 @@ class Services:
                             "at": reported.isoformat(),
                             "lane": enum_label("category", row["category"], lang),
                             "status": enum_label("status", row["status"], lang),
-                            "open": bool(row["is_open"]),
+                            "open": bool(is_open[d]),
                             "title": self.title(d, str(row["title"]), role),
                         }
                     )
@@ -780,7 +807,8 @@ class Services:
         role = role or self.default_role
         order = [entity_id, *[e for e in expanded if e != entity_id]]
         view = self._ego_cached(tuple(order))
-        rendered = self._render_view(view, role, state.lang, None)
+        as_of = self.as_of(state, self.analysis(state))
+        rendered = self._render_view(view, role, state.lang, None, as_of)
         rendered["supernodes"] = view.get("supernodes", [])
         return rendered
 

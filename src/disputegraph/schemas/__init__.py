@@ -25,6 +25,7 @@ from disputegraph.schemas.enums import (
     Lang,
     LinkReason,
     NodeLabel,
+    OpenHistory,
     PartyKind,
     PropertyKind,
     PropertyRelation,
@@ -32,6 +33,7 @@ from disputegraph.schemas.enums import (
     RiskLevel,
     Role,
     Status,
+    open_at,
 )
 from disputegraph.schemas.graph import GraphEdge, GraphNode, plain
 from disputegraph.schemas.registry import (
@@ -99,6 +101,7 @@ __all__ = [
     "Lang",
     "LinkReason",
     "NodeLabel",
+    "OpenHistory",
     "PartyKind",
     "PartyRow",
     "PropertyKind",
@@ -117,6 +120,7 @@ __all__ = [
     "TraceLink",
     "TraceResult",
     "node_table",
+    "open_at",
     "parse_label",
     "parse_rel_type",
     "plain",

@@ -13,8 +13,10 @@ file may say ``wage_arrears``, ``欠薪`` or ``Wage arrears``::
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, ClassVar, Literal, Self
+from typing import Any, ClassVar, Literal, NamedTuple, Self
 
 __all__ = [
     "Action",
@@ -28,6 +30,7 @@ __all__ = [
     "Lang",
     "LinkReason",
     "NodeLabel",
+    "OpenHistory",
     "PartyKind",
     "PropertyKind",
     "PropertyRelation",
@@ -35,6 +38,7 @@ __all__ = [
     "RiskLevel",
     "Role",
     "Status",
+    "open_at",
 ]
 
 Lang = Literal["zh", "en"]
@@ -207,6 +211,120 @@ _OPEN_STATUSES = frozenset(
         Status.LITIGATED,
     }
 )
+
+#: hand-off actions after which a dispute is settled (no longer open)
+SETTLING_ACTIONS = frozenset({"resolved", "closed"})
+#: hand-off actions that leave it as it was (a call-back after settling)
+NEUTRAL_ACTIONS = frozenset({"followed_up"})
+
+
+def _status_open(status: object) -> bool:
+    try:
+        return Status(str(status)).is_open
+    except ValueError:
+        return False  # an unknown status is not counted as open
+
+
+class OpenHistory(NamedTuple):
+    """When a dispute was open, from its status today, ``closed_at`` and hand-offs.
+
+    The one rule for "open at the as-of date" (:meth:`at`; :func:`open_at` for a
+    single call); the dashboard, the briefing pack and the analysis all use it:
+
+    1. Not reported by the end of the as-of day (or no report time): not open.
+    2. The dated events are the hand-off steps (``HANDLED_BY``: action and
+       ``started_at``, in ``seq`` order) and, when the status today is not open,
+       ``closed_at`` (the closure of today's status; when the status today is
+       open a ``closed_at`` is an earlier closure since reopened, at a date not
+       known, and is left out). A ``resolved`` or ``closed`` step settles the
+       dispute, a ``followed_up`` step leaves it as it was, any other step
+       (received, assigned, mediated, …) has it worked on, so open again.
+       ``closed_at`` settles it.
+    3. When a dated event falls after the as-of day, the state after the last
+       event on or before that day is the state then (open since the report when
+       there is none). So a dispute closed today with ``closed_at`` after as_of
+       was open at as_of; but one whose ``resolved`` (化解) or ``closed`` step
+       came before as_of was settled at as_of even if ``closed_at`` is later (the
+       status then was resolved/closed, which :attr:`Status.is_open` does not
+       count as open); a dispute rebounded today whose ``resolved`` step came
+       before as_of and whose reopening step came after it was not open then.
+    4. When no dated event falls after the as-of day, today's status decides:
+       whatever changed it last happened by then or at a date not known (a
+       closure without ``closed_at`` and without a settling step counts as
+       before as_of, as it always did).
+
+    Days are compared in the time zone each timestamp carries (the city's for
+    loaded data), the as-of day included (an event on the as-of day happened by
+    then).
+
+    >>> from datetime import date, datetime
+    >>> h = OpenHistory.of(datetime(2025, 11, 1), "closed", datetime(2025, 12, 20))
+    >>> h.at(date(2025, 12, 1)), h.at(date(2026, 1, 1)), h.at(date(2025, 10, 1))
+    (True, False, False)
+    """
+
+    reported_at: datetime | None
+    #: (when, open from then) at each change of state, in time order
+    changes: tuple[tuple[datetime, bool], ...]
+    #: the last dated event (None without any)
+    last_event: datetime | None
+    #: open by today's status
+    open_now: bool
+
+    @classmethod
+    def of(
+        cls,
+        reported_at: datetime | None,
+        status: object,
+        closed_at: datetime | None = None,
+        steps: Iterable[tuple[object, datetime | None]] = (),
+    ) -> OpenHistory:
+        """The history of one dispute; ``steps`` are ``(action, started_at)`` in
+        ``seq`` order (undated steps are left out)."""
+        open_now = _status_open(status)
+        events: list[tuple[datetime, bool | None]] = []
+        for action, started in steps:
+            if started is None:
+                continue
+            code = str(action)
+            kept = code in NEUTRAL_ACTIONS
+            events.append((started, None if kept else code not in SETTLING_ACTIONS))
+        if closed_at is not None and not open_now:
+            events.append((closed_at, False))
+        events.sort(key=lambda e: e[0])  # stable: steps of one moment stay in seq order
+        changes: list[tuple[datetime, bool]] = []
+        state = True
+        for when, is_open in events:
+            if is_open is not None and is_open != state:
+                changes.append((when, is_open))
+                state = is_open
+        last = events[-1][0] if events else None
+        return cls(reported_at, tuple(changes), last, open_now)
+
+    def at(self, as_of: date) -> bool:
+        """Open at the end of the ``as_of`` day (see the class doc)."""
+        if self.reported_at is None or self.reported_at.date() > as_of:
+            return False
+        if self.last_event is None or self.last_event.date() <= as_of:
+            return self.open_now
+        state = True
+        for when, is_open in self.changes:
+            if when.date() > as_of:
+                break
+            state = is_open
+        return state
+
+
+def open_at(
+    as_of: date,
+    reported_at: datetime | None,
+    status: object,
+    closed_at: datetime | None = None,
+    steps: Iterable[tuple[object, datetime | None]] = (),
+) -> bool:
+    """Whether a dispute was open at the end of the ``as_of`` day: the rule of
+    :class:`OpenHistory`, for one call."""
+    return OpenHistory.of(reported_at, status, closed_at, steps).at(as_of)
 
 
 class Channel(LabeledEnum):
