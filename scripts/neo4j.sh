@@ -7,18 +7,21 @@
 # jars are cached outside the clone; every `start` gets a fresh, empty store
 # (unless DISPUTEGRAPH_NEO4J_KEEP=1).
 #
-# Usage: scripts/neo4j.sh start|stop|status|uri
+# Usage: scripts/neo4j.sh start|stop|status|uri|run-dir
 #
 #   start   print the Bolt URI of a ready server on stdout (one line), starting
 #           one if needed; with NEO4J_URI set, only print that URI.
 #   stop    stop the server this script started (by its recorded pid).
 #   status  exit 0 and print the URI if running, exit 1 otherwise.
 #   uri     print the URI of the running server (exit 1 if none).
+#   run-dir print the run dir this checkout uses.
 #
 # Environment (all optional):
 #   NEO4J_URI                    use this server instead of starting one
 #   DISPUTEGRAPH_CACHE           jar cache root (default ~/.cache/disputegraph)
-#   DISPUTEGRAPH_NEO4J_RUN       run dir (default /tmp/disputegraph-neo4j)
+#   DISPUTEGRAPH_NEO4J_RUN       run dir (default /tmp/disputegraph-neo4j-<hash of this checkout's
+#                                path>, so two checkouts on one machine never share a server;
+#                                `stop` refuses to stop a server another checkout started)
 #   DISPUTEGRAPH_NEO4J_PORT      Bolt port (default 7687; a free one if busy)
 #   DISPUTEGRAPH_NEO4J_VERSION   version(s) to try, newest first
 #   DISPUTEGRAPH_NEO4J_TIMEOUT   readiness timeout in seconds (default 180)
@@ -37,7 +40,8 @@ trap 'exit 143' TERM
 
 VERSIONS=${DISPUTEGRAPH_NEO4J_VERSION:-"5.26.30 5.26.29 5.26.16 5.26.12 5.26.0"}
 CACHE_ROOT=${DISPUTEGRAPH_CACHE:-$HOME/.cache/disputegraph}
-RUN_DIR=${DISPUTEGRAPH_NEO4J_RUN:-/tmp/disputegraph-neo4j}
+CHECKOUT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+RUN_DIR=${DISPUTEGRAPH_NEO4J_RUN:-/tmp/disputegraph-neo4j-$(printf '%s' "$CHECKOUT" | sha256sum | cut -c1-12)}
 DEFAULT_PORT=${DISPUTEGRAPH_NEO4J_PORT:-7687}
 TIMEOUT=${DISPUTEGRAPH_NEO4J_TIMEOUT:-180}
 HEAP=${DISPUTEGRAPH_NEO4J_HEAP:-768m}
@@ -47,6 +51,7 @@ MAIN_CLASS=org.neo4j.server.CommunityEntryPoint
 
 PID_FILE=$RUN_DIR/neo4j.pid
 URI_FILE=$RUN_DIR/uri
+OWNER_FILE=$RUN_DIR/checkout
 CONSOLE_LOG=$RUN_DIR/console.log
 HOME_DIR=$RUN_DIR/home
 
@@ -337,6 +342,7 @@ start_server() {
     uri=bolt://127.0.0.1:$port
 
     rm -f "$PID_FILE" "$URI_FILE"
+    echo "$CHECKOUT" > "$OWNER_FILE"
     # DISPUTEGRAPH_NEO4J_KEEP=1: restart on the previous run's store (crash-recovery tests).
     [ "${DISPUTEGRAPH_NEO4J_KEEP:-}" = 1 ] || rm -rf "$HOME_DIR"
     [ -f "$CONSOLE_LOG" ] && mv -f "$CONSOLE_LOG" "$CONSOLE_LOG.prev"
@@ -368,10 +374,14 @@ start_server() {
 }
 
 stop_server() {
-    local pid i
+    local pid i owner
     if ! pid=$(pid_alive); then
         rm -f "$PID_FILE" "$URI_FILE"
         return 0
+    fi
+    owner=$(cat "$OWNER_FILE" 2>/dev/null || true)
+    if [ -n "$owner" ] && [ "$owner" != "$CHECKOUT" ]; then
+        die "the server in $RUN_DIR (pid $pid) was started by the checkout $owner, not this one ($CHECKOUT); not stopping it (stop it from there)"
     fi
     say "stopping pid $pid"
     kill -TERM "$pid" 2>/dev/null || true
@@ -402,6 +412,9 @@ status_server() {
 
 cmd=${1:-}
 case "$cmd" in
+    run-dir)
+        echo "$RUN_DIR"
+        ;;
     start)
         if [ -n "${NEO4J_URI:-}" ]; then
             echo "$NEO4J_URI"
@@ -425,7 +438,7 @@ case "$cmd" in
         status_server || die "not running (scripts/neo4j.sh start)"
         ;;
     *)
-        echo "usage: $0 start|stop|status|uri" >&2
+        echo "usage: $0 start|stop|status|uri|run-dir" >&2
         exit 2
         ;;
 esac
