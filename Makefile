@@ -37,9 +37,10 @@ test: $(STAMP) system-deps  ## run the whole test suite against a real Neo4j and
 test-fast: $(STAMP)  ## unit tests only (no Neo4j, no browser)
 	$(BIN)/python -m pytest -m "not neo4j and not browser and not slow" $(PYTEST_ARGS)
 
-lint: $(STAMP)  ## ruff check + format check
+lint: $(STAMP)  ## ruff check + format check + the layer contracts (import-linter, see docs/architecture.md)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)  ## mypy --strict
 	$(BIN)/mypy

@@ -249,7 +249,7 @@ class Client:
 
 
 def _state(**page: Any) -> dict[str, Any]:
-    from disputegraph.dashboard.state import ViewState
+    from disputegraph.views.state import ViewState
 
     return ViewState(lang="zh").with_page(**page).as_dict()
 

@@ -14,10 +14,10 @@ Contents, in the pack's language (zh-CN or English):
 6. legend and method note — node kinds, risk levels and their thresholds,
    factor weights, chain flags, masking.
 
-Everything comes from :class:`~disputegraph.dashboard.services.Services` for
+Everything comes from :class:`~disputegraph.views.services.Services` for
 one role (default ``analyst``: person names masked), so the pack shows exactly
 what the dashboard shows that role. Charts are rendered by one reused kaleido
-browser (:class:`~disputegraph.dashboard.export.Exporter`) and embedded as
+browser (:class:`~disputegraph.rendering.export.Exporter`) and embedded as
 base64 ``data:`` URIs; every text is HTML-escaped. The PDF is the HTML printed
 by headless Chromium (``--print-to-pdf``), which renders Chinese with the
 installed Noto CJK fonts.
@@ -41,16 +41,15 @@ from typing import Any
 
 from disputegraph.chromium import HEADLESS_ARGS
 from disputegraph.chromium import find_chromium as _find_chromium
-from disputegraph.dashboard.components.legend import KIND_COLOURS
-from disputegraph.dashboard.export import Exporter, context_line, network_figure
-from disputegraph.dashboard.services import Role, Services
-from disputegraph.dashboard.state import ViewState
 from disputegraph.exceptions import AnalysisError, DisputeGraphError
 from disputegraph.i18n import enum_label, t
 from disputegraph.rendering import figures
-from disputegraph.rendering.figures import LEVEL_COLOURS, STATUS_COLOURS
+from disputegraph.rendering.export import Exporter, context_line, network_figure
+from disputegraph.rendering.figures import KIND_COLOURS, LEVEL_COLOURS, STATUS_COLOURS
 from disputegraph.schemas import Lang, RiskLevel
 from disputegraph.schemas.analysis import ChainFlag, RiskFactor
+from disputegraph.views.services import Role, Services
+from disputegraph.views.state import ViewState
 
 __all__ = [
     "Briefing",

@@ -1509,9 +1509,9 @@ def brief_command(
     Example: disputegraph brief --out brief.pdf --as-of 2026-01-31 --district 城东区
     """
     from disputegraph.briefing import write_briefing
-    from disputegraph.dashboard.services import Services
-    from disputegraph.dashboard.state import ViewState
     from disputegraph.store import open_store
+    from disputegraph.views.services import Services
+    from disputegraph.views.state import ViewState
 
     if role not in ("analyst", "officer"):
         raise typer.BadParameter("use analyst or officer", param_hint="--role")
@@ -1567,8 +1567,8 @@ def resolve_trace_command(
 
     Example: disputegraph resolve trace HL-P-GD20260112001 --hops 1
     """
-    from disputegraph.resolution import trace_resolved
     from disputegraph.store import open_store
+    from disputegraph.views.resolution import trace_resolved
 
     store = open_store(settings())
     try:

@@ -25,11 +25,11 @@ from disputegraph.briefing import (
 from disputegraph.cli import app
 from disputegraph.config import Settings
 from disputegraph.dashboard.export import Exporter
-from disputegraph.dashboard.services import Services
-from disputegraph.dashboard.state import ViewState
 from disputegraph.schemas import NodeLabel
 from disputegraph.schemas.analysis import AnalysisResult
 from disputegraph.store.memory import MemoryStore
+from disputegraph.views.services import Services
+from disputegraph.views.state import ViewState
 from shared_helpers import planted_pattern
 
 #: disputes in the generated city (the planted patterns are the same at any scale)

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from disputegraph.cli import app as cli
 from disputegraph.config import Settings
-from disputegraph.dashboard import create_app
+from disputegraph.dashboard.app import create_app
 from disputegraph.store.memory import MemoryStore
 
 
@@ -47,7 +47,7 @@ def test_pages_degrade_without_an_analysis(
     sample_settings: Settings, loaded_store: MemoryStore
 ) -> None:
     from disputegraph.dashboard.pages import agencies, cluster, overview, tracer
-    from disputegraph.dashboard.state import ViewState
+    from disputegraph.views.state import ViewState
 
     dash_app = create_app(sample_settings, loaded_store)
     data = ViewState(entity="P-001", dispute="D-001").as_dict()

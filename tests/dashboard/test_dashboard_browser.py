@@ -17,8 +17,8 @@ import pytest
 from dashboard_helpers import SCREENSHOTS, DemoServer
 
 from disputegraph.analytics import load_analysis
-from disputegraph.dashboard.services import Services, mask_name
-from disputegraph.dashboard.state import ViewState
+from disputegraph.views.services import Services, mask_name
+from disputegraph.views.state import ViewState
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import networkx as nx
 import plotly.graph_objects as go
 
-from disputegraph.dashboard.layout import budgeted_view, positions
 from disputegraph.rendering import figures
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
+from disputegraph.views.layout import budgeted_view, positions
 
 CHAIN = {
     "dispute_id": "D-3",

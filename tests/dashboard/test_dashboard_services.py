@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from disputegraph.config import Settings
-from disputegraph.dashboard.services import Services, mask_name
-from disputegraph.dashboard.state import ViewState
 from disputegraph.store.memory import MemoryStore
+from disputegraph.views.services import Services, mask_name
+from disputegraph.views.state import ViewState
 
 NAMES = ("张伟", "李强", "刘洋", "陈建军")
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"

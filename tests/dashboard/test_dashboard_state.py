@@ -8,7 +8,7 @@ from dash import no_update
 
 from disputegraph.dashboard import ids
 from disputegraph.dashboard.app import sync_state
-from disputegraph.dashboard.state import ViewState
+from disputegraph.views.state import ViewState
 
 
 def test_round_trip_keeps_every_field() -> None:

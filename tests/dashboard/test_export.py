@@ -26,9 +26,9 @@ from disputegraph.dashboard.export import (
     export_chart,
     network_figure,
 )
-from disputegraph.dashboard.services import Services
-from disputegraph.dashboard.state import ViewState
 from disputegraph.store.memory import MemoryStore
+from disputegraph.views.services import Services
+from disputegraph.views.state import ViewState
 
 ELEMENTS = [
     {
@@ -271,7 +271,7 @@ def test_register_wires_the_pattern_callbacks() -> None:
 def test_create_app_places_and_wires_the_menus(
     analysed_store: MemoryStore, sample_settings: Settings
 ) -> None:
-    from disputegraph.dashboard import create_app
+    from disputegraph.dashboard.app import create_app
     from disputegraph.dashboard.app import PAGE_MODULES
 
     app = create_app(sample_settings, analysed_store)

@@ -9,7 +9,7 @@ from dash import no_update
 
 from disputegraph.dashboard import ids
 from disputegraph.dashboard.pages import tracer
-from disputegraph.dashboard.state import ViewState
+from disputegraph.views.state import ViewState
 
 
 def _expand(

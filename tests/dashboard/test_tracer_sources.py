@@ -23,10 +23,10 @@ from dashboard_helpers import SCREENSHOTS, serve_demo
 
 from disputegraph.config import Settings
 from disputegraph.dashboard.components.source_records import COLUMNS, source_records_table
-from disputegraph.dashboard.services import Services
-from disputegraph.dashboard.state import ViewState
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
 from disputegraph.store.memory import MemoryStore
+from disputegraph.views.services import Services
+from disputegraph.views.state import ViewState
 
 
 def _hand_built() -> MemoryStore:

@@ -11,9 +11,9 @@ import pytest
 
 from disputegraph.config import Settings
 from disputegraph.dashboard.auth import NOTICE_ID, STORE_DOWN, create_secure_app
-from disputegraph.dashboard.state import ViewState
 from disputegraph.exceptions import StoreError
 from disputegraph.store.memory import MemoryStore
+from disputegraph.views.state import ViewState
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "security"))
 from security_helpers import call, dash_payload, state_data
@@ -118,7 +118,7 @@ def test_lost_store_gives_a_clear_message_then_recovers(app: Any, flaky: FlakySt
 
 
 def test_page_requested_while_down_says_so(app: Any, flaky: FlakyStore) -> None:
-    from disputegraph.dashboard.services import EXTENSION
+    from disputegraph.dashboard.context import EXTENSION
 
     client = app.server.test_client()
     app.server.extensions[EXTENSION]._frame = None  # nothing cached yet
@@ -132,7 +132,7 @@ def test_page_requested_while_down_says_so(app: Any, flaky: FlakyStore) -> None:
 
 
 def test_analysis_missing_while_down_is_not_remembered(app: Any, flaky: FlakyStore) -> None:
-    from disputegraph.dashboard.services import EXTENSION
+    from disputegraph.dashboard.context import EXTENSION
 
     svc = app.server.extensions[EXTENSION]
     state = ViewState(as_of=None)
@@ -146,7 +146,7 @@ def test_analysis_missing_while_down_is_not_remembered(app: Any, flaky: FlakySto
 def test_other_errors_are_not_hidden(
     app: Any, flaky: FlakyStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from disputegraph.dashboard.services import EXTENSION
+    from disputegraph.dashboard.context import EXTENSION
 
     svc = app.server.extensions[EXTENSION]
 

@@ -154,7 +154,7 @@ def _dashboard_survives_a_lost_server(server: OwnServer, store: Any, settings: S
     import json
 
     from disputegraph.dashboard.auth import STORE_DOWN, create_secure_app, store_reachable
-    from disputegraph.dashboard.services import EXTENSION
+    from disputegraph.dashboard.context import EXTENSION
 
     sys.path.insert(0, str(Path(__file__).parents[1] / "security"))
     from security_helpers import call, dash_payload, state_data

@@ -12,11 +12,11 @@ import pytest
 from notebook_helpers import Neo4jCity
 
 from disputegraph.dashboard.cypher_copy import CypherCopy, cypher_for, cypher_literal
-from disputegraph.dashboard.services import Services
-from disputegraph.dashboard.state import ViewState
 from disputegraph.exceptions import QueryError
 from disputegraph.queries import run
 from disputegraph.queries.runner import bind
+from disputegraph.views.services import Services
+from disputegraph.views.state import ViewState
 
 # --- without a server ---------------------------------------------------------
 

@@ -461,7 +461,7 @@ def test_examples_resolve_the_same_on_every_store(any_store: GraphStore, tmp_pat
 
 def test_tracing_a_resolved_person_reaches_every_source(tmp_path: Path) -> None:
     from disputegraph.analytics.tracing import trace
-    from disputegraph.resolution import trace_resolved
+    from disputegraph.views.resolution import trace_resolved
 
     store = MemoryStore()
     _load_examples(store, tmp_path)

@@ -7,7 +7,7 @@ from typing import Any
 
 import dash
 
-from disputegraph.dashboard.state import ViewState
+from disputegraph.views.state import ViewState
 
 PASSWORD = "correct horse battery"
 

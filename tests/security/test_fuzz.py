@@ -30,11 +30,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from disputegraph.config import Settings
-from disputegraph.dashboard.services import Services
-from disputegraph.dashboard.state import ViewState
 from disputegraph.exceptions import DisputeGraphError
 from disputegraph.ingest import load_bundle, validate_bundle
 from disputegraph.store.memory import MemoryStore
+from disputegraph.views.services import Services
+from disputegraph.views.state import ViewState
 
 EXAMPLES = int(os.environ.get("DISPUTEGRAPH_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(

@@ -19,9 +19,10 @@ from security_helpers import call, dash_payload, login, state_data
 
 from disputegraph.dashboard import export, ids
 from disputegraph.dashboard.auth import RoleAwareServices, Viewer
-from disputegraph.dashboard.services import EXTENSION, mask_name
-from disputegraph.dashboard.state import ViewState
+from disputegraph.dashboard.context import EXTENSION
 from disputegraph.pii import mask_phone, normalise_identifier
+from disputegraph.views.services import mask_name
+from disputegraph.views.state import ViewState
 
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 with (SAMPLE / "parties.csv").open(encoding="utf-8-sig") as _fh:

@@ -21,8 +21,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from disputegraph.config import Settings
-from disputegraph.dashboard.services import Services
-from disputegraph.dashboard.state import ViewState
 from disputegraph.exceptions import QueryError
 from disputegraph.ingest import load_bundle
 from disputegraph.queries import catalogue
@@ -31,6 +29,8 @@ from disputegraph.schemas import NodeLabel, RelType
 from disputegraph.store.memory import MemoryStore
 from disputegraph.store.protocol import GraphStore
 from disputegraph.text import normalise_name
+from disputegraph.views.services import Services
+from disputegraph.views.state import ViewState
 
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 EVIL_ID = 'x"}) DETACH DELETE n //'

@@ -1,6 +1,3 @@
-"""The Dash dashboard: :func:`create_app` builds it over a store (see DESIGN §6)."""
-
-from disputegraph.dashboard.app import create_app
-from disputegraph.dashboard.services import Services
-
-__all__ = ["Services", "create_app"]
+"""The Dash dashboard: :func:`disputegraph.dashboard.app.create_app` builds it
+over a store; pages ask :mod:`disputegraph.views` for their data and draw it
+with :mod:`disputegraph.rendering` (docs/architecture.md §1, §4)."""

@@ -25,11 +25,12 @@ from disputegraph.config import Settings
 from disputegraph.dashboard import cypher_copy, export, ids
 from disputegraph.dashboard.components.filter_bar import filter_bar, filter_options, placeholders
 from disputegraph.dashboard.components.navbar import nav_links, navbar
+from disputegraph.dashboard.context import EXTENSION, current_services
 from disputegraph.dashboard.pages import agencies, cluster, overview, tracer
-from disputegraph.dashboard.services import EXTENSION, Role, Services, current_services
-from disputegraph.dashboard.state import PAGE_KEYS, ViewState
 from disputegraph.i18n import t
 from disputegraph.store.protocol import GraphStore
+from disputegraph.views.services import Role, Services
+from disputegraph.views.state import PAGE_KEYS, ViewState
 
 __all__ = ["PAGE_MODULES", "create_app", "current_services"]
 

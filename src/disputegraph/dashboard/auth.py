@@ -54,11 +54,12 @@ import flask
 
 from disputegraph.audit import AuditLog
 from disputegraph.config import Settings
-from disputegraph.dashboard.services import EXTENSION, Role, Services
-from disputegraph.dashboard.state import ViewState
+from disputegraph.dashboard.context import EXTENSION
 from disputegraph.exceptions import AuthError, ConfigError, StoreError
 from disputegraph.store.protocol import GraphStore
 from disputegraph.users import ROLES, UserStore
+from disputegraph.views.services import Role, Services
+from disputegraph.views.state import ViewState
 
 __all__ = [
     "ADDRESS_FAILURES",
@@ -103,7 +104,7 @@ def current_viewer() -> Viewer | None:
 
 
 class RoleAwareServices(Services):
-    """:class:`~disputegraph.dashboard.services.Services` whose role is the viewer's.
+    """:class:`~disputegraph.views.services.Services` whose role is the viewer's.
 
     Inside a request with a viewer, every masking decision uses the viewer's
     role, whatever role a caller passes; outside one (tests, the CLI, the

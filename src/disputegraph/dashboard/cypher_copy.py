@@ -19,7 +19,7 @@ snippet for a notebook (``run("name", **params)``) and a text to paste into
 Neo4j Browser or cypher-shell (``:param`` lines plus the query text). Values
 only ever travel as parameters.
 
->>> from disputegraph.dashboard.state import ViewState
+>>> from disputegraph.views.state import ViewState
 >>> copy = cypher_for("tracer", ViewState(entity="P-001", dispute="D-001"))
 >>> [c.name for c in copy.calls]
 ['trace_disputes', 'dispute_chain']
@@ -35,13 +35,13 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from disputegraph.dashboard.state import ViewState
 from disputegraph.exceptions import QueryError
 from disputegraph.queries import get
 from disputegraph.schemas import Status
+from disputegraph.views.state import ViewState
 
 if TYPE_CHECKING:
-    from disputegraph.dashboard.services import Services
+    from disputegraph.views.services import Services
 
 __all__ = [
     "VIEWS",
@@ -350,7 +350,7 @@ def on_copy(clicks: int | None, data: dict[str, Any] | None) -> Any:
     """Callback: fill and show (or hide, on a second click) the snippet of the view."""
     from dash import ctx, no_update
 
-    from disputegraph.dashboard.services import current_services
+    from disputegraph.dashboard.context import current_services
 
     trigger = ctx.triggered_id
     if not trigger or not clicks:

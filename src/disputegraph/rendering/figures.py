@@ -20,6 +20,7 @@ from disputegraph.schemas import Lang
 
 __all__ = [
     "FONT_FAMILY",
+    "KIND_COLOURS",
     "LEVEL_COLOURS",
     "STATUS_COLOURS",
     "agency_rates",
@@ -31,6 +32,16 @@ __all__ = [
     "timeline",
     "weekly_trend",
 ]
+
+#: fill colour per node kind (disputes are coloured by status instead)
+KIND_COLOURS = {
+    "Party": "#4c6ef5",
+    "Employer": "#7048e8",
+    "Property": "#0ca678",
+    "Agency": "#868e96",
+    "Report": "#74c0fc",
+    "Group": "#ced4da",
+}
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 

@@ -7,7 +7,6 @@ The stable API::
     review_queue(store)              # open candidates of the latest run
     decide(store, "RV-…", "accept")  # then run_resolution again
     explain(store, "P-001")          # the records behind an entity and why
-    trace_resolved(store, "P-001")   # disputes linked to any of the entity's records
 
 The rules and the pure pipeline are in :mod:`~disputegraph.resolution.engine`;
 name folding in :mod:`~disputegraph.resolution.text`.
@@ -25,7 +24,6 @@ from disputegraph.resolution.apply import (
     records_from_store,
     review_queue,
     run_resolution,
-    trace_resolved,
     write_resolution,
 )
 from disputegraph.resolution.engine import (
@@ -63,6 +61,5 @@ __all__ = [
     "resolve",
     "review_queue",
     "run_resolution",
-    "trace_resolved",
     "write_resolution",
 ]

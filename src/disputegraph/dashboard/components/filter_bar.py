@@ -7,9 +7,9 @@ from typing import Any
 from dash import dcc, html
 
 from disputegraph.dashboard import ids
-from disputegraph.dashboard.state import WINDOW_CHOICES, ViewState
 from disputegraph.i18n import enum_options, t
 from disputegraph.schemas import Lang, RiskLevel
+from disputegraph.views.state import WINDOW_CHOICES, ViewState
 
 __all__ = ["filter_bar", "filter_options"]
 

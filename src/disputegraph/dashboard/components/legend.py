@@ -5,20 +5,11 @@ from __future__ import annotations
 from dash import html
 
 from disputegraph.i18n import enum_label, t
-from disputegraph.rendering.figures import LEVEL_COLOURS, STATUS_COLOURS
+from disputegraph.rendering.figures import KIND_COLOURS, LEVEL_COLOURS, STATUS_COLOURS
 from disputegraph.schemas import Lang, RiskLevel
 
 __all__ = ["KIND_COLOURS", "legend"]
 
-#: fill colour per node kind (disputes are coloured by status instead)
-KIND_COLOURS = {
-    "Party": "#4c6ef5",
-    "Employer": "#7048e8",
-    "Property": "#0ca678",
-    "Agency": "#868e96",
-    "Report": "#74c0fc",
-    "Group": "#ced4da",
-}
 _SHAPES = {
     "Dispute": "diamond",
     "Party": "circle",

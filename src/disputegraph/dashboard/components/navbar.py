@@ -5,8 +5,8 @@ from __future__ import annotations
 from dash import dcc, html
 
 from disputegraph.dashboard import ids
-from disputegraph.dashboard.state import ViewState
 from disputegraph.i18n import t
+from disputegraph.views.state import ViewState
 
 __all__ = ["PAGES", "nav_links", "navbar"]
 

@@ -1,7 +1,7 @@
 """The source records behind a resolved person or organisation, and why they merged.
 
 A pure builder over the plain data of
-:meth:`~disputegraph.dashboard.services.Services.source_records` (already
+:meth:`~disputegraph.views.services.Services.source_records` (already
 masked for the viewer's role): one table row per record, with its source
 system, id, name, the rule, confidence and evidence of the merge, and the
 decision. The row of the record being traced is marked.

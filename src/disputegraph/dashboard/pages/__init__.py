@@ -8,7 +8,7 @@ from typing import Any
 
 from dash.exceptions import PreventUpdate
 
-from disputegraph.dashboard.state import ViewState
+from disputegraph.views.state import ViewState
 
 __all__ = ["current_state", "url_state"]
 

@@ -10,14 +10,14 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.risk_table import data_grid
+from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
 from disputegraph.dashboard.export import briefing_button, export_menu
 from disputegraph.dashboard.pages import current_state
-from disputegraph.dashboard.services import current_services
-from disputegraph.dashboard.state import ViewState
 from disputegraph.i18n import t
 from disputegraph.rendering import figures
 from disputegraph.schemas import Lang
+from disputegraph.views.state import ViewState
 
 __all__ = ["PATH", "agency_columns", "case_columns", "layout", "pair_columns", "register"]
 

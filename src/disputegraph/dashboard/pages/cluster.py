@@ -12,15 +12,15 @@ from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.legend import legend
 from disputegraph.dashboard.components.network_view import network_view
 from disputegraph.dashboard.components.risk_table import data_grid
+from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
 from disputegraph.dashboard.export import briefing_button, export_menu
 from disputegraph.dashboard.pages import current_state, url_state
-from disputegraph.dashboard.services import current_services
-from disputegraph.dashboard.state import ViewState
 from disputegraph.i18n import t
 from disputegraph.rendering import figures
 from disputegraph.rendering.figures import LEVEL_COLOURS
 from disputegraph.schemas import Lang
+from disputegraph.views.state import ViewState
 
 __all__ = ["PATH", "agency_columns", "layout", "register"]
 

@@ -10,15 +10,15 @@ from dash import Input, Output, State, dcc, html, no_update
 from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.kpi_card import kpi_card
 from disputegraph.dashboard.components.risk_table import risk_columns, risk_table
+from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
 from disputegraph.dashboard.export import briefing_button, export_menu
 from disputegraph.dashboard.pages import current_state
-from disputegraph.dashboard.services import current_services
-from disputegraph.dashboard.state import ViewState
 from disputegraph.i18n import t
 from disputegraph.rendering import figures
 from disputegraph.rendering.figures import LEVEL_COLOURS
 from disputegraph.schemas import Lang, RiskLevel
+from disputegraph.views.state import ViewState
 
 __all__ = ["PATH", "kpi_cards", "layout", "register"]
 

@@ -20,14 +20,14 @@ from disputegraph.dashboard.components.network_view import network_view
 from disputegraph.dashboard.components.risk_table import data_grid
 from disputegraph.dashboard.components.source_records import source_records_table
 from disputegraph.dashboard.components.swimlane import flag_chips
+from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
 from disputegraph.dashboard.export import export_menu
 from disputegraph.dashboard.pages import current_state, url_state
-from disputegraph.dashboard.services import current_services
-from disputegraph.dashboard.state import ViewState
 from disputegraph.i18n import t
 from disputegraph.rendering import figures
 from disputegraph.schemas import Lang
+from disputegraph.views.state import ViewState
 
 __all__ = ["PATH", "layout", "linked_columns", "register", "sources"]
 

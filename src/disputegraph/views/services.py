@@ -26,28 +26,25 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, TypeVar, cast
 
-import flask
 import pandas as pd
 
 from disputegraph import analytics
 from disputegraph.analytics.projection import HANDLING_KEYS, StepTime, open_history, step_time
 from disputegraph.config import Settings
-from disputegraph.dashboard import layout as graph_layout
-from disputegraph.dashboard.state import ViewState
 from disputegraph.exceptions import DisputeGraphError
 from disputegraph.i18n import decision_label, enum_label, rule_label, t
 from disputegraph.pii import hash_lookup
 from disputegraph.schemas import GraphEdge, GraphNode, Lang, NodeLabel, RelType, RiskLevel
 from disputegraph.schemas.analysis import AnalysisResult, ChainFlag, ClusterAssessment
 from disputegraph.store.protocol import GraphStore
+from disputegraph.views import layout as graph_layout
+from disputegraph.views.state import ViewState
 
 __all__ = [
     "ELEMENT_BUDGET",
-    "EXTENSION",
     "SUPERNODE_DEGREE",
     "Role",
     "Services",
-    "current_services",
     "display_name",
     "mask_name",
 ]
@@ -157,16 +154,6 @@ def _hash_lookup(settings: Settings) -> Callable[[str], list[str]]:
             return []
 
     return lookup
-
-
-#: key of the services object in the Flask app's ``extensions``
-EXTENSION = "disputegraph"
-
-
-def current_services() -> Services:
-    """The services of the app serving the current request (set by ``create_app``)."""
-    services: Services = flask.current_app.extensions[EXTENSION]
-    return services
 
 
 class Services:

@@ -2,7 +2,7 @@
 
 A force layout in the browser takes tens of seconds past a few hundred nodes;
 networkx on the server takes a fraction of that and the result is cached with
-the view (see :class:`~disputegraph.dashboard.services.Services`). Views never
+the view (see :class:`~disputegraph.views.services.Services`). Views never
 exceed an element budget (nodes + edges): a bigger graph is grouped by
 community (seeded Louvain, deterministic) into count nodes that can be drilled
 into.
