@@ -265,6 +265,7 @@ class _Checker:
                     self._reject(idx, table, sr.loc, issues)
                     self._remember_rejected(model, sr)
                     continue
+                self.issues.extend(issues)  # warnings: identifiers set aside
                 valid.append((sr.loc, row))
             need: list[str] = []
             for _, row in valid:
@@ -468,7 +469,7 @@ class _Rejects:
                 if col not in columns:
                     columns.append(col)
         self.columns = [*self.fixed, *columns, "raw"]
-        self.private = {c for m in models for c in m.private}
+        self.private = {c for m in models for c in m.private | m.identifiers}
         self.fh: IO[str] | None = None
         self.writer: Any = None
         self.count = 0
