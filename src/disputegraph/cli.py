@@ -235,8 +235,9 @@ def load_command(
     Bad rows are not loaded: they go, with file, line, column and reason, to
     <workspace>/rejects/<bundle>-rejects.csv next to <bundle>-report.json.
     An optional identifier in bad shape (credit code, id number, phone) is only
-    a warning: the row loads without it. Loading the same bundle again changes nothing. Id numbers and phones are
-    stored only as a keyed hash and a masked form: set DISPUTEGRAPH_PII_KEY
+    a warning: the row loads without it. Loading the same bundle again changes
+    nothing. Id numbers and phones are stored only as a keyed hash and a masked
+    form: set DISPUTEGRAPH_PII_KEY
     (or DISPUTEGRAPH_DEMO=1 for synthetic data).
 
     Example: DISPUTEGRAPH_DEMO=1 disputegraph load tests/data/sample --reset

@@ -87,9 +87,7 @@ def test_validate_names_each_set_aside_value_as_a_warning(settings: Settings) ->
 
 
 @pytest.mark.parametrize("strict", [False, True])
-def test_the_employer_loads_with_everything_that_names_it(
-    settings: Settings, strict: bool
-) -> None:
+def test_the_employer_loads_with_everything_that_names_it(settings: Settings, strict: bool) -> None:
     store = MemoryStore()
     result = load_bundle(TYPOS, store, settings, strict=strict)
     assert result.rejected == 0 and result.rejects_path is None
@@ -131,9 +129,7 @@ def _with_valid_identifiers(tmp_path: Path) -> Path:
     return folder
 
 
-def test_resolution_does_not_match_on_a_set_aside_value(
-    settings: Settings, tmp_path: Path
-) -> None:
+def test_resolution_does_not_match_on_a_set_aside_value(settings: Settings, tmp_path: Path) -> None:
     def canonical(bundle: Path) -> dict[str, str]:
         store = MemoryStore()
         load_bundle(bundle, store, settings)

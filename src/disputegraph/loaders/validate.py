@@ -227,7 +227,6 @@ def _enum_reason(enum: type[LabeledEnum], value: Any) -> str:
 _DATE_HINT = "use ISO 8601, e.g. 2026-03-01 or 2026-03-01T09:30:00+08:00"
 
 
-
 def _reason(model: type[Row], err: ErrorDetails) -> str:
     """A human reason for one pydantic error."""
     kind = err["type"]

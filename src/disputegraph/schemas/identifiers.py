@@ -96,7 +96,9 @@ def credit_code_problem(code: str) -> str | None:
 
 def id_number_check(body: str) -> str:
     """The check character of an id number's first 17 digits."""
-    return ID_NUMBER_CHECK[sum(int(c) * w for c, w in zip(body, ID_NUMBER_WEIGHTS, strict=True)) % 11]
+    return ID_NUMBER_CHECK[
+        sum(int(c) * w for c, w in zip(body, ID_NUMBER_WEIGHTS, strict=True)) % 11
+    ]
 
 
 def _birth_problem(text: str, where: str, today: date | None) -> str | None:

@@ -229,9 +229,12 @@ class PartyRow(Row):
         if name == "phone":
             problem = phone_problem(value)
             return None if problem is None else f"not a phone number: {problem}"
+        kind = row.get("kind")
         try:
-            kind = PartyKind(row.get("kind"))
+            kind = PartyKind(kind) if isinstance(kind, str) else None
         except ValueError:
+            kind = None
+        if kind is None:
             return None  # the row is rejected for its kind
         if kind is PartyKind.ORGANIZATION:
             return _credit_code_reason(value)
@@ -259,7 +262,9 @@ class EmployerRow(Row):
 
 def _credit_code_reason(value: str) -> str | None:
     problem = credit_code_problem(value)
-    return None if problem is None else f"not a unified social credit code (统一社会信用代码): {problem}"
+    if problem is None:
+        return None
+    return f"not a unified social credit code (统一社会信用代码): {problem}"
 
 
 class PropertyRow(Row):
