@@ -32,6 +32,7 @@ from pydantic_core import ErrorDetails
 
 from disputegraph.loaders.pii import mask_value, normalise_identifier
 from disputegraph.schemas import LabeledEnum, Row
+from disputegraph.schemas.rows import IDENTIFIERS_CHECKED
 
 __all__ = [
     "Issue",
@@ -47,6 +48,7 @@ Severity = Literal["error", "warning"]
 
 #: Longest value echoed back in an issue (a whole description is not useful there).
 _MAX_VALUE = 80
+_CHECKED: dict[str, Any] = {IDENTIFIERS_CHECKED: True}  # never changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +323,8 @@ def validate_row(
     numbers, phones) are masked in the issues.
     """
     prepared, warnings = _prepare(model, values, loc, table)
+    if model.identifiers:  # checked by _prepare: not again by the model
+        context = {**context, IDENTIFIERS_CHECKED: True} if context else _CHECKED
     try:
         return model.model_validate(prepared, context=context), warnings
     except ValidationError as exc:

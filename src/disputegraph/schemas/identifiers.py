@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from operator import mul
 
 __all__ = [
     "CREDIT_CODE_CHARSET",
@@ -65,7 +66,9 @@ _PHONE = re.compile(r"\+?[0-9]+")
 
 def credit_code_check(body: str) -> str:
     """The check character of a credit code's first 17 characters (from the code set)."""
-    total = sum(_CC_VALUE[c] * w for c, w in zip(body, CREDIT_CODE_WEIGHTS, strict=True))
+    if len(body) != 17:
+        raise ValueError(f"17 characters expected, got {len(body)}")
+    total = sum(map(mul, map(_CC_VALUE.__getitem__, body), CREDIT_CODE_WEIGHTS))
     return CREDIT_CODE_CHARSET[-total % 31]
 
 
@@ -96,9 +99,9 @@ def credit_code_problem(code: str) -> str | None:
 
 def id_number_check(body: str) -> str:
     """The check character of an id number's first 17 digits."""
-    return ID_NUMBER_CHECK[
-        sum(int(c) * w for c, w in zip(body, ID_NUMBER_WEIGHTS, strict=True)) % 11
-    ]
+    if len(body) != 17:
+        raise ValueError(f"17 digits expected, got {len(body)}")
+    return ID_NUMBER_CHECK[sum(map(mul, map(int, body), ID_NUMBER_WEIGHTS)) % 11]
 
 
 def _birth_problem(text: str, where: str, today: date | None) -> str | None:

@@ -160,16 +160,6 @@ class Row(BaseModel):
         (``None`` when it is in shape); ``row`` holds the row's other values."""
         return None
 
-    @model_validator(mode="after")
-    def _identifiers_in_shape(self) -> Row:
-        for name in self.identifiers:
-            value = self.__dict__[name]
-            if value is not None:
-                problem = self.identifier_problem(name, value, self.__dict__)
-                if problem is not None:
-                    raise ValueError(f"{name}: {problem}")  # the value may be PII: not echoed
-        return self
-
     @classmethod
     def required_columns(cls) -> list[str]:
         return [name for name, f in cls.model_fields.items() if f.is_required()]
@@ -177,6 +167,27 @@ class Row(BaseModel):
     @classmethod
     def columns(cls) -> list[str]:
         return list(cls.model_fields)
+
+
+#: validation context key: the caller (the loader) already checked the identifiers
+IDENTIFIERS_CHECKED = "identifiers_checked"
+
+
+class _IdentifiedRow(Row):
+    """A row with optional identifiers: a row built with one in bad shape is refused
+    (the loader sets such values aside before, see ``validate_row``)."""
+
+    @model_validator(mode="after")
+    def _identifiers_in_shape(self, info: ValidationInfo) -> _IdentifiedRow:
+        if info.context and info.context.get(IDENTIFIERS_CHECKED):
+            return self
+        for name in self.identifiers:
+            value = self.__dict__[name]
+            if value is not None:
+                problem = self.identifier_problem(name, value, self.__dict__)
+                if problem is not None:
+                    raise ValueError(f"{name}: {problem}")  # the value may be PII: not echoed
+        return self
 
 
 # ---------------------------------------------------------------------------
@@ -209,7 +220,7 @@ class DisputeRow(Row):
         return self
 
 
-class PartyRow(Row):
+class PartyRow(_IdentifiedRow):
     table: ClassVar[str] = "parties"
     label: ClassVar[NodeLabel | None] = NodeLabel.PARTY
     private: ClassVar[frozenset[str]] = frozenset({"id_number", "phone"})
@@ -242,7 +253,7 @@ class PartyRow(Row):
         return None if problem is None else f"not a resident id number (居民身份证号码): {problem}"
 
 
-class EmployerRow(Row):
+class EmployerRow(_IdentifiedRow):
     table: ClassVar[str] = "employers"
     label: ClassVar[NodeLabel | None] = NodeLabel.EMPLOYER
 
