@@ -144,6 +144,40 @@ def test_bad_bundle(runner: CliRunner, tmp_path: Path) -> None:
     assert rejects.exists()
 
 
+def test_identifier_typos_are_warnings_not_rejects(runner: CliRunner, tmp_path: Path) -> None:
+    bundle = tmp_path / "typos"
+    shutil.copytree(Path(__file__).parent / "data" / "typos", bundle)
+    result = runner.invoke(app, ["validate", str(bundle)])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert "bundle typos: OK" in out and "0 errors, 6 warnings" in out
+    assert (
+        "warning: employers.csv:2 credit_code='9133*********K7L5': not a unified social "
+        "credit code (统一社会信用代码): 18 characters expected, got 17" in out
+    )
+    report = json.loads(runner.invoke(app, ["validate", str(bundle), "-f", "json"]).stdout)
+    assert report["ok"] is True and len(report["issues"]) == 6
+    assert {i["severity"] for i in report["issues"]} == {"warning"}
+
+    result = runner.invoke(app, ["load", str(bundle), "--strict", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    loaded = json.loads(result.stdout)
+    assert loaded["tables"]["employers"] == {"read": 3, "loaded": 3, "rejected": 0}
+    assert loaded["tables"]["involvements"] == {"read": 5, "loaded": 5, "rejected": 0}
+    assert loaded["rejects_path"] is None
+    assert f"6 warnings: see {loaded['report_path']}" in " ".join(result.stderr.split())
+
+    # a real reject beside the warnings still refuses a strict load
+    with (bundle / "disputes.csv").open("a", encoding="utf-8") as fh:
+        fh.write("TY-2,欠薪,欠债,reported,2026-01-12,,12345,1,,,,,,\n")
+    result = runner.invoke(app, ["load", str(bundle), "--strict"])
+    assert result.exit_code == 2
+    assert "strict load refused: 1 errors in 1 bad rows" in result.stderr
+    result = runner.invoke(app, ["load", str(bundle)])
+    assert result.exit_code == 0
+    assert "1 row rejected" in result.stderr and "6 warnings" in " ".join(result.stderr.split())
+
+
 def test_validate_issues_as_csv(runner: CliRunner, tmp_path: Path) -> None:
     bundle = tmp_path / "bad_date"
     shutil.copytree(BAD / "bad_date", bundle)

@@ -234,8 +234,10 @@ def load_command(
 
     Bad rows are not loaded: they go, with file, line, column and reason, to
     <workspace>/rejects/<bundle>-rejects.csv next to <bundle>-report.json.
-    Loading the same bundle again changes nothing. Id numbers and phones are
-    stored only as a keyed hash and a masked form: set DISPUTEGRAPH_PII_KEY
+    An optional identifier in bad shape (credit code, id number, phone) is only
+    a warning: the row loads without it. Loading the same bundle again changes
+    nothing. Id numbers and phones are stored only as a keyed hash and a masked
+    form: set DISPUTEGRAPH_PII_KEY
     (or DISPUTEGRAPH_DEMO=1 for synthetic data).
 
     Example: DISPUTEGRAPH_DEMO=1 disputegraph load tests/data/sample --reset
@@ -274,9 +276,11 @@ def load_command(
     payload["issues"] = len(result.report.issues)
     emit_rows(rows, fmt, title=f"loaded {result.bundle} in {result.seconds:.2f} s", payload=payload)
     if result.rejects_path is not None:
+        warned = len(result.report.warnings)
         err.print(
-            f"{result.rejected} row{'' if result.rejected == 1 else 's'} rejected: "
-            f"see {result.rejects_path} and {result.report_path}",
+            f"{result.rejected} row{'' if result.rejected == 1 else 's'} rejected"
+            + (f", {warned} warning{'' if warned == 1 else 's'}" if warned else "")
+            + f": see {result.rejects_path} and {result.report_path}",
             highlight=False,
             soft_wrap=True,
         )

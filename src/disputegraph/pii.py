@@ -40,16 +40,22 @@ __all__ = [
 _DROP = str.maketrans("", "", " -()\t\u3000")
 
 
+#: longest phone number without its country prefix (landline with area code)
+_PHONE_MAX = 12
+
+
 def normalise_identifier(value: str) -> str:
     """Width-fold, drop spaces, dashes and brackets, uppercase (``x`` → ``X``),
-    and drop a ``+86``/``0086`` country prefix.
+    and drop a ``+86``/``0086`` country prefix from a phone number.
 
-    The same function serves id numbers and phones: an id number never starts
-    with ``+`` or ``00``, so the phone rule cannot change one.
+    The same function serves id numbers and phones. The prefix is dropped only
+    when at most 12 characters (a mobile or a landline with its area code)
+    remain, so an 18-character id number that happens to start with ``0086``
+    keeps its length.
     """
     text = unicodedata.normalize("NFKC", value).translate(_DROP).upper()
     for prefix in ("+86", "0086"):
-        if text.startswith(prefix) and len(text) > len(prefix):
+        if text.startswith(prefix) and 0 < len(text) - len(prefix) <= _PHONE_MAX:
             return text[len(prefix) :]
     return text
 

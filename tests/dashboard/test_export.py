@@ -271,8 +271,7 @@ def test_register_wires_the_pattern_callbacks() -> None:
 def test_create_app_places_and_wires_the_menus(
     analysed_store: MemoryStore, sample_settings: Settings
 ) -> None:
-    from disputegraph.dashboard.app import create_app
-    from disputegraph.dashboard.app import PAGE_MODULES
+    from disputegraph.dashboard.app import PAGE_MODULES, create_app
 
     app = create_app(sample_settings, analysed_store)
     keys = " ".join(app.callback_map)

@@ -79,14 +79,33 @@ def test_every_problem_of_a_row_is_reported() -> None:
     assert sorted(i.column or "" for i in issues) == ["category", "channel", "status"]
 
 
-def test_private_values_are_masked_in_issues() -> None:
-    (issue,) = _issues(
-        PartyRow, id="P1", kind="person", name="张三", id_number="3301061985031212345678"
-    )
-    assert issue.column == "id_number"
-    assert "1985031212" not in (issue.value or "") and "1985031212" not in issue.reason
+PARTY = {"id": "P1", "kind": "person", "name": "张三"}
+
+
+def _set_aside(model: type[Any], values: dict[str, Any]) -> tuple[Any, list[Issue]]:
+    row, issues = validate_row(model, values, LOC, model.table)
+    assert row is not None, [str(i) for i in issues]
+    assert all(i.severity == "warning" for i in issues)
+    return row, issues
+
+
+def test_a_bad_id_number_is_set_aside_masked_and_the_row_loads() -> None:
+    row, (issue,) = _set_aside(PartyRow, {**PARTY, "id_number": "3301061985031212345678"})
+    assert row.id_number is None and row.name == "张三"
+    assert (issue.file, issue.line, issue.column) == ("disputes.csv", 7, "id_number")
     assert issue.value == "3301**************5678"
-    assert "is not an id number" in issue.reason
+    assert "1985031212" not in str(issue)
+    assert issue.reason == (
+        "not a resident id number (居民身份证号码): 18 characters expected "
+        "(or 15 for an old id number), got 22; set aside: the row loads without this value"
+    )
+
+
+def test_a_wrong_check_character_names_the_right_one() -> None:
+    row, (issue,) = _set_aside(PartyRow, {**PARTY, "id_number": "330106198503121241"})
+    assert row.id_number is None
+    assert "check character should be X, got 1" in issue.reason
+    assert issue.value == "3301**********1241"
 
 
 def test_private_values_are_normalised_before_validation() -> None:
@@ -96,19 +115,68 @@ def test_private_values_are_normalised_before_validation() -> None:
             "id": "P1",
             "kind": "自然人",
             "name": "张三",
-            "id_number": "330106 19850312 123x",
+            "id_number": "330106 19850312 124x",
             "phone": "+86 138-1234-5678",
         },
         LOC,
         "parties",
     )
     assert issues == [] and isinstance(row, PartyRow)
-    assert row.id_number == "33010619850312123X" and row.phone == "13812345678"
+    assert row.id_number == "33010619850312124X" and row.phone == "13812345678"
+
+
+def test_a_bad_phone_is_set_aside() -> None:
+    row, (issue,) = _set_aside(
+        PartyRow, {**PARTY, "id_number": "33010619850312124X", "phone": "138 12"}
+    )
+    assert row.phone is None and row.id_number == "33010619850312124X"
+    assert issue.column == "phone" and issue.value == "1***2"
+    assert issue.reason.startswith("not a phone number: 6 to 20 digits expected, got 5;")
+
+
+def test_an_organisation_party_holds_a_credit_code() -> None:
+    org = {"id": "P2", "kind": "单位", "name": "某公司"}
+    row, issues = validate_row(PartyRow, {**org, "id_number": "91110000100000000r"}, LOC, "parties")
+    assert issues == [] and row is not None and row.id_number == "91110000100000000R"
+    row, (issue,) = _set_aside(PartyRow, {**org, "id_number": "33010619850312124X"})
+    assert row.id_number is None
+    assert issue.reason.startswith("not a unified social credit code (统一社会信用代码):")
+
+
+def test_a_bad_credit_code_is_set_aside() -> None:
+    values = {"id": "E1", "name": "某公司", "credit_code": "91330106MA2H3K7L5I"}
+    row, (issue,) = _set_aside(EmployerRow, values)
+    assert row.credit_code is None and row.id == "E1"
+    assert (issue.column, issue.value) == ("credit_code", "9133**********7L5I")
+    assert "check character should be P, got a character outside the code set" in issue.reason
+    row, (issue,) = _set_aside(EmployerRow, {**values, "credit_code": "91AB0106MA2H3K7L5P"})
+    assert "positions 3–8 (administrative division code) must be digits" in issue.reason
+    row, issues = validate_row(
+        EmployerRow, {**values, "credit_code": " 91330106ma2h3k7l5p "}, LOC, "employers"
+    )
+    assert issues == [] and row is not None and row.credit_code == "91330106MA2H3K7L5P"
+
+
+def test_a_set_aside_value_stays_a_warning_beside_real_errors() -> None:
+    values = {**PARTY, "kind": "robot", "phone": "12"}
+    row, issues = validate_row(PartyRow, values, LOC, "parties")
+    assert row is None
+    assert sorted((i.severity, i.column) for i in issues) == [
+        ("error", "kind"),
+        ("warning", "phone"),
+    ]
+
+
+def test_a_row_built_in_code_rejects_a_bad_identifier() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="credit_code: not a unified social credit code"):
+        EmployerRow(id="E1", name="某公司", credit_code="91330106MA2H3K7L5X")
+    with pytest.raises(ValidationError, match="id_number: not a resident id number"):
+        PartyRow(id="P1", kind="person", name="张三", id_number="330106198503121241")
 
 
 def test_other_patterns_and_models() -> None:
-    (issue,) = _issues(EmployerRow, id="E1", name="某公司", credit_code="91330106MA2H3K7L5I")
-    assert "unified social credit code" in issue.reason
     (issue,) = _issues(PropertyRow, id="X", kind="building", name="楼", part_of="X")
     assert issue.column is None and "names the property itself" in issue.reason
     issues = _issues(HandlingRow, dispute_id="D1")

@@ -6,7 +6,9 @@ Memory stays bounded however large the bundle is:
    model; only the ids of the good node rows (id → label) and the locations of
    the bad rows are kept in memory. References are checked against the bundle
    and the store; a node row that points at a rejected row is rejected too
-   (cascade, until nothing changes), so nothing written can dangle. When
+   (cascade, until nothing changes), so nothing written can dangle. An optional
+   identifier in bad shape (credit code, id number, phone) only costs the row
+   that value: it is set aside with a warning, which is no reject. When
    loading, each valid row is also turned into its node and edges (PII hashed
    and masked) and appended to an anonymous spool file.
 2. **write** — the spool is replayed, skipping the rows found bad: all nodes,
@@ -15,7 +17,7 @@ Memory stays bounded however large the bundle is:
    ``<workspace>/rejects/<bundle>-rejects.csv`` next to ``<bundle>-report.json``.
 
 With ``strict=True`` a bundle with any bad row raises :class:`StrictLoadError`
-before the store is touched. Loading the same bundle twice changes nothing:
+before the store is touched (warnings do not). Loading the same bundle twice changes nothing:
 nodes are upserted by id and edges by (type, source, target, key).
 """
 
@@ -265,6 +267,7 @@ class _Checker:
                     self._reject(idx, table, sr.loc, issues)
                     self._remember_rejected(model, sr)
                     continue
+                self.issues.extend(issues)  # warnings: identifiers set aside
                 valid.append((sr.loc, row))
             need: list[str] = []
             for _, row in valid:
@@ -468,7 +471,7 @@ class _Rejects:
                 if col not in columns:
                     columns.append(col)
         self.columns = [*self.fixed, *columns, "raw"]
-        self.private = {c for m in models for c in m.private}
+        self.private = {c for m in models for c in m.private | m.identifiers}
         self.fh: IO[str] | None = None
         self.writer: Any = None
         self.count = 0

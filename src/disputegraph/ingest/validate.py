@@ -32,6 +32,7 @@ from pydantic_core import ErrorDetails
 
 from disputegraph.pii import mask_value, normalise_identifier
 from disputegraph.schemas import LabeledEnum, Row
+from disputegraph.schemas.rows import IDENTIFIERS_CHECKED
 
 __all__ = [
     "Issue",
@@ -47,6 +48,7 @@ Severity = Literal["error", "warning"]
 
 #: Longest value echoed back in an issue (a whole description is not useful there).
 _MAX_VALUE = 80
+_CHECKED: dict[str, Any] = {IDENTIFIERS_CHECKED: True}  # never changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,12 +228,6 @@ def _enum_reason(enum: type[LabeledEnum], value: Any) -> str:
 
 _DATE_HINT = "use ISO 8601, e.g. 2026-03-01 or 2026-03-01T09:30:00+08:00"
 
-_PATTERN_HINTS = {
-    "id_number": "is not an id number (15 digits, or 17 digits and a digit or X)",
-    "phone": "is not a phone number (digits, optionally +86 and spaces or dashes)",
-    "credit_code": "is not a unified social credit code (18 characters, no I/O/S/V/Z)",
-}
-
 
 def _reason(model: type[Row], err: ErrorDetails) -> str:
     """A human reason for one pydantic error."""
@@ -265,8 +261,7 @@ def _reason(model: type[Row], err: ErrorDetails) -> str:
         limit = next(iter(ctx.values()), "?")
         return f"{shown} is out of range: must be {bound[kind]} {limit}"
     if kind == "string_pattern_mismatch":
-        hint = _PATTERN_HINTS.get(column or "", "does not have the expected form")
-        return f"{shown} {hint}"
+        return f"{shown} does not have the expected form"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_too_long":
@@ -279,16 +274,37 @@ def _reason(model: type[Row], err: ErrorDetails) -> str:
     return err["msg"]
 
 
-def _prepare(model: type[Row], values: dict[str, Any]) -> dict[str, Any]:
-    """Pre-normalise private identifiers so ``330106 1985…`` and ``+86 138-…`` validate."""
-    if not model.private:
-        return values
+def _prepare(
+    model: type[Row], values: dict[str, Any], loc: Location, table: str
+) -> tuple[dict[str, Any], list[Issue]]:
+    """Normalise the identifiers (so ``330106 1985…`` and ``+86 138-…`` validate) and
+    set aside those in bad shape: each becomes a warning, and the row goes on without it."""
+    if not model.identifiers:
+        return values, []
     out = dict(values)
-    for name in model.private:
+    warnings = []
+    for name in model.identifiers:
         raw = out.get(name)
-        if isinstance(raw, str) and raw.strip():
-            out[name] = normalise_identifier(raw)
-    return out
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        if isinstance(raw, str):
+            out[name] = value = normalise_identifier(raw)
+            problem = model.identifier_problem(name, value, out)
+        else:
+            problem = f"text expected, got {type(raw).__name__}"
+        if problem is not None:
+            del out[name]
+            warnings.append(
+                Issue.at(
+                    loc,
+                    f"{problem}; set aside: the row loads without this value",
+                    table=table,
+                    column=name,
+                    value=mask_value(str(raw)),
+                    severity="warning",
+                )
+            )
+    return out, warnings
 
 
 def validate_row(
@@ -298,15 +314,21 @@ def validate_row(
     table: str,
     context: dict[str, Any] | None = None,
 ) -> tuple[Row | None, list[Issue]]:
-    """Validate one row: ``(row, [])`` or ``(None, issues)``.
+    """Validate one row: ``(row, warnings)`` or ``(None, issues)``.
 
-    ``context`` is passed to pydantic (``{"tz": ZoneInfo}`` for naive datetimes).
-    Values of private columns (id numbers, phones) are masked in the issues.
+    An optional identifier in bad shape (``model.identifiers``: a credit code, id
+    number or phone) does not sink the row: it is left out of the row and reported
+    as a warning, its value masked. ``context`` is passed to pydantic
+    (``{"tz": ZoneInfo}`` for naive datetimes). Values of private columns (id
+    numbers, phones) are masked in the issues.
     """
+    prepared, warnings = _prepare(model, values, loc, table)
+    if model.identifiers:  # checked by _prepare: not again by the model
+        context = {**context, IDENTIFIERS_CHECKED: True} if context else _CHECKED
     try:
-        return model.model_validate(_prepare(model, values), context=context), []
+        return model.model_validate(prepared, context=context), warnings
     except ValidationError as exc:
-        issues = []
+        issues = list(warnings)
         for err in exc.errors(include_url=False):
             column = str(err["loc"][0]) if err["loc"] else None
             value = values.get(column) if column else None

@@ -8,7 +8,7 @@ into graph nodes and edges.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Annotated, Any, ClassVar
@@ -40,6 +40,11 @@ from disputegraph.schemas.enums import (
     RelType,
     Role,
     Status,
+)
+from disputegraph.schemas.identifiers import (
+    credit_code_problem,
+    id_number_problem,
+    phone_problem,
 )
 
 __all__ = [
@@ -138,6 +143,9 @@ class Row(BaseModel):
     edges: ClassVar[tuple[EdgeSpec, ...]] = ()
     #: fields that never reach the graph as they are (PII, edge-only fields)
     private: ClassVar[frozenset[str]] = frozenset()
+    #: optional identifier fields checked by :meth:`identifier_problem`; the loader
+    #: sets a value in bad shape aside with a warning and keeps the row
+    identifiers: ClassVar[frozenset[str]] = frozenset()
 
     @model_validator(mode="before")
     @classmethod
@@ -147,12 +155,39 @@ class Row(BaseModel):
         return data
 
     @classmethod
+    def identifier_problem(cls, name: str, value: str, row: Mapping[str, Any]) -> str | None:
+        """What is wrong with identifier ``name`` holding the normalised ``value``
+        (``None`` when it is in shape); ``row`` holds the row's other values."""
+        return None
+
+    @classmethod
     def required_columns(cls) -> list[str]:
         return [name for name, f in cls.model_fields.items() if f.is_required()]
 
     @classmethod
     def columns(cls) -> list[str]:
         return list(cls.model_fields)
+
+
+#: validation context key: the caller (the loader) already checked the identifiers
+IDENTIFIERS_CHECKED = "identifiers_checked"
+
+
+class _IdentifiedRow(Row):
+    """A row with optional identifiers: a row built with one in bad shape is refused
+    (the loader sets such values aside before, see ``validate_row``)."""
+
+    @model_validator(mode="after")
+    def _identifiers_in_shape(self, info: ValidationInfo) -> _IdentifiedRow:
+        if info.context and info.context.get(IDENTIFIERS_CHECKED):
+            return self
+        for name in self.identifiers:
+            value = self.__dict__[name]
+            if value is not None:
+                problem = self.identifier_problem(name, value, self.__dict__)
+                if problem is not None:
+                    raise ValueError(f"{name}: {problem}")  # the value may be PII: not echoed
+        return self
 
 
 # ---------------------------------------------------------------------------
@@ -185,32 +220,62 @@ class DisputeRow(Row):
         return self
 
 
-class PartyRow(Row):
+class PartyRow(_IdentifiedRow):
     table: ClassVar[str] = "parties"
     label: ClassVar[NodeLabel | None] = NodeLabel.PARTY
     private: ClassVar[frozenset[str]] = frozenset({"id_number", "phone"})
+    identifiers: ClassVar[frozenset[str]] = frozenset({"id_number", "phone"})
 
     id: Id
     kind: PartyKind
     name: str = Field(min_length=1, max_length=200)
-    id_number: str | None = Field(None, pattern=r"^[0-9]{15}$|^[0-9]{17}[0-9Xx]$|^[0-9A-Z]{18}$")
-    phone: str | None = Field(None, pattern=r"^\+?[0-9][0-9 -]{5,19}$")
+    #: a person's resident id number; an organisation's unified social credit code
+    id_number: str | None = None
+    phone: str | None = None
     district: str | None = None
     tags: Tags = Field(default_factory=list)
 
+    @classmethod
+    def identifier_problem(cls, name: str, value: str, row: Mapping[str, Any]) -> str | None:
+        if name == "phone":
+            problem = phone_problem(value)
+            return None if problem is None else f"not a phone number: {problem}"
+        kind = row.get("kind")
+        try:
+            kind = PartyKind(kind) if isinstance(kind, str) else None
+        except ValueError:
+            kind = None
+        if kind is None:
+            return None  # the row is rejected for its kind
+        if kind is PartyKind.ORGANIZATION:
+            return _credit_code_reason(value)
+        problem = id_number_problem(value)
+        return None if problem is None else f"not a resident id number (居民身份证号码): {problem}"
 
-class EmployerRow(Row):
+
+class EmployerRow(_IdentifiedRow):
     table: ClassVar[str] = "employers"
     label: ClassVar[NodeLabel | None] = NodeLabel.EMPLOYER
 
+    identifiers: ClassVar[frozenset[str]] = frozenset({"credit_code"})
+
     id: Id
     name: str = Field(min_length=1, max_length=200)
-    credit_code: str | None = Field(
-        None, pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
-    )
+    credit_code: str | None = None
     kind: EmployerKind = EmployerKind.COMPANY
     industry: str | None = None
     district: str | None = None
+
+    @classmethod
+    def identifier_problem(cls, name: str, value: str, row: Mapping[str, Any]) -> str | None:
+        return _credit_code_reason(value)
+
+
+def _credit_code_reason(value: str) -> str | None:
+    problem = credit_code_problem(value)
+    if problem is None:
+        return None
+    return f"not a unified social credit code (统一社会信用代码): {problem}"
 
 
 class PropertyRow(Row):

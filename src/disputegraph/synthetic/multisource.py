@@ -50,6 +50,7 @@ from disputegraph.ingest.mapping import convert, load_mapping
 from disputegraph.ingest.validate import enum_of
 from disputegraph.resolution.text import pinyin_key
 from disputegraph.schemas import TABLES, Lang, table_model
+from disputegraph.schemas.identifiers import id_number_check
 from disputegraph.store.protocol import GraphStore
 
 __all__ = ["PROFILES", "SourceProfile", "iter_identity_pairs", "load_split", "split_sources"]
@@ -530,6 +531,12 @@ class _Home:
         return rid
 
 
+def _id_number(region: str, born: date, rng: random.Random) -> str:
+    """A resident id number with a right check character."""
+    body = f"{region}{born:%Y%m%d}{rng.randrange(1, 1000):03d}"
+    return body + id_number_check(body)
+
+
 def _words(text: str) -> list[str]:
     return text.split()
 
@@ -549,7 +556,9 @@ def _hidden_cluster(
             "id": wid,
             "kind": "person",
             "name": surnames[i % len(surnames)] + given[(i * 5) % len(given)],
-            "id_number": f"5224{rng.randrange(10**13):013d}{rng.randrange(10)}",
+            "id_number": _id_number(
+                "522401", date(1965, 1, 1) + timedelta(days=rng.randrange(13_000)), rng
+            ),
             "phone": f"177{rng.randrange(10**8):08d}",
             "district": "",
             "tags": "migrant_worker",
@@ -666,7 +675,8 @@ def split_sources(
             continue
         if number in taken and len(number) == 18:
             for seq in range(1000):
-                fresh = f"{number[:14]}{seq:03d}{number[17]}"
+                body = f"{number[:14]}{seq:03d}"
+                fresh = body + id_number_check(body)
                 if fresh not in taken:
                     r["id_number"] = number = fresh
                     break

@@ -11,6 +11,13 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from disputegraph.schemas.identifiers import (
+    CREDIT_CODE_CHARSET,
+    ID_NUMBER_CHECK,
+    ID_NUMBER_WEIGHTS,
+    credit_code_check,
+)
+
 __all__ = [
     "CITY_NAME",
     "DISTRICT_NAMES",
@@ -185,11 +192,8 @@ _SUFFIX: dict[str, tuple[str, ...]] = {
     "other": ("商行", "经营部", "工作室"),
 }
 
-#: credit-code alphabet (GB 32100: no I, O, S, V, Z) and the check weights
-_CC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_CC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_ID_WEIGHTS = np.array((7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2), dtype=np.int64)
-_ID_CHECK = np.array(list("10X98765432"))
+_ID_WEIGHTS = np.array(ID_NUMBER_WEIGHTS, dtype=np.int64)
+_ID_CHECK = np.array(list(ID_NUMBER_CHECK))
 #: home regions of migrant workers (6-digit codes in Henan, Sichuan, Guizhou, Anhui, Jiangxi, Hunan)
 MIGRANT_REGIONS = (
     "412723",
@@ -276,20 +280,17 @@ def credit_codes(
     ``93`` a farmers' cooperative, ``12`` a public institution, ``11`` a government body.
     """
     n = len(regions)
-    body = rng.integers(0, len(_CC_ALPHABET), size=(n, 9))
+    body = rng.integers(0, len(CREDIT_CODE_CHARSET), size=(n, 9))
     body[:, 8] = rng.integers(0, 10, size=n)  # organisation code check is a digit here
-    values = {c: i for i, c in enumerate(_CC_ALPHABET)}
     out: list[str] = []
-    alpha = _CC_ALPHABET
+    alpha = CREDIT_CODE_CHARSET
     for i, region in enumerate(regions):
         head = (
             (heads if isinstance(heads, str) else heads[i])
             + region
             + "".join(alpha[v] for v in body[i].tolist())
         )
-        total = sum(values[ch] * w for ch, w in zip(head, _CC_WEIGHTS, strict=True))
-        check = (31 - total % 31) % 31
-        out.append(head + alpha[check])
+        out.append(head + credit_code_check(head))
     return out
 
 
