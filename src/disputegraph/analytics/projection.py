@@ -8,7 +8,7 @@ arrays (whole-city passes use ``scipy.sparse.csgraph``), plus the event data
 the risk factors and chains need (reports, hand-offs, links). Analytics take a
 projection and never a store.
 
-What is in the projection (DESIGN §4), for ``as_of`` and ``window_days``:
+What is in the projection (docs/architecture.md §6), for ``as_of`` and ``window_days``:
 
 * **disputes** reported in ``(as_of − window_days, as_of]`` (closed ones too:
   a closure cannot come before the report), each open or not at ``as_of`` by

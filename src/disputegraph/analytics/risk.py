@@ -1,6 +1,6 @@
 """Group-incident risk of a cluster: factors, score, level, hard triggers and reasons.
 
-Every factor of DESIGN §4 is measured on the cluster, normalised to 0–1 and
+Every factor of docs/architecture.md §6 is measured on the cluster, normalised to 0–1 and
 multiplied by its weight (points; the weights sum to 100), so the score is
 0–100 and each factor's contribution is visible. The measures:
 
@@ -27,7 +27,7 @@ multiplied by its weight (points; the weights sum to 100), so the score is
 ``unresolved``
     ¾ share of open disputes + ¼ age of the oldest open one / ``oldest_full_days``,
     damped below ``several_open`` open disputes: group-incident risk is "several
-    open or escalating disputes" (DESIGN §4); one open case is a case.
+    open or escalating disputes" (docs/architecture.md §6); one open case is a case.
 ``stakes``
     ``log10`` of the money in open disputes between ``log10_zero`` and ``log10_full``.
 ``sensitivity``

@@ -2,7 +2,7 @@
 
 A bundle is a folder with one file per table (``disputes.csv``, ``parties.jsonl``,
 ``employers.xlsx`` …) and/or one ``.xlsx`` workbook whose sheets are named like
-the tables (DESIGN §3). :func:`discover` lists the table sources and reports
+the tables (README, "Input bundle"). :func:`discover` lists the table sources and reports
 files it cannot use; :func:`iter_rows` streams one source row by row without
 reading the file into memory, reporting header and encoding problems as
 :class:`~disputegraph.ingest.validate.Issue` values::

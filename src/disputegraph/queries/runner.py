@@ -209,7 +209,7 @@ def run_rows(
 
     Without ``driver`` the connection comes from the settings (``DISPUTEGRAPH_STORE``
     must be a Neo4j URI) and is closed afterwards; ``database`` defaults to the
-    configured one. Every run is recorded in the audit log (DESIGN §7) as
+    configured one. Every run is recorded in the audit log (docs/architecture.md §7) as
     ``user`` (default ``python:<login>``) before its rows are handed back.
     """
     from disputegraph.audit import AuditLog

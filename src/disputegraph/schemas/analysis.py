@@ -37,7 +37,7 @@ __all__ = [
 
 
 class ChainFlag(LabeledEnum):
-    """Problems in one dispute's responsibility chain (DESIGN §4)."""
+    """Problems in one dispute's responsibility chain (docs/architecture.md §6)."""
 
     OVERDUE = "overdue", "超期", "Overdue"
     BOUNCED = "bounced", "推诿退回", "Bounced"
@@ -51,7 +51,7 @@ class ChainFlag(LabeledEnum):
 
 
 class RiskFactor(LabeledEnum):
-    """The group-incident risk factors (DESIGN §4)."""
+    """The group-incident risk factors (docs/architecture.md §6)."""
 
     SCALE = "scale", "涉及人数", "Scale"
     MOMENTUM = "momentum", "增长势头", "Momentum"

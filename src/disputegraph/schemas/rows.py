@@ -1,4 +1,4 @@
-"""Source-row models: one pydantic model per table of the input bundle (DESIGN §3).
+"""Source-row models: one pydantic model per table of the input bundle (README, "Input bundle").
 
 Each model knows its table name, the node label it creates (if any), the other
 node ids it refers to (checked for dangling references by the loader) and the

@@ -1,6 +1,6 @@
 """The synthetic city: a deterministic, realistic input bundle with planted patterns.
 
-``generate_city(out)`` writes one file per table of DESIGN §3 (all 13, columns
+``generate_city(out)`` writes one file per table of the README's "Input bundle" (all 13, columns
 exactly the row models' fields, header row, UTF-8) plus ``_planted.json``::
 
     >>> from pathlib import Path; import tempfile
@@ -18,7 +18,7 @@ by ``reports_to``. ``scale`` background disputes (minus the planted ones) of
 every category, spread over the two years before ``as_of`` with recent ones
 more likely open, with parties, employers and contractor chains, reports
 (repeat contacts), links and hand-off chains whose ``due_at`` follows the time
-limits of DESIGN §4.
+limits of docs/architecture.md §6.
 
 Planted patterns (the same at every scale; their own ids ``D9…``/``P9…``/
 ``E9…``/``PR9…``; they share only agencies with the background, so a cluster

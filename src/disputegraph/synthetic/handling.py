@@ -5,7 +5,7 @@ dispute) and an ending (by status). Every combination is expanded once into a
 padded table, so the generator picks a template per dispute with one index and
 builds all steps with array operations.
 
-Time limits (``due`` days) follow DESIGN §4: petition acceptance 15 days and
+Time limits (``due`` days) follow docs/architecture.md §6: petition acceptance 15 days and
 handling 60; 12345 tickets 5 working days (7 calendar days here); people's and
 pre-litigation mediation 30 days; labour arbitration 45; labour inspection 60;
 legal-aid review 7 working days (9 calendar days).

@@ -164,7 +164,7 @@ _TRADE_CHARS = tuple(
 )
 _REGION_PREFIX = ("浙江", "临江", "临江市", "浙江省", "杭州", "宁波", "安徽", "江西")
 
-#: company name suffix per employer kind (the kinds of DESIGN §3)
+#: company name suffix per employer kind (the kinds of the README's "Input bundle")
 _SUFFIX: dict[str, tuple[str, ...]] = {
     "developer": ("置业有限公司", "房地产开发有限公司", "地产集团有限公司"),
     "general_contractor": ("建筑工程有限公司", "建设集团有限公司", "建工集团有限公司"),
