@@ -346,8 +346,8 @@ def test_download_and_copy_as_cypher_in_the_browser(demo_server: Any, page: Any)
 def test_exporters_share_one_browser(chromium_path: str) -> None:
     import kaleido
 
-    from disputegraph.rendering import export
     from disputegraph.dashboard.export import network_figure
+    from disputegraph.rendering import export
 
     fig = network_figure(ELEMENTS, "en")
     before = export._HOLDERS  # other fixtures may hold the browser already

@@ -12,10 +12,12 @@ from disputegraph.cli.common import (
     FORMAT_OPTION,
     Format,
     app,
+    dispute_parties,
     emit_json,
     emit_rows,
     err,
     handle_errors,
+    masked,
     out,
     parse_day,
     settings,
@@ -159,24 +161,32 @@ def risk_command(
             raise typer.BadParameter(str(exc), param_hint="--level") from None
     with store_session(cfg) as store:
         result = _stored(store, parse_day(as_of), window_days)
-    clusters = [c for c in result.clusters if wanted is None or c.level is wanted][:top]
-    payload = {
-        "as_of": result.as_of,
-        "window_days": result.window_days,
-        "clusters": [_cluster_json(c, cfg.language) for c in clusters],
-    }
-    rows = [
-        {
-            "id": c.id,
-            "score": c.score,
-            "change": c.change,
-            "level": c.level.label(cfg.language),
-            "people": c.people,
-            "disputes": len(c.disputes),
-            "reasons": " / ".join(c.reasons(cfg.language)[:2]),
+        clusters = [c for c in result.clusters if wanted is None or c.level is wanted][:top]
+        members = [m for c in clusters for m in c.members]
+        payload = {
+            "as_of": result.as_of,
+            "window_days": result.window_days,
+            "clusters": masked(
+                cfg, store, [_cluster_json(c, cfg.language) for c in clusters], members
+            ),
         }
-        for c in clusters
-    ]
+        rows = masked(
+            cfg,
+            store,
+            [
+                {
+                    "id": c.id,
+                    "score": c.score,
+                    "change": c.change,
+                    "level": c.level.label(cfg.language),
+                    "people": c.people,
+                    "disputes": len(c.disputes),
+                    "reasons": " / ".join(c.reasons(cfg.language)[:2]),
+                }
+                for c in clusters
+            ],
+            members,
+        )
     emit_rows(rows, fmt, title=f"risk clusters as of {result.as_of}", payload=payload)
 
 
@@ -195,12 +205,13 @@ def cluster_command(
     cfg = settings()
     with store_session(cfg) as store:
         result = _stored(store, None, None)
-    c = cluster_of(result, cluster_id)
-    payload = {
-        **c.model_dump(mode="json"),
-        "reasons": c.reasons(cfg.language),
-        "as_of": result.as_of,
-    }
+        c = cluster_of(result, cluster_id)
+        payload = {
+            **c.model_dump(mode="json"),
+            "reasons": c.reasons(cfg.language),
+            "as_of": result.as_of,
+        }
+        payload = masked(cfg, store, [payload], c.members)[0]
     if fmt is Format.json:
         emit_json(payload)
         return
@@ -222,7 +233,7 @@ def cluster_command(
         f"people {c.people}  disputes {len(c.disputes)}  open {c.open_disputes}",
         highlight=False,
     )
-    for reason in c.reasons(cfg.language):
+    for reason in payload["reasons"]:
         out.print(f"  • {reason}", highlight=False, markup=False)
     if c.hard_triggers:
         out.print(f"hard triggers: {', '.join(c.hard_triggers)}", highlight=False)
@@ -251,23 +262,26 @@ def trace_command(
     from disputegraph.analytics import trace
 
     cfg = settings()
+    lang = cfg.language
     with store_session(cfg) as store:
         result = trace(store, entity_id, hops)
-    lang = cfg.language
-    linked = [
-        {
-            "dispute_id": link.dispute_id,
-            "hops": link.hops,
-            "path": link.path,
-            "reason": link.reason_zh if lang == "zh" else link.reason_en,
-            "reason_zh": link.reason_zh,
-            "reason_en": link.reason_en,
-            "title": link.title,
-            "status": link.status,
-            "identities": link.identities,
-        }
-        for link in result.linked
-    ]
+        linked = [
+            {
+                "dispute_id": link.dispute_id,
+                "hops": link.hops,
+                "path": link.path,
+                "reason": link.reason_zh if lang == "zh" else link.reason_en,
+                "reason_zh": link.reason_zh,
+                "reason_en": link.reason_en,
+                "title": link.title,
+                "status": link.status,
+                "identities": link.identities,
+            }
+            for link in result.linked
+        ]
+        ids = [n for link in result.linked for n in link.path]
+        ids += dispute_parties(store, (link.dispute_id for link in result.linked))
+        linked = masked(cfg, store, linked, ids)
     payload = {"source": result.source, "hops": hops, "linked": linked, "capped": result.capped}
     hidden = ("reason_zh", "reason_en", "identities")
     rows = [{k: v for k, v in row.items() if k not in hidden} for row in linked]

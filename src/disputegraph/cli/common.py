@@ -11,7 +11,7 @@ import csv
 import getpass
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from enum import Enum, StrEnum
@@ -30,10 +30,12 @@ __all__ = [
     "Format",
     "app",
     "audit_cli",
+    "dispute_parties",
     "emit_json",
     "emit_rows",
     "err",
     "handle_errors",
+    "masked",
     "out",
     "parse_day",
     "parse_when",
@@ -182,3 +184,27 @@ def audit_cli(action: str, **params: Any) -> None:
     from disputegraph.audit import AuditLog  # only the commands that audit need it
 
     AuditLog.from_settings(settings()).record(f"cli:{getpass.getuser()}", action, **params)
+
+
+def masked(
+    cfg: Settings, store: Any, rows: list[dict[str, Any]], ids: Iterable[str]
+) -> list[dict[str, Any]]:
+    """``rows`` as the CLI's role may see them (:func:`~disputegraph.views.masking.cli_role`):
+    the names of the persons among ``ids`` masked wherever they appear."""
+    from disputegraph.views.masking import cli_role, mask_rows  # with the store, not for --help
+
+    role = cli_role(cfg)
+    if role == "officer":
+        return rows
+    return mask_rows(rows, role, store.get_many(sorted(set(ids))))
+
+
+def dispute_parties(store: Any, dispute_ids: Iterable[str]) -> list[str]:
+    """The ids of the stakeholders party to these disputes (whose names titles may carry)."""
+    from disputegraph.schemas import RelType
+
+    return [
+        e.source
+        for d in dict.fromkeys(dispute_ids)
+        for e in store.edges_of(d, [RelType.PARTY_TO], "in")
+    ]

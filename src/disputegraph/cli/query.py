@@ -13,7 +13,9 @@ from disputegraph.cli.common import (
     app,
     emit_rows,
     handle_errors,
+    masked,
     settings,
+    store_session,
 )
 from disputegraph.exceptions import DisputeGraphError
 
@@ -77,7 +79,21 @@ def query_command(
             raise DisputeGraphError(f"--param {item!r}: write it as name=value")
         params[key.strip()] = value
     columns, values = run_rows(name, params, user=f"cli:{getpass.getuser()}")
-    emit_rows([dict(zip(columns, row, strict=True)) for row in values], fmt, title=name)
+    rows = [dict(zip(columns, row, strict=True)) for row in values]
+    with store_session(cfg) as store:
+        emit_rows(masked(cfg, store, rows, _row_ids(rows)), fmt, title=name)
+
+
+def _row_ids(rows: list[dict[str, Any]]) -> list[str]:
+    """The entity ids a query's rows name (columns ``id``, ``*_id``, ``*_ids``, ``chain``
+    and ``path`` lists): the persons among them have their names masked."""
+    found: list[str] = []
+    for row in rows:
+        for key, value in row.items():
+            if not (key == "id" or key.endswith(("_id", "_ids")) or key in {"chain", "path"}):
+                continue
+            found.extend(str(v) for v in (value if isinstance(value, list) else [value]) if v)
+    return found
 
 
 def _param_default(value: Any) -> str:

@@ -1,4 +1,4 @@
-"""Source mappings: government exports → the bundle format (README, "Input bundle"; docs/mappings.md).
+"""Source mappings: government exports → the bundle format (README; docs/mappings.md).
 
 A mapping is a TOML file, one per source system. It says which file (and sheet)
 feeds which bundle table, which source header feeds which column, how values

@@ -24,7 +24,7 @@ import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 
@@ -38,6 +38,14 @@ from disputegraph.schemas import GraphEdge, GraphNode, Lang, NodeLabel, RelType,
 from disputegraph.schemas.analysis import AnalysisResult, ChainFlag, ClusterAssessment
 from disputegraph.store.protocol import GraphStore
 from disputegraph.views import layout as graph_layout
+from disputegraph.views.masking import (
+    Role,
+    display_name,
+    is_person,
+    mask_name,
+    mask_names,
+    private_fields,
+)
 from disputegraph.views.state import ViewState
 
 __all__ = [
@@ -49,7 +57,6 @@ __all__ = [
     "mask_name",
 ]
 
-Role = Literal["analyst", "officer", "admin"]
 
 #: most cytoscape elements (nodes + edges) one view may send to the browser
 ELEMENT_BUDGET = 1500
@@ -75,39 +82,6 @@ NETWORK_RELS: tuple[RelType, ...] = (
 )
 
 T = TypeVar("T")
-
-
-def mask_name(name: str) -> str:
-    """Keep the first character, star the rest (``张三`` → ``张*``)."""
-    name = name.strip()
-    if not name:
-        return ""
-    return name[0] + "*" * max(1, len(name) - 1)
-
-
-def _is_person(node: GraphNode) -> bool:
-    return node.label is NodeLabel.PARTY and node.props.get("kind", "person") == "person"
-
-
-def display_name(node: GraphNode, role: Role, lang: Lang = "zh", short: bool = False) -> str:
-    """What the screen shows for a node, masked for ``role``."""
-    props = node.props
-    if node.label is NodeLabel.DISPUTE:
-        title = str(props.get("title") or node.id)
-        return title[:14] + "…" if short and len(title) > 15 else title
-    if node.label is NodeLabel.REPORT:
-        return enum_label("channel", props.get("channel"), lang) or node.id
-    name = str(props.get("name") or node.id)
-    if _is_person(node) and role != "officer":
-        return mask_name(name)
-    return name[:16] + "…" if short and len(name) > 17 else name
-
-
-def _private_fields(node: GraphNode) -> dict[str, str]:
-    """Stored masked forms of id number and phone (raw values are never stored)."""
-    return {
-        k: str(v) for k, v in node.props.items() if k.endswith("_masked") and v not in (None, "")
-    }
 
 
 def _to_datetime(value: Any) -> datetime | None:
@@ -192,7 +166,7 @@ class Services:
         if cached is not None:
             return cached
         ids = [e.source for e in self.store.edges_of(dispute_id, [RelType.PARTY_TO], "in")]
-        names = {str(n.props.get("name", "")) for n in self.store.get_many(ids) if _is_person(n)}
+        names = {str(n.props.get("name", "")) for n in self.store.get_many(ids) if is_person(n)}
         found = tuple(sorted((n for n in names if n), key=len, reverse=True))
         with self._lock:
             self._persons[dispute_id] = found
@@ -624,7 +598,7 @@ class Services:
                         classes.append("flagged")
                 elif node.label is NodeLabel.PARTY:
                     classes.append(str(node.props.get("kind", "person")))
-                data.update(_private_fields(node))
+                data.update(private_fields(node))
             else:
                 data["label"] = self._group_label(n, lang)
                 data["count"] = n.get("count", 0)
@@ -751,7 +725,7 @@ class Services:
             found.setdefault(node.id, node)
         out = []
         for node in list(found.values())[:limit]:
-            extra = _private_fields(node)
+            extra = private_fields(node)
             kind_label = enum_label("label", node.label.value, state.lang)
             if node.props.get("canonical"):  # a resolved entity, not a source record
                 kind_label += f"（{t('canonical_entity', state.lang)}）"
@@ -780,7 +754,7 @@ class Services:
             "kind": node.label.value,
             "kind_label": enum_label("label", node.label.value, state.lang),
             "name": self.name(node, role, state.lang),
-            "private": _private_fields(node),
+            "private": private_fields(node),
         }
 
     def ego_network(
@@ -908,12 +882,7 @@ class Services:
         """Reasons name the linking entities; mask person names in them for the role."""
         if role == "officer" or not text:
             return text
-        names = {
-            str(n.props.get("name", "")) for n in self.store.get_many(list(path)) if _is_person(n)
-        }
-        for name in sorted(names - {""}, key=len, reverse=True):  # 张三丰 before 张三
-            text = text.replace(name, mask_name(name))
-        return text
+        return mask_names(text, self.store.get_many(list(path)))
 
     def _role(self, requested: Role | None) -> Role:
         """The role whose masking applies (a logged-in viewer's, where there is one)."""

@@ -1,0 +1,131 @@
+"""Who may see what: the one masking policy of every front end.
+
+``analyst`` and ``admin`` see person names masked (``张三`` → ``张*``) and id
+numbers and phones only in their stored masked form; ``officer`` sees names in
+full (docs/architecture.md §7). The dashboard, the briefing pack and the CLI
+all mask through these functions.
+
+>>> mask_name("张三丰")
+'张**'
+>>> mask_text("张三丰 与 李四 的纠纷", ["张三丰", "李四"])
+'张** 与 李* 的纠纷'
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+
+from disputegraph.config import Settings
+from disputegraph.exceptions import ConfigError
+from disputegraph.i18n import enum_label
+from disputegraph.schemas import GraphNode, Lang, NodeLabel
+from disputegraph.users import ROLES, Role, UserStore
+
+__all__ = [
+    "ROLES",
+    "Role",
+    "cli_role",
+    "display_name",
+    "is_person",
+    "mask_name",
+    "mask_names",
+    "mask_rows",
+    "mask_text",
+    "private_fields",
+]
+
+#: how much each role may see of a person (higher sees more)
+_SIGHT = {"analyst": 0, "admin": 0, "officer": 1}
+
+
+def mask_name(name: str) -> str:
+    """Keep the first character, star the rest (``张三`` → ``张*``)."""
+    name = name.strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, len(name) - 1)
+
+
+def is_person(node: GraphNode) -> bool:
+    return node.label is NodeLabel.PARTY and node.props.get("kind", "person") == "person"
+
+
+def display_name(node: GraphNode, role: Role, lang: Lang = "zh", short: bool = False) -> str:
+    """What the screen shows for a node, masked for ``role``."""
+    props = node.props
+    if node.label is NodeLabel.DISPUTE:
+        title = str(props.get("title") or node.id)
+        return title[:14] + "…" if short and len(title) > 15 else title
+    if node.label is NodeLabel.REPORT:
+        return enum_label("channel", props.get("channel"), lang) or node.id
+    name = str(props.get("name") or node.id)
+    if is_person(node) and role != "officer":
+        return mask_name(name)
+    return name[:16] + "…" if short and len(name) > 17 else name
+
+
+def private_fields(node: GraphNode) -> dict[str, str]:
+    """Stored masked forms of id number and phone (raw values are never stored)."""
+    return {
+        k: str(v) for k, v in node.props.items() if k.endswith("_masked") and v not in (None, "")
+    }
+
+
+def mask_text(text: str, names: Iterable[str]) -> str:
+    """``text`` with each of ``names`` masked (longer names first: 张三丰 before 张三)."""
+    for name in sorted({n for n in names if n}, key=len, reverse=True):
+        text = text.replace(name, mask_name(name))
+    return text
+
+
+def mask_names(text: str, nodes: Iterable[GraphNode]) -> str:
+    """``text`` with the names of the persons among ``nodes`` masked."""
+    return mask_text(text, (str(n.props.get("name", "")) for n in nodes if is_person(n)))
+
+
+def mask_rows(
+    rows: Sequence[dict[str, Any]], role: Role, persons: Iterable[GraphNode]
+) -> list[dict[str, Any]]:
+    """Rows whose text values are masked for ``role``: the names of ``persons``
+    (the person nodes the rows name by id) are starred wherever they appear."""
+    if _SIGHT[role] >= _SIGHT["officer"]:
+        return list(rows)
+    names = [str(n.props.get("name", "")) for n in persons if is_person(n)]
+    if not any(names):
+        return list(rows)
+
+    def one(value: Any) -> Any:
+        if isinstance(value, str):
+            return mask_text(value, names)
+        if isinstance(value, list):
+            return [one(v) for v in value]
+        if isinstance(value, dict):
+            return {k: one(v) for k, v in value.items()}
+        return value
+
+    return [{k: one(v) for k, v in row.items()} for row in rows]
+
+
+def cli_role(settings: Settings, login: str | None = None) -> Role:
+    """The role whose masking applies to the command line.
+
+    The account of the OS user (``login``, default the current one) in the
+    accounts file decides; ``DISPUTEGRAPH_ROLE`` may only lower it (an officer
+    may ask for the analyst view, an analyst cannot raise it). With no account,
+    ``DISPUTEGRAPH_ROLE`` applies, else ``analyst`` (masked).
+    """
+    wanted = os.environ.get("DISPUTEGRAPH_ROLE", "").strip().lower() or None
+    if wanted is not None and wanted not in ROLES:
+        raise ConfigError(
+            f"DISPUTEGRAPH_ROLE={wanted!r} is not a role; use one of {', '.join(ROLES)}"
+        )
+    account = UserStore(settings.users_path).get(login or getpass.getuser())
+    if account is None:
+        return cast(Role, wanted or "analyst")
+    own = cast(Role, account.role)
+    if wanted is None or _SIGHT[cast(Role, wanted)] > _SIGHT[own]:
+        return own
+    return cast(Role, wanted)
