@@ -11,7 +11,7 @@ import pytest
 from security_helpers import call, login, state_data
 from typer.testing import CliRunner
 
-import disputegraph.cli as cli
+import disputegraph.cli.serve as cli
 from disputegraph.audit import AuditLog
 from disputegraph.dashboard.auth import DEMO_BANNER
 
