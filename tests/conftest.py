@@ -19,6 +19,7 @@ import pytest
 
 from disputegraph.chromium import HEADLESS_ARGS, find_chromium
 from disputegraph.config import Settings
+from shared_helpers import PAGE_OPTIONS
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SAMPLE = Path(__file__).parent / "data" / "sample"
@@ -89,7 +90,7 @@ def browser(chromium_path: str) -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     """A fresh browser context and page (zh-CN, 1440×1000) per test."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    context = browser.new_context(**PAGE_OPTIONS)
     pg = context.new_page()
     pg.set_default_timeout(30_000)
     yield pg

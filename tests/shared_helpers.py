@@ -11,7 +11,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["free_port", "planted_pattern", "stop", "wait_until_up"]
+__all__ = ["PAGE_OPTIONS", "free_port", "planted_pattern", "stop", "wait_until_up"]
+
+#: the browser context of every browser test: a zh-CN desktop screen
+PAGE_OPTIONS: dict[str, Any] = {"viewport": {"width": 1440, "height": 1000}, "locale": "zh-CN"}
 
 
 def free_port() -> int:

@@ -10,14 +10,16 @@ Chromium through Playwright.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from dashboard_helpers import DemoServer, serve_demo
+from dashboard_helpers import ConsoleErrors, DemoServer, serve_demo
 
 from disputegraph.config import Settings
 from disputegraph.store.memory import MemoryStore
+from shared_helpers import PAGE_OPTIONS
 
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 #: disputes in the city the browser tests generate
@@ -71,3 +73,30 @@ def demo_server(
     store.flush()
     with serve_demo(workspace, workspace.parent / "server.log") as url:
         yield DemoServer(url, planted, workspace, settings, store)
+
+
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Callable[[], Any]]:
+    """Opens fresh pages (a browser context each, as :func:`page`) that record
+    console errors and uncaught exceptions; the test fails when any page logged one."""
+    errors = ConsoleErrors()
+    contexts: list[Any] = []
+
+    def open_page() -> Any:
+        context = browser.new_context(**PAGE_OPTIONS)
+        contexts.append(context)
+        pg = context.new_page()
+        pg.set_default_timeout(30_000)
+        errors.watch(pg)
+        return pg
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    errors.check()
+
+
+@pytest.fixture
+def page(new_page: Callable[[], Any]) -> Any:
+    """A fresh page that must log no console error (overrides the shared one)."""
+    return new_page()

@@ -18,6 +18,25 @@ from shared_helpers import free_port, planted_pattern, stop, wait_until_up
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 
 
+class ConsoleErrors:
+    """What the pages watched logged as errors: ``console.error`` messages
+    (a blocked prop, a failed request, a React warning) and uncaught exceptions."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def watch(self, page: Any) -> None:
+        def console(msg: Any) -> None:
+            if msg.type == "error":
+                self.seen.append(f"{page.url}: console error: {msg.text}")
+
+        page.on("console", console)
+        page.on("pageerror", lambda exc: self.seen.append(f"{page.url}: uncaught: {exc}"))
+
+    def check(self) -> None:
+        assert not self.seen, "the browser logged errors:\n" + "\n".join(self.seen)
+
+
 @dataclass
 class DemoServer:
     url: str

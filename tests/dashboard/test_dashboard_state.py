@@ -66,3 +66,11 @@ def test_sync_from_control_writes_url_and_keeps_page_parameters() -> None:
     assert all(c is no_update for c in controls)
     assert data["cluster"] == "C-1"
     assert data["district"] == "B"
+
+
+def test_sync_before_the_location_reports_the_url_changes_nothing() -> None:
+    """The first call can run before ``dcc.Location`` has mounted (search is
+    None); answering it with the defaults raced the call carrying the deep link."""
+    out = sync_state(None, None, "zh", ["2026-01-01", 90, "A", None, None, None], "zh")
+    assert all(v is no_update for v in out)
+    assert len(out) == 9

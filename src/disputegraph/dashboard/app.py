@@ -127,6 +127,12 @@ def sync_state(
     From a control: write the URL (page parameters kept). Returns
     ``(search, lang, *controls, state)`` with ``no_update`` for unchanged parts.
     """
+    if search is None:
+        # The location has not reported the page's URL yet (the first call can
+        # run before it mounts). Answering it with the defaults would race the
+        # call that carries the URL: whichever response came last would win, and
+        # a deep link would sometimes open with its filters and language lost.
+        return tuple(no_update for _ in range(3 + len(controls)))
     current = ViewState.from_query(search, "en" if default_lang == "en" else "zh")
     if triggered in (None, ids.URL):
         values = [

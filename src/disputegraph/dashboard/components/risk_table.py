@@ -107,13 +107,17 @@ def data_grid(
     rows: list[dict[str, Any]] | None = None,
     height: str = "360px",
     row_id: str | None = None,
+    *,
+    lang: Lang,
 ) -> dag.AgGrid:
-    """A read-only grid with sorting, filtering and resizing."""
+    """A read-only grid with sorting, filtering and resizing. An empty grid says
+    so in ``lang`` (through AG Grid's own locale text: dash-ag-grid refuses an
+    HTML overlay template string)."""
     options: dict[str, Any] = {
         "animateRows": False,
         "tooltipShowDelay": 300,
         "suppressCellFocus": True,
-        "overlayNoRowsTemplate": "—",
+        "localeText": {"noRowsToShow": t("no_data", lang)},
     }
     if row_id:
         options["getRowId"] = None
@@ -137,4 +141,4 @@ def data_grid(
 
 def risk_table(grid_id: str, lang: Lang, rows: list[dict[str, Any]] | None = None) -> dag.AgGrid:
     """The ranked risk-cluster grid (click a row to open the cluster)."""
-    return data_grid(grid_id, risk_columns(lang), rows, height="420px", row_id="id")
+    return data_grid(grid_id, risk_columns(lang), rows, height="420px", row_id="id", lang=lang)

@@ -115,7 +115,7 @@ def layout(state: ViewState) -> html.Div:
             html.Div(
                 [
                     html.H3(t("agency_table", lang), id="agency-table-title"),
-                    data_grid(ids.AGENCY_TABLE, agency_columns(lang), height="340px"),
+                    data_grid(ids.AGENCY_TABLE, agency_columns(lang), height="340px", lang=lang),
                 ],
                 className="card",
             ),
@@ -125,7 +125,7 @@ def layout(state: ViewState) -> html.Div:
                     html.Div(
                         [
                             html.H3(t("pair_table", lang), id="agency-pairs-title"),
-                            data_grid(ids.AGENCY_PAIRS, pair_columns(lang), height="340px"),
+                            data_grid(ids.AGENCY_PAIRS, pair_columns(lang), height="340px", lang=lang),
                         ],
                         className="card",
                     ),
@@ -137,6 +137,7 @@ def layout(state: ViewState) -> html.Div:
                                 case_columns(lang),
                                 height="340px",
                                 row_id="dispute_id",
+                                lang=lang,
                             ),
                         ],
                         className="card",

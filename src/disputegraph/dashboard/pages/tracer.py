@@ -114,6 +114,7 @@ def layout(state: ViewState) -> html.Div:
                                 linked_columns(lang),
                                 height="520px",
                                 row_id="dispute_id",
+                                lang=lang,
                             ),
                         ],
                     ),
