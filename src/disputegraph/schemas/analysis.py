@@ -246,7 +246,8 @@ class Chain(_Model):
 
     def citation_text(self, flag: str, lang: str = "zh") -> str:
         """The citations of a flag in one language, joined; empty when it has none."""
-        return "；".join(c.text(lang) for c in self.citations.get(flag, ()))
+        sep = "；" if lang == "zh" else "; "
+        return sep.join(c.text(lang) for c in self.citations.get(flag, ()))
 
 
 class AgencyStats(_Model):
