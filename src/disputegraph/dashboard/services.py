@@ -1189,6 +1189,7 @@ class Services:
                     "status": enum_label("status", row["status"], lang),
                     "district": row["district"] or "",
                     "flags": "、".join(enum_label("flag", f, lang) for f in flags),
+                    "flag_codes": list(flags),
                     "href": state.with_page(entity=d, dispute=d).href("/tracer"),
                 }
             )
