@@ -24,11 +24,11 @@ from disputegraph.analytics import run_analysis
 from disputegraph.briefing import build_briefing, html_to_pdf
 from disputegraph.config import Settings
 from disputegraph.dashboard.export import Exporter
-from disputegraph.views.services import Services
-from disputegraph.views.state import ViewState
 from disputegraph.ingest import load_bundle
 from disputegraph.store import MemoryStore
 from disputegraph.synthetic import generate_city
+from disputegraph.views.services import Services
+from disputegraph.views.state import ViewState
 
 
 def _build(svc: Services, top: int, reuse: bool) -> tuple[float, int, str]:

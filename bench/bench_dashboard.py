@@ -99,9 +99,9 @@ def aggregation(sizes: tuple[int, ...] = (2_000, 10_000, 50_000)) -> list[dict[s
     (a synthetic dispute-stakeholder graph: no generated city has one that big)."""
     import networkx as nx
 
+    from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
     from disputegraph.views.layout import budgeted_view, communities_of
     from disputegraph.views.services import ELEMENT_BUDGET
-    from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
 
     rows = []
     for n in sizes:

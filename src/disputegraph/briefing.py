@@ -101,6 +101,10 @@ _S: dict[str, tuple[str, str]] = {
     "levels": ("风险等级与分值门槛", "Risk levels and score thresholds"),
     "weights": ("风险因素与权重(分)", "Risk factors and weights (points)"),
     "chain_flags": ("责任链问题标记", "Responsibility-chain flags"),
+    "time_limits": ("默认办理时限及依据", "Default time limits and their legal basis"),
+    "limit_key": ("单位类型:办理环节", "Agency kind:action"),
+    "limit": ("时限", "Limit"),
+    "overdue_basis": ("超期依据", "Overdue: legal basis"),
     "more_rows": ("另有 {n} 条未列出。", "{n} more not listed."),
     "none": ("无", "none"),
     "factor": ("风险因素", "Factor"),
@@ -324,6 +328,26 @@ ul.reasons li { margin-bottom: 0.8mm; }
 """
 
 
+def _overdue_basis(svc: Services, case: Mapping[str, Any], state: ViewState) -> str:
+    """The law and article of the time limits an overdue case broke ("" when it is not
+    overdue, or only past its own due date)."""
+    if ChainFlag.OVERDUE.value not in case.get("flag_codes", ()):
+        return ""
+    chain = svc.chain(str(case["dispute_id"]), state) or {}
+    cited = (f["basis"] for f in chain.get("flags", ()) if f["code"] == ChainFlag.OVERDUE.value)
+    return next(cited, "")
+
+
+def _limit_rows(settings: Mapping[str, Any], lang: Lang) -> list[tuple[str, str, str]]:
+    """The configured time limits of the analysis with their law and article."""
+    limits = (settings.get("chains") or {}).get("limits") or {}
+    return [
+        (key, str(rule.get("limit", "")), str(rule.get("basis" if lang == "zh" else "basis_en")))
+        for key, rule in limits.items()
+        if isinstance(rule, Mapping)
+    ]
+
+
 def build_briefing(
     svc: Services,
     state: ViewState,
@@ -525,9 +549,17 @@ def build_briefing(
                 t("status", lang),
                 t("district", lang),
                 t("col_flags", lang),
+                _s("overdue_basis", lang),
             ],
             [
-                (c["dispute_id"], c["title"], c["status"], c["district"], c["flags"])
+                (
+                    c["dispute_id"],
+                    c["title"],
+                    c["status"],
+                    c["district"],
+                    c["flags"],
+                    _overdue_basis(svc, c, state),
+                )
                 for c in cases[:CASE_ROWS]
             ],
         )
@@ -627,6 +659,12 @@ def build_briefing(
         + "</div></div>"
         + f"<h3>{_e(_s('chain_flags', lang))}</h3>"
         + _table([t("col_flags", lang), _s("code", lang)], flag_rows, "compact")
+        + f"<h3>{_e(_s('time_limits', lang))}</h3>"
+        + _table(
+            [_s("limit_key", lang), _s("limit", lang), _s("overdue_basis", lang)],
+            _limit_rows(analysis.settings, lang),
+            "compact",
+        )
         + f"<p>{_e(_s('method', lang))}</p>"
         + f'<p class="muted">{_e(_s("masked" if masked else "unmasked", lang))} · {_e(role)}</p>'
         + "</section>"

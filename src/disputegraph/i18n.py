@@ -119,6 +119,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pick_dispute": ("选择纠纷查看责任链", "Pick a dispute to see its chain"),
     "flags": ("问题标记", "Flags"),
     "no_flags": ("无问题标记", "No flags"),
+    "basis": ("依据", "Legal basis"),
     "no_chain": ("该纠纷没有办理记录。", "No handling steps for this dispute."),
     "dwell_days": ("停留天数", "Days at step"),
     "sankey": ("单位间流转", "Hand-offs between agencies"),

@@ -147,6 +147,46 @@ def test_due_at_wins_over_the_default_limit(agencies: City) -> None:
     assert not ch.steps[1].overdue
 
 
+def test_overdue_cites_the_law_and_article_of_the_limit_broken(agencies: City) -> None:
+    # petition accepted 2025-10-01, still open on 2026-01-10: 101 days > 60 -> 信访工作条例
+    # art. 34. Land-contract arbitration accepted 2025-10-01: > 60 days -> art. 47 of the
+    # land-contract arbitration law. A labour-arbitration step that kept its 45 days cites
+    # nothing; a step past its own due date cites nothing either.
+    c = agencies.agency("LAB", "labour_arbitration", "county")
+    c.agency("AGR", "agriculture_rural", "county")
+    c.dispute("D1", reported="2025-10-01T09:00:00", channel="petition_visit")
+    c.handle("D1", 1, "PET", "accepted", "2025-10-01T09:00:00")
+    c.dispute("D2", reported="2025-10-01T09:00:00", category="land_contract")
+    c.handle("D2", 1, "LAB", "accepted", "2025-10-01T09:00:00", "2025-10-20T09:00:00")
+    c.handle("D2", 2, "AGR", "accepted", "2025-10-20T09:00:00")
+    c.dispute("D3", reported="2025-12-01T09:00:00")
+    c.handle(
+        "D3",
+        1,
+        "MED",
+        "mediated",
+        "2025-12-01T09:00:00",
+        "2025-12-06T09:00:00",
+        due="2025-12-05T09:00:00",
+    )
+    petition = chain(c.store, "D1", as_of=AS_OF)
+    assert petition.steps[0].overdue and petition.steps[0].limit == "60d"
+    assert petition.steps[0].limit_basis == "《信访工作条例》（2022）第三十四条"
+    assert petition.citation_text("overdue") == "《信访工作条例》（2022）第三十四条"
+    assert petition.citation_text("overdue", "en") == (
+        "Regulations on Letters and Visits (2022), art. 34"
+    )
+    land = chain(c.store, "D2", as_of=AS_OF)
+    assert [s.overdue for s in land.steps] == [False, True]
+    assert land.steps[0].limit_basis == "《劳动争议调解仲裁法》第四十三条"
+    assert [x.zh for x in land.citations["overdue"]] == [
+        "《农村土地承包经营纠纷调解仲裁法》第四十七条"
+    ]
+    own_due = chain(c.store, "D3", as_of=AS_OF)
+    assert "overdue" in own_due.flags and own_due.citations == {}
+    assert own_due.steps[0].limit_basis is None
+
+
 # -- the other flags -------------------------------------------------------------
 
 

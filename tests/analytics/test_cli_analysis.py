@@ -141,6 +141,22 @@ def test_chain_json_shape(analysed: CliRunner) -> None:
     assert missing.exit_code == 2 and len(missing.stderr.strip().splitlines()) == 1
 
 
+def test_chain_cites_the_time_limit_an_overdue_step_broke(analysed: CliRunner) -> None:
+    # D-003: the street returned the case to housing, and housing kept it past the
+    # 2-working-day return limit (a local rule, cited as such)
+    payload = _json(analysed, "chain", "D-003")
+    assert isinstance(payload, dict) and "overdue" in payload["flags"]
+    broke = [s for s in payload["steps"] if s["overdue"] and s["limit"]]
+    assert broke and all(s["limit_basis"] and s["limit_basis_en"] for s in broke)
+    cited = payload["citations"]["overdue"]
+    assert {(c["zh"], c["en"]) for c in cited} == {
+        (s["limit_basis"], s["limit_basis_en"]) for s in broke
+    }
+    assert cited[0]["en"] == "Local rule (return of a misassigned ticket)"
+    table = analysed.invoke(app, ["chain", "D-003"])
+    assert "Overdue (Local rule (return of a misassigned ticket))" in table.stdout
+
+
 def test_agencies(analysed: CliRunner) -> None:
     payload = _json(analysed, "agencies")
     assert isinstance(payload, dict)

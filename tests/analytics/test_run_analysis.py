@@ -143,11 +143,17 @@ def test_bad_window(city: City) -> None:
 def test_config_override_merges(tmp_path: Path) -> None:
     override = tmp_path / "risk.toml"
     override.write_text(
-        '[risk.bands]\nred = 90\n\n[chains.limits]\n"hotline_center:*" = "3wd"\n', "utf-8"
+        '[risk.bands]\nred = 90\n\n[chains.limits]\n"hotline_center:*" = '
+        '{ limit = "3wd", basis = "某市12345热线工作规定", basis_en = "City hotline rules" }\n',
+        "utf-8",
     )
     cfg = load_risk_config(override)
     assert cfg.risk.bands["red"] == 90 and cfg.risk.bands["orange"] == 58  # merged key by key
-    assert str(cfg.chains.limit_for("hotline_center", "assigned")) == "3wd"
+    hotline = cfg.chains.limit_for("hotline_center", "assigned")
+    assert str(hotline) == "3wd" and hotline is not None
+    assert (hotline.basis, hotline.basis_en) == ("某市12345热线工作规定", "City hotline rules")
+    legal_aid = cfg.chains.limit_for("legal_aid", "accepted")  # a default limit kept whole
+    assert legal_aid is not None and legal_aid.basis == "《法律援助法》第四十三条"
     assert cfg.risk.weights == load_risk_config().risk.weights
     assert cfg.source == ["defaults", "risk.toml"]
 
@@ -157,7 +163,10 @@ def test_config_errors(tmp_path: Path) -> None:
     bad.write_text("[risk.weights]\nsize = 3\n", "utf-8")
     with pytest.raises(ConfigError, match="unknown risk factors"):
         load_risk_config(bad)
-    bad.write_text('[chains.limits]\n"*:*" = "soon"\n', "utf-8")
+    bad.write_text(
+        '[chains.limits]\n"*:*" = { limit = "soon", basis = "某规定", basis_en = "A rule" }\n',
+        "utf-8",
+    )
     with pytest.raises(ConfigError, match="'soon'"):
         load_risk_config(bad)
     bad.write_text("not toml [", "utf-8")
@@ -165,3 +174,18 @@ def test_config_errors(tmp_path: Path) -> None:
         load_risk_config(bad)
     with pytest.raises(ConfigError, match="cannot read"):
         load_risk_config(tmp_path / "missing.toml")
+
+
+def test_a_time_limit_must_cite_its_law_and_article(tmp_path: Path) -> None:
+    bad = tmp_path / "limits.toml"
+    bad.write_text('[chains.limits]\n"legal_aid:*" = "7wd"\n', "utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_risk_config(bad)
+    assert str(bad) in str(err.value) and "chains.limits.'legal_aid:*'" in str(err.value)
+    assert "basis and basis_en missing" in str(err.value)
+    bad.write_text('[chains.limits]\n"court:*" = { limit = "30d", basis = "某规定" }\n', "utf-8")
+    with pytest.raises(ConfigError, match=r"chains\.limits\.'court:\*'.*basis_en missing"):
+        load_risk_config(bad)
+    # every shipped limit cites zh and en
+    limits = load_risk_config().chains.limits
+    assert limits and all(r.basis.strip() and r.basis_en.strip() for r in limits.values())

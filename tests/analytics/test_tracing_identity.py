@@ -269,10 +269,11 @@ def test_the_cli_prints_the_cross_source_reason_in_both_languages(
     saved.flush()
     monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(tmp_path))
     monkeypatch.setenv("DISPUTEGRAPH_STORE", "memory")
+    monkeypatch.setenv("DISPUTEGRAPH_ROLE", "analyst")  # the reason names a person: masked
     runner = CliRunner()
     for lang, reason in (
-        ("zh", "同一申请人張三（同一人，跨来源记录 12345:A1 / 网格:A2）"),
-        ("en", "shares applicant 張三 (same person across sources: 12345:A1 / 网格:A2)"),
+        ("zh", "同一申请人張*（同一人，跨来源记录 12345:A1 / 网格:A2）"),
+        ("en", "shares applicant 張* (same person across sources: 12345:A1 / 网格:A2)"),
     ):
         monkeypatch.setenv("DISPUTEGRAPH_LANGUAGE", lang)
         out = runner.invoke(app, ["trace", "D1", "--format", "json"])

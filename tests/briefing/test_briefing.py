@@ -261,3 +261,31 @@ def test_key_figures_count_what_was_open_at_a_past_as_of(
     label = re.escape(t("kpi_open", "en"))
     shown = re.findall(rf'<div class="v">([\d,]+)</div><div class="k">{label}</div>', pack.html)
     assert shown == [str(len(opened))]
+
+
+def test_overdue_cases_and_the_legend_cite_the_time_limits(
+    chromium_path: str, tmp_path: Path
+) -> None:
+    """The sample bundle: D-003 was kept past the 2-working-day return limit (a local
+    rule); D-001 only past its own due date (no citation). The legend lists every
+    configured limit with its law and article."""
+    from disputegraph.analytics import run_analysis
+    from disputegraph.ingest import load_bundle
+
+    settings = Settings(demo=True, store="memory", workspace=tmp_path / "ws")
+    store = MemoryStore()
+    load_bundle(Path(__file__).parents[1] / "data" / "sample", store, settings)
+    analysis = run_analysis(store)
+    with Exporter() as ex:
+        pack = build_briefing(Services(settings, store), ViewState(lang="zh"), top=1, exporter=ex)
+    rows = {
+        m[0]: m[1]
+        for m in re.findall(r"<tr><td>(D-\d+)</td>(.*?)</tr>", pack.html, flags=re.DOTALL)
+    }
+    assert "overdue" in analysis.chain_flags["D-003"] and "D-003" in rows
+    assert "<td>地方规定（错派工单退回时限）</td>" in rows["D-003"]
+    assert "overdue" in analysis.chain_flags["D-001"]
+    assert rows["D-001"].endswith("<td></td>")  # past its own due date: no law to cite
+    for rule in analysis.settings["chains"]["limits"].values():
+        assert f"<td>{rule['basis']}</td>" in pack.html
+    assert "《劳动争议调解仲裁法》第四十三条" in pack.html

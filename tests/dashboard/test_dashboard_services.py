@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from disputegraph.config import Settings
+from disputegraph.dashboard.components.swimlane import flag_chips
 from disputegraph.store.memory import MemoryStore
 from disputegraph.views.services import Services, mask_name
 from disputegraph.views.state import ViewState
@@ -149,6 +150,22 @@ def test_chain_of_the_bounced_case(services: Services) -> None:
     assert "bounced" in {f["code"] for f in chain["flags"]}
     assert [s["seq"] for s in chain["steps"]] == sorted(s["seq"] for s in chain["steps"])
     assert {f["label"] for f in chain["flags"]} >= {"Bounced"}
+
+
+def test_chain_cites_the_time_limit_an_overdue_step_broke(services: Services) -> None:
+    # D-003 was kept past the 2-working-day return limit, a local rule
+    for lang, text in (
+        ("en", "Local rule (return of a misassigned ticket)"),
+        ("zh", "地方规定（错派工单退回时限）"),
+    ):
+        chain = services.chain("D-003", ViewState(lang=lang))
+        assert chain is not None
+        overdue = next(f for f in chain["flags"] if f["code"] == "overdue")
+        assert overdue["basis"] == text
+        assert text in {s["basis"] for s in chain["steps"] if s["overdue"]}
+        assert all(not f["basis"] for f in chain["flags"] if f["code"] != "overdue")
+    chips = str(flag_chips(chain, "zh"))
+    assert "依据: 地方规定（错派工单退回时限）" in chips
 
 
 def test_agencies_view(services: Services) -> None:

@@ -11,7 +11,8 @@ Flags (codes of :class:`~disputegraph.schemas.analysis.ChainFlag`):
 ``overdue``
     a step past its ``due_at``, or past the configured time limit for its
     agency kind and action (calendar or working days; working days follow the
-    public-holiday calendar with 调休);
+    public-holiday calendar with 调休); the chain's ``citations`` name the
+    law and article of every configured limit broken;
 ``bounced``
     returned twice, or handed A → B → A (call-backs, closing and
     supervision steps do not count as hand-offs);
@@ -68,6 +69,7 @@ from disputegraph.schemas.analysis import (
     Chain,
     ChainFlag,
     ChainStep,
+    Citation,
     HandoffStats,
 )
 
@@ -82,6 +84,7 @@ __all__ = [
     "handoff_facts",
     "is_skip_level_petition",
     "iter_chains",
+    "overdue_citations",
     "tier",
 ]
 
@@ -204,6 +207,8 @@ class StepFacts(NamedTuple):
     dwell_days: float
     overdue: bool
     limit: str | None
+    limit_basis: str | None
+    limit_basis_en: str | None
 
 
 class ChainFacts(NamedTuple):
@@ -243,12 +248,26 @@ def handoff_facts(
 
 def as_chain(facts: ChainFacts, as_of: date) -> Chain:
     """A chain's facts as the :class:`Chain` result model."""
+    steps = [ChainStep.trusted(**s._asdict()) for s in facts.steps]
     return Chain.trusted(  # built from validated data: skip re-validation
         dispute_id=facts.dispute_id,
-        steps=[ChainStep.trusted(**s._asdict()) for s in facts.steps],
+        steps=steps,
         flags=facts.flags,
         as_of=as_of,
+        citations=overdue_citations(steps) if ChainFlag.OVERDUE.value in facts.flags else {},
     )
+
+
+def overdue_citations(steps: Iterable[ChainStep]) -> dict[str, list[Citation]]:
+    """``{"overdue": [...]}``: the laws and articles of the configured time limits the
+    overdue steps broke, once each in step order (a step past its own due date cites
+    none); empty when no overdue step broke a configured limit."""
+    found: dict[tuple[str, str], Citation] = {}
+    for s in steps:
+        if s.overdue and s.limit_basis:
+            key = (s.limit_basis, s.limit_basis_en or s.limit_basis)
+            found.setdefault(key, Citation(zh=key[0], en=key[1]))
+    return {ChainFlag.OVERDUE.value: list(found.values())} if found else {}
 
 
 def chain_facts(
@@ -272,6 +291,7 @@ def chain_facts(
         kind = ag.kind if ag else "other"
         limit = settings.limit_for(kind, s.action)
         terminal = s.action in _TERMINAL and s.ended_at is None
+        applied = limit if s.due_at is None else None
         out.append(
             StepFacts(
                 s.seq,
@@ -287,7 +307,9 @@ def chain_facts(
                 s.due_at,
                 round(_days(s.started_at, end), 2),
                 False if terminal else _overdue(s, end, limit),
-                str(limit) if s.due_at is None and limit is not None else None,
+                str(applied) if applied is not None else None,
+                applied.basis if applied is not None else None,
+                applied.basis_en if applied is not None else None,
             )
         )
     flags = _flags(out, steps, agencies, settings, as_of, dispute, reports, links)

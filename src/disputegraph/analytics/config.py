@@ -27,6 +27,7 @@ __all__ = [
     "ChainSettings",
     "ClusterSettings",
     "HardTrigger",
+    "LimitRule",
     "ProjectionSettings",
     "RiskConfig",
     "RiskSettings",
@@ -103,10 +104,13 @@ class RiskSettings(_Strict):
 
 
 class TimeLimit(_Strict):
-    """A time limit: ``days`` calendar days, or working days when ``working``."""
+    """A time limit: ``days`` calendar days, or working days when ``working``; with
+    the law and article it comes from (``basis`` zh, ``basis_en`` en) when configured."""
 
     days: int
     working: bool = False
+    basis: str | None = None
+    basis_en: str | None = None
 
     @classmethod
     def parse(cls, text: str) -> TimeLimit:
@@ -128,13 +132,35 @@ class TimeLimit(_Strict):
         return timedelta(days=self.days)
 
 
+class LimitRule(_Strict):
+    """A configured default time limit and the law and article it rests on, e.g.
+    ``{ limit = "60d", basis = "信访工作条例 第三十四条",
+    basis_en = "Regulations on Letters and Visits, art. 34" }``."""
+
+    limit: str
+    basis: str = Field(min_length=1, description="Law and article, in Chinese.")
+    basis_en: str = Field(min_length=1, description="Law and article, in English.")
+
+    @model_validator(mode="after")
+    def _parse(self) -> LimitRule:
+        try:
+            TimeLimit.parse(self.limit)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    def time_limit(self) -> TimeLimit:
+        parsed = TimeLimit.parse(self.limit)
+        return parsed.model_copy(update={"basis": self.basis, "basis_en": self.basis_en})
+
+
 class ChainSettings(_Strict):
     max_hops: int = 5
     drift_levels: int = 2
     skip_level_petition_level: str = "city"
     follow_up_grace_days: int = 15
     failed_outcomes: list[str] = Field(default_factory=list)
-    limits: dict[str, str] = Field(default_factory=dict)
+    limits: dict[str, LimitRule] = Field(default_factory=dict)
     _limit_cache: dict[tuple[str, str], TimeLimit | None] = PrivateAttr(default_factory=dict)
 
     def limit_for(self, agency_kind: str, action: str) -> TimeLimit | None:
@@ -148,7 +174,7 @@ class ChainSettings(_Strict):
         found = None
         for key in (f"{agency_kind}:{action}", f"{agency_kind}:*", f"*:{action}", "*:*"):
             if key in self.limits:
-                found = TimeLimit.parse(self.limits[key])
+                found = self.limits[key].time_limit()
                 break
         memo[(agency_kind, action)] = found
         return found
@@ -184,17 +210,44 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"risk config {path} is not valid TOML: {exc}") from exc
 
 
+def _limits(data: dict[str, Any]) -> dict[str, Any]:
+    chains = data.get("chains")
+    limits = chains.get("limits") if isinstance(chains, dict) else None
+    return limits if isinstance(limits, dict) else {}
+
+
+def _check_citations(path: Path, data: dict[str, Any]) -> None:
+    """Every time limit of one file names its law and article (zh and en)."""
+    for key, value in _limits(data).items():
+        missing = (
+            ["basis", "basis_en"]
+            if not isinstance(value, dict)
+            else [f for f in ("basis", "basis_en") if not str(value.get(f) or "").strip()]
+        )
+        if missing:
+            raise ConfigError(
+                f"risk config {path}: chains.limits.{key!r}: the time limit does not cite "
+                f"its law and article ({' and '.join(missing)} missing); write it as "
+                f'{{ limit = "15d", basis = "信访工作条例 第…条", basis_en = "…, art. …" }}'
+            )
+
+
 def load_risk_config(path: Path | str | None = None) -> RiskConfig:
-    """The shipped defaults, with ``path`` (if given) merged over them key by key."""
+    """The shipped defaults, with ``path`` (if given) merged over them key by key (a
+    time limit is replaced whole, so that its citation goes with it)."""
     data = _read(DEFAULTS_PATH)
+    _check_citations(DEFAULTS_PATH, data)
     sources = ["defaults"]
     if path is not None:
-        data = _merge(data, _read(Path(path)))
+        over = _read(Path(path))
+        _check_citations(Path(path), over)
+        limits = {**_limits(data), **_limits(over)}
+        data = _merge(data, over)
+        if limits:
+            data["chains"]["limits"] = limits
         sources.append(Path(path).name)
     try:
         config = RiskConfig.model_validate({**data, "source": sources})
-        for limit in config.chains.limits.values():
-            TimeLimit.parse(limit)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

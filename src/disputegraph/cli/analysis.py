@@ -297,7 +297,9 @@ def chain_command(
     """The responsibility chain of a dispute: hand-offs, dwell days and flags.
 
     JSON output: {"dispute_id", "steps": [{"seq", "agency_id", "action", "started_at",
-    "ended_at", "dwell_days", …}], "flags": [names]}.
+    "ended_at", "dwell_days", "limit", "limit_basis", "limit_basis_en", …}],
+    "flags": [names], "citations": {flag: [{"zh", "en"}]}}: the law and article of
+    every time limit an overdue step broke.
 
     Example: disputegraph chain D-001 --format json
     """
@@ -313,7 +315,11 @@ def chain_command(
         "as_of": result.as_of,
         "steps": steps,
         "flags": result.flags,
+        "citations": {
+            f: [c.model_dump(mode="json") for c in cites] for f, cites in result.citations.items()
+        },
     }
+    zh = cfg.language == "zh"
     rows = [
         {
             "seq": s.seq,
@@ -323,6 +329,7 @@ def chain_command(
             "ended_at": s.ended_at,
             "dwell_days": s.dwell_days,
             "overdue": "!" if s.overdue else "",
+            "basis": ((s.limit_basis if zh else s.limit_basis_en) or "") if s.overdue else "",
         }
         for s in result.steps
     ]
@@ -331,7 +338,11 @@ def chain_command(
         return
     emit_rows(rows, fmt, title=f"responsibility chain of {dispute_id}")
     if fmt is Format.table:
-        labels = [ChainFlag(f).label(cfg.language) for f in result.flags]
+        labels = []
+        for f in result.flags:
+            cited = result.citation_text(f, cfg.language)
+            label = ChainFlag(f).label(cfg.language)
+            labels.append(f"{label} ({cited})" if cited else label)
         out.print(f"flags: {', '.join(labels) or '—'}", highlight=False)
 
 

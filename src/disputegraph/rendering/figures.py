@@ -247,6 +247,7 @@ def swimlanes(chain: Mapping[str, Any], lang: Lang) -> go.Figure:
             hovertext=[
                 f"#{s['seq']} {s['action_label']} · {s['dwell_days']} d"
                 + (f" (limit {s['limit']})" if s.get("limit") else "")
+                + (f" · {s['basis']}" if overdue and s.get("basis") else "")
                 for s in sel
             ],
             hoverinfo="text",

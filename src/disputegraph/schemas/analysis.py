@@ -26,6 +26,7 @@ __all__ = [
     "Chain",
     "ChainFlag",
     "ChainStep",
+    "Citation",
     "ClusterAssessment",
     "Factor",
     "HandoffStats",
@@ -212,6 +213,22 @@ class ChainStep(_Model):
     )
     overdue: bool = False
     limit: str | None = Field(None, description="The time limit applied, e.g. '15d' or '5wd'.")
+    limit_basis: str | None = Field(
+        None, description="Law and article of the time limit applied, in Chinese."
+    )
+    limit_basis_en: str | None = Field(
+        None, description="Law and article of the time limit applied, in English."
+    )
+
+
+class Citation(_Model):
+    """The law and article a flag rests on, in Chinese and English."""
+
+    zh: str
+    en: str
+
+    def text(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
 
 
 class Chain(_Model):
@@ -221,6 +238,16 @@ class Chain(_Model):
     steps: list[ChainStep] = Field(default_factory=list)
     flags: list[str] = Field(default_factory=list, description="ChainFlag codes.")
     as_of: date | None = None
+    citations: dict[str, list[Citation]] = Field(
+        default_factory=dict,
+        description="Flag code → the laws and articles it rests on (overdue: the time "
+        "limits broken).",
+    )
+
+    def citation_text(self, flag: str, lang: str = "zh") -> str:
+        """The citations of a flag in one language, joined; empty when it has none."""
+        sep = "；" if lang == "zh" else "; "
+        return sep.join(c.text(lang) for c in self.citations.get(flag, ()))
 
 
 class AgencyStats(_Model):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from typing import Any
 
 from disputegraph.config import Settings
 from disputegraph.exceptions import ConfigError
@@ -124,8 +124,7 @@ def cli_role(settings: Settings, login: str | None = None) -> Role:
         )
     account = UserStore(settings.users_path).get(login or getpass.getuser())
     if account is None:
-        return cast(Role, wanted or "analyst")
-    own = cast(Role, account.role)
-    if wanted is None or _SIGHT[cast(Role, wanted)] > _SIGHT[own]:
-        return own
-    return cast(Role, wanted)
+        return wanted or "analyst"
+    if wanted is None or _SIGHT[wanted] > _SIGHT[account.role]:
+        return account.role
+    return wanted

@@ -971,6 +971,7 @@ class Services:
                     "dwell_days": round(s.dwell_days, 1),
                     "overdue": s.overdue,
                     "limit": s.limit,
+                    "basis": (s.limit_basis if lang == "zh" else s.limit_basis_en) or "",
                     "outcome": s.outcome,
                 }
             )
@@ -979,7 +980,14 @@ class Services:
             "dispute_id": dispute_id,
             "title": self.name(node, role, lang) if node else dispute_id,
             "steps": steps,
-            "flags": [{"code": f, "label": enum_label("flag", f, lang)} for f in result.flags],
+            "flags": [
+                {
+                    "code": f,
+                    "label": enum_label("flag", f, lang),
+                    "basis": result.citation_text(f, lang),
+                }
+                for f in result.flags
+            ],
         }
 
     def dispute_choices(
@@ -1099,6 +1107,7 @@ class Services:
                     "status": enum_label("status", row["status"], lang),
                     "district": row["district"] or "",
                     "flags": "、".join(enum_label("flag", f, lang) for f in flags),
+                    "flag_codes": list(flags),
                     "href": state.with_page(entity=d, dispute=d).href("/tracer"),
                 }
             )

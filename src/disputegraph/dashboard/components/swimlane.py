@@ -14,15 +14,24 @@ __all__ = ["flag_chips", "swimlane"]
 
 
 def flag_chips(chain: dict[str, Any] | None, lang: Lang) -> html.Div:
-    """The chain's flags as chips (or 'no flags')."""
+    """The chain's flags as chips (or 'no flags'); a flag resting on a law and article
+    (an overdue step past a configured time limit) shows it next to its chip."""
     flags = (chain or {}).get("flags") or []
     if not flags:
         return html.Div(t("no_flags", lang), className="flags none")
     return html.Div(
         [html.Span(t("flags", lang) + ":", className="flags-title")]
         + [
-            html.Span(f["label"], className=f"chip flag-{f['code']}", title=f["code"])
+            part
             for f in flags
+            for part in (
+                html.Span(f["label"], className=f"chip flag-{f['code']}", title=f["code"]),
+                *(
+                    [html.Span(f"{t('basis', lang)}: {f['basis']}", className="flag-basis")]
+                    if f.get("basis")
+                    else []
+                ),
+            )
         ],
         className="flags",
     )

@@ -125,7 +125,9 @@ def layout(state: ViewState) -> html.Div:
                     html.Div(
                         [
                             html.H3(t("pair_table", lang), id="agency-pairs-title"),
-                            data_grid(ids.AGENCY_PAIRS, pair_columns(lang), height="340px", lang=lang),
+                            data_grid(
+                                ids.AGENCY_PAIRS, pair_columns(lang), height="340px", lang=lang
+                            ),
                         ],
                         className="card",
                     ),

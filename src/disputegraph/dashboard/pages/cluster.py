@@ -100,7 +100,9 @@ def layout(state: ViewState) -> html.Div:
             html.Div(
                 [
                     html.H3(t("agencies_involved", lang)),
-                    data_grid(ids.CLUSTER_AGENCIES, agency_columns(lang), height="300px", lang=lang),
+                    data_grid(
+                        ids.CLUSTER_AGENCIES, agency_columns(lang), height="300px", lang=lang
+                    ),
                 ],
                 className="card",
             ),
