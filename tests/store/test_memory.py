@@ -14,7 +14,7 @@ import pytest
 
 from disputegraph.exceptions import StoreError
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
-from disputegraph.store import MemoryStore, memory
+from disputegraph.store import MemoryStore, snapshot
 from disputegraph.store.memory import SNAPSHOT_NAME
 
 
@@ -218,8 +218,8 @@ def test_documents_of_an_older_snapshot_move_to_the_documents_file(tmp_path: Pat
     old.upsert_nodes([party("P1", "张三")])
     docs = {"risk": {"k": {"v": [1, 2], "名": "张三"}}}
     state = tuple(docs if n == "documents" else getattr(old, n) for n in MemoryStore._STATE)
-    memory._write_checked(
-        path, memory._MAGIC, "snapshot", lambda out: memory._dump_state(state, out)
+    snapshot.write_checked(
+        path, snapshot.MAGIC, "snapshot", lambda out: snapshot.dump_state(state, out)
     )
     store = MemoryStore(path)
     assert store.get_document("risk", "k") == {"v": [1, 2], "名": "张三"}

@@ -21,8 +21,8 @@ from disputegraph.cli import app
 from disputegraph.config import Neo4jSettings, Settings
 from disputegraph.exceptions import ConfigError, StoreError
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
+from disputegraph.store import batching, neo4j_values, open_store
 from disputegraph.store import neo4j as neo4j_module
-from disputegraph.store import open_store
 from disputegraph.store.neo4j import Neo4jStore, driver_from_settings
 
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
@@ -56,9 +56,13 @@ def test_unreachable_server_is_a_store_error() -> None:
 def test_no_cypher_outside_query_files() -> None:
     """Every statement comes from a .cypher file: no string literal in the module
     (docstrings aside) looks like Cypher."""
-    tree = ast.parse(Path(neo4j_module.__file__).read_text(encoding="utf-8"))
+    trees = [
+        ast.parse(Path(m.__file__).read_text(encoding="utf-8"))
+        for m in (neo4j_module, neo4j_values, batching)
+    ]
     docstrings = {
         id(node.body[0].value)
+        for tree in trees
         for node in ast.walk(tree)
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
         and node.body
@@ -68,6 +72,7 @@ def test_no_cypher_outside_query_files() -> None:
     clause = re.compile(r"\b(MATCH|MERGE|CREATE|UNWIND|RETURN|DELETE|SET|CALL)\b")
     literals = [
         n.value
+        for tree in trees
         for n in ast.walk(tree)
         if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
     ]
@@ -95,7 +100,7 @@ def test_store_does_not_build_a_driver() -> None:
 def test_prefetched_batches_keep_order_errors_and_stop_early() -> None:
     import threading
 
-    prefetch = neo4j_module._prefetch
+    prefetch = batching.prefetch
     assert list(prefetch(iter(range(50)))) == list(range(50))
 
     def failing() -> Iterator[int]:
@@ -345,7 +350,7 @@ def test_edge_sessions_never_share_a_start_node_and_lock_end_nodes_in_order() ->
     edges = _steps(20, 5)
     again = GraphEdge(RelType.HANDLED_BY, "D03", edges[9].target, "0", {"seq": 99})
     edges.append(again)  # a repeated relationship: its last properties count
-    [parts] = Neo4jStore(fake, batch_size=4, edge_sessions=2)._edge_parts(edges)
+    [parts] = batching.edge_parts(edges, 4, 2)
     assert len(parts) == 2
     starts = [{e.source for batch in part for e in batch} for part in parts]
     assert starts[0] and starts[1] and not starts[0] & starts[1]
@@ -361,9 +366,9 @@ def test_edge_sessions_never_share_a_start_node_and_lock_end_nodes_in_order() ->
     assert sorted((e.source, e.target, e.key) for e in written) == sorted(keys)
     assert again in written and edges[9] not in written
     # One session when asked for, or when one batch is enough: the given order.
-    one = Neo4jStore(fake, batch_size=4, edge_sessions=1)._edge_parts(edges)
+    one = batching.edge_parts(edges, 4, 1)
     assert one == [[[edges[k : k + 4] for k in range(0, len(edges), 4)]]]
-    few = Neo4jStore(fake, batch_size=100, edge_sessions=2)._edge_parts(edges)
+    few = batching.edge_parts(edges, 100, 2)
     assert few == [[[edges]]]
     with pytest.raises(StoreError, match="edge_sessions"):
         Neo4jStore(fake, edge_sessions=0)

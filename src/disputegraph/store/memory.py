@@ -19,43 +19,42 @@ pays for it).
 The snapshot is two files: the graph, ``<workspace>/graph.snapshot``, and the
 stored documents (analysis results, review decisions), ``graph.documents``
 beside it, so that an analysis rewrites only the latter (a million-dispute
-graph is 1.5 GB to write again). Each is a header line with a format tag and
-the SHA-256 of the body, then the pickled body; each is written to a temporary
-file in the same folder, flushed, fsynced and renamed over the old one, so a
-crash leaves either the old file or the new one, never a torn file; a file
-whose checksum does not match is refused with a clear error.
+graph is 1.5 GB to write again). Both are checksummed and replaced atomically
+(:mod:`disputegraph.store.snapshot`).
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
 import pickle
 import zlib
 from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from disputegraph.exceptions import StoreError
-from disputegraph.files import atomic_open
 from disputegraph.runtime import gc_paused
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
 from disputegraph.store.documents import Document, iter_document, load_document
 from disputegraph.store.protocol import Counts, Subgraph
+from disputegraph.store.snapshot import (
+    DOCS_MAGIC,
+    MAGIC,
+    checked,
+    dump_state,
+    load_state,
+    write_checked,
+)
 from disputegraph.text import normalise_name
 
 __all__ = ["SNAPSHOT_NAME", "MemoryStore"]
 
 SNAPSHOT_NAME = "graph.snapshot"
-_MAGIC = b"DISPUTEGRAPH-SNAPSHOT-3 "
-_OLD_MAGICS = (b"DISPUTEGRAPH-SNAPSHOT-1 ", b"DISPUTEGRAPH-SNAPSHOT-2 ")
-_DOCS_MAGIC = b"DISPUTEGRAPH-DOCUMENTS-1 "
 _LABELS: tuple[NodeLabel, ...] = tuple(NodeLabel)
 _TYPES: tuple[RelType, ...] = tuple(RelType)
 _LABEL_CODE = {label: code for code, label in enumerate(_LABELS)}
@@ -172,8 +171,8 @@ class MemoryStore:
         return None if self.path is None else self.path.with_suffix(".documents")
 
     def _read(self, path: Path) -> None:
-        with _checked(path, _MAGIC, "snapshot") as fh:
-            state = _load_state(fh)  # our own file, checksummed
+        with checked(path, MAGIC, "snapshot") as fh:
+            state = load_state(fh)  # our own file, checksummed
         for name, value in zip(self._STATE, state, strict=True):
             setattr(self, name, value)
         self._graph_saved_to = path
@@ -181,7 +180,7 @@ class MemoryStore:
         if self.documents:  # kept inside the snapshot before there was a documents file:
             self._graph_saved_to = None  # the next flush writes the graph without them
         if docs_path is not None and docs_path.exists():
-            with _checked(docs_path, _DOCS_MAGIC, "documents file") as fh:
+            with checked(docs_path, DOCS_MAGIC, "documents file") as fh:
                 self.documents = pickle.load(fh)
         elif self.documents:
             self._docs_saved_to = None
@@ -207,9 +206,9 @@ class MemoryStore:
         docs_path = self.documents_path
         if self._docs_saved_to != docs_path and docs_path is not None:
             docs = self.documents
-            _write_checked(
+            write_checked(
                 docs_path,
-                _DOCS_MAGIC,
+                DOCS_MAGIC,
                 "documents file",
                 lambda out: pickle.dump(docs, out, protocol=pickle.HIGHEST_PROTOCOL),
             )
@@ -220,7 +219,7 @@ class MemoryStore:
             graph = tuple(
                 {} if name == "documents" else getattr(self, name) for name in self._STATE
             )
-            _write_checked(self.path, _MAGIC, "snapshot", lambda out: _dump_state(graph, out))
+            write_checked(self.path, MAGIC, "snapshot", lambda out: dump_state(graph, out))
             self._graph_saved_to = self.path
 
     def close(self) -> None:
@@ -593,99 +592,3 @@ def _pack(pieces: Iterable[bytes]) -> bytes:
     packed = [packer.compress(piece) for piece in pieces]
     packed.append(packer.flush())
     return b"".join(packed)
-
-
-@contextmanager
-def _checked(path: Path, magic: bytes, what: str) -> Iterator[BinaryIO]:
-    """The file positioned at its body, once its header and checksum are verified.
-
-    The body is checksummed in chunks and then unpickled from the file, so it
-    is never held in memory next to the objects it becomes.
-    """
-    try:
-        with path.open("rb") as fh:
-            head = fh.readline(len(magic) + 80)
-            digest = hashlib.sha256()
-            while chunk := fh.read(1 << 22):
-                digest.update(chunk)
-            if head.startswith(_OLD_MAGICS):
-                raise StoreError(
-                    f"{path} was written by an older version of disputegraph; "
-                    "load the bundle again with `load --reset`"
-                )
-            if not head.startswith(magic) or not head.endswith(b"\n"):
-                raise StoreError(
-                    f"{path} is not a disputegraph {what} (bad header); "
-                    "restore a backup or run `load --reset`"
-                )
-            if digest.hexdigest().encode() != head[len(magic) : -1]:
-                raise StoreError(
-                    f"{what} {path} is corrupt (checksum mismatch); "
-                    "restore a backup or run `load --reset`"
-                )
-            fh.seek(len(head))
-            with gc_paused():
-                yield fh
-    except OSError as exc:
-        raise StoreError(f"cannot read {what} {path}: {exc.strerror}") from exc
-
-
-def _write_checked(path: Path, magic: bytes, what: str, dump: Callable[[Any], None]) -> None:
-    """Write a file atomically: header with the body's checksum, then the body."""
-    try:
-        with atomic_open(path) as fh:
-            # Pickle straight into the file, hashing on the way, and put the
-            # checksum into the header last: the body never exists in memory
-            # as one piece (1.6 GB for a million-dispute city).
-            fh.write(magic + b"0" * 64 + b"\n")
-            hashing = _HashingWriter(fh)
-            dump(hashing)
-            fh.seek(len(magic))
-            fh.write(hashing.digest.hexdigest().encode())
-            fh.seek(0, 2)
-    except OSError as exc:
-        raise StoreError(
-            f"cannot write {what} {path}: {exc.strerror}; the previous {what} is intact"
-        ) from exc
-
-
-#: Rows per pickle in the snapshot body: a pickle remembers every object it wrote
-#: (to write shared ones once), which for one pickle of a million-dispute city
-#: costs gigabytes; per chunk it stays small, and values shared within a chunk
-#: (category codes, shape keys) are still written once.
-_CHUNK = 200_000
-
-
-def _dump_state(state: tuple[Any, ...], out: Any) -> None:
-    """The state as a manifest pickle, then each list field as pickles of ``_CHUNK`` items."""
-    lists = [i for i, value in enumerate(state) if isinstance(value, list)]
-    rest = tuple(None if i in lists else value for i, value in enumerate(state))
-    sizes = {i: len(state[i]) for i in lists}
-    pickle.dump((rest, sizes), out, protocol=pickle.HIGHEST_PROTOCOL)
-    for i in lists:
-        items = state[i]
-        for start in range(0, len(items), _CHUNK):
-            pickle.dump(items[start : start + _CHUNK], out, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _load_state(fh: BinaryIO) -> tuple[Any, ...]:
-    rest, sizes = pickle.load(fh)
-    state = list(rest)
-    for i, size in sizes.items():
-        items: list[Any] = []
-        while len(items) < size:
-            items.extend(pickle.load(fh))
-        state[i] = items
-    return tuple(state)
-
-
-class _HashingWriter:
-    """A write-only file that hashes what passes through (for ``pickle.dump``)."""
-
-    def __init__(self, fh: BinaryIO) -> None:
-        self.fh = fh
-        self.digest = hashlib.sha256()
-
-    def write(self, data: bytes) -> int:
-        self.digest.update(data)
-        return self.fh.write(data)

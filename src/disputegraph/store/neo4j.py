@@ -31,27 +31,32 @@ settings for the CLI.
 
 from __future__ import annotations
 
-import queue
-import re
 import threading
-from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime
 from functools import cache
 from typing import Any, LiteralString, TypeVar
-from zoneinfo import ZoneInfo
 
 import neo4j
 import neo4j.exceptions
-import neo4j.graph
-import neo4j.time
-import pytz  # type: ignore[import-untyped]  # no type information; a driver dependency
 
 from disputegraph.config import Settings
 from disputegraph.exceptions import ConfigError, QueryError, StoreError
 from disputegraph.queries.catalog import get as get_query
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
+from disputegraph.store.batching import edge_parts, groups, prefetch, runs
 from disputegraph.store.documents import Document, dump_document, load_document
+from disputegraph.store.neo4j_values import (
+    EDGE_META,
+    NODE_META,
+    edge_of,
+    edge_order,
+    native,
+    node_of,
+    split_props,
+    to_driver,
+    value_of,
+)
 from disputegraph.store.protocol import Counts, Subgraph
 from disputegraph.text import normalise_name
 
@@ -63,10 +68,7 @@ SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 #: the domain labels (every node also has Entity)
 DOMAIN_LABELS = tuple(m for m in NodeLabel if m is not NodeLabel.ENTITY)
 
-#: properties the store keeps on nodes/relationships for itself
-_NODE_META = ("id", "label")
-_EDGE_META = "key"
-_TEMPORAL = (neo4j.time.DateTime, neo4j.time.Date, neo4j.time.Time)
+#: the schema statements without a label to fill in
 _SCHEMA_PLAIN = (
     "store_schema_entity_id",
     "store_schema_document_key",
@@ -86,133 +88,6 @@ def _cypher(name: str, member: NodeLabel | RelType | None = None) -> LiteralStri
     return get_query(name).render(member)
 
 
-def _to_driver(value: Any) -> Any:
-    """A value safe to send: datetimes in a ``zoneinfo`` zone move to the same pytz zone.
-
-    The driver computes UTC offsets by calling ``tzinfo.utcoffset`` with its own
-    DateTime type; CPython's C ``zoneinfo`` crashes the interpreter on that
-    (a segmentation fault, not an exception), while pytz zones work. The instant
-    and the zone name are kept, so Neo4j stores a named-zone DateTime.
-    """
-    if isinstance(value, datetime):
-        tz = value.tzinfo
-        if isinstance(tz, ZoneInfo):
-            return value.astimezone(pytz.timezone(tz.key))
-        return value
-    if isinstance(value, list):
-        return [_to_driver(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _to_driver(v) for k, v in value.items()}
-    return value
-
-
-def _from_temporal(value: Any) -> Any:
-    native = value.to_native()
-    if isinstance(native, datetime):
-        zone = getattr(native.tzinfo, "zone", None)
-        if isinstance(zone, str):
-            return native.astimezone(ZoneInfo(zone))
-    return native
-
-
-def _native(value: Any) -> Any:
-    """Driver values back to Python ones (temporal types to datetime/date/time)."""
-    if isinstance(value, _TEMPORAL):
-        return _from_temporal(value)
-    if isinstance(value, list):
-        return [_native(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _native(v) for k, v in value.items()}
-    if isinstance(value, neo4j.graph.Node):
-        return {k: _native(v) for k, v in value.items()}
-    if isinstance(value, neo4j.graph.Relationship):
-        return {k: _native(v) for k, v in value.items()}
-    if isinstance(value, neo4j.graph.Path):
-        return [n.get("id") for n in value.nodes]
-    return value
-
-
-_FRACTION = re.compile(r"(\.\d{6})\d+")
-
-
-def _parse_datetime(text: str) -> datetime:
-    """Neo4j's text form of a zoned datetime (``…+08:00[Asia/Shanghai]``) as a datetime."""
-    stamp, _, zone = text.partition("[")
-    moment = datetime.fromisoformat(_FRACTION.sub(r"\1", stamp))
-    return moment.astimezone(ZoneInfo(zone[:-1])) if zone else moment
-
-
-def _value(value: Any) -> Any:
-    kind = type(value)
-    if kind is str or kind is int or kind is float or kind is bool:
-        return value
-    if kind is dict:
-        if "datetime" in value:
-            return _parse_datetime(value["datetime"])
-        if "date" in value:
-            return date.fromisoformat(value["date"])
-    return _native(value)
-
-
-def _props(pairs: list[list[Any]], drop: Iterable[str]) -> dict[str, Any]:
-    """Property pairs from a store query (temporal values as tagged text) as a dict."""
-    skip = set(drop)
-    return {k: _value(v) for k, v in pairs if k not in skip}
-
-
-_PLAIN_TYPES = frozenset({str, int, float, bool})
-
-
-def _plain_list(value: list[Any]) -> bool:
-    """Whether a list holds only plain values (nothing the driver must convert)."""
-    return all(type(v) in _PLAIN_TYPES for v in value)
-
-
-def _split(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
-    """Plain properties, datetimes and dates (as ISO text the server converts).
-
-    Sending text is much faster than the driver's own temporal packing, and the
-    zone name survives (``2026-01-08T09:30:00+08:00[Asia/Shanghai]``). This runs
-    once per written row, so plain values are recognised by their exact type first.
-    """
-    plain: dict[str, Any] = {}
-    datetimes: dict[str, str] = {}
-    dates: dict[str, str] = {}
-    for k, v in props.items():
-        kind = type(v)
-        if kind in _PLAIN_TYPES:
-            plain[k] = v
-        elif v is None:
-            continue
-        elif isinstance(v, datetime):
-            tz = v.tzinfo
-            if tz is None:
-                plain[k] = v  # a local datetime: rare, left to the driver
-            elif isinstance(tz, ZoneInfo):
-                datetimes[k] = f"{v.isoformat()}[{tz.key}]"
-            else:
-                datetimes[k] = v.isoformat()
-        elif isinstance(v, date):
-            dates[k] = v.isoformat()
-        elif kind is list and _plain_list(v):
-            plain[k] = v
-        else:
-            plain[k] = _to_driver(v)
-    return plain, datetimes, dates
-
-
-def _node(row: neo4j.Record | dict[str, Any], label: str | None = None) -> GraphNode:
-    return GraphNode(NodeLabel(label or row["label"]), row["id"], _props(row["props"], _NODE_META))
-
-
-def _edge(rel: RelType | str, row: neo4j.Record | dict[str, Any]) -> GraphEdge:
-    props = _props(row["props"], ())
-    key = props.pop(_EDGE_META, "")
-    return GraphEdge(
-        rel if isinstance(rel, RelType) else RelType(rel), row["source"], row["target"], key, props
-    )
-
-
 def _by_id_cursor(row: list[Any]) -> dict[str, str]:
     return {"after": row[0]}
 
@@ -225,83 +100,6 @@ def _by_ends_cursor(row: list[Any]) -> dict[str, str]:
 #: where the first page starts, and where the page after a row starts.
 _BY_ID = ({"after": ""}, _by_id_cursor)
 _BY_ENDS = ({"after_source": "", "after_target": "", "after_key": ""}, _by_ends_cursor)
-
-
-def _edge_order(e: GraphEdge) -> tuple[str, str, str, str]:
-    return (e.type.value, e.source, e.target, e.key)
-
-
-def _runs(items: Sequence[T], key: Callable[[T], Any], size: int) -> Iterator[tuple[Any, list[T]]]:
-    """Consecutive items with the same key, in chunks of at most ``size`` (order kept)."""
-    chunk: list[T] = []
-    current: Any = None
-    for item in items:
-        k = key(item)
-        if chunk and (k != current or len(chunk) >= size):
-            yield current, chunk
-            chunk = []
-        current = k
-        chunk.append(item)
-    if chunk:
-        yield current, chunk
-
-
-def _groups(
-    items: Sequence[T], key: Callable[[T], Any], size: int
-) -> Iterator[tuple[Any, list[T]]]:
-    """Items grouped by key (keys in first-seen order, items in order within a key),
-    in chunks of at most ``size``."""
-    grouped: dict[Any, list[T]] = {}
-    for item in items:
-        grouped.setdefault(key(item), []).append(item)
-    for k, group in grouped.items():
-        for start in range(0, len(group), size):
-            yield k, group[start : start + size]
-
-
-def _prefetch(items: Iterator[T], depth: int = 2) -> Generator[T, None, None]:
-    """The items of ``items``, computed up to ``depth`` ahead in a worker thread.
-
-    Building the rows of the next batch (Python work) then overlaps with the
-    server writing the current one (the caller waits on the socket, which
-    releases the GIL). An exception in the worker is raised here, in order; when
-    the caller stops early, the worker stops at its next item.
-    """
-    slots: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(entry: tuple[bool, Any]) -> bool:
-        while not stop.is_set():
-            try:
-                slots.put(entry, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def work() -> None:
-        try:
-            for item in items:
-                if not put((True, item)):
-                    return
-        except BaseException as exc:  # handed to the consumer, raised there
-            put((False, exc))
-            return
-        put((False, None))
-
-    worker = threading.Thread(target=work, name="disputegraph-neo4j-rows", daemon=True)
-    worker.start()
-    try:
-        while True:
-            ok, item = slots.get()
-            if not ok:
-                if item is not None:
-                    raise item
-                return
-            yield item
-    finally:
-        stop.set()
-        worker.join()
 
 
 def driver_from_settings(settings: Settings) -> neo4j.Driver:
@@ -411,8 +209,8 @@ class Neo4jStore:
         """Column names and rows (Python values) of a read query, in a read transaction."""
 
         def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
-            result = tx.run(cypher, _to_driver(params))
-            rows = [[_native(v) for v in record.values()] for record in result]
+            result = tx.run(cypher, to_driver(params))
+            rows = [[native(v) for v in record.values()] for record in result]
             return list(result.keys()), rows
 
         try:
@@ -433,7 +231,7 @@ class Neo4jStore:
         sent when some matched nothing, in which case that batch was rolled back.
 
         The rows of the next batch are built in a worker thread meanwhile
-        (:func:`_prefetch`), so client and server work overlap on a large write.
+        (:func:`prefetch`), so client and server work overlap on a large write.
         """
 
         attempts = 0
@@ -463,7 +261,7 @@ class Neo4jStore:
 
     def _pipelined(self, batches: Iterator[T], items: int) -> Iterator[T]:
         """``batches`` prefetched in a worker thread when there is more than one."""
-        return _prefetch(batches) if items > self.batch_size else batches
+        return prefetch(batches) if items > self.batch_size else batches
 
     # -- schema ----------------------------------------------------------
     def ensure_schema(self, timeout_s: int = 300) -> None:
@@ -485,7 +283,7 @@ class Neo4jStore:
         they cannot deadlock)."""
         unique = len({n.id for n in nodes}) == len(nodes)
         # Grouping by label is only safe when no id appears twice (its last label wins).
-        chunks = list((_groups if unique else _runs)(nodes, lambda n: n.label, self.batch_size))
+        chunks = list((groups if unique else runs)(nodes, lambda n: n.label, self.batch_size))
 
         def batches(
             part: Iterable[tuple[NodeLabel, list[GraphNode]]],
@@ -494,7 +292,7 @@ class Neo4jStore:
                 value = label.value
                 rows = []
                 for n in chunk:
-                    plain, datetimes, dates = _split(n.props)
+                    plain, datetimes, dates = split_props(n.props)
                     plain["id"] = n.id
                     plain["label"] = value
                     rows.append(
@@ -531,7 +329,7 @@ class Neo4jStore:
         first, to fail exactly like the memory store (the edges before the first
         bad one written).
         """
-        groups = self._edge_parts(edges)
+        groups = edge_parts(edges, self.batch_size, self.edge_sessions)
         if len(groups) > 1 or any(len(parts) > 1 for parts in groups):
             self._check_ends(edges)
 
@@ -541,8 +339,8 @@ class Neo4jStore:
             for chunk in part:
                 rows = []
                 for e in chunk:
-                    plain, datetimes, dates = _split(e.props)
-                    plain[_EDGE_META] = e.key
+                    plain, datetimes, dates = split_props(e.props)
+                    plain[EDGE_META] = e.key
                     rows.append(
                         {
                             "source": e.source,
@@ -579,50 +377,6 @@ class Neo4jStore:
             ) as pool:
                 for done in [pool.submit(write, part, False) for part in parts]:
                     done.result()
-
-    def _edge_parts(self, edges: Sequence[GraphEdge]) -> list[list[list[list[GraphEdge]]]]:
-        """Per type (in first-seen order): the batches of each concurrent session.
-
-        One session (one part) for a single type of at most one batch or with
-        ``edge_sessions=1``, the batches in the given order. Otherwise
-        :meth:`upsert_edges` explains the split.
-        """
-        if len({e.type for e in edges}) > 1:
-            groups: dict[RelType, list[GraphEdge]] = {}
-            for e in edges:
-                groups.setdefault(e.type, []).append(e)
-        else:
-            groups = {edges[0].type: list(edges)} if edges else {}
-        size = self.batch_size
-        out: list[list[list[list[GraphEdge]]]] = []
-        for group in groups.values():
-            sessions = min(self.edge_sessions, -(-len(group) // size))
-            if sessions <= 1:
-                out.append([[group[i : i + size] for i in range(0, len(group), size)]])
-                continue
-            # Only the last of repeated (source, target, key) rows counts (its
-            # properties replace the earlier ones'), so only it is written.
-            group = list({(e.source, e.target, e.key): e for e in group}.values())
-            degree: dict[str, int] = {}
-            for e in group:
-                degree[e.source] = degree.get(e.source, 0) + 1
-            # Start nodes to the lightest session, busiest first (deterministic).
-            load = [0] * sessions
-            owner: dict[str, int] = {}
-            for source, n in sorted(degree.items(), key=lambda item: (-item[1], item[0])):
-                k = load.index(min(load))
-                owner[source] = k
-                load[k] += n
-            split: list[list[GraphEdge]] = [[] for _ in range(sessions)]
-            for e in group:
-                split[owner[e.source]].append(e)
-            parts = []
-            for k, rows in enumerate(split):
-                rows.sort(key=lambda e: e.target)
-                chunks = [rows[i : i + size] for i in range(0, len(rows), size)]
-                parts.append(chunks[::-1] if k % 2 else chunks)
-            out.append(parts)
-        return out
 
     def _check_ends(self, edges: Sequence[GraphEdge]) -> None:
         """If an edge has a missing end: write the edges before it, then raise StoreError.
@@ -689,7 +443,7 @@ class Neo4jStore:
         for start in range(0, len(ids), self.batch_size):
             page = ids[start : start + self.batch_size]
             for row in self._read(_cypher("store_get_many"), "reading nodes", ids=page):
-                found[row["id"]] = _node(row)
+                found[row["id"]] = node_of(row)
         return found
 
     def get(self, node_id: str) -> GraphNode | None:
@@ -720,8 +474,8 @@ class Neo4jStore:
         found: list[GraphEdge] = []
         for name in names:
             rows = self._read(_cypher(name), "reading relationships", id=node_id, types=wanted)
-            found.extend(_edge(row["type"], row) for row in rows)
-        return sorted(found, key=_edge_order)
+            found.extend(edge_of(row["type"], row) for row in rows)
+        return sorted(found, key=edge_order)
 
     def search(
         self, text: str, labels: Sequence[NodeLabel] | None = None, limit: int = 50
@@ -737,7 +491,7 @@ class Neo4jStore:
             labels=[lbl.value for lbl in labels] if labels else None,
             limit=limit,
         )
-        return [_node(row) for row in rows]
+        return [node_of(row) for row in rows]
 
     def find_by_hash(self, digest: str, limit: int = 50) -> list[GraphNode]:
         if not digest:
@@ -745,7 +499,7 @@ class Neo4jStore:
         rows = self._read(
             _cypher("store_find_by_hash"), "finding by hash", digest=digest, limit=limit
         )
-        return [_node(row) for row in rows]
+        return [node_of(row) for row in rows]
 
     def neighbourhood(
         self, node_ids: Sequence[str], hops: int = 1, max_degree: int = 200
@@ -780,11 +534,11 @@ class Neo4jStore:
                 frontier = sorted(fresh)
             ordered = sorted(seen)
             rows = list(tx.run(_cypher("store_edges_among"), ids=ordered))
-            edges = sorted((_edge(row["type"], row) for row in rows), key=_edge_order)
+            edges = sorted((edge_of(row["type"], row) for row in rows), key=edge_order)
             nodes: list[GraphNode] = []
             for begin in range(0, len(ordered), self.batch_size):
                 page = ordered[begin : begin + self.batch_size]
-                found = {r["id"]: _node(r) for r in tx.run(_cypher("store_get_many"), ids=page)}
+                found = {r["id"]: node_of(r) for r in tx.run(_cypher("store_get_many"), ids=page)}
                 nodes.extend(found[i] for i in page if i in found)
             return Subgraph(nodes=nodes, edges=edges, capped=sorted(capped))
 
@@ -818,18 +572,18 @@ class Neo4jStore:
     def iter_nodes(self, label: NodeLabel, batch_size: int = 10_000) -> Iterator[list[GraphNode]]:
         if label is NodeLabel.ENTITY:
             return  # no node has Entity as its domain label (as in the memory store)
-        drop = set(_NODE_META)
+        drop = set(NODE_META)
         for page in self._pages(
             _cypher("store_iter_nodes", label), f"reading {label} nodes", *_BY_ID, batch_size
         ):
             yield [
-                GraphNode(label, i, {k: _value(v) for k, v in pairs if k not in drop})
+                GraphNode(label, i, {k: value_of(v) for k, v in pairs if k not in drop})
                 for i, pairs in page
             ]
 
     def iter_edges(self, rel_type: RelType, batch_size: int = 10_000) -> Iterator[list[GraphEdge]]:
         def cursor(row: list[Any]) -> dict[str, str]:
-            key = next((v for k, v in row[2] if k == _EDGE_META), "")
+            key = next((v for k, v in row[2] if k == EDGE_META), "")
             return _by_ends_cursor([row[0], row[1], key])
 
         for page in self._pages(
@@ -840,7 +594,8 @@ class Neo4jStore:
             batch_size,
         ):
             yield [
-                _edge(rel_type, {"source": a, "target": b, "props": pairs}) for a, b, pairs in page
+                edge_of(rel_type, {"source": a, "target": b, "props": pairs})
+                for a, b, pairs in page
             ]
 
     def iter_node_values(
@@ -855,7 +610,7 @@ class Neo4jStore:
             batch_size,
             keys=list(keys),
         ):
-            yield [(i, *map(_value, values)) for i, values in page]
+            yield [(i, *map(value_of, values)) for i, values in page]
 
     def iter_edge_values(
         self,
@@ -875,7 +630,7 @@ class Neo4jStore:
             batch_size,
             keys=list(keys),
         ):
-            yield [(a, b, *map(_value, values)) for a, b, _key, values in page]
+            yield [(a, b, *map(value_of, values)) for a, b, _key, values in page]
 
     def _edge_values_from(
         self, rel_type: RelType, keys: Sequence[str], batch_size: int, sources: list[str]
@@ -892,7 +647,7 @@ class Neo4jStore:
                 keys=wanted,
             )
             if record["page"]:
-                yield [(a, b, *map(_value, values)) for a, b, _key, values in record["page"]]
+                yield [(a, b, *map(value_of, values)) for a, b, _key, values in record["page"]]
 
     # -- documents -------------------------------------------------------
     def put_document(self, kind: str, key: str, doc: Document) -> None:
