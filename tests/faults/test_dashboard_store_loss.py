@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from disputegraph.config import Settings
-from disputegraph.dashboard.auth import NOTICE_ID, STORE_DOWN, create_secure_app
+from disputegraph.dashboard.auth import create_secure_app
+from disputegraph.dashboard.store_guard import NOTICE_ID, STORE_DOWN
 from disputegraph.exceptions import StoreError
 from disputegraph.store.memory import MemoryStore
 from disputegraph.views.state import ViewState

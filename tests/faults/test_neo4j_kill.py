@@ -153,8 +153,9 @@ def _dashboard_survives_a_lost_server(server: OwnServer, store: Any, settings: S
     through the same driver (no restart of the dashboard)."""
     import json
 
-    from disputegraph.dashboard.auth import STORE_DOWN, create_secure_app, store_reachable
+    from disputegraph.dashboard.auth import create_secure_app
     from disputegraph.dashboard.context import EXTENSION
+    from disputegraph.dashboard.store_guard import STORE_DOWN, store_reachable
 
     sys.path.insert(0, str(Path(__file__).parents[1] / "security"))
     from security_helpers import call, dash_payload, state_data

@@ -18,8 +18,9 @@ import pytest
 from security_helpers import call, dash_payload, login, state_data
 
 from disputegraph.dashboard import export, ids
-from disputegraph.dashboard.auth import RoleAwareServices, Viewer
+from disputegraph.dashboard.auth import RoleAwareServices
 from disputegraph.dashboard.context import EXTENSION
+from disputegraph.dashboard.session import Viewer
 from disputegraph.pii import mask_phone, normalise_identifier
 from disputegraph.views.services import mask_name
 from disputegraph.views.state import ViewState

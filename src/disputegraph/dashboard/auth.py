@@ -44,20 +44,23 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import dash
 import flask
 
 from disputegraph.audit import AuditLog
 from disputegraph.config import Settings
+from disputegraph.dashboard.admin import install_admin
+from disputegraph.dashboard.app import create_app
 from disputegraph.dashboard.context import EXTENSION
+from disputegraph.dashboard.session import G_KEY, Viewer, csrf_token, current_viewer, no_store
+from disputegraph.dashboard.store_guard import install_store_guard, store_reachable
 from disputegraph.exceptions import AuthError, ConfigError, StoreError
 from disputegraph.store.protocol import GraphStore
-from disputegraph.users import ROLES, UserStore
+from disputegraph.users import UserStore
 from disputegraph.views.services import Role, Services
 from disputegraph.views.state import ViewState
 
@@ -65,15 +68,10 @@ __all__ = [
     "ADDRESS_FAILURES",
     "DEMO_BANNER",
     "OPEN_PATHS",
-    "STORE_DOWN",
     "RoleAwareServices",
-    "Viewer",
     "create_secure_app",
-    "current_viewer",
     "install_auth",
-    "install_store_guard",
     "require_secret_key",
-    "store_reachable",
 ]
 
 #: the only paths answered without a session
@@ -82,25 +80,7 @@ DEMO_BANNER = (
     "演示模式：合成数据，无需登录，仅限本机访问 · "
     "Demo mode: synthetic data, no login, this computer only"
 )
-_G_KEY = "dg_viewer"
 _LOOPBACK = frozenset({"127.0.0.1", "::1", None})
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is looking: a user name and role (``demo`` in demo mode)."""
-
-    name: str
-    role: Role
-    demo: bool = False
-
-
-def current_viewer() -> Viewer | None:
-    """The viewer of the current request (``None`` outside a request or before login)."""
-    if not flask.has_request_context():
-        return None
-    viewer: Viewer | None = flask.g.get(_G_KEY)
-    return viewer
 
 
 class RoleAwareServices(Services):
@@ -251,19 +231,6 @@ def _login_page(csrf: str, nxt: str, username: str = "", message: str = "") -> s
     )
 
 
-def _csrf_token() -> str:
-    token = flask.session.get("csrf")
-    if not isinstance(token, str):
-        token = secrets.token_urlsafe(24)
-        flask.session["csrf"] = token
-    return token
-
-
-def _no_store(response: flask.Response) -> flask.Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 # ---------------------------------------------------------------------------
 # installing it
 
@@ -348,7 +315,15 @@ def install_auth(
         if audit is not None:
             audit.record(user, action, **params)
 
-    per_address = _Throttle(ADDRESS_FAILURES, users.window)
+    _install_guard(server, users, lifetime)
+    _install_login(server, users, record)
+    install_admin(server, users, record)
+    _decorate_index(app, demo=False)
+
+
+def _install_guard(server: flask.Flask, users: UserStore, lifetime: timedelta) -> None:
+    """Nothing is answered without a live session of an existing account: pages
+    redirect to the login page, Dash's requests get 401 JSON."""
 
     @server.before_request
     def _guard() -> Any:
@@ -362,13 +337,13 @@ def install_auth(
                 and user.epoch == flask.session.get("epoch", 0)
                 and since < lifetime.total_seconds()
             ):
-                flask.g.setdefault(_G_KEY, Viewer(user.name, user.role))
+                flask.g.setdefault(G_KEY, Viewer(user.name, user.role))
             else:  # removed, password changed, or logged in too long ago: log in again
                 flask.session.clear()
         if path in OPEN_PATHS or current_viewer() is not None:
             return None
         if path.startswith("/_dash-") or flask.request.method != "GET":
-            return _no_store(
+            return no_store(
                 flask.make_response(
                     flask.jsonify({"error": "login required", "login": "/login"}), 401
                 )
@@ -376,11 +351,17 @@ def install_auth(
         target = flask.request.full_path.rstrip("?")
         return flask.redirect(f"/login?next={flask.request.script_root}{_quote(target)}", 302)
 
+
+def _install_login(server: flask.Flask, users: UserStore, record: Callable[..., None]) -> None:
+    """``/login`` (CSRF-checked, throttled per address, audited, a fresh session)
+    and ``/logout``."""
+    per_address = _Throttle(ADDRESS_FAILURES, users.window)
+
     @server.route("/login", methods=["GET", "POST"])
     def _login() -> Any:
         if flask.request.method == "GET":
-            page = _login_page(_csrf_token(), _safe_next(flask.request.args.get("next")))
-            return _no_store(flask.make_response(page, 200))
+            page = _login_page(csrf_token(), _safe_next(flask.request.args.get("next")))
+            return no_store(flask.make_response(page, 200))
         form = flask.request.form
         nxt = _safe_next(form.get("next"))
         username = (form.get("username") or "").strip()[:64]
@@ -388,16 +369,16 @@ def install_auth(
             str(form.get("csrf", "")), str(flask.session.get("csrf", "-"))
         ):
             page = _login_page(
-                _csrf_token(), nxt, username, "表单已过期，请重试 · The form expired; try again"
+                csrf_token(), nxt, username, "表单已过期，请重试 · The form expired; try again"
             )
-            return _no_store(flask.make_response(page, 400))
+            return no_store(flask.make_response(page, 400))
         address = str(flask.request.remote_addr or "-")
         if not per_address.allow(address):
             record(username or "-", "login_failed", reason="address throttled", ip=address)
             page = _login_page(
-                _csrf_token(), nxt, username, "尝试过于频繁，请稍后再试 · Too many attempts; wait"
+                csrf_token(), nxt, username, "尝试过于频繁，请稍后再试 · Too many attempts; wait"
             )
-            return _no_store(flask.make_response(page, 429))
+            return no_store(flask.make_response(page, 429))
         try:
             user = users.authenticate(username, form.get("password") or "")
         except AuthError as exc:
@@ -408,8 +389,8 @@ def install_auth(
                 if "too many" in str(exc)
                 else "用户名或密码错误 · Wrong user name or password"
             )
-            page = _login_page(_csrf_token(), nxt, username, message)
-            return _no_store(flask.make_response(page, 401))
+            page = _login_page(csrf_token(), nxt, username, message)
+            return no_store(flask.make_response(page, 401))
         flask.session.clear()  # a fresh session: no fixation
         flask.session.permanent = True
         flask.session["user"] = user.name
@@ -427,128 +408,8 @@ def install_auth(
         flask.session.clear()
         return flask.redirect("/login", 303)
 
-    _install_admin(server, users, record)
-    _decorate_index(app, demo=False)
-
-
-# ---------------------------------------------------------------------------
-# user management for admins
-
-_ADMIN_PAGE = """<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<title>用户管理 · Users — disputegraph</title>
-<style>
-body{{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;margin:24px;color:#111827}}
-table{{border-collapse:collapse;margin:12px 0}}td,th{{border:1px solid #cbd5e1;padding:4px 8px;
-font-size:14px;text-align:left}}form{{display:inline}}.msg{{color:#1d4ed8}}.error{{color:#b91c1c}}
-fieldset{{max-width:640px;border:1px solid #cbd5e1;margin-top:16px}}input,select{{margin:2px}}
-</style></head><body>
-<p><a href="/">← 返回 · Back</a> · {who}</p>
-<h1>用户管理 · Users</h1>
-{message}
-<table id="users"><tr><th>用户 · User</th><th>角色 · Role</th><th>创建 · Created</th>
-<th>锁定至 · Locked until</th><th>操作 · Actions</th></tr>
-{rows}
-</table>
-<fieldset><legend>新增用户 · Add a user</legend>
-<form method="post" action="/admin/users" autocomplete="off">
-<input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="action" value="add">
-<input name="name" placeholder="用户名 · name" required>
-<select name="role">{role_options}</select>
-<input type="password" name="password" placeholder="密码 · password (10+)" required>
-<button type="submit" id="add-user">新增 · Add</button></form></fieldset>
-<p class="note">角色：analyst 姓名脱敏 · officer 姓名完整 · admin 管理用户（姓名脱敏）</p>
-</body></html>
-"""
-
-
-def _install_admin(server: flask.Flask, users: UserStore, record: Callable[..., None]) -> None:
-    """``/admin/users``: list, add, remove, change the role or the password of accounts
-    (admins only; every change is audited; an admin cannot remove or demote themself)."""
-
-    def page(message: str = "", error: bool = False, status: int = 200) -> flask.Response:
-        viewer = current_viewer()
-        assert viewer is not None
-        csrf = _csrf_token()
-        options = "".join(f'<option value="{r}">{r}</option>' for r in ROLES)
-        rows = []
-        for u in users.list_users():
-            name = html.escape(u.name)
-            roles = "".join(
-                f'<option value="{r}"{" selected" if r == u.role else ""}>{r}</option>'
-                for r in ROLES
-            )
-            hidden = (
-                f'<input type="hidden" name="csrf" value="{html.escape(csrf)}">'
-                f'<input type="hidden" name="name" value="{name}">'
-            )
-            rows.append(
-                f"<tr><td>{name}</td><td>{u.role}</td><td>{html.escape(u.created_at)}</td>"
-                f"<td>{u.locked_until.isoformat(timespec='minutes') if u.locked_until else ''}"
-                "</td><td>"
-                f'<form method="post" action="/admin/users">{hidden}'
-                '<input type="hidden" name="action" value="set_role">'
-                f'<select name="role">{roles}</select><button>改角色 · Set role</button></form> '
-                f'<form method="post" action="/admin/users">{hidden}'
-                '<input type="hidden" name="action" value="set_password">'
-                '<input type="password" name="password" placeholder="新密码 · new password">'
-                "<button>改密码 · Set password</button></form> "
-                f'<form method="post" action="/admin/users">{hidden}'
-                '<input type="hidden" name="action" value="remove">'
-                "<button>删除 · Remove</button></form></td></tr>"
-            )
-        kind = "error" if error else "msg"
-        note = f'<p class="{kind}" id="admin-message">{html.escape(message)}</p>' if message else ""
-        body = _ADMIN_PAGE.format(
-            who=html.escape(f"{viewer.name} · {viewer.role}"),
-            message=note,
-            rows="\n".join(rows),
-            csrf=html.escape(csrf),
-            role_options=options,
-        )
-        return _no_store(flask.make_response(body, status))
-
-    @server.route("/admin/users", methods=["GET", "POST"])
-    def _admin_users() -> Any:
-        viewer = current_viewer()
-        if viewer is None or viewer.role != "admin":
-            return flask.make_response("only an admin manages users", 403)
-        if flask.request.method == "GET":
-            return page()
-        form = flask.request.form
-        if not secrets.compare_digest(str(form.get("csrf", "")), str(flask.session.get("csrf"))):
-            return page("表单已过期，请重试 · The form expired; try again", True, 400)
-        action = str(form.get("action", ""))
-        name = str(form.get("name", "")).strip()
-        try:
-            if name == viewer.name and action in ("remove", "set_role"):
-                raise AuthError("you cannot remove or demote yourself; ask another admin")
-            if action == "add":
-                user = users.add(name, str(form.get("password", "")), str(form.get("role", "")))
-                record(viewer.name, "user_add", name=user.name, role=user.role)
-                done = f"added {user.name} ({user.role})"
-            elif action == "remove":
-                users.remove(name)
-                record(viewer.name, "user_remove", name=name)
-                done = f"removed {name}"
-            elif action == "set_role":
-                user = users.set_role(name, str(form.get("role", "")))
-                record(viewer.name, "user_set_role", name=user.name, role=user.role)
-                done = f"{user.name} is now {user.role}"
-            elif action == "set_password":
-                users.set_password(name, str(form.get("password", "")))
-                record(viewer.name, "user_set_password", name=name)
-                done = f"password of {name} changed"
-            else:
-                raise AuthError(f"unknown action {action!r}")
-        except AuthError as exc:
-            return page(str(exc), True, 400)
-        return page(done)
-
 
 def _quote(target: str) -> str:
-    from urllib.parse import quote
-
     return quote(target, safe="/")
 
 
@@ -559,7 +420,7 @@ def _install_demo(app: dash.Dash, role: Role) -> None:
     def _demo_viewer() -> Any:
         if flask.request.remote_addr not in _LOOPBACK:  # demo data is for this computer only
             return flask.make_response("demo mode answers only on 127.0.0.1", 403)
-        flask.g.setdefault(_G_KEY, Viewer("demo", role, demo=True))
+        flask.g.setdefault(G_KEY, Viewer("demo", role, demo=True))
         return None
 
     _decorate_index(app, demo=True)
@@ -600,73 +461,6 @@ def _decorate_index(app: dash.Dash, *, demo: bool) -> None:
     app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]
 
 
-# ---------------------------------------------------------------------------
-# a lost database connection
-
-NOTICE_ID = "dg-store-notice"
-PROBE_ID = "dg-store-probe"
-STORE_DOWN = (
-    "数据库暂时无法连接，正在自动重试；恢复后请重复上一步操作或刷新页面 · "
-    "The database cannot be reached; retrying. Once it is back, repeat your last "
-    "action or reload the page."
-)
-_PROBE_ID = "__disputegraph_probe__"
-
-
-def store_reachable(services: Services) -> bool:
-    """One cheap indexed lookup: does the store answer?"""
-    try:
-        services.store.get(_PROBE_ID)
-    except StoreError:
-        return False
-    return True
-
-
-def install_store_guard(app: dash.Dash, probe_ms: int = 5000) -> None:
-    """Say so clearly when the store (Neo4j) is unreachable, and recover when it is back.
-
-    - a callback that fails with :class:`StoreError` leaves its outputs as
-      they were and shows :data:`STORE_DOWN` in a banner (``role="alert"``)
-      instead of failing silently;
-    - a probe every ``probe_ms`` re-checks the store and clears the banner
-      once it answers again (the Neo4j driver reconnects by itself);
-    - a page requested while the store is down gets the message and a reload
-      link instead of an error.
-    """
-    from dash import Input, Output, dcc, html, set_props
-
-    inner_layout = app.layout
-    banner = html.Div(id=NOTICE_ID, role="alert", className="dg-notice")
-    probe = dcc.Interval(id=PROBE_ID, interval=probe_ms)
-
-    def layout() -> Any:
-        try:
-            inner = inner_layout() if callable(inner_layout) else inner_layout
-        except StoreError:
-            inner = html.Div(
-                [html.P(STORE_DOWN), html.A("重新加载 · Reload", href="")], className="card"
-            )
-        return html.Div([banner, probe, inner])
-
-    app.layout = layout
-    app.validation_layout = html.Div([banner, probe, app.validation_layout])  # type: ignore[assignment]
-    previous: Callable[[Exception], Any] | None = app._on_error
-
-    def on_error(exc: Exception) -> Any:
-        if isinstance(exc, StoreError):
-            set_props(NOTICE_ID, {"children": STORE_DOWN})
-            return None  # outputs unchanged
-        if previous is not None:
-            return previous(exc)
-        raise exc
-
-    app._on_error = on_error
-
-    @app.callback(Output(NOTICE_ID, "children"), Input(PROBE_ID, "n_intervals"))
-    def _probe(_n: int | None) -> str:
-        return "" if store_reachable(flask.current_app.extensions[EXTENSION]) else STORE_DOWN
-
-
 def create_secure_app(
     settings: Settings,
     store: GraphStore,
@@ -683,8 +477,6 @@ def create_secure_app(
     address); otherwise ``settings.secret_key`` is required. ``warm`` reads the
     data in the background right away (as ``create_app``).
     """
-    from disputegraph.dashboard.app import create_app
-
     if audit is None:
         audit = AuditLog.from_settings(settings)
     services = RoleAwareServices(settings, store, audit=audit, default_role=demo_role)
