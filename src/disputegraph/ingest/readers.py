@@ -164,52 +164,8 @@ def discover(path: Path) -> Bundle:
                 )
             continue
         if fmt == "xlsx":
-            try:
-                sheets = _sheet_names(file)
-            except LoadError as exc:
-                bundle.issues.append(
-                    Issue.at(Location(file.name), str(exc), table=stem if stem in TABLES else None)
-                )
-                continue
-            if stem in TABLES:
-                sheet = (
-                    stem
-                    if stem in sheets
-                    else next((s for s in sheets if s.strip().lower() == stem), sheets[0])
-                )
-                if len(sheets) > 1:
-                    bundle.issues.append(
-                        Issue.at(
-                            Location(file.name),
-                            f"only sheet {sheet!r} is read as table {stem!r}; other sheets ignored",
-                            table=stem,
-                            severity="warning",
-                        )
-                    )
-                add(TableSource(stem, file, "xlsx", sheet))
-                continue
-            matched = False
-            for sheet in sheets:
-                table = sheet.strip().lower()
-                if table in TABLES:
-                    add(TableSource(table, file, "xlsx", sheet))
-                    matched = True
-                else:
-                    bundle.issues.append(
-                        Issue.at(
-                            Location(file.name, sheet=sheet),
-                            f"sheet is not named like a table; ignored{_suggest(table, TABLES)}",
-                            severity="warning",
-                        )
-                    )
-            if not matched:
-                bundle.issues.append(
-                    Issue.at(
-                        Location(file.name),
-                        f"no sheet is named like a table ({', '.join(TABLES)})",
-                        severity="warning",
-                    )
-                )
+            for source in _workbook_sources(file, stem, bundle.issues):
+                add(source)
             continue
         if stem not in TABLES:
             bundle.issues.append(
@@ -229,6 +185,56 @@ def discover(path: Path) -> Bundle:
             "(.csv, .jsonl or .xlsx)"
         )
     return bundle
+
+
+def _workbook_sources(file: Path, stem: str, issues: list[Issue]) -> list[TableSource]:
+    """The tables of a workbook: the sheet of a table-named file, else every
+    table-named sheet; what is skipped goes to ``issues``."""
+    try:
+        sheets = _sheet_names(file)
+    except LoadError as exc:
+        issues.append(
+            Issue.at(Location(file.name), str(exc), table=stem if stem in TABLES else None)
+        )
+        return []
+    if stem in TABLES:
+        sheet = (
+            stem
+            if stem in sheets
+            else next((s for s in sheets if s.strip().lower() == stem), sheets[0])
+        )
+        if len(sheets) > 1:
+            issues.append(
+                Issue.at(
+                    Location(file.name),
+                    f"only sheet {sheet!r} is read as table {stem!r}; other sheets ignored",
+                    table=stem,
+                    severity="warning",
+                )
+            )
+        return [TableSource(stem, file, "xlsx", sheet)]
+    sources: list[TableSource] = []
+    for sheet in sheets:
+        table = sheet.strip().lower()
+        if table in TABLES:
+            sources.append(TableSource(table, file, "xlsx", sheet))
+        else:
+            issues.append(
+                Issue.at(
+                    Location(file.name, sheet=sheet),
+                    f"sheet is not named like a table; ignored{_suggest(table, TABLES)}",
+                    severity="warning",
+                )
+            )
+    if not sources:
+        issues.append(
+            Issue.at(
+                Location(file.name),
+                f"no sheet is named like a table ({', '.join(TABLES)})",
+                severity="warning",
+            )
+        )
+    return sources
 
 
 # ---------------------------------------------------------------------------

@@ -158,6 +158,28 @@ def network_figure(
         pos[str(n["data"]["id"])] = (float(p.get("x", i * 40.0)), -float(p.get("y", 0.0)))
     show_labels = len(nodes) <= LABELLED_NODES if labels is None else labels
     fig = go.Figure()
+    _add_edges(fig, edges, pos)
+    _add_nodes(fig, nodes, pos, lang, show_labels)
+    _add_legend_extras(fig, nodes, level, lang)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
+    fig.update_layout(
+        title={"text": title or t("network", lang), "x": 0.01, "font": {"size": 15}},
+        font={"family": FONT_FAMILY, "size": 12, "color": "#1f2937"},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 64, "b": 10},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        hovermode="closest",
+        showlegend=True,
+    )
+    return fig
+
+
+def _add_edges(
+    fig: go.Figure, edges: Sequence[Mapping[str, Any]], pos: dict[str, tuple[float, float]]
+) -> None:
+    """Edges as line segments, one trace per edge style."""
     by_style: dict[str, tuple[list[float | None], list[float | None]]] = {}
     for e in edges:
         d = e["data"]
@@ -172,6 +194,16 @@ def network_figure(
     for style, (xs, ys) in by_style.items():
         line = dict(_EDGE_STYLES.get(style, _DEFAULT_EDGE))
         fig.add_scatter(x=xs, y=ys, mode="lines", line=line, hoverinfo="skip", showlegend=False)
+
+
+def _add_nodes(
+    fig: go.Figure,
+    nodes: Sequence[Mapping[str, Any]],
+    pos: dict[str, tuple[float, float]],
+    lang: Lang,
+    show_labels: bool,
+) -> None:
+    """Nodes, one trace per kind, ringed red when flagged and black for the root."""
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for n in nodes:
         classes = set(str(n.get("classes", "")).split())
@@ -212,6 +244,12 @@ def network_figure(
                 "line": {"color": ring_colours, "width": ring_widths},
             },
         )
+
+
+def _add_legend_extras(
+    fig: go.Figure, nodes: Sequence[Mapping[str, Any]], level: str | None, lang: Lang
+) -> None:
+    """Legend entries for flagged disputes and for the cluster's risk level."""
     if any("flagged" in str(n.get("classes", "")) for n in nodes):
         fig.add_scatter(
             x=[None],
@@ -234,19 +272,6 @@ def network_figure(
             name=f"{t('level', lang)}: {label}",
             marker={"symbol": "square", "size": 12, "color": LEVEL_COLOURS[level]},
         )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
-    fig.update_layout(
-        title={"text": title or t("network", lang), "x": 0.01, "font": {"size": 15}},
-        font={"family": FONT_FAMILY, "size": 12, "color": "#1f2937"},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 64, "b": 10},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        hovermode="closest",
-        showlegend=True,
-    )
-    return fig
 
 
 # ---------------------------------------------------------------------------
