@@ -489,13 +489,18 @@ def _reasons(
     proj: Projection, f: ClusterFacts, details: Sequence[Factor], config: RiskConfig
 ) -> tuple[list[str], list[str]]:
     """Plain-language reasons, strongest factor first, naming counts, money and names."""
+    zh, en = _headline(proj, f)
     norm = {d.name: d.normalised for d in details}
     contrib = {d.name: d.contribution for d in details}
-    zh: list[str] = []
-    en: list[str] = []
+    parts = _factor_sentences(f, norm, contrib, config)
+    parts.sort(key=lambda t: -t[0])
+    return [zh, *(p[2] for p in parts if p[2])], [en, *(p[1] for p in parts if p[1])]
+
+
+def _headline(proj: Projection, f: ClusterFacts) -> tuple[str, str]:
+    """Who and how much, in one sentence (scale, stakes, respondents, place): (zh, en)."""
     main_cat = f.categories.most_common(1)[0][0] if f.categories else "other"
 
-    # who and how much, in one sentence (scale + stakes + respondents)
     who_en = f"{f.people_open} people"
     who_zh = f"{f.people_open}人"
     if f.migrant_workers and f.migrant_workers * 2 >= f.persons_open:
@@ -531,21 +536,22 @@ def _reasons(
         pname = proj.name_of(f.properties[0])
         at_en = f" at {pname}"
         at_zh = f"，涉及{pname}"
-    if f.people_open:
-        en.append(
-            f"{who_en} in {f.open} open {_cat(main_cat, 'en').lower()} disputes"
-            f"{money_en}{by_en}{at_en}"
-        )
-        zh.append(
-            f"{who_zh}涉及{f.open}件未化解{_cat(main_cat, 'zh')}纠纷"
-            + (f"，{money_zh}" if money_zh else "")
-            + by_zh
-            + at_zh
-        )
-    else:
-        en.append(f"{_n(f.disputes, 'dispute')}, none open")
-        zh.append(f"{f.disputes}件纠纷，均已化解或办结")
+    if not f.people_open:
+        return f"{f.disputes}件纠纷，均已化解或办结", f"{_n(f.disputes, 'dispute')}, none open"
+    return (
+        f"{who_zh}涉及{f.open}件未化解{_cat(main_cat, 'zh')}纠纷"
+        + (f"，{money_zh}" if money_zh else "")
+        + by_zh
+        + at_zh,
+        f"{who_en} in {f.open} open {_cat(main_cat, 'en').lower()} disputes"
+        f"{money_en}{by_en}{at_en}",
+    )
 
+
+def _factor_sentences(
+    f: ClusterFacts, norm: dict[str, float], contrib: dict[str, float], config: RiskConfig
+) -> list[tuple[float, str, str]]:
+    """(contribution, English, Chinese) of every factor that adds to the score."""
     parts: list[tuple[float, str, str]] = []
     if norm["momentum"] > 0:
         base = ((f.new_base + f.contacts_base) * config.risk.momentum_days) / max(
@@ -561,26 +567,7 @@ def _reasons(
             )
         )
     if norm["escalation"] > 0:
-        bits_en, bits_zh = [], []
-        if f.petitions:
-            bits_en.append(_n(f.petitions, "petition"))
-            bits_zh.append(f"信访{f.petitions}件")
-        if f.skip_level:
-            bits_en.append(f"{f.skip_level} skip-level")
-            bits_zh.append(f"越级访{f.skip_level}件")
-        if f.escalated_steps:
-            bits_en.append(_n(f.escalated_steps, "escalation"))
-            bits_zh.append(f"上报{f.escalated_steps}次")
-        if f.litigated:
-            bits_en.append(f"{f.litigated} in litigation")
-            bits_zh.append(f"转诉讼/仲裁{f.litigated}件")
-        if f.failed_mediations:
-            bits_en.append(_n(f.failed_mediations, "failed mediation"))
-            bits_zh.append(f"调解不成{f.failed_mediations}件")
-        if f.police:
-            bits_en.append(_n(f.police, "police call"))
-            bits_zh.append(f"110警情{f.police}件")
-        parts.append((contrib["escalation"], "; ".join(bits_en), "，".join(bits_zh)))
+        parts.append((contrib["escalation"], *_escalation(f)))
     if norm["repeat_contact"] > 0 and (f.extra_contacts or f.repeat_petitions):
         parts.append(
             (
@@ -631,7 +618,28 @@ def _reasons(
         )
     if norm["rebound"] > 0:
         parts.append((contrib["rebound"], f"{f.rebounds} rebounded", f"反弹{f.rebounds}件"))
-    parts.sort(key=lambda t: -t[0])
-    en.extend(p[1] for p in parts if p[1])
-    zh.extend(p[2] for p in parts if p[2])
-    return zh, en
+    return parts
+
+
+def _escalation(f: ClusterFacts) -> tuple[str, str]:
+    """The escalation signals of a cluster: (English, Chinese)."""
+    bits_en, bits_zh = [], []
+    if f.petitions:
+        bits_en.append(_n(f.petitions, "petition"))
+        bits_zh.append(f"信访{f.petitions}件")
+    if f.skip_level:
+        bits_en.append(f"{f.skip_level} skip-level")
+        bits_zh.append(f"越级访{f.skip_level}件")
+    if f.escalated_steps:
+        bits_en.append(_n(f.escalated_steps, "escalation"))
+        bits_zh.append(f"上报{f.escalated_steps}次")
+    if f.litigated:
+        bits_en.append(f"{f.litigated} in litigation")
+        bits_zh.append(f"转诉讼/仲裁{f.litigated}件")
+    if f.failed_mediations:
+        bits_en.append(_n(f.failed_mediations, "failed mediation"))
+        bits_zh.append(f"调解不成{f.failed_mediations}件")
+    if f.police:
+        bits_en.append(_n(f.police, "police call"))
+        bits_zh.append(f"110警情{f.police}件")
+    return "; ".join(bits_en), "，".join(bits_zh)
