@@ -13,7 +13,8 @@ from analytics_city import AS_OF, City
 from disputegraph.analytics import find_clusters, project
 from disputegraph.analytics.chains import chains_for
 from disputegraph.analytics.config import RiskConfig
-from disputegraph.analytics.risk import assess, format_yuan, level_for, piecewise
+from disputegraph.analytics.reasons import format_yuan
+from disputegraph.analytics.risk import assess, level_for, piecewise
 from disputegraph.schemas import ClusterAssessment, RiskLevel
 
 

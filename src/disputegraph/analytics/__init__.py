@@ -49,7 +49,8 @@ from disputegraph.analytics.projection import (
     project,
     step_time,
 )
-from disputegraph.analytics.risk import assess, format_yuan
+from disputegraph.analytics.reasons import format_yuan
+from disputegraph.analytics.risk import assess
 from disputegraph.analytics.tracing import search_entities, shortest_path, trace
 from disputegraph.exceptions import AnalysisError
 from disputegraph.runtime import gc_paused
