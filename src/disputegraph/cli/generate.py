@@ -104,27 +104,40 @@ def generate_command(
 
         truth = split_sources(plain_dir, out_dir, sources=sources, seed=seed)
         shutil.rmtree(plain_dir)
-        split = Table(
-            title=f"{truth['records']:,} person and organisation records in {sources} "
-            "source systems; load in this order"
-        )
-        for col in ("folder", "source", "load with"):
-            split.add_column(col)
-        for entry in truth["load_order"]:
-            how = (
-                f"--mapping {out_dir / entry['folder'] / entry['mapping']}"
-                if entry["mapping"]
-                else ""
-            )
-            split.add_row(entry["folder"], entry["source"], how)
-        out.print(split)
+        out.print(_sources_table(truth, out_dir, sources))
         planted = truth
+    out.print(_counts_table(planted, out_dir, seed))
+    out.print(_patterns_table(planted))
+
+
+def _sources_table(truth: dict[str, Any], out_dir: Path, sources: int) -> Table:
+    """The source folders of a multi-source city, in the order to load them."""
+    split = Table(
+        title=f"{truth['records']:,} person and organisation records in {sources} "
+        "source systems; load in this order"
+    )
+    for col in ("folder", "source", "load with"):
+        split.add_column(col)
+    for entry in truth["load_order"]:
+        how = (
+            f"--mapping {out_dir / entry['folder'] / entry['mapping']}" if entry["mapping"] else ""
+        )
+        split.add_row(entry["folder"], entry["source"], how)
+    return split
+
+
+def _counts_table(planted: dict[str, Any], out_dir: Path, seed: int) -> Table:
+    """Rows written per table."""
     table = Table(title=f"synthetic city in {out_dir} (seed {seed}, as of {planted['as_of']})")
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, count in planted["counts"].items():
         table.add_row(name, f"{count:,}")
-    out.print(table)
+    return table
+
+
+def _patterns_table(planted: dict[str, Any]) -> Table:
+    """The planted patterns and what the analytics must find for each."""
     patterns = Table(title="planted patterns (see _planted.json)")
     for col in ("pattern", "expect", "disputes", "members", "anchor"):
         patterns.add_column(col)
@@ -134,4 +147,4 @@ def generate_command(
         patterns.add_row(
             p["name"], expect, str(len(p["disputes"])), str(len(p["members"])), p["anchor"]
         )
-    out.print(patterns)
+    return patterns
