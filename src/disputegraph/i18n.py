@@ -32,6 +32,7 @@ from disputegraph.schemas.analysis import ChainFlag, RiskFactor
 __all__ = [
     "ENUMS",
     "STRINGS",
+    "bilingual",
     "decision_label",
     "enum_label",
     "enum_options",
@@ -210,6 +211,25 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Run in a notebook (DISPUTEGRAPH_STORE names the Neo4j server) or paste into "
         "Neo4j Browser:",
     ),
+    # the login, admin and banner texts of dashboard/auth.py: shown before a language is
+    # picked, so in both languages at once (bilingual)
+    "auth.demo_banner": (
+        "演示模式：合成数据，无需登录，仅限本机访问",
+        "Demo mode: synthetic data, no login, this computer only",
+    ),
+    "auth.store_down": (
+        "数据库暂时无法连接，正在自动重试；恢复后请重复上一步操作或刷新页面",
+        "The database cannot be reached; retrying. Once it is back, repeat your last "
+        "action or reload the page.",
+    ),
+    "auth.form_expired": ("表单已过期，请重试", "The form expired; try again"),
+    "auth.throttled": ("尝试过于频繁，请稍后再试", "Too many attempts; wait"),
+    "auth.wrong_login": ("用户名或密码错误", "Wrong user name or password"),
+    # followed by the lock's own message, which says until when
+    "auth.locked": ("登录失败次数过多，请稍后再试", "Too many failed logins; try again later"),
+    "auth.reload": ("重新加载", "Reload"),
+    "auth.users": ("用户管理", "Users"),
+    "auth.logout": ("退出", "Log out"),
     # the briefing pack (briefing.py)
     "brief.title": ("矛盾纠纷风险研判简报", "Dispute risk briefing"),
     "brief.scope": ("范围", "Scope"),
@@ -293,6 +313,17 @@ def t(key: str, lang: Lang = "zh", **fields: Any) -> str:
     zh, en = STRINGS[key]
     text = zh if lang == "zh" else en
     return text.format(**fields) if fields else text
+
+
+def bilingual(key: str) -> str:
+    """The UI string ``key`` in both languages, ``zh · en`` (for pages shown before a
+    language is picked: the login and admin pages, the banners).
+
+    >>> bilingual("auth.logout")
+    '退出 · Log out'
+    """
+    zh, en = STRINGS[key]
+    return f"{zh} · {en}"
 
 
 #: enum families by the name the dashboard uses for them

@@ -56,6 +56,7 @@ from disputegraph.audit import AuditLog
 from disputegraph.config import Settings
 from disputegraph.dashboard.context import EXTENSION
 from disputegraph.exceptions import AuthError, ConfigError, StoreError
+from disputegraph.i18n import bilingual, t
 from disputegraph.store.protocol import GraphStore
 from disputegraph.users import ROLES, UserStore
 from disputegraph.views.services import Role, Services
@@ -78,10 +79,7 @@ __all__ = [
 
 #: the only paths answered without a session
 OPEN_PATHS = frozenset({"/login", "/logout"})
-DEMO_BANNER = (
-    "演示模式：合成数据，无需登录，仅限本机访问 · "
-    "Demo mode: synthetic data, no login, this computer only"
-)
+DEMO_BANNER = bilingual("auth.demo_banner")
 _G_KEY = "dg_viewer"
 _LOOPBACK = frozenset({"127.0.0.1", "::1", None})
 
@@ -387,16 +385,12 @@ def install_auth(
         if not secrets.compare_digest(
             str(form.get("csrf", "")), str(flask.session.get("csrf", "-"))
         ):
-            page = _login_page(
-                _csrf_token(), nxt, username, "表单已过期，请重试 · The form expired; try again"
-            )
+            page = _login_page(_csrf_token(), nxt, username, bilingual("auth.form_expired"))
             return _no_store(flask.make_response(page, 400))
         address = str(flask.request.remote_addr or "-")
         if not per_address.allow(address):
             record(username or "-", "login_failed", reason="address throttled", ip=address)
-            page = _login_page(
-                _csrf_token(), nxt, username, "尝试过于频繁，请稍后再试 · Too many attempts; wait"
-            )
+            page = _login_page(_csrf_token(), nxt, username, bilingual("auth.throttled"))
             return _no_store(flask.make_response(page, 429))
         try:
             user = users.authenticate(username, form.get("password") or "")
@@ -404,9 +398,9 @@ def install_auth(
             per_address.fail(address)
             record(username or "-", "login_failed", reason=str(exc), ip=address)
             message = (
-                "登录失败次数过多，请稍后再试 · " + str(exc)
+                f"{t('auth.locked', 'zh')} · {exc}"
                 if "too many" in str(exc)
-                else "用户名或密码错误 · Wrong user name or password"
+                else bilingual("auth.wrong_login")
             )
             page = _login_page(_csrf_token(), nxt, username, message)
             return _no_store(flask.make_response(page, 401))
@@ -517,7 +511,7 @@ def _install_admin(server: flask.Flask, users: UserStore, record: Callable[..., 
             return page()
         form = flask.request.form
         if not secrets.compare_digest(str(form.get("csrf", "")), str(flask.session.get("csrf"))):
-            return page("表单已过期，请重试 · The form expired; try again", True, 400)
+            return page(bilingual("auth.form_expired"), True, 400)
         action = str(form.get("action", ""))
         name = str(form.get("name", "")).strip()
         try:
@@ -582,11 +576,11 @@ def _decorate_index(app: dash.Dash, *, demo: bool) -> None:
                 '<div id="dg-userbar" class="dg-authbar">'
                 f"{html.escape(viewer.name)} · {html.escape(viewer.role)} · "
                 + (
-                    '<a href="/admin/users" id="dg-admin">用户管理 · Users</a> · '
+                    f'<a href="/admin/users" id="dg-admin">{bilingual("auth.users")}</a> · '
                     if viewer.role == "admin"
                     else ""
                 )
-                + '<a href="/logout" id="dg-logout">退出 · Log out</a></div>'
+                + f'<a href="/logout" id="dg-logout">{bilingual("auth.logout")}</a></div>'
             )
         else:
             return page
@@ -605,11 +599,7 @@ def _decorate_index(app: dash.Dash, *, demo: bool) -> None:
 
 NOTICE_ID = "dg-store-notice"
 PROBE_ID = "dg-store-probe"
-STORE_DOWN = (
-    "数据库暂时无法连接，正在自动重试；恢复后请重复上一步操作或刷新页面 · "
-    "The database cannot be reached; retrying. Once it is back, repeat your last "
-    "action or reload the page."
-)
+STORE_DOWN = bilingual("auth.store_down")
 _PROBE_ID = "__disputegraph_probe__"
 
 
@@ -644,7 +634,7 @@ def install_store_guard(app: dash.Dash, probe_ms: int = 5000) -> None:
             inner = inner_layout() if callable(inner_layout) else inner_layout
         except StoreError:
             inner = html.Div(
-                [html.P(STORE_DOWN), html.A("重新加载 · Reload", href="")], className="card"
+                [html.P(STORE_DOWN), html.A(bilingual("auth.reload"), href="")], className="card"
             )
         return html.Div([banner, probe, inner])
 
