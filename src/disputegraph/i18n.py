@@ -1,6 +1,10 @@
-"""UI strings in zh-CN and English.
+"""UI strings in zh-CN and English: the one table of the package.
 
-Enum values are not translated here: they come from the schema enums'
+Every user-visible string of every front end (dashboard, briefing pack, exports,
+login pages) is a key of :data:`STRINGS`; keys of one part share a prefix
+(``brief.``, ``export.``, ``cypher.``, ``auth.``, ``legend.``, ``rule.``,
+``decision.``). No other module keeps a zh/en table (``tests/test_i18n.py``
+checks). Enum values are not translated here: they come from the schema enums'
 ``.label(lang)`` (see :func:`enum_label`). Strings are looked up by key; an
 unknown key fails loudly in tests rather than showing a raw key to a user.
 
