@@ -68,78 +68,6 @@ CASE_ROWS = 40
 #: most bottleneck agencies listed (busiest first)
 BOTTLENECK_ROWS = 15
 
-_S: dict[str, tuple[str, str]] = {
-    "title": ("矛盾纠纷风险研判简报", "Dispute risk briefing"),
-    "scope": ("范围", "Scope"),
-    "provenance": ("数据来源", "Data provenance"),
-    "store": ("数据存储", "Store"),
-    "computed": ("分析计算时间", "Analysis computed at"),
-    "generated": ("简报生成时间", "Pack generated at"),
-    "projection": ("分析范围", "Analysed"),
-    "risk_config": ("研判参数", "Risk configuration"),
-    "shipped": ("系统默认参数", "shipped defaults"),
-    "viewer": ("查看角色", "Prepared for role"),
-    "masked": ("个人姓名已按角色脱敏", "person names masked for this role"),
-    "unmasked": ("个人姓名完整显示", "person names shown in full"),
-    "key_figures": ("关键指标", "Key figures"),
-    "top_clusters": ("重点风险簇", "Top risk clusters"),
-    "cluster_n": ("风险簇", "Cluster"),
-    "key_members": ("关键主体", "Key members"),
-    "persons": ("涉及个人", "persons"),
-    "categories": ("纠纷类型", "Categories"),
-    "districts": ("区县", "Districts"),
-    "snapshot": ("关系网络快照", "Network snapshot"),
-    "handoffs": ("超期与推诿移交", "Overdue and bounced hand-offs"),
-    "flagged_total": (
-        "存在超期、推诿或无人签收标记的案件",
-        "Cases flagged overdue, bounced or without owner",
-    ),
-    "returned_pairs": ("发生退回的单位间移交", "Agency hand-offs with returns"),
-    "bottlenecks": ("责任单位瓶颈", "Agency bottlenecks"),
-    "no_bottleneck": ("未发现瓶颈单位。", "No agency is a bottleneck."),
-    "legend_method": ("图例与方法说明", "Legend and method"),
-    "levels": ("风险等级与分值门槛", "Risk levels and score thresholds"),
-    "weights": ("风险因素与权重(分)", "Risk factors and weights (points)"),
-    "chain_flags": ("责任链问题标记", "Responsibility-chain flags"),
-    "time_limits": ("默认办理时限及依据", "Default time limits and their legal basis"),
-    "limit_key": ("单位类型:办理环节", "Agency kind:action"),
-    "limit": ("时限", "Limit"),
-    "overdue_basis": ("超期依据", "Overdue: legal basis"),
-    "more_rows": ("另有 {n} 条未列出。", "{n} more not listed."),
-    "none": ("无", "none"),
-    "factor": ("风险因素", "Factor"),
-    "weight": ("权重", "Weight"),
-    "code": ("代码", "Code"),
-    "page_of": ("共 {n} 个风险簇", "{n} clusters"),
-    "score_at_least": ("分值 ≥ {v}", "score ≥ {v}"),
-    "group_threshold": (
-        "涉及 {n} 人以上方构成群体性纠纷;低于门槛的簇等级为“无”。",
-        "A cluster needs {n} or more people to be a group dispute; below that its level is none.",
-    ),
-    "method": (
-        "风险簇是时间窗口内相互关联的纠纷及其当事人、用工单位(含分包链)和房产"
-        "构成的连通子图(过大的连通分量按社区划分);责任单位不参与成簇。"
-        "风险分(0–100)为各因素归一化值乘以权重之和,部分规则(硬性触发)直接确定等级。"
-        "责任链按办理环节计算停留时间,超期依据截止时间或默认办理时限"
-        "(工作日按国家法定节假日及调休计算)。同一数据、同一参数下结果可复现;"
-        "每个分值均附有研判理由。",
-        "Clusters are the connected parts of the window's stakeholder graph — disputes "
-        "with their parties, employers (with their contractor chains) and properties; "
-        "oversized components are split by community detection; agencies do not join "
-        "clusters. The risk score (0–100) is the sum of each factor, normalised to 0–1, "
-        "times its weight; hard triggers force a level. Chains measure dwell time per "
-        "handling step; a step is overdue past its due date or the default time limit "
-        "(working days follow China's public-holiday calendar). The same data and "
-        "settings give the same results; every score comes with its reasons.",
-    ),
-}
-
-
-def _s(key: str, lang: Lang, **kw: Any) -> str:
-    zh, en = _S[key]
-    text = zh if lang == "zh" else en
-    return text.format(**kw) if kw else text
-
 
 class BriefingError(DisputeGraphError):
     """The briefing pack cannot be produced (no analysis, no browser, bad output path)."""
@@ -174,7 +102,7 @@ def _e(value: Any) -> str:
 
 def _money(amount: float, lang: Lang) -> str:
     if lang == "zh" and amount >= 10_000:
-        return f"{amount / 10_000:,.1f} 万元"
+        return f"{amount / 10_000:,.1f} {t('wan_yuan', lang)}"
     return f"¥{amount:,.0f}"
 
 
@@ -198,27 +126,25 @@ def _provenance(svc: Services, analysis: Any, lang: Lang) -> list[tuple[str, str
     if settings.uses_neo4j:
         store = f"Neo4j · {settings.store.split('@')[-1]} · {settings.neo4j.database}"
     else:
-        store = "memory" if lang == "en" else "内置存储(memory)"
+        store = t("brief.store_memory", lang)
     counts = analysis.counts
-    analysed = (
-        f"{counts.get('disputes', 0):,} 件纠纷 · {counts.get('nodes', 0):,} 个节点 · "
-        f"{counts.get('edges', 0):,} 条关系 · {counts.get('clusters', 0):,} 个簇"
-        if lang == "zh"
-        else f"{counts.get('disputes', 0):,} disputes · {counts.get('nodes', 0):,} nodes · "
-        f"{counts.get('edges', 0):,} relationships · {counts.get('clusters', 0):,} clusters"
+    analysed = t(
+        "brief.analysed",
+        lang,
+        **{k: counts.get(k, 0) for k in ("disputes", "nodes", "edges", "clusters")},
     )
     sources = analysis.settings.get("source") or []
     config = ", ".join(
-        _s("shipped", lang) if s == "defaults" else Path(str(s)).name for s in sources
-    ) or _s("shipped", lang)
+        t("brief.shipped", lang) if s == "defaults" else Path(str(s)).name for s in sources
+    ) or t("brief.shipped", lang)
     computed = analysis.computed_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
     generated = datetime.now(UTC).astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
     return [
-        (_s("store", lang), store),
-        (_s("computed", lang), computed),
-        (_s("projection", lang), analysed),
-        (_s("risk_config", lang), config),
-        (_s("generated", lang), generated),
+        (t("brief.store", lang), store),
+        (t("brief.computed", lang), computed),
+        (t("brief.projection", lang), analysed),
+        (t("brief.risk_config", lang), config),
+        (t("brief.generated", lang), generated),
     ]
 
 
@@ -252,16 +178,16 @@ def _legend_html(lang: Lang) -> str:
         (
             "diamond",
             STATUS_COLOURS["open"],
-            f"{dispute} · {'在办' if lang == 'zh' else 'open'}",
+            f"{dispute} · {t('open_short', lang)}",
             None,
         ),
         (
             "diamond",
             STATUS_COLOURS["closed"],
-            f"{dispute} · {'已结' if lang == 'zh' else 'closed'}",
+            f"{dispute} · {t('closed_short', lang)}",
             None,
         ),
-        ("diamond", "#ffffff", "问题标记" if lang == "zh" else "flagged", "#d62728"),
+        ("diamond", "#ffffff", t("flagged", lang), "#d62728"),
         ("circle", KIND_COLOURS["Party"], enum_label("label", "Party", lang), None),
         ("square", KIND_COLOURS["Employer"], enum_label("label", "Employer", lang), None),
         ("hexagon", KIND_COLOURS["Property"], enum_label("label", "Property", lang), None),
@@ -276,9 +202,9 @@ def _legend_html(lang: Lang) -> str:
             f"</svg>{_e(text)}</span>"
         )
     edges = [
-        ("#c5ccd6", "", "关联" if lang == "zh" else "link"),
-        ("#7048e8", "", "分包关系" if lang == "zh" else "subcontractor of"),
-        ("#e8590c", "4,3", "关联纠纷" if lang == "zh" else "related dispute"),
+        ("#c5ccd6", "", t("legend.link", lang)),
+        ("#7048e8", "", t("legend.subcontractor", lang)),
+        ("#e8590c", "4,3", t("legend.related", lang)),
     ]
     for colour, dash, text in edges:
         out.append(
@@ -426,16 +352,17 @@ def build_briefing(
     scope = context_line(state, as_of, window)
     # 1. cover
     masked = role != "officer"
+    masking = t("brief.masked" if masked else "brief.unmasked", lang)
     cover_rows = [
         (t("as_of", lang), as_of),
         (t("window", lang), f"{window} {t('days', lang)}"),
-        (_s("scope", lang), scope.split(" · ", 2)[-1] if scope.count(" · ") >= 2 else every),
+        (t("brief.scope", lang), scope.split(" · ", 2)[-1] if scope.count(" · ") >= 2 else every),
         *_provenance(svc, analysis, lang),
-        (_s("viewer", lang), f"{role} · {_s('masked' if masked else 'unmasked', lang)}"),
+        (t("brief.viewer", lang), f"{role} · {masking}"),
     ]
     parts.append(
         '<section class="cover">'
-        f"<h1>{_e(_s('title', lang))}</h1>"
+        f"<h1>{_e(t('brief.title', lang))}</h1>"
         f'<div class="asof">{_e(t("as_of", lang))} {_e(as_of)}</div>'
         + _kv(cover_rows)
         + "</section>"
@@ -450,7 +377,7 @@ def build_briefing(
     )
     parts.append(
         "<section>"
-        f"<h2>{_e(_s('key_figures', lang))}</h2>"
+        f"<h2>{_e(t('brief.key_figures', lang))}</h2>"
         f'<div class="muted">{_e(scope)}</div>'
         '<div class="kpis">'
         f'<div class="kpi"><div class="v">{kpis["open_disputes"]:,}</div>'
@@ -462,8 +389,8 @@ def build_briefing(
         f'<h3>{_e(t("kpi_clusters", lang))}</h3><div class="kpis">{level_cells}</div>'
         + _img(trend, t("trend_category", lang))
         + "</section><section>"
-        + f"<h2>{_e(_s('top_clusters', lang))}</h2>"
-        + f'<div class="muted">{_e(_s("page_of", lang, n=len(picked)))} · {_e(scope)}</div>'
+        + f"<h2>{_e(t('brief.top_clusters', lang))}</h2>"
+        + f'<div class="muted">{_e(t("brief.page_of", lang, n=len(picked)))} · {_e(scope)}</div>'
         + _table(
             [
                 t("col_rank", lang),
@@ -495,20 +422,20 @@ def build_briefing(
         change = view.get("change")
         change_text = "" if change is None else f" ({'+' if change > 0 else ''}{change:.1f})"
         named, persons = _key_members(view, lang)
-        sep = "、" if lang == "zh" else "; "
+        sep = t("brief.list_sep", lang)
         members = sep.join(named)
         if persons:
-            members += sep + f"{_s('persons', lang)} {persons}"
-        agencies_in = sep.join(a["name"] for a in view["agencies"][:5]) or _s("none", lang)
+            members += sep + f"{t('brief.persons', lang)} {persons}"
+        agencies_in = sep.join(a["name"] for a in view["agencies"][:5]) or t("brief.none", lang)
         if len(view["agencies"]) > 5:
             agencies_in += f" (+{len(view['agencies']) - 5})"
         reasons = "".join(f"<li>{_e(r)}</li>" for r in view["reasons"]) or (
-            f"<li>{_e(_s('none', lang))}</li>"
+            f"<li>{_e(t('brief.none', lang))}</li>"
         )
         triggers = f" · {_e(', '.join(view['hard_triggers']))}" if view["hard_triggers"] else ""
         parts.append(
             '<section class="cluster-page">'
-            f"<h2><span>{rank}. {_e(_s('cluster_n', lang))} {_e(view['id'])}</span>"
+            f"<h2><span>{rank}. {_e(t('brief.cluster_n', lang))} {_e(view['id'])}</span>"
             f'<span class="muted">{_e(t("as_of", lang))} {_e(as_of)}</span></h2>'
             f'<div class="facts"><span class="badge" style="background:{colour};'
             f'color:{"black" if view["level"] == "yellow" else "white"}">'
@@ -519,10 +446,10 @@ def build_briefing(
             f"{_e(t('col_open', lang))} {view['open']}</span>"
             f"<span>{_e(t('col_amount', lang))} "
             f"{_e(_money(view['amount_yuan'], lang))}</span></div>"
-            f"<h3>{_e(_s('key_members', lang))}</h3><div>{_e(members)}</div>"
+            f"<h3>{_e(t('brief.key_members', lang))}</h3><div>{_e(members)}</div>"
             f"<h3>{_e(t('agencies_involved', lang))}</h3><div>{_e(agencies_in)}</div>"
-            f"<h3>{_e(_s('snapshot', lang))}</h3>"
-            + _img(net_uri, _s("snapshot", lang), "network")
+            f"<h3>{_e(t('brief.snapshot', lang))}</h3>"
+            + _img(net_uri, t("brief.snapshot", lang), "network")
             + '<div class="two"><div>'
             + f'<h3>{_e(t("reasons", lang))}</h3><ul class="reasons">{reasons}</ul>'
             + "</div><div>"
@@ -534,14 +461,14 @@ def build_briefing(
     cases = agencies["cases"]
     returned = [p for p in agencies["pairs"] if p["returned"]]
     more = (
-        f'<p class="muted">{_e(_s("more_rows", lang, n=len(cases) - CASE_ROWS))}</p>'
+        f'<p class="muted">{_e(t("brief.more_rows", lang, n=len(cases) - CASE_ROWS))}</p>'
         if len(cases) > CASE_ROWS
         else ""
     )
     parts.append(
         "<section>"
-        f"<h2>{_e(_s('handoffs', lang))}</h2>"
-        f"<p>{_e(_s('flagged_total', lang))}: <b>{len(cases):,}</b></p>"
+        f"<h2>{_e(t('brief.handoffs', lang))}</h2>"
+        f"<p>{_e(t('brief.flagged_total', lang))}: <b>{len(cases):,}</b></p>"
         + _table(
             [
                 t("col_dispute", lang),
@@ -549,7 +476,7 @@ def build_briefing(
                 t("status", lang),
                 t("district", lang),
                 t("col_flags", lang),
-                _s("overdue_basis", lang),
+                t("brief.overdue_basis", lang),
             ],
             [
                 (
@@ -564,7 +491,7 @@ def build_briefing(
             ],
         )
         + more
-        + f"<h3>{_e(_s('returned_pairs', lang))}</h3>"
+        + f"<h3>{_e(t('brief.returned_pairs', lang))}</h3>"
         + _table(
             [
                 t("col_from", lang),
@@ -590,7 +517,7 @@ def build_briefing(
     bottlenecks = [a for a in agencies["agencies"] if a["bottleneck"]]
     parts.append(
         "<section>"
-        f"<h2>{_e(_s('bottlenecks', lang))}</h2>"
+        f"<h2>{_e(t('brief.bottlenecks', lang))}</h2>"
         + (
             _table(
                 [
@@ -617,12 +544,12 @@ def build_briefing(
             )
             + (
                 f'<p class="muted">'
-                f"{_e(_s('more_rows', lang, n=len(bottlenecks) - BOTTLENECK_ROWS))}</p>"
+                f"{_e(t('brief.more_rows', lang, n=len(bottlenecks) - BOTTLENECK_ROWS))}</p>"
                 if len(bottlenecks) > BOTTLENECK_ROWS
                 else ""
             )
             if bottlenecks
-            else f"<p>{_e(_s('no_bottleneck', lang))}</p>"
+            else f"<p>{_e(t('brief.no_bottleneck', lang))}</p>"
         )
         + (_img(rates, t("agency_stats", lang)) if rates else "")
         + "</section>"
@@ -631,7 +558,7 @@ def build_briefing(
     risk = analysis.settings.get("risk", {})
     bands = risk.get("bands", {})
     level_rows = [
-        (RiskLevel(k).label(lang), _s("score_at_least", lang, v=bands[k]))
+        (RiskLevel(k).label(lang), t("brief.score_at_least", lang, v=bands[k]))
         for k in ("red", "orange", "yellow", "blue")
         if k in bands
     ]
@@ -643,35 +570,36 @@ def build_briefing(
     flag_rows = [(f.label(lang), f.value) for f in ChainFlag]
     parts.append(
         "<section>"
-        f"<h2>{_e(_s('legend_method', lang))}</h2>"
+        f"<h2>{_e(t('brief.legend_method', lang))}</h2>"
         + _legend_html(lang)
         + '<div class="two"><div>'
-        + f"<h3>{_e(_s('levels', lang))}</h3>"
+        + f"<h3>{_e(t('brief.levels', lang))}</h3>"
         + _table([t("col_level", lang), t("col_score", lang)], level_rows)
         + (
-            f'<p class="muted">{_e(_s("group_threshold", lang, n=risk["group_threshold"]))}</p>'
+            f'<p class="muted">'
+            f"{_e(t('brief.group_threshold', lang, n=risk['group_threshold']))}</p>"
             if "group_threshold" in risk
             else ""
         )
         + "</div><div>"
-        + f"<h3>{_e(_s('weights', lang))}</h3>"
-        + _table([_s("factor", lang), _s("weight", lang)], weight_rows)
+        + f"<h3>{_e(t('brief.weights', lang))}</h3>"
+        + _table([t("brief.factor", lang), t("brief.weight", lang)], weight_rows)
         + "</div></div>"
-        + f"<h3>{_e(_s('chain_flags', lang))}</h3>"
-        + _table([t("col_flags", lang), _s("code", lang)], flag_rows, "compact")
-        + f"<h3>{_e(_s('time_limits', lang))}</h3>"
+        + f"<h3>{_e(t('brief.chain_flags', lang))}</h3>"
+        + _table([t("col_flags", lang), t("brief.code", lang)], flag_rows, "compact")
+        + f"<h3>{_e(t('brief.time_limits', lang))}</h3>"
         + _table(
-            [_s("limit_key", lang), _s("limit", lang), _s("overdue_basis", lang)],
+            [t("brief.limit_key", lang), t("brief.limit", lang), t("brief.overdue_basis", lang)],
             _limit_rows(analysis.settings, lang),
             "compact",
         )
-        + f"<p>{_e(_s('method', lang))}</p>"
-        + f'<p class="muted">{_e(_s("masked" if masked else "unmasked", lang))} · {_e(role)}</p>'
+        + f"<p>{_e(t('brief.method', lang))}</p>"
+        + f'<p class="muted">{_e(masking)} · {_e(role)}</p>'
         + "</section>"
     )
     doc = (
         f'<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head>'
-        f'<meta charset="utf-8"><title>{_e(_s("title", lang))} · {_e(as_of)}</title>'
+        f'<meta charset="utf-8"><title>{_e(t("brief.title", lang))} · {_e(as_of)}</title>'
         f"<style>{_CSS}</style></head><body>" + "".join(parts) + "</body></html>"
     )
     timings["html"] = time.perf_counter() - t0

@@ -1,6 +1,10 @@
-"""UI strings in zh-CN and English.
+"""UI strings in zh-CN and English: the one table of the package.
 
-Enum values are not translated here: they come from the schema enums'
+Every user-visible string of every front end (dashboard, briefing pack, exports,
+login pages) is a key of :data:`STRINGS`; keys of one part share a prefix
+(``brief.``, ``export.``, ``cypher.``, ``auth.``, ``legend.``, ``rule.``,
+``decision.``). No other module keeps a zh/en table (``tests/test_i18n.py``
+checks). Enum values are not translated here: they come from the schema enums'
 ``.label(lang)`` (see :func:`enum_label`). Strings are looked up by key; an
 unknown key fails loudly in tests rather than showing a raw key to a user.
 
@@ -23,17 +27,16 @@ from disputegraph.schemas import (
     LabeledEnum,
     Lang,
     NodeLabel,
+    PartyRole,
     RiskLevel,
-    Role,
     Status,
 )
 from disputegraph.schemas.analysis import ChainFlag, RiskFactor
 
 __all__ = [
-    "DECISION_LABELS",
     "ENUMS",
-    "RULE_LABELS",
     "STRINGS",
+    "bilingual",
     "decision_label",
     "enum_label",
     "enum_options",
@@ -175,13 +178,156 @@ STRINGS: dict[str, tuple[str, str]] = {
         "类型/状态筛选只作用于案件列表；单位统计覆盖整个时间窗口。",
         "Category/status filters apply to the case list; agency statistics cover the whole window.",
     ),
+    # entity-resolution rules (see ``disputegraph.resolution.engine.RULES``): rule_label
+    "rule.id_number": ("身份证号相同(哈希)", "Same id-number hash"),
+    "rule.credit_code": ("统一社会信用代码相同", "Same unified social credit code"),
+    "rule.phone_name": ("手机号相同且姓名相近", "Same phone hash and a similar name"),
+    "rule.name_context": (
+        "同一(或重复)纠纷中同名",
+        "Same name in the same (or a duplicate) dispute",
+    ),
+    "rule.org_name": ("规范化单位名称相同", "Same normalised organisation name"),
+    "rule.org_fuzzy": ("单位名称相近(候选)", "Similar organisation names (candidate)"),
+    "rule.person_name": (
+        "同区县姓名相近(候选)",
+        "Similar person names in one district (candidate)",
+    ),
+    "rule.officer": ("人工判定", "Decided by an officer"),
+    # how a merge was decided: decision_label
+    "decision.auto": ("自动合并", "Automatic"),
+    "decision.accepted": ("审核确认", "Accepted in review"),
+    "decision.review": ("待审核", "Awaiting review"),
+    "decision.rejected": ("已驳回", "Rejected"),
+    # network legends (the exported network figure and the briefing's legend)
+    "legend.person": ("个人", "person"),
+    "legend.organization": ("组织", "organisation"),
+    "legend.other": ("其他", "other"),
+    "legend.link": ("关联", "link"),
+    "legend.subcontractor": ("分包关系", "subcontractor of"),
+    "legend.related": ("关联纠纷", "related dispute"),
+    # the dashboard's download buttons (dashboard/export.py)
+    "export.download": ("下载", "Download"),
+    "export.briefing": ("生成简报(PDF)", "Briefing pack (PDF)"),
+    # the "Copy as Cypher" panel (dashboard/cypher_copy.py)
+    "cypher.copy": ("复制为 Cypher", "Copy as Cypher"),
+    "cypher.hint": (
+        "在笔记本中运行(DISPUTEGRAPH_STORE 指向 Neo4j),或粘贴到 Neo4j Browser:",
+        "Run in a notebook (DISPUTEGRAPH_STORE names the Neo4j server) or paste into "
+        "Neo4j Browser:",
+    ),
+    # the login, admin and banner texts of dashboard/auth.py: shown before a language is
+    # picked, so in both languages at once (bilingual)
+    "auth.demo_banner": (
+        "演示模式：合成数据，无需登录，仅限本机访问",
+        "Demo mode: synthetic data, no login, this computer only",
+    ),
+    "auth.store_down": (
+        "数据库暂时无法连接，正在自动重试；恢复后请重复上一步操作或刷新页面",
+        "The database cannot be reached; retrying. Once it is back, repeat your last "
+        "action or reload the page.",
+    ),
+    "auth.form_expired": ("表单已过期，请重试", "The form expired; try again"),
+    "auth.throttled": ("尝试过于频繁，请稍后再试", "Too many attempts; wait"),
+    "auth.wrong_login": ("用户名或密码错误", "Wrong user name or password"),
+    # followed by the lock's own message, which says until when
+    "auth.locked": ("登录失败次数过多，请稍后再试", "Too many failed logins; try again later"),
+    "auth.reload": ("重新加载", "Reload"),
+    "auth.users": ("用户管理", "Users"),
+    "auth.logout": ("退出", "Log out"),
+    # the briefing pack (briefing.py)
+    "brief.title": ("矛盾纠纷风险研判简报", "Dispute risk briefing"),
+    "brief.scope": ("范围", "Scope"),
+    "brief.provenance": ("数据来源", "Data provenance"),
+    "brief.store": ("数据存储", "Store"),
+    "brief.computed": ("分析计算时间", "Analysis computed at"),
+    "brief.generated": ("简报生成时间", "Pack generated at"),
+    "brief.projection": ("分析范围", "Analysed"),
+    "brief.risk_config": ("研判参数", "Risk configuration"),
+    "brief.shipped": ("系统默认参数", "shipped defaults"),
+    "brief.viewer": ("查看角色", "Prepared for role"),
+    "brief.masked": ("个人姓名已按角色脱敏", "person names masked for this role"),
+    "brief.unmasked": ("个人姓名完整显示", "person names shown in full"),
+    "brief.key_figures": ("关键指标", "Key figures"),
+    "brief.top_clusters": ("重点风险簇", "Top risk clusters"),
+    "brief.cluster_n": ("风险簇", "Cluster"),
+    "brief.key_members": ("关键主体", "Key members"),
+    "brief.persons": ("涉及个人", "persons"),
+    "brief.categories": ("纠纷类型", "Categories"),
+    "brief.districts": ("区县", "Districts"),
+    "brief.snapshot": ("关系网络快照", "Network snapshot"),
+    "brief.handoffs": ("超期与推诿移交", "Overdue and bounced hand-offs"),
+    "brief.flagged_total": (
+        "存在超期、推诿或无人签收标记的案件",
+        "Cases flagged overdue, bounced or without owner",
+    ),
+    "brief.returned_pairs": ("发生退回的单位间移交", "Agency hand-offs with returns"),
+    "brief.bottlenecks": ("责任单位瓶颈", "Agency bottlenecks"),
+    "brief.no_bottleneck": ("未发现瓶颈单位。", "No agency is a bottleneck."),
+    "brief.legend_method": ("图例与方法说明", "Legend and method"),
+    "brief.levels": ("风险等级与分值门槛", "Risk levels and score thresholds"),
+    "brief.weights": ("风险因素与权重(分)", "Risk factors and weights (points)"),
+    "brief.chain_flags": ("责任链问题标记", "Responsibility-chain flags"),
+    "brief.time_limits": ("默认办理时限及依据", "Default time limits and their legal basis"),
+    "brief.limit_key": ("单位类型:办理环节", "Agency kind:action"),
+    "brief.limit": ("时限", "Limit"),
+    "brief.overdue_basis": ("超期依据", "Overdue: legal basis"),
+    "brief.more_rows": ("另有 {n} 条未列出。", "{n} more not listed."),
+    "brief.none": ("无", "none"),
+    "brief.factor": ("风险因素", "Factor"),
+    "brief.weight": ("权重", "Weight"),
+    "brief.code": ("代码", "Code"),
+    "brief.page_of": ("共 {n} 个风险簇", "{n} clusters"),
+    "brief.score_at_least": ("分值 ≥ {v}", "score ≥ {v}"),
+    "brief.group_threshold": (
+        "涉及 {n} 人以上方构成群体性纠纷;低于门槛的簇等级为“无”。",
+        "A cluster needs {n} or more people to be a group dispute; below that its level is none.",
+    ),
+    "brief.method": (
+        "风险簇是时间窗口内相互关联的纠纷及其当事人、用工单位(含分包链)和房产"
+        "构成的连通子图(过大的连通分量按社区划分);责任单位不参与成簇。"
+        "风险分(0–100)为各因素归一化值乘以权重之和,部分规则(硬性触发)直接确定等级。"
+        "责任链按办理环节计算停留时间,超期依据截止时间或默认办理时限"
+        "(工作日按国家法定节假日及调休计算)。同一数据、同一参数下结果可复现;"
+        "每个分值均附有研判理由。",
+        "Clusters are the connected parts of the window's stakeholder graph — disputes "
+        "with their parties, employers (with their contractor chains) and properties; "
+        "oversized components are split by community detection; agencies do not join "
+        "clusters. The risk score (0–100) is the sum of each factor, normalised to 0–1, "
+        "times its weight; hard triggers force a level. Chains measure dwell time per "
+        "handling step; a step is overdue past its due date or the default time limit "
+        "(working days follow China's public-holiday calendar). The same data and "
+        "settings give the same results; every score comes with its reasons.",
+    ),
+    "brief.store_memory": ("内置存储(memory)", "memory"),
+    "brief.analysed": (
+        "{disputes:,} 件纠纷 · {nodes:,} 个节点 · {edges:,} 条关系 · {clusters:,} 个簇",
+        "{disputes:,} disputes · {nodes:,} nodes · {edges:,} relationships · {clusters:,} clusters",
+    ),
+    "brief.list_sep": ("、", "; "),
 }
 
 
-def t(key: str, lang: Lang = "zh") -> str:
-    """The UI string ``key`` in ``lang`` (KeyError for an unknown key)."""
+def t(key: str, lang: Lang = "zh", **fields: Any) -> str:
+    """The UI string ``key`` in ``lang`` (KeyError for an unknown key), its
+    ``{placeholders}`` filled from ``fields`` when any are given.
+
+    >>> t("brief.more_rows", "en", n=3)
+    '3 more not listed.'
+    """
     zh, en = STRINGS[key]
-    return zh if lang == "zh" else en
+    text = zh if lang == "zh" else en
+    return text.format(**fields) if fields else text
+
+
+def bilingual(key: str) -> str:
+    """The UI string ``key`` in both languages, ``zh · en`` (for pages shown before a
+    language is picked: the login and admin pages, the banners).
+
+    >>> bilingual("auth.logout")
+    '退出 · Log out'
+    """
+    zh, en = STRINGS[key]
+    return f"{zh} · {en}"
 
 
 #: enum families by the name the dashboard uses for them
@@ -190,7 +336,7 @@ ENUMS: dict[str, type[LabeledEnum]] = {
     "status": Status,
     "channel": Channel,
     "level": RiskLevel,
-    "role": Role,
+    "party_role": PartyRole,
     "action": Action,
     "agency_kind": AgencyKind,
     "agency_level": AgencyLevel,
@@ -200,36 +346,14 @@ ENUMS: dict[str, type[LabeledEnum]] = {
 }
 
 
-#: entity-resolution rules (see ``disputegraph.resolution.engine.RULES``)
-RULE_LABELS: dict[str, tuple[str, str]] = {
-    "id_number": ("身份证号相同(哈希)", "Same id-number hash"),
-    "credit_code": ("统一社会信用代码相同", "Same unified social credit code"),
-    "phone_name": ("手机号相同且姓名相近", "Same phone hash and a similar name"),
-    "name_context": ("同一(或重复)纠纷中同名", "Same name in the same (or a duplicate) dispute"),
-    "org_name": ("规范化单位名称相同", "Same normalised organisation name"),
-    "org_fuzzy": ("单位名称相近(候选)", "Similar organisation names (candidate)"),
-    "person_name": ("同区县姓名相近(候选)", "Similar person names in one district (candidate)"),
-    "officer": ("人工判定", "Decided by an officer"),
-}
-#: how a merge was decided
-DECISION_LABELS: dict[str, tuple[str, str]] = {
-    "auto": ("自动合并", "Automatic"),
-    "accepted": ("审核确认", "Accepted in review"),
-    "review": ("待审核", "Awaiting review"),
-    "rejected": ("已驳回", "Rejected"),
-}
-
-
 def rule_label(rule: str, lang: Lang = "zh") -> str:
     """Display label of a resolution rule; the code itself when it is unknown."""
-    pair = RULE_LABELS.get(rule)
-    return (pair[0] if lang == "zh" else pair[1]) if pair else rule
+    return t(f"rule.{rule}", lang) if f"rule.{rule}" in STRINGS else rule
 
 
 def decision_label(decision: str, lang: Lang = "zh") -> str:
     """Display label of a merge decision; the code itself when it is unknown."""
-    pair = DECISION_LABELS.get(decision)
-    return (pair[0] if lang == "zh" else pair[1]) if pair else decision
+    return t(f"decision.{decision}", lang) if f"decision.{decision}" in STRINGS else decision
 
 
 def enum_label(family: str, code: Any, lang: Lang = "zh") -> str:

@@ -48,9 +48,9 @@ from disputegraph.schemas import (
     GraphNode,
     LinkReason,
     NodeLabel,
+    PartyRole,
     PropertyRelation,
     RelType,
-    Role,
 )
 from disputegraph.schemas.analysis import TraceLink, TraceResult
 from disputegraph.store.protocol import GraphStore
@@ -247,7 +247,7 @@ def _describe(
         return f"房产{name}" if lang == "zh" else f"property {name}"
     if role:
         try:
-            r = Role(role)
+            r = PartyRole(role)
             return f"{r.zh}{name}" if lang == "zh" else f"{r.en.lower()} {name}"
         except ValueError:
             pass

@@ -12,6 +12,7 @@ import flask
 
 from disputegraph.dashboard.session import csrf_token, current_viewer, no_store
 from disputegraph.exceptions import AuthError
+from disputegraph.i18n import bilingual
 from disputegraph.users import ROLES, UserStore
 
 __all__ = ["install_admin"]
@@ -99,7 +100,7 @@ def install_admin(server: flask.Flask, users: UserStore, record: Callable[..., N
             return page()
         form = flask.request.form
         if not secrets.compare_digest(str(form.get("csrf", "")), str(flask.session.get("csrf"))):
-            return page("表单已过期，请重试 · The form expired; try again", True, 400)
+            return page(bilingual("auth.form_expired"), True, 400)
         action = str(form.get("action", ""))
         name = str(form.get("name", "")).strip()
         try:

@@ -59,6 +59,7 @@ from disputegraph.dashboard.context import EXTENSION
 from disputegraph.dashboard.session import G_KEY, Viewer, csrf_token, current_viewer, no_store
 from disputegraph.dashboard.store_guard import install_store_guard, store_reachable
 from disputegraph.exceptions import AuthError, ConfigError, StoreError
+from disputegraph.i18n import bilingual, t
 from disputegraph.store.protocol import GraphStore
 from disputegraph.users import UserStore
 from disputegraph.views.services import Role, Services
@@ -76,10 +77,7 @@ __all__ = [
 
 #: the only paths answered without a session
 OPEN_PATHS = frozenset({"/login", "/logout"})
-DEMO_BANNER = (
-    "演示模式：合成数据，无需登录，仅限本机访问 · "
-    "Demo mode: synthetic data, no login, this computer only"
-)
+DEMO_BANNER = bilingual("auth.demo_banner")
 _LOOPBACK = frozenset({"127.0.0.1", "::1", None})
 
 
@@ -368,16 +366,12 @@ def _install_login(server: flask.Flask, users: UserStore, record: Callable[..., 
         if not secrets.compare_digest(
             str(form.get("csrf", "")), str(flask.session.get("csrf", "-"))
         ):
-            page = _login_page(
-                csrf_token(), nxt, username, "表单已过期，请重试 · The form expired; try again"
-            )
+            page = _login_page(csrf_token(), nxt, username, bilingual("auth.form_expired"))
             return no_store(flask.make_response(page, 400))
         address = str(flask.request.remote_addr or "-")
         if not per_address.allow(address):
             record(username or "-", "login_failed", reason="address throttled", ip=address)
-            page = _login_page(
-                csrf_token(), nxt, username, "尝试过于频繁，请稍后再试 · Too many attempts; wait"
-            )
+            page = _login_page(csrf_token(), nxt, username, bilingual("auth.throttled"))
             return no_store(flask.make_response(page, 429))
         try:
             user = users.authenticate(username, form.get("password") or "")
@@ -385,9 +379,9 @@ def _install_login(server: flask.Flask, users: UserStore, record: Callable[..., 
             per_address.fail(address)
             record(username or "-", "login_failed", reason=str(exc), ip=address)
             message = (
-                "登录失败次数过多，请稍后再试 · " + str(exc)
+                f"{t('auth.locked', 'zh')} · {exc}"
                 if "too many" in str(exc)
-                else "用户名或密码错误 · Wrong user name or password"
+                else bilingual("auth.wrong_login")
             )
             page = _login_page(csrf_token(), nxt, username, message)
             return no_store(flask.make_response(page, 401))
@@ -443,11 +437,11 @@ def _decorate_index(app: dash.Dash, *, demo: bool) -> None:
                 '<div id="dg-userbar" class="dg-authbar">'
                 f"{html.escape(viewer.name)} · {html.escape(viewer.role)} · "
                 + (
-                    '<a href="/admin/users" id="dg-admin">用户管理 · Users</a> · '
+                    f'<a href="/admin/users" id="dg-admin">{bilingual("auth.users")}</a> · '
                     if viewer.role == "admin"
                     else ""
                 )
-                + '<a href="/logout" id="dg-logout">退出 · Log out</a></div>'
+                + f'<a href="/logout" id="dg-logout">{bilingual("auth.logout")}</a></div>'
             )
         else:
             return page

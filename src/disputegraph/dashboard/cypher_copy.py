@@ -36,8 +36,9 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from disputegraph.exceptions import QueryError
+from disputegraph.i18n import t
 from disputegraph.queries import get
-from disputegraph.schemas import Status
+from disputegraph.schemas import Lang, Status
 from disputegraph.views.state import ViewState
 
 if TYPE_CHECKING:
@@ -279,22 +280,9 @@ CYPHER_BUTTON = "cypher-button"
 CYPHER_PANEL = "cypher-panel"
 CYPHER_TEXT = "cypher-text"
 CYPHER_CLIP = "cypher-clip"
-_UI: dict[str, tuple[str, str]] = {
-    "copy": ("复制为 Cypher", "Copy as Cypher"),
-    "hint": (
-        "在笔记本中运行(DISPUTEGRAPH_STORE 指向 Neo4j),或粘贴到 Neo4j Browser:",
-        "Run in a notebook (DISPUTEGRAPH_STORE names the Neo4j server) or paste into "
-        "Neo4j Browser:",
-    ),
-}
 
 
-def _ui(key: str, lang: str) -> str:
-    zh, en = _UI[key]
-    return zh if lang == "zh" else en
-
-
-def copy_cypher_panel(view: str, lang: str = "zh") -> Any:
+def copy_cypher_panel(view: str, lang: Lang = "zh") -> Any:
     """A "Copy as Cypher" button and the (initially hidden) snippet with a copy icon."""
     from dash import dcc, html
 
@@ -304,7 +292,7 @@ def copy_cypher_panel(view: str, lang: str = "zh") -> Any:
     return html.Div(
         [
             html.Button(
-                _ui("copy", lang),
+                t("cypher.copy", lang),
                 id={"type": CYPHER_BUTTON, "view": view},
                 n_clicks=0,
                 className="button button-small",
@@ -313,11 +301,11 @@ def copy_cypher_panel(view: str, lang: str = "zh") -> Any:
                 [
                     html.Div(
                         [
-                            html.Span(_ui("hint", lang), className="note"),
+                            html.Span(t("cypher.hint", lang), className="note"),
                             dcc.Clipboard(
                                 id={"type": CYPHER_CLIP, "view": view},
                                 content="",
-                                title=_ui("copy", lang),
+                                title=t("cypher.copy", lang),
                                 className="cypher-clip",
                             ),
                         ],

@@ -258,15 +258,6 @@ EXPORT_BUTTON = "export-button"
 EXPORT_DOWNLOAD = "export-download"
 BRIEFING_BUTTON = "briefing-button"
 BRIEFING_DOWNLOAD = "briefing-download"
-_UI: dict[str, tuple[str, str]] = {
-    "download": ("下载", "Download"),
-    "briefing": ("生成简报(PDF)", "Briefing pack (PDF)"),
-}
-
-
-def _ui(key: str, lang: Lang) -> str:
-    zh, en = _UI[key]
-    return zh if lang == "zh" else en
 
 
 def export_menu(chart_id: str, lang: Lang = "zh") -> Any:
@@ -281,13 +272,13 @@ def export_menu(chart_id: str, lang: Lang = "zh") -> Any:
             id={"type": EXPORT_BUTTON, "chart": chart_id, "fmt": fmt},
             n_clicks=0,
             className="button button-small",
-            title=f"{_ui('download', lang)} {fmt.upper()}",
+            title=f"{t('export.download', lang)} {fmt.upper()}",
         )
         for fmt in FORMATS
     ]
     return html.Div(
         [
-            html.Span(_ui("download", lang), className="export-label"),
+            html.Span(t("export.download", lang), className="export-label"),
             *buttons,
             dcc.Download(id={"type": EXPORT_DOWNLOAD, "chart": chart_id}),
         ],
@@ -302,7 +293,7 @@ def briefing_button(lang: Lang = "zh", where: str = "overview") -> Any:
     return html.Div(
         [
             html.Button(
-                _ui("briefing", lang),
+                t("export.briefing", lang),
                 id={"type": BRIEFING_BUTTON, "page": where},
                 n_clicks=0,
                 className="button",

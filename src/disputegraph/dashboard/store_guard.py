@@ -12,17 +12,14 @@ from dash import Input, Output, dcc, html, set_props
 
 from disputegraph.dashboard.context import EXTENSION
 from disputegraph.exceptions import StoreError
+from disputegraph.i18n import bilingual
 from disputegraph.views.services import Services
 
 __all__ = ["NOTICE_ID", "PROBE_ID", "STORE_DOWN", "install_store_guard", "store_reachable"]
 
 NOTICE_ID = "dg-store-notice"
 PROBE_ID = "dg-store-probe"
-STORE_DOWN = (
-    "数据库暂时无法连接，正在自动重试；恢复后请重复上一步操作或刷新页面 · "
-    "The database cannot be reached; retrying. Once it is back, repeat your last "
-    "action or reload the page."
-)
+STORE_DOWN = bilingual("auth.store_down")
 _PROBE_ID = "__disputegraph_probe__"
 
 
@@ -55,7 +52,7 @@ def install_store_guard(app: dash.Dash, probe_ms: int = 5000) -> None:
             inner = inner_layout() if callable(inner_layout) else inner_layout
         except StoreError:
             inner = html.Div(
-                [html.P(STORE_DOWN), html.A("重新加载 · Reload", href="")], className="card"
+                [html.P(STORE_DOWN), html.A(bilingual("auth.reload"), href="")], className="card"
             )
         return html.Div([banner, probe, inner])
 

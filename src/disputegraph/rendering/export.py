@@ -115,16 +115,16 @@ def _node_key(classes: set[str], kind: str) -> str:
 
 def _legend_name(key: str, lang: Lang) -> str:
     dispute = enum_label("label", "Dispute", lang)
+    party = enum_label("label", "Party", lang)
     names = {
-        "dispute_open": f"{dispute} · " + ("在办" if lang == "zh" else "open"),
-        "dispute_closed": f"{dispute} · " + ("已结" if lang == "zh" else "closed"),
-        "person": enum_label("label", "Party", lang) + (" · 个人" if lang == "zh" else " · person"),
-        "organization": enum_label("label", "Party", lang)
-        + (" · 组织" if lang == "zh" else " · organisation"),
+        "dispute_open": f"{dispute} · {t('open_short', lang)}",
+        "dispute_closed": f"{dispute} · {t('closed_short', lang)}",
+        "person": f"{party} · {t('legend.person', lang)}",
+        "organization": f"{party} · {t('legend.organization', lang)}",
         "employer": enum_label("label", "Employer", lang),
         "property": enum_label("label", "Property", lang),
         "group": t("group", lang),
-        "other": "其他" if lang == "zh" else "other",
+        "other": t("legend.other", lang),
     }
     return names[key]
 
@@ -255,7 +255,7 @@ def _add_legend_extras(
             x=[None],
             y=[None],
             mode="markers",
-            name="问题标记" if lang == "zh" else "flagged",
+            name=t("flagged", lang),
             marker={
                 "symbol": "diamond-open",
                 "size": 13,

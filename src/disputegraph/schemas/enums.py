@@ -32,11 +32,11 @@ __all__ = [
     "NodeLabel",
     "OpenHistory",
     "PartyKind",
+    "PartyRole",
     "PropertyKind",
     "PropertyRelation",
     "RelType",
     "RiskLevel",
-    "Role",
     "Status",
     "open_at",
 ]
@@ -360,7 +360,9 @@ class Channel(LabeledEnum):
         return self in (Channel.PETITION_LETTER, Channel.PETITION_VISIT, Channel.PETITION_ONLINE)
 
 
-class Role(LabeledEnum):
+class PartyRole(LabeledEnum):
+    """A party's role in a dispute (not an account role: that is ``users.Role``)."""
+
     APPLICANT = "applicant", "申请人", "Applicant", "当事人"
     CO_APPLICANT = "co_applicant", "共同申请人", "Co-applicant"
     RESPONDENT = "respondent", "被申请人", "Respondent", "对方当事人", "被投诉人"

@@ -35,10 +35,10 @@ from disputegraph.schemas.enums import (
     LinkReason,
     NodeLabel,
     PartyKind,
+    PartyRole,
     PropertyKind,
     PropertyRelation,
     RelType,
-    Role,
     Status,
 )
 from disputegraph.schemas.identifiers import (
@@ -356,7 +356,7 @@ class InvolvementRow(Row):
 
     dispute_id: Id
     stakeholder_id: Id
-    role: Role
+    role: PartyRole
 
 
 class DisputePropertyRow(Row):
