@@ -14,15 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from disputegraph.synthetic.background import (
-    DAY,
-    _from_work,
-    _to_work,
-    iso_dates,
-    iso_times,
-)
 from disputegraph.synthetic.city import AGENCY_ROLES, City, Columns
 from disputegraph.synthetic.names import credit_codes, id_numbers, person_names, phones
+from disputegraph.synthetic.timing import DAY, iso_dates, iso_times, office
 
 __all__ = ["RESERVED_NAMES", "plant_patterns"]
 
@@ -220,8 +214,8 @@ class _Planter:
         loc = self._loc
         last_end: int | None = None
         for seq, (role, action, lead, start, end, due, outcome, note) in enumerate(steps):
-            s = _office(reported + int(start * DAY))
-            e = None if end is None else _office(reported + int(end * DAY))
+            s = office(reported + int(start * DAY))
+            e = None if end is None else office(reported + int(end * DAY))
             assert s < self.now and (e is None or s <= e < self.now), (did, seq)
             self.row(
                 "handlings",
@@ -271,11 +265,6 @@ class _Planter:
 
     def date(self, days_ago: int) -> str:
         return iso_dates(np.array([self.t0 - days_ago * DAY]))[0]
-
-
-def _office(ts: int) -> int:
-    """``ts``, or the next office opening (08:00 local) when it falls outside 08:00-18:00."""
-    return int(_from_work(_to_work(np.array([ts], dtype=np.int64)))[0])
 
 
 def _first_urban_street(city: City, district: int, skip: int = 0) -> int:
