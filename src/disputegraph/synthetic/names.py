@@ -20,7 +20,13 @@ from disputegraph.schemas.identifiers import (
 
 __all__ = [
     "CITY_NAME",
+    "COMMUNITY_WORDS",
     "DISTRICT_NAMES",
+    "PROVINCE_NAME",
+    "STREET_WORDS",
+    "TOWN_WORDS",
+    "VILLAGE_WORDS",
+    "XQ_SUFFIX",
     "company_names",
     "credit_codes",
     "id_numbers",
@@ -46,6 +52,38 @@ DISTRICT_NAMES: tuple[tuple[str, str, bool], ...] = (
     ("南塘区", "330110", False),
     ("桐溪县", "330182", True),
     ("金岭县", "330183", True),
+)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+#: place-name words: urban streets, townships, communities (and compounds), villages
+STREET_WORDS = _words(
+    "望江 清波 湖滨 小营 紫阳 凯旋 采荷 闸弄口 彭埠 笕桥 九堡 丁兰 "
+    "四季青 南星 转塘 西兴 长河 浦沿 文新 翠苑 古荡 北山 蒋村 留下 祥符 "
+    "米市巷 朝晖 潮鸣 东新 石桥 半山 康桥 良渚 仓前 五常 闲林 瓶窑 临平 "
+    "东湖 南苑 新城 江滨 城南 城北 花园 金沙 白杨 下沙 义蓬 宁围 新塘 "
+    "北干 蜀山 "
+)
+TOWN_WORDS = _words(
+    "青溪 太湖源 於潜 昌化 河桥 清凉峰 天目 板桥 高虹 锦北 玲珑 横畈 "
+    "分水 瑶琳 百江 合村 钟山 凤川 新登 洞桥 万市 湖源 常安 渌渚 胥口 "
+    "永昌 大源 灵桥 里山 场口 上官 东洲 "
+)
+COMMUNITY_WORDS = _words(
+    "锦绣 和平 幸福 阳光 翠竹 桂花 金桥 新华 东园 西园 南苑 北苑 朝阳 "
+    "春晖 文化 建设 人民 解放 长庆 望湖 碧波 绿洲 枫林 梅园 兰苑 荷花 "
+    "青年 丰收 景芳 三里 双菱 江锦 水墨 星光 天虹 湖畔 香樟 紫荆 银杏 "
+    "龙井 玉泉 月桂 海棠 清泰 仁和 安吉 德胜 嘉苑 "
+)
+#: the suffix of a residential compound's name
+XQ_SUFFIX = ("花园", "小区", "苑", "新村", "家园", "公寓", "府", "名苑", "雅苑", "嘉园")
+VILLAGE_WORDS = _words(
+    "桐坞 李家 王家 杨柳 上塘 下湾 石桥 大坞 小溪 凤凰 龙潭 青山 白沙 "
+    "东坞 西坑 南山 北岙 马岭 竹林 梅坞 新桥 塘湾 金鸡 长岭 黄泥 潘家 "
+    "徐家 高坞 后溪 前村 "
 )
 
 #: Common surnames with rough frequencies (per thousand).
