@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from disputegraph.schemas.enums import EmployerKind
 from disputegraph.schemas.identifiers import (
     CREDIT_CODE_CHARSET,
     ID_NUMBER_CHECK,
@@ -204,17 +205,17 @@ _REGION_PREFIX = ("浙江", "临江", "临江市", "浙江省", "杭州", "宁�
 
 #: company name suffix per employer kind (the kinds of the README's "Input bundle")
 _SUFFIX: dict[str, tuple[str, ...]] = {
-    "developer": ("置业有限公司", "房地产开发有限公司", "地产集团有限公司"),
-    "general_contractor": ("建筑工程有限公司", "建设集团有限公司", "建工集团有限公司"),
-    "subcontractor": (
+    EmployerKind.DEVELOPER: ("置业有限公司", "房地产开发有限公司", "地产集团有限公司"),
+    EmployerKind.GENERAL_CONTRACTOR: ("建筑工程有限公司", "建设集团有限公司", "建工集团有限公司"),
+    EmployerKind.SUBCONTRACTOR: (
         "建筑安装工程有限公司",
         "幕墙装饰工程有限公司",
         "钢结构工程有限公司",
         "机电安装有限公司",
     ),
-    "labour_team": ("劳务有限公司", "建筑劳务有限公司", "劳务分包有限公司"),
-    "property_manager": ("物业服务有限公司", "物业管理有限公司"),
-    "company": (
+    EmployerKind.LABOUR_TEAM: ("劳务有限公司", "建筑劳务有限公司", "劳务分包有限公司"),
+    EmployerKind.PROPERTY_MANAGER: ("物业服务有限公司", "物业管理有限公司"),
+    EmployerKind.COMPANY: (
         "贸易有限公司",
         "餐饮管理有限公司",
         "科技有限公司",
@@ -226,8 +227,8 @@ _SUFFIX: dict[str, tuple[str, ...]] = {
         "食品有限公司",
         "家政服务有限公司",
     ),
-    "cooperative": ("农业专业合作社", "果蔬专业合作社", "家庭农场", "茶叶专业合作社"),
-    "other": ("商行", "经营部", "工作室"),
+    EmployerKind.COOPERATIVE: ("农业专业合作社", "果蔬专业合作社", "家庭农场", "茶叶专业合作社"),
+    EmployerKind.OTHER: ("商行", "经营部", "工作室"),
 }
 
 _ID_WEIGHTS = np.array(ID_NUMBER_WEIGHTS, dtype=np.int64)
@@ -288,13 +289,13 @@ def company_names(
     extra = rng.integers(0, len(_TRADE_CHARS), size=n).tolist()
     out: list[str] = []
     for i, kind in enumerate(kinds):
-        if kind == "labour_team" and team_style[i]:
+        if kind == EmployerKind.LABOUR_TEAM and team_style[i]:
             name = foremen[i] + ("劳务班组", "木工班组", "钢筋班组", "泥工班组")[sfx[i] % 4]
-        elif kind == "cooperative":
+        elif kind == EmployerKind.COOPERATIVE:
             region = regions[i] if regions else ""
             name = region + trades[i] + _SUFFIX[kind][sfx[i] % len(_SUFFIX[kind])]
         else:
-            suffixes = _SUFFIX.get(kind, _SUFFIX["company"])
+            suffixes = _SUFFIX.get(kind, _SUFFIX[EmployerKind.COMPANY])
             name = _REGION_PREFIX[prefixes[i]] + trades[i] + suffixes[sfx[i] % len(suffixes)]
         if name in used:
             cut = len(name) - len(name.lstrip("".join(_REGION_PREFIX)))
