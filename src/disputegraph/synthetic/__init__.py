@@ -75,10 +75,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from disputegraph.exceptions import DisputeGraphError
-from disputegraph.synthetic.background import CHUNK, Counters, Window, background_chunk
+from disputegraph.schemas.registry import TABLES
+from disputegraph.synthetic.background import CHUNK, Counters, background_chunk
 from disputegraph.synthetic.city import Columns, build_city
 from disputegraph.synthetic.handling import build_templates
 from disputegraph.synthetic.planted import RESERVED_NAMES, plant_patterns
+from disputegraph.synthetic.timing import Window
 
 __all__ = [
     "DEFAULT_AS_OF",
@@ -106,8 +108,6 @@ class GenerateError(DisputeGraphError):
 
 
 def _tables() -> dict[str, list[str]]:
-    from disputegraph.schemas.registry import TABLES
-
     return {name: model.columns() for name, model in TABLES.items()}
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from disputegraph.schemas.enums import Action, Channel, HandlingRole, Status
+
 __all__ = [
     "ACTIONS",
     "CHANNELS",
@@ -29,57 +31,14 @@ __all__ = [
     "build_templates",
 ]
 
-Step = tuple[
-    str, str, str, float, float, str
-]  # role, action, handling role, mean days, due days, outcome
+#: role, action, handling role, mean days, due days, outcome
+Step = tuple[str, Action, HandlingRole, float, float, str]
 
-CHANNELS = (
-    "grid_report",
-    "hotline_12345",
-    "police_110",
-    "petition_letter",
-    "petition_visit",
-    "petition_online",
-    "walk_in",
-    "court_pre_litigation",
-    "womens_federation",
-    "labour_inspection",
-    "trade_union",
-    "proactive_screening",
-    "online_sentiment",
-    "leader_instruction",
-    "other_department",
-    "other",
-)
-STATUSES = (
-    "reported",
-    "accepted",
-    "not_accepted",
-    "in_mediation",
-    "resolved",
-    "failed",
-    "litigated",
-    "closed",
-    "rebounded",
-    "withdrawn",
-)
-OPEN_STATUSES = frozenset(
-    {"reported", "accepted", "in_mediation", "failed", "litigated", "rebounded"}
-)
-ACTIONS = (
-    "received",
-    "assigned",
-    "transferred",
-    "signed",
-    "accepted",
-    "mediated",
-    "escalated",
-    "supervised",
-    "returned",
-    "resolved",
-    "closed",
-    "followed_up",
-)
+#: every code of the model, in its order (a template's index depends on it)
+CHANNELS: tuple[str, ...] = tuple(c.value for c in Channel)
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+OPEN_STATUSES = frozenset(s.value for s in Status if s.is_open)
+ACTIONS: tuple[str, ...] = tuple(a.value for a in Action)
 OUTCOMES = (
     "",
     "satisfied",
@@ -93,182 +52,192 @@ OUTCOMES = (
 NO_DUE = float("nan")
 
 _P: dict[str, list[Step]] = {
-    "grid_report": [
-        ("gs", "received", "lead", 0.1, NO_DUE, ""),
-        ("rc", "signed", "lead", 0.5, 3, ""),
+    Channel.GRID_REPORT: [
+        ("gs", Action.RECEIVED, HandlingRole.LEAD, 0.1, NO_DUE, ""),
+        ("rc", Action.SIGNED, HandlingRole.LEAD, 0.5, 3, ""),
     ],
-    "hotline_12345": [
-        ("xhot", "received", "lead", 0.02, NO_DUE, ""),
-        ("xhot", "assigned", "lead", 0.4, 1, ""),
-        ("sgov", "signed", "lead", 1.0, 7, ""),
+    Channel.HOTLINE_12345: [
+        ("xhot", Action.RECEIVED, HandlingRole.LEAD, 0.02, NO_DUE, ""),
+        ("xhot", Action.ASSIGNED, HandlingRole.LEAD, 0.4, 1, ""),
+        ("sgov", Action.SIGNED, HandlingRole.LEAD, 1.0, 7, ""),
     ],
-    "police_110": [
-        ("spol", "received", "lead", 0.05, NO_DUE, ""),
-        ("spol", "transferred", "lead", 0.5, 3, ""),
-        ("sgc", "signed", "lead", 1.0, 3, ""),
+    Channel.POLICE_110: [
+        ("spol", Action.RECEIVED, HandlingRole.LEAD, 0.05, NO_DUE, ""),
+        ("spol", Action.TRANSFERRED, HandlingRole.LEAD, 0.5, 3, ""),
+        ("sgc", Action.SIGNED, HandlingRole.LEAD, 1.0, 3, ""),
     ],
     "petition": [
-        ("cpet", "received", "lead", 2.0, 15, ""),
-        ("cpet", "accepted", "lead", 1.0, 60, ""),
-        ("cpet", "assigned", "lead", 1.0, NO_DUE, ""),
-        ("sgov", "signed", "lead", 1.0, 60, ""),
+        ("cpet", Action.RECEIVED, HandlingRole.LEAD, 2.0, 15, ""),
+        ("cpet", Action.ACCEPTED, HandlingRole.LEAD, 1.0, 60, ""),
+        ("cpet", Action.ASSIGNED, HandlingRole.LEAD, 1.0, NO_DUE, ""),
+        ("sgov", Action.SIGNED, HandlingRole.LEAD, 1.0, 60, ""),
     ],
-    "walk_in": [
-        ("sgc", "received", "lead", 0.05, NO_DUE, ""),
-        ("sgc", "accepted", "lead", 0.5, 3, ""),
+    Channel.WALK_IN: [
+        ("sgc", Action.RECEIVED, HandlingRole.LEAD, 0.05, NO_DUE, ""),
+        ("sgc", Action.ACCEPTED, HandlingRole.LEAD, 0.5, 3, ""),
     ],
-    "court_pre_litigation": [("ccourt", "received", "lead", 1.0, 7, "")],
-    "womens_federation": [
-        ("cwf", "received", "lead", 0.5, NO_DUE, ""),
-        ("cwf", "transferred", "lead", 1.0, NO_DUE, ""),
-        ("sgc", "signed", "lead", 1.0, 3, ""),
+    Channel.COURT_PRE_LITIGATION: [("ccourt", Action.RECEIVED, HandlingRole.LEAD, 1.0, 7, "")],
+    Channel.WOMENS_FEDERATION: [
+        ("cwf", Action.RECEIVED, HandlingRole.LEAD, 0.5, NO_DUE, ""),
+        ("cwf", Action.TRANSFERRED, HandlingRole.LEAD, 1.0, NO_DUE, ""),
+        ("sgc", Action.SIGNED, HandlingRole.LEAD, 1.0, 3, ""),
     ],
-    "labour_inspection": [("clab", "received", "lead", 0.5, NO_DUE, "")],
-    "trade_union": [
-        ("cunion", "received", "lead", 1.0, NO_DUE, ""),
-        ("cunion", "transferred", "lead", 1.0, NO_DUE, ""),
+    Channel.LABOUR_INSPECTION: [("clab", Action.RECEIVED, HandlingRole.LEAD, 0.5, NO_DUE, "")],
+    Channel.TRADE_UNION: [
+        ("cunion", Action.RECEIVED, HandlingRole.LEAD, 1.0, NO_DUE, ""),
+        ("cunion", Action.TRANSFERRED, HandlingRole.LEAD, 1.0, NO_DUE, ""),
     ],
-    "proactive_screening": [
-        ("gs", "received", "lead", 0.1, NO_DUE, ""),
-        ("sgc", "signed", "lead", 1.0, 3, ""),
+    Channel.PROACTIVE_SCREENING: [
+        ("gs", Action.RECEIVED, HandlingRole.LEAD, 0.1, NO_DUE, ""),
+        ("sgc", Action.SIGNED, HandlingRole.LEAD, 1.0, 3, ""),
     ],
-    "online_sentiment": [
-        ("cgc", "received", "lead", 0.2, NO_DUE, ""),
-        ("cgc", "assigned", "lead", 0.5, 7, ""),
-        ("sgov", "signed", "lead", 1.0, 7, ""),
+    Channel.ONLINE_SENTIMENT: [
+        ("cgc", Action.RECEIVED, HandlingRole.LEAD, 0.2, NO_DUE, ""),
+        ("cgc", Action.ASSIGNED, HandlingRole.LEAD, 0.5, 7, ""),
+        ("sgov", Action.SIGNED, HandlingRole.LEAD, 1.0, 7, ""),
     ],
-    "leader_instruction": [
-        ("cgc", "received", "lead", 0.2, NO_DUE, ""),
-        ("cgc", "assigned", "lead", 0.5, 7, ""),
-        ("sgov", "signed", "lead", 0.5, 7, ""),
+    Channel.LEADER_INSTRUCTION: [
+        ("cgc", Action.RECEIVED, HandlingRole.LEAD, 0.2, NO_DUE, ""),
+        ("cgc", Action.ASSIGNED, HandlingRole.LEAD, 0.5, 7, ""),
+        ("sgov", Action.SIGNED, HandlingRole.LEAD, 0.5, 7, ""),
     ],
-    "other_department": [("sgc", "received", "lead", 0.3, NO_DUE, "")],
-    "other": [("sgc", "received", "lead", 0.3, NO_DUE, "")],
+    Channel.OTHER_DEPARTMENT: [("sgc", Action.RECEIVED, HandlingRole.LEAD, 0.3, NO_DUE, "")],
+    Channel.OTHER: [("sgc", Action.RECEIVED, HandlingRole.LEAD, 0.3, NO_DUE, "")],
 }
 
 #: handling middles: the agencies that do the work for a kind of dispute
 HANDLERS: dict[str, list[Step]] = {
-    "community": [("cmc", "mediated", "lead", 8.0, 30, "")],
+    "community": [("cmc", Action.MEDIATED, HandlingRole.LEAD, 8.0, 30, "")],
     "street": [
-        ("sgc", "accepted", "lead", 1.0, NO_DUE, ""),
-        ("smc", "mediated", "lead", 10.0, 30, ""),
+        ("sgc", Action.ACCEPTED, HandlingRole.LEAD, 1.0, NO_DUE, ""),
+        ("smc", Action.MEDIATED, HandlingRole.LEAD, 10.0, 30, ""),
     ],
     "property": [
-        ("rc", "accepted", "lead", 1.0, NO_DUE, ""),
-        ("cpmc", "mediated", "lead", 10.0, 30, ""),
+        ("rc", Action.ACCEPTED, HandlingRole.LEAD, 1.0, NO_DUE, ""),
+        ("cpmc", Action.MEDIATED, HandlingRole.LEAD, 10.0, 30, ""),
     ],
     "elevator": [
-        ("sgov", "accepted", "lead", 2.0, NO_DUE, ""),
-        ("chous", "mediated", "co", 5.0, NO_DUE, ""),
-        ("cmc", "mediated", "lead", 15.0, 30, ""),
+        ("sgov", Action.ACCEPTED, HandlingRole.LEAD, 2.0, NO_DUE, ""),
+        ("chous", Action.MEDIATED, HandlingRole.CO, 5.0, NO_DUE, ""),
+        ("cmc", Action.MEDIATED, HandlingRole.LEAD, 15.0, 30, ""),
     ],
     "housing": [
-        ("chous", "accepted", "lead", 3.0, NO_DUE, ""),
-        ("chous", "mediated", "lead", 15.0, 30, ""),
+        ("chous", Action.ACCEPTED, HandlingRole.LEAD, 3.0, NO_DUE, ""),
+        ("chous", Action.MEDIATED, HandlingRole.LEAD, 15.0, 30, ""),
     ],
     "labour": [
-        ("clab", "accepted", "lead", 3.0, NO_DUE, ""),
-        ("clab", "mediated", "lead", 15.0, 60, ""),
+        ("clab", Action.ACCEPTED, HandlingRole.LEAD, 3.0, NO_DUE, ""),
+        ("clab", Action.MEDIATED, HandlingRole.LEAD, 15.0, 60, ""),
     ],
     "land": [
-        ("rc", "accepted", "lead", 2.0, NO_DUE, ""),
-        ("cagri", "mediated", "co", 5.0, NO_DUE, ""),
-        ("sgov", "mediated", "lead", 12.0, 30, ""),
+        ("rc", Action.ACCEPTED, HandlingRole.LEAD, 2.0, NO_DUE, ""),
+        ("cagri", Action.MEDIATED, HandlingRole.CO, 5.0, NO_DUE, ""),
+        ("sgov", Action.MEDIATED, HandlingRole.LEAD, 12.0, 30, ""),
     ],
     "homestead": [
-        ("rc", "accepted", "lead", 2.0, NO_DUE, ""),
-        ("cnat", "mediated", "co", 5.0, NO_DUE, ""),
-        ("smc", "mediated", "lead", 12.0, 30, ""),
+        ("rc", Action.ACCEPTED, HandlingRole.LEAD, 2.0, NO_DUE, ""),
+        ("cnat", Action.MEDIATED, HandlingRole.CO, 5.0, NO_DUE, ""),
+        ("smc", Action.MEDIATED, HandlingRole.LEAD, 12.0, 30, ""),
     ],
     "court": [
-        ("ccourt", "accepted", "lead", 2.0, NO_DUE, ""),
-        ("ccourt", "mediated", "lead", 15.0, 30, ""),
+        ("ccourt", Action.ACCEPTED, HandlingRole.LEAD, 2.0, NO_DUE, ""),
+        ("ccourt", Action.MEDIATED, HandlingRole.LEAD, 15.0, 30, ""),
     ],
-    "police": [("spol", "mediated", "lead", 3.0, NO_DUE, "")],
+    "police": [("spol", Action.MEDIATED, HandlingRole.LEAD, 3.0, NO_DUE, "")],
     "medical": [
-        ("cmed", "accepted", "lead", 2.0, NO_DUE, ""),
-        ("cmed", "mediated", "lead", 15.0, 30, ""),
+        ("cmed", Action.ACCEPTED, HandlingRole.LEAD, 2.0, NO_DUE, ""),
+        ("cmed", Action.MEDIATED, HandlingRole.LEAD, 15.0, 30, ""),
     ],
     "consumer": [
-        ("cmkt", "accepted", "lead", 2.0, NO_DUE, ""),
-        ("cmkt", "mediated", "lead", 7.0, 30, ""),
+        ("cmkt", Action.ACCEPTED, HandlingRole.LEAD, 2.0, NO_DUE, ""),
+        ("cmkt", Action.MEDIATED, HandlingRole.LEAD, 7.0, 30, ""),
     ],
     "environment": [
-        ("cenv", "accepted", "lead", 5.0, NO_DUE, ""),
-        ("cenv", "mediated", "lead", 10.0, 30, ""),
+        ("cenv", Action.ACCEPTED, HandlingRole.LEAD, 5.0, NO_DUE, ""),
+        ("cenv", Action.MEDIATED, HandlingRole.LEAD, 10.0, 30, ""),
     ],
-    "education": [("cedu", "mediated", "lead", 10.0, 30, "")],
+    "education": [("cedu", Action.MEDIATED, HandlingRole.LEAD, 10.0, 30, "")],
     "family": [
-        ("cwf", "mediated", "co", 3.0, NO_DUE, ""),
-        ("cmc", "mediated", "lead", 8.0, 30, ""),
+        ("cwf", Action.MEDIATED, HandlingRole.CO, 3.0, NO_DUE, ""),
+        ("cmc", Action.MEDIATED, HandlingRole.LEAD, 8.0, 30, ""),
     ],
     "fraud": [
-        ("cpol", "accepted", "lead", 10.0, NO_DUE, ""),
-        ("cgc", "supervised", "lead", 30.0, 60, ""),
+        ("cpol", Action.ACCEPTED, HandlingRole.LEAD, 10.0, NO_DUE, ""),
+        ("cgc", Action.SUPERVISED, HandlingRole.LEAD, 30.0, 60, ""),
     ],
     "demolition": [
-        ("sgov", "accepted", "lead", 3.0, NO_DUE, ""),
-        ("cnat", "mediated", "co", 10.0, NO_DUE, ""),
-        ("sgc", "mediated", "lead", 20.0, 30, ""),
+        ("sgov", Action.ACCEPTED, HandlingRole.LEAD, 3.0, NO_DUE, ""),
+        ("cnat", Action.MEDIATED, HandlingRole.CO, 10.0, NO_DUE, ""),
+        ("sgc", Action.MEDIATED, HandlingRole.LEAD, 20.0, 30, ""),
     ],
     "legal_aid": [
-        ("claid", "accepted", "lead", 5.0, 9, ""),
-        ("carb", "accepted", "lead", 20.0, 45, ""),
+        ("claid", Action.ACCEPTED, HandlingRole.LEAD, 5.0, 9, ""),
+        ("carb", Action.ACCEPTED, HandlingRole.LEAD, 20.0, 45, ""),
     ],
 }
 
 #: the agency that closes and calls back, by intake
-_OWNER = {"hotline_12345": "xhot", "petition": "cpet"}
+_OWNER = {Channel.HOTLINE_12345: "xhot", "petition": "cpet"}
 
 
-def _intake(channel: str) -> list[Step]:
-    return _P["petition" if channel.startswith("petition") else channel]
+def _intake_key(channel: str) -> str:
+    """The intake of a channel: its own, or one for the three petition channels."""
+    return "petition" if Channel(channel).is_petition else channel
 
 
 def _chain(channel: str, handler: str, status: str) -> tuple[list[Step], bool]:
     """The steps for one combination and whether the last step is still open."""
-    intake = _intake(channel)
-    if channel == "court_pre_litigation":
+    key = _intake_key(channel)
+    intake = _P[key]
+    if channel == Channel.COURT_PRE_LITIGATION:
         handler = "court"
     middle = [
-        s for s in HANDLERS[handler] if s[0] not in {i[0] for i in intake} or s[1] == "mediated"
+        s
+        for s in HANDLERS[handler]
+        if s[0] not in {i[0] for i in intake} or s[1] == Action.MEDIATED
     ]
-    key = "petition" if channel.startswith("petition") else channel
     owner = _OWNER.get(key, "sgc")
     assert middle, (channel, handler)
     main = middle[-1][0]
-    resolved = [(main, "resolved", "lead", 1.0, NO_DUE, "agreement")]
-    follow = [(owner, "followed_up", "lead", 2.0, NO_DUE, "satisfied")]
-    close = [(owner, "closed", "lead", 0.5, NO_DUE, "")]
+    resolved = [(main, Action.RESOLVED, HandlingRole.LEAD, 1.0, NO_DUE, "agreement")]
+    follow = [(owner, Action.FOLLOWED_UP, HandlingRole.LEAD, 2.0, NO_DUE, "satisfied")]
+    close = [(owner, Action.CLOSED, HandlingRole.LEAD, 0.5, NO_DUE, "")]
     last_m = middle[-1]
     failed_m = [*middle[:-1], (last_m[0], last_m[1], last_m[2], last_m[3], last_m[4], "failed")]
-    if status == "reported":
+    if status == Status.REPORTED:
         return intake[:1], True
-    if status == "accepted":
+    if status == Status.ACCEPTED:
         return intake, True
-    if status == "in_mediation":
+    if status == Status.IN_MEDIATION:
         return intake + middle, True
-    if status == "not_accepted":
+    if status == Status.NOT_ACCEPTED:
         first = intake[0]
-        return [first, (first[0], "closed", "lead", 1.0, NO_DUE, "not_accepted")], False
-    if status == "withdrawn":
-        return [*intake, *middle, (main, "closed", "lead", 0.5, NO_DUE, "withdrawn")], False
-    if status == "resolved":
+        return [
+            first,
+            (first[0], Action.CLOSED, HandlingRole.LEAD, 1.0, NO_DUE, "not_accepted"),
+        ], False
+    if status == Status.WITHDRAWN:
+        return [
+            *intake,
+            *middle,
+            (main, Action.CLOSED, HandlingRole.LEAD, 0.5, NO_DUE, "withdrawn"),
+        ], False
+    if status == Status.RESOLVED:
         return intake + middle + resolved + follow + close, False
-    if status == "closed":
+    if status == Status.CLOSED:
         return intake + middle + follow + close, False
-    if status == "failed":
+    if status == Status.FAILED:
         return intake + failed_m, False
-    if status == "litigated":
+    if status == Status.LITIGATED:
         onward = (
-            ("carb", "accepted", "lead", 20.0, 45, "")
+            ("carb", Action.ACCEPTED, HandlingRole.LEAD, 20.0, 45, "")
             if handler in {"labour", "legal_aid"}
-            else ("ccourt", "accepted", "lead", 20.0, 30, "")
+            else ("ccourt", Action.ACCEPTED, HandlingRole.LEAD, 20.0, 30, "")
         )
         return [*intake, *failed_m, onward], True
-    if status == "rebounded":
-        unsatisfied = [(owner, "followed_up", "lead", 2.0, NO_DUE, "unsatisfied")]
-        reopen = [("sgc", "received", "lead", 1.0, 30, "")]
+    if status == Status.REBOUNDED:
+        unsatisfied = [(owner, Action.FOLLOWED_UP, HandlingRole.LEAD, 2.0, NO_DUE, "unsatisfied")]
+        reopen = [("sgc", Action.RECEIVED, HandlingRole.LEAD, 1.0, 30, "")]
         return intake + middle + resolved + unsatisfied + reopen, True
     raise ValueError(status)
 
@@ -318,7 +287,7 @@ def build_templates() -> Templates:
         for k, (r, a, hr, m, d, o) in enumerate(steps):
             role[t, k] = roles.index(r)
             action[t, k] = ACTIONS.index(a)
-            lead[t, k] = hr == "lead"
+            lead[t, k] = hr == HandlingRole.LEAD
             mean[t, k] = m
             due[t, k] = d
             outcome[t, k] = OUTCOMES.index(o)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from disputegraph.schemas.enums import EmployerKind
 from disputegraph.schemas.identifiers import (
     CREDIT_CODE_CHARSET,
     ID_NUMBER_CHECK,
@@ -20,7 +21,13 @@ from disputegraph.schemas.identifiers import (
 
 __all__ = [
     "CITY_NAME",
+    "COMMUNITY_WORDS",
     "DISTRICT_NAMES",
+    "PROVINCE_NAME",
+    "STREET_WORDS",
+    "TOWN_WORDS",
+    "VILLAGE_WORDS",
+    "XQ_SUFFIX",
     "company_names",
     "credit_codes",
     "id_numbers",
@@ -46,6 +53,38 @@ DISTRICT_NAMES: tuple[tuple[str, str, bool], ...] = (
     ("南塘区", "330110", False),
     ("桐溪县", "330182", True),
     ("金岭县", "330183", True),
+)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+#: place-name words: urban streets, townships, communities (and compounds), villages
+STREET_WORDS = _words(
+    "望江 清波 湖滨 小营 紫阳 凯旋 采荷 闸弄口 彭埠 笕桥 九堡 丁兰 "
+    "四季青 南星 转塘 西兴 长河 浦沿 文新 翠苑 古荡 北山 蒋村 留下 祥符 "
+    "米市巷 朝晖 潮鸣 东新 石桥 半山 康桥 良渚 仓前 五常 闲林 瓶窑 临平 "
+    "东湖 南苑 新城 江滨 城南 城北 花园 金沙 白杨 下沙 义蓬 宁围 新塘 "
+    "北干 蜀山 "
+)
+TOWN_WORDS = _words(
+    "青溪 太湖源 於潜 昌化 河桥 清凉峰 天目 板桥 高虹 锦北 玲珑 横畈 "
+    "分水 瑶琳 百江 合村 钟山 凤川 新登 洞桥 万市 湖源 常安 渌渚 胥口 "
+    "永昌 大源 灵桥 里山 场口 上官 东洲 "
+)
+COMMUNITY_WORDS = _words(
+    "锦绣 和平 幸福 阳光 翠竹 桂花 金桥 新华 东园 西园 南苑 北苑 朝阳 "
+    "春晖 文化 建设 人民 解放 长庆 望湖 碧波 绿洲 枫林 梅园 兰苑 荷花 "
+    "青年 丰收 景芳 三里 双菱 江锦 水墨 星光 天虹 湖畔 香樟 紫荆 银杏 "
+    "龙井 玉泉 月桂 海棠 清泰 仁和 安吉 德胜 嘉苑 "
+)
+#: the suffix of a residential compound's name
+XQ_SUFFIX = ("花园", "小区", "苑", "新村", "家园", "公寓", "府", "名苑", "雅苑", "嘉园")
+VILLAGE_WORDS = _words(
+    "桐坞 李家 王家 杨柳 上塘 下湾 石桥 大坞 小溪 凤凰 龙潭 青山 白沙 "
+    "东坞 西坑 南山 北岙 马岭 竹林 梅坞 新桥 塘湾 金鸡 长岭 黄泥 潘家 "
+    "徐家 高坞 后溪 前村 "
 )
 
 #: Common surnames with rough frequencies (per thousand).
@@ -166,17 +205,17 @@ _REGION_PREFIX = ("浙江", "临江", "临江市", "浙江省", "杭州", "宁�
 
 #: company name suffix per employer kind (the kinds of the README's "Input bundle")
 _SUFFIX: dict[str, tuple[str, ...]] = {
-    "developer": ("置业有限公司", "房地产开发有限公司", "地产集团有限公司"),
-    "general_contractor": ("建筑工程有限公司", "建设集团有限公司", "建工集团有限公司"),
-    "subcontractor": (
+    EmployerKind.DEVELOPER: ("置业有限公司", "房地产开发有限公司", "地产集团有限公司"),
+    EmployerKind.GENERAL_CONTRACTOR: ("建筑工程有限公司", "建设集团有限公司", "建工集团有限公司"),
+    EmployerKind.SUBCONTRACTOR: (
         "建筑安装工程有限公司",
         "幕墙装饰工程有限公司",
         "钢结构工程有限公司",
         "机电安装有限公司",
     ),
-    "labour_team": ("劳务有限公司", "建筑劳务有限公司", "劳务分包有限公司"),
-    "property_manager": ("物业服务有限公司", "物业管理有限公司"),
-    "company": (
+    EmployerKind.LABOUR_TEAM: ("劳务有限公司", "建筑劳务有限公司", "劳务分包有限公司"),
+    EmployerKind.PROPERTY_MANAGER: ("物业服务有限公司", "物业管理有限公司"),
+    EmployerKind.COMPANY: (
         "贸易有限公司",
         "餐饮管理有限公司",
         "科技有限公司",
@@ -188,8 +227,8 @@ _SUFFIX: dict[str, tuple[str, ...]] = {
         "食品有限公司",
         "家政服务有限公司",
     ),
-    "cooperative": ("农业专业合作社", "果蔬专业合作社", "家庭农场", "茶叶专业合作社"),
-    "other": ("商行", "经营部", "工作室"),
+    EmployerKind.COOPERATIVE: ("农业专业合作社", "果蔬专业合作社", "家庭农场", "茶叶专业合作社"),
+    EmployerKind.OTHER: ("商行", "经营部", "工作室"),
 }
 
 _ID_WEIGHTS = np.array(ID_NUMBER_WEIGHTS, dtype=np.int64)
@@ -250,13 +289,13 @@ def company_names(
     extra = rng.integers(0, len(_TRADE_CHARS), size=n).tolist()
     out: list[str] = []
     for i, kind in enumerate(kinds):
-        if kind == "labour_team" and team_style[i]:
+        if kind == EmployerKind.LABOUR_TEAM and team_style[i]:
             name = foremen[i] + ("劳务班组", "木工班组", "钢筋班组", "泥工班组")[sfx[i] % 4]
-        elif kind == "cooperative":
+        elif kind == EmployerKind.COOPERATIVE:
             region = regions[i] if regions else ""
             name = region + trades[i] + _SUFFIX[kind][sfx[i] % len(_SUFFIX[kind])]
         else:
-            suffixes = _SUFFIX.get(kind, _SUFFIX["company"])
+            suffixes = _SUFFIX.get(kind, _SUFFIX[EmployerKind.COMPANY])
             name = _REGION_PREFIX[prefixes[i]] + trades[i] + suffixes[sfx[i] % len(suffixes)]
         if name in used:
             cut = len(name) - len(name.lstrip("".join(_REGION_PREFIX)))

@@ -1,0 +1,145 @@
+# ruff: noqa: E501 - the zh/en narratives are kept as whole sentences
+"""``benign_property_manager``: large but benign.
+
+One property manager of a 12-building compound; 60 small property-management
+and noise disputes over 160 days, 1-2 parties each, all closed within days with
+satisfied follow-ups.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from disputegraph.schemas.enums import (
+    Action,
+    Category,
+    Channel,
+    EmployerKind,
+    PropertyKind,
+    PropertyRelation,
+    Role,
+    Status,
+)
+from disputegraph.synthetic.planted.planter import (
+    HOT,
+    Case,
+    Loc,
+    Planter,
+    PStep,
+    first_urban_street,
+    hotline_intake,
+    loc_of_street,
+)
+
+__all__ = ["benign_manager"]
+
+_N = 60
+_TOPICS = ("停车位管理", "电梯维保", "绿化养护", "物业费调整", "垃圾清运", "门禁故障")
+
+
+def _steps(k: int, mediator: str) -> tuple[Channel, list[PStep]]:
+    """The ``k``-th dispute's channel and its quick, satisfied chain."""
+    if k % 5 < 3:
+        q = 1.2 + 1 + k % 4  # resolved within 2-5 days
+        return HOT, hotline_intake(
+            [
+                (mediator, Action.MEDIATED, True, 1.2, q, 30, "agreement", ""),
+                (mediator, Action.RESOLVED, True, q, q + 0.2, None, "agreement", ""),
+                ("xhot", Action.FOLLOWED_UP, True, q + 0.3, q + 0.5, None, "satisfied", ""),
+                ("xhot", Action.CLOSED, True, q + 0.5, q + 0.6, None, "", ""),
+            ]
+        )
+    q = 0.5 + 1 + k % 4
+    return Channel.GRID_REPORT, [
+        ("gs", Action.RECEIVED, True, 0, 0.1, None, "", ""),
+        ("rc", Action.SIGNED, True, 0.1, 0.5, 3, "", ""),
+        ("cmc", Action.MEDIATED, True, 0.5, q, 30, "agreement", ""),
+        ("cmc", Action.RESOLVED, True, q, q + 0.2, None, "agreement", ""),
+        ("sgc", Action.FOLLOWED_UP, True, q + 0.3, q + 0.5, None, "satisfied", ""),
+        ("sgc", Action.CLOSED, True, q + 0.5, q + 0.6, None, "", ""),
+    ]
+
+
+def _dispute(
+    p: Planter, loc: Loc, k: int, xq: str, blds: list[str], mgr: str, people: list[str]
+) -> str:
+    """The ``k``-th dispute: a noise quarrel between two residents or a complaint about the
+    manager (its people are added to ``people``)."""
+    r = p.ts(8 + (k * 160) // _N, 9 + k % 9)
+    noise = k % 5 in (1, 3)
+    bld = blds[k % 12] if noise else blds[(k * 7) % 12]
+    who = p.persons(1, loc)
+    people += who
+    channel, steps = _steps(k, "cmc" if noise else "cpmc")
+    status = Status.RESOLVED if k % 4 else Status.CLOSED
+    contacts = [(channel, 0.0, None if channel == Channel.GRID_REPORT else who[0])]
+    if noise:
+        other = p.persons(1, loc)
+        people += other
+        did = p.plant(
+            loc,
+            Case(
+                title=f"锦绣江南花园{(k % 12) + 1}幢楼上楼下噪音纠纷",
+                category=Category.NOISE,
+                status=status,
+                reported=r,
+                channel=channel,
+                headcount=2,
+                amount=None,
+                description="夜间噪音影响休息，经调解双方达成谅解。",
+                steps=steps,
+                parties=[(Role.APPLICANT, who), (Role.RESPONDENT, other)],
+                concerns=[xq, bld],
+                contacts=contacts,
+            ),
+        )
+        p.tie(who[0], bld, PropertyRelation.RESIDENT)
+        p.tie(other[0], bld, PropertyRelation.RESIDENT)
+        return did
+    did = p.plant(
+        loc,
+        Case(
+            title=f"锦绣江南花园业主反映{_TOPICS[k % 6]}问题",
+            category=Category.PROPERTY_MANAGEMENT,
+            status=status,
+            reported=r,
+            channel=channel,
+            headcount=1,
+            amount=None if k % 3 else 800 + 100 * (k % 7),
+            description="业主对物业服务提出意见，物业公司当场整改，业主满意。",
+            steps=steps,
+            parties=[(Role.APPLICANT, who), (Role.RESPONDENT, [mgr])],
+            concerns=[xq],
+            contacts=contacts,
+        ),
+    )
+    p.tie(who[0], bld, PropertyRelation.OWNER)
+    return did
+
+
+def benign_manager(p: Planter) -> dict[str, Any]:
+    city = p.city
+    loc = loc_of_street(city, first_urban_street(city, 0, 2), 1)
+    xq = p.prop(PropertyKind.RESIDENTIAL_COMMUNITY, "锦绣江南花园", loc, built=2012, coords=True)
+    blds = [
+        p.prop(PropertyKind.BUILDING, f"锦绣江南花园{k + 1}幢", loc, part_of=xq, built=2012)
+        for k in range(12)
+    ]
+    mgr = p.employer("临江嘉禾物业服务有限公司", EmployerKind.PROPERTY_MANAGER, "物业管理", loc)
+    p.tie(mgr, xq, PropertyRelation.MANAGER)
+    people: list[str] = []
+    disputes = [_dispute(p, loc, k, xq, blds, mgr, people) for k in range(_N)]
+    return {
+        "name": "benign_property_manager",
+        "expect": "below_top3",
+        "disputes": disputes,
+        "members": [*disputes, *people, mgr, xq, *blds],
+        "anchor": mgr,
+        "description_zh": "锦绣江南花园（12幢）物业公司：半年内60起物业、噪音小纠纷，每起1-2人，均在数日内化解，"
+        "回访满意——规模大但风险低。",
+        "description_en": "One property manager of a 12-building compound: 60 small property-management and noise "
+        "disputes over six months, 1-2 parties each, all resolved within days with satisfied "
+        "follow-ups: large but benign.",
+        "manager": mgr,
+        "compound": xq,
+    }
