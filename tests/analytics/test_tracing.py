@@ -131,3 +131,42 @@ def test_search_by_name_and_by_id_number() -> None:
     ]
     assert [n.id for n in search_entities(c.store, "138 1234 5678", settings=settings)] == ["P9"]
     assert search_entities(c.store, "330102199001019999", settings=settings) == []
+
+
+def test_search_finds_an_exact_id_whatever_its_label(city: City) -> None:
+    from disputegraph.analytics import search_entities
+    from disputegraph.schemas import NodeLabel
+
+    # the labels narrow the name search; an agency is still found by its id
+    assert [n.id for n in search_entities(city.store, "A", labels=[NodeLabel.PARTY])] == ["A"]
+    assert search_entities(city.store, "   ") == []
+
+
+def test_search_by_phone_also_finds_names_that_carry_it() -> None:
+    from disputegraph.analytics import search_entities
+    from disputegraph.config import Settings
+    from disputegraph.pii import protector
+    from disputegraph.schemas import PartyRow, to_graph
+
+    settings = Settings(demo=True)
+    c = City()
+    row = PartyRow.model_validate(
+        {"id": "P9", "kind": "person", "name": "王五", "phone": "13812345678"}
+    )
+    node, _ = to_graph(row, protector(settings))
+    assert node is not None
+    c.store.upsert_nodes([node])
+    c.employer("E9", "13812345678维修部")
+    found = [n.id for n in search_entities(c.store, "13812345678", settings=settings)]
+    assert found == ["P9", "E9"]  # the hash hit first, then the name
+    assert len(search_entities(c.store, "13812345678", settings=settings, limit=1)) == 1
+
+
+def test_search_without_a_pii_key_finds_by_name() -> None:
+    from disputegraph.analytics import search_entities
+    from disputegraph.config import Settings
+
+    keyless = Settings(demo=False, pii_key=None)
+    c = City()
+    c.employer("E9", "13812345678维修部")
+    assert [n.id for n in search_entities(c.store, "13812345678", settings=keyless)] == ["E9"]

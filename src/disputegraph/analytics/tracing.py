@@ -40,9 +40,10 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
-from disputegraph.exceptions import AnalysisError
+from disputegraph.config import Settings
+from disputegraph.exceptions import AnalysisError, ConfigError
+from disputegraph.pii import hash_lookup
 from disputegraph.schemas import (
     GraphEdge,
     GraphNode,
@@ -54,9 +55,6 @@ from disputegraph.schemas import (
 )
 from disputegraph.schemas.analysis import TraceLink, TraceResult
 from disputegraph.store.protocol import GraphStore
-
-if TYPE_CHECKING:
-    from disputegraph.config import Settings
 
 __all__ = ["TRACE_TYPES", "search_entities", "shortest_path", "trace"]
 
@@ -527,16 +525,36 @@ def search_entities(
     labels: Sequence[NodeLabel] | None = None,
     limit: int = 50,
 ) -> list[GraphNode]:
-    """Find entities by name or id, or — for an id number or a phone — by its keyed hash."""
+    """Entities matching ``text``, best first, at most ``limit``: the one search of
+    the dashboard's tracer and the library.
+
+    1. the node whose id is ``text``, whatever its label (an agency or a report
+       is found by its id; tracing from it starts at its disputes);
+    2. for an id number or a phone (with ``settings``): the nodes whose stored
+       keyed hash matches (none when no PII key is configured: nothing can match);
+    3. names and ids matching ``text`` (``store.search``, of ``labels``).
+
+    Blank text finds nothing.
+    """
     text = text.strip()
+    if not text:
+        return []
+    found: dict[str, GraphNode] = {}
+    exact = store.get(text)
+    if exact is not None:
+        found[exact.id] = exact
     compact = text.replace(" ", "").replace("-", "")
     if settings is not None and (
         _ID_NUMBER.match(compact)
         or (_PHONE.match(text) and compact.lstrip("+").isdigit() and len(compact) >= 7)
     ):
-        from disputegraph.pii import hash_lookup
-
-        hits = store.find_by_hash(hash_lookup(settings, text), limit=limit)
-        if hits:
-            return hits[:limit]
-    return store.search(text, labels=labels, limit=limit)
+        try:
+            digest = hash_lookup(settings, text)
+        except ConfigError:  # no key: no hash was stored with one either
+            digest = None
+        if digest is not None:
+            for node in store.find_by_hash(digest, limit=limit):
+                found.setdefault(node.id, node)
+    for node in store.search(text, labels=labels, limit=limit):
+        found.setdefault(node.id, node)
+    return list(found.values())[:limit]

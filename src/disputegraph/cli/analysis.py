@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import typer
@@ -12,12 +11,10 @@ from disputegraph.cli.common import (
     FORMAT_OPTION,
     Format,
     app,
-    dispute_parties,
     emit_json,
     emit_rows,
     err,
     handle_errors,
-    masked,
     out,
     parse_day,
     settings,
@@ -32,39 +29,6 @@ _AS_OF_OPTION = typer.Option(
     show_default=False,
 )
 _WINDOW_OPTION = typer.Option(180, "--window-days", min=1, help="Window length in days.")
-
-
-def _stored(store: Any, as_of: date | None, window_days: int | None) -> Any:
-    from disputegraph.analytics import load_analysis
-    from disputegraph.exceptions import AnalysisError
-
-    result = load_analysis(store, as_of, window_days)
-    if result is None:
-        when = f" for {as_of}" if as_of else ""
-        raise AnalysisError(f"no analysis stored{when}: run `disputegraph analyze` first")
-    return result
-
-
-def _cluster_json(c: Any, lang: str) -> dict[str, Any]:
-    """A cluster in the documented ``risk`` JSON shape (plus extra keys)."""
-    return {
-        "id": c.id,
-        "score": c.score,
-        "level": c.level.value,
-        "size": c.size,
-        "people": c.people,
-        "disputes": c.disputes,
-        "members": c.members,
-        "factors": c.factors,
-        "reasons": c.reasons(lang),
-        "reasons_zh": c.reasons_zh,
-        "reasons_en": c.reasons_en,
-        "hard_triggers": c.hard_triggers,
-        "change": c.change,
-        "open_disputes": c.open_disputes,
-        "amount_yuan": c.amount_yuan,
-        "hubs": [list(h) for h in c.hubs],
-    }
 
 
 @app.command("analyze")
@@ -83,6 +47,7 @@ def analyze_command(
     Example: disputegraph analyze --as-of 2026-01-10 --window-days 180
     """
     from disputegraph.analytics import load_risk_config, run_analysis
+    from disputegraph.views.contract import analysis_report
 
     cfg = settings()
     day = parse_day(as_of)
@@ -95,36 +60,15 @@ def analyze_command(
             config=config,
             progress=lambda msg: status.update(f"analysing: {msg}"),
         )
-    levels: dict[str, int] = {}
-    for c in result.clusters:
-        levels[c.level.value] = levels.get(c.level.value, 0) + 1
-    top = [c for c in result.clusters if c.level.value != "none"][:10]
-    payload = {
-        "as_of": result.as_of,
-        "window_days": result.window_days,
-        "counts": result.counts,
-        "levels": levels,
-        "flagged_chains": len(result.chain_flags),
-        "top": [_cluster_json(c, cfg.language) for c in top],
-    }
-    rows = [
-        {
-            "id": c.id,
-            "score": c.score,
-            "level": c.level.value,
-            "people": c.people,
-            "disputes": len(c.disputes),
-            "reason": (c.reasons(cfg.language) or [""])[0],
-        }
-        for c in top
-    ]
+    report = analysis_report(result, cfg.language)
+    levels = report.payload["levels"]
     summary = ", ".join(f"{k} {v}" for k, v in sorted(levels.items())) or "no clusters"
     emit_rows(
-        rows,
+        report.rows,
         fmt,
         title=f"analysis as of {result.as_of} ({result.window_days} days): "
         f"{result.counts.get('disputes', 0)} disputes, {summary}",
-        payload=payload,
+        payload=report.payload,
     )
 
 
@@ -151,6 +95,8 @@ def risk_command(
     Example: disputegraph risk --top 10 --level red --format json
     """
     from disputegraph.schemas import RiskLevel
+    from disputegraph.views.contract import risk_report, stored_analysis
+    from disputegraph.views.masking import cli_role
 
     cfg = settings()
     wanted = None
@@ -160,34 +106,10 @@ def risk_command(
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--level") from None
     with store_session(cfg) as store:
-        result = _stored(store, parse_day(as_of), window_days)
-        clusters = [c for c in result.clusters if wanted is None or c.level is wanted][:top]
-        members = [m for c in clusters for m in c.members]
-        payload = {
-            "as_of": result.as_of,
-            "window_days": result.window_days,
-            "clusters": masked(
-                cfg, store, [_cluster_json(c, cfg.language) for c in clusters], members
-            ),
-        }
-        rows = masked(
-            cfg,
-            store,
-            [
-                {
-                    "id": c.id,
-                    "score": c.score,
-                    "change": c.change,
-                    "level": c.level.label(cfg.language),
-                    "people": c.people,
-                    "disputes": len(c.disputes),
-                    "reasons": " / ".join(c.reasons(cfg.language)[:2]),
-                }
-                for c in clusters
-            ],
-            members,
-        )
-    emit_rows(rows, fmt, title=f"risk clusters as of {result.as_of}", payload=payload)
+        result = stored_analysis(store, parse_day(as_of), window_days)
+        report = risk_report(store, result, cli_role(cfg), cfg.language, level=wanted, top=top)
+    title = f"risk clusters as of {result.as_of}"
+    emit_rows(report.rows, fmt, title=title, payload=report.payload)
 
 
 @app.command("cluster")
@@ -201,46 +123,37 @@ def cluster_command(
     Example: disputegraph cluster C-1a2b3c4d5e --format json
     """
     from disputegraph.analytics import cluster_of
+    from disputegraph.views.contract import cluster_report, stored_analysis
+    from disputegraph.views.masking import cli_role
 
     cfg = settings()
     with store_session(cfg) as store:
-        result = _stored(store, None, None)
+        result = stored_analysis(store)
         c = cluster_of(result, cluster_id)
-        payload = {
-            **c.model_dump(mode="json"),
-            "reasons": c.reasons(cfg.language),
-            "as_of": result.as_of,
-        }
-        payload = masked(cfg, store, [payload], c.members)[0]
+        report = cluster_report(store, result, c, cli_role(cfg), cfg.language)
     if fmt is Format.json:
-        emit_json(payload)
-        return
-    rows = [
-        {
-            "factor": f.name,
-            "value": f.value,
-            "normalised": f.normalised,
-            "weight": f.weight,
-            "contribution": f.contribution,
-        }
-        for f in c.factor_details
-    ]
-    if fmt is Format.csv:
-        emit_rows(rows, fmt)
-        return
+        emit_json(report.payload)
+    elif fmt is Format.csv:
+        emit_rows(report.rows, fmt)
+    else:
+        _print_cluster(report, cfg.language)
+
+
+def _print_cluster(report: Any, lang: str) -> None:
+    """The table output of ``cluster``: the facts, the reasons, the factors, the ids."""
+    c = report.cluster
     out.print(
-        f"[bold]{c.id}[/]  score {c.score}  {c.level.label(cfg.language)}  "
+        f"[bold]{c.id}[/]  score {c.score}  {c.level.label(lang)}  "
         f"people {c.people}  disputes {len(c.disputes)}  open {c.open_disputes}",
         highlight=False,
     )
-    for reason in payload["reasons"]:
+    for reason in report.payload["reasons"]:
         out.print(f"  • {reason}", highlight=False, markup=False)
     if c.hard_triggers:
         out.print(f"hard triggers: {', '.join(c.hard_triggers)}", highlight=False)
-    emit_rows(rows, fmt, title="factors")
-    out.print(f"disputes: {', '.join(c.disputes)}", highlight=False, markup=False, soft_wrap=True)
-    out.print(f"members: {', '.join(c.members)}", highlight=False, markup=False, soft_wrap=True)
-    out.print(f"agencies: {', '.join(c.agencies)}", highlight=False, markup=False, soft_wrap=True)
+    emit_rows(report.rows, Format.table, title="factors")
+    for name, ids in (("disputes", c.disputes), ("members", c.members), ("agencies", c.agencies)):
+        out.print(f"{name}: {', '.join(ids)}", highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command("trace")
@@ -260,32 +173,14 @@ def trace_command(
     Example: disputegraph trace P-0001 --hops 2 --format json
     """
     from disputegraph.analytics import trace
+    from disputegraph.views.contract import trace_report
+    from disputegraph.views.masking import cli_role
 
     cfg = settings()
-    lang = cfg.language
     with store_session(cfg) as store:
         result = trace(store, entity_id, hops)
-        linked = [
-            {
-                "dispute_id": link.dispute_id,
-                "hops": link.hops,
-                "path": link.path,
-                "reason": link.reason_zh if lang == "zh" else link.reason_en,
-                "reason_zh": link.reason_zh,
-                "reason_en": link.reason_en,
-                "title": link.title,
-                "status": link.status,
-                "identities": link.identities,
-            }
-            for link in result.linked
-        ]
-        ids = [n for link in result.linked for n in link.path]
-        ids += dispute_parties(store, (link.dispute_id for link in result.linked))
-        linked = masked(cfg, store, linked, ids)
-    payload = {"source": result.source, "hops": hops, "linked": linked, "capped": result.capped}
-    hidden = ("reason_zh", "reason_en", "identities")
-    rows = [{k: v for k, v in row.items() if k not in hidden} for row in linked]
-    emit_rows(rows, fmt, title=f"disputes linked to {entity_id}", payload=payload)
+        report = trace_report(store, result, hops, cli_role(cfg), cfg.language)
+    emit_rows(report.rows, fmt, title=f"disputes linked to {entity_id}", payload=report.payload)
 
 
 @app.command("chain")
@@ -304,45 +199,19 @@ def chain_command(
     Example: disputegraph chain D-001 --format json
     """
     from disputegraph.analytics import chain, load_risk_config
-    from disputegraph.schemas.analysis import ChainFlag
+    from disputegraph.views.contract import chain_flags, chain_report
 
     cfg = settings()
     with store_session(cfg) as store:
         result = chain(store, dispute_id, config=load_risk_config(cfg.risk_config))
-    steps = [s.model_dump(mode="json") for s in result.steps]
-    payload = {
-        "dispute_id": result.dispute_id,
-        "as_of": result.as_of,
-        "steps": steps,
-        "flags": result.flags,
-        "citations": {
-            f: [c.model_dump(mode="json") for c in cites] for f, cites in result.citations.items()
-        },
-    }
-    zh = cfg.language == "zh"
-    rows = [
-        {
-            "seq": s.seq,
-            "agency": s.agency_name,
-            "action": s.action,
-            "started_at": s.started_at,
-            "ended_at": s.ended_at,
-            "dwell_days": s.dwell_days,
-            "overdue": "!" if s.overdue else "",
-            "basis": ((s.limit_basis if zh else s.limit_basis_en) or "") if s.overdue else "",
-        }
-        for s in result.steps
-    ]
+    report = chain_report(result, cfg.language)
     if fmt is Format.json:
-        emit_json(payload)
+        emit_json(report.payload)
         return
-    emit_rows(rows, fmt, title=f"responsibility chain of {dispute_id}")
+    emit_rows(report.rows, fmt, title=f"responsibility chain of {dispute_id}")
     if fmt is Format.table:
-        labels = []
-        for f in result.flags:
-            cited = result.citation_text(f, cfg.language)
-            label = ChainFlag(f).label(cfg.language)
-            labels.append(f"{label} ({cited})" if cited else label)
+        flags = chain_flags(result, cfg.language)
+        labels = [f"{f['label']} ({f['basis']})" if f["basis"] else f["label"] for f in flags]
         out.print(f"flags: {', '.join(labels) or '—'}", highlight=False)
 
 
@@ -360,33 +229,11 @@ def agencies_command(
 
     Example: disputegraph agencies --format json
     """
-    from disputegraph.analytics import agency_stats
+    from disputegraph.views.contract import agencies_report, stored_analysis
 
     cfg = settings()
     with store_session(cfg) as store:
-        result = _stored(store, None, None)
-    agencies, handoffs = agency_stats(result)
-    payload = {
-        "as_of": result.as_of,
-        "agencies": [a.model_dump(mode="json") for a in agencies],
-        "handoffs": [h.model_dump(mode="json") for h in handoffs],
-    }
-    if pairs:
-        rows = [h.model_dump(mode="json") for h in handoffs]
-        emit_rows(rows, fmt, title=f"hand-offs as of {result.as_of}", payload=payload)
-        return
-    rows = [
-        {
-            "agency": a.name,
-            "kind": a.kind,
-            "handled": a.handled,
-            "out": a.handoffs_out,
-            "in": a.handoffs_in,
-            "median_dwell_days": a.median_dwell_days,
-            "overdue_rate": a.overdue_rate,
-            "bounce_rate": a.bounce_rate,
-            "bottleneck": "!" if a.bottleneck else "",
-        }
-        for a in agencies
-    ]
-    emit_rows(rows, fmt, title=f"agencies as of {result.as_of}", payload=payload)
+        result = stored_analysis(store)
+    report = agencies_report(result, pairs=pairs)
+    title = f"{'hand-offs' if pairs else 'agencies'} as of {result.as_of}"
+    emit_rows(report.rows, fmt, title=title, payload=report.payload)

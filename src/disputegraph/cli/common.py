@@ -30,7 +30,6 @@ __all__ = [
     "Format",
     "app",
     "audit_cli",
-    "dispute_parties",
     "emit_json",
     "emit_rows",
     "err",
@@ -191,20 +190,6 @@ def masked(
 ) -> list[dict[str, Any]]:
     """``rows`` as the CLI's role may see them (:func:`~disputegraph.views.masking.cli_role`):
     the names of the persons among ``ids`` masked wherever they appear."""
-    from disputegraph.views.masking import cli_role, mask_rows  # with the store, not for --help
+    from disputegraph.views.masking import cli_role, mask_rows_of  # with the store, not --help
 
-    role = cli_role(cfg)
-    if role == "officer":
-        return rows
-    return mask_rows(rows, role, store.get_many(sorted(set(ids))))
-
-
-def dispute_parties(store: Any, dispute_ids: Iterable[str]) -> list[str]:
-    """The ids of the stakeholders party to these disputes (whose names titles may carry)."""
-    from disputegraph.schemas import RelType
-
-    return [
-        e.source
-        for d in dict.fromkeys(dispute_ids)
-        for e in store.edges_of(d, [RelType.PARTY_TO], "in")
-    ]
+    return mask_rows_of(store, rows, cli_role(cfg), ids)

@@ -22,6 +22,7 @@ from disputegraph.config import Settings
 from disputegraph.exceptions import ConfigError
 from disputegraph.i18n import enum_label
 from disputegraph.schemas import GraphNode, Lang, NodeLabel
+from disputegraph.store.protocol import GraphStore
 from disputegraph.users import ROLES, Role, UserStore
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "mask_name",
     "mask_names",
     "mask_rows",
+    "mask_rows_of",
     "mask_text",
     "private_fields",
 ]
@@ -107,6 +109,16 @@ def mask_rows(
         return value
 
     return [{k: one(v) for k, v in row.items()} for row in rows]
+
+
+def mask_rows_of(
+    store: GraphStore, rows: Sequence[dict[str, Any]], role: Role, ids: Iterable[str]
+) -> list[dict[str, Any]]:
+    """:func:`mask_rows` for the persons among the nodes ``ids`` (read from ``store``
+    only when ``role`` may not see names)."""
+    if _SIGHT[role] >= _SIGHT["officer"]:
+        return list(rows)
+    return mask_rows(rows, role, store.get_many(sorted(set(ids))))
 
 
 def cli_role(settings: Settings, login: str | None = None) -> Role:

@@ -2,8 +2,13 @@
 
 Pages and callbacks call these methods and hand the results to the pure figure
 builders in :mod:`disputegraph.rendering.figures`; nothing else in the dashboard
-touches the store. Masking of personal data by role happens here, once, so the
-canvas, tooltips, tables and exports can never disagree:
+touches the store. :class:`Services` is the facade: it caches (``views.cache``)
+and masks, and leaves the building to the concern's module: ``views.frames``
+(the disputes as a pandas frame), ``views.elements`` (cytoscape networks),
+``views.clusters``, ``views.chains``, ``views.agencies``, ``views.resolution``
+and ``views.contract`` (the facts the CLI shares). Masking of personal data by
+role happens here, once, so the canvas, tooltips, tables and exports can never
+disagree:
 
 - ``analyst`` (and ``admin``): person names masked (``张**``), also inside
   dispute titles (free text that often names the parties); id numbers and
@@ -21,23 +26,25 @@ return ``None`` and the pages say so instead of failing.
 from __future__ import annotations
 
 import threading
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime, timedelta
-from typing import Any, TypeVar, cast
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
 
 import pandas as pd
 
 from disputegraph import analytics
-from disputegraph.analytics.projection import HANDLING_KEYS, StepTime, open_history, step_time
 from disputegraph.config import Settings
 from disputegraph.exceptions import DisputeGraphError
-from disputegraph.i18n import decision_label, enum_label, rule_label, t
-from disputegraph.pii import hash_lookup
-from disputegraph.schemas import GraphEdge, GraphNode, Lang, NodeLabel, RelType, RiskLevel
-from disputegraph.schemas.analysis import AnalysisResult, ChainFlag, ClusterAssessment
+from disputegraph.i18n import enum_label, t
+from disputegraph.schemas import GraphNode, Lang, NodeLabel, RelType, RiskLevel
+from disputegraph.schemas.analysis import AnalysisResult, ClusterAssessment
 from disputegraph.store.protocol import GraphStore
+from disputegraph.views import chains, clusters, frames, resolution
 from disputegraph.views import layout as graph_layout
+from disputegraph.views.agencies import agency_view
+from disputegraph.views.cache import LRU
+from disputegraph.views.contract import chain_flags, cluster_facts
+from disputegraph.views.elements import cluster_graph, ego_graph, render_view
 from disputegraph.views.masking import (
     Role,
     display_name,
@@ -64,70 +71,8 @@ ELEMENT_BUDGET = 1500
 SUPERNODE_DEGREE = 40
 #: most rows of the ranked cluster grid
 GRID_ROWS = 500
-
-#: relationships drawn in networks (agencies are swimlanes, reports a timeline)
-NETWORK_RELS: tuple[RelType, ...] = (
-    RelType.PARTY_TO,
-    RelType.CONCERNS,
-    RelType.EMPLOYED_BY,
-    RelType.SUBCONTRACTOR_OF,
-    RelType.RESIDES_AT,
-    RelType.OWNS,
-    RelType.RENTS,
-    RelType.MANAGES,
-    RelType.DEVELOPED,
-    RelType.LEASES,
-    RelType.RELATED_TO,
-    RelType.PART_OF,
-)
-
-T = TypeVar("T")
-
-
-def _to_datetime(value: Any) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
-class _LRU(OrderedDict[Any, Any]):
-    """A tiny thread-safe LRU cache for computed views."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-        self.lock = threading.Lock()
-
-    def get_or(self, key: Any, make: Callable[[], T]) -> T:
-        with self.lock:
-            if key in self:
-                self.move_to_end(key)
-                return self[key]  # type: ignore[no-any-return]
-        value = make()
-        with self.lock:
-            self[key] = value
-            while len(self) > self.size:
-                self.popitem(last=False)
-        return value
-
-
-def _hash_lookup(settings: Settings) -> Callable[[str], list[str]]:
-    """``text -> [digest, …]`` (empty when no PII key is configured: nothing can match)."""
-
-    def lookup(text: str) -> list[str]:
-        try:
-            return [hash_lookup(settings, text)]
-        except DisputeGraphError:
-            return []
-
-    return lookup
+#: what the tracer's search finds (agencies and reports by their exact id only)
+SEARCH_LABELS = (NodeLabel.PARTY, NodeLabel.EMPLOYER, NodeLabel.PROPERTY, NodeLabel.DISPUTE)
 
 
 class Services:
@@ -153,8 +98,8 @@ class Services:
         self.supernode_degree = supernode_degree
         self._lock = threading.Lock()
         self._frame: pd.DataFrame | None = None
-        self._analyses = _LRU(4)
-        self._views = _LRU(64)
+        self._analyses = LRU(4)
+        self._views = LRU(64)
         self._persons: dict[str, tuple[str, ...]] = {}
 
     # ------------------------------------------------------------------
@@ -201,55 +146,7 @@ class Services:
         with self._lock:
             if self._frame is not None:
                 return self._frame
-        steps: dict[str, list[StepTime]] = {}
-        for edges in self.store.iter_edge_values(RelType.HANDLED_BY, HANDLING_KEYS[:3]):
-            for did, _agency, *values in edges:
-                steps.setdefault(did, []).append(step_time(*values))
-        rows: list[dict[str, Any]] = []
-        for batch in self.store.iter_nodes(NodeLabel.DISPUTE):
-            for node in batch:
-                p = node.props
-                history = open_history(
-                    p.get("reported_at"),
-                    p.get("status"),
-                    p.get("closed_at"),
-                    steps.get(node.id, ()),
-                )
-                rows.append(
-                    {
-                        "id": node.id,
-                        "title": p.get("title", ""),
-                        "category": p.get("category"),
-                        "status": p.get("status"),
-                        "channel": p.get("channel"),
-                        "district": p.get("district"),
-                        "reported_at": _to_datetime(p.get("reported_at")),
-                        "closed_at": _to_datetime(p.get("closed_at")),
-                        "headcount": int(p.get("headcount") or 1),
-                        "amount_yuan": float(p.get("amount_yuan") or 0.0),
-                        "history": history,
-                    }
-                )
-        del steps
-        columns = [
-            "id",
-            "title",
-            "category",
-            "status",
-            "channel",
-            "district",
-            "reported_at",
-            "closed_at",
-            "headcount",
-            "amount_yuan",
-            "history",
-        ]
-        frame = pd.DataFrame(rows, columns=columns)
-        tz = self.settings.tz
-        for col in ("reported_at", "closed_at"):
-            ser = pd.to_datetime(frame[col], utc=True, errors="coerce", format="mixed")
-            frame[col] = ser.dt.tz_convert(tz).dt.tz_localize(None)
-        frame = frame.set_index("id", drop=False)
+        frame = frames.disputes_frame(self.store, self.settings.tz)
         with self._lock:
             self._frame = frame
         return frame
@@ -260,11 +157,7 @@ class Services:
         the analysis uses too (cached per date)."""
         frame = self.disputes_frame()
 
-        def make() -> pd.Series:
-            flags = [h.at(as_of) for h in frame["history"]]
-            return pd.Series(flags, index=frame.index, dtype=bool, name="is_open")
-
-        return self._views.get_or(("open_at", as_of), make)
+        return self._views.get_or(("open_at", as_of), lambda: frames.open_flags(frame, as_of))
 
     def analysis(self, state: ViewState) -> AnalysisResult | None:
         """The persisted analysis for the state's as-of date and window (else
@@ -315,22 +208,10 @@ class Services:
     def _filtered(self, state: ViewState, analysis: AnalysisResult | None) -> pd.DataFrame:
         """Disputes in the window (reported in it, or open at the as-of date)
         matching the filters, with ``is_open``: open at the as-of date."""
-        frame = self.disputes_frame()
         day = self.as_of(state, analysis)
-        is_open = self.open_at(day)
-        end = pd.Timestamp(day) + pd.Timedelta(days=1)
-        start = end - pd.Timedelta(days=self.window(state, analysis))
-        rep = frame["reported_at"]
-        mask = (rep < end) & ((rep >= start) | is_open)
-        if state.district:
-            mask &= frame["district"] == state.district
-        if state.category:
-            mask &= frame["category"] == state.category
-        if state.status == "open":
-            mask &= is_open
-        elif state.status:
-            mask &= frame["status"] == state.status
-        return frame[mask].assign(is_open=is_open[mask])
+        return frames.in_window(
+            self.disputes_frame(), self.open_at(day), day, self.window(state, analysis), state
+        )
 
     def _clusters(self, state: ViewState, analysis: AnalysisResult) -> list[ClusterAssessment]:
         """Clusters with at least one dispute matching the filters (and the level filter)."""
@@ -378,9 +259,9 @@ class Services:
                     levels[c.level.value] += 1
         start = pd.Timestamp(as_of) - pd.Timedelta(days=window)
         recent = frame[frame["reported_at"] >= start]
-        weekly = self._weekly(recent, lang)
-        by_district = self._by(frame, "district", None, lang)
-        by_channel = self._by(frame, "channel", "channel", lang)
+        weekly = frames.weekly(recent, lang)
+        by_district = frames.counts_by(frame, "district", None, lang)
+        by_channel = frames.counts_by(frame, "channel", "channel", lang)
         return {
             "as_of": as_of.isoformat(),
             "window": window,
@@ -398,67 +279,24 @@ class Services:
             "clusters": self.cluster_rows(state, clusters, lang),
         }
 
-    @staticmethod
-    def _weekly(frame: pd.DataFrame, lang: Lang, top: int = 6) -> list[dict[str, Any]]:
-        """New disputes per week for the ``top`` categories (the rest as 'other')."""
-        if frame.empty:
-            return []
-        counts = frame["category"].value_counts()
-        keep = set(counts.index[:top])
-        other = enum_label("category", "other", lang)
-        cat = frame["category"].where(frame["category"].isin(keep), "__other__")
-        week = frame["reported_at"].dt.to_period("W-SUN").dt.start_time
-        grouped = pd.DataFrame({"week": week, "category": cat}).groupby(["week", "category"]).size()
-        rows: list[dict[str, Any]] = []
-        for key, n in grouped.items():
-            wk, code = cast(tuple[Any, str], key)
-            label = other if code == "__other__" else enum_label("category", code, lang)
-            rows.append(
-                {"week": pd.Timestamp(wk).date().isoformat(), "series": label, "count": int(n)}
-            )
-        return rows
-
-    @staticmethod
-    def _by(
-        frame: pd.DataFrame, column: str, family: str | None, lang: Lang
-    ) -> list[dict[str, Any]]:
-        """Counts of open and closed disputes per value of ``column``."""
-        if frame.empty:
-            return []
-        grouped = frame.groupby([frame[column].fillna("—"), frame["is_open"]]).size()
-        totals: dict[str, dict[str, Any]] = {}
-        for key, n in grouped.items():
-            value, is_open = cast(tuple[str, bool], key)
-            label = enum_label(family, value, lang) if family and value != "—" else str(value)
-            row = totals.setdefault(
-                str(value), {"code": str(value), "label": label, "open": 0, "closed": 0}
-            )
-            row["open" if is_open else "closed"] += int(n)
-        return sorted(totals.values(), key=lambda r: -(int(r["open"]) + int(r["closed"])))
-
     def cluster_rows(
         self, state: ViewState, clusters: Sequence[ClusterAssessment], lang: Lang
     ) -> list[dict[str, Any]]:
         """Rows of the ranked risk grid (at most :data:`GRID_ROWS`)."""
         rows = []
         for rank, c in enumerate(clusters[:GRID_ROWS], start=1):
+            facts = cluster_facts(c, lang)
             cats = sorted(c.categories.items(), key=lambda kv: -kv[1])[:2]
-            reasons = c.reasons(lang)
             rows.append(
                 {
                     "rank": rank,
-                    "id": c.id,
-                    "score": round(c.score, 1),
-                    "level": c.level.value,
-                    "level_label": c.level.label(lang).split("(")[0],
-                    "change": None if c.change is None else round(c.change, 1),
-                    "people": c.people,
-                    "disputes": len(c.disputes),
-                    "open": c.open_disputes,
-                    "amount_yuan": round(c.amount_yuan),
+                    **{k: facts[k] for k in ("id", "score", "level")},
+                    "level_label": facts["level_label"].split("(")[0],
+                    **{k: facts[k] for k in ("change", "people", "disputes", "open")},
+                    "amount_yuan": round(facts["amount_yuan"]),
                     "categories": "、".join(enum_label("category", k, lang) for k, _ in cats),
                     "districts": "、".join(sorted(c.districts)[:3]),
-                    "reason": reasons[0] if reasons else "",
+                    "reason": (facts["reasons"] or [""])[0],
                     "href": state.with_page(cluster=c.id).href("/cluster"),
                 }
             )
@@ -498,57 +336,15 @@ class Services:
         lang = state.lang
         network = self._cluster_network(analysis, c, state.group, role, lang)
         timeline, agencies = self._cluster_events(c, lang, role, analysis.as_of)
-        factors = [
-            {
-                "name": f.name,
-                "label": enum_label("factor", f.name, lang),
-                "contribution": round(f.contribution, 2),
-                "weight": f.weight,
-                "normalised": round(f.normalised, 3),
-                "detail": f.detail,
-            }
-            for f in c.factor_details
-        ] or [
-            {
-                "name": k,
-                "label": enum_label("factor", k, lang),
-                "contribution": round(v, 2),
-                "weight": None,
-                "normalised": None,
-                "detail": "",
-            }
-            for k, v in c.factors.items()
-        ]
         return {
             "found": True,
-            "id": c.id,
-            "score": round(c.score, 1),
-            "level": c.level.value,
-            "level_label": c.level.label(lang),
-            "change": c.change,
-            "people": c.people,
-            "disputes": len(c.disputes),
-            "open": c.open_disputes,
-            "amount_yuan": c.amount_yuan,
-            "hard_triggers": list(c.hard_triggers),
-            "reasons": c.reasons(lang),
-            "factors": factors,
+            **cluster_facts(c, lang),
+            "factors": clusters.factor_rows(c, lang),
             "network": network,
             "timeline": timeline,
             "agencies": agencies,
             "as_of": analysis.as_of.isoformat(),
         }
-
-    def _cluster_graph(self, c: ClusterAssessment) -> tuple[list[GraphNode], list[GraphEdge]]:
-        ids = list(dict.fromkeys([*c.disputes, *c.members]))
-        sub = self.store.neighbourhood(ids, hops=0, max_degree=10**9)
-        wanted = {r.value for r in NETWORK_RELS}
-        keep = set(ids)
-        nodes = [n for n in sub.nodes if n.id in keep]
-        edges = [
-            e for e in sub.edges if e.type.value in wanted and e.source in keep and e.target in keep
-        ]
-        return nodes, edges
 
     def _cluster_network(
         self,
@@ -561,7 +357,7 @@ class Services:
         key = ("net", id(analysis), c.id, group)
 
         def make() -> dict[str, Any]:
-            nodes, edges = self._cluster_graph(c)
+            nodes, edges = cluster_graph(self.store, c)
             communities = None
             if group is not None or len(nodes) + len(edges) > self.element_budget:
                 communities = self._views.get_or(
@@ -580,126 +376,25 @@ class Services:
     ) -> dict[str, Any]:
         """Turn a role-free layout view into cytoscape elements for one role and
         language (disputes open or closed at ``as_of``)."""
-        is_open = self.open_at(as_of)
-        elements: list[dict[str, Any]] = []
-        for n in view["nodes"]:
-            node: GraphNode | None = n.get("node")
-            data: dict[str, Any] = {"id": n["id"], "kind": n["kind"]}
-            classes = [n["kind"].lower()]
-            if node is not None:
-                data["label"] = self.name(node, role, lang, short=True)
-                data["title"] = self.name(node, role, lang)
-                if node.label is NodeLabel.DISPUTE:
-                    status = str(node.props.get("status", ""))
-                    data["status"] = enum_label("status", status, lang)
-                    data["category"] = enum_label("category", node.props.get("category"), lang)
-                    classes.append("open" if is_open.get(node.id, False) else "closed")
-                    if n.get("flags"):
-                        classes.append("flagged")
-                elif node.label is NodeLabel.PARTY:
-                    classes.append(str(node.props.get("kind", "person")))
-                data.update(private_fields(node))
-            else:
-                data["label"] = self._group_label(n, lang)
-                data["count"] = n.get("count", 0)
-                classes.append("group")
-            if level:
-                classes.append(f"level-{level}")
-            elements.append({"data": data, "position": n["position"], "classes": " ".join(classes)})
-        for e in view["edges"]:
-            data = {
-                "id": e["id"],
-                "source": e["source"],
-                "target": e["target"],
-                "type": e["type"],
-                "label": _rel_label(e["type"], lang),
-            }
-            if "weight" in e:
-                data["weight"] = e["weight"]
-            elements.append({"data": data, "classes": e["type"].lower()})
-        return {
-            "elements": elements,
-            "aggregated": view["aggregated"],
-            "group": view.get("group"),
-            "truncated": view.get("truncated", 0),
-            "total_nodes": view["total_nodes"],
-            "total_edges": view["total_edges"],
-        }
 
-    @staticmethod
-    def _group_label(n: dict[str, Any], lang: Lang) -> str:
-        kinds = n.get("kinds", {})
-        parts = [
-            f"{enum_label('label', k, lang)} {v}"
-            for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])[:2]
-        ]
-        return f"{t('group', lang)} {n['id'].rsplit(':', 1)[-1]} · " + " / ".join(parts)
+        def name_of(node: GraphNode, short: bool) -> str:
+            return self.name(node, role, lang, short=short)
+
+        return render_view(view, name_of, self.open_at(as_of), lang, level)
 
     def _cluster_events(
-        self, c: ClusterAssessment, lang: Lang, role: Role, as_of: date, cap: int = 2000
+        self, c: ClusterAssessment, lang: Lang, role: Role, as_of: date
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Timeline points (disputes, open or not at ``as_of``, and their reports)
         and the agencies involved."""
+
+        def title_of(dispute_id: str, title: str) -> str:
+            return self.title(dispute_id, title, role)
+
         frame = self.disputes_frame()
-        is_open = self.open_at(as_of)
-        tz = self.settings.tz
-        points: list[dict[str, Any]] = []
-        agency_steps: Counter[str] = Counter()
-        agency_disputes: dict[str, set[str]] = {}
-        report_of: dict[str, str] = {}
-        for d in c.disputes[:cap]:
-            if d in frame.index:
-                row = frame.loc[d]
-                reported = row["reported_at"]
-                if isinstance(reported, pd.Timestamp) and not pd.isna(reported):
-                    points.append(
-                        {
-                            "kind": "dispute",
-                            "id": d,
-                            "at": reported.isoformat(),
-                            "lane": enum_label("category", row["category"], lang),
-                            "status": enum_label("status", row["status"], lang),
-                            "open": bool(is_open[d]),
-                            "title": self.title(d, str(row["title"]), role),
-                        }
-                    )
-            for e in self.store.edges_of(d, [RelType.ABOUT, RelType.HANDLED_BY]):
-                if e.type is RelType.HANDLED_BY:
-                    agency_steps[e.target] += 1
-                    agency_disputes.setdefault(e.target, set()).add(d)
-                else:
-                    report_of[e.source] = d
-        for node in self.store.get_many(list(report_of)[: cap * 2]):
-            at = _to_datetime(node.props.get("received_at"))
-            if at is None:
-                continue
-            local = at.astimezone(tz).replace(tzinfo=None) if at.tzinfo else at
-            channel = enum_label("channel", node.props.get("channel"), lang)
-            points.append(
-                {
-                    "kind": "report",
-                    "id": node.id,
-                    "at": local.isoformat(),
-                    "lane": t("reports", lang),
-                    "status": channel,
-                    "open": False,
-                    "title": f"{report_of[node.id]} · {channel}",
-                }
-            )
-        agencies: list[dict[str, Any]] = []
-        for node in self.store.get_many(list(agency_steps)):
-            agencies.append(
-                {
-                    "id": node.id,
-                    "name": str(node.props.get("name", node.id)),
-                    "kind": enum_label("agency_kind", node.props.get("kind"), lang),
-                    "level": enum_label("agency_level", node.props.get("level"), lang),
-                    "steps": agency_steps[node.id],
-                    "disputes": len(agency_disputes.get(node.id, ())),
-                }
-            )
-        agencies.sort(key=lambda a: (-int(a["disputes"]), str(a["name"])))
-        return points, agencies
+        return clusters.cluster_events(
+            self.store, frame, self.open_at(as_of), c, lang, self.settings.tz, title_of
+        )
 
     # ------------------------------------------------------------------
     # case tracer
@@ -711,20 +406,11 @@ class Services:
         text = (text or "").strip()
         if not text:
             return []
-        found: dict[str, GraphNode] = {}
-        exact = self.store.get(text)
-        if exact is not None:
-            found[exact.id] = exact
-        compact = text.replace(" ", "").replace("-", "")
-        if len(compact) >= 6 and compact.rstrip("Xx").lstrip("+").isdigit():
-            for digest in _hash_lookup(self.settings)(compact):
-                for node in self.store.find_by_hash(digest, limit=limit):
-                    found.setdefault(node.id, node)
-        labels = [NodeLabel.PARTY, NodeLabel.EMPLOYER, NodeLabel.PROPERTY, NodeLabel.DISPUTE]
-        for node in self.store.search(text, labels=labels, limit=limit):
-            found.setdefault(node.id, node)
+        nodes = analytics.search_entities(
+            self.store, text, settings=self.settings, labels=SEARCH_LABELS, limit=limit
+        )
         out = []
-        for node in list(found.values())[:limit]:
+        for node in nodes:
             extra = private_fields(node)
             kind_label = enum_label("label", node.label.value, state.lang)
             if node.props.get("canonical"):  # a resolved entity, not a source record
@@ -782,55 +468,15 @@ class Services:
             if len(order) > 1:
                 before = self._ego_cached(order[:-1])
                 fixed = {n["id"]: (n["position"]["x"], n["position"]["y"]) for n in before["nodes"]}
-            return self._ego_view(list(order), fixed)
+            return ego_graph(
+                self.store,
+                list(order),
+                fixed,
+                element_budget=self.element_budget,
+                supernode_degree=self.supernode_degree,
+            )
 
         return self._views.get_or(("ego", order), make)
-
-    def _ego_view(self, order: list[str], fixed: dict[str, tuple[float, float]]) -> dict[str, Any]:
-        node_ids: dict[str, None] = {}
-        edges: dict[tuple[str, str, str, str], GraphEdge] = {}
-        groups: dict[str, dict[str, Any]] = {}
-        supernodes: list[dict[str, Any]] = []
-        if self.store.get(order[0]) is None:
-            return {
-                "nodes": [],
-                "edges": [],
-                "aggregated": False,
-                "total_nodes": 0,
-                "total_edges": 0,
-            }
-        node_ids[order[0]] = None
-        for center in order:
-            if center not in node_ids:
-                continue
-            found = self.store.edges_of(center, NETWORK_RELS)
-            drawn = len(node_ids) + len(edges) + 2 * len(groups)
-            if len(found) > self.supernode_degree or drawn + 2 * len(found) > self.element_budget:
-                # a supernode, or the view is full: summarise instead of drawing
-                by_label: Counter[str] = Counter()
-                others = [e.target if e.source == center else e.source for e in found]
-                labels = self.store.has_ids(others)
-                for o in others:
-                    by_label[labels[o].value if o in labels else "Entity"] += 1
-                for lbl, n in by_label.items():
-                    gid = f"more:{center}:{lbl}"
-                    groups[gid] = {
-                        "id": gid,
-                        "kind": "Group",
-                        "count": n,
-                        "kinds": {lbl: n},
-                        "anchor": center,
-                    }
-                supernodes.append({"id": center, "degree": len(found)})
-                continue
-            for e in found:
-                edges[e.ident] = e
-                node_ids.setdefault(e.source, None)
-                node_ids.setdefault(e.target, None)
-        nodes = self.store.get_many(list(node_ids))
-        return graph_layout.ego_view(
-            nodes, list(edges.values()), list(groups.values()), supernodes, fixed
-        )
 
     def trace(
         self, entity_id: str, state: ViewState, role: Role | None = None, hops: int = 2
@@ -900,50 +546,15 @@ class Services:
         masked too) and decision (automatic / accepted in review).
         """
         role = self._role(role)
-        node = self.store.get(entity_id)
-        if node is None or node.label not in (NodeLabel.PARTY, NodeLabel.EMPLOYER):
-            return None
-        from disputegraph.resolution.apply import explain
-
-        try:
-            found = explain(self.store, entity_id)
-        except DisputeGraphError:
-            return None
-        members = found["members"]
-        if not members:
-            return None
         lang = state.lang
-        canonical = self.store.get(str(found["entity"]))
-        ids = [str(m["id"]) for m in members]
-        records = {n.id: n for n in self.store.get_many(ids)}
 
-        def masked(text: str) -> str:
-            return self._mask_reason(text, [*ids, str(found["entity"])], role)
+        def name_of(node: GraphNode) -> str:
+            return self.name(node, role, lang)
 
-        rows = []
-        for m in members:
-            rec = records.get(str(m["id"]))
-            confidence = m.get("confidence")
-            rows.append(
-                {
-                    "id": str(m["id"]),
-                    "source": str(m.get("source") or ""),
-                    "name": self.name(rec, role, lang) if rec is not None else "",
-                    "rule": str(m.get("rule") or ""),
-                    "rule_label": rule_label(str(m.get("rule") or ""), lang),
-                    "confidence": None if confidence is None else round(float(confidence), 2),
-                    "evidence": masked("；".join(str(e) for e in m.get("evidence") or [])),
-                    "decision": str(m.get("decision") or ""),
-                    "decision_label": decision_label(str(m.get("decision") or ""), lang),
-                    "selected": str(m["id"]) == entity_id,
-                }
-            )
-        return {
-            "entity": str(found["entity"]),
-            "name": self.name(canonical, role, lang) if canonical is not None else "",
-            "kind": node.label.value,
-            "rows": rows,
-        }
+        def mask(text: str, ids: Iterable[str]) -> str:
+            return self._mask_reason(text, ids, role)
+
+        return resolution.source_records(self.store, entity_id, lang, name_of, mask)
 
     def chain(
         self, dispute_id: str, state: ViewState, role: Role | None = None
@@ -955,39 +566,13 @@ class Services:
         except DisputeGraphError:
             return {"dispute_id": dispute_id, "steps": [], "flags": []}
         lang = state.lang
-        steps = []
-        for s in result.steps:
-            steps.append(
-                {
-                    "seq": s.seq,
-                    "agency_id": s.agency_id,
-                    "agency": s.agency_name or s.agency_id,
-                    "level": enum_label("agency_level", s.level, lang) if s.level else "",
-                    "action": s.action,
-                    "action_label": enum_label("action", s.action, lang),
-                    "started_at": s.started_at.isoformat(),
-                    "ended_at": s.ended_at.isoformat() if s.ended_at else None,
-                    "end": (s.started_at + timedelta(days=max(s.dwell_days, 0.05))).isoformat(),
-                    "dwell_days": round(s.dwell_days, 1),
-                    "overdue": s.overdue,
-                    "limit": s.limit,
-                    "basis": (s.limit_basis if lang == "zh" else s.limit_basis_en) or "",
-                    "outcome": s.outcome,
-                }
-            )
+        steps = chains.swimlane_steps(result, lang)
         node = self.store.get(dispute_id)
         return {
             "dispute_id": dispute_id,
             "title": self.name(node, role, lang) if node else dispute_id,
             "steps": steps,
-            "flags": [
-                {
-                    "code": f,
-                    "label": enum_label("flag", f, lang),
-                    "basis": result.citation_text(f, lang),
-                }
-                for f in result.flags
-            ],
+            "flags": chain_flags(result, lang),
         }
 
     def dispute_choices(
@@ -999,130 +584,31 @@ class Services:
     ) -> list[dict[str, str]]:
         """Disputes the chain picker offers: the entity itself if it is one, then linked ones."""
         role = role or self.default_role
-        out: list[dict[str, str]] = []
-        seen: set[str] = set()
-        node = self.store.get(entity_id) if entity_id else None
-        if node is not None and node.label is NodeLabel.DISPUTE:
-            out.append(
-                {
-                    "value": node.id,
-                    "label": f"{node.id} · {self.name(node, role, state.lang, True)}",
-                }
-            )
-            seen.add(node.id)
-        if state.dispute and state.dispute not in seen:
-            d = self.store.get(state.dispute)
-            if d is not None:
-                out.append(
-                    {
-                        "value": d.id,
-                        "label": f"{d.id} · {self.name(d, role, state.lang, True)}",
-                    }
-                )
-                seen.add(d.id)
+        picked = self.store.get(entity_id) if entity_id else None
+        if picked is not None and picked.label is not NodeLabel.DISPUTE:
+            picked = None
+        choices: dict[str, str] = {}
+        for node in (picked, self.store.get(state.dispute) if state.dispute else None):
+            if node is not None and node.id not in choices:
+                choices[node.id] = f"{node.id} · {self.name(node, role, state.lang, True)}"
         for row in linked or []:
-            if row["dispute_id"] not in seen:
-                out.append(
-                    {
-                        "value": row["dispute_id"],
-                        "label": f"{row['dispute_id']} · {row['title'][:14]}",
-                    }
-                )
-                seen.add(row["dispute_id"])
-        return out
+            choices.setdefault(row["dispute_id"], f"{row['dispute_id']} · {row['title'][:14]}")
+        return [{"value": value, "label": label} for value, label in choices.items()]
 
     # ------------------------------------------------------------------
     # agencies
     def agencies(
         self, state: ViewState, top_pairs: int = 40, role: Role | None = None
     ) -> dict[str, Any] | None:
-        """Hand-off flows, per-agency and per-pair statistics, flagged cases."""
+        """Hand-off flows, per-agency and per-pair statistics, flagged cases
+        (``None`` without an analysis)."""
         role = role or self.default_role
         analysis = self.analysis(state)
         if analysis is None:
             return None
-        lang = state.lang
-        meta = {n.id: n for n in self.store.get_many([a.agency_id for a in analysis.agencies])}
 
-        def in_district(agency_id: str) -> bool:
-            if not state.district:
-                return True
-            node = meta.get(agency_id)
-            return node is not None and node.props.get("district") in (state.district, None, "")
+        def title_of(dispute_id: str, title: str) -> str:
+            return self.title(dispute_id, title, role)
 
-        names = {a.agency_id: a.name or a.agency_id for a in analysis.agencies}
-        agencies: list[dict[str, Any]] = []
-        for a in analysis.agencies:
-            if not in_district(a.agency_id):
-                continue
-            agencies.append(
-                {
-                    "id": a.agency_id,
-                    "name": names[a.agency_id],
-                    "kind": enum_label("agency_kind", a.kind, lang),
-                    "level": enum_label("agency_level", a.level, lang),
-                    "handled": a.handled,
-                    "handoffs_out": a.handoffs_out,
-                    "handoffs_in": a.handoffs_in,
-                    "median_dwell_days": None
-                    if a.median_dwell_days is None
-                    else round(a.median_dwell_days, 1),
-                    "overdue_rate": round(a.overdue_rate, 3),
-                    "bounce_rate": round(a.bounce_rate, 3),
-                    "bottleneck": t("yes", lang) if a.bottleneck else "",
-                }
-            )
-        agencies.sort(key=lambda r: (-int(r["handled"]), str(r["name"])))
-        pairs: list[dict[str, Any]] = []
-        for h in analysis.handoffs:
-            if state.district and not (
-                in_district(h.source_agency) and in_district(h.target_agency)
-            ):
-                continue
-            pairs.append(
-                {
-                    "source": h.source_agency,
-                    "target": h.target_agency,
-                    "source_name": names.get(h.source_agency, h.source_agency),
-                    "target_name": names.get(h.target_agency, h.target_agency),
-                    "count": h.count,
-                    "median_days": None if h.median_days is None else round(h.median_days, 1),
-                    "returned": h.returned,
-                }
-            )
-        pairs.sort(key=lambda r: (-int(r["count"]), str(r["source_name"]), str(r["target_name"])))
-        frame = self.disputes_frame()
-        allowed = set(self._filtered(state, analysis).index)
-        wanted = {ChainFlag.OVERDUE.value, ChainFlag.BOUNCED.value, ChainFlag.NO_OWNER.value}
-        cases = []
-        for d, flags in sorted(analysis.chain_flags.items()):
-            hit = [f for f in flags if f in wanted]
-            if not hit or d not in allowed:
-                continue
-            row = frame.loc[d]
-            cases.append(
-                {
-                    "dispute_id": d,
-                    "title": self.title(d, str(row["title"]), role),
-                    "status": enum_label("status", row["status"], lang),
-                    "district": row["district"] or "",
-                    "flags": "、".join(enum_label("flag", f, lang) for f in flags),
-                    "flag_codes": list(flags),
-                    "href": state.with_page(entity=d, dispute=d).href("/tracer"),
-                }
-            )
-            if len(cases) >= 1000:
-                break
-        return {
-            "agencies": agencies,
-            "pairs": pairs,
-            "sankey_pairs": pairs[:top_pairs],
-            "cases": cases,
-        }
-
-
-def _rel_label(code: str, lang: Lang) -> str:
-    try:
-        return RelType(code).label(lang)
-    except ValueError:
-        return code
+        filtered = self._filtered(state, analysis)
+        return agency_view(self.store, analysis, filtered, state, title_of, top_pairs)

@@ -1,0 +1,311 @@
+"""The README's ``--format json`` contract, and the facts every front end shows.
+
+Each ``*_report`` function turns an analysis result into a :class:`Report`:
+the JSON document the README documents (``payload``) and the flat rows of the
+table and CSV output (``rows``), the persons' names masked for ``role``
+(:mod:`disputegraph.views.masking`). The CLI prints them; it builds no payload
+of its own. :func:`cluster_facts` and :func:`chain_flags` are the cluster and
+chain facts the dashboard, the briefing pack and the CLI share.
+
+Key order is part of the contract (the JSON is printed as built); new keys go
+after the documented ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from disputegraph import analytics
+from disputegraph.exceptions import AnalysisError
+from disputegraph.i18n import enum_label
+from disputegraph.schemas import Lang, RelType, RiskLevel
+from disputegraph.schemas.analysis import (
+    AnalysisResult,
+    Chain,
+    ClusterAssessment,
+    TraceResult,
+)
+from disputegraph.store.protocol import GraphStore
+from disputegraph.views.masking import Role, mask_rows_of
+
+__all__ = [
+    "ClusterReport",
+    "Report",
+    "agencies_report",
+    "analysis_report",
+    "chain_flags",
+    "chain_report",
+    "cluster_facts",
+    "cluster_report",
+    "cluster_summary",
+    "dispute_parties",
+    "risk_report",
+    "stored_analysis",
+    "trace_report",
+]
+
+
+@dataclass(frozen=True)
+class Report:
+    """One command's data: the JSON document and the rows of its table and CSV."""
+
+    payload: dict[str, Any]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ClusterReport(Report):
+    """:func:`cluster_report`: also the cluster itself, for the lines around the table."""
+
+    cluster: ClusterAssessment | None = None
+
+
+def stored_analysis(
+    store: GraphStore, as_of: date | None = None, window_days: int | None = None
+) -> AnalysisResult:
+    """The stored analysis (the latest, or the one for ``as_of``); AnalysisError if none."""
+    result = analytics.load_analysis(store, as_of, window_days)
+    if result is None:
+        when = f" for {as_of}" if as_of else ""
+        raise AnalysisError(f"no analysis stored{when}: run `disputegraph analyze` first")
+    return result
+
+
+def dispute_parties(store: GraphStore, dispute_ids: Iterable[str]) -> list[str]:
+    """The ids of the stakeholders party to these disputes (whose names titles may carry)."""
+    return [
+        e.source
+        for d in dict.fromkeys(dispute_ids)
+        for e in store.edges_of(d, [RelType.PARTY_TO], "in")
+    ]
+
+
+# ----------------------------------------------------------------------
+# clusters
+def cluster_facts(c: ClusterAssessment, lang: Lang) -> dict[str, Any]:
+    """What every front end says about a cluster: level, score and its change,
+    sizes, money, triggers and the reasons in ``lang``."""
+    return {
+        "id": c.id,
+        "score": c.score,
+        "level": c.level.value,
+        "level_label": c.level.label(lang),
+        "change": c.change,
+        "people": c.people,
+        "disputes": len(c.disputes),
+        "open": c.open_disputes,
+        "amount_yuan": c.amount_yuan,
+        "hard_triggers": list(c.hard_triggers),
+        "reasons": c.reasons(lang),
+    }
+
+
+def cluster_summary(c: ClusterAssessment, lang: Lang) -> dict[str, Any]:
+    """A cluster in the documented ``risk`` JSON shape (plus extra keys)."""
+    return {
+        "id": c.id,
+        "score": c.score,
+        "level": c.level.value,
+        "size": c.size,
+        "people": c.people,
+        "disputes": c.disputes,
+        "members": c.members,
+        "factors": c.factors,
+        "reasons": c.reasons(lang),
+        "reasons_zh": c.reasons_zh,
+        "reasons_en": c.reasons_en,
+        "hard_triggers": c.hard_triggers,
+        "change": c.change,
+        "open_disputes": c.open_disputes,
+        "amount_yuan": c.amount_yuan,
+        "hubs": [list(h) for h in c.hubs],
+    }
+
+
+def analysis_report(result: AnalysisResult, lang: Lang, top: int = 10) -> Report:
+    """``analyze``: the counts, the clusters per level and the ``top`` flagged clusters."""
+    levels: dict[str, int] = {}
+    for c in result.clusters:
+        levels[c.level.value] = levels.get(c.level.value, 0) + 1
+    flagged = [c for c in result.clusters if c.level is not RiskLevel.NONE][:top]
+    payload = {
+        "as_of": result.as_of,
+        "window_days": result.window_days,
+        "counts": result.counts,
+        "levels": levels,
+        "flagged_chains": len(result.chain_flags),
+        "top": [cluster_summary(c, lang) for c in flagged],
+    }
+    rows = [
+        {
+            "id": c.id,
+            "score": c.score,
+            "level": c.level.value,
+            "people": c.people,
+            "disputes": len(c.disputes),
+            "reason": (c.reasons(lang) or [""])[0],
+        }
+        for c in flagged
+    ]
+    return Report(payload, rows)
+
+
+def risk_report(
+    store: GraphStore,
+    result: AnalysisResult,
+    role: Role,
+    lang: Lang,
+    *,
+    level: RiskLevel | None = None,
+    top: int = 20,
+) -> Report:
+    """``risk``: the ``top`` clusters (of ``level``), ranked, masked for ``role``."""
+    clusters = [c for c in result.clusters if level is None or c.level is level][:top]
+    members = [m for c in clusters for m in c.members]
+    summaries = [cluster_summary(c, lang) for c in clusters]
+    rows = []
+    for c in clusters:
+        facts = cluster_facts(c, lang)
+        rows.append(
+            {
+                "id": facts["id"],
+                "score": facts["score"],
+                "change": facts["change"],
+                "level": facts["level_label"],
+                "people": facts["people"],
+                "disputes": facts["disputes"],
+                "reasons": " / ".join(facts["reasons"][:2]),
+            }
+        )
+    payload = {
+        "as_of": result.as_of,
+        "window_days": result.window_days,
+        "clusters": mask_rows_of(store, summaries, role, members),
+    }
+    return Report(payload, mask_rows_of(store, rows, role, members))
+
+
+def cluster_report(
+    store: GraphStore,
+    result: AnalysisResult,
+    c: ClusterAssessment,
+    role: Role,
+    lang: Lang,
+) -> ClusterReport:
+    """``cluster``: every stored fact of one cluster, masked for ``role``; rows: its factors."""
+    payload = {**c.model_dump(mode="json"), "reasons": c.reasons(lang), "as_of": result.as_of}
+    rows = [
+        {
+            "factor": f.name,
+            "value": f.value,
+            "normalised": f.normalised,
+            "weight": f.weight,
+            "contribution": f.contribution,
+        }
+        for f in c.factor_details
+    ]
+    return ClusterReport(mask_rows_of(store, [payload], role, c.members)[0], rows, c)
+
+
+# ----------------------------------------------------------------------
+# tracing
+def trace_report(
+    store: GraphStore, result: TraceResult, hops: int, role: Role, lang: Lang
+) -> Report:
+    """``trace``: the linked disputes with path and reason, masked for ``role`` (the
+    persons on the paths and the parties to the linked disputes)."""
+    linked = [
+        {
+            "dispute_id": link.dispute_id,
+            "hops": link.hops,
+            "path": link.path,
+            "reason": link.reason_zh if lang == "zh" else link.reason_en,
+            "reason_zh": link.reason_zh,
+            "reason_en": link.reason_en,
+            "title": link.title,
+            "status": link.status,
+            "identities": link.identities,
+        }
+        for link in result.linked
+    ]
+    ids = [n for link in result.linked for n in link.path]
+    ids += dispute_parties(store, (link.dispute_id for link in result.linked))
+    linked = mask_rows_of(store, linked, role, ids)
+    payload = {"source": result.source, "hops": hops, "linked": linked, "capped": result.capped}
+    hidden = ("reason_zh", "reason_en", "identities")
+    rows = [{k: v for k, v in row.items() if k not in hidden} for row in linked]
+    return Report(payload, rows)
+
+
+# ----------------------------------------------------------------------
+# chains and agencies
+def chain_flags(result: Chain, lang: Lang) -> list[dict[str, str]]:
+    """A chain's flags: code, label in ``lang`` and the law and article an overdue
+    step broke (``basis``, "" when none is cited)."""
+    return [
+        {
+            "code": f,
+            "label": enum_label("flag", f, lang),
+            "basis": result.citation_text(f, lang),
+        }
+        for f in result.flags
+    ]
+
+
+def chain_report(result: Chain, lang: Lang) -> Report:
+    """``chain``: the steps, flags and citations; rows: one per step."""
+    payload = {
+        "dispute_id": result.dispute_id,
+        "as_of": result.as_of,
+        "steps": [s.model_dump(mode="json") for s in result.steps],
+        "flags": result.flags,
+        "citations": {
+            f: [c.model_dump(mode="json") for c in cites] for f, cites in result.citations.items()
+        },
+    }
+    zh = lang == "zh"
+    rows = [
+        {
+            "seq": s.seq,
+            "agency": s.agency_name,
+            "action": s.action,
+            "started_at": s.started_at,
+            "ended_at": s.ended_at,
+            "dwell_days": s.dwell_days,
+            "overdue": "!" if s.overdue else "",
+            "basis": ((s.limit_basis if zh else s.limit_basis_en) or "") if s.overdue else "",
+        }
+        for s in result.steps
+    ]
+    return Report(payload, rows)
+
+
+def agencies_report(result: AnalysisResult, *, pairs: bool = False) -> Report:
+    """``agencies``: per-agency and per-pair hand-off statistics; rows: the agencies
+    (bottlenecks first), or with ``pairs`` the agency pairs."""
+    agencies, handoffs = analytics.agency_stats(result)
+    payload = {
+        "as_of": result.as_of,
+        "agencies": [a.model_dump(mode="json") for a in agencies],
+        "handoffs": [h.model_dump(mode="json") for h in handoffs],
+    }
+    if pairs:
+        return Report(payload, [h.model_dump(mode="json") for h in handoffs])
+    rows = [
+        {
+            "agency": a.name,
+            "kind": a.kind,
+            "handled": a.handled,
+            "out": a.handoffs_out,
+            "in": a.handoffs_in,
+            "median_dwell_days": a.median_dwell_days,
+            "overdue_rate": a.overdue_rate,
+            "bounce_rate": a.bounce_rate,
+            "bottleneck": "!" if a.bottleneck else "",
+        }
+        for a in agencies
+    ]
+    return Report(payload, rows)

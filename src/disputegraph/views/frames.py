@@ -1,0 +1,160 @@
+"""The disputes as one pandas frame, and the counts the overview draws from it.
+
+Pure functions over the store (read once) and the frame; the caching lives in
+:class:`~disputegraph.views.services.Services`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+from typing import Any, cast
+
+import pandas as pd
+
+from disputegraph.analytics.projection import HANDLING_KEYS, StepTime, open_history, step_time
+from disputegraph.i18n import enum_label
+from disputegraph.schemas import Lang, NodeLabel, RelType
+from disputegraph.store.protocol import GraphStore
+from disputegraph.views.state import ViewState
+
+__all__ = [
+    "COLUMNS",
+    "counts_by",
+    "disputes_frame",
+    "in_window",
+    "open_flags",
+    "to_datetime",
+    "weekly",
+]
+
+#: the columns of :func:`disputes_frame`
+COLUMNS = [
+    "id",
+    "title",
+    "category",
+    "status",
+    "channel",
+    "district",
+    "reported_at",
+    "closed_at",
+    "headcount",
+    "amount_yuan",
+    "history",
+]
+
+
+def to_datetime(value: Any) -> datetime | None:
+    """A stored date or time as a datetime (``None`` when empty or unreadable)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def disputes_frame(store: GraphStore, tz: tzinfo) -> pd.DataFrame:
+    """Every dispute as one row indexed by id, times in ``tz`` (naive), with its
+    :class:`~disputegraph.schemas.OpenHistory` (column ``history``)."""
+    steps: dict[str, list[StepTime]] = {}
+    for edges in store.iter_edge_values(RelType.HANDLED_BY, HANDLING_KEYS[:3]):
+        for did, _agency, *values in edges:
+            steps.setdefault(did, []).append(step_time(*values))
+    rows: list[dict[str, Any]] = []
+    for batch in store.iter_nodes(NodeLabel.DISPUTE):
+        for node in batch:
+            p = node.props
+            rows.append(
+                {
+                    "id": node.id,
+                    "title": p.get("title", ""),
+                    "category": p.get("category"),
+                    "status": p.get("status"),
+                    "channel": p.get("channel"),
+                    "district": p.get("district"),
+                    "reported_at": to_datetime(p.get("reported_at")),
+                    "closed_at": to_datetime(p.get("closed_at")),
+                    "headcount": int(p.get("headcount") or 1),
+                    "amount_yuan": float(p.get("amount_yuan") or 0.0),
+                    "history": open_history(
+                        p.get("reported_at"),
+                        p.get("status"),
+                        p.get("closed_at"),
+                        steps.get(node.id, ()),
+                    ),
+                }
+            )
+    del steps
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    for col in ("reported_at", "closed_at"):
+        ser = pd.to_datetime(frame[col], utc=True, errors="coerce", format="mixed")
+        frame[col] = ser.dt.tz_convert(tz).dt.tz_localize(None)
+    return frame.set_index("id", drop=False)
+
+
+def open_flags(frame: pd.DataFrame, as_of: date) -> pd.Series:
+    """Whether each dispute was open at the end of the ``as_of`` day:
+    :meth:`OpenHistory.at <disputegraph.schemas.OpenHistory.at>`, the rule the
+    analysis uses too."""
+    flags = [h.at(as_of) for h in frame["history"]]
+    return pd.Series(flags, index=frame.index, dtype=bool, name="is_open")
+
+
+def in_window(
+    frame: pd.DataFrame, is_open: pd.Series, as_of: date, window: int, state: ViewState
+) -> pd.DataFrame:
+    """Disputes in the window (reported in it, or open at ``as_of``) matching the
+    state's filters, with ``is_open``."""
+    end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
+    start = end - pd.Timedelta(days=window)
+    rep = frame["reported_at"]
+    mask = (rep < end) & ((rep >= start) | is_open)
+    if state.district:
+        mask &= frame["district"] == state.district
+    if state.category:
+        mask &= frame["category"] == state.category
+    if state.status == "open":
+        mask &= is_open
+    elif state.status:
+        mask &= frame["status"] == state.status
+    return frame[mask].assign(is_open=is_open[mask])
+
+
+def weekly(frame: pd.DataFrame, lang: Lang, top: int = 6) -> list[dict[str, Any]]:
+    """New disputes per week for the ``top`` categories (the rest as 'other')."""
+    if frame.empty:
+        return []
+    counts = frame["category"].value_counts()
+    keep = set(counts.index[:top])
+    other = enum_label("category", "other", lang)
+    cat = frame["category"].where(frame["category"].isin(keep), "__other__")
+    week = frame["reported_at"].dt.to_period("W-SUN").dt.start_time
+    grouped = pd.DataFrame({"week": week, "category": cat}).groupby(["week", "category"]).size()
+    rows: list[dict[str, Any]] = []
+    for key, n in grouped.items():
+        wk, code = cast(tuple[Any, str], key)
+        label = other if code == "__other__" else enum_label("category", code, lang)
+        rows.append({"week": pd.Timestamp(wk).date().isoformat(), "series": label, "count": int(n)})
+    return rows
+
+
+def counts_by(
+    frame: pd.DataFrame, column: str, family: str | None, lang: Lang
+) -> list[dict[str, Any]]:
+    """Counts of open and closed disputes per value of ``column``."""
+    if frame.empty:
+        return []
+    grouped = frame.groupby([frame[column].fillna("—"), frame["is_open"]]).size()
+    totals: dict[str, dict[str, Any]] = {}
+    for key, n in grouped.items():
+        value, is_open = cast(tuple[str, bool], key)
+        label = enum_label(family, value, lang) if family and value != "—" else str(value)
+        row = totals.setdefault(
+            str(value), {"code": str(value), "label": label, "open": 0, "closed": 0}
+        )
+        row["open" if is_open else "closed"] += int(n)
+    return sorted(totals.values(), key=lambda r: -(int(r["open"]) + int(r["closed"])))
