@@ -15,8 +15,8 @@ from disputegraph.schemas.enums import (
     Category,
     Channel,
     LinkReason,
+    PartyRole,
     PropertyRelation,
-    Role,
     Status,
 )
 from disputegraph.schemas.registry import TABLES
@@ -206,16 +206,18 @@ def _write_involvements(
 ) -> None:
     """Applicants, person respondents, family members, then the organisation, employer and
     property-manager respondents."""
-    respondent = Role.RESPONDENT.value
+    respondent = PartyRole.RESPONDENT.value
     inv["dispute_id"] = d_ids[apps.d].tolist()
     inv["stakeholder_id"] = persons.app_ids.tolist()
-    inv["role"] = np.where(apps.k == 0, Role.APPLICANT.value, Role.CO_APPLICANT.value).tolist()
+    inv["role"] = np.where(
+        apps.k == 0, PartyRole.APPLICANT.value, PartyRole.CO_APPLICANT.value
+    ).tolist()
     inv["dispute_id"] += d_ids[persons.resp_person].tolist()
     inv["stakeholder_id"] += persons.resp_person_ids.tolist()
     inv["role"] += [respondent] * len(persons.resp_person)
     inv["dispute_id"] += d_ids[persons.fam].tolist()
     inv["stakeholder_id"] += persons.fam_ids.tolist()
-    inv["role"] += [Role.FAMILY_MEMBER.value] * len(persons.fam)
+    inv["role"] += [PartyRole.FAMILY_MEMBER.value] * len(persons.fam)
     inv["dispute_id"] += d_ids[orgs.d].tolist()
     inv["stakeholder_id"] += orgs.ids.tolist()
     inv["role"] += [respondent] * len(orgs.d)

@@ -27,7 +27,7 @@ from disputegraph.schemas.enums import (
     EmployerKind,
     LinkReason,
     PartyKind,
-    Role,
+    PartyRole,
     Status,
 )
 from disputegraph.schemas.identifiers import id_number_check
@@ -233,13 +233,13 @@ def _place_disputes(sp: _Split, hidden: list[dict[str, Any]], sources: int) -> N
         sp.hidden_ids.append(row["id"])
         for w in h["people"]:
             data["involvements"].append(
-                {"dispute_id": row["id"], "stakeholder_id": w, "role": Role.APPLICANT.value}
+                {"dispute_id": row["id"], "stakeholder_id": w, "role": PartyRole.APPLICANT.value}
             )
         data["involvements"].append(
             {
                 "dispute_id": row["id"],
                 "stakeholder_id": h["respondent"],
-                "role": Role.RESPONDENT.value,
+                "role": PartyRole.RESPONDENT.value,
             }
         )
         sp.dispute_home[row["id"]] = home

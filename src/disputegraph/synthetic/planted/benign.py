@@ -15,9 +15,9 @@ from disputegraph.schemas.enums import (
     Category,
     Channel,
     EmployerKind,
+    PartyRole,
     PropertyKind,
     PropertyRelation,
-    Role,
     Status,
 )
 from disputegraph.synthetic.planted.planter import (
@@ -88,7 +88,7 @@ def _dispute(
                 amount=None,
                 description="夜间噪音影响休息，经调解双方达成谅解。",
                 steps=steps,
-                parties=[(Role.APPLICANT, who), (Role.RESPONDENT, other)],
+                parties=[(PartyRole.APPLICANT, who), (PartyRole.RESPONDENT, other)],
                 concerns=[xq, bld],
                 contacts=contacts,
             ),
@@ -108,7 +108,7 @@ def _dispute(
             amount=None if k % 3 else 800 + 100 * (k % 7),
             description="业主对物业服务提出意见，物业公司当场整改，业主满意。",
             steps=steps,
-            parties=[(Role.APPLICANT, who), (Role.RESPONDENT, [mgr])],
+            parties=[(PartyRole.APPLICANT, who), (PartyRole.RESPONDENT, [mgr])],
             concerns=[xq],
             contacts=contacts,
         ),

@@ -16,9 +16,9 @@ from disputegraph.schemas.enums import (
     Category,
     Channel,
     LinkReason,
+    PartyRole,
     PropertyKind,
     PropertyRelation,
-    Role,
     Status,
 )
 from disputegraph.synthetic.planted.planter import (
@@ -88,7 +88,7 @@ def _failed_mediation(p: Planter, c: _Cast) -> Case:
             ("rc", Action.SIGNED, True, 0.1, 1, 3, "", ""),
             ("cmc", Action.MEDIATED, True, 1, 35, 30, "failed", "三次调解未达成一致"),
         ],
-        parties=[(Role.APPLICANT, upper[:4]), (Role.RESPONDENT, c.lower[:3])],
+        parties=[(PartyRole.APPLICANT, upper[:4]), (PartyRole.RESPONDENT, c.lower[:3])],
         concerns=[c.bld, c.u1],
         contacts=[(Channel.GRID_REPORT, 0, None), (HOT, 20, upper[0]), (HOT, 50, upper[2])],
     )
@@ -116,7 +116,7 @@ def _rebound(p: Planter, c: _Cast) -> Case:
                 ("sgc", Action.RECEIVED, True, 41, None, 30, "", "重新受理"),
             ]
         ),
-        parties=[(Role.APPLICANT, upper[4:]), (Role.RESPONDENT, c.lower[3:])],
+        parties=[(PartyRole.APPLICANT, upper[4:]), (PartyRole.RESPONDENT, c.lower[3:])],
         concerns=[c.bld, c.u2],
         contacts=[
             (HOT, 0, upper[4]),
@@ -148,8 +148,8 @@ def _whole_building(p: Planter, c: _Cast) -> Case:
             ]
         ),
         parties=[
-            (Role.APPLICANT, [upper[0], upper[1], upper[4]]),
-            (Role.RESPONDENT, [lower[0], lower[3]]),
+            (PartyRole.APPLICANT, [upper[0], upper[1], upper[4]]),
+            (PartyRole.RESPONDENT, [lower[0], lower[3]]),
         ],
         concerns=[c.bld],
         contacts=[
@@ -181,7 +181,10 @@ def _online_petition(p: Planter, c: _Cast) -> Case:
             ("cpet", Action.ASSIGNED, True, 3, 4, None, "", ""),
             ("sgov", Action.SIGNED, True, 4, None, 60, "", ""),
         ],
-        parties=[(Role.APPLICANT, [petitioner]), (Role.RESPONDENT, [c.lower[1], c.lower[2]])],
+        parties=[
+            (PartyRole.APPLICANT, [petitioner]),
+            (PartyRole.RESPONDENT, [c.lower[1], c.lower[2]]),
+        ],
         concerns=[c.bld, c.xq],  # the petition names the compound as well
         contacts=[
             (Channel.PETITION_ONLINE, 0, petitioner),
@@ -204,7 +207,7 @@ def _obstruction(p: Planter, c: _Cast) -> Case:
         amount=None,
         description="施工队进场后低层住户阻拦，双方发生口角。",
         steps=hotline_intake([]),
-        parties=[(Role.APPLICANT, [applicant]), (Role.RESPONDENT, [c.lower[4]])],
+        parties=[(PartyRole.APPLICANT, [applicant]), (PartyRole.RESPONDENT, [c.lower[4]])],
         concerns=[c.bld, c.u2],
         contacts=[(HOT, 0, applicant), (Channel.POLICE_110, 0.2, applicant)],
     )
@@ -229,7 +232,7 @@ def _county_visit(p: Planter, c: _Cast) -> Case:
             ("cpet", Action.ASSIGNED, True, 2, 3, None, "", ""),
             ("sgov", Action.SIGNED, True, 3, None, 60, "", ""),
         ],
-        parties=[(Role.APPLICANT, visitors), (Role.RESPONDENT, [c.lower[0], c.lower[3]])],
+        parties=[(PartyRole.APPLICANT, visitors), (PartyRole.RESPONDENT, [c.lower[0], c.lower[3]])],
         concerns=[c.bld],
         contacts=[
             (Channel.PETITION_VISIT, 0, upper[0]),

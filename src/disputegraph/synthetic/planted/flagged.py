@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from disputegraph.schemas.enums import Action, Category, Channel, Role, Status
+from disputegraph.schemas.enums import Action, Category, Channel, PartyRole, Status
 from disputegraph.synthetic.planted.planter import (
     HOT,
     Case,
@@ -59,7 +59,7 @@ def bounced(p: Planter) -> dict[str, Any]:
                 ("chous", Action.RETURNED, True, 9, 10, None, _WRONG, "再次退回"),
                 ("curb", Action.SIGNED, True, 10, None, 7, "", ""),
             ],
-            parties=[(Role.APPLICANT, a1)],
+            parties=[(PartyRole.APPLICANT, a1)],
             contacts=[(HOT, 0, a1[0]), (HOT, 8, a1[0]), (HOT, 20, a1[0])],
         ),
     )
@@ -84,7 +84,7 @@ def bounced(p: Planter) -> dict[str, Any]:
                 ("chous", Action.RETURNED, True, 3, 4, None, _WRONG, "退回城管"),
                 ("curb", Action.SIGNED, True, 4, None, 7, "", ""),
             ],
-            parties=[(Role.APPLICANT, a2)],
+            parties=[(PartyRole.APPLICANT, a2)],
             contacts=[(HOT, 0, a2[0]), (HOT, 10, a2[0])],
         ),
     )
@@ -125,7 +125,7 @@ def stalled(p: Planter) -> dict[str, Any]:
                 ("sgc", Action.ASSIGNED, True, 1, 2, None, "", ""),
                 ("smc", Action.MEDIATED, True, 2, None, 30, "", ""),
             ],
-            parties=[(Role.APPLICANT, [a]), (Role.RESPONDENT, [b])],
+            parties=[(PartyRole.APPLICANT, [a]), (PartyRole.RESPONDENT, [b])],
             contacts=[(Channel.GRID_REPORT, 0, None), (HOT, 60, a)],
         ),
     )

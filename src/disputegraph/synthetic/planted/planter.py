@@ -21,9 +21,9 @@ from disputegraph.schemas.enums import (
     HandlingRole,
     LinkReason,
     PartyKind,
+    PartyRole,
     PropertyKind,
     PropertyRelation,
-    Role,
     Status,
 )
 from disputegraph.synthetic.city import AGENCY_ROLES, City, Columns
@@ -78,7 +78,7 @@ class Case:
     amount: int | None
     description: str
     steps: list[PStep]
-    parties: list[tuple[Role, list[str]]]
+    parties: list[tuple[PartyRole, list[str]]]
     concerns: list[str] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
 

@@ -14,9 +14,9 @@ from disputegraph.schemas.enums import (
     Category,
     Channel,
     EmployerKind,
+    PartyRole,
     PropertyKind,
     PropertyRelation,
-    Role,
     Status,
 )
 from disputegraph.synthetic.planted.planter import (
@@ -86,7 +86,10 @@ def land_village(p: Planter) -> dict[str, Any]:
             amount=amount,
             description="合作社承租村民承包地，已拖欠一至两年流转租金。",
             steps=_land_steps(channel, status),
-            parties=[(Role.APPLICANT, [villagers[i] for i in who]), (Role.RESPONDENT, [coop])],
+            parties=[
+                (PartyRole.APPLICANT, [villagers[i] for i in who]),
+                (PartyRole.RESPONDENT, [coop]),
+            ],
             concerns=concerns,
             contacts=contacts,
         )

@@ -17,9 +17,9 @@ from disputegraph.schemas.enums import (
     Channel,
     EmployerKind,
     LinkReason,
+    PartyRole,
     PropertyKind,
     PropertyRelation,
-    Role,
     Status,
 )
 from disputegraph.synthetic.planted.planter import (
@@ -120,10 +120,10 @@ def _inspection_lead(p: Planter, c: _Cast) -> Case:
             ("clab", Action.MEDIATED, True, 23, None, 30, "", ""),
         ],
         parties=[
-            (Role.REPRESENTATIVE, team1[:1]),
-            (Role.APPLICANT, team1[1:]),
-            (Role.RESPONDENT, [c.lt1, c.sub]),
-            (Role.THIRD_PARTY, [c.gc]),
+            (PartyRole.REPRESENTATIVE, team1[:1]),
+            (PartyRole.APPLICANT, team1[1:]),
+            (PartyRole.RESPONDENT, [c.lt1, c.sub]),
+            (PartyRole.THIRD_PARTY, [c.gc]),
         ],
         concerns=[c.project],
         contacts=[
@@ -150,9 +150,9 @@ def _hotline_team2(p: Planter, c: _Cast) -> Case:
         description="木工班组12名工人反映工程完工后工资未结清。",
         steps=hotline_intake([("clab", Action.ACCEPTED, True, 1.2, None, 60, "", "")]),
         parties=[
-            (Role.REPRESENTATIVE, team2[:1]),
-            (Role.APPLICANT, team2[1:]),
-            (Role.RESPONDENT, [c.lt2, c.sub]),
+            (PartyRole.REPRESENTATIVE, team2[:1]),
+            (PartyRole.APPLICANT, team2[1:]),
+            (PartyRole.RESPONDENT, [c.lt2, c.sub]),
         ],
         concerns=[c.project],
         contacts=[
@@ -186,9 +186,9 @@ def _county_visit(p: Planter, c: _Cast) -> Case:
             ("clab", Action.MEDIATED, True, 5, None, 30, "", ""),
         ],
         parties=[
-            (Role.APPLICANT, visitors),
-            (Role.RESPONDENT, [c.sub, c.gc]),
-            (Role.THIRD_PARTY, [c.dev]),
+            (PartyRole.APPLICANT, visitors),
+            (PartyRole.RESPONDENT, [c.sub, c.gc]),
+            (PartyRole.THIRD_PARTY, [c.dev]),
         ],
         concerns=[c.project],
         contacts=[
@@ -217,7 +217,7 @@ def _skip_level_letter(p: Planter, c: _Cast) -> Case:
             ("cpet", Action.SIGNED, True, 4, 5, 60, "", ""),
             ("clab", Action.ACCEPTED, True, 5, None, 60, "", ""),
         ],
-        parties=[(Role.REPRESENTATIVE, reps), (Role.RESPONDENT, [c.gc, c.dev])],
+        parties=[(PartyRole.REPRESENTATIVE, reps), (PartyRole.RESPONDENT, [c.gc, c.dev])],
         concerns=[c.project],
         contacts=[(Channel.PETITION_LETTER, 0, reps[0]), (Channel.PETITION_ONLINE, 6, reps[1])],
     )
@@ -242,7 +242,7 @@ def _single_worker(p: Planter, c: _Cast) -> Case:
                 ("xhot", Action.CLOSED, True, 6, 6.1, None, "", ""),
             ]
         ),
-        parties=[(Role.APPLICANT, c.team2[7:8]), (Role.RESPONDENT, [c.lt2])],
+        parties=[(PartyRole.APPLICANT, c.team2[7:8]), (PartyRole.RESPONDENT, [c.lt2])],
         concerns=[c.project],
         contacts=[(HOT, 0, c.team2[7])],
     )
@@ -264,7 +264,7 @@ def _site_gathering(p: Planter, c: _Cast) -> Case:
             ("gs", Action.RECEIVED, True, 0, 0.1, None, "", ""),
             ("sgc", Action.SIGNED, True, 0.1, None, 7, "", ""),
         ],
-        parties=[(Role.APPLICANT, gathered), (Role.RESPONDENT, [c.gc])],
+        parties=[(PartyRole.APPLICANT, gathered), (PartyRole.RESPONDENT, [c.gc])],
         concerns=[c.project],
         contacts=[(Channel.GRID_REPORT, 0, None), (HOT, 1, gathered[0])],
     )
