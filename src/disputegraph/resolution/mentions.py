@@ -131,6 +131,7 @@ _EMPLOYER_KINDS = (
     ("分包", EmployerKind.SUBCONTRACTOR),
 )
 _PLACE_TAILS = ("小区", "社区")
+_UNIT_TAIL = re.compile(r"(?:项目部|分公司|分部)$")
 _PROJECT_TAIL = re.compile(r"(?:工程项目|建设项目|项目|工程)$")
 
 Decision = Literal["auto", "review", "accepted", "rejected"]
@@ -277,7 +278,8 @@ def _subsequence(short: str, long: str) -> bool:
 
 
 def _match_org(m: Mention, known: _Known) -> tuple[str | None, str, float, tuple[str, ...]]:
-    key = org_key(m.name)
+    # a project department or branch is matched by its company (宏达建设项目部 → 宏达建设)
+    key = _UNIT_TAIL.sub("", org_key(m.name)) or org_key(m.name)
     exact = known.one(known.org_keys.get(key, ()))
     if len(exact) == 1:
         (target,) = exact
