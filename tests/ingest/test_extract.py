@@ -26,8 +26,7 @@ LABELLED: list[tuple[str, set[tuple[MentionKind, str]]]] = [
     (
         "我在杭州力诚建筑劳务分包有限公司承建的云栖商务中心工程项目干活",
         {
-            (K.DIVISION, "杭州"),
-            (K.ORGANIZATION, "力诚建筑劳务分包有限公司"),
+            (K.ORGANIZATION, "杭州力诚建筑劳务分包有限公司"),
             (K.CONSTRUCTION_PROJECT, "云栖商务中心工程项目"),
         },
     ),
@@ -71,6 +70,8 @@ LABELLED: list[tuple[str, set[tuple[MentionKind, str]]]] = [
         "城东区建设路88号在水一方大厦门口",
         {(K.DIVISION, "城东区"), (K.RESIDENTIAL_COMMUNITY, "在水一方大厦")},
     ),
+    ("我们在城西安置房项目干活", {(K.CONSTRUCTION_PROJECT, "城西安置房项目")}),
+    ("杭州、宁波的业主", {(K.DIVISION, "杭州"), (K.DIVISION, "宁波")}),
     ("老板拖欠工资，工程款也没结", set()),
     ("想问一下社保怎么转移。", set()),
     ("物业公司不作为，小区环境差", set()),

@@ -81,6 +81,7 @@ _STOPS = (
     "今年|去年|年|月|日|[0-9]+号|[0-9]+弄|元|万|人"
 )
 _STOP_RE = re.compile(f"(?:{_STOPS})")
+_SINGLE_STOPS = frozenset(w for w in _STOPS.split("|") if len(w) == 1)
 
 _ORG_INDUSTRY = (
     "房地产开发|房地产|劳务分包|劳务派遣|劳务|建筑安装|建筑工程|建筑|建设|工程|物业服务|物业管理|"
@@ -301,7 +302,7 @@ _NAME_TAGS = frozenset({"i", "l", "n", "nr", "ns", "nt", "nz"})
 def _protected() -> frozenset[str]:
     """Words of jieba's dictionary that begin with a one-character stop (在水一方, 和平, 同心):
     such a character starts a name rather than ending the text before it."""
-    singles = {w for w in _STOPS.split("|") if len(w) == 1}
+    singles = _SINGLE_STOPS
     words: set[str] = set()
     with resources.files("jieba").joinpath("dict.txt").open(encoding="utf-8") as fh:
         for line in fh:
@@ -399,6 +400,10 @@ def _rule_spans(text: str, blocked: list[tuple[int, int]]) -> Iterator[_Span]:
 _PLACE_KINDS = frozenset({MentionKind.RESIDENTIAL_COMMUNITY, MentionKind.BUILDING})
 
 
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
+
+
 def _choose(spans: list[_Span]) -> list[_Span]:
     """Non-overlapping spans: longer first, then higher priority, then leftmost."""
     chosen: list[_Span] = []
@@ -429,6 +434,9 @@ def extract_text(
             known.append((start, end))
     for end, (name, div) in _division_automaton().iter(folded):
         start = end + 1 - len(name)
+        after = folded[end + 1] if end + 1 < len(folded) else ""
+        if name != div.name and _is_cjk(after) and after not in _SINGLE_STOPS:
+            continue  # a short form inside a word (城西安置房 is not 西安; 宁波的 is 宁波)
         spans.append(
             _Span(start, end + 1, MentionKind.DIVISION, "division", 0.95, 1, None, div.adcode)
         )
