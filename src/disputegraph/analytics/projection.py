@@ -30,6 +30,11 @@ What is in the projection (docs/architecture.md §6), for ``as_of`` and ``window
 * **property ties** (resident/owner/…) between stakeholders and properties
   that are both already in the projection (they add edges, never nodes);
 * ``RELATED_TO`` links between two disputes of the projection;
+* **mentions**: the employers and properties a dispute's text names
+  (``MENTIONS``, :mod:`disputegraph.resolution.mentions`), when the link is
+  active, decided ``auto`` with at least ``min_mention_confidence`` or
+  ``accepted`` in review, and of a kind in ``mention_kinds``; so disputes that
+  name the same compound or employer only in their text join one cluster;
 * entity resolution: a party or employer record with an active ``SAME_AS``
   counts as its canonical entity, so records of one person from several
   source systems are one node (:mod:`disputegraph.resolution`).
@@ -66,6 +71,7 @@ __all__ = [
     "KIND_EMPLOYER",
     "KIND_PARTY",
     "KIND_PROPERTY",
+    "MENTION_KINDS",
     "AgencyInfo",
     "DisputeInfo",
     "EmployerInfo",
@@ -81,6 +87,7 @@ __all__ = [
     "dispute_from_values",
     "handling_from_edge",
     "handling_from_values",
+    "mention_used",
     "open_history",
     "project",
     "step_time",
@@ -102,8 +109,19 @@ EDGE_TYPES: tuple[RelType, ...] = (
     RelType.SUBCONTRACTOR_OF,
     RelType.RELATED_TO,
     *(r.rel_type for r in PropertyRelation),
+    RelType.MENTIONS,
 )
 _TIE_TYPES = tuple(r.rel_type for r in PropertyRelation)
+
+#: The kinds of text mentions that join disputes (divisions never do: they touch everything).
+MENTION_KINDS: tuple[str, ...] = (
+    "organization",
+    "residential_community",
+    "building",
+    "village",
+    "village_group",
+    "construction_project",
+)
 
 Progress = Callable[[str], None]
 
@@ -328,6 +346,8 @@ def project(
     *,
     join_parent_kinds: Iterable[str] = ("building", "construction_project"),
     include_property_ties: bool = True,
+    mention_kinds: Iterable[str] = MENTION_KINDS,
+    min_mention_confidence: float = 0.8,
     progress: Progress | None = None,
 ) -> Projection:
     """The stakeholder graph for the window ending on ``as_of`` (see the module doc)."""
@@ -368,6 +388,25 @@ def project(
         concerns[did].append(prop)
         props_in.add(prop)
         edges.append((did, prop, code[RelType.CONCERNS]))
+    mentioned_employers: set[str] = set()
+    kinds_used = frozenset(mention_kinds)
+    for did, target, kind, decision, confidence, active in _edges(
+        store,
+        RelType.MENTIONS,
+        "kind",
+        "decision",
+        "confidence",
+        "active",
+        sources=window.keys(),
+    ):
+        if not mention_used(kind, decision, confidence, active, kinds_used, min_mention_confidence):
+            continue
+        if kind == "organization":
+            target = canon.get(target, target)
+            mentioned_employers.add(target)
+        else:
+            props_in.add(target)
+        edges.append((did, target, code[RelType.MENTIONS]))
 
     # -- property parents ---------------------------------------------------------
     if join_parent_kinds:
@@ -397,7 +436,7 @@ def project(
         if worker in stakeholders and _active(since, until, start, as_of):
             employments.append((worker, employer))
             edges.append((worker, employer, code[RelType.EMPLOYED_BY]))
-    employer_ids = {emp for _, emp in employments}
+    employer_ids = {emp for _, emp in employments} | mentioned_employers
     up_contracts: dict[str, list[str]] = defaultdict(list)
     for source, target, since, until in _edges(store, RelType.SUBCONTRACTOR_OF, "since", "until"):
         if _active(since, until, start, as_of):
@@ -547,6 +586,24 @@ def project(
         contracts=contracts,
         employments=employments,
     )
+
+
+def mention_used(
+    kind: Any,
+    decision: Any,
+    confidence: Any,
+    active: Any,
+    kinds: Collection[str] = MENTION_KINDS,
+    min_confidence: float = 0.8,
+) -> bool:
+    """Whether a ``MENTIONS`` relationship links its dispute to its node: active,
+    of a kind in ``kinds``, and accepted in review or decided ``auto`` with at
+    least ``min_confidence``."""
+    if active is False or str(kind) not in kinds:
+        return False
+    if decision == "accepted":
+        return True
+    return decision == "auto" and float(confidence or 0.0) >= min_confidence
 
 
 #: The dispute properties a :class:`DisputeInfo` is made of.

@@ -41,12 +41,15 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from itertools import pairwise
 
+from disputegraph.analytics.projection import mention_used
 from disputegraph.config import Settings
 from disputegraph.exceptions import AnalysisError, ConfigError
+from disputegraph.i18n import t
 from disputegraph.pii import hash_lookup
 from disputegraph.schemas import (
     GraphEdge,
     GraphNode,
+    Lang,
     LinkReason,
     NodeLabel,
     PartyRole,
@@ -67,6 +70,7 @@ TRACE_TYPES: tuple[RelType, ...] = (
     RelType.PART_OF,
     RelType.RELATED_TO,
     *(r.rel_type for r in PropertyRelation),
+    RelType.MENTIONS,
 )
 #: Extra types followed from the source only, so tracing from an agency or a
 #: report starts at its disputes.
@@ -176,6 +180,8 @@ class _Walk:
                     self.mates.setdefault(other, set()).add(node)
                     mates.add(other)
                 continue
+            if e.type is RelType.MENTIONS and not _mention_links(e):
+                continue  # awaiting review, rejected or retired: links nothing
             self.edges.setdefault(frozenset((node, other)), []).append(e)
             self.adjacent.setdefault(node, set()).add(other)
             self.adjacent.setdefault(other, set()).add(node)
@@ -217,6 +223,63 @@ class _Walk:
                         nxt.append(nb)
             frontier = sorted(nxt)
         return dist, parent
+
+
+def _mention_links(e: GraphEdge) -> bool:
+    p = e.props
+    return mention_used(p.get("kind"), p.get("decision"), p.get("confidence"), p.get("active"))
+
+
+def _mention(walk: _Walk, dispute: str, node: str) -> GraphEdge | None:
+    """The first (by field order, then position) text mention of ``node`` in ``dispute``."""
+    found = [
+        e for e in walk.edges.get(frozenset((dispute, node)), []) if e.type is RelType.MENTIONS
+    ]
+    order = ("title", "description", "address")
+    return min(
+        found,
+        key=lambda e: (
+            order.index(str(e.props.get("field"))) if e.props.get("field") in order else 9,
+            int(e.props.get("start") or 0),
+        ),
+        default=None,
+    )
+
+
+def _where(e: GraphEdge, lang: str) -> str:
+    """Where in a dispute's text a mention stands ("留言详情第 2 句")."""
+    name = str(e.props.get("field") or "")
+    code: Lang = "zh" if lang == "zh" else "en"
+    try:
+        label = t(f"field_{name}", code)
+    except KeyError:
+        label = name
+    return t("mention_where", code).format(field=label, n=e.props.get("sentence") or 1)
+
+
+def _shared_words(
+    walk: _Walk,
+    nodes: Mapping[str, GraphNode],
+    step: Sequence[str],
+    source: str,
+    target: str,
+    lang: str,
+) -> str:
+    """One shared stakeholder or property in a reason; named from the text when either
+    dispute only mentions it ("两条诉求都提到在水一方大厦（留言详情第 2 句）")."""
+    code: Lang = "zh" if lang == "zh" else "en"
+    ours, theirs = _mention(walk, source, step[0]), _mention(walk, target, step[-1])
+    described = _describe_step(walk, nodes, step, target, lang)
+    what = ("同一" + described) if lang == "zh" else described
+    if ours is None and theirs is None:
+        return what
+    if ours is not None and theirs is not None:
+        n = nodes.get(step[-1])
+        name = str(n.props.get("name") or step[-1]) if n else step[-1]
+        return t("mention_both", code).format(name=name, where=_where(theirs, lang))
+    mention = theirs if theirs is not None else ours
+    assert mention is not None
+    return t("mention_one", code).format(what=what, where=_where(mention, lang))
 
 
 def _path(parent: dict[str, str | None], node: str) -> list[str]:
@@ -390,10 +453,20 @@ def _reason(
         if shared:
             more = len(shared) - _MAX_SHARED
             shown = shared[:_MAX_SHARED]
-            zh = "、".join("同一" + _describe_step(walk, nodes, st, target, "zh") for st in shown)
-            en = "shares " + " and ".join(
-                _describe_step(walk, nodes, st, target, "en") for st in shown
-            )
+            source = path[0]
+            zh = "、".join(_shared_words(walk, nodes, st, source, target, "zh") for st in shown)
+            en_parts = [_shared_words(walk, nodes, st, source, target, "en") for st in shown]
+            plain = [
+                _describe_step(walk, nodes, st, target, "en") == part
+                for st, part in zip(shown, en_parts, strict=True)
+            ]
+            if all(plain):
+                en = "shares " + " and ".join(en_parts)
+            else:
+                en = "; ".join(
+                    f"shares {part}" if is_plain else part
+                    for part, is_plain in zip(en_parts, plain, strict=True)
+                )
             if more > 0:
                 zh += f"等{len(shared)}项"
                 en += f" and {more} more"

@@ -110,6 +110,14 @@ def load_command(
     ),
     fmt: Format = FORMAT_OPTION,
     mapping: Path | None = _MAPPING_OPTION,
+    extract: str | None = typer.Option(
+        None,
+        "--extract",
+        help="Dispute columns whose text is searched for organisations, compounds, buildings, "
+        "villages and projects, comma-separated (e.g. title,description); default: the "
+        "mapping's `extract`. Each name found is linked to a known or a new entity (MENTIONS).",
+        show_default=False,
+    ),
 ) -> None:
     """Validate a bundle, then load its good rows into the configured store.
 
@@ -121,14 +129,21 @@ def load_command(
     form: set DISPUTEGRAPH_PII_KEY
     (or DISPUTEGRAPH_DEMO=1 for synthetic data).
 
+    With `extract` (in the mapping or as --extract) the names in the disputes'
+    text are linked after the load (docs/mappings.md, "Names in the text");
+    the uncertain ones wait in `disputegraph resolve mention-review`.
+
     Example: DISPUTEGRAPH_DEMO=1 disputegraph load tests/data/sample --reset
     """
     from disputegraph.ingest import load_bundle
+    from disputegraph.ingest.extract import EXTRACT_COLUMNS
     from disputegraph.ingest.mapping import load_mapping
+    from disputegraph.resolution.mentions import link_mentions
 
     cfg = settings()
     cfg.pii_key_bytes()  # fail in one line before opening anything when no key is set
     source_mapping = load_mapping(mapping) if mapping is not None else None
+    fields = _extract_fields(extract, EXTRACT_COLUMNS)
     with store_session(cfg) as store, _load_progress() as bar:
         tasks: dict[str, Any] = {}
 
@@ -146,10 +161,18 @@ def load_command(
             batch_size=batch_size,
             progress=progress,
             mapping=source_mapping,
+            extract=fields,
+        )
+        mentions = (
+            link_mentions(store, result.extracted, journal=cfg.workspace / MENTION_JOURNAL)
+            if result.extracted
+            else None
         )
     rows = [{"table": t, **c.model_dump()} for t, c in result.tables.items()]
     payload = result.model_dump(mode="json", exclude={"report"})
     payload["issues"] = len(result.report.issues)
+    if mentions is not None:
+        payload["mentions"] = mentions
     emit_rows(rows, fmt, title=f"loaded {result.bundle} in {result.seconds:.2f} s", payload=payload)
     if result.rejects_path is not None:
         warned = len(result.report.warnings)
@@ -166,6 +189,32 @@ def load_command(
             highlight=False,
             soft_wrap=True,
         )
+    if mentions is not None:
+        err.print(
+            f"names in the text of {mentions['disputes']} disputes: {mentions['mentions']} found, "
+            f"{mentions['linked_known']} linked to known entities, {mentions['linked_new']} to "
+            f"new ones, {mentions['review']} to review (disputegraph resolve mention-review)",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+#: the officers' decisions on text mentions, next to the resolution decisions
+MENTION_JOURNAL = "mention-decisions.jsonl"
+
+
+def _extract_fields(option: str | None, known: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The --extract columns (``None``: the mapping decides)."""
+    if option is None:
+        return None
+    fields = tuple(dict.fromkeys(f.strip() for f in option.split(",") if f.strip()))
+    bad = [f for f in fields if f not in known]
+    if bad:
+        raise typer.BadParameter(
+            f"{bad[0]!r} is not a text column of disputes; text columns: {', '.join(known)}",
+            param_hint="--extract",
+        )
+    return fields
 
 
 @app.command("stats")

@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from disputegraph.cli.bundle import MENTION_JOURNAL
 from disputegraph.cli.common import (
     FORMAT_OPTION,
     Format,
@@ -118,6 +119,9 @@ def resolve_review_command(
 def _decide(candidate: str, verdict: str, note: str | None, apply: bool, fmt: Format) -> None:
     from disputegraph.resolution import decide, run_resolution
 
+    if candidate.startswith("MV-"):
+        _decide_mention(candidate, verdict, note, apply, fmt)
+        return
     cfg = settings()
     with store_session(cfg) as store:
         doc = decide(
@@ -137,6 +141,83 @@ def _decide(candidate: str, verdict: str, note: str | None, apply: bool, fmt: Fo
             _resolve_summary(res, fmt)
 
 
+def _mention_journal(cfg: Settings) -> Path:
+    return cfg.workspace / MENTION_JOURNAL
+
+
+def _decide_mention(
+    candidate: str, verdict: str, note: str | None, apply: bool, fmt: Format
+) -> None:
+    from disputegraph.resolution.mentions import decide_mention, link_mentions
+
+    cfg = settings()
+    with store_session(cfg) as store:
+        doc = decide_mention(
+            store,
+            candidate,
+            "accept" if verdict == "accept" else "reject",
+            journal=_mention_journal(cfg),
+            note=note,
+        )
+        counts = link_mentions(store, journal=_mention_journal(cfg)) if apply else None
+    if fmt is Format.json:
+        emit_json({"decision": doc, "applied": apply, "mentions": counts})
+    else:
+        err.print(f"{verdict}ed {candidate} ({doc['a']} → {doc['b']})", highlight=False)
+
+
+@resolve_app.command("mentions")
+@handle_errors
+def resolve_mentions_command(fmt: Format = FORMAT_OPTION) -> None:
+    """Find and link again the names in the text of every dispute loaded with `extract`.
+
+    Each organisation, compound, building, village or project named in a title,
+    description or address is linked (MENTIONS) to a known employer or property,
+    or to a new mentioned entity; uncertain links wait in `resolve mention-review`.
+    Officers' decisions are applied; links no longer made are retired.
+
+    JSON output: {"disputes": n, "mentions": n, "linked_known": n, "linked_new": n,
+    "review": n, "new_entities": n, "retired": n}.
+
+    Example: disputegraph resolve mentions --format json
+    """
+    from disputegraph.resolution.mentions import link_mentions
+
+    cfg = settings()
+    with store_session(cfg) as store:
+        counts = link_mentions(store, journal=_mention_journal(cfg))
+    rows = [{"count": k, "n": v} for k, v in counts.items()]
+    emit_rows(rows, fmt, title="names in dispute texts", payload=counts)
+
+
+@resolve_app.command("mention-review")
+@handle_errors
+def resolve_mention_review_command(
+    limit: int = typer.Option(50, "--limit", "-n", min=1, help="Show at most this many."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """List the uncertain text mentions, strongest first.
+
+    Each line is a name found in a dispute's text and the entity it may be;
+    decide with `resolve accept MV-…` or `resolve reject MV-…` (a rejected link
+    to a known entity becomes a new mentioned entity).
+
+    Example: disputegraph resolve mention-review --limit 20
+    """
+    from disputegraph.resolution.mentions import mention_review
+
+    with store_session() as store:
+        queue = mention_review(store)
+    keys = ("id", "dispute", "text", "kind", "target", "target_name", "rule", "confidence")
+    rows = [{k: c.get(k) for k in (*keys, "evidence")} for c in queue[:limit]]
+    emit_rows(
+        rows,
+        fmt,
+        title=f"{len(queue):,} mentions to review (showing {len(rows)})",
+        payload={"total": len(queue), "candidates": queue[:limit]},
+    )
+
+
 _NOTE = typer.Option(None, "--note", help="Why (kept with the decision).")
 _APPLY = typer.Option(True, "--apply/--no-apply", help="Re-run resolution now.")
 
@@ -144,7 +225,9 @@ _APPLY = typer.Option(True, "--apply/--no-apply", help="Re-run resolution now.")
 @resolve_app.command("accept")
 @handle_errors
 def resolve_accept_command(
-    candidate: str = typer.Argument(..., help="Candidate id (RV-…) from `resolve review`."),
+    candidate: str = typer.Argument(
+        ..., help="Candidate id (RV-… from `resolve review`, MV-… from `resolve mention-review`)."
+    ),
     note: str | None = _NOTE,
     apply: bool = _APPLY,
     fmt: Format = FORMAT_OPTION,
@@ -159,7 +242,9 @@ def resolve_accept_command(
 @resolve_app.command("reject")
 @handle_errors
 def resolve_reject_command(
-    candidate: str = typer.Argument(..., help="Candidate id (RV-…) from `resolve review`."),
+    candidate: str = typer.Argument(
+        ..., help="Candidate id (RV-… from `resolve review`, MV-… from `resolve mention-review`)."
+    ),
     note: str | None = _NOTE,
     apply: bool = _APPLY,
     fmt: Format = FORMAT_OPTION,

@@ -37,6 +37,7 @@ from pydantic import BaseModel, Field
 
 from disputegraph.config import Settings
 from disputegraph.exceptions import LoadError
+from disputegraph.ingest.extract import EXTRACT_COLUMNS, TEXT_PREFIX
 from disputegraph.ingest.readers import Bundle, SourceRow, TableSource, discover, iter_rows
 from disputegraph.ingest.validate import (
     Issue,
@@ -118,6 +119,14 @@ class LoadResult(BaseModel):
     )
     report_path: Path | None = Field(None, description="JSON validation report.")
     report: ValidationReport
+    extract_fields: list[str] = Field(
+        default_factory=list, description="Dispute columns searched for names (mapping `extract`)."
+    )
+    extracted: list[str] = Field(
+        default_factory=list,
+        exclude=True,
+        description="Ids of the disputes loaded whose text is to be searched for names.",
+    )
 
     @property
     def rejected(self) -> int:
@@ -134,6 +143,7 @@ class _Checked:
     report: ValidationReport
     #: (source index, line) -> the issues of a bad row
     bad: dict[tuple[int, int], list[Issue]] = field(default_factory=dict)
+    extracted: list[str] = field(default_factory=list)
 
 
 def _a(label: NodeLabel) -> str:
@@ -156,9 +166,13 @@ class _Checker:
         protect: Protector | None = None,
         spool: _Spool | None = None,
         reader: RowReader = iter_rows,
+        extract: tuple[str, ...] = (),
     ) -> None:
         self.bundle = bundle
         self.reader = reader
+        self.extract = list(extract)
+        #: disputes whose text is to be searched for names (their nodes carry ``extract_fields``)
+        self.extracted: list[str] = []
         self.store = store
         self.progress = progress
         self.protect = protect
@@ -247,7 +261,7 @@ class _Checker:
             self._resolve_pending()
         tables = {t: TableCounts(rows=r, good=g, bad=b) for t, (r, g, b) in self.counts.items()}
         report = ValidationReport(bundle=self.bundle.name, tables=tables, issues=self.issues)
-        return _Checked(self.bundle, report, self.bad)
+        return _Checked(self.bundle, report, self.bad, self.extracted)
 
     def _check_source(self, idx: int, source: TableSource, model: type[Row]) -> None:
         table = source.table
@@ -255,7 +269,7 @@ class _Checker:
         defer = self._deferred(model)
         done = 0
         for chunk in _batched(self.reader(source, self.issues), _CHUNK):
-            valid: list[tuple[Location, Row]] = []
+            valid: list[tuple[Location, Row, dict[str, Any]]] = []
             counts[0] += len(chunk)
             for sr in chunk:
                 if sr.problem is not None:
@@ -268,16 +282,16 @@ class _Checker:
                     self._remember_rejected(model, sr)
                     continue
                 self.issues.extend(issues)  # warnings: identifiers set aside
-                valid.append((sr.loc, row))
+                valid.append((sr.loc, row, sr.values))
             need: list[str] = []
-            for _, row in valid:
+            for _, row, _ in valid:
                 if model.label is not None:
                     need.append(row.__dict__["id"])
                 if not defer:
                     need.extend(self._refs(model, row).values())
             self._lookup(need)
-            for loc, row in valid:
-                self._check_valid(idx, loc, model, row, defer)
+            for loc, row, values in valid:
+                self._check_valid(idx, loc, model, row, defer, values)
             if self.spool is not None:
                 self.spool.flush()
             done += len(chunk)
@@ -292,7 +306,13 @@ class _Checker:
                 self.rejected.setdefault(node_id, str(sr.loc))
 
     def _check_valid(
-        self, idx: int, loc: Location, model: type[Row], row: Row, defer: bool
+        self,
+        idx: int,
+        loc: Location,
+        model: type[Row],
+        row: Row,
+        defer: bool,
+        values: dict[str, Any] | None = None,
     ) -> None:
         table = model.table
         issues: list[Issue] = []
@@ -341,7 +361,20 @@ class _Checker:
         if self.spool is not None:
             assert loc.line is not None
             node, edges = to_graph(row, self.protect)
+            if self.extract and node is not None and node.label is NodeLabel.DISPUTE:
+                self._mark_extract(node, values or {})
             self.spool.add(idx, loc.line, node, edges)
+
+    def _mark_extract(self, node: GraphNode, values: dict[str, Any]) -> None:
+        """A dispute whose text is to be searched: ``extract_fields`` names the fields;
+        the text of a source header (not a column) goes to ``extract_texts``, in order."""
+        node.props["extract_fields"] = self.extract
+        texts = [
+            str(values.get(TEXT_PREFIX + f) or "") for f in self.extract if f not in EXTRACT_COLUMNS
+        ]
+        if any(texts):
+            node.props["extract_texts"] = texts
+        self.extracted.append(node.id)
 
     def _resolve_pending(self) -> None:
         """Check deferred node references; reject (and cascade) until nothing changes."""
@@ -374,11 +407,14 @@ def _check(
     protect: Protector | None = None,
     spool: _Spool | None = None,
     mapping: SourceMapping | None = None,
+    extract: tuple[str, ...] = (),
 ) -> _Checked:
     if mapping is None:
-        return _Checker(discover(path), settings, store, progress, protect, spool).run()
+        bundle = discover(path)
+        return _Checker(bundle, settings, store, progress, protect, spool, extract=extract).run()
     bundle = mapping.discover(path)
-    return _Checker(bundle, settings, store, progress, protect, spool, mapping.iter_rows).run()
+    reader = mapping.iter_rows
+    return _Checker(bundle, settings, store, progress, protect, spool, reader, extract).run()
 
 
 class _Spool:
@@ -517,8 +553,14 @@ def load_bundle(
     batch_size: int = 10_000,
     progress: Progress | None = None,
     mapping: SourceMapping | None = None,
+    extract: tuple[str, ...] | None = None,
 ) -> LoadResult:
     """Validate every row of a bundle, then write the good ones into ``store``.
+
+    ``extract``: dispute columns whose text is to be searched for organisations
+    and places (default: the mapping's ``extract``); each dispute node loaded
+    records them as ``extract_fields`` and :attr:`LoadResult.extracted` lists
+    the ids, for :func:`disputegraph.resolution.mentions.link_mentions`.
 
     ``mapping``: read a source system's export through its mapping; any mapping
     problem (unknown header, label or date format) refuses the whole load with
@@ -536,9 +578,11 @@ def load_bundle(
     started = time.perf_counter()
     protect = protector(settings)
     spool = _Spool(settings.workspace if settings.workspace.is_dir() else None)
+    if extract is None:
+        extract = mapping.extract_fields if mapping is not None else ()
     try:
         checked = _check(
-            path, settings, None if reset else store, progress, protect, spool, mapping
+            path, settings, None if reset else store, progress, protect, spool, mapping, extract
         )
         report = checked.report
         if mapping is not None and mapping.errors:
@@ -559,6 +603,8 @@ def load_bundle(
         result = LoadResult(
             bundle=bundle.name,
             report=report,
+            extract_fields=list(extract),
+            extracted=checked.extracted,
             tables={
                 t: TableLoad(read=c.rows, loaded=c.good, rejected=c.bad)
                 for t, c in report.tables.items()

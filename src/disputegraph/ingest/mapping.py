@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from disputegraph.exceptions import LoadError
+from disputegraph.ingest.extract import EXTRACT_COLUMNS, TEXT_PREFIX
 from disputegraph.ingest.readers import Bundle, Format, SourceRow, TableSource
 from disputegraph.ingest.validate import Issue, Location, enum_of
 from disputegraph.schemas import TABLES, LabeledEnum, Row, table_model
@@ -124,6 +125,8 @@ class TableSpec:
     #: skip a source row when this header's cell is blank (e.g. no respondent)
     when: str | None = None
     header_row: int = 1
+    #: disputes: the columns whose text is searched for organisations and places
+    extract: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +201,14 @@ class SourceMapping:
     title: str | None = None
     #: mapping errors found since the last :meth:`discover` (a load refuses to write if > 0)
     errors: int = 0
+
+    @property
+    def extract_fields(self) -> tuple[str, ...]:
+        """The dispute columns the mapping asks to search for names (``extract``)."""
+        fields: list[str] = []
+        for spec in self.tables:
+            fields.extend(f for f in spec.extract if f not in fields)
+        return tuple(fields)
 
     # -- discovery --------------------------------------------------------
     def discover(self, folder: Path) -> Bundle:
@@ -295,6 +306,7 @@ class SourceMapping:
         for other in self.tables:
             if other.file == spec.file and other.sheet == spec.sheet:
                 wanted |= {h for c in other.columns.values() for h in c.headers()}
+                wanted |= set(_extract_headers(other))
         # a renamed header is most likely one that no entry reads
         spare = [h for h in headers if h not in wanted] or headers
         for column, cs in spec.columns.items():
@@ -311,6 +323,19 @@ class SourceMapping:
                         )
                     )
                     ok = False
+        for header in _extract_headers(spec):
+            if header not in have:
+                issues.append(
+                    Issue.at(
+                        loc,
+                        f"`extract` names {header!r}, neither a text column of disputes "
+                        f"({', '.join(EXTRACT_COLUMNS)}) nor a header of the file"
+                        f"{_close(header, spare, 0.3)}; its headers: {', '.join(headers)}",
+                        table=spec.table,
+                        column=header,
+                    )
+                )
+                ok = False
         if spec.when is not None and spec.when not in have:
             issues.append(
                 Issue.at(
@@ -378,6 +403,10 @@ class SourceMapping:
                         value=raw,
                     )
                 )
+        for header in _extract_headers(spec):
+            cell = cells.get(header)
+            if not _blank(cell):
+                values[TEXT_PREFIX + header] = _plain_text(cell)
         return values, problems
 
     def _value(self, model: type[Row], column: str, cs: ColumnSpec, raw: Any) -> Any:
@@ -421,6 +450,11 @@ class SourceMapping:
             f'[values.{column}] in the mapping ("{text}" = "<code>") — codes: '
             f"{', '.join(enum.codes())}"
         )
+
+
+def _extract_headers(spec: TableSpec) -> list[str]:
+    """The source headers (not bundle columns) an entry's ``extract`` reads."""
+    return [h for h in spec.extract if h not in EXTRACT_COLUMNS]
 
 
 def _fill(template: str, parts: Mapping[str, Any]) -> str:
@@ -695,7 +729,17 @@ def parse_mapping(
 def _table_spec(where: str, raw: Any) -> TableSpec:
     if not isinstance(raw, dict):
         raise _err(where, "must be a table")
-    known = {"table", "file", "sheet", "columns", "ignore", "distinct", "when", "header_row"}
+    known = {
+        "table",
+        "file",
+        "sheet",
+        "columns",
+        "ignore",
+        "distinct",
+        "when",
+        "header_row",
+        "extract",
+    }
     extra = set(raw) - known
     if extra:
         bad = sorted(extra)[0]
@@ -735,6 +779,7 @@ def _table_spec(where: str, raw: Any) -> TableSpec:
     header_row = raw.get("header_row", 1)
     if not isinstance(header_row, int) or header_row < 1:
         raise _err(where, "header_row must be a positive whole number")
+    extract = _extract_spec(f"{where} ({table})", table, raw.get("extract", []), columns)
     return TableSpec(
         table=table,
         file=raw["file"],
@@ -744,7 +789,39 @@ def _table_spec(where: str, raw: Any) -> TableSpec:
         distinct=bool(raw.get("distinct", False)),
         when=raw.get("when"),
         header_row=header_row,
+        extract=extract,
     )
+
+
+def _extract_spec(
+    where: str, table: str, raw: Any, columns: Mapping[str, ColumnSpec]
+) -> tuple[str, ...]:
+    """``extract``: dispute text columns (mapped) or source headers (诉求地址, 被反映单位)."""
+    if raw == []:
+        return ()
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(c, str) and c.strip() for c in raw):
+        raise _err(
+            where, 'extract must be a list of dispute columns or headers, e.g. ["title", "地址"]'
+        )
+    if table != "disputes":
+        raise _err(where, "extract reads the text of disputes: put it on the disputes entry")
+    model_columns = table_model(table).columns()
+    for column in raw:
+        if column in model_columns and column not in EXTRACT_COLUMNS:
+            raise _err(
+                where,
+                f"extract names {column!r}, which is not a text column of disputes; "
+                f"text columns: {', '.join(EXTRACT_COLUMNS)} (or a header of the file)",
+            )
+        if column in EXTRACT_COLUMNS and column not in columns:
+            raise _err(
+                where,
+                f"extract names {column!r} but [tables.columns] does not map it; "
+                f'map it to the source header (e.g. {column} = "诉求内容") or name the header',
+            )
+    return tuple(dict.fromkeys(raw))
 
 
 def _check_codes(where: str, model: type[Row], column: str, values: Mapping[str, str]) -> None:

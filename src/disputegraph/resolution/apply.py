@@ -162,15 +162,17 @@ def _journal_entries(journal: Path | None) -> list[dict[str, Any]]:
     return entries
 
 
-def load_decisions(store: GraphStore, journal: Path | None = None) -> dict[str, dict[str, Any]]:
+def load_decisions(
+    store: GraphStore, journal: Path | None = None, *, kind: str = DECISIONS_KIND
+) -> dict[str, dict[str, Any]]:
     """Candidate id -> the latest decision (from the store and the journal).
 
     Decisions found only in the journal (the store was reset) are written back
-    to the store.
+    to the store. ``kind``: the documents' kind (mention decisions have their own).
     """
     latest: dict[str, dict[str, Any]] = {}
-    for key in store.list_documents(DECISIONS_KIND):
-        doc = store.get_document(DECISIONS_KIND, key)
+    for key in store.list_documents(kind):
+        doc = store.get_document(kind, key)
         if doc is not None:
             latest[key] = doc
     restored = []
@@ -183,7 +185,7 @@ def load_decisions(store: GraphStore, journal: Path | None = None) -> dict[str, 
             latest[key] = entry
             restored.append(key)
     for key in restored:
-        store.put_document(DECISIONS_KIND, key, latest[key])
+        store.put_document(kind, key, latest[key])
     return latest
 
 
@@ -195,13 +197,17 @@ def decide(
     journal: Path | None = None,
     by: str | None = None,
     note: str | None = None,
+    result_kind: str = RESULT_KIND,
+    decisions_kind: str = DECISIONS_KIND,
 ) -> dict[str, Any]:
     """Record an officer's decision on a candidate of the latest run.
 
     Raises :class:`~disputegraph.exceptions.LoadError` for an unknown candidate.
-    Call :func:`run_resolution` afterwards to apply it.
+    Call :func:`run_resolution` afterwards to apply it. ``result_kind`` and
+    ``decisions_kind`` name the run's and the decisions' documents (text
+    mentions keep their own, :mod:`disputegraph.resolution.mentions`).
     """
-    result = store.get_document(RESULT_KIND, "latest")
+    result = store.get_document(result_kind, "latest")
     if result is None:
         raise LoadError("no resolution has run yet: run `disputegraph resolve run` first")
     pairs: dict[str, Any] = result.get("pairs", {})
@@ -220,7 +226,7 @@ def decide(
         "by": by,
         "note": note,
     }
-    store.put_document(DECISIONS_KIND, candidate, doc)
+    store.put_document(decisions_kind, candidate, doc)
     if journal is not None:
         journal.parent.mkdir(parents=True, exist_ok=True)
         with journal.open("a", encoding="utf-8") as fh:

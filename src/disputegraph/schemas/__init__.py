@@ -24,6 +24,7 @@ from disputegraph.schemas.enums import (
     LabeledEnum,
     Lang,
     LinkReason,
+    MentionKind,
     NodeLabel,
     OpenHistory,
     PartyKind,
@@ -36,6 +37,7 @@ from disputegraph.schemas.enums import (
     open_at,
 )
 from disputegraph.schemas.graph import GraphEdge, GraphNode, plain
+from disputegraph.schemas.mentions import Mention
 from disputegraph.schemas.registry import (
     NODE_TABLES,
     REL_ENDPOINTS,
@@ -100,6 +102,8 @@ __all__ = [
     "LabeledEnum",
     "Lang",
     "LinkReason",
+    "Mention",
+    "MentionKind",
     "NodeLabel",
     "OpenHistory",
     "PartyKind",

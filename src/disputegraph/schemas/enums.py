@@ -29,6 +29,7 @@ __all__ = [
     "LabeledEnum",
     "Lang",
     "LinkReason",
+    "MentionKind",
     "NodeLabel",
     "OpenHistory",
     "PartyKind",
@@ -516,6 +517,35 @@ class LinkReason(LabeledEnum):
     DUPLICATE = "duplicate", "重复", "Duplicate"
 
 
+class MentionKind(LabeledEnum):
+    """What a name found in a dispute's text stands for (:mod:`disputegraph.ingest.extract`)."""
+
+    ORGANIZATION = "organization", "单位", "Organisation", "organisation", "企业"
+    RESIDENTIAL_COMMUNITY = "residential_community", "小区/楼盘", "Residential compound", "小区"
+    BUILDING = "building", "楼栋/单元", "Building", "楼栋"
+    VILLAGE = "village", "村", "Village", "行政村"
+    VILLAGE_GROUP = "village_group", "村民小组", "Village group", "组"
+    CONSTRUCTION_PROJECT = (
+        "construction_project",
+        "工程项目",
+        "Construction project",
+        "项目",
+    )
+    DIVISION = "division", "行政区划", "Administrative division", "区划"
+
+    @property
+    def node_label(self) -> NodeLabel | None:
+        """The label of the node a mention of this kind links to (``None``: no node)."""
+        if self is MentionKind.DIVISION:
+            return None
+        return NodeLabel.EMPLOYER if self is MentionKind.ORGANIZATION else NodeLabel.PROPERTY
+
+    @property
+    def property_kind(self) -> PropertyKind | None:
+        """The kind of the property a new mentioned place gets."""
+        return _MENTION_PROPERTY_KIND.get(self)
+
+
 class RiskLevel(LabeledEnum):
     RED = "red", "红色(I级 特别重大)", "Red (I, extremely serious)"
     ORANGE = "orange", "橙色(II级 重大)", "Orange (II, serious)"
@@ -561,6 +591,7 @@ class RelType(LabeledEnum):
     PART_OF = "PART_OF", "隶属", "Part of"
     REPORTS_TO = "REPORTS_TO", "上级", "Reports to"
     SAME_AS = "SAME_AS", "同一实体", "Same as"
+    MENTIONS = "MENTIONS", "文中提及", "Mentions"
 
 
 _TIE_TYPES = {
@@ -570,4 +601,12 @@ _TIE_TYPES = {
     PropertyRelation.MANAGER: RelType.MANAGES,
     PropertyRelation.DEVELOPER: RelType.DEVELOPED,
     PropertyRelation.LESSEE: RelType.LEASES,
+}
+
+_MENTION_PROPERTY_KIND = {
+    MentionKind.RESIDENTIAL_COMMUNITY: PropertyKind.RESIDENTIAL_COMMUNITY,
+    MentionKind.BUILDING: PropertyKind.BUILDING,
+    MentionKind.VILLAGE: PropertyKind.VILLAGE,
+    MentionKind.VILLAGE_GROUP: PropertyKind.LAND_PARCEL,
+    MentionKind.CONSTRUCTION_PROJECT: PropertyKind.CONSTRUCTION_PROJECT,
 }

@@ -95,6 +95,11 @@ REL_ENDPOINTS[RelType.SAME_AS] = (
     (NodeLabel.PARTY, NodeLabel.EMPLOYER),
 )
 
+#: A name found in a dispute's text, linked to the organisation or place it names:
+#: ``(dispute)-[:MENTIONS {kind, text, field, start, end, sentence, rule, confidence,
+#: decision}]->(employer or property)`` (:mod:`disputegraph.resolution.mentions`).
+REL_ENDPOINTS[RelType.MENTIONS] = ((NodeLabel.DISPUTE,), (NodeLabel.EMPLOYER, NodeLabel.PROPERTY))
+
 
 def table_model(name: str) -> type[Row]:
     """The row model of a table; :class:`SchemaError` for an unknown name."""
