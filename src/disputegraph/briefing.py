@@ -242,6 +242,8 @@ table.kv th { width: 32%; }
 img.chart { width: 100%; display: block; margin: 1mm 0; }
 img.network { width: 100%; max-height: 98mm; object-fit: contain; display: block;
               border: 1px solid #e5e7eb; }
+img.network.short { max-height: 66mm; }
+table.payers { font-size: 8.5pt; margin-bottom: 1mm; }
 .two { display: flex; gap: 4mm; }
 .two > div { flex: 1; min-width: 0; }
 ul.reasons { margin: 1mm 0 2mm 0; padding-left: 5mm; }
@@ -252,6 +254,27 @@ ul.reasons li { margin-bottom: 0.8mm; }
           vertical-align: middle; margin-right: 1.5mm; }
 .cluster-page h2 { display: flex; justify-content: space-between; }
 """
+
+
+def _payers_html(payers: Mapping[str, Any] | None, lang: Lang) -> str:
+    """Who must pay a wage cluster's wages, in the order the law asks, each with the
+    article it rests on ("" for other clusters). Compact: the page keeps its network."""
+    if not payers:
+        return ""
+    rows = []
+    for p in payers["payers"]:
+        duty = p["duty"]
+        if p["limit_yuan"] is not None:
+            duty += f" ({t('limit_up_to', lang)} {_money(p['limit_yuan'], lang)})"
+        rows.append((p["name"], p["role"], duty, p["citation"]))
+    headers = [t("col_employer", lang), t("col_role", lang), t("col_duty", lang)]
+    notes = " ".join(payers["notes"])
+    return (
+        f"<h3>{_e(t('liable_payers', lang))}</h3>"
+        f'<div class="muted">{_e(t("contractor_chain", lang))}: {_e(payers["chain"])}</div>'
+        + _table([*headers, t("legal_basis", lang)], rows, "compact payers")
+        + (f'<div class="muted">{_e(notes)}</div>' if notes else "")
+    )
 
 
 def _overdue_basis(svc: Services, case: Mapping[str, Any], state: ViewState) -> str:
@@ -433,6 +456,7 @@ def build_briefing(
             f"<li>{_e(t('brief.none', lang))}</li>"
         )
         triggers = f" · {_e(', '.join(view['hard_triggers']))}" if view["hard_triggers"] else ""
+        payers = _payers_html(view.get("liable_payers"), lang)
         parts.append(
             '<section class="cluster-page">'
             f"<h2><span>{rank}. {_e(t('brief.cluster_n', lang))} {_e(view['id'])}</span>"
@@ -448,8 +472,9 @@ def build_briefing(
             f"{_e(_money(view['amount_yuan'], lang))}</span></div>"
             f"<h3>{_e(t('brief.key_members', lang))}</h3><div>{_e(members)}</div>"
             f"<h3>{_e(t('agencies_involved', lang))}</h3><div>{_e(agencies_in)}</div>"
-            f"<h3>{_e(t('brief.snapshot', lang))}</h3>"
-            + _img(net_uri, t("brief.snapshot", lang), "network")
+            + payers
+            + f"<h3>{_e(t('brief.snapshot', lang))}</h3>"
+            + _img(net_uri, t("brief.snapshot", lang), "network short" if payers else "network")
             + '<div class="two"><div>'
             + f'<h3>{_e(t("reasons", lang))}</h3><ul class="reasons">{reasons}</ul>'
             + "</div><div>"

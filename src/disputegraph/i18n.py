@@ -94,6 +94,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reasons": ("研判理由", "Reasons"),
     "timeline": ("纠纷与诉求时间线", "Timeline of disputes and reports"),
     "agencies_involved": ("涉及单位", "Agencies involved"),
+    "liable_payers": ("欠薪清偿责任主体", "Who must pay the wages"),
+    "contractor_chain": ("分包链", "Contractor chain"),
+    "legal_basis": ("依据", "Basis"),
+    "limit_up_to": ("限额", "Up to"),
+    "col_employer": ("单位", "Employer"),
+    "col_role": ("角色", "Role"),
+    "col_duty": ("清偿责任", "Duty"),
     "network": ("关系网络", "Network"),
     "legend": ("图例", "Legend"),
     "aggregated": (

@@ -78,8 +78,15 @@ class City:
         self._add(PartyRow, id=id, kind=kind, name=name or f"当事人{id}", tags=tags)
         return self
 
-    def employer(self, id: str, name: str | None = None, *, kind: str = "company") -> City:
-        self._add(EmployerRow, id=id, name=name or f"公司{id}", kind=kind)
+    def employer(
+        self,
+        id: str,
+        name: str | None = None,
+        *,
+        kind: str = "company",
+        qualified: bool | str | None = None,
+    ) -> City:
+        self._add(EmployerRow, id=id, name=name or f"公司{id}", kind=kind, qualified=qualified)
         return self
 
     def prop(
@@ -112,10 +119,21 @@ class City:
         return self
 
     def contract(
-        self, contractor: str, sub: str, since: str | None = None, until: str | None = None
+        self,
+        contractor: str,
+        sub: str,
+        since: str | None = None,
+        until: str | None = None,
+        *,
+        unpaid: float | None = None,
     ) -> City:
         self._add(
-            ContractRow, contractor_id=contractor, subcontractor_id=sub, since=since, until=until
+            ContractRow,
+            contractor_id=contractor,
+            subcontractor_id=sub,
+            since=since,
+            until=until,
+            unpaid_yuan=unpaid,
         )
         return self
 

@@ -118,6 +118,35 @@ def test_cluster_by_dispute_or_id(analysed: CliRunner) -> None:
     assert missing.exit_code == 2 and "unknown cluster" in missing.stderr
 
 
+def test_cluster_names_who_must_pay_a_wage_clusters_wages(analysed: CliRunner) -> None:
+    # the sample's chain: developer E-HY-DEV → general contractor E-HD-GC → subcontractor
+    # E-LC-SUB → labour team E-WJG-LT; the workers of D-001/D-002 work for the last two
+    payload = _json(analysed, "cluster", "D-001")
+    assert isinstance(payload, dict)
+    payers = payload["liable_payers"]
+    assert [(p["employer_id"], p["duty"], p["article"]) for p in payers["payers"]] == [
+        ("E-HD-GC", "pay_first", 30),
+        ("E-LC-SUB", "direct", 30),
+        ("E-WJG-LT", "direct", 30),
+    ]
+    assert sorted(payers["payers"][0]["for_employers"]) == ["E-LC-SUB", "E-WJG-LT"]
+    assert payers["payers"][0]["citation"]["zh"].endswith("第三十条")
+    assert [c["employer_id"] for c in payers["chain"]] == [
+        "E-HY-DEV",
+        "E-HD-GC",
+        "E-LC-SUB",
+        "E-WJG-LT",
+    ]
+    table = analysed.invoke(app, ["cluster", "D-001"])
+    assert table.exit_code == 0
+    text = " ".join(table.stdout.split())
+    assert "liable payers:" in text and "(General contractor): Pays first, then recovers" in text
+    assert "Migrant Workers (2020), art. 30" in text
+    other = _json(analysed, "cluster", "D-004")  # a property-management cluster
+    assert isinstance(other, dict) and other["liable_payers"] is None
+    assert "liable payers" not in analysed.invoke(app, ["cluster", "D-004"]).stdout
+
+
 def test_trace_json_shape(analysed: CliRunner) -> None:
     payload = _json(analysed, "trace", "D-004", "--hops", "2")
     assert isinstance(payload, dict) and payload["source"] == "D-004"

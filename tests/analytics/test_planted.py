@@ -17,7 +17,7 @@ import pytest
 from disputegraph.analytics import run_analysis, trace
 from disputegraph.config import Settings
 from disputegraph.ingest import load_bundle
-from disputegraph.schemas import AnalysisResult
+from disputegraph.schemas import AnalysisResult, ContractorRole, PayerDuty
 from disputegraph.store import MemoryStore
 from disputegraph.synthetic import generate_city
 from shared_helpers import planted_pattern
@@ -104,6 +104,30 @@ def test_wage_reason_names_workers_money_and_chain(small: City) -> None:
     first = cluster.reasons_en[0]
     assert "migrant workers" in first and "¥" in first and "subcontractors of one" in first
     assert "万元" in cluster.reasons_zh[0] and "农民工" in cluster.reasons_zh[0]
+
+
+def test_wage_chain_names_the_general_contractor_as_first_payer(small: City) -> None:
+    """Developer → general contractor → subcontractor → two labour teams: the teams owe
+    the wages, the general contractor pays first (art. 30), the teams are directly liable."""
+    _, result, planted = small
+    pattern = planted_pattern(planted, "wage_arrears_chain")
+    dev, gc, sub, teams = pattern["chain"]
+    cluster = result.cluster_of(pattern["disputes"][0])
+    assert cluster is not None and cluster.liable_payers is not None
+    payers = cluster.liable_payers
+    first, *rest = payers.payers
+    assert (first.employer_id, first.duty, first.article) == (gc, PayerDuty.PAY_FIRST, 30)
+    assert first.role is ContractorRole.GENERAL_CONTRACTOR
+    assert sorted(first.for_employers) == sorted(teams) == sorted(payers.debtors)
+    assert sorted((p.employer_id, p.duty) for p in rest) == [(t, PayerDuty.DIRECT) for t in teams]
+    roles = {c.employer_id: c.role for c in payers.chain}
+    assert roles == {
+        dev: ContractorRole.DEVELOPER,
+        gc: ContractorRole.GENERAL_CONTRACTOR,
+        sub: ContractorRole.SUBCONTRACTOR,
+        **dict.fromkeys(teams, ContractorRole.SUBCONTRACTOR),
+    }
+    assert sum(c.workers for c in payers.chain) == len(pattern["workers"])
 
 
 @pytest.mark.slow

@@ -289,3 +289,32 @@ def test_overdue_cases_and_the_legend_cite_the_time_limits(
     for rule in analysis.settings["chains"]["limits"].values():
         assert f"<td>{rule['basis']}</td>" in pack.html
     assert "《劳动争议调解仲裁法》第四十三条" in pack.html
+
+
+def test_wage_clusters_name_who_must_pay_with_the_article(
+    chromium_path: str, tmp_path: Path
+) -> None:
+    """The sample bundle: the wage cluster's page names the general contractor as the
+    first payer with art. 30; no other cluster's page has the block."""
+    from disputegraph.analytics import run_analysis
+    from disputegraph.ingest import load_bundle
+
+    settings = Settings(demo=True, store="memory", workspace=tmp_path / "ws")
+    store = MemoryStore()
+    load_bundle(Path(__file__).parents[1] / "data" / "sample", store, settings)
+    analysis = run_analysis(store)
+    top = len(analysis.clusters)
+    with Exporter() as ex:
+        pack = build_briefing(Services(settings, store), ViewState(lang="zh"), top=top, exporter=ex)
+    pages = re.findall(r'<section class="cluster-page">.*?</section>', pack.html, re.DOTALL)
+    with_payers = [p for p in pages if "欠薪清偿责任主体" in p]
+    assert len(pages) > 1 and len(with_payers) == 1
+    page = with_payers[0]
+    wage = analysis.cluster_of("D-001")
+    assert wage is not None and wage.id in page
+    body = page.split('<table class="compact payers">', 1)[1].split("<tbody>", 1)[1]
+    assert body.startswith(
+        "<tr><td>浙江宏达建设集团有限公司</td><td>施工总承包单位</td><td>先行清偿</td>"
+        "<td>《保障农民工工资支付条例》（2020）第三十条</td></tr>"
+    )
+    assert "王建国劳务班组的经营资格未登记" in page  # the note on what the data leaves open

@@ -271,3 +271,29 @@ def test_open_at_a_past_date_is_what_the_analysis_counts(past: Services) -> None
     assert "open" in node["classes"].split()
     point = next(p for p in cluster["timeline"] if p["id"] == "D-006")
     assert point["open"] is True
+
+
+def test_cluster_view_names_who_must_pay_a_wage_clusters_wages(services: Services) -> None:
+    from disputegraph.dashboard.pages.cluster import payers_panel
+
+    analysis = services.analysis(ViewState())
+    assert analysis is not None
+    wage, other_id = (analysis.cluster_of(d) for d in ("D-001", "D-004"))
+    assert wage is not None and other_id is not None
+    zh = services.cluster_view(ViewState(cluster=wage.id))
+    en = services.cluster_view(ViewState(cluster=wage.id, lang="en"))
+    assert zh is not None and en is not None
+    # the sample's chain: the labour team and the subcontractor employ the workers
+    payers = zh["liable_payers"]["payers"]
+    assert [p["employer_id"] for p in payers] == ["E-HD-GC", "E-LC-SUB", "E-WJG-LT"]
+    assert (payers[0]["role"], payers[0]["duty"]) == ("施工总承包单位", "先行清偿")
+    assert payers[0]["citation"] == "《保障农民工工资支付条例》（2020）第三十条"
+    assert zh["liable_payers"]["chain"].startswith("杭州恒远置业有限公司（建设单位） → ")
+    first_en = en["liable_payers"]["payers"][0]
+    assert first_en["role"] == "General contractor" and first_en["citation"].endswith("art. 30")
+    assert en["liable_payers"]["notes"] and "art. 30" in en["liable_payers"]["notes"][0]
+    children, style = payers_panel(zh, "zh")
+    assert style == {} and "欠薪清偿责任主体" in str(children) and "第三十条" in str(children)
+    other = services.cluster_view(ViewState(cluster=other_id.id))
+    assert other is not None and other["found"] and other["liable_payers"] is None
+    assert payers_panel(other, "zh") == ([], {"display": "none"})

@@ -37,6 +37,7 @@ from disputegraph.analytics.chains import (
 )
 from disputegraph.analytics.clusters import Cluster, cluster_id, find_clusters
 from disputegraph.analytics.config import RiskConfig, load_risk_config
+from disputegraph.analytics.payer import PayerIndex, liable_payers
 from disputegraph.analytics.projection import (
     DISPUTE_KEYS,
     HANDLING_KEYS,
@@ -84,6 +85,7 @@ __all__ = [
     "default_as_of",
     "find_clusters",
     "format_yuan",
+    "liable_payers",
     "load_analysis",
     "load_risk_config",
     "project",
@@ -245,7 +247,12 @@ def analyze_projection(
     t0 = time.perf_counter()
     say(f"risk: scoring {len(clusters)} clusters")
     prev = _previous_scores(previous, clusters)
-    assessed = [assess(proj, cl, chain_flags, config, prev, handoffs) for cl in clusters]
+    payers = PayerIndex.of(proj)
+    assessed = []
+    for cl in clusters:
+        a = assess(proj, cl, chain_flags, config, prev, handoffs)
+        a.liable_payers = liable_payers(payers, cl)  # wage clusters with a contractor chain
+        assessed.append(a)
     assessed.sort(key=lambda a: (-a.score, -a.level.rank, a.id))
     t["scoring"] = time.perf_counter() - t0
     hub_list = sorted({h for cl in clusters for h in cl.hubs}, key=lambda h: (-h[1], h[0]))

@@ -26,7 +26,9 @@ What is in the projection (docs/architecture.md §6), for ``as_of`` and ``window
   ``SUBCONTRACTOR_OF`` contracts active in the window, to the top contractor.
   Upward is enough to connect any two employers of one contract tree (the path
   between them runs through a common contractor) and avoids pulling in a big
-  contractor's hundreds of unrelated subcontractors;
+  contractor's hundreds of unrelated subcontractors; each contract's
+  ``unpaid_yuan`` and each employer's ``qualified`` are kept for
+  :mod:`~disputegraph.analytics.payer`;
 * **property ties** (resident/owner/…) between stakeholders and properties
   that are both already in the projection (they add edges, never nodes);
 * ``RELATED_TO`` links between two disputes of the projection;
@@ -185,6 +187,8 @@ class EmployerInfo(NamedTuple):
     id: str
     name: str
     kind: str
+    #: lawful business qualification; False: an individual or an unqualified unit
+    qualified: bool | None = None
 
 
 class PropertyInfo(NamedTuple):
@@ -250,6 +254,9 @@ class Projection:
     links: dict[str, list[tuple[str, str]]]
     contracts: list[tuple[str, str]] = field(default_factory=list)
     employments: list[tuple[str, str]] = field(default_factory=list)
+    #: (subcontractor, contractor) → project price the contractor has not paid (元),
+    #: summed over their contracts active in the window that record it
+    unpaid: dict[tuple[str, str], float] = field(default_factory=dict)
 
     @property
     def start(self) -> date:
@@ -438,9 +445,15 @@ def project(
             edges.append((worker, employer, code[RelType.EMPLOYED_BY]))
     employer_ids = {emp for _, emp in employments} | mentioned_employers
     up_contracts: dict[str, list[str]] = defaultdict(list)
-    for source, target, since, until in _edges(store, RelType.SUBCONTRACTOR_OF, "since", "until"):
+    unpaid_all: dict[tuple[str, str], float] = defaultdict(float)
+    for source, target, since, until, owed in _edges(
+        store, RelType.SUBCONTRACTOR_OF, "since", "until", "unpaid_yuan"
+    ):
         if _active(since, until, start, as_of):
-            up_contracts[canon.get(source, source)].append(canon.get(target, target))
+            sub_id, contractor_id = canon.get(source, source), canon.get(target, target)
+            up_contracts[sub_id].append(contractor_id)
+            if owed is not None:
+                unpaid_all[sub_id, contractor_id] += float(owed)
     employer_labels = store.has_ids(stakeholders)
     employer_ids |= {i for i, lbl in employer_labels.items() if lbl is NodeLabel.EMPLOYER}
     contracts: list[tuple[str, str]] = []
@@ -457,6 +470,7 @@ def project(
             todo.append(contractor)
     employer_ids |= seen_emp
     del up_contracts
+    unpaid = {pair: owed for pair, owed in unpaid_all.items() if pair[0] in seen_emp}
     all_stakeholders = stakeholders | employer_ids
 
     # -- property ties between nodes already in -----------------------------------
@@ -527,8 +541,10 @@ def project(
                 tags = [t for t in tags.split(";") if t]
             parties[pid] = PartyInfo(pid, _text(kind, "person"), _text(name, pid), tuple(tags))
     employers: dict[str, EmployerInfo] = {
-        eid: EmployerInfo(eid, _text(name, eid), _text(kind, "company"))
-        for eid, name, kind in _nodes(store, NodeLabel.EMPLOYER, "name", "kind")
+        eid: EmployerInfo(
+            eid, _text(name, eid), _text(kind, "company"), None if ok is None else bool(ok)
+        )
+        for eid, name, kind, ok in _nodes(store, NodeLabel.EMPLOYER, "name", "kind", "qualified")
         if eid in all_stakeholders
     }
     properties: dict[str, PropertyInfo] = {
@@ -585,6 +601,7 @@ def project(
         links=dict(links),
         contracts=contracts,
         employments=employments,
+        unpaid=unpaid,
     )
 
 

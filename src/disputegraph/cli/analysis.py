@@ -20,6 +20,7 @@ from disputegraph.cli.common import (
     settings,
     store_session,
 )
+from disputegraph.schemas import LiablePayers
 
 _AS_OF_OPTION = typer.Option(
     None,
@@ -118,7 +119,9 @@ def cluster_command(
     cluster_id: str = typer.Argument(..., help="A cluster id (C-…) or one of its dispute ids."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """One cluster of the stored analysis: members, factors, reasons, agencies.
+    """One cluster of the stored analysis: members, factors, reasons, agencies, and for a
+    wage-arrears cluster with a contractor chain who must pay the wages
+    (保障农民工工资支付条例 arts. 29, 30, 36; JSON key "liable_payers").
 
     Example: disputegraph cluster C-1a2b3c4d5e --format json
     """
@@ -152,6 +155,12 @@ def _print_cluster(report: Any, lang: str) -> None:
     if c.hard_triggers:
         out.print(f"hard triggers: {', '.join(c.hard_triggers)}", highlight=False)
     emit_rows(report.rows, Format.table, title="factors")
+    if report.payload["liable_payers"] is not None:
+        payers = LiablePayers.model_validate(report.payload["liable_payers"])  # as masked
+        out.print("liable payers:", highlight=False)
+        out.print(f"  {payers.chain_text(lang)}", highlight=False, markup=False, soft_wrap=True)
+        for line in payers.lines(lang):
+            out.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
     for name, ids in (("disputes", c.disputes), ("members", c.members), ("agencies", c.agencies)):
         out.print(f"{name}: {', '.join(ids)}", highlight=False, markup=False, soft_wrap=True)
 

@@ -18,6 +18,7 @@ __all__ = [
     "CLUSTER_LEGEND",
     "CLUSTER_NETWORK",
     "CLUSTER_NOTE",
+    "CLUSTER_PAYERS",
     "CLUSTER_PICK",
     "CLUSTER_REASONS",
     "CLUSTER_TIMELINE",
@@ -83,6 +84,7 @@ CLUSTER_FACTORS = "cluster-factors"
 CLUSTER_REASONS = "cluster-reasons"
 CLUSTER_TIMELINE = "cluster-timeline"
 CLUSTER_AGENCIES = "cluster-agencies"
+CLUSTER_PAYERS = "cluster-payers"
 
 # tracer
 TRACER_SEARCH = "tracer-search"

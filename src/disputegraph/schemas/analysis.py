@@ -28,8 +28,13 @@ __all__ = [
     "ChainStep",
     "Citation",
     "ClusterAssessment",
+    "ContractorLink",
+    "ContractorRole",
     "Factor",
     "HandoffStats",
+    "LiablePayer",
+    "LiablePayers",
+    "PayerDuty",
     "RiskFactor",
     "TraceLink",
     "TraceResult",
@@ -64,6 +69,26 @@ class RiskFactor(LabeledEnum):
     VULNERABILITY = "vulnerability", "弱势群体", "Vulnerability"
     RESPONSIBILITY_GAP = "responsibility_gap", "责任缺位", "Responsibility gap"
     REBOUND = "rebound", "反弹", "Rebound"
+
+
+class ContractorRole(LabeledEnum):
+    """An employer's place in a contractor chain under 保障农民工工资支付条例."""
+
+    DEVELOPER = "developer", "建设单位", "Construction unit (developer)"
+    GENERAL_CONTRACTOR = "general_contractor", "施工总承包单位", "General contractor"
+    SUBCONTRACTOR = "subcontractor", "分包单位", "Subcontractor"
+
+
+class PayerDuty(LabeledEnum):
+    """What an employer must do about a wage-arrears cluster's wages, in the order the
+    law asks (docs/architecture.md §6)."""
+
+    ADVANCE = "advance", "以未结清工程款为限先行垫付", "Advances, up to the unpaid project price"
+    BEAR = "bear", "清偿", "Pays the wages"
+    PAY_FIRST = "pay_first", "先行清偿", "Pays first, then recovers"
+    RECOURSE = "recourse", "被追偿", "Recovered from"
+    DIRECT = "direct", "直接责任", "Directly liable"
+    EMPLOYER = "employer", "用人单位", "Employer"
 
 
 class _Model(BaseModel):
@@ -147,6 +172,96 @@ def shared_factor(
     )
 
 
+class Citation(_Model):
+    """The law and article a flag or a duty rests on, in Chinese and English."""
+
+    zh: str
+    en: str
+
+    def text(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class ContractorLink(_Model):
+    """One employer of a wage cluster's contractor chain (``SUBCONTRACTOR_OF`` contracts
+    active in the window)."""
+
+    employer_id: str
+    name: str = ""
+    kind: str = Field("", description="EmployerKind code.")
+    role: ContractorRole
+    depth: int = Field(description="Contracts below the top of the chain (0: the top).")
+    contractor_id: str | None = Field(None, description="Who it holds its contract from.")
+    qualified: bool | None = Field(
+        None, description="Lawful business qualification (False: an individual or unqualified)."
+    )
+    unpaid_yuan: float | None = Field(
+        None, description="Project price its contractor has not paid it (元)."
+    )
+    workers: int = Field(0, description="Workers of the cluster's wage disputes it employs.")
+
+
+class LiablePayer(_Model):
+    """One employer that must pay a wage cluster's wages, with the article it rests on."""
+
+    employer_id: str
+    name: str = ""
+    role: ContractorRole | None = Field(None, description="None: not on the contractor chain.")
+    duty: PayerDuty
+    article: int = Field(description="Article of 保障农民工工资支付条例 (2020).")
+    citation: Citation
+    rule_zh: str = Field(description="The article's rule, shortly, in Chinese.")
+    rule_en: str = Field(description="The article's rule, shortly, in English.")
+    reason_zh: str = ""
+    reason_en: str = ""
+    limit_yuan: float | None = Field(None, description="Most it must pay (advance: 元).")
+    for_employers: list[str] = Field(
+        default_factory=list, description="The employers in arrears whose wages it covers."
+    )
+
+    def line(self, lang: str = "zh") -> str:
+        """One line: who, what duty, why, and the article."""
+        reason = self.reason_zh if lang == "zh" else self.reason_en
+        rule = self.rule_zh if lang == "zh" else self.rule_en
+        if lang == "zh":
+            role = f"（{self.role.zh}）" if self.role is not None else ""
+            return f"{self.name}{role}：{self.duty.zh}。{reason}（依据{self.citation.zh}：{rule}）"
+        role = f" ({self.role.en})" if self.role is not None else ""
+        return f"{self.name}{role}: {self.duty.en}. {reason} ({self.citation.en}: {rule})"
+
+
+class LiablePayers(_Model):
+    """Who must pay a wage-arrears cluster's wages under 保障农民工工资支付条例 (2020):
+    its contractor chain, top first, and the liable payers in the order the law asks
+    them to pay (docs/architecture.md §6)."""
+
+    chain: list[ContractorLink] = Field(default_factory=list)
+    debtors: list[str] = Field(
+        default_factory=list, description="The employers in arrears: they employ the workers."
+    )
+    payers: list[LiablePayer] = Field(default_factory=list)
+    notes_zh: list[str] = Field(default_factory=list, description="What the data leaves open.")
+    notes_en: list[str] = Field(default_factory=list)
+
+    def notes(self, lang: str = "zh") -> list[str]:
+        return self.notes_zh if lang == "zh" else self.notes_en
+
+    def lines(self, lang: str = "zh") -> list[str]:
+        """Every payer as :meth:`LiablePayer.line`, numbered, then the notes."""
+        return [f"{i}. {p.line(lang)}" for i, p in enumerate(self.payers, 1)] + self.notes(lang)
+
+    def chain_text(self, lang: str = "zh") -> str:
+        """The chain top first, one tier after another (``A（建设单位） → B（…） → …``)."""
+        tiers: dict[int, list[str]] = {}
+        for link in self.chain:
+            role = link.role.zh if lang == "zh" else link.role.en
+            tiers.setdefault(link.depth, []).append(
+                f"{link.name}（{role}）" if lang == "zh" else f"{link.name} ({role})"
+            )
+        sep = "、" if lang == "zh" else ", "
+        return " → ".join(sep.join(names) for _, names in sorted(tiers.items()))
+
+
 class ClusterAssessment(_Model):
     """A cluster of linked disputes and its group-incident risk."""
 
@@ -182,6 +297,11 @@ class ClusterAssessment(_Model):
     )
     split_from: str | None = Field(
         None, description="Id of the oversized component this cluster was split from, if any."
+    )
+    liable_payers: LiablePayers | None = Field(
+        None,
+        description="Wage-arrears clusters with a contractor chain: who must pay the wages "
+        "under 保障农民工工资支付条例 (2020), with the article.",
     )
 
     @field_validator("factor_details")
@@ -219,16 +339,6 @@ class ChainStep(_Model):
     limit_basis_en: str | None = Field(
         None, description="Law and article of the time limit applied, in English."
     )
-
-
-class Citation(_Model):
-    """The law and article a flag rests on, in Chinese and English."""
-
-    zh: str
-    en: str
-
-    def text(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 class Chain(_Model):

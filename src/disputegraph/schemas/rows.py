@@ -97,6 +97,24 @@ def _split_tags(value: Any) -> Any:
     return value
 
 
+_YES = {"是", "有", "具备", "合格"}
+_NO = {"否", "无", "不具备", "不合格"}
+
+
+def _yes_no(value: Any) -> Any:
+    """``是``/``否`` (and 有/无, 具备/不具备) as booleans; anything else as pydantic reads it
+    (true/false, yes/no, 1/0)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text in _YES:
+            return True
+        if text in _NO:
+            return False
+    return value
+
+
+#: A yes/no column: true/false, yes/no, 1/0 or 是/否.
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 #: An ISO 8601 date or datetime; naive values get the configured time zone.
 Timestamp = Annotated[datetime, AfterValidator(_localise)]
 Tags = Annotated[list[str], BeforeValidator(_split_tags)]
@@ -146,6 +164,10 @@ class Row(BaseModel):
     #: optional identifier fields checked by :meth:`identifier_problem`; the loader
     #: sets a value in bad shape aside with a warning and keeps the row
     identifiers: ClassVar[frozenset[str]] = frozenset()
+    #: optional columns a bundle may carry beyond the standard ones: read and stored
+    #: like any field, left out of :meth:`columns` (so bundle writers such as the
+    #: synthetic city keep their files as they were)
+    extra_columns: ClassVar[frozenset[str]] = frozenset()
 
     @model_validator(mode="before")
     @classmethod
@@ -166,7 +188,8 @@ class Row(BaseModel):
 
     @classmethod
     def columns(cls) -> list[str]:
-        return list(cls.model_fields)
+        """The standard columns, in order: every field but the :attr:`extra_columns`."""
+        return [name for name in cls.model_fields if name not in cls.extra_columns]
 
 
 #: validation context key: the caller (the loader) already checked the identifiers
@@ -258,6 +281,7 @@ class EmployerRow(_IdentifiedRow):
     label: ClassVar[NodeLabel | None] = NodeLabel.EMPLOYER
 
     identifiers: ClassVar[frozenset[str]] = frozenset({"credit_code"})
+    extra_columns: ClassVar[frozenset[str]] = frozenset({"qualified"})
 
     id: Id
     name: str = Field(min_length=1, max_length=200)
@@ -265,6 +289,10 @@ class EmployerRow(_IdentifiedRow):
     kind: EmployerKind = EmployerKind.COMPANY
     industry: str | None = None
     district: str | None = None
+    #: 具备合法经营资格: false for an individual (包工头, a 班组 with no business licence)
+    #: or a unit without the lawful qualification for the work (保障农民工工资支付条例
+    #: 第三十六条); empty when not known
+    qualified: YesNo | None = None
 
     @classmethod
     def identifier_problem(cls, name: str, value: str, row: Mapping[str, Any]) -> str | None:
@@ -407,16 +435,21 @@ class ContractRow(Row):
             RelType.SUBCONTRACTOR_OF,
             "subcontractor_id",
             "contractor_id",
-            ("project_id", "since", "until"),
+            ("project_id", "since", "until", "unpaid_yuan"),
             ("project_id",),
         ),
     )
+    extra_columns: ClassVar[frozenset[str]] = frozenset({"unpaid_yuan"})
 
     contractor_id: Id
     subcontractor_id: Id
     project_id: str | None = None
     since: date | None = None
     until: date | None = None
+    #: 未结清工程款: project price the contractor owes the subcontractor under this
+    #: contract (元); a construction unit that owes its general contractor advances the
+    #: wages up to it (保障农民工工资支付条例 第二十九条)
+    unpaid_yuan: float | None = Field(None, ge=0)
 
     @model_validator(mode="after")
     def _checks(self) -> ContractRow:

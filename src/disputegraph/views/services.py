@@ -37,7 +37,7 @@ from disputegraph.config import Settings
 from disputegraph.exceptions import DisputeGraphError
 from disputegraph.i18n import enum_label, t
 from disputegraph.schemas import GraphNode, Lang, NodeLabel, RelType, RiskLevel
-from disputegraph.schemas.analysis import AnalysisResult, ClusterAssessment
+from disputegraph.schemas.analysis import AnalysisResult, ClusterAssessment, LiablePayers
 from disputegraph.store.protocol import GraphStore
 from disputegraph.views import chains, clusters, frames, resolution
 from disputegraph.views import layout as graph_layout
@@ -343,6 +343,7 @@ class Services:
             "network": network,
             "timeline": timeline,
             "agencies": agencies,
+            "liable_payers": _payers_view(c.liable_payers, lang),
             "as_of": analysis.as_of.isoformat(),
         }
 
@@ -612,3 +613,29 @@ class Services:
 
         filtered = self._filtered(state, analysis)
         return agency_view(self.store, analysis, filtered, state, title_of, top_pairs)
+
+
+def _payers_view(payers: LiablePayers | None, lang: Lang) -> dict[str, Any] | None:
+    """Who must pay a wage cluster's wages, in one language (None: not a wage cluster
+    with a contractor chain)."""
+    if payers is None:
+        return None
+    return {
+        "chain": payers.chain_text(lang),
+        "payers": [
+            {
+                "employer_id": p.employer_id,
+                "name": p.name,
+                "role": p.role.label(lang) if p.role is not None else "",
+                "duty": p.duty.label(lang),
+                "article": p.article,
+                "citation": p.citation.text(lang),
+                "rule": p.rule_zh if lang == "zh" else p.rule_en,
+                "reason": p.reason_zh if lang == "zh" else p.reason_en,
+                "limit_yuan": p.limit_yuan,
+                "line": p.line(lang),
+            }
+            for p in payers.payers
+        ],
+        "notes": payers.notes(lang),
+    }

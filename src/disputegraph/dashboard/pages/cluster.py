@@ -1,5 +1,5 @@
-"""Cluster view: network (preset positions), legend, factor breakdown, reasons,
-timeline of disputes and reports, agencies involved."""
+"""Cluster view: network (preset positions), legend, factor breakdown, reasons, who
+must pay a wage cluster's wages, timeline of disputes and reports, agencies involved."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from disputegraph.rendering.figures import LEVEL_COLOURS
 from disputegraph.schemas import Lang
 from disputegraph.views.state import ViewState
 
-__all__ = ["PATH", "agency_columns", "layout", "register"]
+__all__ = ["PATH", "agency_columns", "layout", "payers_panel", "register"]
 
 PATH = "/cluster"
 
@@ -85,6 +85,11 @@ def layout(state: ViewState) -> html.Div:
                             html.Div(
                                 [html.H3(t("reasons", lang)), html.Ul(id=ids.CLUSTER_REASONS)],
                                 className="card",
+                            ),
+                            html.Div(
+                                id=ids.CLUSTER_PAYERS,
+                                className="card payers",
+                                style={"display": "none"},
                             ),
                         ],
                     ),
@@ -155,6 +160,40 @@ def _note(view: dict[str, Any], state: ViewState) -> list[Any]:
     return parts
 
 
+def payers_panel(view: dict[str, Any], lang: Lang) -> tuple[list[Any], dict[str, str]]:
+    """Who must pay a wage cluster's wages (children and style of its card; hidden
+    for other clusters)."""
+    payers = view.get("liable_payers")
+    if not payers:
+        return [], {"display": "none"}
+    items = []
+    for p in payers["payers"]:
+        limit = (
+            f" · {t('limit_up_to', lang)} ¥{p['limit_yuan']:,.0f}"
+            if p["limit_yuan"] is not None
+            else ""
+        )
+        items.append(
+            html.Li(
+                [
+                    html.B(p["name"]),
+                    html.Span(f" {p['role']} · {p['duty']}{limit}", className="muted"),
+                    html.Div(p["reason"]),
+                    html.Div(
+                        f"{t('legal_basis', lang)}: {p['citation']} — {p['rule']}",
+                        className="note",
+                    ),
+                ]
+            )
+        )
+    return [
+        html.H3(t("liable_payers", lang)),
+        html.Div(f"{t('contractor_chain', lang)}: {payers['chain']}", className="note"),
+        html.Ol(items, id="cluster-payer-list"),
+        *(html.P(n, className="note") for n in payers["notes"]),
+    ], {}
+
+
 def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
     """Every output of the cluster page from one service call."""
     state = current_state(data)
@@ -181,6 +220,7 @@ def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
             [],
             agency_columns(lang),
             legend(lang),
+            *payers_panel({}, lang),
         )
     if view["id"] not in {o["value"] for o in options}:
         options = [{"value": view["id"], "label": view["id"]}, *options]
@@ -196,6 +236,7 @@ def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
         view["agencies"],
         agency_columns(lang),
         legend(lang),
+        *payers_panel(view, lang),
     )
 
 
@@ -233,6 +274,8 @@ def register(app: dash.Dash) -> None:
         Output(ids.CLUSTER_AGENCIES, "rowData"),
         Output(ids.CLUSTER_AGENCIES, "columnDefs"),
         Output(ids.CLUSTER_LEGEND, "children"),
+        Output(ids.CLUSTER_PAYERS, "children"),
+        Output(ids.CLUSTER_PAYERS, "style"),
         Input(ids.STATE, "data"),
     )(render)
     app.callback(
