@@ -17,8 +17,10 @@ from typer.testing import CliRunner
 from disputegraph.cli import app
 from disputegraph.cli.query import _row_ids
 from disputegraph.config import Settings
+from disputegraph.schemas import RiskLevel
 from disputegraph.store.memory import MemoryStore
 from disputegraph.users import UserStore
+from disputegraph.views.contract import analysis_report, stored_analysis
 from disputegraph.views.masking import cli_role, mask_rows
 
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
@@ -126,5 +128,30 @@ def test_query_rows_mask_the_persons_they_name(workspace: Path) -> None:
         assert masked[0]["note"] == f"{MASKED} 与 李*"
         assert masked[1] == rows[1]  # organisations are not masked
         assert mask_rows(rows, "officer", store.get_many(ids)) == rows
+    finally:
+        store.close()
+
+
+def test_the_analysis_summary_masks_the_names_in_its_reasons(workspace: Path) -> None:
+    """``analyze`` prints the top clusters' reasons: a respondent who is a person
+    (a neighbour, a family member) is named there and must be masked like in ``risk``."""
+    store = MemoryStore.in_workspace(workspace)
+    try:
+        result = stored_analysis(store)
+        flagged = next(c for c in result.clusters if c.level is not RiskLevel.NONE)
+        named = flagged.model_copy(
+            update={
+                "members": [*flagged.members, "P-001"],
+                "reasons_zh": [f"被申请人{NAME}"],
+                "reasons_en": [f"by {NAME}"],
+            }
+        )
+        result = result.model_copy(update={"clusters": [named]})
+        for lang in ("zh", "en"):
+            masked = analysis_report(store, result, "analyst", lang)
+            text = json.dumps([masked.payload, masked.rows], ensure_ascii=False, default=str)
+            assert NAME not in text and MASKED in text
+            seen = analysis_report(store, result, "officer", lang)
+            assert NAME in json.dumps([seen.payload, seen.rows], ensure_ascii=False, default=str)
     finally:
         store.close()

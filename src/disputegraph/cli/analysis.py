@@ -49,6 +49,7 @@ def analyze_command(
     """
     from disputegraph.analytics import load_risk_config, run_analysis
     from disputegraph.views.contract import analysis_report
+    from disputegraph.views.masking import cli_role
 
     cfg = settings()
     day = parse_day(as_of)
@@ -61,7 +62,7 @@ def analyze_command(
             config=config,
             progress=lambda msg: status.update(f"analysing: {msg}"),
         )
-    report = analysis_report(result, cfg.language)
+        report = analysis_report(store, result, cli_role(cfg), cfg.language)
     levels = report.payload["levels"]
     summary = ", ".join(f"{k} {v}" for k, v in sorted(levels.items())) or "no clusters"
     emit_rows(

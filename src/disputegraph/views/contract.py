@@ -125,19 +125,23 @@ def cluster_summary(c: ClusterAssessment, lang: Lang) -> dict[str, Any]:
     }
 
 
-def analysis_report(result: AnalysisResult, lang: Lang, top: int = 10) -> Report:
-    """``analyze``: the counts, the clusters per level and the ``top`` flagged clusters."""
+def analysis_report(
+    store: GraphStore, result: AnalysisResult, role: Role, lang: Lang, top: int = 10
+) -> Report:
+    """``analyze``: the counts, the clusters per level and the ``top`` flagged clusters,
+    masked for ``role``."""
     levels: dict[str, int] = {}
     for c in result.clusters:
         levels[c.level.value] = levels.get(c.level.value, 0) + 1
     flagged = [c for c in result.clusters if c.level is not RiskLevel.NONE][:top]
+    members = [m for c in flagged for m in c.members]
     payload = {
         "as_of": result.as_of,
         "window_days": result.window_days,
         "counts": result.counts,
         "levels": levels,
         "flagged_chains": len(result.chain_flags),
-        "top": [cluster_summary(c, lang) for c in flagged],
+        "top": mask_rows_of(store, [cluster_summary(c, lang) for c in flagged], role, members),
     }
     rows = [
         {
@@ -150,7 +154,7 @@ def analysis_report(result: AnalysisResult, lang: Lang, top: int = 10) -> Report
         }
         for c in flagged
     ]
-    return Report(payload, rows)
+    return Report(payload, mask_rows_of(store, rows, role, members))
 
 
 def risk_report(
