@@ -297,3 +297,21 @@ def test_cluster_view_names_who_must_pay_a_wage_clusters_wages(services: Service
     other = services.cluster_view(ViewState(cluster=other_id.id))
     assert other is not None and other["found"] and other["liable_payers"] is None
     assert payers_panel(other, "zh") == ([], {"display": "none"})
+
+
+def test_cluster_reasons_are_masked_on_the_overview_and_the_cluster_page(
+    sample_settings: Settings, analysed_store: MemoryStore
+) -> None:
+    """A reason names a respondent, who may be a person (a neighbour, a relative):
+    analysts see the name masked in the ranked grid and on the cluster page."""
+    svc = Services(sample_settings, analysed_store)
+    analysis = svc.analysis(ViewState())
+    assert analysis is not None
+    c = analysis.clusters[0]
+    c.members.append("P-001")  # 张伟
+    c.reasons_zh.insert(0, "被申请人张伟")
+    for role, shown in (("analyst", "被申请人张*"), ("officer", "被申请人张伟")):
+        grid = svc.overview(ViewState(), role=role)["clusters"]
+        assert next(r for r in grid if r["id"] == c.id)["reason"] == shown
+        page = svc.cluster_view(ViewState(cluster=c.id), role=role)
+        assert page is not None and page["reasons"][0] == shown

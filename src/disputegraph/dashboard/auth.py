@@ -166,6 +166,9 @@ class RoleAwareServices(Services):
     ) -> list[dict[str, Any]] | None:
         return super().trace(entity_id, state, self._role(role), hops)
 
+    def overview(self, state: ViewState, role: Role | None = None) -> dict[str, Any]:
+        return super().overview(state, self._role(role))
+
     def cluster_view(self, state: ViewState, role: Role | None = None) -> dict[str, Any] | None:
         view = super().cluster_view(state, self._role(role))
         if view is not None and view.get("found"):

@@ -76,7 +76,7 @@ def _overview_chart(
     key: str, title_key: str
 ) -> Callable[[Services, ViewState, Role], tuple[go.Figure, str]]:
     def build(svc: Services, state: ViewState, role: Role) -> tuple[go.Figure, str]:
-        view = svc.overview(state)
+        view = svc.overview(state, role)
         lang = state.lang
         if key == "weekly":
             fig = figures.weekly_trend(view["weekly"], lang)

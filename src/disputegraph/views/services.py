@@ -51,6 +51,7 @@ from disputegraph.views.masking import (
     is_person,
     mask_name,
     mask_names,
+    mask_rows_of,
     private_fields,
 )
 from disputegraph.views.state import ViewState
@@ -230,10 +231,12 @@ class Services:
 
     # ------------------------------------------------------------------
     # overview
-    def overview(self, state: ViewState) -> dict[str, Any]:
-        """KPIs, trend series and the ranked cluster rows (cached per filters and language)."""
-        key = ("overview", state.filters_only())
-        return self._views.get_or(key, lambda: self._overview(state))
+    def overview(self, state: ViewState, role: Role | None = None) -> dict[str, Any]:
+        """KPIs, trend series and the ranked cluster rows (cached per filters, language
+        and role: the rows' reasons name respondents, masked for ``role``)."""
+        role = self._role(role)
+        key = ("overview", state.filters_only(), role)
+        return self._views.get_or(key, lambda: self._overview(state, role))
 
     def warm(self) -> None:
         """Read the disputes and the latest analysis and build the default overview,
@@ -243,7 +246,7 @@ class Services:
         except DisputeGraphError:  # an unreadable analysis shows up on the page instead
             return
 
-    def _overview(self, state: ViewState) -> dict[str, Any]:
+    def _overview(self, state: ViewState, role: Role) -> dict[str, Any]:
         analysis = self.analysis(state)
         lang = state.lang
         frame = self._filtered(state, analysis)
@@ -276,15 +279,20 @@ class Services:
             "weekly": weekly,
             "by_district": by_district,
             "by_channel": by_channel,
-            "clusters": self.cluster_rows(state, clusters, lang),
+            "clusters": self.cluster_rows(state, clusters, lang, role),
         }
 
     def cluster_rows(
-        self, state: ViewState, clusters: Sequence[ClusterAssessment], lang: Lang
+        self,
+        state: ViewState,
+        clusters: Sequence[ClusterAssessment],
+        lang: Lang,
+        role: Role | None = None,
     ) -> list[dict[str, Any]]:
-        """Rows of the ranked risk grid (at most :data:`GRID_ROWS`)."""
+        """Rows of the ranked risk grid (at most :data:`GRID_ROWS`), masked for ``role``."""
         rows = []
-        for rank, c in enumerate(clusters[:GRID_ROWS], start=1):
+        shown = clusters[:GRID_ROWS]
+        for rank, c in enumerate(shown, start=1):
             facts = cluster_facts(c, lang)
             cats = sorted(c.categories.items(), key=lambda kv: -kv[1])[:2]
             rows.append(
@@ -300,7 +308,8 @@ class Services:
                     "href": state.with_page(cluster=c.id).href("/cluster"),
                 }
             )
-        return rows
+        members = [m for c in shown for m in c.members]
+        return mask_rows_of(self.store, rows, self._role(role), members)
 
     # ------------------------------------------------------------------
     # cluster view
@@ -338,7 +347,7 @@ class Services:
         timeline, agencies = self._cluster_events(c, lang, role, analysis.as_of)
         return {
             "found": True,
-            **cluster_facts(c, lang),
+            **mask_rows_of(self.store, [cluster_facts(c, lang)], role, c.members)[0],
             "factors": clusters.factor_rows(c, lang),
             "network": network,
             "timeline": timeline,
