@@ -74,3 +74,25 @@ def test_sync_before_the_location_reports_the_url_changes_nothing() -> None:
     out = sync_state(None, None, "zh", ["2026-01-01", 90, "A", None, None, None], "zh")
     assert all(v is no_update for v in out)
     assert len(out) == 9
+
+
+def test_a_control_reporting_as_it_mounts_keeps_the_deep_link() -> None:
+    """A date picker reports its empty value as it mounts, while the other
+    controls still hold the defaults: only that control's part may change, or
+    the defaults are written back over the link (lang, window, district lost)."""
+    link = "?lang=en&window=365&district=A&id=C-1"
+    out = sync_state(ids.FILTER_AS_OF, link, "zh", [None] * 6)
+    search, lang, *_, data = out
+    assert search is no_update
+    assert lang is no_update
+    assert (data["lang"], data["window"], data["district"], data["cluster"]) == (
+        "en",
+        365,
+        "A",
+        "C-1",
+    )
+
+
+def test_clearing_a_control_drops_only_its_filter() -> None:
+    out = sync_state(ids.FILTER_DISTRICT, "?lang=en&window=90&district=A", "en", [None] * 6)
+    assert out[0] == "?lang=en&window=90"

@@ -30,7 +30,7 @@ from disputegraph.dashboard.pages import agencies, cluster, overview, tracer
 from disputegraph.i18n import t
 from disputegraph.store.protocol import GraphStore
 from disputegraph.views.services import Role, Services
-from disputegraph.views.state import PAGE_KEYS, ViewState
+from disputegraph.views.state import FILTER_KEYS, ViewState
 
 __all__ = ["PAGE_MODULES", "create_app", "current_services"]
 
@@ -44,6 +44,8 @@ _FILTERS = (
     (ids.FILTER_STATUS, "value"),
     (ids.FILTER_LEVEL, "value"),
 )
+#: the query key each filter control sets, in the order of ``_FILTERS``
+_CONTROL_KEYS = dict(zip((i for i, _ in _FILTERS), FILTER_KEYS[1:], strict=True))
 
 
 def create_app(
@@ -146,23 +148,19 @@ def sync_state(
         out_controls = [v if v != c else no_update for v, c in zip(values, controls, strict=True)]
         out_lang = current.lang if current.lang != lang else no_update
         return (no_update, out_lang, *out_controls, current.as_dict())
-    as_of, window, district, category, status, level = controls
-    page = {k: v for k, v in current.to_values().items() if k in PAGE_KEYS}
-    if triggered != ids.LANG:
-        page.pop("group", None)
-    merged = ViewState.from_values(
-        {
-            "lang": lang or current.lang,
-            "as_of": as_of,
-            "window": window,
-            "district": district,
-            "category": category,
-            "status": status,
-            "level": level,
-            **page,
-        },
-        current.lang,
-    )
+    # From a control: change only what that control holds. The other controls
+    # may not show the URL yet (a date picker reports its empty value as it
+    # mounts, while the deep link's answer is on its way); taking them too
+    # wrote the defaults back over the link.
+    values: dict[str, Any] = dict(current.to_values())
+    if triggered == ids.LANG:
+        values["lang"] = lang or current.lang
+    else:
+        values.pop("group", None)  # a filter change leaves the drill-in group
+        by_control = dict(zip(_CONTROL_KEYS, controls, strict=True))
+        if triggered in by_control:
+            values[_CONTROL_KEYS[triggered]] = by_control[triggered]
+    merged = ViewState.from_values(values, current.lang)
     query = merged.to_query()
     new_search = query if query != (search or "") else no_update
     return (new_search, no_update, *([no_update] * len(controls)), merged.as_dict())
