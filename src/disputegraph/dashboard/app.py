@@ -137,7 +137,7 @@ def sync_state(
         return tuple(no_update for _ in range(3 + len(controls)))
     current = ViewState.from_query(search, "en" if default_lang == "en" else "zh")
     if triggered in (None, ids.URL):
-        values = [
+        shown = [
             current.as_of.isoformat() if current.as_of else None,
             current.window,
             current.district,
@@ -145,7 +145,7 @@ def sync_state(
             current.status,
             current.level,
         ]
-        out_controls = [v if v != c else no_update for v, c in zip(values, controls, strict=True)]
+        out_controls = [v if v != c else no_update for v, c in zip(shown, controls, strict=True)]
         out_lang = current.lang if current.lang != lang else no_update
         return (no_update, out_lang, *out_controls, current.as_dict())
     # From a control: change only what that control holds. The other controls
