@@ -28,6 +28,36 @@ def test_two_apps_in_one_process_each_get_their_callbacks(
         assert client.get("/_dash-dependencies").status_code == 200
 
 
+def _find(node: object, component_id: str) -> dict[str, object] | None:
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        if isinstance(props, dict) and props.get("id") == component_id:
+            return props
+        return next((f for v in node.values() if (f := _find(v, component_id))), None)
+    if isinstance(node, list):
+        return next((f for v in node if (f := _find(v, component_id))), None)
+    return None
+
+
+def test_the_layout_draws_the_controls_of_the_link_that_asks_for_it(
+    sample_settings: Settings, analysed_store: MemoryStore
+) -> None:
+    """A shared link's controls are drawn with its values (the page's address comes
+    as the referrer), not set after they mount; another host's address is ignored."""
+    client = create_app(sample_settings, analysed_store).server.test_client()
+    link = "http://localhost/cluster?lang=en&window=365&district=城东区&id=C-1"
+    layout = client.get("/_dash-layout", headers={"Referer": link}).get_json()
+    assert _find(layout, "filter-district")["value"] == "城东区"  # type: ignore[index]
+    assert _find(layout, "filter-window")["value"] == 365  # type: ignore[index]
+    assert _find(layout, "lang")["value"] == "en"  # type: ignore[index]
+    assert _find(layout, "nav-cluster")["children"] == "Cluster"  # type: ignore[index]
+    other = link.replace("localhost", "elsewhere.example")
+    for headers in ({"Referer": other}, {}):
+        layout = client.get("/_dash-layout", headers=headers).get_json()
+        assert _find(layout, "filter-district")["value"] is None  # type: ignore[index]
+        assert _find(layout, "lang")["value"] == "zh"  # type: ignore[index]
+
+
 def test_index_page_loads_nothing_from_other_hosts(
     sample_settings: Settings, analysed_store: MemoryStore
 ) -> None:

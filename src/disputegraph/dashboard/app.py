@@ -12,6 +12,7 @@ ag-grid, CSS) are served by the app itself: it works on an offline intranet.
 from __future__ import annotations
 
 import threading
+from urllib.parse import urlparse
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -77,7 +78,7 @@ def create_app(
 
     def shell() -> html.Div:
         svc = app.server.extensions[EXTENSION]
-        return _shell(default, svc.filter_options()["district"])
+        return _shell(_linked_state(default), svc.filter_options()["district"])
 
     app.layout = shell
     app.validation_layout = html.Div(  # type: ignore[assignment]  # typed as None in dash
@@ -101,6 +102,19 @@ def _cache_static(response: flask.Response) -> flask.Response:
         response.cache_control.public = True
         response.cache_control.max_age = 3600
     return response
+
+
+def _linked_state(default: ViewState) -> ViewState:
+    """The filters of the page that asks for the layout (its address comes as the
+    referrer), so a shared link's controls are drawn with its values instead of
+    being set after they mount: a control that reports its own value as it
+    mounts then has nothing to race."""
+    if not flask.has_request_context():
+        return default
+    referrer = urlparse(flask.request.referrer or "")
+    if referrer.netloc != flask.request.host:
+        return default
+    return ViewState.from_query(referrer.query, default.lang).filters_only()
 
 
 def _shell(state: ViewState, districts: list[str]) -> html.Div:
