@@ -12,10 +12,10 @@ ag-grid, CSS) are served by the app itself: it works on an offline intranet.
 from __future__ import annotations
 
 import threading
-from urllib.parse import urlparse
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlparse
 
 import dash
 import flask
