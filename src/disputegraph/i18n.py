@@ -248,7 +248,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "auth.reload": ("重新加载", "Reload"),
     "auth.users": ("用户管理", "Users"),
     "auth.logout": ("退出", "Log out"),
-    # the briefing pack (briefing.py)
+    # the briefing pack (briefing/)
     "brief.title": ("矛盾纠纷风险研判简报", "Dispute risk briefing"),
     "brief.scope": ("范围", "Scope"),
     "brief.provenance": ("数据来源", "Data provenance"),
