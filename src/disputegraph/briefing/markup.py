@@ -1,4 +1,4 @@
-"""The HTML pieces of the briefing pack: escaping, money, tables, images, the legend,
+"""The HTML pieces of the briefing pack: escaping, tables, images, the legend,
 the print stylesheet and the document around the sections. Every text is
 HTML-escaped here."""
 
@@ -12,19 +12,12 @@ from disputegraph.i18n import enum_label, t
 from disputegraph.rendering.figures import KIND_COLOURS, STATUS_COLOURS
 from disputegraph.schemas import Lang
 
-__all__ = ["CSS", "document", "escape", "img", "kv", "legend", "money", "table"]
+__all__ = ["CSS", "document", "escape", "img", "kv", "legend", "table"]
 
 
 def escape(value: Any) -> str:
     """``value`` as HTML text (``None`` is empty)."""
     return html.escape("" if value is None else str(value), quote=True)
-
-
-def money(amount: float, lang: Lang) -> str:
-    """Yuan, in 万元 for Chinese amounts of 10,000 and more."""
-    if lang == "zh" and amount >= 10_000:
-        return f"{amount / 10_000:,.1f} {t('wan_yuan', lang)}"
-    return f"¥{amount:,.0f}"
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], cls: str = "") -> str:

@@ -15,8 +15,8 @@ from disputegraph.briefing.data import (
     provenance,
 )
 from disputegraph.briefing.markup import escape as _e
-from disputegraph.briefing.markup import img, kv, legend, money, table
-from disputegraph.i18n import t
+from disputegraph.briefing.markup import img, kv, legend, table
+from disputegraph.i18n import money, t
 from disputegraph.rendering.export import context_line
 from disputegraph.rendering.figures import LEVEL_COLOURS
 from disputegraph.schemas import Lang, RiskLevel
