@@ -40,6 +40,7 @@ __all__ = [
     "decision_label",
     "enum_label",
     "enum_options",
+    "money",
     "rule_label",
     "t",
 ]
@@ -248,7 +249,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "auth.reload": ("重新加载", "Reload"),
     "auth.users": ("用户管理", "Users"),
     "auth.logout": ("退出", "Log out"),
-    # the briefing pack (briefing.py)
+    # the briefing pack (briefing/)
     "brief.title": ("矛盾纠纷风险研判简报", "Dispute risk briefing"),
     "brief.scope": ("范围", "Scope"),
     "brief.provenance": ("数据来源", "Data provenance"),
@@ -331,6 +332,17 @@ def t(key: str, lang: Lang = "zh", **fields: Any) -> str:
     zh, en = STRINGS[key]
     text = zh if lang == "zh" else en
     return text.format(**fields) if fields else text
+
+
+def money(amount: float, lang: Lang = "zh") -> str:
+    """An amount of yuan for a reader: 万元 for Chinese amounts of 10,000 and more.
+
+    >>> money(35_000, "zh"), money(35_000, "en"), money(800, "zh")
+    ('3.5 万元', '¥35,000', '¥800')
+    """
+    if lang == "zh" and amount >= 10_000:
+        return f"{amount / 10_000:,.1f} {t('wan_yuan', lang)}"
+    return f"¥{amount:,.0f}"
 
 
 def bilingual(key: str) -> str:

@@ -14,7 +14,7 @@ from disputegraph.dashboard.components.network_view import network_view
 from disputegraph.dashboard.components.risk_table import data_grid
 from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
-from disputegraph.dashboard.export import briefing_button, export_menu
+from disputegraph.dashboard.export import briefing_button, chart_card, export_menu
 from disputegraph.dashboard.pages import current_state, url_state
 from disputegraph.i18n import t
 from disputegraph.rendering import figures
@@ -39,7 +39,6 @@ def agency_columns(lang: Lang) -> list[dict[str, Any]]:
 
 def layout(state: ViewState) -> html.Div:
     lang = state.lang
-    graph: Any = {"displaylogo": False}
     return html.Div(
         className="page-cluster",
         children=[
@@ -75,13 +74,7 @@ def layout(state: ViewState) -> html.Div:
                     html.Div(
                         className="side",
                         children=[
-                            html.Div(
-                                [
-                                    dcc.Graph(id=ids.CLUSTER_FACTORS, config=graph),
-                                    export_menu(ids.CLUSTER_FACTORS, lang),
-                                ],
-                                className="card",
-                            ),
+                            chart_card(ids.CLUSTER_FACTORS, lang),
                             html.Div(
                                 [html.H3(t("reasons", lang)), html.Ul(id=ids.CLUSTER_REASONS)],
                                 className="card",
@@ -95,13 +88,7 @@ def layout(state: ViewState) -> html.Div:
                     ),
                 ],
             ),
-            html.Div(
-                [
-                    dcc.Graph(id=ids.CLUSTER_TIMELINE, config=graph),
-                    export_menu(ids.CLUSTER_TIMELINE, lang),
-                ],
-                className="card",
-            ),
+            chart_card(ids.CLUSTER_TIMELINE, lang),
             html.Div(
                 [
                     html.H3(t("agencies_involved", lang)),
