@@ -244,6 +244,7 @@ img.network { width: 100%; max-height: 98mm; object-fit: contain; display: block
               border: 1px solid #e5e7eb; }
 img.network.short { max-height: 66mm; }
 table.payers { font-size: 8.5pt; margin-bottom: 1mm; }
+table.keypersons { font-size: 8pt; margin-bottom: 1mm; }
 .two { display: flex; gap: 4mm; }
 .two > div { flex: 1; min-width: 0; }
 ul.reasons { margin: 1mm 0 2mm 0; padding-left: 5mm; }
@@ -274,6 +275,25 @@ def _payers_html(payers: Mapping[str, Any] | None, lang: Lang) -> str:
         f'<div class="muted">{_e(t("contractor_chain", lang))}: {_e(payers["chain"])}</div>'
         + _table([*headers, t("legal_basis", lang)], rows, "compact payers")
         + (f'<div class="muted">{_e(notes)}</div>' if notes else "")
+    )
+
+
+#: key persons a cluster page lists (the cluster view lists them all)
+KEY_PERSON_ROWS = 5
+
+
+def _key_persons_html(persons: Sequence[Mapping[str, Any]] | None, lang: Lang) -> str:
+    """The people and organisations that tie the cluster together, best first, with
+    why ("" when there are none). Names come masked from the cluster view."""
+    if not persons:
+        return ""
+    rows = [
+        (p["name"], p["kind_label"], f"{p['score']:.2f}", p["why"])
+        for p in persons[:KEY_PERSON_ROWS]
+    ]
+    headers = [t("col_key_person", lang), t("col_kind", lang), t("col_key_score", lang)]
+    return f"<h3>{_e(t('key_persons', lang))}</h3>" + _table(
+        [*headers, t("col_key_why", lang)], rows, "compact keypersons"
     )
 
 
@@ -457,6 +477,7 @@ def build_briefing(
         )
         triggers = f" · {_e(', '.join(view['hard_triggers']))}" if view["hard_triggers"] else ""
         payers = _payers_html(view.get("liable_payers"), lang)
+        keyp = _key_persons_html(view.get("key_persons"), lang)
         parts.append(
             '<section class="cluster-page">'
             f"<h2><span>{rank}. {_e(t('brief.cluster_n', lang))} {_e(view['id'])}</span>"
@@ -473,8 +494,13 @@ def build_briefing(
             f"<h3>{_e(t('brief.key_members', lang))}</h3><div>{_e(members)}</div>"
             f"<h3>{_e(t('agencies_involved', lang))}</h3><div>{_e(agencies_in)}</div>"
             + payers
+            + keyp
             + f"<h3>{_e(t('brief.snapshot', lang))}</h3>"
-            + _img(net_uri, t("brief.snapshot", lang), "network short" if payers else "network")
+            + _img(
+                net_uri,
+                t("brief.snapshot", lang),
+                "network short" if payers or keyp else "network",
+            )
             + '<div class="two"><div>'
             + f'<h3>{_e(t("reasons", lang))}</h3><ul class="reasons">{reasons}</ul>'
             + "</div><div>"

@@ -104,7 +104,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key_persons": ("关键人物与单位", "Key persons and organisations"),
     "col_key_person": ("人物/单位", "Person / organisation"),
     "col_key_score": ("关键度", "Score"),
-    "col_why": ("原因", "Why"),
+    "col_key_why": ("原因", "Why"),
     "keyperson.cut_vertex": (
         "连接簇内{parts}个部分：去掉后{cut}个节点（其中{people}人）与其余部分断开",
         "ties {parts} parts of the cluster together: removing it cuts {cut} nodes off "

@@ -54,9 +54,10 @@ _RESP = PartyRole.RESPONDENT.value
 def cut_vertices(
     adj: Sequence[Sequence[int]], person: Sequence[bool]
 ) -> dict[int, tuple[int, int, int]]:
-    """Articulation point → (parts, nodes cut off, persons cut off): every articulation point of an undirected simple graph given as adjacency lists,
-    with the parts the graph falls into without it and how many nodes (and persons)
-    are then separated from the largest remaining part of its component.
+    """Articulation point → (parts, nodes cut off, persons cut off), for an undirected
+    simple graph given as adjacency lists: the parts the graph falls into without
+    it and how many nodes (and persons) are then separated from the largest
+    remaining part of its component.
 
     One iterative DFS: a child ``w`` of ``v`` whose low-point does not reach above
     ``v`` (``low[w] ≥ disc[v]``) hangs off ``v`` with its whole subtree; the rest
@@ -198,7 +199,9 @@ def _reasons(
         out.append(KeyReason(code=KeyReasonCode.EMPLOYER, fields={"n": employs}))
     if n_disputes >= 2:
         out.append(
-            KeyReason(code=KeyReasonCode.DISPUTES, fields={"n": n_disputes, "total": total_disputes})
+            KeyReason(
+                code=KeyReasonCode.DISPUTES, fields={"n": n_disputes, "total": total_disputes}
+            )
         )
     return out
 
