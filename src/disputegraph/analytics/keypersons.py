@@ -265,6 +265,14 @@ def sentence(reason: KeyReason, lang: str) -> str:
     return t(f"keyperson.{reason.code.value}", "zh" if lang == "zh" else "en", **reason.fields)
 
 
+def _star_centre(adj: Sequence[Sequence[int]]) -> int | None:
+    """The centre of a star (one node joined to every other, no other edge), else None."""
+    k = len(adj)
+    if sum(len(a) for a in adj) != 2 * (k - 1):
+        return None
+    return next((i for i, a in enumerate(adj) if len(a) == k - 1), None)
+
+
 def key_persons(
     index: KeyPersonIndex, proj: Projection, cl: Cluster, settings: KeyPersonSettings
 ) -> list[KeyPerson]:
@@ -283,8 +291,15 @@ def key_persons(
         and info.kind == "person"
         for i in range(k)
     ]
-    cuts = cut_vertices(adj, person)
-    between = betweenness(adj)
+    centre = _star_centre(adj)
+    if centre is None:
+        cuts = cut_vertices(adj, person)
+        between = betweenness(adj)
+    else:  # most clusters: one dispute and its parties; the centre is on every path
+        leaves = sum(person) - person[centre]
+        cuts = {centre: (k - 1, k - 2, leaves - (1 if leaves else 0))}
+        between = np.zeros(k)
+        between[centre] = 1.0
     roles, party_to = _roles(proj, cl)
     w = settings.weights
     lead_roles = set(settings.lead_roles)
