@@ -163,9 +163,7 @@ def test_cluster_lists_its_key_persons_masked_for_an_analyst(
     assert by_id["P-001"]["roles"] == {"representative": 1}
     assert [r["code"] for r in by_id["P-001"]["reasons"]] == ["representative"]
     assert by_id["P-001"]["reasons_en"] == ["representative in 1 of the cluster's disputes"]
-    assert {"score", "betweenness", "cut_off", "cut_off_people", "parts", "kind"} <= set(
-        persons[0]
-    )
+    assert {"score", "betweenness", "cut_off", "cut_off_people", "parts", "kind"} <= set(persons[0])
     table = analysed.invoke(app, ["cluster", "D-001"])
     assert table.exit_code == 0
     text = " ".join(table.stdout.split())

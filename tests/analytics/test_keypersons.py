@@ -120,7 +120,9 @@ def test_a_chain_of_disputes_ranks_the_representative_then_the_respondent(city: 
         KeyReasonCode.RESPONDENT,
         KeyReasonCode.DISPUTES,
     ]
-    assert r.reason_text("en").startswith("ties 2 parts") and "respondent in 2" in r.reason_text("en")
+    assert r.reason_text("en").startswith("ties 2 parts") and "respondent in 2" in r.reason_text(
+        "en"
+    )
     assert "本簇2起纠纷的被申请人" in r.reason_text("zh")
 
 
@@ -186,7 +188,7 @@ def test_every_reason_code_has_its_sentence() -> None:
 def test_the_settings_are_checked(tmp_path: Path) -> None:
     assert load_risk_config().key_persons.top == 10
     bad = tmp_path / "bad.toml"
-    bad.write_text('[key_persons]\nweights = { betweenness = 0.9, cut_off = 0.9, lead_role = 0 }\n')
+    bad.write_text("[key_persons]\nweights = { betweenness = 0.9, cut_off = 0.9, lead_role = 0 }\n")
     with pytest.raises(ConfigError, match="key_persons.*sum to at most 1"):
         load_risk_config(bad)
     assert isinstance(load_risk_config(), RiskConfig)
