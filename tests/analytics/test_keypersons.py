@@ -140,7 +140,7 @@ def test_top_and_min_size_come_from_the_settings(city: City) -> None:
     assert key_persons(index, proj, cluster, KeyPersonSettings(min_size=10)) == []
     # without the lead-role weight, the representative of a single dispute is not key
     no_lead = KeyPersonSettings(weights={"betweenness": 0.6, "cut_off": 0.4, "lead_role": 0.0})
-    (p1, r) = key_persons(index, proj, cluster, no_lead)
+    p1, _ = key_persons(index, proj, cluster, no_lead)
     assert p1.score == round(0.6 * 15 / 28 + 0.4 * 3 / 8, 4)
 
 
@@ -189,7 +189,7 @@ def test_the_settings_are_checked(tmp_path: Path) -> None:
     assert load_risk_config().key_persons.top == 10
     bad = tmp_path / "bad.toml"
     bad.write_text("[key_persons]\nweights = { betweenness = 0.9, cut_off = 0.9, lead_role = 0 }\n")
-    with pytest.raises(ConfigError, match="key_persons.*sum to at most 1"):
+    with pytest.raises(ConfigError, match=r"key_persons.*sum to at most 1"):
         load_risk_config(bad)
     assert isinstance(load_risk_config(), RiskConfig)
 
