@@ -102,6 +102,35 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_employer": ("单位", "Employer"),
     "col_role": ("角色", "Role"),
     "col_duty": ("清偿责任", "Duty"),
+    "key_persons": ("关键人物与单位", "Key persons and organisations"),
+    "col_key_person": ("人物/单位", "Person / organisation"),
+    "col_key_score": ("关键度", "Score"),
+    "col_key_why": ("原因", "Why"),
+    "keyperson.cut_vertex": (
+        "连接簇内{parts}个部分：去掉后{cut}个节点（其中{people}人）与其余部分断开",
+        "ties {parts} parts of the cluster together: removing it cuts {cut} nodes off "
+        "from the rest (persons among them: {people})",
+    ),
+    "keyperson.betweenness": (
+        "簇内其他节点之间{pct}%的最短路径经过它",
+        "on {pct}% of the shortest paths between the cluster's other nodes",
+    ),
+    "keyperson.disputes": (
+        "涉及本簇{total}起纠纷中的{n}起",
+        "party to {n} of the cluster's {total} disputes",
+    ),
+    "keyperson.representative": (
+        "在本簇{n}起纠纷中担任代表人",
+        "representative in {n} of the cluster's disputes",
+    ),
+    "keyperson.respondent": (
+        "本簇{n}起纠纷的被申请人",
+        "respondent in {n} of the cluster's disputes",
+    ),
+    "keyperson.employer": (
+        "雇用本簇{n}名当事人",
+        "employs {n} of the cluster's parties",
+    ),
     "network": ("关系网络", "Network"),
     "legend": ("图例", "Legend"),
     "aggregated": (

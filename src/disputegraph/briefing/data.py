@@ -60,7 +60,7 @@ def gather(svc: Services, state: ViewState, role: Role, top: int) -> PackData:
     lang = state.lang
     window = svc.window(state, analysis)
     state = state.filters_only()
-    overview = svc.overview(state)
+    overview = svc.overview(state, role)
     agencies = svc.agencies(state) or {"agencies": [], "pairs": [], "cases": []}
     picked = overview["clusters"][:top]
     views: list[dict[str, Any]] = []

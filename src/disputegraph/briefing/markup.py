@@ -128,6 +128,7 @@ img.network { width: 100%; max-height: 98mm; object-fit: contain; display: block
               border: 1px solid #e5e7eb; }
 img.network.short { max-height: 66mm; }
 table.payers { font-size: 8.5pt; margin-bottom: 1mm; }
+table.keypersons { font-size: 8pt; margin-bottom: 1mm; }
 .two { display: flex; gap: 4mm; }
 .two > div { flex: 1; min-width: 0; }
 ul.reasons { margin: 1mm 0 2mm 0; padding-left: 5mm; }

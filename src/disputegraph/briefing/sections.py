@@ -4,7 +4,7 @@ legend and method (the contents are listed in :mod:`disputegraph.briefing`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from disputegraph.briefing.data import (
@@ -30,6 +30,7 @@ __all__ = [
     "cover_section",
     "handoffs_section",
     "key_figures_section",
+    "key_persons_html",
     "legend_method_section",
     "payers_html",
     "top_clusters_section",
@@ -141,6 +142,25 @@ def payers_html(payers: Mapping[str, Any] | None, lang: Lang) -> str:
     )
 
 
+#: key persons a cluster page lists (the cluster view lists them all)
+KEY_PERSON_ROWS = 5
+
+
+def key_persons_html(persons: Sequence[Mapping[str, Any]] | None, lang: Lang) -> str:
+    """The people and organisations that tie the cluster together, best first, with
+    why ("" when there are none). Names come masked from the cluster view."""
+    if not persons:
+        return ""
+    rows = [
+        (p["name"], p["kind_label"], f"{p['score']:.2f}", p["why"])
+        for p in persons[:KEY_PERSON_ROWS]
+    ]
+    headers = [t("col_key_person", lang), t("col_kind", lang), t("col_key_score", lang)]
+    return f"<h3>{_e(t('key_persons', lang))}</h3>" + table(
+        [*headers, t("col_key_why", lang)], rows, "compact keypersons"
+    )
+
+
 def _members_text(view: Mapping[str, Any], lang: Lang) -> str:
     named, persons = key_members(view, lang)
     sep = t("brief.list_sep", lang)
@@ -162,7 +182,7 @@ def cluster_section(
     data: PackData, rank: int, view: Mapping[str, Any], net_uri: str, fac_uri: str
 ) -> str:
     """One cluster's page: level, score and its change, key members, agencies, liable
-    payers, the network snapshot, the reasons and the factor chart."""
+    payers, key persons, the network snapshot, the reasons and the factor chart."""
     lang = data.lang
     colour = LEVEL_COLOURS.get(view["level"], "#9e9e9e")
     change = view.get("change")
@@ -172,6 +192,7 @@ def cluster_section(
     )
     triggers = f" · {_e(', '.join(view['hard_triggers']))}" if view["hard_triggers"] else ""
     payers = payers_html(view.get("liable_payers"), lang)
+    keyp = key_persons_html(view.get("key_persons"), lang)
     return (
         '<section class="cluster-page">'
         f"<h2><span>{rank}. {_e(t('brief.cluster_n', lang))} {_e(view['id'])}</span>"
@@ -188,8 +209,9 @@ def cluster_section(
         f"<h3>{_e(t('brief.key_members', lang))}</h3><div>{_e(_members_text(view, lang))}</div>"
         f"<h3>{_e(t('agencies_involved', lang))}</h3><div>{_e(_agencies_text(view, lang))}</div>"
         + payers
+        + keyp
         + f"<h3>{_e(t('brief.snapshot', lang))}</h3>"
-        + img(net_uri, t("brief.snapshot", lang), "network short" if payers else "network")
+        + img(net_uri, t("brief.snapshot", lang), "network short" if payers or keyp else "network")
         + '<div class="two"><div>'
         + f'<h3>{_e(t("reasons", lang))}</h3><ul class="reasons">{reasons}</ul>'
         + "</div><div>"
