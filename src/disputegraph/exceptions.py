@@ -10,7 +10,8 @@
     ├── QueryError         a named query is unknown, malformed or not read-only
     ├── AnalysisError      analytics were asked for something they cannot compute
     ├── AuthError          a login was refused (wrong password, locked, unknown user)
-    └── AuditError         the audit log cannot be written or failed its integrity check
+    ├── AuditError         the audit log cannot be written or failed its integrity check
+    └── BriefingError      the briefing pack cannot be produced (no analysis, no browser, bad path)
 
 The CLI turns every one of them into a one-line message and exit code 2.
 """
@@ -21,6 +22,7 @@ __all__ = [
     "AnalysisError",
     "AuditError",
     "AuthError",
+    "BriefingError",
     "ConfigError",
     "DisputeGraphError",
     "LoadError",
@@ -64,3 +66,7 @@ class AuthError(DisputeGraphError):
 
 class AuditError(DisputeGraphError):
     """The audit log cannot be written, or it failed its integrity check."""
+
+
+class BriefingError(DisputeGraphError):
+    """The briefing pack cannot be produced (no analysis, no browser, bad output path)."""

@@ -40,6 +40,7 @@ __all__ = [
     "decision_label",
     "enum_label",
     "enum_options",
+    "money",
     "rule_label",
     "t",
 ]
@@ -101,6 +102,35 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_employer": ("单位", "Employer"),
     "col_role": ("角色", "Role"),
     "col_duty": ("清偿责任", "Duty"),
+    "key_persons": ("关键人物与单位", "Key persons and organisations"),
+    "col_key_person": ("人物/单位", "Person / organisation"),
+    "col_key_score": ("关键度", "Score"),
+    "col_key_why": ("原因", "Why"),
+    "keyperson.cut_vertex": (
+        "连接簇内{parts}个部分：去掉后{cut}个节点（其中{people}人）与其余部分断开",
+        "ties {parts} parts of the cluster together: removing it cuts {cut} nodes off "
+        "from the rest (persons among them: {people})",
+    ),
+    "keyperson.betweenness": (
+        "簇内其他节点之间{pct}%的最短路径经过它",
+        "on {pct}% of the shortest paths between the cluster's other nodes",
+    ),
+    "keyperson.disputes": (
+        "涉及本簇{total}起纠纷中的{n}起",
+        "party to {n} of the cluster's {total} disputes",
+    ),
+    "keyperson.representative": (
+        "在本簇{n}起纠纷中担任代表人",
+        "representative in {n} of the cluster's disputes",
+    ),
+    "keyperson.respondent": (
+        "本簇{n}起纠纷的被申请人",
+        "respondent in {n} of the cluster's disputes",
+    ),
+    "keyperson.employer": (
+        "雇用本簇{n}名当事人",
+        "employs {n} of the cluster's parties",
+    ),
     "network": ("关系网络", "Network"),
     "legend": ("图例", "Legend"),
     "aggregated": (
@@ -248,7 +278,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "auth.reload": ("重新加载", "Reload"),
     "auth.users": ("用户管理", "Users"),
     "auth.logout": ("退出", "Log out"),
-    # the briefing pack (briefing.py)
+    # the briefing pack (briefing/)
     "brief.title": ("矛盾纠纷风险研判简报", "Dispute risk briefing"),
     "brief.scope": ("范围", "Scope"),
     "brief.provenance": ("数据来源", "Data provenance"),
@@ -331,6 +361,17 @@ def t(key: str, lang: Lang = "zh", **fields: Any) -> str:
     zh, en = STRINGS[key]
     text = zh if lang == "zh" else en
     return text.format(**fields) if fields else text
+
+
+def money(amount: float, lang: Lang = "zh") -> str:
+    """An amount of yuan for a reader: 万元 for Chinese amounts of 10,000 and more.
+
+    >>> money(35_000, "zh"), money(35_000, "en"), money(800, "zh")
+    ('3.5 万元', '¥35,000', '¥800')
+    """
+    if lang == "zh" and amount >= 10_000:
+        return f"{amount / 10_000:,.1f} {t('wan_yuan', lang)}"
+    return f"¥{amount:,.0f}"
 
 
 def bilingual(key: str) -> str:

@@ -147,6 +147,34 @@ def test_cluster_names_who_must_pay_a_wage_clusters_wages(analysed: CliRunner) -
     assert "liable payers" not in analysed.invoke(app, ["cluster", "D-004"]).stdout
 
 
+def test_cluster_lists_its_key_persons_masked_for_an_analyst(
+    analysed: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the sample's wage cluster (D-001, D-002, D-012): the subcontractor E-LC-SUB is
+    # party to all three and on the most paths; the representatives 张伟 (P-001) and
+    # 陈建军 (P-004) follow for their role; no account: the analyst's view
+    payload = _json(analysed, "cluster", "D-001")
+    assert isinstance(payload, dict)
+    persons = payload["key_persons"]
+    assert persons[0]["entity_id"] == "E-LC-SUB" and persons[0]["label"] == "Employer"
+    assert persons[0]["name"] == "杭州力诚建筑劳务分包有限公司"  # organisations in full
+    by_id = {p["entity_id"]: p for p in persons}
+    assert by_id["P-001"]["name"] == "张*" and by_id["P-004"]["name"] == "陈**"
+    assert by_id["P-001"]["roles"] == {"representative": 1}
+    assert [r["code"] for r in by_id["P-001"]["reasons"]] == ["representative"]
+    assert by_id["P-001"]["reasons_en"] == ["representative in 1 of the cluster's disputes"]
+    assert {"score", "betweenness", "cut_off", "cut_off_people", "parts", "kind"} <= set(persons[0])
+    table = analysed.invoke(app, ["cluster", "D-001"])
+    assert table.exit_code == 0
+    text = " ".join(table.stdout.split())
+    assert "key persons:" in text and "张伟" not in text
+    assert "张* (Person, P-001) 0.07: representative in 1 of the cluster's disputes" in text
+    monkeypatch.setenv("DISPUTEGRAPH_ROLE", "officer")  # no account: the variable decides
+    officer = _json(analysed, "cluster", "D-001")
+    assert isinstance(officer, dict)
+    assert {p["entity_id"]: p["name"] for p in officer["key_persons"]}["P-001"] == "张伟"
+
+
 def test_trace_json_shape(analysed: CliRunner) -> None:
     payload = _json(analysed, "trace", "D-004", "--hops", "2")
     assert isinstance(payload, dict) and payload["source"] == "D-004"

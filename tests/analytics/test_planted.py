@@ -17,7 +17,7 @@ import pytest
 from disputegraph.analytics import run_analysis, trace
 from disputegraph.config import Settings
 from disputegraph.ingest import load_bundle
-from disputegraph.schemas import AnalysisResult, ContractorRole, PayerDuty
+from disputegraph.schemas import AnalysisResult, ContractorRole, KeyReasonCode, PayerDuty
 from disputegraph.store import MemoryStore
 from disputegraph.synthetic import generate_city
 from shared_helpers import planted_pattern
@@ -128,6 +128,43 @@ def test_wage_chain_names_the_general_contractor_as_first_payer(small: City) -> 
         **dict.fromkeys(teams, ContractorRole.SUBCONTRACTOR),
     }
     assert sum(c.workers for c in payers.chain) == len(pattern["workers"])
+
+
+def test_wage_chain_key_persons_are_its_contractor_and_its_representatives(small: City) -> None:
+    """The chain's key organisation is a contractor that employs or answers for the
+    workers (general contractor, subcontractor or a labour team), and the two workers'
+    representatives who filed for their teams twice are listed for it."""
+    _, result, planted = small
+    pattern = planted_pattern(planted, "wage_arrears_chain")
+    _dev, gc, sub, teams = pattern["chain"]
+    cluster = result.cluster_of(pattern["disputes"][0])
+    assert cluster is not None and 0 < len(cluster.key_persons) <= 10
+    orgs = [p for p in cluster.key_persons if p.label == "Employer"]
+    assert orgs and orgs[0].entity_id in {gc, sub, *teams}
+    assert {p.entity_id for p in orgs} >= {sub, *teams}
+    listed = {p.entity_id: p for p in cluster.key_persons}
+    for rep in pattern["representatives"][:2]:  # each the representative of 2 disputes
+        reasons = {r.code: r.fields for r in listed[rep].reasons}
+        assert reasons[KeyReasonCode.REPRESENTATIVE] == {"n": 2}
+        assert listed[rep].roles["representative"] == 2
+    members = set(cluster.members)
+    assert all(p.entity_id in members for p in cluster.key_persons)
+    assert all(p.label in ("Party", "Employer") for p in cluster.key_persons)
+    scores = [p.score for p in cluster.key_persons]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_land_rent_village_is_tied_together_by_its_cooperative(small: City) -> None:
+    """The village's lessee cooperative (the pattern's anchor) is the respondent of
+    every dispute: the one node whose removal splits the cluster."""
+    _, result, planted = small
+    pattern = planted_pattern(planted, "land_rent_village")
+    cluster = result.cluster_of(pattern["disputes"][0])
+    assert cluster is not None
+    top = cluster.key_persons[0]
+    assert top.entity_id == pattern["anchor"] and top.parts >= 2
+    assert top.reasons[0].code is KeyReasonCode.CUT_VERTEX
+    assert top.roles["respondent"] == len(pattern["disputes"])
 
 
 @pytest.mark.slow

@@ -18,10 +18,10 @@ from typer.testing import CliRunner
 
 from disputegraph.briefing import (
     BriefingError,
-    _table,
     build_briefing,
     write_briefing,
 )
+from disputegraph.briefing.markup import table as html_table
 from disputegraph.cli import app
 from disputegraph.config import Settings
 from disputegraph.dashboard.export import Exporter
@@ -207,7 +207,7 @@ def test_html_pack_is_self_contained_and_officer_sees_names(
 
 
 def test_cells_are_escaped() -> None:
-    table = _table(["<b>"], [["<script>alert(1)</script>", "a & b"]])
+    table = html_table(["<b>"], [["<script>alert(1)</script>", "a & b"]])
     assert "<script>" not in table and "&lt;script&gt;" in table and "a &amp; b" in table
 
 

@@ -315,3 +315,28 @@ def test_cluster_reasons_are_masked_on_the_overview_and_the_cluster_page(
         assert next(r for r in grid if r["id"] == c.id)["reason"] == shown
         page = svc.cluster_view(ViewState(cluster=c.id), role=role)
         assert page is not None and page["reasons"][0] == shown
+
+
+def test_cluster_view_lists_key_persons_masked_by_role(services: Services) -> None:
+    from disputegraph.dashboard.pages.cluster import key_persons_panel
+
+    analysis = services.analysis(ViewState())
+    assert analysis is not None
+    homes = analysis.cluster_of("D-004")  # the 翠苑 compound: 7 disputes
+    assert homes is not None
+    zh = services.cluster_view(ViewState(cluster=homes.id))
+    en = services.cluster_view(ViewState(cluster=homes.id, lang="en"), role="officer")
+    assert zh is not None and en is not None
+    # the owners' committee P-013 joins D-003 to D-004 and what hangs off it: it is the
+    # cut vertex of the cluster and first; 吴志明 (P-006, applicant in one dispute and
+    # respondent in another) second
+    first, second = zh["key_persons"][:2]
+    assert (first["entity_id"], first["name"]) == ("P-013", "翠苑一区业主委员会")
+    assert first["kind_label"] == "组织" and first["why"].startswith("连接簇内2个部分")
+    assert (second["entity_id"], second["name"]) == ("P-006", "吴**")  # masked for analysts
+    assert en["key_persons"][1]["name"] == "吴志明"  # an officer sees the name
+    assert en["key_persons"][0]["why"].startswith("ties 2 parts of the cluster together")
+    children, style = key_persons_panel(zh, "zh")
+    assert style == {} and "关键人物与单位" in str(children) and "吴**" in str(children)
+    assert "吴志明" not in str(children)
+    assert key_persons_panel({"key_persons": []}, "zh") == ([], {"display": "none"})

@@ -37,6 +37,7 @@ from disputegraph.analytics.chains import (
 )
 from disputegraph.analytics.clusters import Cluster, cluster_id, find_clusters
 from disputegraph.analytics.config import RiskConfig, load_risk_config
+from disputegraph.analytics.keypersons import KeyPersonIndex, key_persons
 from disputegraph.analytics.payer import PayerIndex, liable_payers
 from disputegraph.analytics.projection import (
     DISPUTE_KEYS,
@@ -85,6 +86,7 @@ __all__ = [
     "default_as_of",
     "find_clusters",
     "format_yuan",
+    "key_persons",
     "liable_payers",
     "load_analysis",
     "load_risk_config",
@@ -255,6 +257,13 @@ def analyze_projection(
         assessed.append(a)
     assessed.sort(key=lambda a: (-a.score, -a.level.rank, a.id))
     t["scoring"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    say("key persons")
+    keyp = KeyPersonIndex.of(proj)
+    by_id = {cl.id: cl for cl in clusters}
+    for a in assessed:  # who ties each cluster together, on its own subgraph
+        a.key_persons = key_persons(keyp, proj, by_id[a.id], config.key_persons)
+    t["key_persons"] = time.perf_counter() - t0
     hub_list = sorted({h for cl in clusters for h in cl.hubs}, key=lambda h: (-h[1], h[0]))
     return AnalysisResult(
         as_of=proj.as_of,

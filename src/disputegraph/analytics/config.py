@@ -27,6 +27,7 @@ __all__ = [
     "ChainSettings",
     "ClusterSettings",
     "HardTrigger",
+    "KeyPersonSettings",
     "LimitRule",
     "ProjectionSettings",
     "RiskConfig",
@@ -54,6 +55,27 @@ class ClusterSettings(_Strict):
     resolution: float = Field(1.0, gt=0)
     seed: int = 42
     hub_degree: int = Field(25, ge=1)
+
+
+class KeyPersonSettings(_Strict):
+    """Who ties a cluster together (:mod:`disputegraph.analytics.keypersons`)."""
+
+    top: int = Field(10, ge=0)
+    weights: dict[str, float] = Field(
+        default_factory=lambda: {"betweenness": 0.5, "cut_off": 0.3, "lead_role": 0.2}
+    )
+    lead_roles: list[str] = Field(default_factory=lambda: ["representative"])
+    lead_full: int = Field(3, ge=1)
+    min_size: int = Field(3, ge=2)
+
+    @model_validator(mode="after")
+    def _check(self) -> KeyPersonSettings:
+        known = {"betweenness", "cut_off", "lead_role"}
+        if set(self.weights) != known:
+            raise ValueError(f"weights must name exactly {sorted(known)}")
+        if any(w < 0 for w in self.weights.values()) or sum(self.weights.values()) > 1 + 1e-9:
+            raise ValueError("weights must be ≥ 0 and sum to at most 1")
+        return self
 
 
 class HardTrigger(_Strict):
@@ -187,6 +209,7 @@ class RiskConfig(_Strict):
     clusters: ClusterSettings = Field(default_factory=ClusterSettings)
     risk: RiskSettings
     chains: ChainSettings = Field(default_factory=ChainSettings)
+    key_persons: KeyPersonSettings = Field(default_factory=KeyPersonSettings)
     source: list[str] = Field(default_factory=list, description="Files merged, in order.")
 
 

@@ -120,8 +120,9 @@ def cluster_command(
     cluster_id: str = typer.Argument(..., help="A cluster id (C-…) or one of its dispute ids."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """One cluster of the stored analysis: members, factors, reasons, agencies, and for a
-    wage-arrears cluster with a contractor chain who must pay the wages
+    """One cluster of the stored analysis: members, factors, reasons, agencies, the key
+    persons and organisations that tie it together with why (JSON key "key_persons"),
+    and for a wage-arrears cluster with a contractor chain who must pay the wages
     (保障农民工工资支付条例 arts. 29, 30, 36; JSON key "liable_payers").
 
     Example: disputegraph cluster C-1a2b3c4d5e --format json
@@ -162,6 +163,16 @@ def _print_cluster(report: Any, lang: str) -> None:
         out.print(f"  {payers.chain_text(lang)}", highlight=False, markup=False, soft_wrap=True)
         for line in payers.lines(lang):
             out.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
+    if report.key_persons:
+        out.print("key persons:", highlight=False)
+        for row in report.key_persons:  # as masked
+            out.print(
+                f"  {row['rank']}. {row['name']} ({row['kind_label']}, {row['entity_id']}) "
+                f"{row['score']:.2f}: {row['why']}",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
     for name, ids in (("disputes", c.disputes), ("members", c.members), ("agencies", c.agencies)):
         out.print(f"{name}: {', '.join(ids)}", highlight=False, markup=False, soft_wrap=True)
 

@@ -49,6 +49,7 @@ __all__ = [
     "annotate",
     "briefing_button",
     "briefing_payload",
+    "chart_card",
     "chart_figure",
     "context_line",
     "download_payload",
@@ -283,6 +284,16 @@ def export_menu(chart_id: str, lang: Lang = "zh") -> Any:
             dcc.Download(id={"type": EXPORT_DOWNLOAD, "chart": chart_id}),
         ],
         className="export-menu",
+    )
+
+
+def chart_card(chart_id: str, lang: Lang = "zh") -> Any:
+    """A card with one chart and its export menu."""
+    from dash import dcc, html
+
+    return html.Div(
+        [dcc.Graph(id=chart_id, config={"displaylogo": False}), export_menu(chart_id, lang)],
+        className="card",
     )
 
 

@@ -15,6 +15,7 @@ __all__ = [
     "CLUSTER_AGENCIES",
     "CLUSTER_FACTORS",
     "CLUSTER_HEADER",
+    "CLUSTER_KEY_PERSONS",
     "CLUSTER_LEGEND",
     "CLUSTER_NETWORK",
     "CLUSTER_NOTE",
@@ -85,6 +86,7 @@ CLUSTER_REASONS = "cluster-reasons"
 CLUSTER_TIMELINE = "cluster-timeline"
 CLUSTER_AGENCIES = "cluster-agencies"
 CLUSTER_PAYERS = "cluster-payers"
+CLUSTER_KEY_PERSONS = "cluster-key-persons"
 
 # tracer
 TRACER_SEARCH = "tracer-search"

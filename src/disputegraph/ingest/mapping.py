@@ -41,7 +41,6 @@ import difflib
 import json
 import re
 import tomllib
-import types
 import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -52,7 +51,7 @@ from typing import Any, Literal
 from disputegraph.exceptions import LoadError
 from disputegraph.ingest.extract import EXTRACT_COLUMNS, TEXT_PREFIX
 from disputegraph.ingest.readers import Bundle, Format, SourceRow, TableSource
-from disputegraph.ingest.validate import Issue, Location, enum_of
+from disputegraph.ingest.validate import Issue, Location, enum_of, field_types
 from disputegraph.schemas import TABLES, LabeledEnum, Row, table_model
 
 __all__ = [
@@ -494,14 +493,7 @@ def _is_list(model: type[Row], column: str) -> bool:
 
 
 def _date_kind(model: type[Row], column: str) -> Literal["date", "datetime"] | None:
-    f = model.model_fields.get(column)
-    if f is None:
-        return None
-    ann = f.annotation
-    args: tuple[Any, ...] = (ann,)
-    if isinstance(ann, types.UnionType) or typing.get_origin(ann) is typing.Union:
-        args = typing.get_args(ann)
-    for a in args:
+    for a in field_types(model, column):
         if typing.get_origin(a) is typing.Annotated:
             a = typing.get_args(a)[0]
         if a is datetime:

@@ -41,6 +41,7 @@ __all__ = [
     "TableCounts",
     "ValidationReport",
     "enum_of",
+    "field_types",
     "validate_row",
 ]
 
@@ -197,16 +198,21 @@ def _show(value: Any) -> str | None:
     return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
 
 
-def enum_of(model: type[Row], column: str) -> type[LabeledEnum] | None:
-    """The :class:`LabeledEnum` a column holds (``None`` for other columns)."""
+def field_types(model: type[Row], column: str) -> tuple[Any, ...]:
+    """The types a column's annotation names: the members of a union (``X | None``),
+    else the annotation itself; empty for a column the model does not have."""
     field = model.model_fields.get(column)
     if field is None:
-        return None
+        return ()
     annotation = field.annotation
-    candidates: tuple[Any, ...] = (annotation,)
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        candidates = typing.get_args(annotation)
-    for cand in candidates:
+        return typing.get_args(annotation)
+    return (annotation,)
+
+
+def enum_of(model: type[Row], column: str) -> type[LabeledEnum] | None:
+    """The :class:`LabeledEnum` a column holds (``None`` for other columns)."""
+    for cand in field_types(model, column):
         if isinstance(cand, type) and issubclass(cand, LabeledEnum):
             return cand
     return None

@@ -32,6 +32,9 @@ __all__ = [
     "ContractorRole",
     "Factor",
     "HandoffStats",
+    "KeyPerson",
+    "KeyReason",
+    "KeyReasonCode",
     "LiablePayer",
     "LiablePayers",
     "PayerDuty",
@@ -89,6 +92,18 @@ class PayerDuty(LabeledEnum):
     RECOURSE = "recourse", "被追偿", "Recovered from"
     DIRECT = "direct", "直接责任", "Directly liable"
     EMPLOYER = "employer", "用人单位", "Employer"
+
+
+class KeyReasonCode(LabeledEnum):
+    """Why a person or organisation ties a cluster together (the sentences are
+    ``i18n`` keys ``keyperson.<code>``; docs/architecture.md §6)."""
+
+    CUT_VERTEX = "cut_vertex", "关键连接点", "Cut vertex"
+    BETWEENNESS = "betweenness", "中介位置", "Broker"
+    DISPUTES = "disputes", "涉及多起纠纷", "In several disputes"
+    REPRESENTATIVE = "representative", "代表人", "Representative"
+    RESPONDENT = "respondent", "被申请人", "Respondent"
+    EMPLOYER = "employer", "用工单位", "Employer"
 
 
 class _Model(BaseModel):
@@ -262,6 +277,45 @@ class LiablePayers(_Model):
         return " → ".join(sep.join(names) for _, names in sorted(tiers.items()))
 
 
+class KeyReason(_Model):
+    """One reason a key person ranks: a code and the counts its sentence names."""
+
+    code: KeyReasonCode
+    fields: dict[str, int] = Field(default_factory=dict)
+
+
+class KeyPerson(_Model):
+    """A person or organisation that ties a cluster together (analytics/keypersons.py):
+    its place in the cluster's own subgraph and its roles in the cluster's disputes."""
+
+    entity_id: str
+    label: str = Field(description="NodeLabel value: Party or Employer.")
+    kind: str = Field(description="PartyKind code (person/organization) or EmployerKind code.")
+    name: str = Field("", description="As stored; front ends mask persons by role.")
+    score: float = Field(ge=0.0, le=1.0, description="Weighted sum, see risk_defaults.toml.")
+    betweenness: float = Field(
+        ge=0.0, le=1.0, description="Normalised betweenness on the cluster's subgraph."
+    )
+    cut_off: int = Field(0, description="Nodes its removal cuts off from the largest rest.")
+    cut_off_people: int = Field(0, description="Persons among the nodes cut off.")
+    parts: int = Field(0, description="Pieces the cluster falls into without it (0: none).")
+    disputes: int = Field(0, description="Disputes of the cluster it is party to.")
+    roles: dict[str, int] = Field(
+        default_factory=dict, description="PartyRole code → disputes of the cluster in it."
+    )
+    reasons: list[KeyReason] = Field(default_factory=list)
+    reasons_zh: list[str] = Field(default_factory=list)
+    reasons_en: list[str] = Field(default_factory=list)
+
+    @property
+    def is_person(self) -> bool:
+        return self.label == "Party" and self.kind == "person"
+
+    def reason_text(self, lang: str = "zh") -> str:
+        """Every reason in one line (``；`` / ``; ``)."""
+        return "；".join(self.reasons_zh) if lang == "zh" else "; ".join(self.reasons_en)
+
+
 class ClusterAssessment(_Model):
     """A cluster of linked disputes and its group-incident risk."""
 
@@ -302,6 +356,10 @@ class ClusterAssessment(_Model):
         None,
         description="Wage-arrears clusters with a contractor chain: who must pay the wages "
         "under 保障农民工工资支付条例 (2020), with the article.",
+    )
+    key_persons: list[KeyPerson] = Field(
+        default_factory=list,
+        description="The people and organisations that tie the cluster together, ranked.",
     )
 
     @field_validator("factor_details")

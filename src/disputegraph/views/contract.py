@@ -21,11 +21,12 @@ from typing import Any
 from disputegraph import analytics
 from disputegraph.exceptions import AnalysisError
 from disputegraph.i18n import enum_label
-from disputegraph.schemas import Lang, RelType, RiskLevel
+from disputegraph.schemas import EmployerKind, Lang, PartyKind, RelType, RiskLevel
 from disputegraph.schemas.analysis import (
     AnalysisResult,
     Chain,
     ClusterAssessment,
+    KeyPerson,
     TraceResult,
 )
 from disputegraph.store.protocol import GraphStore
@@ -42,6 +43,7 @@ __all__ = [
     "cluster_report",
     "cluster_summary",
     "dispute_parties",
+    "key_person_rows",
     "risk_report",
     "stored_analysis",
     "trace_report",
@@ -58,9 +60,11 @@ class Report:
 
 @dataclass(frozen=True)
 class ClusterReport(Report):
-    """:func:`cluster_report`: also the cluster itself, for the lines around the table."""
+    """:func:`cluster_report`: also the cluster itself, for the lines around the table,
+    and its key persons as :func:`key_person_rows` (masked)."""
 
     cluster: ClusterAssessment | None = None
+    key_persons: list[dict[str, Any]] = field(default_factory=list)
 
 
 def stored_analysis(
@@ -101,6 +105,34 @@ def cluster_facts(c: ClusterAssessment, lang: Lang) -> dict[str, Any]:
         "hard_triggers": list(c.hard_triggers),
         "reasons": c.reasons(lang),
     }
+
+
+def _kind_label(p: KeyPerson, lang: Lang) -> str:
+    enum = PartyKind if p.label == "Party" else EmployerKind
+    try:
+        return enum(p.kind).label(lang)
+    except ValueError:
+        return p.kind
+
+
+def key_person_rows(persons: Iterable[KeyPerson], lang: Lang) -> list[dict[str, Any]]:
+    """A cluster's key persons as every front end lists them, best first: who, what
+    kind, the score and why (names as stored: the caller masks them for the role)."""
+    return [
+        {
+            "rank": rank,
+            "entity_id": p.entity_id,
+            "label": p.label,
+            "kind": p.kind,
+            "kind_label": _kind_label(p, lang),
+            "name": p.name,
+            "score": p.score,
+            "betweenness": p.betweenness,
+            "cut_off": p.cut_off,
+            "why": p.reason_text(lang),
+        }
+        for rank, p in enumerate(persons, 1)
+    ]
 
 
 def cluster_summary(c: ClusterAssessment, lang: Lang) -> dict[str, Any]:
@@ -211,7 +243,9 @@ def cluster_report(
         }
         for f in c.factor_details
     ]
-    return ClusterReport(mask_rows_of(store, [payload], role, c.members)[0], rows, c)
+    persons = key_person_rows(c.key_persons, lang)
+    masked = mask_rows_of(store, [payload, *persons], role, c.members)
+    return ClusterReport(masked[0], rows, c, masked[1:])
 
 
 # ----------------------------------------------------------------------

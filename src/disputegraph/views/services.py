@@ -43,7 +43,7 @@ from disputegraph.views import chains, clusters, frames, resolution
 from disputegraph.views import layout as graph_layout
 from disputegraph.views.agencies import agency_view
 from disputegraph.views.cache import LRU
-from disputegraph.views.contract import chain_flags, cluster_facts
+from disputegraph.views.contract import chain_flags, cluster_facts, key_person_rows
 from disputegraph.views.elements import cluster_graph, ego_graph, render_view
 from disputegraph.views.masking import (
     Role,
@@ -353,6 +353,9 @@ class Services:
             "timeline": timeline,
             "agencies": agencies,
             "liable_payers": _payers_view(c.liable_payers, lang),
+            "key_persons": mask_rows_of(
+                self.store, key_person_rows(c.key_persons, lang), role, c.members
+            ),
             "as_of": analysis.as_of.isoformat(),
         }
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, State, html, no_update
 
 from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.risk_table import data_grid
 from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
-from disputegraph.dashboard.export import briefing_button, export_menu
+from disputegraph.dashboard.export import briefing_button, chart_card
 from disputegraph.dashboard.pages import current_state
 from disputegraph.i18n import t
 from disputegraph.rendering import figures
@@ -81,7 +81,6 @@ def case_columns(lang: Lang) -> list[dict[str, Any]]:
 
 def layout(state: ViewState) -> html.Div:
     lang = state.lang
-    graph: Any = {"displaylogo": False}
     return html.Div(
         className="page-agencies",
         children=[
@@ -96,20 +95,8 @@ def layout(state: ViewState) -> html.Div:
             html.Div(
                 className="grid-2-1",
                 children=[
-                    html.Div(
-                        [
-                            dcc.Graph(id=ids.AGENCY_SANKEY, config=graph),
-                            export_menu(ids.AGENCY_SANKEY, lang),
-                        ],
-                        className="card",
-                    ),
-                    html.Div(
-                        [
-                            dcc.Graph(id=ids.AGENCY_STATS_FIG, config=graph),
-                            export_menu(ids.AGENCY_STATS_FIG, lang),
-                        ],
-                        className="card",
-                    ),
+                    chart_card(ids.AGENCY_SANKEY, lang),
+                    chart_card(ids.AGENCY_STATS_FIG, lang),
                 ],
             ),
             html.Div(

@@ -1,5 +1,6 @@
-"""Cluster view: network (preset positions), legend, factor breakdown, reasons, who
-must pay a wage cluster's wages, timeline of disputes and reports, agencies involved."""
+"""Cluster view: network (preset positions), legend, factor breakdown, reasons, the key
+persons and organisations with why, who must pay a wage cluster's wages, timeline of
+disputes and reports, agencies involved."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from disputegraph.dashboard.components.network_view import network_view
 from disputegraph.dashboard.components.risk_table import data_grid
 from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
-from disputegraph.dashboard.export import briefing_button, export_menu
+from disputegraph.dashboard.export import briefing_button, chart_card, export_menu
 from disputegraph.dashboard.pages import current_state, url_state
 from disputegraph.i18n import t
 from disputegraph.rendering import figures
@@ -22,7 +23,7 @@ from disputegraph.rendering.figures import LEVEL_COLOURS
 from disputegraph.schemas import Lang
 from disputegraph.views.state import ViewState
 
-__all__ = ["PATH", "agency_columns", "layout", "payers_panel", "register"]
+__all__ = ["PATH", "agency_columns", "key_persons_panel", "layout", "payers_panel", "register"]
 
 PATH = "/cluster"
 
@@ -39,7 +40,6 @@ def agency_columns(lang: Lang) -> list[dict[str, Any]]:
 
 def layout(state: ViewState) -> html.Div:
     lang = state.lang
-    graph: Any = {"displaylogo": False}
     return html.Div(
         className="page-cluster",
         children=[
@@ -75,16 +75,15 @@ def layout(state: ViewState) -> html.Div:
                     html.Div(
                         className="side",
                         children=[
-                            html.Div(
-                                [
-                                    dcc.Graph(id=ids.CLUSTER_FACTORS, config=graph),
-                                    export_menu(ids.CLUSTER_FACTORS, lang),
-                                ],
-                                className="card",
-                            ),
+                            chart_card(ids.CLUSTER_FACTORS, lang),
                             html.Div(
                                 [html.H3(t("reasons", lang)), html.Ul(id=ids.CLUSTER_REASONS)],
                                 className="card",
+                            ),
+                            html.Div(
+                                id=ids.CLUSTER_KEY_PERSONS,
+                                className="card key-persons",
+                                style={"display": "none"},
                             ),
                             html.Div(
                                 id=ids.CLUSTER_PAYERS,
@@ -95,13 +94,7 @@ def layout(state: ViewState) -> html.Div:
                     ),
                 ],
             ),
-            html.Div(
-                [
-                    dcc.Graph(id=ids.CLUSTER_TIMELINE, config=graph),
-                    export_menu(ids.CLUSTER_TIMELINE, lang),
-                ],
-                className="card",
-            ),
+            chart_card(ids.CLUSTER_TIMELINE, lang),
             html.Div(
                 [
                     html.H3(t("agencies_involved", lang)),
@@ -194,6 +187,28 @@ def payers_panel(view: dict[str, Any], lang: Lang) -> tuple[list[Any], dict[str,
     ], {}
 
 
+def key_persons_panel(view: dict[str, Any], lang: Lang) -> tuple[list[Any], dict[str, str]]:
+    """The people and organisations that tie the cluster together, best first, each
+    with why (children and style of its card; hidden when there are none)."""
+    persons = view.get("key_persons")
+    if not persons:
+        return [], {"display": "none"}
+    items = [
+        html.Li(
+            [
+                html.B(p["name"]),
+                html.Span(
+                    f" {p['kind_label']} · {t('col_key_score', lang)} {p['score']:.2f}",
+                    className="muted",
+                ),
+                html.Div(p["why"], className="note"),
+            ]
+        )
+        for p in persons
+    ]
+    return [html.H3(t("key_persons", lang)), html.Ol(items, id="cluster-key-person-list")], {}
+
+
 def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
     """Every output of the cluster page from one service call."""
     state = current_state(data)
@@ -221,6 +236,7 @@ def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
             agency_columns(lang),
             legend(lang),
             *payers_panel({}, lang),
+            *key_persons_panel({}, lang),
         )
     if view["id"] not in {o["value"] for o in options}:
         options = [{"value": view["id"], "label": view["id"]}, *options]
@@ -237,6 +253,7 @@ def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
         agency_columns(lang),
         legend(lang),
         *payers_panel(view, lang),
+        *key_persons_panel(view, lang),
     )
 
 
@@ -276,6 +293,8 @@ def register(app: dash.Dash) -> None:
         Output(ids.CLUSTER_LEGEND, "children"),
         Output(ids.CLUSTER_PAYERS, "children"),
         Output(ids.CLUSTER_PAYERS, "style"),
+        Output(ids.CLUSTER_KEY_PERSONS, "children"),
+        Output(ids.CLUSTER_KEY_PERSONS, "style"),
         Input(ids.STATE, "data"),
     )(render)
     app.callback(

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, State, html, no_update
 
 from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.kpi_card import kpi_card
 from disputegraph.dashboard.components.risk_table import risk_columns, risk_table
 from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
-from disputegraph.dashboard.export import briefing_button, export_menu
+from disputegraph.dashboard.export import briefing_button, chart_card
 from disputegraph.dashboard.pages import current_state
-from disputegraph.i18n import t
+from disputegraph.i18n import money, t
 from disputegraph.rendering import figures
 from disputegraph.rendering.figures import LEVEL_COLOURS
 from disputegraph.schemas import Lang, RiskLevel
@@ -28,7 +28,6 @@ PATH = "/"
 def layout(state: ViewState) -> html.Div:
     """Empty containers; :func:`register`'s callback fills them."""
     lang = state.lang
-    graph: Any = {"displaylogo": False}
     return html.Div(
         className="page-overview",
         children=[
@@ -44,27 +43,9 @@ def layout(state: ViewState) -> html.Div:
             html.Div(
                 className="grid-3",
                 children=[
-                    html.Div(
-                        [
-                            dcc.Graph(id=ids.OVERVIEW_CATEGORY, config=graph),
-                            export_menu(ids.OVERVIEW_CATEGORY, lang),
-                        ],
-                        className="card",
-                    ),
-                    html.Div(
-                        [
-                            dcc.Graph(id=ids.OVERVIEW_DISTRICT, config=graph),
-                            export_menu(ids.OVERVIEW_DISTRICT, lang),
-                        ],
-                        className="card",
-                    ),
-                    html.Div(
-                        [
-                            dcc.Graph(id=ids.OVERVIEW_CHANNEL, config=graph),
-                            export_menu(ids.OVERVIEW_CHANNEL, lang),
-                        ],
-                        className="card",
-                    ),
+                    chart_card(ids.OVERVIEW_CATEGORY, lang),
+                    chart_card(ids.OVERVIEW_DISTRICT, lang),
+                    chart_card(ids.OVERVIEW_CHANNEL, lang),
                 ],
             ),
             html.Div(
@@ -78,14 +59,6 @@ def layout(state: ViewState) -> html.Div:
     )
 
 
-def _money(amount: float, lang: Lang) -> str:
-    if amount >= 10_000:
-        return (
-            f"{amount / 10_000:,.1f} {t('wan_yuan', lang)}" if lang == "zh" else f"¥{amount:,.0f}"
-        )
-    return f"¥{amount:,.0f}"
-
-
 def kpi_cards(kpis: dict[str, Any], lang: Lang) -> list[html.Div]:
     """The four KPI cards from :meth:`Services.overview`'s ``kpis``."""
     levels = kpis["clusters_by_level"]
@@ -97,7 +70,7 @@ def kpi_cards(kpis: dict[str, Any], lang: Lang) -> list[html.Div]:
     return [
         kpi_card(t("kpi_open", lang), f"{kpis['open_disputes']:,}", card_id="kpi-open"),
         kpi_card(t("kpi_people", lang), f"{kpis['people']:,}", card_id="kpi-people"),
-        kpi_card(t("kpi_amount", lang), _money(kpis["amount_yuan"], lang), card_id="kpi-amount"),
+        kpi_card(t("kpi_amount", lang), money(kpis["amount_yuan"], lang), card_id="kpi-amount"),
         kpi_card(
             t("kpi_clusters", lang),
             f"{sum(levels.values()):,}",

@@ -303,6 +303,7 @@ def wage_chain(p: Planter) -> dict[str, Any]:
         "chain_depth": 3,
         "contractors": contractors,
         "workers": c.workers,
+        "representatives": [c.team1[0], c.team2[0], c.team1[8]],
         "amount_total": total,
         "petitions": [w3, w4],
         "skip_level_petition": w4,
