@@ -104,7 +104,7 @@ _COMPOUND_WEAK = frozenset("苑府湾园城")
 _COMPOUND_END = re.compile(r"(?:小区|花园|家园|公寓|大厦|广场|新村|山庄|公馆|华庭|嘉园)$")
 _PROJECT = re.compile(r"(?:工程项目|建设项目|项目|工程)(?![部款费队师])")
 _VILLAGE = re.compile(r"(?:村)(?![委民组长干])")
-_TOWNSHIP = re.compile(r"(?:街道办事处|街道|镇|乡)(?![长政府村])")
+_TOWNSHIP = re.compile(r"(?:街道办事处|街道(?![办])|(?:镇|乡)(?![长政府村]))")
 _BUILDING = re.compile(
     r"\s?([一二三四五六七八九十\d]{1,4})(?:号楼|栋|幢|座|号院)(?:\s?(\d{1,3})单元)?(?:\s?(\d{1,5})室)?"
 )
@@ -197,7 +197,8 @@ def divisions() -> dict[str, Division]:
             )
             div = Division(name, code, level)
             out.setdefault(name, div)
-            if level != "county" and len(name) >= 3:
+            # a county-level city is written without 市 too (临江宏达 for 临江市宏达)
+            if (level != "county" or name.endswith("市")) and len(name) >= 3:
                 short = re.sub(r"(?:省|市|自治区|自治州|地区|盟|特别行政区)$", "", name)
                 short = re.sub(r"(?:壮族|回族|维吾尔|藏族|蒙古族)?$", "", short)
                 if len(short) >= 2:
@@ -218,13 +219,17 @@ def strip_place(name: str) -> str:
     """A name without the divisions it starts with (``杭州市西湖区力诚劳务`` → ``力诚劳务``)."""
     table = divisions()
     changed = True
+    stripped = False
     while changed and len(name) > 2:
         changed = False
         for size in range(min(8, len(name) - 2), 1, -1):
-            if name[:size] in table:
-                name = name[size:]
-                changed = True
-                break
+            div = table.get(name[:size])
+            # a county-level city without 市 leads the name or is its brand (宁波瑞安电子商务)
+            if div is None or (stripped and div.level == "county" and div.name != name[:size]):
+                continue
+            name = name[size:]
+            changed = stripped = True
+            break
     return name
 
 
