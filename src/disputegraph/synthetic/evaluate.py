@@ -172,7 +172,8 @@ def score_mentions(
     the analysis uses (``auto`` at confidence ≥ 0.8, or ``accepted``; with
     ``include_review`` also the links waiting for review), as (dispute, kind,
     node); a link to a unit counts for its building, and a building for its
-    compound too (the projection joins a property to its ``part_of`` parents). A true mention is (dispute, kind, true id). Per kind:
+    compound too (the projection joins a property to its ``part_of`` parents).
+    A true mention is (dispute, kind, true id). Per kind:
     ``predicted``, ``true``, ``correct``, ``precision``, ``recall``; per
     variation (how the text wrote the name: ``abbrev``, ``homophone``,
     ``building_号楼`` …, and ``traditional``/``full_width`` for a whole
@@ -180,15 +181,15 @@ def score_mentions(
     """
     messages = {str(t["dispute"]): t for t in truth["messages"]}
     units: set[str] = set()
-    for batch in store.iter_nodes(NodeLabel.PROPERTY):
-        units.update(n.id for n in batch if n.props.get("kind") == "unit")
+    for nodes in store.iter_nodes(NodeLabel.PROPERTY):
+        units.update(n.id for n in nodes if n.props.get("kind") == "unit")
     parent: dict[str, str] = {}
-    for batch in store.iter_edges(RelType.PART_OF):
-        for e in batch:
+    for part_of in store.iter_edges(RelType.PART_OF):
+        for e in part_of:
             parent.setdefault(e.source, e.target)
     predicted: set[tuple[str, str, str]] = set()
-    for batch in store.iter_edges(RelType.MENTIONS):
-        for e in batch:
+    for edges in store.iter_edges(RelType.MENTIONS):
+        for e in edges:
             p = e.props
             if e.source not in messages or not p.get("active", True):
                 continue
@@ -197,7 +198,7 @@ def score_mentions(
             )
             if used or (include_review and p.get("decision") == "review"):
                 kind = str(p["kind"])
-                target = parent.get(e.target, e.target) if e.target in units else e.target
+                target = parent.get(e.target, e.target) if e.target in units else str(e.target)
                 predicted.add((e.source, kind, target))
                 if kind == "building" and target in parent:  # a building brings its compound
                     predicted.add((e.source, "residential_community", parent[target]))
@@ -227,8 +228,8 @@ def score_mentions(
         for v in names:
             by_variation[v]["true"] += 1
             by_variation[v]["found"] += int(key in predicted)
-    for v in by_variation.values():
-        v["recall"] = _ratio(v["found"], v["true"])
+    for stats in by_variation.values():
+        stats["recall"] = _ratio(stats["found"], stats["true"])
     hit = len(predicted & true)
     return {
         "messages": len(messages),

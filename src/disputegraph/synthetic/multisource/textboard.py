@@ -334,7 +334,7 @@ def write_text_source(
             title, body = rng.choice(_OTHER)
             body = body if rng.random() < 0.9 else ""  # an empty detail
             board.add("other", title, body, "", [])
-    _bad_rows(board)
+    _bad_rows(board, orgs[0] if orgs else None)
 
     out.mkdir(parents=True, exist_ok=True)
     with (out / BOARD_FILE).open("w", encoding="utf-8", newline="") as fh:
@@ -458,14 +458,20 @@ def _planted_messages(
             _village_message(board, by_id[village["village"]], operator, village["name"])
 
 
-def _bad_rows(board: _Board) -> None:
-    """Rows a loader must survive: an empty detail, a 100 kB detail, mixed scripts."""
+def _bad_rows(board: _Board, org: dict[str, str] | None) -> None:
+    """Rows a loader must survive: an empty detail, a 100 kB detail (its one name in the
+    first sentence; extraction reads the first 20,000 characters), mixed scripts."""
     board.add("other", "无标题留言", "", "", [])
-    body = "反映问题。" + _FILLER * (100_000 // len(_FILLER))
-    board.add("other", "情况反映（附件内容）", body, "", [])
-    board.add(
-        "other", "APP注册不了 error 500", "手机APP一直显示error，Android和iOS都不行。", "", []
-    )
+    mentions: list[dict[str, str]] = []
+    body = "反映问题。"
+    if org is not None:
+        surface, mention = _org_mention(board, org)
+        body = f"反映{surface}拖欠工资。"
+        mentions.append(mention)
+    repeat = 1 + (100_000 - len(body.encode())) // len(_FILLER.encode())
+    board.add("wage", "情况反映（附件内容）", body + _FILLER * repeat, "", mentions)
+    mixed = "手机APP一直显示error，Android和iOS都不行。"
+    board.add("other", "APP注册不了 error 500", mixed, "", [])
 
 
 _MAPPING = (
