@@ -47,6 +47,7 @@ from disputegraph.ingest.extract import (
     Gazetteer,
     GazetteerEntry,
     extract,
+    generic_org,
     strip_place,
 )
 from disputegraph.resolution.apply import canonical_map, decide, load_decisions
@@ -237,6 +238,8 @@ def build_gazetteer(store: GraphStore) -> tuple[Gazetteer, _Known]:
             org = MentionKind.ORGANIZATION
             aliases[normalise_name(name)].append((org, node.id, 0.99))
             aliases[key].append((org, node.id, 0.95))
+            if generic_org(core):
+                continue  # 瑞安家政服务: no short form names it
             aliases[core].append((org, node.id, 0.93))
             brand = core[:2]
             for word in _INDUSTRY:
@@ -299,6 +302,8 @@ def _match_org(m: Mention, known: _Known) -> tuple[str | None, str, float, tuple
         best = sorted(exact)[0]
         return best, "org_name", 0.7, (f"{len(exact)} organisations share the name {key}",)
     core = strip_place(key)
+    if generic_org(core):
+        return None, "new", 0.0, ()  # 建设集团: no brand to match by
     if len(core) >= 3:
         found = {
             i

@@ -36,7 +36,7 @@ from typing import Any
 import opencc
 
 from disputegraph.exceptions import LoadError
-from disputegraph.ingest.extract import strip_place
+from disputegraph.ingest.extract import generic_org, strip_place
 from disputegraph.schemas.enums import MentionKind, PropertyKind
 from disputegraph.synthetic.multisource.exports import read_table
 
@@ -162,6 +162,11 @@ def _variant_org(name: str, rng: random.Random) -> tuple[str, str]:
         ch = rng.choice([c for c in _SOUND[core[i]] if c != core[i]])
         return core[:i] + ch + core[i + 1 :] + form, "homophone"
     return core + form, "no_place"
+
+
+def _core(name: str) -> str:
+    form = next((f for f in _FORMS if name.endswith(f)), "")
+    return strip_place(name[: len(name) - len(form)] if form else name)
 
 
 def _short_compound(name: str) -> str:
@@ -305,7 +310,13 @@ def write_text_source(
 
     _planted_messages(board, patterns, by_id)
     # background: names unique in the city (a name two districts share needs review)
-    orgs = [e for e in _unique(employers) if e["id"] not in planted_ids]
+    # …and employers whose name without place and legal form is unique and has a brand
+    orgs = [
+        e
+        for e in _unique({**e, "name": _core(e["name"])} for e in employers)
+        if e["id"] not in planted_ids and not generic_org(e["name"])
+    ]
+    orgs = [by_id[e["id"]] for e in orgs]
     compounds = {
         r["id"]: r
         for r in _unique(p for p in properties if p["kind"] == PropertyKind.RESIDENTIAL_COMMUNITY)
