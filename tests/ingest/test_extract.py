@@ -11,6 +11,7 @@ from disputegraph.ingest.extract import (
     clean,
     extract,
     extract_text,
+    generic_org,
     strip_place,
 )
 from disputegraph.schemas import MentionKind
@@ -166,3 +167,21 @@ def test_strip_place() -> None:
     assert strip_place("杭州市西湖区力诚劳务") == "力诚劳务"
     assert strip_place("浙江宏达建设") == "宏达建设"
     assert strip_place("鑫达劳务") == "鑫达劳务"
+
+
+def test_a_county_level_city_without_its_suffix_is_a_place_only_before_a_brand() -> None:
+    # 临江 (临江市) and 瑞安 (瑞安市) are county-level cities in the adcode table
+    assert strip_place("临江宝中物业服务") == "宝中物业服务"
+    assert strip_place("宁波瑞安电子商务") == "瑞安电子商务"  # after a place: the brand
+    assert strip_place("瑞安家政服务") == "瑞安家政服务"  # nothing but industry words after it
+    assert generic_org("家政服务") and generic_org("建设集团有限公司")
+    assert not generic_org("宝中物业服务")
+
+
+def test_prepositions_end_a_name_whole_and_a_street_bounds_a_compound() -> None:
+    # 于丽景 is a word of jieba's dictionary: inside 关于 it must not start the name
+    found = extract_text("关于丽景建筑劳务有限公司拖欠工资")
+    assert [m.name for m in found] == ["丽景建筑劳务有限公司"]
+    # 街道 right before 长庆名苑 still ends at the street (not 街道长, a street head)
+    names = {m.name for m in extract_text("临江市城东区城北街道长庆名苑4号楼2单元")}
+    assert {"长庆名苑", "长庆名苑4号楼"} <= names

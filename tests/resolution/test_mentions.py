@@ -217,3 +217,33 @@ def test_cli_load_with_extract_then_analyze_cluster_and_trace(
     # loading again changes nothing
     again = runner.invoke(app, ["load", str(BOARD), "--mapping", mapping, "--format", "json"])
     assert json.loads(again.stdout)["mentions"]["retired"] == 0
+
+
+def test_building_numbers_as_written_and_names_typed_by_ear_link_to_the_register(
+    tmp_path: Path,
+) -> None:
+    s = MemoryStore(tmp_path / "g.snapshot")
+    s.upsert_nodes(
+        [
+            GraphNode(
+                NodeLabel.PROPERTY, "PR-C", {"name": "丹桂苑小区", "kind": "residential_community"}
+            ),
+            GraphNode(NodeLabel.PROPERTY, "PR-3", {"name": "丹桂苑3幢", "kind": "building"}),
+            GraphNode(
+                NodeLabel.EMPLOYER, "E-Y", {"name": "江西源厦电子商务有限公司", "kind": "company"}
+            ),
+            _dispute("D-1", "丹桂苑3栋电梯坏了"),
+            _dispute("D-2", "丹桂苑小区3号楼漏水"),
+            # 元 for 源, typed by ear (yuan); 元 here is no currency word ending a name
+            _dispute("D-3", "元厦电子商务有限公司拖欠货款"),
+        ]
+    )
+    s.flush()
+    link_mentions(s)
+    got = _mentions(s)
+    # 3栋 and 3号楼 (after 丹桂苑 or 丹桂苑小区) are the register's 3幢
+    assert got[("D-1", "PR-3")]["rule"] == "place_name"
+    assert got[("D-2", "PR-3")]["decision"] == "auto"
+    assert got[("D-1", "PR-C")]["rule"] == "known_name"  # 丹桂苑: the compound without 小区
+    sound = got[("D-3", "E-Y")]
+    assert sound["rule"] == "org_sound" and sound["decision"] == "auto"

@@ -48,6 +48,13 @@ def generate_command(
         "headers, labels and spellings and a mapping.toml; _planted.json gets the true "
         "identities (see docs/mappings.md). csv only.",
     ),
+    text_source: bool = typer.Option(
+        False,
+        "--text-source",
+        help="Also write OUT/_message-board/: a message-board export (one message per "
+        "tenth dispute) naming employers, compounds, buildings and villages only in its "
+        "text, its mapping.toml (extract) and _truth.json (see docs/mappings.md). csv only.",
+    ),
 ) -> None:
     """Write a synthetic city bundle with planted patterns the analytics must find.
 
@@ -60,6 +67,10 @@ def generate_command(
     properties, the employer register) and one folder per source system; load
     them in that order, each source with --mapping OUT/<folder>/mapping.toml,
     then run `disputegraph resolve run`.
+
+    With --text-source, load OUT, then OUT/_message-board with --mapping
+    OUT/_message-board/mapping.toml: the names in its messages link them to the
+    city's employers and properties (MENTIONS).
 
     Example: disputegraph generate city --scale 5000 --seed 7 --as-of 2026-02-03
     """
@@ -76,6 +87,11 @@ def generate_command(
     if sources and file_format != "csv":
         raise typer.BadParameter(
             "--sources writes CSV exports; drop --format", param_hint="--sources"
+        )
+    if text_source and (sources or file_format != "csv"):
+        raise typer.BadParameter(
+            "--text-source writes next to a plain CSV city; drop --sources and --format",
+            param_hint="--text-source",
         )
     plain_dir = out_dir / "_plain" if sources else out_dir
     day = parse_day(as_of)
@@ -106,6 +122,17 @@ def generate_command(
         shutil.rmtree(plain_dir)
         out.print(_sources_table(truth, out_dir, sources))
         planted = truth
+    if text_source:
+        from disputegraph.synthetic.multisource.textboard import BOARD_FOLDER, write_text_source
+
+        board = write_text_source(
+            out_dir, out_dir / BOARD_FOLDER, seed=seed, messages=max(60, scale // 10)
+        )
+        folder = out_dir / BOARD_FOLDER
+        out.print(
+            f"message board: {len(board['messages']):,} messages naming {board['mentions']:,} "
+            f"entities in {folder}; load it with --mapping {folder / 'mapping.toml'}"
+        )
     out.print(_counts_table(planted, out_dir, seed))
     out.print(_patterns_table(planted))
 

@@ -54,6 +54,7 @@ __all__ = [
     "divisions",
     "extract",
     "extract_text",
+    "generic_org",
     "strip_place",
 ]
 
@@ -73,14 +74,16 @@ _NAME = r"[\u3400-\u9fffA-Za-z0-9()]"
 _TAIL_RUN = re.compile(_NAME + r"+$")
 #: words that end a name on its left (a name starts right after the last one)
 _STOPS = (
-    "反映|投诉|举报|拖欠|欠薪|欠付|克扣|讨薪|要求|希望|请求|称|说|问|找|帮|请|让|被|把|将|向|给|对|"
+    "关于|对于|鉴于|至于|反映|投诉|举报|拖欠|欠薪|欠付|克扣|讨薪|要求|希望|请求|称|说|问|找|帮|请|让|被|把|将|向|给|对|"
     "与|和|及|跟|同|从|由|在|到|于|至|是|为|的|了|着|过|也|都|就|还|又|"
     "我们|我|你们|你|他们|他|她们|她|其|该|此|这|那|某|本|各|每|位于|住在|居住|所在|"
     "承建|承包|施工|负责|开发|建设的|所属|业主|员工|工人|农民工|名|个|家|当地|辖区|附近|"
     "以及|还有|或者|或|但|而|因|因为|由于|导致|造成|发生|出现|存在|已经|一直|多次|至今|"
-    "今年|去年|年|月|日|[0-9]+号|[0-9]+弄|元|万|人"
+    "今年|去年|年|月|日|[0-9]+号|[0-9]+弄|(?<=[0-9万千百十])元|(?<=[0-9])万|人"
 )
 _STOP_RE = re.compile(f"(?:{_STOPS})")
+#: prepositions never split by a dictionary word inside them (关于 + 于丽景)
+_WHOLE_STOPS = frozenset({"关于", "对于", "由于", "位于", "鉴于", "至于"})
 _SINGLE_STOPS = frozenset(w for w in _STOPS.split("|") if len(w) == 1)
 
 _ORG_INDUSTRY = (
@@ -104,7 +107,7 @@ _COMPOUND_WEAK = frozenset("苑府湾园城")
 _COMPOUND_END = re.compile(r"(?:小区|花园|家园|公寓|大厦|广场|新村|山庄|公馆|华庭|嘉园)$")
 _PROJECT = re.compile(r"(?:工程项目|建设项目|项目|工程)(?![部款费队师])")
 _VILLAGE = re.compile(r"(?:村)(?![委民组长干])")
-_TOWNSHIP = re.compile(r"(?:街道办事处|街道|镇|乡)(?![长政府村])")
+_TOWNSHIP = re.compile(r"(?:街道办事处|街道(?![办])|(?:镇|乡)(?![长政府村]))")
 _BUILDING = re.compile(
     r"\s?([一二三四五六七八九十\d]{1,4})(?:号楼|栋|幢|座|号院)(?:\s?(\d{1,3})单元)?(?:\s?(\d{1,5})室)?"
 )
@@ -197,7 +200,8 @@ def divisions() -> dict[str, Division]:
             )
             div = Division(name, code, level)
             out.setdefault(name, div)
-            if level != "county" and len(name) >= 3:
+            # a county-level city is written without 市 too (临江宏达 for 临江市宏达)
+            if (level != "county" or name.endswith("市")) and len(name) >= 3:
                 short = re.sub(r"(?:省|市|自治区|自治州|地区|盟|特别行政区)$", "", name)
                 short = re.sub(r"(?:壮族|回族|维吾尔|藏族|蒙古族)?$", "", short)
                 if len(short) >= 2:
@@ -214,17 +218,35 @@ def _division_automaton() -> ahocorasick.Automaton:
     return automaton
 
 
+_GENERIC_ORG = re.compile(
+    f"(?:{_ORG_INDUSTRY}|家政|商务|电子|餐饮|汽车|机电|物流|集团|建工)+(?:{_ORG_FORM})?"
+)
+
+
+def generic_org(name: str) -> bool:
+    """Whether an organisation name is nothing but industry words (建筑工程, 家政服务)."""
+    return _GENERIC_ORG.fullmatch(name) is not None
+
+
 def strip_place(name: str) -> str:
     """A name without the divisions it starts with (``杭州市西湖区力诚劳务`` → ``力诚劳务``)."""
     table = divisions()
     changed = True
+    stripped = False
     while changed and len(name) > 2:
         changed = False
         for size in range(min(8, len(name) - 2), 1, -1):
-            if name[:size] in table:
-                name = name[size:]
-                changed = True
-                break
+            div = table.get(name[:size])
+            if div is None:
+                continue
+            # a county-level city without 市 leads the name (临江宝中物业) or is its brand
+            # (宁波瑞安电子商务, 海城建筑工程)
+            county_short = div.level == "county" and div.name != name[:size]
+            if county_short and (stripped or generic_org(name[size:])):
+                continue
+            name = name[size:]
+            changed = stripped = True
+            break
     return name
 
 
@@ -326,7 +348,8 @@ def _left_name(text: str, tail_start: int, floor: int, max_len: int = 16) -> int
     protected = _protected()
     for stop in _STOP_RE.finditer(text, begin, tail_start):
         cut = stop.end()
-        for at in range(stop.start(), stop.end()):
+        inner = range(0) if stop.group(0) in _WHOLE_STOPS else range(stop.start(), stop.end())
+        for at in inner:
             # 住在水一方大厦: 在 starts a word of the dictionary, so it starts the name
             if any(
                 text[at : at + k] in protected

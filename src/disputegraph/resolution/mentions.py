@@ -47,10 +47,11 @@ from disputegraph.ingest.extract import (
     Gazetteer,
     GazetteerEntry,
     extract,
+    generic_org,
     strip_place,
 )
 from disputegraph.resolution.apply import canonical_map, decide, load_decisions
-from disputegraph.resolution.text import org_key, simplify
+from disputegraph.resolution.text import org_key, pinyin_key, simplify
 from disputegraph.schemas import (
     EmployerKind,
     GraphEdge,
@@ -91,6 +92,7 @@ MENTION_RULES: dict[str, str] = {
     "known_name": "a name the store knows, found as it is",
     "org_name": "the same normalised organisation name",
     "org_abbrev": "an abbreviation of a known organisation's name",
+    "org_sound": "an organisation name that sounds the same (typed by ear)",
     "org_fuzzy": "a similar organisation name (candidate only)",
     "place_name": "the same place name",
     "new": "a name no node has: a new mentioned entity",
@@ -181,6 +183,7 @@ class _Known:
     names: dict[str, str] = field(default_factory=dict)  # node id -> name
     org_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     brands: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    sounds: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     stripped: dict[str, str] = field(default_factory=dict)  # employer -> key without place
     places: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     districts: dict[str, str] = field(default_factory=dict)
@@ -189,8 +192,16 @@ class _Known:
         return {self.canon.get(i, i) for i in ids}
 
 
+#: a building's number and word as people write it (3栋, 3号楼, 3座) → the register's 3幢
+_BUILDING_NO = re.compile(r"(?:小区)?(\d{1,4})(?:号楼|栋|幢|座)$")
+
+
 def _place_key(name: str) -> str:
     key = normalise_name(simplify(name))
+    building = _BUILDING_NO.search(key)
+    if building is not None and building.start() >= 2:
+        # 丹桂苑小区3号楼, 丹桂苑3栋 and 丹桂苑3幢 are one building
+        return f"{key[: building.start()]}{building.group(1)}幢"
     for tail in _PLACE_TAILS:
         if key.endswith(tail) and len(key) - len(tail) >= 2:
             return key[: -len(tail)]
@@ -223,9 +234,12 @@ def build_gazetteer(store: GraphStore) -> tuple[Gazetteer, _Known]:
             known.stripped[node.id] = core
             if len(core) >= 2:
                 known.brands[core[:2]].add(node.id)
+                known.sounds[pinyin_key(core)].add(node.id)
             org = MentionKind.ORGANIZATION
             aliases[normalise_name(name)].append((org, node.id, 0.99))
             aliases[key].append((org, node.id, 0.95))
+            if generic_org(core):
+                continue  # 瑞安家政服务: no short form names it
             aliases[core].append((org, node.id, 0.93))
             brand = core[:2]
             for word in _INDUSTRY:
@@ -288,6 +302,8 @@ def _match_org(m: Mention, known: _Known) -> tuple[str | None, str, float, tuple
         best = sorted(exact)[0]
         return best, "org_name", 0.7, (f"{len(exact)} organisations share the name {key}",)
     core = strip_place(key)
+    if generic_org(core):
+        return None, "new", 0.0, ()  # 建设集团: no brand to match by
     if len(core) >= 3:
         found = {
             i
@@ -302,6 +318,12 @@ def _match_org(m: Mention, known: _Known) -> tuple[str | None, str, float, tuple
         if len(ones) > 1:
             best = sorted(ones)[0]
             return best, "org_abbrev", 0.7, (f"{m.name} abbreviates {len(ones)} organisations",)
+    # typed by ear (源夏电子商务 for 源厦电子商务): the same sound, character by character
+    heard = known.one(known.sounds.get(pinyin_key(core), ())) if len(core) >= 4 else set()
+    if len(heard) == 1:
+        (target,) = heard
+        name = known.names.get(target, target)
+        return target, "org_sound", 0.85, (f"{m.name} sounds like {name}",)
     best_id, best_sim = None, 0.0
     for cand in known.brands.get(core[:2], ()) if len(core) >= 2 else ():
         sim = Levenshtein.normalized_similarity(core, known.stripped.get(cand, ""))

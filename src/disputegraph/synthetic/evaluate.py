@@ -7,6 +7,9 @@ so resolution can be measured and benchmarked without a store.
 :func:`score` compares a :class:`~disputegraph.resolution.engine.Resolution`
 with the true identities: pairwise precision and recall of the merged
 entities, and per rule the links it made and how many were right.
+:func:`score_mentions` compares the ``MENTIONS`` links of a store with the
+truth of the message board (``_message-board/_truth.json``): precision and
+recall per entity kind and per way of writing a name.
 """
 
 from __future__ import annotations
@@ -23,8 +26,11 @@ from disputegraph.ingest.validate import Issue
 from disputegraph.pii import hash_identifier
 from disputegraph.resolution.apply import MATTER_LINKS
 from disputegraph.resolution.engine import Kind, Record, Resolution, matter_contexts
+from disputegraph.resolution.mentions import AUTO_THRESHOLD
+from disputegraph.schemas import NodeLabel, RelType
+from disputegraph.store.protocol import GraphStore
 
-__all__ = ["records_from_exports", "score"]
+__all__ = ["records_from_exports", "score", "score_mentions"]
 
 _LABELS = {"parties": "Party", "employers": "Employer"}
 
@@ -150,4 +156,90 @@ def score(resolution: Resolution, identities: Mapping[str, list[str]]) -> dict[s
         "review_queue": len(resolution.review),
         "rules": dict(sorted(rules.items())),
         "wrong_auto_links": sum(r["auto"] - r["auto_correct"] for r in rules.values()),
+    }
+
+
+def _ratio(num: int, den: int) -> float:
+    return round(num / den, 4) if den else 1.0
+
+
+def score_mentions(
+    store: GraphStore, truth: Mapping[str, Any], *, include_review: bool = False
+) -> dict[str, Any]:
+    """Precision and recall of the text links against the message board's truth.
+
+    A predicted link is an active ``MENTIONS`` edge from a message's dispute that
+    the analysis uses (``auto`` at confidence ≥ 0.8, or ``accepted``; with
+    ``include_review`` also the links waiting for review), as (dispute, kind,
+    node); a link to a unit counts for its building, and a building for its
+    compound too (the projection joins a property to its ``part_of`` parents).
+    A true mention is (dispute, kind, true id). Per kind:
+    ``predicted``, ``true``, ``correct``, ``precision``, ``recall``; per
+    variation (how the text wrote the name: ``abbrev``, ``homophone``,
+    ``building_号楼`` …, and ``traditional``/``full_width`` for a whole
+    message): ``true``, ``found``, ``recall``.
+    """
+    messages = {str(t["dispute"]): t for t in truth["messages"]}
+    units: set[str] = set()
+    for nodes in store.iter_nodes(NodeLabel.PROPERTY):
+        units.update(n.id for n in nodes if n.props.get("kind") == "unit")
+    parent: dict[str, str] = {}
+    for part_of in store.iter_edges(RelType.PART_OF):
+        for e in part_of:
+            parent.setdefault(e.source, e.target)
+    predicted: set[tuple[str, str, str]] = set()
+    for edges in store.iter_edges(RelType.MENTIONS):
+        for e in edges:
+            p = e.props
+            if e.source not in messages or not p.get("active", True):
+                continue
+            used = p.get("decision") == "accepted" or (
+                p.get("decision") == "auto" and float(p.get("confidence", 0)) >= AUTO_THRESHOLD
+            )
+            if used or (include_review and p.get("decision") == "review"):
+                kind = str(p["kind"])
+                target = parent.get(e.target, e.target) if e.target in units else str(e.target)
+                predicted.add((e.source, kind, target))
+                if kind == "building" and target in parent:  # a building brings its compound
+                    predicted.add((e.source, "residential_community", parent[target]))
+    true: set[tuple[str, str, str]] = set()
+    variation: dict[tuple[str, str, str], set[str]] = {}
+    for did, t in messages.items():
+        for m in t["mentions"]:
+            key = (did, str(m["kind"]), str(m["id"]))
+            true.add(key)
+            variation.setdefault(key, set()).update(
+                v for v in (str(m.get("variation") or ""), str(t.get("variation") or "")) if v
+            )
+    kinds: dict[str, dict[str, Any]] = {}
+    for kind in sorted({k for _, k, _ in predicted | true}):
+        p_k = {x for x in predicted if x[1] == kind}
+        t_k = {x for x in true if x[1] == kind}
+        hit = len(p_k & t_k)
+        kinds[kind] = {
+            "predicted": len(p_k),
+            "true": len(t_k),
+            "correct": hit,
+            "precision": _ratio(hit, len(p_k)),
+            "recall": _ratio(hit, len(t_k)),
+        }
+    by_variation: dict[str, dict[str, Any]] = defaultdict(lambda: {"true": 0, "found": 0})
+    for key, names in variation.items():
+        for v in names:
+            by_variation[v]["true"] += 1
+            by_variation[v]["found"] += int(key in predicted)
+    for stats in by_variation.values():
+        stats["recall"] = _ratio(stats["found"], stats["true"])
+    hit = len(predicted & true)
+    return {
+        "messages": len(messages),
+        "predicted": len(predicted),
+        "true": len(true),
+        "correct": hit,
+        "precision": _ratio(hit, len(predicted)),
+        "recall": _ratio(hit, len(true)),
+        "kinds": kinds,
+        "variations": dict(sorted(by_variation.items())),
+        "wrong": sorted(predicted - true)[:50],
+        "missed": sorted(true - predicted)[:50],
     }
