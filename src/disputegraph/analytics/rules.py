@@ -106,6 +106,12 @@ def _line_of(lines: Sequence[str], start: int, end: int, needle: str) -> int:
     return start
 
 
+def _clause_line(lines: Sequence[str], start: int, end: int, index: int) -> int:
+    """The line of the ``index``-th clause (the ``index``-th ``metric`` key) of a rule."""
+    found = [i for i in range(start, min(end, len(lines) + 1)) if "metric" in lines[i - 1]]
+    return found[index] if index < len(found) else _line_of(lines, start, end, "conditions")
+
+
 def _parse_toml(path: Path) -> tuple[dict[str, Any], list[str]]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -156,12 +162,13 @@ def _one_rule(path: Path, lines: list[str], table: Any, start: int, end: int) ->
     name = repr(table.get("id"))
     #: filled by the loader only: a rules file may not give a query's text itself
     internal = {"source", "cypher", "returns"}
-    for key in sorted(internal & set(table)):
-        known = [f for f in Rule.model_fields if f not in internal]
-        raise RuleError(
-            f"{_where(path, _line_of(lines, start, end, key))}: rule {name}: unknown field "
-            f"{key!r}{_closest(key, known)}"
-        )
+    allowed = [f for f in Rule.model_fields if f not in internal]
+    for key in table:
+        if key not in allowed:
+            raise RuleError(
+                f"{_where(path, _line_of(lines, start, end, key))}: rule {name}: unknown field "
+                f"{key!r}{_closest(key, allowed)}"
+            )
     try:
         rule = Rule.model_validate({**table, "source": f"{path.name}:{start}"})
     except ValidationError as exc:
@@ -170,16 +177,13 @@ def _one_rule(path: Path, lines: list[str], table: Any, start: int, end: int) ->
         field = ".".join(loc)
         key = next((p for p in reversed(loc) if not p.isdigit()), "")
         line = _line_of(lines, start, end, key) if key else start
-        if first["type"] == "extra_forbidden":
-            known = [f for f in Rule.model_fields if f not in internal]
-            raise RuleError(
-                f"{_where(path, line)}: rule {name}: unknown field {key!r}{_closest(key, known)}"
-            ) from None
+        if len(loc) > 1 and loc[0] == "conditions" and loc[1].isdigit():
+            line = _clause_line(lines, start, end, int(loc[1]))
         raise RuleError(f"{_where(path, line)}: rule {name}: {field}: {first['msg']}") from None
     metrics = list(metrics_of(rule.subject))
     for clause in rule.conditions:
         if clause.metric not in metrics:
-            line = _line_of(lines, start, end, f'"{clause.metric}"')
+            line = _clause_line(lines, start, end, rule.conditions.index(clause))
             raise RuleError(
                 f"{_where(path, line)}: rule {rule.id!r}: unknown {rule.subject.value} metric "
                 f"{clause.metric!r}{_closest(clause.metric, metrics)}"
