@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     risk_config: Path | None = Field(
         None, description="TOML file overriding the shipped risk weights, bands and time limits."
     )
+    rules: Path | None = Field(
+        None,
+        description="TOML file of warning rules added to (or replacing, by id) the shipped ones.",
+    )
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
     language: Literal["zh", "en"] = Field("zh", description="Default display language.")
     secret_key: SecretStr | None = Field(

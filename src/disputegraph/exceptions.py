@@ -27,6 +27,7 @@ __all__ = [
     "DisputeGraphError",
     "LoadError",
     "QueryError",
+    "RuleError",
     "SchemaError",
     "StoreError",
 ]
@@ -38,6 +39,10 @@ class DisputeGraphError(Exception):
 
 class ConfigError(DisputeGraphError):
     """A setting is missing, malformed or unsafe for the chosen mode."""
+
+
+class RuleError(ConfigError):
+    """A warning rule is malformed: its file, line and the closest valid name are named."""
 
 
 class SchemaError(DisputeGraphError):

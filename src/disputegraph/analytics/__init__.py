@@ -53,6 +53,14 @@ from disputegraph.analytics.projection import (
 )
 from disputegraph.analytics.reasons import format_yuan
 from disputegraph.analytics.risk import assess
+from disputegraph.analytics.rules import (
+    chain_metrics,
+    evaluate_cypher_rules,
+    evaluate_rules,
+    hit_counts,
+    load_rules,
+    sort_hits,
+)
 from disputegraph.analytics.tracing import search_entities, shortest_path, trace
 from disputegraph.exceptions import AnalysisError
 from disputegraph.runtime import gc_paused
@@ -65,6 +73,7 @@ from disputegraph.schemas.analysis import (
     HandoffStats,
     TraceResult,
 )
+from disputegraph.schemas.rules import Rule
 from disputegraph.store.protocol import GraphStore
 
 __all__ = [
@@ -84,12 +93,15 @@ __all__ = [
     "cluster_of",
     "cluster_scores",
     "default_as_of",
+    "evaluate_rules",
     "find_clusters",
     "format_yuan",
+    "hit_counts",
     "key_persons",
     "liable_payers",
     "load_analysis",
     "load_risk_config",
+    "load_rules",
     "project",
     "run_analysis",
     "search_entities",
@@ -210,6 +222,7 @@ def analyze_projection(
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
     release_handoffs: bool = False,
+    rules: Sequence[Rule] | None = None,
 ) -> AnalysisResult:
     """Clusters, risk, chains and agency statistics of a projection;
     ``previous``: the clusters of an earlier analysis (:func:`cluster_scores`), for
@@ -224,6 +237,7 @@ def analyze_projection(
     # has any); the steps themselves are not kept (millions at a million disputes).
     chain_flags: dict[str, list[str]] = {}
     handoffs: dict[str, HandoffFacts] = {}
+    per_chain: dict[str, dict[str, float]] = {}
     failed = {o.lower() for o in config.chains.failed_outcomes}
 
     def noting_flags(chains: Iterable[ChainFacts]) -> Iterator[ChainFacts]:
@@ -231,6 +245,8 @@ def analyze_projection(
             if ch.flags:
                 chain_flags[ch.dispute_id] = ch.flags
             handoffs[ch.dispute_id] = handoff_facts(ch.steps, failed)
+            d = proj.disputes.get(ch.dispute_id)
+            per_chain[ch.dispute_id] = chain_metrics(ch, d is not None and d.open)
             yield ch
 
     per_agency, per_pair = agency_aggregates(
@@ -265,7 +281,7 @@ def analyze_projection(
         a.key_persons = key_persons(keyp, proj, by_id[a.id], config.key_persons)
     t["key_persons"] = time.perf_counter() - t0
     hub_list = sorted({h for cl in clusters for h in cl.hubs}, key=lambda h: (-h[1], h[0]))
-    return AnalysisResult(
+    result = AnalysisResult(
         as_of=proj.as_of,
         window_days=proj.window_days,
         computed_at=datetime.now(UTC),
@@ -282,7 +298,16 @@ def analyze_projection(
             "clusters": len(assessed),
             "chains": len(handoffs),
         },
+        chain_metrics=per_chain,
     )
+    t0 = time.perf_counter()
+    say("warning rules")
+    rules = load_rules() if rules is None else rules
+    result.rules = [r.key for r in rules if r.cypher is None]
+    result.rules_skipped = [r.key for r in rules if r.cypher is not None]
+    result.rule_hits = evaluate_rules(rules, result)
+    t["rules"] = time.perf_counter() - t0
+    return result
 
 
 @gc_paused()  # projection, analysis and the result's serialisation: millions of objects
@@ -294,13 +319,17 @@ def run_analysis(
     config: RiskConfig | None = None,
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
+    rules: Sequence[Rule] | None = None,
 ) -> AnalysisResult:
-    """Compute clusters, risk and chain flags for a window and persist them.
+    """Compute clusters, risk, chain flags and warning-rule hits for a window and
+    persist them.
 
     ``as_of`` defaults to :func:`default_as_of`; ``config`` to the shipped
-    defaults. The result is stored under ``"<as_of>:<window_days>"`` and marked
-    as the latest; each cluster's ``change`` is measured against the latest
-    earlier analysis with the same window.
+    defaults; ``rules`` to the shipped warning rules (every rule is evaluated;
+    Cypher rules only when the store can run read-only queries, i.e. Neo4j, else
+    they are listed in ``rules_skipped``). The result is stored under
+    ``"<as_of>:<window_days>"`` and marked as the latest; each cluster's ``change``
+    is measured against the latest earlier analysis with the same window.
     """
     if window_days < 1:
         raise AnalysisError(f"window_days must be at least 1, got {window_days}")
@@ -326,7 +355,16 @@ def run_analysis(
         progress=say,
         timings=t,
         release_handoffs=True,
+        rules=rules,
     )
+    read = getattr(store, "read_query", None)  # Neo4j only: the memory store runs no Cypher
+    if read is not None and result.rules_skipped:
+        cypher = [r for r in (rules or ()) if r.cypher is not None]
+        result.rule_hits = sort_hits(
+            [*result.rule_hits, *evaluate_cypher_rules(cypher, read, result)]
+        )
+        result.rules.extend(result.rules_skipped)
+        result.rules_skipped = []
     del proj  # a million-dispute projection is a gigabyte: gone before the result is written
     key = _key(as_of, window_days)
     store.put_document(ANALYSIS_KIND, key, result)  # serialised straight to JSON

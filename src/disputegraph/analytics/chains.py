@@ -78,6 +78,7 @@ __all__ = [
     "HandoffFacts",
     "StepFacts",
     "agency_aggregates",
+    "agency_runs",
     "as_chain",
     "chain_facts",
     "chains_for",
@@ -323,7 +324,7 @@ def chain_facts(
 _ADMIN = {"followed_up", "closed", "supervised"}
 
 
-def _agency_runs(steps: Sequence[StepFacts]) -> list[str]:
+def agency_runs(steps: Sequence[StepFacts]) -> list[str]:
     """The agencies the case moved through, consecutive repeats and admin steps collapsed."""
     runs: list[str] = []
     for s in steps:
@@ -345,7 +346,7 @@ def _flags(
     links: Sequence[tuple[str, str]],
 ) -> list[ChainFlag]:
     flags: list[ChainFlag] = []
-    runs = _agency_runs(out)
+    runs = agency_runs(out)
     actions = [s.action for s in out]
 
     if any(s.overdue for s in out):

@@ -13,14 +13,16 @@ from disputegraph.analytics.chains import HandoffFacts, handoff_facts, is_skip_l
 from disputegraph.analytics.clusters import Cluster
 from disputegraph.analytics.config import RiskConfig
 from disputegraph.analytics.projection import DisputeInfo, Projection, ReportInfo
-from disputegraph.schemas import Category, Channel
+from disputegraph.schemas import Category, Channel, RiskLevel
 from disputegraph.schemas.analysis import ChainFlag
 
-__all__ = ["ClusterFacts", "cluster_facts"]
+__all__ = ["REPEAT_WINDOW_DAYS", "ClusterFacts", "cluster_facts", "cluster_metrics"]
 
 
 # Stored channels are codes; StrEnum members compare and hash as those strings.
 _PETITIONS = frozenset({Channel.PETITION_LETTER, Channel.PETITION_VISIT, Channel.PETITION_ONLINE})
+#: "Repeat petitioner": contacts by one reporter within this many days to as-of.
+REPEAT_WINDOW_DAYS = 30
 
 
 @dataclass
@@ -62,6 +64,7 @@ class ClusterFacts:
     properties: list[str] = field(default_factory=list)
     agencies: list[str] = field(default_factory=list)
     gap_flags: Counter[str] = field(default_factory=Counter)
+    reporter_contacts: Counter[str] = field(default_factory=Counter)
 
 
 def cluster_facts(
@@ -79,6 +82,7 @@ def cluster_facts(
     as_of = proj.as_of
     recent_from = as_of - timedelta(days=rs.momentum_days)
     base_from = recent_from - timedelta(days=rs.baseline_days)
+    repeat_from = as_of - timedelta(days=REPEAT_WINDOW_DAYS)
     vulnerable_tags = set(rs.vulnerable_tags)
     persons_all: set[str] = set()
     persons_open: set[str] = set()
@@ -136,7 +140,7 @@ def cluster_facts(
         if d.status == "failed" or steps.mediation_failed:
             f.failed_mediations += 1
         reports = proj.reports.get(did, [])
-        petition = _count_contacts(f, d, reports, recent_from, base_from)
+        petition = _count_contacts(f, d, reports, recent_from, base_from, repeat_from)
         agencies.update(steps.agencies)
         f.escalated_steps += steps.escalated
         if petition and is_skip_level_petition(
@@ -166,6 +170,7 @@ def _count_contacts(
     reports: Sequence[ReportInfo],
     recent_from: date,
     base_from: date,
+    repeat_from: date,
 ) -> bool:
     """Add one dispute's repeat contacts, petitions, police calls and recent and
     baseline contacts to ``f``; whether it was petitioned."""
@@ -179,11 +184,61 @@ def _count_contacts(
     )
     for r in reports:
         day = r.received_at.date()
+        if day > repeat_from and r.reporter_id:
+            f.reporter_contacts[r.reporter_id] += 1
         if day > recent_from:
             f.contacts_recent += 1
         elif day > base_from:
             f.contacts_base += 1
     return petition
+
+
+def cluster_metrics(
+    f: ClusterFacts,
+    *,
+    score: float,
+    level: RiskLevel,
+    change: float | None,
+    size: int,
+    hard_triggers: int,
+    festival_lead_days: int,
+) -> dict[str, float]:
+    """The warning-rule metrics of a cluster (``schemas.rules.CLUSTER_METRICS``), those
+    that are not 0 (a stored cluster keeps only these)."""
+    in_lead = f.festival_days is not None and f.festival_days <= festival_lead_days
+    values: dict[str, float] = {
+        "score": score,
+        "level": float(level.rank),
+        "change": change or 0.0,
+        "size": float(size),
+        "disputes": float(f.disputes),
+        "open_disputes": float(f.open),
+        "people": float(max(f.people, f.people_open)),
+        "people_open": float(f.people_open),
+        "migrant_workers": float(f.migrant_workers),
+        "vulnerable": float(f.vulnerable),
+        "amount_open": round(f.amount_open, 2),
+        "new_recent": float(f.new_recent),
+        "contacts_recent": float(f.contacts_recent),
+        "extra_contacts": float(f.extra_contacts),
+        "top_reporter_contacts_30d": float(max(f.reporter_contacts.values(), default=0)),
+        "petitions": float(f.petitions),
+        "repeat_petitions": float(f.repeat_petitions),
+        "skip_level_petitions": float(f.skip_level),
+        "escalated_steps": float(f.escalated_steps),
+        "litigated": float(f.litigated),
+        "failed_mediations": float(f.failed_mediations),
+        "police_calls": float(f.police),
+        "oldest_open_days": float(f.oldest_open_days),
+        "gap_disputes": float(f.gap_disputes),
+        "rebounds": float(f.rebounds),
+        "wage_open": float(f.wage_open),
+        "wage_people_open": float(f.people_open_by_category.get(Category.WAGE_ARREARS, 0)),
+        "days_to_festival": float(f.festival_days if f.festival_days is not None else 999),
+        "in_festival_lead": 1.0 if in_lead else 0.0,
+        "hard_triggers": float(hard_triggers),
+    }
+    return {k: v for k, v in values.items() if v}
 
 
 def _count_flags(f: ClusterFacts, d: DisputeInfo, flags: set[str], gap: set[str]) -> None:

@@ -58,7 +58,7 @@ from disputegraph.analytics.chains import (
 )
 from disputegraph.analytics.clusters import Cluster
 from disputegraph.analytics.config import RiskConfig
-from disputegraph.analytics.facts import ClusterFacts, cluster_facts
+from disputegraph.analytics.facts import ClusterFacts, cluster_facts, cluster_metrics
 from disputegraph.analytics.projection import Projection
 from disputegraph.analytics.reasons import reasons
 from disputegraph.schemas import RiskLevel
@@ -228,6 +228,16 @@ def assess(
             level = trig_level
     prev = previous.get(cluster.id) if previous else None
     zh, en = reasons(proj, f, details, config)
+    change = None if prev is None else round(score - prev, 1)
+    metrics = cluster_metrics(
+        f,
+        score=score,
+        level=level,
+        change=change,
+        size=cluster.size,
+        hard_triggers=len(fired),
+        festival_lead_days=config.risk.festival_lead_days,
+    )
     return ClusterAssessment.trusted(  # every value computed here: no re-validation
         id=cluster.id,
         score=score,
@@ -242,7 +252,7 @@ def assess(
         reasons_en=en,
         hard_triggers=[name for name, _ in fired],
         previous_score=prev,
-        change=None if prev is None else round(score - prev, 1),
+        change=change,
         hubs=list(cluster.hubs),
         categories=dict(f.categories.most_common()),
         districts=dict(f.districts.most_common()),
@@ -250,4 +260,5 @@ def assess(
         amount_yuan=round(f.amount_total, 2),
         agencies=f.agencies,
         split_from=cluster.split_from,
+        metrics=metrics,
     )

@@ -43,17 +43,19 @@ def analyze_command(
 
     Progress goes to stderr; a summary (levels and the top clusters) to stdout.
     Risk weights, bands and time limits come from DISPUTEGRAPH_RISK_CONFIG
-    (merged over the shipped defaults).
+    (merged over the shipped defaults); every warning rule (the shipped ones and
+    those of DISPUTEGRAPH_RULES) is evaluated and its hits stored.
 
     Example: disputegraph analyze --as-of 2026-01-10 --window-days 180
     """
-    from disputegraph.analytics import load_risk_config, run_analysis
+    from disputegraph.analytics import load_risk_config, load_rules, run_analysis
     from disputegraph.views.contract import analysis_report
     from disputegraph.views.masking import cli_role
 
     cfg = settings()
     day = parse_day(as_of)
     config = load_risk_config(cfg.risk_config)
+    rules = load_rules(cfg.rules)
     with store_session(cfg) as store, err.status("analysing…") as status:
         result = run_analysis(
             store,
@@ -61,10 +63,13 @@ def analyze_command(
             window_days=window_days,
             config=config,
             progress=lambda msg: status.update(f"analysing: {msg}"),
+            rules=rules,
         )
         report = analysis_report(store, result, cli_role(cfg), cfg.language)
     levels = report.payload["levels"]
     summary = ", ".join(f"{k} {v}" for k, v in sorted(levels.items())) or "no clusters"
+    hits = sum(report.payload["rule_hits"].values())
+    summary += f"; {hits} warning-rule hit(s) (`disputegraph rules test RULE`)"
     emit_rows(
         report.rows,
         fmt,

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticUndefined
 
 from disputegraph.schemas.enums import LabeledEnum, RiskLevel
+from disputegraph.schemas.rules import RuleHit
 
 __all__ = [
     "AgencyStats",
@@ -361,6 +362,10 @@ class ClusterAssessment(_Model):
         default_factory=list,
         description="The people and organisations that tie the cluster together, ranked.",
     )
+    metrics: dict[str, float] = Field(
+        default_factory=dict,
+        description="The warning-rule metrics (schemas.rules.CLUSTER_METRICS) that are not 0.",
+    )
 
     @field_validator("factor_details")
     @classmethod
@@ -464,6 +469,21 @@ class AnalysisResult(_Model):
         default_factory=dict, description="The risk configuration used."
     )
     counts: dict[str, int] = Field(default_factory=dict, description="Sizes of the projection.")
+    chain_metrics: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description="Dispute id → its chain's warning-rule metrics "
+        "(schemas.rules.CHAIN_METRICS) that are not 0, for every dispute with hand-offs.",
+    )
+    rules: list[str] = Field(
+        default_factory=list, description="Warning rules evaluated, as id@version."
+    )
+    rules_skipped: list[str] = Field(
+        default_factory=list,
+        description="Warning rules not evaluated (Cypher rules without Neo4j), as id@version.",
+    )
+    rule_hits: list[RuleHit] = Field(
+        default_factory=list, description="Warning-rule hits, most severe first."
+    )
 
     def cluster(self, cluster_id: str) -> ClusterAssessment | None:
         """The cluster with this id, or None."""

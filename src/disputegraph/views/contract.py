@@ -29,6 +29,7 @@ from disputegraph.schemas.analysis import (
     KeyPerson,
     TraceResult,
 )
+from disputegraph.schemas.rules import Rule, RuleHit, RuleSubject
 from disputegraph.store.protocol import GraphStore
 from disputegraph.views.masking import Role, mask_rows_of
 
@@ -45,6 +46,8 @@ __all__ = [
     "dispute_parties",
     "key_person_rows",
     "risk_report",
+    "rule_hits_report",
+    "rules_report",
     "stored_analysis",
     "trace_report",
 ]
@@ -174,6 +177,8 @@ def analysis_report(
         "levels": levels,
         "flagged_chains": len(result.chain_flags),
         "top": mask_rows_of(store, [cluster_summary(c, lang) for c in flagged], role, members),
+        "rule_hits": analytics.hit_counts(result.rule_hits),
+        "rules_skipped": list(result.rules_skipped),
     }
     rows = [
         {
@@ -347,3 +352,87 @@ def agencies_report(result: AnalysisResult, *, pairs: bool = False) -> Report:
         for a in agencies
     ]
     return Report(payload, rows)
+
+
+# ----------------------------------------------------------------------
+# warning rules
+def rules_report(rules: Iterable[Rule], lang: Lang) -> Report:
+    """``rules list``: every rule with its condition as text."""
+    items = []
+    for r in rules:
+        joiner = " and " if r.when == "all" else " or "
+        condition = (
+            joiner.join(f"{c.metric} {c.op} {c.value}" for c in r.conditions)
+            if r.conditions
+            else f"cypher: {r.query}"
+        )
+        items.append(
+            {
+                "id": r.id,
+                "version": r.version,
+                "title": r.title(lang),
+                "title_zh": r.title_zh,
+                "title_en": r.title_en,
+                "severity": r.severity.value,
+                "subject": r.subject.value,
+                "condition": condition,
+                "conditions": [c.model_dump(mode="json") for c in r.conditions],
+                "when": r.when,
+                "query": r.query,
+                "explain_zh": r.explain_zh,
+                "explain_en": r.explain_en,
+                "source": r.source,
+            }
+        )
+    rows = [
+        {k: i[k] for k in ("id", "version", "severity", "subject", "title", "condition", "source")}
+        for i in items
+    ]
+    return Report({"rules": items}, rows)
+
+
+def rule_hits_report(
+    store: GraphStore,
+    result: AnalysisResult,
+    hits: Iterable[RuleHit],
+    role: Role,
+    lang: Lang,
+    *,
+    skipped: Iterable[str] = (),
+) -> Report:
+    """``rules test``: the hits of an analysis, masked for ``role`` (a Cypher rule may
+    return names: the parties of the hits' disputes are masked wherever they appear)."""
+    hits = list(hits)
+    disputes: list[str] = []
+    for h in hits:
+        if h.subject is RuleSubject.CHAIN:
+            disputes.append(h.subject_id)
+        else:
+            c = result.cluster(h.subject_id)
+            disputes.extend(c.disputes if c is not None else ())
+    items = [
+        {
+            **h.model_dump(mode="json"),
+            "title": h.title_zh if lang == "zh" else h.title_en,
+            "explanation": h.explanation(lang),
+        }
+        for h in hits
+    ]
+    rows = [
+        {
+            "rule": f"{h['rule_id']}@{h['version']}",
+            "severity": h["severity"],
+            "subject": h["subject_id"],
+            "cluster": h["cluster_id"] or "",
+            "explanation": h["explanation"],
+        }
+        for h in items
+    ]
+    ids = dispute_parties(store, disputes) if disputes else []
+    payload = {
+        "as_of": result.as_of,
+        "window_days": result.window_days,
+        "hits": mask_rows_of(store, items, role, ids),
+        "skipped": list(skipped),
+    }
+    return Report(payload, mask_rows_of(store, rows, role, ids))
