@@ -131,6 +131,8 @@ def test_pack_pages_clusters_reasons_and_as_of(city: City, pack: Path) -> None:
             if first.startswith(f"{rank}. 风险簇 {cid}"):
                 starts[cid] = page
     assert list(starts) == top, "each top cluster opens its own page, in rank order"
+    pages_of = [b - a for a, b in zip(starts.values(), list(starts.values())[1:], strict=False)]
+    assert pages_of == [1] * (TOP - 1), "each cluster fits one page (payers and key persons too)"
     # the planted wage-arrears cluster: its members' names, the anchor and the reasons
     wage = _pattern(city, "wage_arrears_chain")
     cluster = city.analysis.cluster_of(wage["disputes"][0])
@@ -306,7 +308,7 @@ def test_wage_clusters_name_who_must_pay_with_the_article(
     top = len(analysis.clusters)
     with Exporter() as ex:
         pack = build_briefing(Services(settings, store), ViewState(lang="zh"), top=top, exporter=ex)
-    pages = re.findall(r'<section class="cluster-page">.*?</section>', pack.html, re.DOTALL)
+    pages = re.findall(r'<section class="cluster-page[^"]*">.*?</section>', pack.html, re.DOTALL)
     with_payers = [p for p in pages if "欠薪清偿责任主体" in p]
     assert len(pages) > 1 and len(with_payers) == 1
     page = with_payers[0]

@@ -126,7 +126,8 @@ table.kv th { width: 32%; }
 img.chart { width: 100%; display: block; margin: 1mm 0; }
 img.network { width: 100%; max-height: 98mm; object-fit: contain; display: block;
               border: 1px solid #e5e7eb; }
-img.network.short { max-height: 66mm; }
+img.network.short { max-height: 56mm; }
+img.network.shorter { max-height: 36mm; }
 table.payers { font-size: 8.5pt; margin-bottom: 1mm; }
 table.keypersons { font-size: 8pt; margin-bottom: 1mm; }
 .two { display: flex; gap: 4mm; }
@@ -138,4 +139,6 @@ ul.reasons li { margin-bottom: 0.8mm; }
 .swatch { display: inline-block; width: 4mm; height: 4mm; border-radius: 1mm;
           vertical-align: middle; margin-right: 1.5mm; }
 .cluster-page h2 { display: flex; justify-content: space-between; }
+.cluster-page.dense { font-size: 9.5pt; line-height: 1.35; }
+.cluster-page.dense h3 { font-size: 10.5pt; margin: 2mm 0 1mm 0; }
 """

@@ -143,22 +143,32 @@ def payers_html(payers: Mapping[str, Any] | None, lang: Lang) -> str:
 
 
 #: key persons a cluster page lists (the cluster view lists them all)
-KEY_PERSON_ROWS = 5
+KEY_PERSON_ROWS = 3
 
 
 def key_persons_html(persons: Sequence[Mapping[str, Any]] | None, lang: Lang) -> str:
     """The people and organisations that tie the cluster together, best first, with
-    why ("" when there are none). Names come masked from the cluster view."""
+    their first two reasons, so the cluster stays one page ("" when there are none;
+    the dashboard lists them all). Names come masked from the cluster view."""
     if not persons:
         return ""
+    sep = "；" if lang == "zh" else "; "  # as KeyPerson.reason_text joins them
     rows = [
-        (p["name"], p["kind_label"], f"{p['score']:.2f}", p["why"])
+        (p["name"], p["kind_label"], f"{p['score']:.2f}", sep.join(p["why"].split(sep)[:2]))
         for p in persons[:KEY_PERSON_ROWS]
     ]
     headers = [t("col_key_person", lang), t("col_kind", lang), t("col_key_score", lang)]
     return f"<h3>{_e(t('key_persons', lang))}</h3>" + table(
         [*headers, t("col_key_why", lang)], rows, "compact keypersons"
     )
+
+
+def _network_size(*tables: str) -> str:
+    """The snapshot's image class: smaller for each table above it, so a cluster's
+    page (payers, key persons, reasons, factors) stays one A4 page."""
+    return ("network", "network short", "network shorter")[
+        sum(1 for table_html in tables if table_html)
+    ]
 
 
 def _members_text(view: Mapping[str, Any], lang: Lang) -> str:
@@ -193,8 +203,9 @@ def cluster_section(
     triggers = f" · {_e(', '.join(view['hard_triggers']))}" if view["hard_triggers"] else ""
     payers = payers_html(view.get("liable_payers"), lang)
     keyp = key_persons_html(view.get("key_persons"), lang)
+    dense = " dense" if payers and keyp else ""  # both tables: smaller type, one page
     return (
-        '<section class="cluster-page">'
+        f'<section class="cluster-page{dense}">'
         f"<h2><span>{rank}. {_e(t('brief.cluster_n', lang))} {_e(view['id'])}</span>"
         f'<span class="muted">{_e(t("as_of", lang))} {_e(data.as_of)}</span></h2>'
         f'<div class="facts"><span class="badge" style="background:{colour};'
@@ -211,7 +222,7 @@ def cluster_section(
         + payers
         + keyp
         + f"<h3>{_e(t('brief.snapshot', lang))}</h3>"
-        + img(net_uri, t("brief.snapshot", lang), "network short" if payers or keyp else "network")
+        + img(net_uri, t("brief.snapshot", lang), _network_size(payers, keyp))
         + '<div class="two"><div>'
         + f'<h3>{_e(t("reasons", lang))}</h3><ul class="reasons">{reasons}</ul>'
         + "</div><div>"
