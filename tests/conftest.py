@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from disputegraph.chromium import HEADLESS_ARGS, find_chromium
 from disputegraph.config import Settings
@@ -41,6 +42,18 @@ def workspace(tmp_path: Path) -> Path:
 def settings(workspace: Path) -> Settings:
     """Demo-mode settings on a fresh workspace and the memory store."""
     return Settings(demo=True, workspace=workspace, store="memory")
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """The CLI on a fresh workspace: demo mode, memory store, no key or rule or
+    risk file from the shell."""
+    monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(tmp_path / "ws"))
+    monkeypatch.setenv("DISPUTEGRAPH_STORE", "memory")
+    monkeypatch.setenv("DISPUTEGRAPH_DEMO", "1")
+    for name in ("DISPUTEGRAPH_PII_KEY", "DISPUTEGRAPH_RULES", "DISPUTEGRAPH_RISK_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    return CliRunner()
 
 
 @pytest.fixture(scope="session")

@@ -18,16 +18,6 @@ from disputegraph.store import MemoryStore
 BAD = Path(__file__).parent / "data" / "bad"
 
 
-@pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    """Demo mode, memory store, a fresh workspace; no key from the shell."""
-    monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(tmp_path / "ws"))
-    monkeypatch.setenv("DISPUTEGRAPH_STORE", "memory")
-    monkeypatch.setenv("DISPUTEGRAPH_DEMO", "1")
-    monkeypatch.delenv("DISPUTEGRAPH_PII_KEY", raising=False)
-    return CliRunner()
-
-
 def _rows(path: Path) -> int:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return sum(1 for _ in csv.DictReader(fh))

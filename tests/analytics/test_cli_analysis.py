@@ -17,16 +17,12 @@ SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 
 
 @pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(tmp_path / "ws"))
-    monkeypatch.setenv("DISPUTEGRAPH_STORE", "memory")
-    monkeypatch.setenv("DISPUTEGRAPH_DEMO", "1")
+def runner(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """The shared CLI fixture, in English, with the sample bundle loaded."""
     monkeypatch.setenv("DISPUTEGRAPH_LANGUAGE", "en")
-    monkeypatch.delenv("DISPUTEGRAPH_RISK_CONFIG", raising=False)
-    r = CliRunner()
-    loaded = r.invoke(app, ["load", str(SAMPLE), "--reset"])
+    loaded = runner.invoke(app, ["load", str(SAMPLE), "--reset"])
     assert loaded.exit_code == 0, loaded.output
-    return r
+    return runner
 
 
 @pytest.fixture

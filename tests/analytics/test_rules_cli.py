@@ -12,15 +12,6 @@ from disputegraph.analytics import load_rules
 from disputegraph.cli import app
 
 
-@pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(tmp_path / "ws"))
-    monkeypatch.setenv("DISPUTEGRAPH_STORE", "memory")
-    monkeypatch.setenv("DISPUTEGRAPH_DEMO", "1")
-    monkeypatch.delenv("DISPUTEGRAPH_RULES", raising=False)
-    return CliRunner()
-
-
 def _json(runner: CliRunner, *args: str) -> dict:  # type: ignore[type-arg]
     result = runner.invoke(app, [*args, "--format", "json"])
     assert result.exit_code == 0, result.output

@@ -182,15 +182,6 @@ def test_extract_is_checked_when_the_mapping_is_read() -> None:
         parse_mapping({"tables": [{**base, "extract": [1]}]})
 
 
-@pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(tmp_path / "ws"))
-    monkeypatch.setenv("DISPUTEGRAPH_STORE", "memory")
-    monkeypatch.setenv("DISPUTEGRAPH_DEMO", "1")
-    monkeypatch.delenv("DISPUTEGRAPH_PII_KEY", raising=False)
-    return CliRunner()
-
-
 def test_cli_load_with_extract_then_analyze_cluster_and_trace(
     runner: CliRunner, sample_bundle: Path
 ) -> None:

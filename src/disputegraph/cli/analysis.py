@@ -9,6 +9,8 @@ import typer
 
 from disputegraph.cli.common import (
     FORMAT_OPTION,
+    STORED_AS_OF_OPTION,
+    STORED_WINDOW_OPTION,
     Format,
     app,
     emit_json,
@@ -86,12 +88,8 @@ def risk_command(
     level: str | None = typer.Option(
         None, "--level", "-l", help="Only clusters of this level (red, orange, yellow, blue, none)."
     ),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="A stored analysis date (default: latest)."
-    ),
-    window_days: int | None = typer.Option(
-        None, "--window-days", help="Window of the stored analysis."
-    ),
+    as_of: str | None = STORED_AS_OF_OPTION,
+    window_days: int | None = STORED_WINDOW_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Ranked risk clusters from the stored analysis (run `analyze` first).

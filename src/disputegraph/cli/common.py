@@ -27,6 +27,8 @@ from disputegraph.exceptions import DisputeGraphError
 
 __all__ = [
     "FORMAT_OPTION",
+    "STORED_AS_OF_OPTION",
+    "STORED_WINDOW_OPTION",
     "Format",
     "app",
     "audit_cli",
@@ -65,6 +67,11 @@ class Format(StrEnum):
 
 
 FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format.")
+#: which stored analysis a read command shows
+STORED_AS_OF_OPTION = typer.Option(
+    None, "--as-of", help="A stored analysis date (default: latest)."
+)
+STORED_WINDOW_OPTION = typer.Option(None, "--window-days", help="Window of the stored analysis.")
 
 
 def settings() -> Settings:

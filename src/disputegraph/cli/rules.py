@@ -6,6 +6,8 @@ import typer
 
 from disputegraph.cli.common import (
     FORMAT_OPTION,
+    STORED_AS_OF_OPTION,
+    STORED_WINDOW_OPTION,
     Format,
     app,
     emit_rows,
@@ -47,12 +49,8 @@ def list_command(fmt: Format = FORMAT_OPTION) -> None:
 @handle_errors
 def test_command(
     rule_id: str = typer.Argument(..., help="A rule id (see `rules list`)."),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="A stored analysis date (default: latest)."
-    ),
-    window_days: int | None = typer.Option(
-        None, "--window-days", help="Window of the stored analysis."
-    ),
+    as_of: str | None = STORED_AS_OF_OPTION,
+    window_days: int | None = STORED_WINDOW_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """The hits of one rule on a stored analysis (run `analyze` first): evaluated now,
