@@ -106,6 +106,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_key_person": ("人物/单位", "Person / organisation"),
     "col_key_score": ("关键度", "Score"),
     "col_key_why": ("原因", "Why"),
+    "alert.change_level": ("风险等级由{old}升至{new}", "level up from {old} to {new}"),
+    "alert.change_people": ("涉及{new}人，此前{old}人", "{new} people, up from {old}"),
+    "alert.change_trigger": ("新增硬触发：{names}", "new hard trigger: {names}"),
+    "alert.watch_title": ("关注对象有新纠纷", "New dispute on a watched subject"),
+    "alert.watch_explain": (
+        "关注对象{target}所在纠纷群新增{n}起纠纷：{ids}",
+        "{n} new dispute(s) joined the cluster of watched {target}: {ids}",
+    ),
     "keyperson.cut_vertex": (
         "连接簇内{parts}个部分：去掉后{cut}个节点（其中{people}人）与其余部分断开",
         "ties {parts} parts of the cluster together: removing it cuts {cut} nodes off "

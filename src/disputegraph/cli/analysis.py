@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import typer
@@ -51,6 +52,8 @@ def analyze_command(
     Example: disputegraph analyze --as-of 2026-01-10 --window-days 180
     """
     from disputegraph.analytics import load_risk_config, load_rules, run_analysis
+    from disputegraph.analytics.alerts import record_alerts
+    from disputegraph.store.workflow import WorkflowStore
     from disputegraph.views.contract import analysis_report
     from disputegraph.views.masking import cli_role
 
@@ -68,10 +71,13 @@ def analyze_command(
             rules=rules,
         )
         report = analysis_report(store, result, cli_role(cfg), cfg.language)
+    update = record_alerts(WorkflowStore.in_workspace(cfg.workspace), result, datetime.now(UTC))
+    report.payload["alerts_raised"] = [a.id for a in update.raised]
     levels = report.payload["levels"]
     summary = ", ".join(f"{k} {v}" for k, v in sorted(levels.items())) or "no clusters"
     hits = sum(report.payload["rule_hits"].values())
     summary += f"; {hits} warning-rule hit(s) (`disputegraph rules test RULE`)"
+    summary += f"; {len(update.raised)} alert(s) raised (`disputegraph alerts list`)"
     emit_rows(
         report.rows,
         fmt,

@@ -22,6 +22,7 @@ from disputegraph import analytics
 from disputegraph.exceptions import AnalysisError
 from disputegraph.i18n import enum_label
 from disputegraph.schemas import EmployerKind, Lang, PartyKind, RelType, RiskLevel
+from disputegraph.schemas.alerts import Alert
 from disputegraph.schemas.analysis import (
     AnalysisResult,
     Chain,
@@ -37,6 +38,7 @@ __all__ = [
     "ClusterReport",
     "Report",
     "agencies_report",
+    "alerts_report",
     "analysis_report",
     "chain_flags",
     "chain_report",
@@ -436,3 +438,37 @@ def rule_hits_report(
         "skipped": list(skipped),
     }
     return Report(payload, mask_rows_of(store, rows, role, ids))
+
+
+def alerts_report(store: GraphStore, alerts: Iterable[Alert], role: Role, lang: Lang) -> Report:
+    """``alerts list`` / ``show``: alerts newest first, masked for ``role`` (a Cypher
+    rule's explanation may name the parties of the subject's disputes)."""
+    alerts = sorted(alerts, key=lambda a: (a.reraised_at or a.raised_at, a.id), reverse=True)
+    items = [
+        {
+            **a.model_dump(mode="json"),
+            "title": a.title_zh if lang == "zh" else a.title_en,
+            "explanation": a.explanation(lang),
+            "change": a.change(lang),
+            "status_label": a.status.label(lang),
+        }
+        for a in alerts
+    ]
+    rows = [
+        {
+            "id": a["id"],
+            "status": a["status_label"],
+            "severity": a["severity"],
+            "rule": f"{a['rule_id']}@{a['version']}",
+            "subject": a["subject_id"],
+            "as_of": a["as_of"],
+            "explanation": a["explanation"],
+            "change": a["change"],
+        }
+        for a in items
+    ]
+    disputes = sorted({d for a in alerts for d in a.disputes})
+    ids = dispute_parties(store, disputes) if disputes else []
+    return Report(
+        {"alerts": mask_rows_of(store, items, role, ids)}, mask_rows_of(store, rows, role, ids)
+    )
