@@ -30,6 +30,7 @@ __all__ = [
     "RuleError",
     "SchemaError",
     "StoreError",
+    "WorkflowError",
 ]
 
 
@@ -75,3 +76,7 @@ class AuditError(DisputeGraphError):
 
 class BriefingError(DisputeGraphError):
     """The briefing pack cannot be produced (no analysis, no browser, bad output path)."""
+
+
+class WorkflowError(DisputeGraphError):
+    """An alert, watch or work order action is unknown, not allowed, or not possible now."""

@@ -308,6 +308,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.districts": ("区县", "Districts"),
     "brief.snapshot": ("关系网络快照", "Network snapshot"),
     "brief.handoffs": ("超期与推诿移交", "Overdue and bounced hand-offs"),
+    "brief.orders": ("未销号交办工单", "Open work orders"),
+    "brief.orders_overdue": ("其中超期", "overdue"),
+    "col_order": ("工单", "Work order"),
+    "col_due": ("办理期限", "Due"),
+    "col_order_state": ("状态", "State"),
+    "col_instructions": ("交办要求", "Instructions"),
+    "order_overdue": ("已超期", "overdue"),
     "brief.flagged_total": (
         "存在超期、推诿或无人签收标记的案件",
         "Cases flagged overdue, bounced or without owner",

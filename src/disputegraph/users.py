@@ -151,6 +151,8 @@ class User:
     locked_until: datetime | None = None
     #: changes with every password change: sessions from before it end
     epoch: int = 0
+    #: an officer's agency (Agency id): the work orders they see and answer
+    agency: str | None = None
 
 
 def _copy(data: dict[str, Any]) -> dict[str, Any]:
@@ -291,6 +293,17 @@ class UserStore:
             self._write(data)
         return self._user(name, entry)
 
+    def set_agency(self, name: str, agency: str | None) -> User:
+        """Tie an account to an agency (``None`` unties it)."""
+        with self._locked():
+            data = self._read()
+            entry = data["users"].get(name)
+            if entry is None:
+                raise AuthError(f"no user {name!r}")
+            entry["agency"] = agency
+            self._write(data)
+        return self._user(name, entry)
+
     def set_password(self, name: str, password: str) -> None:
         """Replace a password, clear the lockout and end the user's existing sessions."""
         encoded = hash_password(check_password(password))
@@ -322,6 +335,7 @@ class UserStore:
             entry.get("created_at", ""),
             self._locked_until(failures, _now()),
             int(entry.get("epoch", 0)),
+            entry.get("agency"),
         )
 
     # -- login -----------------------------------------------------------

@@ -19,8 +19,8 @@ from disputegraph.analytics.alerts import PEOPLE_STEP, check_watches, update_ale
 from disputegraph.config import Settings
 from disputegraph.ingest import load_bundle
 from disputegraph.schemas import AnalysisResult, ClusterAssessment, RiskLevel
-from disputegraph.schemas.alerts import WATCH_RULE, Alert, AlertStatus, Watch, WatchKind
 from disputegraph.schemas.rules import RuleHit, RuleSubject
+from disputegraph.schemas.workflow import WATCH_RULE, Alert, AlertStatus, Watch, WatchKind
 from disputegraph.store import MemoryStore
 from disputegraph.synthetic import generate_city
 from shared_helpers import planted_pattern

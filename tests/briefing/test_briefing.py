@@ -320,3 +320,45 @@ def test_wage_clusters_name_who_must_pay_with_the_article(
         "<td>《保障农民工工资支付条例》（2020）第三十条</td></tr>"
     )
     assert "王建国劳务班组的经营资格未登记" in page  # the note on what the data leaves open
+
+
+def test_the_pack_lists_open_work_orders_overdue_first(tmp_path: Path) -> None:
+    """Two open orders (one past its due date) and a closed one: the pack lists the
+    two, the overdue one first and flagged; the closed one is not there."""
+    from datetime import UTC, date, datetime
+
+    from disputegraph.analytics import run_analysis
+    from disputegraph.ingest import load_bundle
+    from disputegraph.schemas.workflow import OrderState, WorkOrder
+    from disputegraph.store.workflow import WorkflowStore
+
+    settings = Settings(demo=True, store="memory", workspace=tmp_path / "ws")
+    store = MemoryStore()
+    load_bundle(Path(__file__).parents[1] / "data" / "sample", store, settings)
+    run_analysis(store)
+    at = datetime(2026, 2, 3, tzinfo=UTC)
+    today = date.today()
+    orders = [
+        ("WO-late", date(2020, 1, 1), OrderState.ACCEPTED),
+        ("WO-soon", date(today.year + 1, 1, 1), OrderState.ASSIGNED),
+        ("WO-done", date(2020, 1, 1), OrderState.CLOSED),
+    ]
+    with WorkflowStore.in_workspace(settings.workspace).transaction() as tx:
+        for oid, due, state in orders:
+            tx.put_order(
+                WorkOrder(
+                    id=oid,
+                    agency_id="AG-XH-LAB",
+                    due=due,
+                    instructions="约谈总包单位",
+                    state=state,
+                    assigned_by="cli:ana",
+                    assigned_at=at,
+                )
+            )
+    with Exporter() as ex:
+        pack = build_briefing(Services(settings, store), ViewState(lang="zh"), top=1, exporter=ex)
+    section = pack.html.split("<h2>未销号交办工单</h2>", 1)[1].split("</section>", 1)[0]
+    assert "2 · 其中超期 <b>1</b>" in section
+    assert section.index("WO-late (已超期)") < section.index("WO-soon")
+    assert "西湖区劳动保障监察大队" in section and "WO-done" not in section

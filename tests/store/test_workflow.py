@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from disputegraph.schemas import RiskLevel
-from disputegraph.schemas.alerts import Alert
 from disputegraph.schemas.rules import RuleSubject
+from disputegraph.schemas.workflow import Alert
 from disputegraph.store.workflow import WorkflowStore
 
 WRITERS = 4

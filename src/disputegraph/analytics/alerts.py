@@ -25,9 +25,9 @@ from typing import Any
 
 from disputegraph.i18n import t
 from disputegraph.schemas import RiskLevel
-from disputegraph.schemas.alerts import WATCH_RULE, Alert, AlertStatus, Watch, WatchKind
 from disputegraph.schemas.analysis import AnalysisResult, ClusterAssessment
 from disputegraph.schemas.rules import RuleHit, RuleSubject
+from disputegraph.schemas.workflow import WATCH_RULE, Alert, AlertStatus, Watch, WatchKind
 from disputegraph.store.workflow import WorkflowStore
 
 __all__ = ["PEOPLE_STEP", "AlertUpdate", "check_watches", "record_alerts", "update_alerts"]

@@ -42,6 +42,7 @@ class PackData:
     agencies: dict[str, Any]
     picked: list[dict[str, Any]]
     views: list[dict[str, Any]]
+    orders: list[dict[str, Any]]
 
 
 def gather(svc: Services, state: ViewState, role: Role, top: int) -> PackData:
@@ -80,6 +81,7 @@ def gather(svc: Services, state: ViewState, role: Role, top: int) -> PackData:
         agencies=agencies,
         picked=picked,
         views=views,
+        orders=svc.work_orders(state),
     )
 
 

@@ -20,6 +20,7 @@ from disputegraph.briefing.sections import (
     handoffs_section,
     key_figures_section,
     legend_method_section,
+    orders_section,
     top_clusters_section,
 )
 from disputegraph.exceptions import AnalysisError, BriefingError
@@ -102,6 +103,7 @@ def build_briefing(
             key_figures_section(data, charts.trend),
             top_clusters_section(data),
             *clusters,
+            orders_section(data),
             handoffs_section(data),
             bottlenecks_section(data, charts.rates),
             legend_method_section(data),

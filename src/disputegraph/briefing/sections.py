@@ -32,6 +32,7 @@ __all__ = [
     "key_figures_section",
     "key_persons_html",
     "legend_method_section",
+    "orders_section",
     "payers_html",
     "top_clusters_section",
 ]
@@ -237,6 +238,39 @@ def _more_rows(total: int, shown: int, lang: Lang) -> str:
     if total <= shown:
         return ""
     return f'<p class="muted">{_e(t("brief.more_rows", lang, n=total - shown))}</p>'
+
+
+def orders_section(data: PackData) -> str:
+    """The work orders not yet closed, overdue first ("" when there are none)."""
+    lang = data.lang
+    if not data.orders:
+        return ""
+    overdue = sum(1 for o in data.orders if o["overdue"])
+    headers = [
+        t("col_order", lang),
+        t("col_agency", lang),
+        t("col_due", lang),
+        t("col_order_state", lang),
+        t("col_instructions", lang),
+    ]
+    rows = [
+        (
+            o["id"] + (f" ({t('order_overdue', lang)})" if o["overdue"] else ""),
+            o["agency"],
+            o["due"].isoformat(),
+            o["state_label"],
+            o["instructions"],
+        )
+        for o in data.orders[:CASE_ROWS]
+    ]
+    return (
+        "<section>"
+        f"<h2>{_e(t('brief.orders', lang))}</h2>"
+        f"<p>{len(data.orders):,} · {_e(t('brief.orders_overdue', lang))} <b>{overdue:,}</b></p>"
+        + table(headers, rows)
+        + _more_rows(len(data.orders), CASE_ROWS, lang)
+        + "</section>"
+    )
 
 
 def handoffs_section(data: PackData) -> str:

@@ -13,7 +13,7 @@ import sys
 # order (the order of ``disputegraph --help``).
 # isort: off
 from disputegraph.cli import bundle, query, analysis, serve, generate  # noqa: F401
-from disputegraph.cli import rules, alerts, brief, resolve, accounts  # noqa: F401
+from disputegraph.cli import rules, workflow, brief, resolve, accounts  # noqa: F401
 
 # isort: on
 from disputegraph.cli.common import app, err

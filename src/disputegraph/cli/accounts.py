@@ -103,6 +103,21 @@ def users_set_role_command(
     err.print(f"{user.name} is now {user.role}", highlight=False)
 
 
+@users_app.command("set-agency")
+@handle_errors
+def users_set_agency_command(
+    name: str = typer.Argument(..., help="User name."),
+    agency: str = typer.Argument(..., help="An agency id (A-…), or '-' for none."),
+) -> None:
+    """Tie an officer to an agency: they see and answer its work orders.
+
+    Example: disputegraph users set-agency wang A-0001
+    """
+    user = _user_store().set_agency(name, None if agency == "-" else agency)
+    audit_cli("user_set_agency", name=user.name, agency=user.agency)
+    err.print(f"{user.name}: agency {user.agency or 'none'}", highlight=False)
+
+
 @users_app.command("set-password")
 @handle_errors
 def users_set_password_command(
@@ -123,7 +138,7 @@ def users_set_password_command(
 def users_list_command(fmt: Format = FORMAT_OPTION) -> None:
     """List the accounts (never their hashes).
 
-    JSON output: [{"name", "role", "created_at", "locked_until"}].
+    JSON output: [{"name", "role", "created_at", "locked_until", "agency"}].
 
     Example: disputegraph users list --format json
     """
@@ -135,6 +150,7 @@ def users_list_command(fmt: Format = FORMAT_OPTION) -> None:
             "locked_until": (
                 u.locked_until.isoformat(timespec="minutes") if u.locked_until else None
             ),
+            "agency": u.agency,
         }
         for u in _user_store().list_users()
     ]

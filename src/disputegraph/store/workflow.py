@@ -1,4 +1,4 @@
-"""The workflow store: alerts and watchlists, shared by every process of a
+"""The workflow store: alerts, watchlists, work orders and comments, shared by every process of a
 workspace (docs/architecture.md §5, "Workflow store").
 
 Many users write here at once (gunicorn workers, the CLI, an analysis that raises
@@ -7,7 +7,7 @@ takes the database lock for one short transaction (``BEGIN IMMEDIATE``, so a
 read-modify-write cannot interleave with another), and a commit is on disk before
 it returns (``synchronous = FULL``): ``kill -9`` loses nothing committed. Records
 are stored as their pydantic JSON under an indexed id, so the model stays the one
-in :mod:`disputegraph.schemas.alerts`.
+in :mod:`disputegraph.schemas.workflow`.
 
 >>> import tempfile, pathlib
 >>> store = WorkflowStore(pathlib.Path(tempfile.mkdtemp()) / "workflow.sqlite")
@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from disputegraph.schemas.alerts import Alert, AlertStatus, Watch
+from disputegraph.schemas.workflow import Alert, AlertStatus, Comment, Watch, WorkOrder
 
 __all__ = ["WorkflowStore", "WorkflowTx"]
 
@@ -32,6 +32,13 @@ CREATE TABLE IF NOT EXISTS alerts (
 );
 CREATE INDEX IF NOT EXISTS alerts_status ON alerts (status);
 CREATE TABLE IF NOT EXISTS watches (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS orders (
+    id TEXT PRIMARY KEY, agency_id TEXT NOT NULL, state TEXT NOT NULL, doc TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS comments (
+    id TEXT PRIMARY KEY, target_id TEXT NOT NULL, doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS comments_target ON comments (target_id);
 """
 
 #: how long a writer waits for another's transaction before it gives up (ms)
@@ -79,9 +86,45 @@ class WorkflowTx:
     def remove_watch(self, watch_id: str) -> bool:
         return self._conn.execute("DELETE FROM watches WHERE id = ?", (watch_id,)).rowcount > 0
 
+    def orders(self, agency_id: str | None = None) -> list[WorkOrder]:
+        args: tuple[str, ...] = ()
+        sql = "SELECT doc FROM orders"
+        if agency_id is not None:
+            sql, args = sql + " WHERE agency_id = ?", (agency_id,)
+        rows = self._conn.execute(sql + " ORDER BY id", args).fetchall()
+        return [WorkOrder.model_validate_json(r[0]) for r in rows]
+
+    def order(self, order_id: str) -> WorkOrder | None:
+        row = self._conn.execute("SELECT doc FROM orders WHERE id = ?", (order_id,)).fetchone()
+        return None if row is None else WorkOrder.model_validate_json(row[0])
+
+    def put_order(self, order: WorkOrder) -> None:
+        self._conn.execute(
+            "INSERT INTO orders (id, agency_id, state, doc) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET agency_id = excluded.agency_id, "
+            "state = excluded.state, doc = excluded.doc",
+            (order.id, order.agency_id, order.state.value, order.model_dump_json()),
+        )
+
+    def comments(self, target_id: str) -> list[Comment]:
+        rows = self._conn.execute(
+            "SELECT doc FROM comments WHERE target_id = ? ORDER BY id", (target_id,)
+        ).fetchall()
+        return [Comment.model_validate_json(r[0]) for r in rows]
+
+    def add_comment(self, comment: Comment) -> None:
+        self._conn.execute(
+            "INSERT INTO comments (id, target_id, doc) VALUES (?, ?, ?)",
+            (comment.id, comment.target_id, comment.model_dump_json()),
+        )
+
 
 class WorkflowStore:
-    """Alerts and watches of one workspace in ``path`` (created on first use)."""
+    """Alerts, watches, work orders and comments of one workspace in ``path``
+    (created on first use)."""
+
+    #: the file in a workspace
+    FILENAME = "workflow.sqlite"
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -92,7 +135,7 @@ class WorkflowStore:
 
     @classmethod
     def in_workspace(cls, workspace: Path) -> WorkflowStore:
-        return cls(workspace / "workflow.sqlite")
+        return cls(workspace / cls.FILENAME)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -128,3 +171,15 @@ class WorkflowStore:
     def watches(self) -> list[Watch]:
         with self._connect() as conn:
             return WorkflowTx(conn).watches()
+
+    def orders(self, agency_id: str | None = None) -> list[WorkOrder]:
+        with self._connect() as conn:
+            return WorkflowTx(conn).orders(agency_id)
+
+    def order(self, order_id: str) -> WorkOrder | None:
+        with self._connect() as conn:
+            return WorkflowTx(conn).order(order_id)
+
+    def comments(self, target_id: str) -> list[Comment]:
+        with self._connect() as conn:
+            return WorkflowTx(conn).comments(target_id)

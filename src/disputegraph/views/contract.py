@@ -22,7 +22,6 @@ from disputegraph import analytics
 from disputegraph.exceptions import AnalysisError
 from disputegraph.i18n import enum_label
 from disputegraph.schemas import EmployerKind, Lang, PartyKind, RelType, RiskLevel
-from disputegraph.schemas.alerts import Alert
 from disputegraph.schemas.analysis import (
     AnalysisResult,
     Chain,
@@ -31,6 +30,7 @@ from disputegraph.schemas.analysis import (
     TraceResult,
 )
 from disputegraph.schemas.rules import Rule, RuleHit, RuleSubject
+from disputegraph.schemas.workflow import Alert
 from disputegraph.store.protocol import GraphStore
 from disputegraph.views.masking import Role, mask_rows_of
 

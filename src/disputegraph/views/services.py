@@ -38,7 +38,9 @@ from disputegraph.exceptions import DisputeGraphError
 from disputegraph.i18n import enum_label, t
 from disputegraph.schemas import GraphNode, Lang, NodeLabel, RelType, RiskLevel
 from disputegraph.schemas.analysis import AnalysisResult, ClusterAssessment, LiablePayers
+from disputegraph.schemas.workflow import OrderState
 from disputegraph.store.protocol import GraphStore
+from disputegraph.store.workflow import WorkflowStore
 from disputegraph.views import chains, clusters, frames, resolution
 from disputegraph.views import layout as graph_layout
 from disputegraph.views.agencies import agency_view
@@ -607,6 +609,34 @@ class Services:
         for row in linked or []:
             choices.setdefault(row["dispute_id"], f"{row['dispute_id']} · {row['title'][:14]}")
         return [{"value": value, "label": label} for value, label in choices.items()]
+
+    # ------------------------------------------------------------------
+    # work orders
+    def work_orders(self, state: ViewState, today: date | None = None) -> list[dict[str, Any]]:
+        """The work orders not yet closed, overdue first, with their agency's name
+        (from the workspace's workflow store; none when there is none)."""
+        day = today or date.today()
+        path = self.settings.workspace / WorkflowStore.FILENAME
+        orders = WorkflowStore(path).orders() if path.exists() else []  # none: nothing assigned
+        rows = []
+        for o in orders:
+            if o.state is OrderState.CLOSED:
+                continue
+            agency = self.store.get(o.agency_id)
+            rows.append(
+                {
+                    "id": o.id,
+                    "cluster_id": o.cluster_id,
+                    "agency_id": o.agency_id,
+                    "agency": str(agency.props.get("name", o.agency_id)) if agency else o.agency_id,
+                    "due": o.due,
+                    "state": o.state.value,
+                    "state_label": o.state.label(state.lang),
+                    "overdue": o.overdue(day),
+                    "instructions": o.instructions,
+                }
+            )
+        return sorted(rows, key=lambda r: (not r["overdue"], r["due"], r["id"]))
 
     # ------------------------------------------------------------------
     # agencies

@@ -1,0 +1,507 @@
+"""Commands over the early-warning loop: ``alerts list|show|confirm|dismiss``,
+``watchlist add|list|remove``, ``orders list|show|assign|accept|feedback|return|
+verify|redo|close``, ``comments add|list``. ``analyze`` raises the alerts
+(:func:`disputegraph.analytics.alerts.record_alerts`); every action is audited."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+from datetime import UTC, date, datetime
+
+import typer
+
+from disputegraph.analytics.alerts import AlertUpdate, check_watches
+from disputegraph.cli.common import (
+    FORMAT_OPTION,
+    Format,
+    app,
+    audit_cli,
+    emit_rows,
+    handle_errors,
+    parse_day,
+    settings,
+    store_session,
+)
+from disputegraph.config import Settings
+from disputegraph.exceptions import DisputeGraphError
+from disputegraph.schemas import NodeLabel
+from disputegraph.schemas.workflow import (
+    AlertStatus,
+    Comment,
+    OrderAction,
+    OrderEvent,
+    OrderState,
+    Watch,
+    WatchKind,
+    WorkOrder,
+)
+from disputegraph.store.workflow import WorkflowStore
+from disputegraph.users import UserStore
+
+__all__ = ["alerts_app", "comments_app", "orders_app", "watch_app"]
+
+alerts_app = typer.Typer(
+    help="Alerts (预警): raised by `analyze` when a warning rule holds or a watched "
+    "subject gains a dispute; once per rule and subject, again only on a material "
+    "change (level up, 5 or more people more, a new hard trigger). Confirm or dismiss "
+    "each with a reason; every decision is in the audit log.",
+    no_args_is_help=True,
+)
+app.add_typer(alerts_app, name="alerts")
+watch_app = typer.Typer(
+    help="Watchlists (关注): follow a person, organisation, property or cluster; the next "
+    "`analyze` raises an alert when a new dispute joins its cluster.",
+    no_args_is_help=True,
+)
+app.add_typer(watch_app, name="watchlist")
+orders_app = typer.Typer(
+    help="Work orders (交办—跟踪—反馈—销号): assign an alert or a cluster to an agency with "
+    "a due date and instructions; the agency's officers accept it and give feedback "
+    "(or return it as not theirs), the analyst verifies (or sends the feedback back) "
+    "and closes it. Analysts and admins assign, verify and close; officers see and "
+    "answer the orders of their agency (`users set-agency`). Overdue orders are flagged.",
+    no_args_is_help=True,
+)
+app.add_typer(orders_app, name="orders")
+comments_app = typer.Typer(
+    help="Comments on an alert, a work order, a cluster or an entity.", no_args_is_help=True
+)
+app.add_typer(comments_app, name="comments")
+
+
+def _workflow(cfg: Settings) -> WorkflowStore:
+    return WorkflowStore.in_workspace(cfg.workspace)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+
+
+def _me() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+@alerts_app.command("list")
+@handle_errors
+def list_command(
+    status: str = typer.Option("open", "--status", "-s", help="open, confirmed, dismissed or all."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Alerts, newest first (default: the open ones).
+
+    JSON output: {"alerts": [{"id", "rule_id", "version", "subject", "subject_id",
+    "disputes", "severity", "title", "explanation", "change", "status",
+    "status_label", "level", "people", "triggers", "raised_at", "reraised_at", "as_of",
+    "seen_as_of", "decided_by", "decided_at", "reason", …}]}.
+
+    Example: disputegraph alerts list --status all --format json
+    """
+    from disputegraph.views.contract import alerts_report
+    from disputegraph.views.masking import cli_role
+
+    cfg = settings()
+    wanted = None if status == "all" else _status(status)
+    alerts = _workflow(cfg).alerts(wanted)
+    with store_session(cfg) as store:
+        report = alerts_report(store, alerts, cli_role(cfg), cfg.language)
+    emit_rows(report.rows, fmt, title=f"{len(alerts)} alert(s)", payload=report.payload)
+
+
+def _status(text: str) -> AlertStatus:
+    try:
+        return AlertStatus.parse(text)
+    except ValueError:
+        raise DisputeGraphError(
+            f"--status {text!r}: give open, confirmed, dismissed or all"
+        ) from None
+
+
+def _one(cfg: Settings, alert_id: str) -> None:
+    from disputegraph.views.contract import alerts_report
+    from disputegraph.views.masking import cli_role
+
+    alert = _workflow(cfg).alert(alert_id)
+    if alert is None:
+        raise DisputeGraphError(f"no alert {alert_id!r}: see `disputegraph alerts list`")
+    with store_session(cfg) as store:
+        report = alerts_report(store, [alert], cli_role(cfg), cfg.language)
+    emit_rows(report.rows, Format.json, payload=report.payload["alerts"][0])
+
+
+@alerts_app.command("show")
+@handle_errors
+def show_command(alert_id: str = typer.Argument(..., help="An alert id (A-…).")) -> None:
+    """One alert as JSON (the fields of `alerts list`)."""
+    _one(settings(), alert_id)
+
+
+def _decide(alert_id: str, status: AlertStatus, reason: str) -> None:
+    cfg = settings()
+    if not reason.strip():
+        raise DisputeGraphError("--reason is empty: say why (it is kept with the alert)")
+    with _workflow(cfg).transaction() as tx:
+        alert = tx.alert(alert_id)
+        if alert is None:
+            raise DisputeGraphError(f"no alert {alert_id!r}: see `disputegraph alerts list`")
+        tx.put_alert(
+            alert.model_copy(
+                update={
+                    "status": status,
+                    "decided_by": _me(),
+                    "decided_at": datetime.now(UTC),
+                    "reason": reason.strip(),
+                }
+            )
+        )
+    audit_cli(f"alert_{status.value}", alert=alert_id, rule=alert.rule_id, reason=reason)
+    _one(cfg, alert_id)
+
+
+REASON_OPTION = typer.Option(..., "--reason", "-r", help="Why (kept with the alert).")
+
+
+@alerts_app.command("confirm")
+@handle_errors
+def confirm_command(
+    alert_id: str = typer.Argument(..., help="An alert id (A-…)."),
+    reason: str = REASON_OPTION,
+) -> None:
+    """Confirm an alert: the risk is real and is being dealt with."""
+    _decide(alert_id, AlertStatus.CONFIRMED, reason)
+
+
+@alerts_app.command("dismiss")
+@handle_errors
+def dismiss_command(
+    alert_id: str = typer.Argument(..., help="An alert id (A-…)."),
+    reason: str = REASON_OPTION,
+) -> None:
+    """Dismiss an alert; it stays dismissed until a material change raises it again."""
+    _decide(alert_id, AlertStatus.DISMISSED, reason)
+
+
+@watch_app.command("add")
+@handle_errors
+def watch_add_command(
+    target_id: str = typer.Argument(
+        ..., help="A person, organisation or property id, or a cluster id (C-…)."
+    ),
+    note: str = typer.Option("", "--note", help="Why it is watched."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Watch an entity or a cluster, from the latest stored analysis on.
+
+    JSON output: {"watch": {"id", "kind", "target_id", "owner", "note", "created_at",
+    "disputes"}}.
+    """
+    from disputegraph.views.contract import stored_analysis
+
+    cfg = settings()
+    kind = WatchKind.CLUSTER if target_id.startswith("C-") else WatchKind.ENTITY
+    with store_session(cfg) as store:
+        if kind is WatchKind.ENTITY and store.get(target_id) is None:
+            raise DisputeGraphError(
+                f"no entity {target_id!r} in the store: see `disputegraph trace`"
+            )
+        result = stored_analysis(store, None, None)
+    if kind is WatchKind.CLUSTER and result.cluster(target_id) is None:
+        raise DisputeGraphError(
+            f"no cluster {target_id!r} in the analysis of {result.as_of}: see `disputegraph risk`"
+        )
+    watch = Watch(
+        id="W-" + _digest(_me(), target_id)[:8],
+        kind=kind,
+        target_id=target_id,
+        owner=_me(),
+        note=note,
+        created_at=datetime.now(UTC),
+    )
+    update = check_watches([watch], result, watch.created_at, AlertUpdate())
+    watch = update.watches[0] if update.watches else watch  # what it sees now is not new
+    with _workflow(cfg).transaction() as tx:
+        tx.put_watch(watch)
+    audit_cli("watch_add", watch=watch.id, target=target_id)
+    row = watch.model_dump(mode="json")
+    emit_rows([row], fmt, title=f"watching {target_id}", payload={"watch": row})
+
+
+@watch_app.command("list")
+@handle_errors
+def watch_list_command(fmt: Format = FORMAT_OPTION) -> None:
+    """Every watch: id, kind, target, owner, note, disputes seen.
+
+    JSON output: {"watches": [{"id", "kind", "target_id", "owner", "note",
+    "created_at", "disputes"}]}.
+    """
+    rows = [w.model_dump(mode="json") for w in _workflow(settings()).watches()]
+    table = [{**r, "disputes": len(r["disputes"])} for r in rows]
+    emit_rows(table, fmt, title=f"{len(rows)} watch(es)", payload={"watches": rows})
+
+
+@watch_app.command("remove")
+@handle_errors
+def watch_remove_command(watch_id: str = typer.Argument(..., help="A watch id (W-…).")) -> None:
+    """Stop a watch."""
+    cfg = settings()
+    with _workflow(cfg).transaction() as tx:
+        if not tx.remove_watch(watch_id):
+            raise DisputeGraphError(f"no watch {watch_id!r}: see `disputegraph watchlist list`")
+    audit_cli("watch_remove", watch=watch_id)
+    typer.echo(f"removed {watch_id}")
+
+
+# -- work orders -----------------------------------------------------------------------
+
+
+def _actor(cfg: Settings) -> tuple[str, str, str | None]:
+    """(who, role, agency) of the person at the command line."""
+    from disputegraph.views.masking import cli_role
+
+    account = UserStore(cfg.users_path).get(getpass.getuser())
+    return _me(), cli_role(cfg), account.agency if account else None
+
+
+NOTE_OPTION = typer.Option("", "--note", "-n", help="What was done, or why.")
+ORDER_ARGUMENT = typer.Argument(..., help="A work order id (WO-…).")
+
+
+def _order_row(order: WorkOrder, lang: str, today: date) -> dict[str, object]:
+    return {
+        **order.model_dump(mode="json"),
+        "state_label": order.state.label(lang),  # type: ignore[arg-type]
+        "overdue": order.overdue(today),
+    }
+
+
+def _emit_order(cfg: Settings, order: WorkOrder) -> None:
+    row = _order_row(order, cfg.language, date.today())
+    emit_rows([row], Format.json, payload=row)
+
+
+@orders_app.command("list")
+@handle_errors
+def orders_list_command(
+    state: str = typer.Option("open", "--state", help="open (not closed), all, or a state."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Work orders, overdue first (an officer sees those of their agency).
+
+    JSON output: {"orders": [{"id", "alert_id", "cluster_id", "agency_id", "officer",
+    "due", "instructions", "state", "state_label", "overdue", "assigned_by",
+    "assigned_at", "history": [{"action", "by", "at", "state", "note"}]}]}.
+
+    Example: disputegraph orders list --state all --format json
+    """
+    cfg = settings()
+    _, role, agency = _actor(cfg)
+    if role == "officer" and agency is None:
+        raise DisputeGraphError(
+            "your account has no agency: an admin ties it with `disputegraph users set-agency`"
+        )
+    orders = _workflow(cfg).orders(agency if role == "officer" else None)
+    if state == "open":
+        orders = [o for o in orders if o.state is not OrderState.CLOSED]
+    elif state != "all":
+        try:
+            wanted = OrderState.parse(state)
+        except ValueError:
+            raise DisputeGraphError(
+                f"--state {state!r}: give open, all or one of "
+                f"{', '.join(s.value for s in OrderState)}"
+            ) from None
+        orders = [o for o in orders if o.state is wanted]
+    today = date.today()
+    rows = [_order_row(o, cfg.language, today) for o in orders]
+    rows.sort(key=lambda r: (not r["overdue"], str(r["due"]), str(r["id"])))
+    table = [
+        {k: r[k] for k in ("id", "state_label", "overdue", "agency_id", "due", "cluster_id")}
+        for r in rows
+    ]
+    emit_rows(table, fmt, title=f"{len(rows)} work order(s)", payload={"orders": rows})
+
+
+@orders_app.command("show")
+@handle_errors
+def orders_show_command(
+    order_id: str = typer.Argument(..., help="A work order id (WO-…)."),
+) -> None:
+    """One work order as JSON, with its history (the fields of `orders list`)."""
+    cfg = settings()
+    order = _workflow(cfg).order(order_id)
+    if order is None:
+        raise DisputeGraphError(f"no work order {order_id!r}: see `disputegraph orders list`")
+    _emit_order(cfg, order)
+
+
+@orders_app.command("assign")
+@handle_errors
+def orders_assign_command(
+    subject: str = typer.Argument(..., help="An alert id (A-…) or a cluster id (C-…)."),
+    agency: str = typer.Option(..., "--agency", help="The agency that must act (A-…)."),
+    due: str = typer.Option(..., "--due", help="Due date, YYYY-MM-DD."),
+    instructions: str = typer.Option(..., "--instructions", "-i", help="What is to be done."),
+    officer: str | None = typer.Option(None, "--officer", help="An officer account it is for."),
+) -> None:
+    """Assign an alert or a cluster to an agency (analysts and admins).
+
+    Example: disputegraph orders assign A-358975ed64 --agency A-0001 --due 2026-02-10
+    -i "约谈总包单位，督促先行清偿"
+    """
+    cfg = settings()
+    who, role, _ = _actor(cfg)
+    if role not in ("analyst", "admin"):
+        raise DisputeGraphError(f"a {role} may not assign work orders (analysts and admins)")
+    if not instructions.strip():
+        raise DisputeGraphError("--instructions is empty: say what is to be done")
+    day = parse_day(due, "--due")
+    assert day is not None
+    with store_session(cfg) as store:
+        node = store.get(agency)
+        if node is None or node.label is not NodeLabel.AGENCY:
+            raise DisputeGraphError(f"--agency {agency!r} is not an agency in the store")
+    now = datetime.now(UTC)
+    with _workflow(cfg).transaction() as tx:
+        alert = tx.alert(subject) if subject.startswith("A-") else None
+        if subject.startswith("A-") and alert is None:
+            raise DisputeGraphError(f"no alert {subject!r}: see `disputegraph alerts list`")
+        cluster = alert.subject_id if alert else subject
+        order = WorkOrder(
+            id="WO-" + _digest(subject, agency, now.isoformat())[:8],
+            alert_id=alert.id if alert else None,
+            cluster_id=cluster if cluster.startswith("C-") else None,
+            agency_id=agency,
+            officer=officer,
+            due=day,
+            instructions=instructions.strip(),
+            assigned_by=who,
+            assigned_at=now,
+            history=[
+                OrderEvent(
+                    action=OrderAction.ASSIGN,
+                    by=who,
+                    at=now,
+                    state=OrderState.ASSIGNED,
+                    note=instructions.strip(),
+                )
+            ],
+        )
+        tx.put_order(order)
+    audit_cli("order_assign", order=order.id, subject=subject, agency=agency, due=due)
+    _emit_order(cfg, order)
+
+
+def _act(order_id: str, action: OrderAction, note: str = "", to_agency: str | None = None) -> None:
+    cfg = settings()
+    who, role, agency = _actor(cfg)
+    with _workflow(cfg).transaction() as tx:
+        order = tx.order(order_id)
+        if order is None:
+            raise DisputeGraphError(f"no work order {order_id!r}: see `disputegraph orders list`")
+        order = order.apply(
+            action,
+            by=who,
+            role=role,
+            agency=agency,
+            at=datetime.now(UTC),
+            note=note,
+            to_agency=to_agency,
+        )
+        tx.put_order(order)
+    audit_cli(f"order_{action.value}", order=order_id, state=order.state.value, note=note)
+    _emit_order(cfg, order)
+
+
+@orders_app.command("accept")
+@handle_errors
+def orders_accept_command(order_id: str = ORDER_ARGUMENT, note: str = NOTE_OPTION) -> None:
+    """Accept (签收) a work order of your agency."""
+    _act(order_id, OrderAction.ACCEPT, note)
+
+
+@orders_app.command("feedback")
+@handle_errors
+def orders_feedback_command(order_id: str = ORDER_ARGUMENT, note: str = NOTE_OPTION) -> None:
+    """Give feedback (反馈) on an accepted work order of your agency (a note is needed)."""
+    _act(order_id, OrderAction.FEEDBACK, note)
+
+
+@orders_app.command("return")
+@handle_errors
+def orders_return_command(order_id: str = ORDER_ARGUMENT, note: str = NOTE_OPTION) -> None:
+    """Return (退回) a work order that is not your agency's matter, saying why."""
+    _act(order_id, OrderAction.RETURN, note)
+
+
+@orders_app.command("reassign")
+@handle_errors
+def orders_reassign_command(
+    order_id: str = ORDER_ARGUMENT,
+    agency: str = typer.Option(..., "--agency", help="The agency to assign it to (A-…)."),
+    note: str = NOTE_OPTION,
+) -> None:
+    """Assign a returned work order to another agency (analysts and admins)."""
+    _act(order_id, OrderAction.ASSIGN, note, to_agency=agency)
+
+
+@orders_app.command("verify")
+@handle_errors
+def orders_verify_command(order_id: str = ORDER_ARGUMENT, note: str = NOTE_OPTION) -> None:
+    """Verify (核实) the feedback of a work order (analysts and admins)."""
+    _act(order_id, OrderAction.VERIFY, note)
+
+
+@orders_app.command("redo")
+@handle_errors
+def orders_redo_command(order_id: str = ORDER_ARGUMENT, note: str = NOTE_OPTION) -> None:
+    """Send the feedback back to the agency as not enough, saying why."""
+    _act(order_id, OrderAction.REDO, note)
+
+
+@orders_app.command("close")
+@handle_errors
+def orders_close_command(order_id: str = ORDER_ARGUMENT, note: str = NOTE_OPTION) -> None:
+    """Close (销号) a verified work order (analysts and admins)."""
+    _act(order_id, OrderAction.CLOSE, note)
+
+
+# -- comments --------------------------------------------------------------------------
+
+
+@comments_app.command("add")
+@handle_errors
+def comments_add_command(
+    target_id: str = typer.Argument(..., help="An alert, work order, cluster or entity id."),
+    text: str = typer.Argument(..., help="The comment."),
+) -> None:
+    """Comment on an alert, a work order, a cluster or an entity."""
+    cfg = settings()
+    if not text.strip():
+        raise DisputeGraphError("the comment is empty")
+    now = datetime.now(UTC)
+    comment = Comment(
+        id="N-" + _digest(target_id, now.isoformat())[:10],
+        target_id=target_id,
+        by=_me(),
+        at=now,
+        text=text.strip(),
+    )
+    with _workflow(cfg).transaction() as tx:
+        tx.add_comment(comment)
+    audit_cli("comment_add", target=target_id, comment=comment.id)
+    row = comment.model_dump(mode="json")
+    emit_rows([row], Format.json, payload=row)
+
+
+@comments_app.command("list")
+@handle_errors
+def comments_list_command(
+    target_id: str = typer.Argument(..., help="An alert, work order, cluster or entity id."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """The comments on one subject, oldest first.
+
+    JSON output: {"comments": [{"id", "target_id", "by", "at", "text"}]}.
+    """
+    rows = [c.model_dump(mode="json") for c in _workflow(settings()).comments(target_id)]
+    emit_rows(rows, fmt, title=f"comments on {target_id}", payload={"comments": rows})
