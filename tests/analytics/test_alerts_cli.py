@@ -62,7 +62,7 @@ def test_bad_alert_commands_are_one_line(runner: CliRunner, sample_bundle: Path)
         assert len(lines) == 1 and says in lines[0], lines
     listed = _json(runner, "alerts", "list")["alerts"]
     empty = runner.invoke(app, ["alerts", "dismiss", listed[0]["id"], "--reason", "  "])
-    assert empty.exit_code == 2 and "--reason is empty" in empty.output
+    assert empty.exit_code == 2 and "the reason is empty" in empty.output
 
 
 def test_a_watch_is_listed_and_removed(runner: CliRunner, sample_bundle: Path) -> None:

@@ -6,12 +6,10 @@ verify|redo|close``, ``comments add|list``. ``analyze`` raises the alerts
 from __future__ import annotations
 
 import getpass
-import hashlib
 from datetime import UTC, date, datetime
 
 import typer
 
-from disputegraph.analytics.alerts import AlertUpdate, check_watches
 from disputegraph.cli.common import (
     FORMAT_OPTION,
     Format,
@@ -25,19 +23,24 @@ from disputegraph.cli.common import (
 )
 from disputegraph.config import Settings
 from disputegraph.exceptions import DisputeGraphError
-from disputegraph.schemas import NodeLabel
 from disputegraph.schemas.workflow import (
     AlertStatus,
-    Comment,
     OrderAction,
-    OrderEvent,
     OrderState,
-    Watch,
-    WatchKind,
     WorkOrder,
 )
 from disputegraph.store.workflow import WorkflowStore
 from disputegraph.users import UserStore
+from disputegraph.views.workflow import (
+    Actor,
+    act_on_order,
+    add_comment,
+    add_watch,
+    assign_order,
+    decide_alert,
+    remove_watch,
+    visible_orders,
+)
 
 __all__ = ["alerts_app", "comments_app", "orders_app", "watch_app"]
 
@@ -72,10 +75,6 @@ app.add_typer(comments_app, name="comments")
 
 def _workflow(cfg: Settings) -> WorkflowStore:
     return WorkflowStore.in_workspace(cfg.workspace)
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
 
 
 def _me() -> str:
@@ -138,23 +137,8 @@ def show_command(alert_id: str = typer.Argument(..., help="An alert id (A-…)."
 
 def _decide(alert_id: str, status: AlertStatus, reason: str) -> None:
     cfg = settings()
-    if not reason.strip():
-        raise DisputeGraphError("--reason is empty: say why (it is kept with the alert)")
-    with _workflow(cfg).transaction() as tx:
-        alert = tx.alert(alert_id)
-        if alert is None:
-            raise DisputeGraphError(f"no alert {alert_id!r}: see `disputegraph alerts list`")
-        tx.put_alert(
-            alert.model_copy(
-                update={
-                    "status": status,
-                    "decided_by": _me(),
-                    "decided_at": datetime.now(UTC),
-                    "reason": reason.strip(),
-                }
-            )
-        )
-    audit_cli(f"alert_{status.value}", alert=alert_id, rule=alert.rule_id, reason=reason)
+    decide_alert(_workflow(cfg), alert_id, status, _actor(cfg), reason, datetime.now(UTC))
+    audit_cli(f"alert_{status.value}", alert=alert_id, reason=reason)
     _one(cfg, alert_id)
 
 
@@ -198,29 +182,11 @@ def watch_add_command(
     from disputegraph.views.contract import stored_analysis
 
     cfg = settings()
-    kind = WatchKind.CLUSTER if target_id.startswith("C-") else WatchKind.ENTITY
     with store_session(cfg) as store:
-        if kind is WatchKind.ENTITY and store.get(target_id) is None:
-            raise DisputeGraphError(
-                f"no entity {target_id!r} in the store: see `disputegraph trace`"
-            )
         result = stored_analysis(store, None, None)
-    if kind is WatchKind.CLUSTER and result.cluster(target_id) is None:
-        raise DisputeGraphError(
-            f"no cluster {target_id!r} in the analysis of {result.as_of}: see `disputegraph risk`"
+        watch = add_watch(
+            _workflow(cfg), store, result, target_id, _actor(cfg), note, datetime.now(UTC)
         )
-    watch = Watch(
-        id="W-" + _digest(_me(), target_id)[:8],
-        kind=kind,
-        target_id=target_id,
-        owner=_me(),
-        note=note,
-        created_at=datetime.now(UTC),
-    )
-    update = check_watches([watch], result, watch.created_at, AlertUpdate())
-    watch = update.watches[0] if update.watches else watch  # what it sees now is not new
-    with _workflow(cfg).transaction() as tx:
-        tx.put_watch(watch)
     audit_cli("watch_add", watch=watch.id, target=target_id)
     row = watch.model_dump(mode="json")
     emit_rows([row], fmt, title=f"watching {target_id}", payload={"watch": row})
@@ -244,9 +210,7 @@ def watch_list_command(fmt: Format = FORMAT_OPTION) -> None:
 def watch_remove_command(watch_id: str = typer.Argument(..., help="A watch id (W-…).")) -> None:
     """Stop a watch."""
     cfg = settings()
-    with _workflow(cfg).transaction() as tx:
-        if not tx.remove_watch(watch_id):
-            raise DisputeGraphError(f"no watch {watch_id!r}: see `disputegraph watchlist list`")
+    remove_watch(_workflow(cfg), watch_id)
     audit_cli("watch_remove", watch=watch_id)
     typer.echo(f"removed {watch_id}")
 
@@ -254,12 +218,12 @@ def watch_remove_command(watch_id: str = typer.Argument(..., help="A watch id (W
 # -- work orders -----------------------------------------------------------------------
 
 
-def _actor(cfg: Settings) -> tuple[str, str, str | None]:
-    """(who, role, agency) of the person at the command line."""
+def _actor(cfg: Settings) -> Actor:
+    """Who is at the command line: ``cli:<user>``, the CLI role, the account's agency."""
     from disputegraph.views.masking import cli_role
 
     account = UserStore(cfg.users_path).get(getpass.getuser())
-    return _me(), cli_role(cfg), account.agency if account else None
+    return Actor(_me(), cli_role(cfg), account.agency if account else None)
 
 
 NOTE_OPTION = typer.Option("", "--note", "-n", help="What was done, or why.")
@@ -294,12 +258,7 @@ def orders_list_command(
     Example: disputegraph orders list --state all --format json
     """
     cfg = settings()
-    _, role, agency = _actor(cfg)
-    if role == "officer" and agency is None:
-        raise DisputeGraphError(
-            "your account has no agency: an admin ties it with `disputegraph users set-agency`"
-        )
-    orders = _workflow(cfg).orders(agency if role == "officer" else None)
+    orders = visible_orders(_workflow(cfg), _actor(cfg))
     if state == "open":
         orders = [o for o in orders if o.state is not OrderState.CLOSED]
     elif state != "all":
@@ -349,65 +308,29 @@ def orders_assign_command(
     -i "约谈总包单位，督促先行清偿"
     """
     cfg = settings()
-    who, role, _ = _actor(cfg)
-    if role not in ("analyst", "admin"):
-        raise DisputeGraphError(f"a {role} may not assign work orders (analysts and admins)")
-    if not instructions.strip():
-        raise DisputeGraphError("--instructions is empty: say what is to be done")
     day = parse_day(due, "--due")
     assert day is not None
     with store_session(cfg) as store:
-        node = store.get(agency)
-        if node is None or node.label is not NodeLabel.AGENCY:
-            raise DisputeGraphError(f"--agency {agency!r} is not an agency in the store")
-    now = datetime.now(UTC)
-    with _workflow(cfg).transaction() as tx:
-        alert = tx.alert(subject) if subject.startswith("A-") else None
-        if subject.startswith("A-") and alert is None:
-            raise DisputeGraphError(f"no alert {subject!r}: see `disputegraph alerts list`")
-        cluster = alert.subject_id if alert else subject
-        order = WorkOrder(
-            id="WO-" + _digest(subject, agency, now.isoformat())[:8],
-            alert_id=alert.id if alert else None,
-            cluster_id=cluster if cluster.startswith("C-") else None,
-            agency_id=agency,
-            officer=officer,
-            due=day,
-            instructions=instructions.strip(),
-            assigned_by=who,
-            assigned_at=now,
-            history=[
-                OrderEvent(
-                    action=OrderAction.ASSIGN,
-                    by=who,
-                    at=now,
-                    state=OrderState.ASSIGNED,
-                    note=instructions.strip(),
-                )
-            ],
+        order = assign_order(
+            _workflow(cfg),
+            store,
+            subject,
+            agency,
+            day,
+            instructions,
+            _actor(cfg),
+            datetime.now(UTC),
+            officer,
         )
-        tx.put_order(order)
     audit_cli("order_assign", order=order.id, subject=subject, agency=agency, due=due)
     _emit_order(cfg, order)
 
 
 def _act(order_id: str, action: OrderAction, note: str = "", to_agency: str | None = None) -> None:
     cfg = settings()
-    who, role, agency = _actor(cfg)
-    with _workflow(cfg).transaction() as tx:
-        order = tx.order(order_id)
-        if order is None:
-            raise DisputeGraphError(f"no work order {order_id!r}: see `disputegraph orders list`")
-        order = order.apply(
-            action,
-            by=who,
-            role=role,
-            agency=agency,
-            at=datetime.now(UTC),
-            note=note,
-            to_agency=to_agency,
-        )
-        tx.put_order(order)
+    order = act_on_order(
+        _workflow(cfg), order_id, action, _actor(cfg), datetime.now(UTC), note, to_agency
+    )
     audit_cli(f"order_{action.value}", order=order_id, state=order.state.value, note=note)
     _emit_order(cfg, order)
 
@@ -476,18 +399,7 @@ def comments_add_command(
 ) -> None:
     """Comment on an alert, a work order, a cluster or an entity."""
     cfg = settings()
-    if not text.strip():
-        raise DisputeGraphError("the comment is empty")
-    now = datetime.now(UTC)
-    comment = Comment(
-        id="N-" + _digest(target_id, now.isoformat())[:10],
-        target_id=target_id,
-        by=_me(),
-        at=now,
-        text=text.strip(),
-    )
-    with _workflow(cfg).transaction() as tx:
-        tx.add_comment(comment)
+    comment = add_comment(_workflow(cfg), target_id, _actor(cfg), text, datetime.now(UTC))
     audit_cli("comment_add", target=target_id, comment=comment.id)
     row = comment.model_dump(mode="json")
     emit_rows([row], Format.json, payload=row)
