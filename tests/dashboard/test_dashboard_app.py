@@ -109,3 +109,37 @@ def test_demo_rejects_an_unknown_role() -> None:
     result = CliRunner().invoke(cli, ["demo", "--role", "admin", "--no-serve"])
     assert result.exit_code == 2
     assert "--role" in result.output
+
+
+def test_a_fresh_app_serves_component_bundles_to_parallel_first_requests(
+    sample_settings: Settings, analysed_store: MemoryStore
+) -> None:
+    """A page asks for a dozen bundles at once. Dash lists the bundles it may serve
+    while it sets itself up on the first request, and marks itself set up before it
+    has done so: parallel first requests (threads of one worker, or a worker that
+    has not served the index page) were refused with 500. The app now lists them
+    when it is created."""
+    import threading
+
+    import dash
+
+    version = dash.__version__.replace(".", "_")
+    bundle = f"/_dash-component-suites/dash/deps/prop-types@15.v{version}m1.8.1.min.js"
+    for _ in range(5):
+        server = create_app(sample_settings, analysed_store).server
+        start = threading.Barrier(8)
+        codes: list[int] = []
+
+        def fetch(
+            server: object = server, start: threading.Barrier = start, codes: list[int] = codes
+        ) -> None:
+            client = server.test_client()  # type: ignore[attr-defined]
+            start.wait()
+            codes.append(client.get(bundle).status_code)
+
+        threads = [threading.Thread(target=fetch) for _ in range(8)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert codes == [200] * 8

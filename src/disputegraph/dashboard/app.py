@@ -27,16 +27,20 @@ from disputegraph.dashboard import cypher_copy, export, ids
 from disputegraph.dashboard.components.filter_bar import filter_bar, filter_options, placeholders
 from disputegraph.dashboard.components.navbar import nav_links, navbar
 from disputegraph.dashboard.context import EXTENSION, current_services
-from disputegraph.dashboard.pages import agencies, cluster, overview, tracer
+from disputegraph.dashboard.pages import agencies, cluster, inbox, overview, tracer
+from disputegraph.exceptions import WorkflowError
 from disputegraph.i18n import t
 from disputegraph.store.protocol import GraphStore
 from disputegraph.views.services import Role, Services
 from disputegraph.views.state import FILTER_KEYS, ViewState
+from disputegraph.views.workflow import inbox_count
 
 __all__ = ["PAGE_MODULES", "create_app", "current_services"]
 
 #: path -> page module (each has ``PATH``, ``layout(state)`` and ``register(app)``)
-PAGE_MODULES: dict[str, ModuleType] = {m.PATH: m for m in (overview, cluster, tracer, agencies)}
+PAGE_MODULES: dict[str, ModuleType] = {
+    m.PATH: m for m in (overview, cluster, tracer, agencies, inbox)
+}
 _FILTERS = (
     (ids.FILTER_AS_OF, "date"),
     (ids.FILTER_WINDOW, "value"),
@@ -89,6 +93,12 @@ def create_app(
         module.register(app)
     export.register(app)  # download menus and briefing buttons on the pages
     cypher_copy.register(app)  # "Copy as Cypher" panels on the pages
+    # Dash records the component bundles a process may serve while it writes the
+    # index page: write it once now (outside a request, so Flask can still be set
+    # up), or a gunicorn worker that has not served the page yet refuses the bundles
+    # a page from another worker asks it for.
+    with app.server.test_request_context(app.config.requests_pathname_prefix):
+        app.index()  # type: ignore[no-untyped-call]  # untyped in dash
     return app
 
 
@@ -227,8 +237,12 @@ def _register_shell(app: dash.Dash, settings: Settings) -> None:
         svc = current_services()
         options = filter_options(state.lang, svc.filter_options()["district"])
         holders = placeholders(state.lang)
+        try:
+            waiting = inbox_count(svc.workflow, inbox.viewer_actor())
+        except WorkflowError:
+            waiting = 0
         return (
-            nav_links(state, pathname),
+            nav_links(state, pathname, waiting),
             *(options[i] for i, _ in _FILTERS[1:]),
             t("as_of", state.lang),
             *(holders[i] for i, _ in _FILTERS[1:]),

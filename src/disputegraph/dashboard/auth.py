@@ -169,6 +169,9 @@ class RoleAwareServices(Services):
     def overview(self, state: ViewState, role: Role | None = None) -> dict[str, Any]:
         return super().overview(state, self._role(role))
 
+    def alert_rows(self, state: ViewState, role: Role | None = None) -> list[dict[str, Any]]:
+        return super().alert_rows(state, self._role(role))
+
     def cluster_view(self, state: ViewState, role: Role | None = None) -> dict[str, Any] | None:
         view = super().cluster_view(state, self._role(role))
         if view is not None and view.get("found"):
@@ -338,7 +341,7 @@ def _install_guard(server: flask.Flask, users: UserStore, lifetime: timedelta) -
                 and user.epoch == flask.session.get("epoch", 0)
                 and since < lifetime.total_seconds()
             ):
-                flask.g.setdefault(G_KEY, Viewer(user.name, user.role))
+                flask.g.setdefault(G_KEY, Viewer(user.name, user.role, agency=user.agency))
             else:  # removed, password changed, or logged in too long ago: log in again
                 flask.session.clear()
         if path in OPEN_PATHS or current_viewer() is not None:

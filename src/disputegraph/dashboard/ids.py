@@ -29,6 +29,19 @@ __all__ = [
     "FILTER_LEVEL",
     "FILTER_STATUS",
     "FILTER_WINDOW",
+    "INBOX_AGENCY",
+    "INBOX_ALERTS",
+    "INBOX_ASSIGN",
+    "INBOX_CONFIRM",
+    "INBOX_DISMISS",
+    "INBOX_DUE",
+    "INBOX_INSTRUCTIONS",
+    "INBOX_MESSAGE",
+    "INBOX_NOTE",
+    "INBOX_ORDERS",
+    "INBOX_ORDER_NOTE",
+    "INBOX_REASON",
+    "INBOX_TICK",
     "LANG",
     "NAV_LINKS",
     "OVERVIEW_CATEGORY",
@@ -108,3 +121,18 @@ AGENCY_STATS_FIG = "agency-stats-fig"
 AGENCY_TABLE = "agency-table"
 AGENCY_PAIRS = "agency-pairs"
 AGENCY_CASES = "agency-cases"
+
+# inbox (alerts and work orders)
+INBOX_AGENCY = "inbox-agency"
+INBOX_ALERTS = "inbox-alerts"
+INBOX_ASSIGN = "inbox-assign"
+INBOX_CONFIRM = "inbox-confirm"
+INBOX_DISMISS = "inbox-dismiss"
+INBOX_DUE = "inbox-due"
+INBOX_INSTRUCTIONS = "inbox-instructions"
+INBOX_MESSAGE = "inbox-message"
+INBOX_NOTE = "inbox-note"
+INBOX_ORDERS = "inbox-orders"
+INBOX_ORDER_NOTE = "inbox-order-note"
+INBOX_REASON = "inbox-reason"
+INBOX_TICK = "inbox-tick"

@@ -17,11 +17,13 @@ G_KEY = "dg_viewer"
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who is looking: a user name and role (``demo`` in demo mode)."""
+    """Who is looking: a user name and role (``demo`` in demo mode), and an
+    officer's agency (the work orders they answer)."""
 
     name: str
     role: Role
     demo: bool = False
+    agency: str | None = None
 
 
 def current_viewer() -> Viewer | None:

@@ -38,14 +38,14 @@ from disputegraph.exceptions import DisputeGraphError
 from disputegraph.i18n import enum_label, t
 from disputegraph.schemas import GraphNode, Lang, NodeLabel, RelType, RiskLevel
 from disputegraph.schemas.analysis import AnalysisResult, ClusterAssessment, LiablePayers
-from disputegraph.schemas.workflow import OrderState
+from disputegraph.schemas.workflow import AlertStatus, OrderState, WorkOrder
 from disputegraph.store.protocol import GraphStore
 from disputegraph.store.workflow import WorkflowStore
 from disputegraph.views import chains, clusters, frames, resolution
 from disputegraph.views import layout as graph_layout
 from disputegraph.views.agencies import agency_view
 from disputegraph.views.cache import LRU
-from disputegraph.views.contract import chain_flags, cluster_facts, key_person_rows
+from disputegraph.views.contract import alerts_report, chain_flags, cluster_facts, key_person_rows
 from disputegraph.views.elements import cluster_graph, ego_graph, render_view
 from disputegraph.views.masking import (
     Role,
@@ -611,13 +611,46 @@ class Services:
         return [{"value": value, "label": label} for value, label in choices.items()]
 
     # ------------------------------------------------------------------
-    # work orders
-    def work_orders(self, state: ViewState, today: date | None = None) -> list[dict[str, Any]]:
-        """The work orders not yet closed, overdue first, with their agency's name
-        (from the workspace's workflow store; none when there is none)."""
+    # alerts and work orders
+    def audit(self, action: str, *, result_size: int | None = None, **params: Any) -> None:
+        """Record an action of the viewer: nothing here; the dashboard with logins
+        writes it to the audit log (``dashboard.auth``)."""
+
+    def agency_names(self) -> list[tuple[str, str]]:
+        """(id, name) of every agency, by name (the agencies work orders go to)."""
+        found = [
+            (n.id, str(n.props.get("name", n.id)))
+            for batch in self.store.iter_nodes(NodeLabel.AGENCY)
+            for n in batch
+        ]
+        return sorted(found, key=lambda a: (a[1], a[0]))
+
+    @property
+    def workflow(self) -> WorkflowStore:
+        """The workspace's alerts, watches, work orders and comments."""
+        return WorkflowStore.in_workspace(self.settings.workspace)
+
+    def alert_rows(self, state: ViewState, role: Role | None = None) -> list[dict[str, Any]]:
+        """The open and confirmed alerts (those still to act on), newest first, masked
+        for ``role`` (as ``alerts list``)."""
+        store = self.workflow
+        alerts = [*store.alerts(AlertStatus.OPEN), *store.alerts(AlertStatus.CONFIRMED)]
+        report = alerts_report(self.store, alerts, self._role(role), state.lang)
+        rows: list[dict[str, Any]] = report.payload["alerts"]
+        return rows
+
+    def work_orders(
+        self,
+        state: ViewState,
+        today: date | None = None,
+        orders: Iterable[WorkOrder] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Work orders not yet closed (all, or ``orders``), overdue first, with their
+        agency's name (none when nothing was ever assigned in this workspace)."""
         day = today or date.today()
-        path = self.settings.workspace / WorkflowStore.FILENAME
-        orders = WorkflowStore(path).orders() if path.exists() else []  # none: nothing assigned
+        if orders is None:
+            path = self.settings.workspace / WorkflowStore.FILENAME
+            orders = WorkflowStore(path).orders() if path.exists() else []
         rows = []
         for o in orders:
             if o.state is OrderState.CLOSED:

@@ -16,16 +16,20 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("/cluster", "cluster"),
     ("/tracer", "tracer"),
     ("/agencies", "agencies"),
+    ("/inbox", "inbox"),
 )
 
 
-def nav_links(state: ViewState, pathname: str | None) -> list[dcc.Link]:
-    """Page links that keep the global filters (not the page parameters)."""
+def nav_links(state: ViewState, pathname: str | None, waiting: int = 0) -> list[dcc.Link]:
+    """Page links that keep the global filters (not the page parameters); the inbox
+    link shows how many items wait for the viewer."""
     filters = state.filters_only()
     current = pathname or "/"
     return [
         dcc.Link(
-            t(key, state.lang),
+            [t(key, state.lang), html.Span(str(waiting), className="nav-count", id="nav-waiting")]
+            if key == "inbox" and waiting
+            else t(key, state.lang),
             href=filters.href(path),
             className="nav-link active" if path == current else "nav-link",
             id=f"nav-{key}",

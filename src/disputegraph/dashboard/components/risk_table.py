@@ -109,8 +109,10 @@ def data_grid(
     row_id: str | None = None,
     *,
     lang: Lang,
+    selectable: bool = False,
 ) -> dag.AgGrid:
-    """A read-only grid with sorting, filtering and resizing. An empty grid says
+    """A read-only grid with sorting, filtering and resizing (``selectable``: one
+    row can be picked, read from ``selectedRows``). An empty grid says
     so in ``lang`` (through AG Grid's own locale text: dash-ag-grid refuses an
     HTML overlay template string)."""
     options: dict[str, Any] = {
@@ -121,6 +123,12 @@ def data_grid(
     }
     if row_id:
         options["getRowId"] = None
+    if selectable:  # one row at a time, by its checkbox or a click (``selectedRows``)
+        options["rowSelection"] = {
+            "mode": "singleRow",
+            "checkboxes": True,
+            "enableClickSelection": True,
+        }
     return dag.AgGrid(
         id=grid_id,
         columnDefs=columns,
