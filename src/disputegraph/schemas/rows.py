@@ -235,6 +235,9 @@ class DisputeRow(Row):
     grid: str | None = None
     description: str | None = None
     source: str | None = None
+    #: the source's own category and channel codes (the city's taxonomy, ``taxonomy.py``)
+    source_category: str | None = Field(None, max_length=100)
+    source_channel: str | None = Field(None, max_length=100)
 
     @model_validator(mode="after")
     def _closed_after_reported(self) -> DisputeRow:

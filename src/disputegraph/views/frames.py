@@ -15,10 +15,13 @@ from disputegraph.analytics.projection import HANDLING_KEYS, StepTime, open_hist
 from disputegraph.i18n import enum_label
 from disputegraph.schemas import Lang, NodeLabel, RelType
 from disputegraph.store.protocol import GraphStore
+from disputegraph.taxonomy import Taxonomy
 from disputegraph.views.state import ViewState
 
 __all__ = [
     "COLUMNS",
+    "category_keys",
+    "category_label",
     "counts_by",
     "disputes_frame",
     "in_window",
@@ -40,6 +43,8 @@ COLUMNS = [
     "headcount",
     "amount_yuan",
     "history",
+    "source_category",
+    "source_channel",
 ]
 
 
@@ -86,6 +91,8 @@ def disputes_frame(store: GraphStore, tz: tzinfo) -> pd.DataFrame:
                         p.get("closed_at"),
                         steps.get(node.id, ()),
                     ),
+                    "source_category": p.get("source_category"),
+                    "source_channel": p.get("source_channel"),
                 }
             )
     del steps
@@ -105,10 +112,17 @@ def open_flags(frame: pd.DataFrame, as_of: date) -> pd.Series:
 
 
 def in_window(
-    frame: pd.DataFrame, is_open: pd.Series, as_of: date, window: int, state: ViewState
+    frame: pd.DataFrame,
+    is_open: pd.Series,
+    as_of: date,
+    window: int,
+    state: ViewState,
+    taxonomy: Taxonomy | None = None,
 ) -> pd.DataFrame:
     """Disputes in the window (reported in it, or open at ``as_of``) matching the
-    state's filters, with ``is_open``."""
+    state's filters, with ``is_open``. With the city's ``taxonomy`` the category
+    filter may be a city category: it takes in the disputes of that category and
+    of every category below it."""
     end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
     start = end - pd.Timedelta(days=window)
     rep = frame["reported_at"]
@@ -116,7 +130,10 @@ def in_window(
     if state.district:
         mask &= frame["district"] == state.district
     if state.category:
-        mask &= frame["category"] == state.category
+        if taxonomy is not None and state.category in taxonomy.categories:
+            mask &= frame["source_category"].isin(taxonomy.subtree(state.category))
+        else:
+            mask &= frame["category"] == state.category
     if state.status == "open":
         mask &= is_open
     elif state.status:
@@ -124,20 +141,51 @@ def in_window(
     return frame[mask].assign(is_open=is_open[mask])
 
 
-def weekly(frame: pd.DataFrame, lang: Lang, top: int = 6) -> list[dict[str, Any]]:
-    """New disputes per week for the ``top`` categories (the rest as 'other')."""
+def category_keys(frame: pd.DataFrame, taxonomy: Taxonomy | None) -> pd.Series:
+    """What each dispute is shown as: with the city's taxonomy its top-level city
+    category (``city:<code>``) when it has one, else its model category code."""
+    if taxonomy is None or frame.empty:
+        return frame["category"]
+    known = taxonomy.categories
+
+    def key(row: tuple[Any, Any]) -> str:
+        code, source = row
+        if isinstance(source, str) and source in known:
+            return f"city:{taxonomy.root(source)}"
+        return str(code)
+
+    return pd.Series(
+        [key(r) for r in zip(frame["category"], frame["source_category"], strict=True)],
+        index=frame.index,
+        dtype=object,
+    )
+
+
+def category_label(key: str, lang: Lang, taxonomy: Taxonomy | None) -> str:
+    """The label of a :func:`category_keys` key: the city's name or the model's."""
+    if taxonomy is not None and key.startswith("city:"):
+        return taxonomy.label(key.removeprefix("city:"), lang)
+    return enum_label("category", key, lang)
+
+
+def weekly(
+    frame: pd.DataFrame, lang: Lang, top: int = 6, taxonomy: Taxonomy | None = None
+) -> list[dict[str, Any]]:
+    """New disputes per week for the ``top`` categories (the rest as 'other'); with
+    the city's ``taxonomy``, its top-level categories by their names."""
     if frame.empty:
         return []
-    counts = frame["category"].value_counts()
+    keys = category_keys(frame, taxonomy)
+    counts = keys.value_counts()
     keep = set(counts.index[:top])
     other = enum_label("category", "other", lang)
-    cat = frame["category"].where(frame["category"].isin(keep), "__other__")
+    cat = keys.where(keys.isin(keep), "__other__")
     week = frame["reported_at"].dt.to_period("W-SUN").dt.start_time
     grouped = pd.DataFrame({"week": week, "category": cat}).groupby(["week", "category"]).size()
     rows: list[dict[str, Any]] = []
     for key, n in grouped.items():
         wk, code = cast(tuple[Any, str], key)
-        label = other if code == "__other__" else enum_label("category", code, lang)
+        label = other if code == "__other__" else category_label(code, lang, taxonomy)
         rows.append({"week": pd.Timestamp(wk).date().isoformat(), "series": label, "count": int(n)})
     return rows
 

@@ -35,10 +35,11 @@ import pandas as pd
 from disputegraph import analytics
 from disputegraph.config import Settings
 from disputegraph.exceptions import DisputeGraphError
-from disputegraph.i18n import enum_label, t
+from disputegraph.i18n import enum_label, enum_options, t
 from disputegraph.schemas import GraphNode, Lang, NodeLabel, RelType, RiskLevel
 from disputegraph.schemas.analysis import AnalysisResult, ClusterAssessment, LiablePayers
 from disputegraph.store.protocol import GraphStore
+from disputegraph.taxonomy import Taxonomy, load_taxonomy
 from disputegraph.views import chains, clusters, frames, resolution
 from disputegraph.views import layout as graph_layout
 from disputegraph.views.agencies import agency_view
@@ -102,6 +103,10 @@ class Services:
         self._analyses = LRU(4)
         self._views = LRU(64)
         self._persons: dict[str, tuple[str, ...]] = {}
+        #: the city's categories and channels (``DISPUTEGRAPH_TAXONOMY``), if configured
+        self.taxonomy: Taxonomy | None = (
+            load_taxonomy(settings.taxonomy) if settings.taxonomy is not None else None
+        )
 
     # ------------------------------------------------------------------
     # masking of free text
@@ -206,12 +211,30 @@ class Services:
         districts = sorted(str(d) for d in frame["district"].dropna().unique())
         return {"district": districts}
 
+    def category_options(self, lang: Lang) -> list[dict[str, str]]:
+        """The category filter's choices: the city's tree (children indented under
+        their parent) when a taxonomy is configured, else the model's categories."""
+        if self.taxonomy is not None and self.taxonomy.categories:
+            return self.taxonomy.options(lang)
+        return enum_options("category", lang)
+
+    def category_label(self, code: str | None, source: str | None, lang: Lang) -> str:
+        """A dispute's category as shown: the city's name when it has one, else the model's."""
+        if self.taxonomy is not None and source is not None and source in self.taxonomy.categories:
+            return self.taxonomy.label(source, lang)
+        return enum_label("category", code, lang)
+
     def _filtered(self, state: ViewState, analysis: AnalysisResult | None) -> pd.DataFrame:
         """Disputes in the window (reported in it, or open at the as-of date)
         matching the filters, with ``is_open``: open at the as-of date."""
         day = self.as_of(state, analysis)
         return frames.in_window(
-            self.disputes_frame(), self.open_at(day), day, self.window(state, analysis), state
+            self.disputes_frame(),
+            self.open_at(day),
+            day,
+            self.window(state, analysis),
+            state,
+            self.taxonomy,
         )
 
     def _clusters(self, state: ViewState, analysis: AnalysisResult) -> list[ClusterAssessment]:
@@ -262,7 +285,7 @@ class Services:
                     levels[c.level.value] += 1
         start = pd.Timestamp(as_of) - pd.Timedelta(days=window)
         recent = frame[frame["reported_at"] >= start]
-        weekly = frames.weekly(recent, lang)
+        weekly = frames.weekly(recent, lang, taxonomy=self.taxonomy)
         by_district = frames.counts_by(frame, "district", None, lang)
         by_channel = frames.counts_by(frame, "channel", "channel", lang)
         return {
@@ -406,7 +429,14 @@ class Services:
 
         frame = self.disputes_frame()
         return clusters.cluster_events(
-            self.store, frame, self.open_at(as_of), c, lang, self.settings.tz, title_of
+            self.store,
+            frame,
+            self.open_at(as_of),
+            c,
+            lang,
+            self.settings.tz,
+            title_of,
+            taxonomy=self.taxonomy,
         )
 
     # ------------------------------------------------------------------

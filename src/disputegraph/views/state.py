@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from typing import Any
@@ -38,6 +39,14 @@ def _enum_code(enum: Any, value: str | None) -> str | None:
         return str(enum.parse(value).value)
     except ValueError:
         return None
+
+
+_CITY_CODE = re.compile(r"[\w.\-]{1,40}")
+
+
+def _city_code(value: str | None) -> str | None:
+    """A code of the city's taxonomy as it may stand in a URL (else ``None``)."""
+    return value if value and _CITY_CODE.fullmatch(value) else None
 
 
 @dataclass(frozen=True)
@@ -94,7 +103,7 @@ class ViewState:
             as_of=as_of,
             window=window,
             district=text("district"),
-            category=_enum_code(Category, text("category")),
+            category=_enum_code(Category, text("category")) or _city_code(text("category")),
             status=_enum_code(Status, text("status")) if text("status") != "open" else "open",
             level=_enum_code(RiskLevel, text("level")),
             cluster=text("id"),
