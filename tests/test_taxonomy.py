@@ -162,7 +162,7 @@ def test_bad_channel_sections_and_files(tmp_path: Path) -> None:
         r"'categories'\?\)",
     ):
         load_taxonomy(_write(tmp_path, '[[category]]\ncode = "A"\n'))
-    with pytest.raises(TaxonomyError, match="city.toml is not valid TOML"):
+    with pytest.raises(TaxonomyError, match=r"city\.toml is not valid TOML"):
         load_taxonomy(_write(tmp_path, "[[categories]\n"))
     with pytest.raises(TaxonomyError, match="does not exist"):
         load_taxonomy(tmp_path / "missing.toml")

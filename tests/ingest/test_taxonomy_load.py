@@ -125,7 +125,7 @@ def test_an_unknown_or_shared_city_label_names_the_cell(tmp_path: Path, taxonomy
         folder, settings, mapping=load_mapping(folder / "mapping.toml", taxonomy)
     )
     (issue,) = [i for i in report.issues if i.column == "分类"]
-    assert "'其他' names several category of taxonomy '12345' (0199, 0299)" in issue.reason
+    assert "'其他' names several categories of taxonomy '12345' (0199, 0299)" in issue.reason
     assert "城乡建设/其他 (0199)" in issue.reason
 
 
