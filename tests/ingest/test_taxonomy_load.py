@@ -152,3 +152,18 @@ def test_without_a_mapping_a_plain_bundle_keeps_its_source_category(tmp_path: Pa
     node = store.get("GD-T6")
     assert node is not None and node.props["source_category"] == "010102"
     assert node.props["category"] == "elevator_retrofit"
+
+
+def test_the_city_codes_survive_the_embedded_store_snapshot(
+    tmp_path: Path, taxonomy: Taxonomy
+) -> None:
+    settings = Settings(demo=True, workspace=tmp_path / "ws")
+    store = MemoryStore(tmp_path / "graph")
+    mapping = load_mapping(BUNDLE / "mapping.toml", taxonomy)
+    load_bundle(BUNDLE, store, settings, strict=True, mapping=mapping)
+    store.flush()
+    again = MemoryStore(tmp_path / "graph")
+    node = again.get("GD-T3")
+    assert node is not None
+    assert (node.props["source_category"], node.props["category"]) == ("0299", "labor_contract")
+    assert node.props["source_channel"] == "WX"

@@ -460,7 +460,8 @@ class SourceMapping:
                 if tax.categories[c].parent is not None
             )
             return _raise(
-                f"{text!r} names several categories of taxonomy {tax.name!r} ({', '.join(shared)}); "
+                f"{text!r} names several categories of taxonomy {tax.name!r} "
+                f"({', '.join(shared)}); "
                 f"write the code or parent/child ({paths}), or add it under [values.{column}]"
             )
         names = tax.category_names() if category else tax.channel_names()
