@@ -53,8 +53,8 @@ def test_the_category_filter_offers_the_city_tree(
     services: Services, city: tuple[Settings, MemoryStore]
 ) -> None:
     options = services.category_options("zh")
-    assert options[0] == {"label": "城乡建设", "value": "01"}
-    assert {"label": "\u3000\u3000农民工工资", "value": "020102"} in options
+    assert options[0] == {"label": "城乡建设", "value": "city:01"}
+    assert {"label": "\u3000\u3000农民工工资", "value": "city:020102"} in options
     assert services.category_options("en")[0]["label"] == "Urban and rural construction"
     shown = filter_options("zh", [], options)[ids.FILTER_CATEGORY]
     assert shown == options
@@ -62,19 +62,28 @@ def test_the_category_filter_offers_the_city_tree(
     plain = Services(city[0].model_copy(update={"taxonomy": None}), city[1])
     assert {o["value"] for o in plain.category_options("zh")} >= {"wage_arrears", "noise"}
     # a city code survives the URL
-    assert ViewState.from_query("category=0201").category == "0201"
+    assert ViewState.from_query("category=city:0201").category == "city:0201"
+    assert ViewState.from_query("category=0201").category is None  # neither kind
     assert ViewState.from_query("category=wage_arrears").category == "wage_arrears"
 
 
 def test_a_city_category_takes_in_its_children(services: Services) -> None:
     # by hand from 工单.csv: T1–T6 are open (办理中/已受理), T7 and T8 closed (已办结)
     assert _open(services, None) == 6
-    assert _open(services, "02") == 4  # 劳动和社会保障: T1 拖欠工资, T2, T3 其他, T4 社会保险
-    assert _open(services, "0201") == 2  # 劳动关系: T1 and T2 only (T3 is 02's 其他)
-    assert _open(services, "020102") == 1  # the leaf itself
-    assert _open(services, "01") == 2  # 城乡建设: T5 物业服务收费, T6 加装电梯
-    assert _open(services, "04") == 0  # 生态环境: T7, closed
+    assert _open(services, "city:02") == 4  # 劳动和社会保障: T1 拖欠工资, T2, T3 其他, T4 社会保险
+    assert _open(services, "city:0201") == 2  # 劳动关系: T1 and T2 only (T3 is 02's 其他)
+    assert _open(services, "city:020102") == 1  # the leaf itself
+    assert _open(services, "city:01") == 2  # 城乡建设: T5 物业服务收费, T6 加装电梯
+    assert _open(services, "city:04") == 0  # 生态环境: T7, closed
     assert _open(services, "wage_arrears") == 2  # a model code still filters the model's
+    assert _open(services, "city:77") == 0  # a code the taxonomy does not know: nothing
+    assert services.city_categories(ViewState(category="city:0201")) == [
+        "0201",
+        "020101",
+        "020102",
+        "020103",
+    ]
+    assert services.city_categories(ViewState(category="noise")) is None
 
 
 def test_charts_and_timeline_name_the_city_categories(services: Services) -> None:

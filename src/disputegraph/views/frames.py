@@ -16,7 +16,7 @@ from disputegraph.i18n import enum_label
 from disputegraph.schemas import Lang, NodeLabel, RelType
 from disputegraph.store.protocol import GraphStore
 from disputegraph.taxonomy import Taxonomy
-from disputegraph.views.state import ViewState
+from disputegraph.views.state import ViewState, city_category
 
 __all__ = [
     "COLUMNS",
@@ -120,20 +120,22 @@ def in_window(
     taxonomy: Taxonomy | None = None,
 ) -> pd.DataFrame:
     """Disputes in the window (reported in it, or open at ``as_of``) matching the
-    state's filters, with ``is_open``. With the city's ``taxonomy`` the category
-    filter may be a city category: it takes in the disputes of that category and
-    of every category below it."""
+    state's filters, with ``is_open``. The category filter may be a city category
+    (``city:<code>``, with the city's ``taxonomy``): it takes in the disputes of
+    that category and of every category below it."""
     end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
     start = end - pd.Timedelta(days=window)
     rep = frame["reported_at"]
     mask = (rep < end) & ((rep >= start) | is_open)
     if state.district:
         mask &= frame["district"] == state.district
-    if state.category:
-        if taxonomy is not None and state.category in taxonomy.categories:
-            mask &= frame["source_category"].isin(taxonomy.subtree(state.category))
-        else:
-            mask &= frame["category"] == state.category
+    city = city_category(state.category)
+    if city is not None:
+        # a city category the taxonomy does not know (any more) matches nothing
+        codes = taxonomy.subtree(city) if taxonomy and city in taxonomy.categories else set()
+        mask &= frame["source_category"].isin(codes)
+    elif state.category:
+        mask &= frame["category"] == state.category
     if state.status == "open":
         mask &= is_open
     elif state.status:

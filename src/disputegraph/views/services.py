@@ -55,7 +55,7 @@ from disputegraph.views.masking import (
     mask_rows_of,
     private_fields,
 )
-from disputegraph.views.state import ViewState
+from disputegraph.views.state import CITY_PREFIX, ViewState, city_category
 
 __all__ = [
     "ELEMENT_BUDGET",
@@ -215,8 +215,21 @@ class Services:
         """The category filter's choices: the city's tree (children indented under
         their parent) when a taxonomy is configured, else the model's categories."""
         if self.taxonomy is not None and self.taxonomy.categories:
-            return self.taxonomy.options(lang)
+            return [
+                {"label": o["label"], "value": CITY_PREFIX + o["value"]}
+                for o in self.taxonomy.options(lang)
+            ]
         return enum_options("category", lang)
+
+    def city_categories(self, state: ViewState) -> list[str] | None:
+        """The taxonomy codes a ``city:<code>`` category filter takes in (the code and
+        those below it), or ``None`` when the filter is not a city category."""
+        city = city_category(state.category)
+        if city is None:
+            return None
+        if self.taxonomy is None or city not in self.taxonomy.categories:
+            return []
+        return sorted(self.taxonomy.subtree(city))
 
     def category_label(self, code: str | None, source: str | None, lang: Lang) -> str:
         """A dispute's category as shown: the city's name when it has one, else the model's."""

@@ -41,12 +41,21 @@ def _enum_code(enum: Any, value: str | None) -> str | None:
         return None
 
 
-_CITY_CODE = re.compile(r"[\w.\-]{1,40}")
+#: a city category (the taxonomy's code) as the category filter holds it: ``city:0201``
+CITY_PREFIX = "city:"
+_CITY_CODE = re.compile(rf"{CITY_PREFIX}[\w.\-]{{1,40}}")
 
 
 def _city_code(value: str | None) -> str | None:
-    """A code of the city's taxonomy as it may stand in a URL (else ``None``)."""
+    """A city category as it may stand in a URL (``city:<code>``, else ``None``)."""
     return value if value and _CITY_CODE.fullmatch(value) else None
+
+
+def city_category(value: str | None) -> str | None:
+    """The taxonomy code of a ``city:<code>`` filter value (else ``None``)."""
+    if value and value.startswith(CITY_PREFIX):
+        return value.removeprefix(CITY_PREFIX)
+    return None
 
 
 @dataclass(frozen=True)
