@@ -13,6 +13,7 @@ from disputegraph.analytics import load_risk_config, run_analysis
 from disputegraph.config import Settings
 from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.filter_bar import filter_options
+from disputegraph.dashboard.cypher_copy import cypher_for
 from disputegraph.ingest.load import load_bundle
 from disputegraph.ingest.mapping import load_mapping
 from disputegraph.store.memory import MemoryStore
@@ -101,3 +102,14 @@ def test_charts_and_timeline_name_the_city_categories(services: Services) -> Non
     assert cluster is not None and cluster["found"]
     lanes = {p["id"]: p["lane"] for p in cluster["timeline"] if p["kind"] == "dispute"}
     assert lanes == {"GD-T1": "拖欠工资", "GD-T2": "农民工工资", "GD-T3": "其他"}
+
+
+def test_the_overview_cypher_copy_takes_the_city_subtree(services: Services) -> None:
+    copy = cypher_for("/", ViewState(as_of=AS_OF, category="city:0201"), services)
+    params = copy.calls[0].params
+    assert params["source_categories"] == ["0201", "020101", "020102", "020103"]
+    assert "category" not in params
+    assert ":param source_categories => ['0201', '020101', '020102', '020103'];" in copy.cypher
+    plain = cypher_for("/", ViewState(as_of=AS_OF, category="noise"), services)
+    assert plain.calls[0].params["category"] == "noise"
+    assert "source_categories" not in plain.calls[0].params
