@@ -745,7 +745,7 @@ def parse_mapping(
     if not isinstance(values_raw, dict):
         raise _err(where, "[values] must hold tables like [values.category]")
     values: dict[str, dict[str, str]] = {}
-    all_columns = {c for m in TABLES.values() for c in m.columns()}
+    all_columns = {c for m in TABLES.values() for c in m.model_fields}
     for column, mapping in values_raw.items():
         if column not in all_columns:
             raise _err(
@@ -929,7 +929,10 @@ def convert(folder: Path, mapping: SourceMapping, out: Path) -> list[Issue]:
         return issues
     out.mkdir(parents=True, exist_ok=True)
     for table, table_rows in rows.items():
-        columns = table_model(table).columns()
+        model = table_model(table)
+        # the standard columns, and the extra ones (source_category …) the rows carry
+        extra = [c for c in model.model_fields if c in model.extra_columns]
+        columns = model.columns() + [c for c in extra if any(c in r for r in table_rows)]
         with (out / f"{table}.csv").open("w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=columns)
             writer.writeheader()

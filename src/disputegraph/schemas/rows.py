@@ -220,6 +220,7 @@ class _IdentifiedRow(Row):
 class DisputeRow(Row):
     table: ClassVar[str] = "disputes"
     label: ClassVar[NodeLabel | None] = NodeLabel.DISPUTE
+    extra_columns: ClassVar[frozenset[str]] = frozenset({"source_category", "source_channel"})
 
     id: Id
     title: str = Field(min_length=1)
