@@ -167,3 +167,42 @@ def test_the_city_codes_survive_the_embedded_store_snapshot(
     assert node is not None
     assert (node.props["source_category"], node.props["category"]) == ("0299", "labor_contract")
     assert node.props["source_channel"] == "WX"
+
+
+def test_the_cli_reads_the_taxonomy_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from disputegraph.cli import app
+
+    monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(tmp_path / "ws"))
+    monkeypatch.setenv("DISPUTEGRAPH_DEMO", "1")
+    monkeypatch.setenv("DISPUTEGRAPH_STORE", "memory")
+    runner = CliRunner()
+    mapping = str(BUNDLE / "mapping.toml")
+    # no taxonomy configured: the mapping's source_category is refused in one line
+    monkeypatch.delenv("DISPUTEGRAPH_TAXONOMY", raising=False)
+    refused = runner.invoke(app, ["load", str(BUNDLE), "-m", mapping])
+    assert refused.exit_code == 2
+    assert "none is configured: set DISPUTEGRAPH_TAXONOMY" in refused.output
+    monkeypatch.setenv("DISPUTEGRAPH_TAXONOMY", str(TAXONOMY))
+    loaded = runner.invoke(app, ["load", str(BUNDLE), "-m", mapping, "--format", "json"])
+    assert loaded.exit_code == 0, loaded.output
+    analysed = runner.invoke(app, ["analyze", "--as-of", "2026-06-30"])
+    assert analysed.exit_code == 0, analysed.output
+    # a bad taxonomy file: exit 2, one line naming the file, line, field and value
+    bad = tmp_path / "city.toml"
+    bad.write_text(
+        TAXONOMY.read_text(encoding="utf-8").replace(
+            'category = "elevator_retrofit"', 'category = "elevator"'
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DISPUTEGRAPH_TAXONOMY", str(bad))
+    failed = runner.invoke(app, ["analyze", "--as-of", "2026-06-30"])
+    assert failed.exit_code == 2
+    line = failed.output.strip()
+    assert "\n" not in line, line
+    assert "city.toml:36: categories[4].category: 'elevator' is not a Category" in line
+    assert "(did you mean 'elevator_retrofit'?)" in line
