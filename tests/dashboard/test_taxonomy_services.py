@@ -102,6 +102,12 @@ def test_charts_and_timeline_name_the_city_categories(services: Services) -> Non
     assert cluster is not None and cluster["found"]
     lanes = {p["id"]: p["lane"] for p in cluster["timeline"] if p["kind"] == "dispute"}
     assert lanes == {"GD-T1": "拖欠工资", "GD-T2": "农民工工资", "GD-T3": "其他"}
+    shown = {
+        e["data"]["id"]: e["data"].get("category")
+        for e in cluster["network"]["elements"]
+        if e["data"].get("kind") == "Dispute"
+    }
+    assert shown == {"GD-T1": "拖欠工资", "GD-T2": "农民工工资", "GD-T3": "其他"}
 
 
 def test_the_overview_cypher_copy_takes_the_city_subtree(services: Services) -> None:

@@ -429,7 +429,7 @@ class Services:
         def name_of(node: GraphNode, short: bool) -> str:
             return self.name(node, role, lang, short=short)
 
-        return render_view(view, name_of, self.open_at(as_of), lang, level)
+        return render_view(view, name_of, self.open_at(as_of), lang, level, self.taxonomy)
 
     def _cluster_events(
         self, c: ClusterAssessment, lang: Lang, role: Role, as_of: date
