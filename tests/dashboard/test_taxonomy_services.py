@@ -16,6 +16,7 @@ from disputegraph.dashboard.components.filter_bar import filter_options
 from disputegraph.dashboard.cypher_copy import cypher_for
 from disputegraph.ingest.load import load_bundle
 from disputegraph.ingest.mapping import load_mapping
+from disputegraph.rendering.export import context_line
 from disputegraph.store.memory import MemoryStore
 from disputegraph.taxonomy import load_taxonomy
 from disputegraph.views.services import Services
@@ -85,6 +86,15 @@ def test_a_city_category_takes_in_its_children(services: Services) -> None:
         "020103",
     ]
     assert services.city_categories(ViewState(category="noise")) is None
+    # the filter as an exported image and the briefing name it
+    assert services.category_filter_label(ViewState(category="city:0201")) == "劳动关系"
+    assert services.category_filter_label(ViewState(category="city:0201", lang="en")) == (
+        "Labour relations"
+    )
+    assert services.category_filter_label(ViewState(category="noise", lang="en")) == "Noise"
+    assert services.category_filter_label(ViewState()) is None
+    line = context_line(ViewState(category="city:0201"), AS_OF, 180, None, "劳动关系")
+    assert "劳动关系" in line and "city:" not in line
 
 
 def test_charts_and_timeline_name_the_city_categories(services: Services) -> None:

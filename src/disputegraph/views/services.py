@@ -231,11 +231,15 @@ class Services:
             return []
         return sorted(self.taxonomy.subtree(city))
 
-    def category_label(self, code: str | None, source: str | None, lang: Lang) -> str:
-        """A dispute's category as shown: the city's name when it has one, else the model's."""
-        if self.taxonomy is not None and source is not None and source in self.taxonomy.categories:
-            return self.taxonomy.label(source, lang)
-        return enum_label("category", code, lang)
+    def category_filter_label(self, state: ViewState) -> str | None:
+        """The category filter's label (the city's name for ``city:<code>``, else the
+        model's), ``None`` when the filter is unset."""
+        if not state.category:
+            return None
+        city = city_category(state.category)
+        if city is not None:
+            return self.taxonomy.label(city, state.lang) if self.taxonomy is not None else city
+        return enum_label("category", state.category, state.lang)
 
     def _filtered(self, state: ViewState, analysis: AnalysisResult | None) -> pd.DataFrame:
         """Disputes in the window (reported in it, or open at the as-of date)
