@@ -104,6 +104,9 @@ def test_charts_and_timeline_name_the_city_categories(services: Services) -> Non
         totals[point["series"]] = totals.get(point["series"], 0) + point["count"]
     # each dispute under its top-level city category: 02 ×4, 01 ×2, 04 ×1, 99 ×1
     assert totals == {"劳动和社会保障": 4, "城乡建设": 2, "生态环境": 1, "其他事项": 1}
+    # channels by the city's names, by hand: RX ×5 (T7, T8 closed), WZ ×2, WX ×1
+    channels = {r["label"]: (r["open"], r["closed"]) for r in view["by_channel"]}
+    assert channels == {"12345热线电话": (3, 2), "网站留言": (2, 0), "微信公众号": (1, 0)}
     en = services.overview(ViewState(as_of=AS_OF, lang="en"))
     assert "Labour and social security" in {p["series"] for p in en["weekly"]}
     (row,) = [r for r in view["clusters"] if r["disputes"] == 3] or [None]

@@ -23,6 +23,7 @@ __all__ = [
     "category_keys",
     "category_label",
     "counts_by",
+    "counts_by_channel",
     "disputes_frame",
     "in_window",
     "open_flags",
@@ -208,3 +209,26 @@ def counts_by(
         )
         row["open" if is_open else "closed"] += int(n)
     return sorted(totals.values(), key=lambda r: -(int(r["open"]) + int(r["closed"])))
+
+
+def counts_by_channel(
+    frame: pd.DataFrame, lang: Lang, taxonomy: Taxonomy | None = None
+) -> list[dict[str, Any]]:
+    """Counts of open and closed disputes per channel: with the city's ``taxonomy``
+    (and its channels) per city channel by its name where a dispute has one."""
+    if taxonomy is None or not taxonomy.channels or frame.empty:
+        return counts_by(frame, "channel", "channel", lang)
+    known = taxonomy.channels
+    keys = [
+        f"city:{source}" if isinstance(source, str) and source in known else str(code)
+        for code, source in zip(frame["channel"], frame["source_channel"], strict=True)
+    ]
+    rows = counts_by(frame.assign(channel_key=keys), "channel_key", None, lang)
+    for row in rows:
+        code = str(row["code"])
+        row["label"] = (
+            taxonomy.channel_label(code.removeprefix("city:"), lang)
+            if code.startswith("city:")
+            else enum_label("channel", code, lang)
+        )
+    return rows

@@ -304,7 +304,7 @@ class Services:
         recent = frame[frame["reported_at"] >= start]
         weekly = frames.weekly(recent, lang, taxonomy=self.taxonomy)
         by_district = frames.counts_by(frame, "district", None, lang)
-        by_channel = frames.counts_by(frame, "channel", "channel", lang)
+        by_channel = frames.counts_by_channel(frame, lang, self.taxonomy)
         return {
             "as_of": as_of.isoformat(),
             "window": window,
