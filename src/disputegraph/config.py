@@ -65,6 +65,11 @@ class Settings(BaseSettings):
         None,
         description="TOML file of warning rules added to (or replacing, by id) the shipped ones.",
     )
+    taxonomy: Path | None = Field(
+        None,
+        description="TOML file of the city's own categories (a tree) and channels, each "
+        "mapped to the model's; the dashboard shows the city's names.",
+    )
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
     language: Literal["zh", "en"] = Field("zh", description="Default display language.")
     secret_key: SecretStr | None = Field(

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from disputegraph.exceptions import ConfigError
 from disputegraph.schemas import RiskLevel
 from disputegraph.schemas.analysis import RiskFactor
+from disputegraph.taxonomy import Taxonomy
 
 __all__ = [
     "DEFAULTS_PATH",
@@ -108,6 +109,8 @@ class RiskSettings(_Strict):
     rebound: dict[str, float]
     responsibility_gap: dict[str, Any]
     categories: dict[str, float]
+    #: the city's categories with their own weight (from the taxonomy, ``load_risk_config``)
+    source_categories: dict[str, float] = Field(default_factory=dict)
     hard_triggers: list[HardTrigger] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -121,7 +124,11 @@ class RiskSettings(_Strict):
             RiskLevel.parse(band)
         return self
 
-    def category_weight(self, category: str) -> float:
+    def category_weight(self, category: str, source: str | None = None) -> float:
+        """The sensitivity weight of a dispute: its city category's own weight
+        (``source``, when the taxonomy gives one), else its model category's."""
+        if source is not None and source in self.source_categories:
+            return self.source_categories[source]
         return self.categories.get(category, self.categories.get("default", 0.2))
 
 
@@ -255,9 +262,13 @@ def _check_citations(path: Path, data: dict[str, Any]) -> None:
             )
 
 
-def load_risk_config(path: Path | str | None = None) -> RiskConfig:
+def load_risk_config(
+    path: Path | str | None = None, taxonomy: Taxonomy | None = None
+) -> RiskConfig:
     """The shipped defaults, with ``path`` (if given) merged over them key by key (a
-    time limit is replaced whole, so that its citation goes with it)."""
+    time limit is replaced whole, so that its citation goes with it); the city
+    categories of ``taxonomy`` that carry their own weight go to
+    ``risk.source_categories``."""
     data = _read(DEFAULTS_PATH)
     _check_citations(DEFAULTS_PATH, data)
     sources = ["defaults"]
@@ -277,4 +288,10 @@ def load_risk_config(path: Path | str | None = None) -> RiskConfig:
         raise ConfigError(
             f"risk config {path or DEFAULTS_PATH.name}: {where}: {first['msg']}"
         ) from None
+    if taxonomy is not None:
+        config.risk.source_categories = {
+            **taxonomy.weights(),
+            **config.risk.source_categories,  # a risk config's own entry wins
+        }
+        config.source.append(taxonomy.name)
     return config

@@ -58,6 +58,9 @@ class ClusterFacts:
     categories: Counter[str] = field(default_factory=Counter)
     open_categories: Counter[str] = field(default_factory=Counter)
     people_open_by_category: dict[str, int] = field(default_factory=dict)
+    #: (model category, the city's category or None) per dispute, all and open
+    source_categories: Counter[tuple[str, str | None]] = field(default_factory=Counter)
+    open_source_categories: Counter[tuple[str, str | None]] = field(default_factory=Counter)
     districts: Counter[str] = field(default_factory=Counter)
     respondents: list[str] = field(default_factory=list)
     top_contractor: str | None = None
@@ -97,6 +100,7 @@ def cluster_facts(
     for did in cluster.disputes:
         d = proj.disputes[did]
         f.categories[d.category] += 1
+        f.source_categories[d.category, d.source_category] += 1
         if d.district:
             f.districts[d.district] += 1
         f.amount_total += d.amount_yuan
@@ -123,6 +127,7 @@ def cluster_facts(
         if d.open:
             f.open += 1
             f.open_categories[d.category] += 1
+            f.open_source_categories[d.category, d.source_category] += 1
             head_open = max(head_open, d.headcount, named)
             cat_persons.setdefault(d.category, set()).update(
                 sid for sid, _ in proj.involvements.get(did, ()) if sid in persons_all

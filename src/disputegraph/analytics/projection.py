@@ -174,6 +174,8 @@ class DisputeInfo(NamedTuple):
     amount_yuan: float
     district: str | None
     open: bool
+    #: the city's own category code (the taxonomy's), when the source gave one
+    source_category: str | None = None
 
 
 class PartyInfo(NamedTuple):
@@ -634,6 +636,7 @@ DISPUTE_KEYS = (
     "headcount",
     "amount_yuan",
     "district",
+    "source_category",
 )
 
 
@@ -649,6 +652,7 @@ def dispute_from_values(
     headcount: Any,
     amount_yuan: Any,
     district: Any,
+    source_category: Any = None,
     *,
     steps: Iterable[StepTime] = (),
 ) -> DisputeInfo:
@@ -671,6 +675,7 @@ def dispute_from_values(
         amount_yuan=float(amount_yuan or 0.0),
         district=district,
         open=open_history(reported, state, closed, steps).at(as_of),
+        source_category=str(source_category) if source_category not in (None, "") else None,
     )
 
 

@@ -126,8 +126,9 @@ def _factor_values(f: ClusterFacts, config: RiskConfig) -> dict[str, tuple[float
         if f.amount_open > 0
         else 0.0
     )
-    cats = list((f.open_categories or f.categories).elements())
-    weights = [rs.category_weight(c) for c in cats] or [0.0]
+    # each dispute weighs its city category's own weight (the taxonomy), else its model category's
+    cats = list((f.open_source_categories or f.source_categories).elements())
+    weights = [rs.category_weight(c, source) for c, source in cats] or [0.0]
     sensitivity = sum(weights) / len(weights)
     if f.wage_open and f.festival_days is not None and f.festival_days <= rs.festival_lead_days:
         sensitivity += rs.festival_boost * f.wage_open / f.open

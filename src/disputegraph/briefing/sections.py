@@ -44,7 +44,9 @@ BOTTLENECK_ROWS = 15
 
 
 def _scope(data: PackData) -> str:
-    return context_line(data.state, data.as_of, data.window)
+    return context_line(
+        data.state, data.as_of, data.window, category=data.svc.category_filter_label(data.state)
+    )
 
 
 def _masking(data: PackData) -> str:

@@ -22,6 +22,7 @@ from disputegraph.cli.common import (
     parse_day,
     settings,
     store_session,
+    taxonomy_of,
 )
 from disputegraph.schemas import LiablePayers
 
@@ -59,7 +60,7 @@ def analyze_command(
 
     cfg = settings()
     day = parse_day(as_of)
-    config = load_risk_config(cfg.risk_config)
+    config = load_risk_config(cfg.risk_config, taxonomy_of(cfg))
     rules = load_rules(cfg.rules)
     with store_session(cfg) as store, err.status("analysing…") as status:
         result = run_analysis(
@@ -233,7 +234,9 @@ def chain_command(
 
     cfg = settings()
     with store_session(cfg) as store:
-        result = chain(store, dispute_id, config=load_risk_config(cfg.risk_config))
+        result = chain(
+            store, dispute_id, config=load_risk_config(cfg.risk_config, taxonomy_of(cfg))
+        )
     report = chain_report(result, cfg.language)
     if fmt is Format.json:
         emit_json(report.payload)

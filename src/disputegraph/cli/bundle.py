@@ -18,6 +18,7 @@ from disputegraph.cli.common import (
     out,
     settings,
     store_session,
+    taxonomy_of,
 )
 
 _BUNDLE_ARG = typer.Argument(
@@ -81,7 +82,7 @@ def validate_command(
     from disputegraph.ingest.mapping import load_mapping
 
     cfg = settings()
-    source_mapping = load_mapping(mapping) if mapping is not None else None
+    source_mapping = load_mapping(mapping, taxonomy_of(cfg)) if mapping is not None else None
     if use_store:
         with store_session(cfg) as store:
             report = validate_bundle(bundle, cfg, store, mapping=source_mapping)
@@ -142,7 +143,7 @@ def load_command(
 
     cfg = settings()
     cfg.pii_key_bytes()  # fail in one line before opening anything when no key is set
-    source_mapping = load_mapping(mapping) if mapping is not None else None
+    source_mapping = load_mapping(mapping, taxonomy_of(cfg)) if mapping is not None else None
     fields = _extract_fields(extract, EXTRACT_COLUMNS)
     with store_session(cfg) as store, _load_progress() as bar:
         tasks: dict[str, Any] = {}

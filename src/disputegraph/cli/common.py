@@ -24,6 +24,7 @@ from rich.table import Table
 
 from disputegraph.config import Settings
 from disputegraph.exceptions import DisputeGraphError
+from disputegraph.taxonomy import Taxonomy, load_taxonomy
 
 __all__ = [
     "FORMAT_OPTION",
@@ -77,6 +78,11 @@ STORED_WINDOW_OPTION = typer.Option(None, "--window-days", help="Window of the s
 def settings() -> Settings:
     """Settings from the environment (built once per command)."""
     return Settings()
+
+
+def taxonomy_of(cfg: Settings) -> Taxonomy | None:
+    """The city's taxonomy (``DISPUTEGRAPH_TAXONOMY``), or ``None`` when none is set."""
+    return load_taxonomy(cfg.taxonomy) if cfg.taxonomy is not None else None
 
 
 def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:

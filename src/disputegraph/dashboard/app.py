@@ -82,7 +82,8 @@ def create_app(
 
     def shell() -> html.Div:
         svc = app.server.extensions[EXTENSION]
-        return _shell(_linked_state(default), svc.filter_options()["district"])
+        state = _linked_state(default)
+        return _shell(state, svc.filter_options()["district"], svc.category_options(state.lang))
 
     app.layout = shell
     app.validation_layout = html.Div(  # type: ignore[assignment]  # typed as None in dash
@@ -127,14 +128,16 @@ def _linked_state(default: ViewState) -> ViewState:
     return ViewState.from_query(referrer.query, default.lang).filters_only()
 
 
-def _shell(state: ViewState, districts: list[str]) -> html.Div:
+def _shell(
+    state: ViewState, districts: list[str], categories: list[dict[str, str]] | None = None
+) -> html.Div:
     return html.Div(
         className="app",
         children=[
             dcc.Location(id=ids.URL, refresh="callback-nav"),
             dcc.Store(id=ids.STATE, data=None),  # set from the URL on load
             navbar(state),
-            filter_bar(state, districts),
+            filter_bar(state, districts, categories),
             html.Main(id=ids.PAGE, className="page"),
         ],
     )
@@ -235,7 +238,9 @@ def _register_shell(app: dash.Dash, settings: Settings) -> None:
             raise PreventUpdate
         state = ViewState.from_dict(data)
         svc = current_services()
-        options = filter_options(state.lang, svc.filter_options()["district"])
+        options = filter_options(
+            state.lang, svc.filter_options()["district"], svc.category_options(state.lang)
+        )
         holders = placeholders(state.lang)
         try:
             waiting = inbox_count(svc.workflow, inbox.viewer_actor())

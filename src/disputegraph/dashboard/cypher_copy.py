@@ -39,7 +39,7 @@ from disputegraph.exceptions import QueryError
 from disputegraph.i18n import t
 from disputegraph.queries import get
 from disputegraph.schemas import Lang, Status
-from disputegraph.views.state import ViewState
+from disputegraph.views.state import ViewState, city_category
 
 if TYPE_CHECKING:
     from disputegraph.views.services import Services
@@ -210,7 +210,10 @@ def cypher_for(view: str, state: ViewState, svc: Services | None = None) -> Cyph
         }
         if state.district:
             params["district"] = state.district
-        if state.category:
+        cities = svc.city_categories(state) if svc is not None else None
+        if cities is not None:
+            params["source_categories"] = cities
+        elif state.category and city_category(state.category) is None:
             params["category"] = state.category
         if state.status == "open":
             params["statuses"] = _OPEN

@@ -202,7 +202,13 @@ def chart_figure(
     role = role or svc.default_role
     fig, title = spec.build(svc, state, role)
     analysis = svc.analysis(state)
-    context = context_line(state, svc.as_of(state, analysis), svc.window(state, analysis), role)
+    context = context_line(
+        state,
+        svc.as_of(state, analysis),
+        svc.window(state, analysis),
+        role,
+        svc.category_filter_label(state),
+    )
     stem = "-".join(
         p
         for p in (

@@ -53,6 +53,7 @@ from disputegraph.ingest.extract import EXTRACT_COLUMNS, TEXT_PREFIX
 from disputegraph.ingest.readers import Bundle, Format, SourceRow, TableSource
 from disputegraph.ingest.validate import Issue, Location, enum_of, field_types
 from disputegraph.schemas import TABLES, LabeledEnum, Row, table_model
+from disputegraph.taxonomy import Taxonomy
 
 __all__ = [
     "DEFAULT_DATE_FORMATS",
@@ -84,6 +85,9 @@ DEFAULT_DATE_FORMATS: tuple[str, ...] = (
 )
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+#: dispute columns read through the city's taxonomy → the model column each one fills
+TAXONOMY_COLUMNS: dict[str, str] = {"source_category": "category", "source_channel": "channel"}
 _FORMATS: dict[str, Format] = {".csv": "csv", ".jsonl": "jsonl", ".xlsx": "xlsx"}
 
 
@@ -198,6 +202,8 @@ class SourceMapping:
     date_formats: tuple[str, ...] = DEFAULT_DATE_FORMATS
     encoding: str = "utf-8-sig"
     title: str | None = None
+    #: the city's taxonomy: ``source_category`` / ``source_channel`` are read through it
+    taxonomy: Taxonomy | None = None
     #: mapping errors found since the last :meth:`discover` (a load refuses to write if > 0)
     errors: int = 0
 
@@ -406,9 +412,18 @@ class SourceMapping:
             cell = cells.get(header)
             if not _blank(cell):
                 values[TEXT_PREFIX + header] = _plain_text(cell)
+        if self.taxonomy is not None:
+            # the model's category (channel) from the city's, unless the entry maps it itself
+            tax = self.taxonomy
+            if "category" not in spec.columns and "source_category" in values:
+                values["category"] = tax.model_category(values["source_category"]).value
+            if "channel" not in spec.columns and "source_channel" in values:
+                values["channel"] = tax.model_channel(values["source_channel"]).value
         return values, problems
 
     def _value(self, model: type[Row], column: str, cs: ColumnSpec, raw: Any) -> Any:
+        if column in TAXONOMY_COLUMNS and self.taxonomy is not None:
+            return self._city_code(column, cs, raw)
         enum = enum_of(model, column)
         if enum is not None:
             return self._enum(enum, column, cs, raw)
@@ -424,6 +439,36 @@ class SourceMapping:
             items = [t.strip() for t in _LIST_SEP.split(text) if t.strip()]
             return ";".join(labels.get(t, t) for t in items)
         return labels.get(text.strip(), text) if labels else text
+
+    def _city_code(self, column: str, cs: ColumnSpec, raw: Any) -> str:
+        """A source label → the city's code (code, zh or en name, alias, parent/child)."""
+        assert self.taxonomy is not None
+        tax = self.taxonomy
+        text = _plain_text(raw).strip()
+        extra = {**self.values.get(column, {}), **cs.values}
+        text = extra.get(text, text)
+        category = column == "source_category"
+        code = tax.category_code(text) if category else tax.channel_code(text)
+        if code is not None:
+            return code
+        kind = "category" if category else "channel"
+        shared = tax.ambiguous(text) if category else []
+        if shared:
+            paths = ", ".join(
+                f"{tax.label(tax.categories[c].parent)}/{text} ({c})"
+                for c in shared
+                if tax.categories[c].parent is not None
+            )
+            return _raise(
+                f"{text!r} names several categories of taxonomy {tax.name!r} "
+                f"({', '.join(shared)}); "
+                f"write the code or parent/child ({paths}), or add it under [values.{column}]"
+            )
+        names = tax.category_names() if category else tax.channel_names()
+        return _raise(
+            f"{text!r} is not a {kind} of taxonomy {tax.name!r}{_close(text, names, 0.3)}; "
+            f'add it to the taxonomy (aliases = ["{text}"]) or under [values.{column}]'
+        )
 
     def _enum(self, enum: type[LabeledEnum], column: str, cs: ColumnSpec, raw: Any) -> str:
         text = _plain_text(raw).strip()
@@ -672,9 +717,17 @@ def _raw_xlsx(source: MappedSource, spec: TableSpec) -> Iterator[tuple[Location,
 
 
 def parse_mapping(
-    data: Mapping[str, Any], *, name: str = "mapping", path: Path | None = None
+    data: Mapping[str, Any],
+    *,
+    name: str = "mapping",
+    path: Path | None = None,
+    taxonomy: Taxonomy | None = None,
 ) -> SourceMapping:
-    """A :class:`SourceMapping` from parsed TOML; :class:`MappingError` naming the bad key."""
+    """A :class:`SourceMapping` from parsed TOML; :class:`MappingError` naming the bad key.
+
+    With ``taxonomy`` (the city's, ``Settings.taxonomy``) the disputes' ``source_category``
+    and ``source_channel`` columns are read as the city's codes and fill ``category`` and
+    ``channel`` when the entry does not map them."""
     where = path.name if path is not None else name
     known_top = {"source", "values", "tables"}
     for key in data:
@@ -692,7 +745,7 @@ def parse_mapping(
     if not isinstance(values_raw, dict):
         raise _err(where, "[values] must hold tables like [values.category]")
     values: dict[str, dict[str, str]] = {}
-    all_columns = {c for m in TABLES.values() for c in m.columns()}
+    all_columns = {c for m in TABLES.values() for c in m.model_fields}
     for column, mapping in values_raw.items():
         if column not in all_columns:
             raise _err(
@@ -703,7 +756,9 @@ def parse_mapping(
     tables_raw = data.get("tables")
     if not isinstance(tables_raw, list) or not tables_raw:
         raise _err(where, "no [[tables]] entry: name at least one source file and its table")
-    tables = [_table_spec(f"{where} [[tables]] #{i + 1}", t) for i, t in enumerate(tables_raw)]
+    tables = [
+        _table_spec(f"{where} [[tables]] #{i + 1}", t, taxonomy) for i, t in enumerate(tables_raw)
+    ]
     for column, mapping in values.items():
         for spec in tables:
             _check_codes(f"{where} [values.{column}]", table_model(spec.table), column, mapping)
@@ -715,10 +770,11 @@ def parse_mapping(
         date_formats=tuple(formats),
         encoding=str(src.get("encoding", "utf-8-sig")),
         title=src.get("title"),
+        taxonomy=taxonomy,
     )
 
 
-def _table_spec(where: str, raw: Any) -> TableSpec:
+def _table_spec(where: str, raw: Any, taxonomy: Taxonomy | None = None) -> TableSpec:
     if not isinstance(raw, dict):
         raise _err(where, "must be a table")
     known = {
@@ -758,7 +814,16 @@ def _table_spec(where: str, raw: Any) -> TableSpec:
         if cs.value is not None and enum_of(model, column) is not None:
             _check_codes(f"{where} ({table}).columns.{column}", model, column, {"value": cs.value})
         columns[column] = cs
-    missing = [c for c in model.required_columns() if c not in columns]
+    for column, filled in TAXONOMY_COLUMNS.items():
+        if column in columns and taxonomy is None:
+            raise _err(
+                f"{where} ({table}).columns.{column}",
+                f"{column} is read through the city's taxonomy, and none is configured: "
+                "set DISPUTEGRAPH_TAXONOMY to its TOML file (docs/mappings.md, "
+                f'"The city\'s own taxonomy"), or map {filled} instead',
+            )
+    derived = {filled for column, filled in TAXONOMY_COLUMNS.items() if column in columns}
+    missing = [c for c in model.required_columns() if c not in columns and c not in derived]
     if missing:
         raise _err(
             f"{where} ({table})",
@@ -831,8 +896,8 @@ def _check_codes(where: str, model: type[Row], column: str, values: Mapping[str,
             ) from None
 
 
-def load_mapping(path: Path) -> SourceMapping:
-    """Read and check a mapping file."""
+def load_mapping(path: Path, taxonomy: Taxonomy | None = None) -> SourceMapping:
+    """Read and check a mapping file (``taxonomy``: the city's, see :func:`parse_mapping`)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -843,7 +908,7 @@ def load_mapping(path: Path) -> SourceMapping:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise MappingError(f"{path.name} is not valid TOML: {exc}") from exc
-    return parse_mapping(data, name=path.stem, path=path)
+    return parse_mapping(data, name=path.stem, path=path, taxonomy=taxonomy)
 
 
 def convert(folder: Path, mapping: SourceMapping, out: Path) -> list[Issue]:
@@ -864,7 +929,10 @@ def convert(folder: Path, mapping: SourceMapping, out: Path) -> list[Issue]:
         return issues
     out.mkdir(parents=True, exist_ok=True)
     for table, table_rows in rows.items():
-        columns = table_model(table).columns()
+        model = table_model(table)
+        # the standard columns, and the extra ones (source_category …) the rows carry
+        extra = [c for c in model.model_fields if c in model.extra_columns]
+        columns = model.columns() + [c for c in extra if any(c in r for r in table_rows)]
         with (out / f"{table}.csv").open("w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=columns)
             writer.writeheader()

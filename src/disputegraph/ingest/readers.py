@@ -308,7 +308,7 @@ def _header(
 ) -> list[str | None] | None:
     """Column names by position (``None``: ignored column), or ``None`` if the file is unusable."""
     model = table_model(source.table)
-    known = model.columns()
+    known = list(model.model_fields)  # the standard columns and the extra ones
     names = ["" if c is None else str(c).strip().lstrip("\ufeff").strip().lower() for c in cells]
     while names and not names[-1]:
         names.pop()
@@ -432,7 +432,7 @@ def _iter_jsonl(source: TableSource, issues: list[Issue]) -> Iterator[SourceRow]
         issues.append(problem)
         return
     model = table_model(source.table)
-    known = set(model.columns())
+    known = set(model.model_fields)  # the standard columns and the extra ones
     unknown: dict[str, int] = {}
     with source.path.open(encoding="utf-8-sig") as fh:
         for number, line in enumerate(fh, start=1):

@@ -279,9 +279,15 @@ def _add_legend_extras(
 
 
 def context_line(
-    state: ViewState, as_of: date | str | None, window: int | None, role: Role | None = None
+    state: ViewState,
+    as_of: date | str | None,
+    window: int | None,
+    role: Role | None = None,
+    category: str | None = None,
 ) -> str:
-    """One line naming the as-of date, the window and every filter (``全部``/All when unset)."""
+    """One line naming the as-of date, the window and every filter (``全部``/All when
+    unset); ``category``: the category filter's label when the caller knows it (a
+    city category of the taxonomy), else the model category's."""
     lang = state.lang
     every = t("all", lang)
     parts = [
@@ -289,7 +295,7 @@ def context_line(
         f"{t('window', lang)} {window or 180} {t('days', lang)}",
         f"{t('district', lang)}: {state.district or every}",
         f"{t('category', lang)}: "
-        + (enum_label("category", state.category, lang) if state.category else every),
+        + (category or enum_label("category", state.category, lang) if state.category else every),
         f"{t('status', lang)}: "
         + (
             t("open_only", lang)

@@ -220,6 +220,7 @@ class _IdentifiedRow(Row):
 class DisputeRow(Row):
     table: ClassVar[str] = "disputes"
     label: ClassVar[NodeLabel | None] = NodeLabel.DISPUTE
+    extra_columns: ClassVar[frozenset[str]] = frozenset({"source_category", "source_channel"})
 
     id: Id
     title: str = Field(min_length=1)
@@ -235,6 +236,9 @@ class DisputeRow(Row):
     grid: str | None = None
     description: str | None = None
     source: str | None = None
+    #: the source's own category and channel codes (the city's taxonomy, ``taxonomy.py``)
+    source_category: str | None = Field(None, max_length=100)
+    source_channel: str | None = Field(None, max_length=100)
 
     @model_validator(mode="after")
     def _closed_after_reported(self) -> DisputeRow:

@@ -14,6 +14,7 @@ from disputegraph.i18n import enum_label, t
 from disputegraph.schemas import Lang, RelType
 from disputegraph.schemas.analysis import ClusterAssessment
 from disputegraph.store.protocol import GraphStore
+from disputegraph.taxonomy import Taxonomy
 from disputegraph.views.frames import to_datetime
 
 __all__ = ["cluster_events", "factor_rows"]
@@ -47,6 +48,14 @@ def factor_rows(c: ClusterAssessment, lang: Lang) -> list[dict[str, Any]]:
     ]
 
 
+def _lane(row: Any, lang: Lang, taxonomy: Taxonomy | None) -> str:
+    """A dispute's category lane: the city's category name (with a taxonomy), else the model's."""
+    source = row.get("source_category")
+    if taxonomy is not None and isinstance(source, str) and source in taxonomy.categories:
+        return taxonomy.label(source, lang)
+    return enum_label("category", row["category"], lang)
+
+
 def cluster_events(
     store: GraphStore,
     frame: pd.DataFrame,
@@ -56,6 +65,7 @@ def cluster_events(
     tz: tzinfo,
     title_of: TitleOf,
     cap: int = 2000,
+    taxonomy: Taxonomy | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """A cluster's timeline points (its first ``cap`` disputes, open or not by
     ``is_open``, and their reports, times in ``tz``) and the agencies involved
@@ -74,7 +84,7 @@ def cluster_events(
                         "kind": "dispute",
                         "id": d,
                         "at": reported.isoformat(),
-                        "lane": enum_label("category", row["category"], lang),
+                        "lane": _lane(row, lang, taxonomy),
                         "status": enum_label("status", row["status"], lang),
                         "open": bool(is_open[d]),
                         "title": title_of(d, str(row["title"])),

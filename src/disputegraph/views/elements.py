@@ -18,6 +18,7 @@ from disputegraph.i18n import enum_label, t
 from disputegraph.schemas import GraphEdge, GraphNode, Lang, NodeLabel, RelType
 from disputegraph.schemas.analysis import ClusterAssessment
 from disputegraph.store.protocol import GraphStore
+from disputegraph.taxonomy import Taxonomy
 from disputegraph.views import layout as graph_layout
 from disputegraph.views.masking import private_fields
 
@@ -119,10 +120,12 @@ def render_view(
     is_open: pd.Series,
     lang: Lang,
     level: str | None,
+    taxonomy: Taxonomy | None = None,
 ) -> dict[str, Any]:
     """A role-free layout view as cytoscape elements: names through ``name_of``
-    (masked for the role), disputes open or closed by ``is_open`` (indexed by id)."""
-    elements = [_node_element(n, name_of, is_open, lang, level) for n in view["nodes"]]
+    (masked for the role), disputes open or closed by ``is_open`` (indexed by id),
+    a dispute's category by the city's name when ``taxonomy`` knows its own."""
+    elements = [_node_element(n, name_of, is_open, lang, level, taxonomy) for n in view["nodes"]]
     for e in view["edges"]:
         data = {
             "id": e["id"],
@@ -150,6 +153,7 @@ def _node_element(
     is_open: pd.Series,
     lang: Lang,
     level: str | None,
+    taxonomy: Taxonomy | None = None,
 ) -> dict[str, Any]:
     node: GraphNode | None = n.get("node")
     data: dict[str, Any] = {"id": n["id"], "kind": n["kind"]}
@@ -160,7 +164,11 @@ def _node_element(
         if node.label is NodeLabel.DISPUTE:
             status = str(node.props.get("status", ""))
             data["status"] = enum_label("status", status, lang)
-            data["category"] = enum_label("category", node.props.get("category"), lang)
+            source = node.props.get("source_category")
+            if taxonomy is not None and source in taxonomy.categories:
+                data["category"] = taxonomy.label(source, lang)
+            else:
+                data["category"] = enum_label("category", node.props.get("category"), lang)
             classes.append("open" if is_open.get(node.id, False) else "closed")
             if n.get("flags"):
                 classes.append("flagged")

@@ -15,11 +15,15 @@ from disputegraph.analytics.projection import HANDLING_KEYS, StepTime, open_hist
 from disputegraph.i18n import enum_label
 from disputegraph.schemas import Lang, NodeLabel, RelType
 from disputegraph.store.protocol import GraphStore
-from disputegraph.views.state import ViewState
+from disputegraph.taxonomy import Taxonomy
+from disputegraph.views.state import ViewState, city_category
 
 __all__ = [
     "COLUMNS",
+    "category_keys",
+    "category_label",
     "counts_by",
+    "counts_by_channel",
     "disputes_frame",
     "in_window",
     "open_flags",
@@ -40,6 +44,8 @@ COLUMNS = [
     "headcount",
     "amount_yuan",
     "history",
+    "source_category",
+    "source_channel",
 ]
 
 
@@ -86,6 +92,8 @@ def disputes_frame(store: GraphStore, tz: tzinfo) -> pd.DataFrame:
                         p.get("closed_at"),
                         steps.get(node.id, ()),
                     ),
+                    "source_category": p.get("source_category"),
+                    "source_channel": p.get("source_channel"),
                 }
             )
     del steps
@@ -105,17 +113,29 @@ def open_flags(frame: pd.DataFrame, as_of: date) -> pd.Series:
 
 
 def in_window(
-    frame: pd.DataFrame, is_open: pd.Series, as_of: date, window: int, state: ViewState
+    frame: pd.DataFrame,
+    is_open: pd.Series,
+    as_of: date,
+    window: int,
+    state: ViewState,
+    taxonomy: Taxonomy | None = None,
 ) -> pd.DataFrame:
     """Disputes in the window (reported in it, or open at ``as_of``) matching the
-    state's filters, with ``is_open``."""
+    state's filters, with ``is_open``. The category filter may be a city category
+    (``city:<code>``, with the city's ``taxonomy``): it takes in the disputes of
+    that category and of every category below it."""
     end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
     start = end - pd.Timedelta(days=window)
     rep = frame["reported_at"]
     mask = (rep < end) & ((rep >= start) | is_open)
     if state.district:
         mask &= frame["district"] == state.district
-    if state.category:
+    city = city_category(state.category)
+    if city is not None:
+        # a city category the taxonomy does not know (any more) matches nothing
+        codes = taxonomy.subtree(city) if taxonomy and city in taxonomy.categories else set()
+        mask &= frame["source_category"].isin(codes)
+    elif state.category:
         mask &= frame["category"] == state.category
     if state.status == "open":
         mask &= is_open
@@ -124,20 +144,51 @@ def in_window(
     return frame[mask].assign(is_open=is_open[mask])
 
 
-def weekly(frame: pd.DataFrame, lang: Lang, top: int = 6) -> list[dict[str, Any]]:
-    """New disputes per week for the ``top`` categories (the rest as 'other')."""
+def category_keys(frame: pd.DataFrame, taxonomy: Taxonomy | None) -> pd.Series:
+    """What each dispute is shown as: with the city's taxonomy its top-level city
+    category (``city:<code>``) when it has one, else its model category code."""
+    if taxonomy is None or frame.empty:
+        return frame["category"]
+    known = taxonomy.categories
+
+    def key(row: tuple[Any, Any]) -> str:
+        code, source = row
+        if isinstance(source, str) and source in known:
+            return f"city:{taxonomy.root(source)}"
+        return str(code)
+
+    return pd.Series(
+        [key(r) for r in zip(frame["category"], frame["source_category"], strict=True)],
+        index=frame.index,
+        dtype=object,
+    )
+
+
+def category_label(key: str, lang: Lang, taxonomy: Taxonomy | None) -> str:
+    """The label of a :func:`category_keys` key: the city's name or the model's."""
+    if taxonomy is not None and key.startswith("city:"):
+        return taxonomy.label(key.removeprefix("city:"), lang)
+    return enum_label("category", key, lang)
+
+
+def weekly(
+    frame: pd.DataFrame, lang: Lang, top: int = 6, taxonomy: Taxonomy | None = None
+) -> list[dict[str, Any]]:
+    """New disputes per week for the ``top`` categories (the rest as 'other'); with
+    the city's ``taxonomy``, its top-level categories by their names."""
     if frame.empty:
         return []
-    counts = frame["category"].value_counts()
+    keys = category_keys(frame, taxonomy)
+    counts = keys.value_counts()
     keep = set(counts.index[:top])
     other = enum_label("category", "other", lang)
-    cat = frame["category"].where(frame["category"].isin(keep), "__other__")
+    cat = keys.where(keys.isin(keep), "__other__")
     week = frame["reported_at"].dt.to_period("W-SUN").dt.start_time
     grouped = pd.DataFrame({"week": week, "category": cat}).groupby(["week", "category"]).size()
     rows: list[dict[str, Any]] = []
     for key, n in grouped.items():
         wk, code = cast(tuple[Any, str], key)
-        label = other if code == "__other__" else enum_label("category", code, lang)
+        label = other if code == "__other__" else category_label(code, lang, taxonomy)
         rows.append({"week": pd.Timestamp(wk).date().isoformat(), "series": label, "count": int(n)})
     return rows
 
@@ -158,3 +209,26 @@ def counts_by(
         )
         row["open" if is_open else "closed"] += int(n)
     return sorted(totals.values(), key=lambda r: -(int(r["open"]) + int(r["closed"])))
+
+
+def counts_by_channel(
+    frame: pd.DataFrame, lang: Lang, taxonomy: Taxonomy | None = None
+) -> list[dict[str, Any]]:
+    """Counts of open and closed disputes per channel: with the city's ``taxonomy``
+    (and its channels) per city channel by its name where a dispute has one."""
+    if taxonomy is None or not taxonomy.channels or frame.empty:
+        return counts_by(frame, "channel", "channel", lang)
+    known = taxonomy.channels
+    keys = [
+        f"city:{source}" if isinstance(source, str) and source in known else str(code)
+        for code, source in zip(frame["channel"], frame["source_channel"], strict=True)
+    ]
+    rows = counts_by(frame.assign(channel_key=keys), "channel_key", None, lang)
+    for row in rows:
+        code = str(row["code"])
+        row["label"] = (
+            taxonomy.channel_label(code.removeprefix("city:"), lang)
+            if code.startswith("city:")
+            else enum_label("channel", code, lang)
+        )
+    return rows

@@ -35,12 +35,13 @@ import pandas as pd
 from disputegraph import analytics
 from disputegraph.config import Settings
 from disputegraph.exceptions import DisputeGraphError
-from disputegraph.i18n import enum_label, t
+from disputegraph.i18n import enum_label, enum_options, t
 from disputegraph.schemas import GraphNode, Lang, NodeLabel, RelType, RiskLevel
 from disputegraph.schemas.analysis import AnalysisResult, ClusterAssessment, LiablePayers
 from disputegraph.schemas.workflow import AlertStatus, OrderState, WorkOrder
 from disputegraph.store.protocol import GraphStore
 from disputegraph.store.workflow import WorkflowStore
+from disputegraph.taxonomy import Taxonomy, load_taxonomy
 from disputegraph.views import chains, clusters, frames, resolution
 from disputegraph.views import layout as graph_layout
 from disputegraph.views.agencies import agency_view
@@ -56,7 +57,7 @@ from disputegraph.views.masking import (
     mask_rows_of,
     private_fields,
 )
-from disputegraph.views.state import ViewState
+from disputegraph.views.state import CITY_PREFIX, ViewState, city_category
 
 __all__ = [
     "ELEMENT_BUDGET",
@@ -104,6 +105,10 @@ class Services:
         self._analyses = LRU(4)
         self._views = LRU(64)
         self._persons: dict[str, tuple[str, ...]] = {}
+        #: the city's categories and channels (``DISPUTEGRAPH_TAXONOMY``), if configured
+        self.taxonomy: Taxonomy | None = (
+            load_taxonomy(settings.taxonomy) if settings.taxonomy is not None else None
+        )
 
     # ------------------------------------------------------------------
     # masking of free text
@@ -208,12 +213,47 @@ class Services:
         districts = sorted(str(d) for d in frame["district"].dropna().unique())
         return {"district": districts}
 
+    def category_options(self, lang: Lang) -> list[dict[str, str]]:
+        """The category filter's choices: the city's tree (children indented under
+        their parent) when a taxonomy is configured, else the model's categories."""
+        if self.taxonomy is not None and self.taxonomy.categories:
+            return [
+                {"label": o["label"], "value": CITY_PREFIX + o["value"]}
+                for o in self.taxonomy.options(lang)
+            ]
+        return enum_options("category", lang)
+
+    def city_categories(self, state: ViewState) -> list[str] | None:
+        """The taxonomy codes a ``city:<code>`` category filter takes in (the code and
+        those below it), or ``None`` when the filter is not a city category."""
+        city = city_category(state.category)
+        if city is None:
+            return None
+        if self.taxonomy is None or city not in self.taxonomy.categories:
+            return []
+        return sorted(self.taxonomy.subtree(city))
+
+    def category_filter_label(self, state: ViewState) -> str | None:
+        """The category filter's label (the city's name for ``city:<code>``, else the
+        model's), ``None`` when the filter is unset."""
+        if not state.category:
+            return None
+        city = city_category(state.category)
+        if city is not None:
+            return self.taxonomy.label(city, state.lang) if self.taxonomy is not None else city
+        return enum_label("category", state.category, state.lang)
+
     def _filtered(self, state: ViewState, analysis: AnalysisResult | None) -> pd.DataFrame:
         """Disputes in the window (reported in it, or open at the as-of date)
         matching the filters, with ``is_open``: open at the as-of date."""
         day = self.as_of(state, analysis)
         return frames.in_window(
-            self.disputes_frame(), self.open_at(day), day, self.window(state, analysis), state
+            self.disputes_frame(),
+            self.open_at(day),
+            day,
+            self.window(state, analysis),
+            state,
+            self.taxonomy,
         )
 
     def _clusters(self, state: ViewState, analysis: AnalysisResult) -> list[ClusterAssessment]:
@@ -264,9 +304,9 @@ class Services:
                     levels[c.level.value] += 1
         start = pd.Timestamp(as_of) - pd.Timedelta(days=window)
         recent = frame[frame["reported_at"] >= start]
-        weekly = frames.weekly(recent, lang)
+        weekly = frames.weekly(recent, lang, taxonomy=self.taxonomy)
         by_district = frames.counts_by(frame, "district", None, lang)
-        by_channel = frames.counts_by(frame, "channel", "channel", lang)
+        by_channel = frames.counts_by_channel(frame, lang, self.taxonomy)
         return {
             "as_of": as_of.isoformat(),
             "window": window,
@@ -395,7 +435,7 @@ class Services:
         def name_of(node: GraphNode, short: bool) -> str:
             return self.name(node, role, lang, short=short)
 
-        return render_view(view, name_of, self.open_at(as_of), lang, level)
+        return render_view(view, name_of, self.open_at(as_of), lang, level, self.taxonomy)
 
     def _cluster_events(
         self, c: ClusterAssessment, lang: Lang, role: Role, as_of: date
@@ -408,7 +448,14 @@ class Services:
 
         frame = self.disputes_frame()
         return clusters.cluster_events(
-            self.store, frame, self.open_at(as_of), c, lang, self.settings.tz, title_of
+            self.store,
+            frame,
+            self.open_at(as_of),
+            c,
+            lang,
+            self.settings.tz,
+            title_of,
+            taxonomy=self.taxonomy,
         )
 
     # ------------------------------------------------------------------

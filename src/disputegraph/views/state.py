@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from typing import Any
@@ -38,6 +39,23 @@ def _enum_code(enum: Any, value: str | None) -> str | None:
         return str(enum.parse(value).value)
     except ValueError:
         return None
+
+
+#: a city category (the taxonomy's code) as the category filter holds it: ``city:0201``
+CITY_PREFIX = "city:"
+_CITY_CODE = re.compile(rf"{CITY_PREFIX}[\w.\-]{{1,40}}")
+
+
+def _city_code(value: str | None) -> str | None:
+    """A city category as it may stand in a URL (``city:<code>``, else ``None``)."""
+    return value if value and _CITY_CODE.fullmatch(value) else None
+
+
+def city_category(value: str | None) -> str | None:
+    """The taxonomy code of a ``city:<code>`` filter value (else ``None``)."""
+    if value and value.startswith(CITY_PREFIX):
+        return value.removeprefix(CITY_PREFIX)
+    return None
 
 
 @dataclass(frozen=True)
@@ -94,7 +112,7 @@ class ViewState:
             as_of=as_of,
             window=window,
             district=text("district"),
-            category=_enum_code(Category, text("category")),
+            category=_enum_code(Category, text("category")) or _city_code(text("category")),
             status=_enum_code(Status, text("status")) if text("status") != "open" else "open",
             level=_enum_code(RiskLevel, text("level")),
             cluster=text("id"),

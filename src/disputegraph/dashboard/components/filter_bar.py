@@ -14,16 +14,23 @@ from disputegraph.views.state import WINDOW_CHOICES, ViewState
 __all__ = ["filter_bar", "filter_options"]
 
 
-def filter_options(lang: Lang, districts: list[str]) -> dict[str, Any]:
-    """Options and placeholders of every filter, in one language."""
+def filter_options(
+    lang: Lang, districts: list[str], categories: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """Options of every filter, in one language (``categories``: the city's, when
+    a taxonomy is configured; else the model's)."""
     status = [{"label": t("open_only", lang), "value": "open"}, *enum_options("status", lang)]
     level = [o for o in enum_options("level", lang) if o["value"] != RiskLevel.NONE.value]
+    if categories is None:
+        categories = enum_options("category", lang)
     return {
         ids.FILTER_WINDOW: [
             {"label": f"{d} {t('days', lang)}", "value": d} for d in WINDOW_CHOICES
         ],
         ids.FILTER_DISTRICT: [{"label": d, "value": d} for d in districts],
-        ids.FILTER_CATEGORY: enum_options("category", lang),
+        ids.FILTER_CATEGORY: categories
+        if categories is not None
+        else enum_options("category", lang),
         ids.FILTER_STATUS: status,
         ids.FILTER_LEVEL: level,
     }
@@ -42,10 +49,12 @@ def placeholders(lang: Lang) -> dict[str, str]:
     return {k: t(v, lang) for k, v in _PLACEHOLDERS.items()}
 
 
-def filter_bar(state: ViewState, districts: list[str]) -> html.Div:
+def filter_bar(
+    state: ViewState, districts: list[str], categories: list[dict[str, str]] | None = None
+) -> html.Div:
     """The filter controls, set from ``state``."""
     lang = state.lang
-    options = filter_options(lang, districts)
+    options = filter_options(lang, districts, categories)
     holders = placeholders(lang)
     values = {
         ids.FILTER_WINDOW: state.window,
