@@ -31,8 +31,8 @@ from disputegraph.analytics.alerts import check_watches, update_alerts
 from disputegraph.config import Settings
 from disputegraph.ingest import load_bundle
 from disputegraph.schemas import RiskLevel
-from disputegraph.schemas.workflow import Alert
 from disputegraph.schemas.rules import RuleSubject
+from disputegraph.schemas.workflow import Alert
 from disputegraph.store import MemoryStore
 from disputegraph.store.workflow import WorkflowStore
 from disputegraph.synthetic import generate_city
