@@ -73,6 +73,17 @@ LABELLED: list[tuple[str, set[tuple[MentionKind, str]]]] = [
     ),
     ("我们在城西安置房项目干活", {(K.CONSTRUCTION_PROJECT, "城西安置房项目")}),
     ("杭州、宁波的业主", {(K.DIVISION, "杭州"), (K.DIVISION, "宁波")}),
+    # a trade alone names no team; a form followed by 长 is a person (班组长, 厂长)
+    ("木工班组12名工人反映工程完工后工资未结清。", set()),
+    ("个人工资差额，经调解班组长当场结清。", set()),
+    ("王建军木工班组12名工人讨要工资", {(K.ORGANIZATION, "王建军木工班组")}),
+    # 人 inside a name (人才公寓) is no word ending the text before it; a 工地 is a project's
+    (
+        "16名农民工在长河人才公寓二期工程干活",
+        {(K.CONSTRUCTION_PROJECT, "长河人才公寓二期工程")},
+    ),
+    ("长河人才公寓二期工地农民工聚集讨薪", {(K.CONSTRUCTION_PROJECT, "长河人才公寓二期工地")}),
+    ("十几人在鑫达劳务工地讨薪", {(K.ORGANIZATION, "鑫达劳务")}),  # the company's site
     ("老板拖欠工资，工程款也没结", set()),
     ("想问一下社保怎么转移。", set()),
     ("物业公司不作为，小区环境差", set()),

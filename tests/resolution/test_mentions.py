@@ -238,3 +238,38 @@ def test_building_numbers_as_written_and_names_typed_by_ear_link_to_the_register
     assert got[("D-1", "PR-C")]["rule"] == "known_name"  # 丹桂苑: the compound without 小区
     sound = got[("D-3", "E-Y")]
     assert sound["rule"] == "org_sound" and sound["decision"] == "auto"
+
+
+def test_a_project_without_its_street_links_and_a_bare_brand_waits_for_review(
+    tmp_path: Path,
+) -> None:
+    s = MemoryStore(tmp_path / "g.snapshot")
+    s.upsert_nodes(
+        [
+            GraphNode(
+                NodeLabel.PROPERTY,
+                "PR-P",
+                {
+                    "name": "长河人才公寓二期工程",
+                    "kind": "construction_project",
+                    "street": "长河街道",
+                },
+            ),
+            GraphNode(
+                NodeLabel.EMPLOYER,
+                "E-XY",
+                {"name": "临江鑫源建筑安装工程有限公司", "kind": "subcontractor"},
+            ),
+            _dispute("D-1", "农民工代表越级致信市信访局反映人才公寓二期项目欠薪"),
+            _dispute("D-2", "长河人才公寓二期工地农民工聚集讨薪"),
+            _dispute("D-3", "9名农民工到区信访局反映鑫源公司拖欠劳务费"),
+        ]
+    )
+    s.flush()
+    link_mentions(s)
+    got = _mentions(s)
+    assert got[("D-1", "PR-P")]["decision"] == "auto"  # 长河 is its street, 项目 its 工程
+    assert got[("D-2", "PR-P")]["decision"] == "auto"
+    brand = got[("D-3", "E-XY")]  # 鑫源 alone: the one employer of that brand, for review
+    assert brand["rule"] == "org_abbrev" and brand["decision"] == "review"
+    assert not any(t.startswith("MX-") for d, t in got if d == "D-3")

@@ -79,7 +79,9 @@ _STOPS = (
     "我们|我|你们|你|他们|他|她们|她|其|该|此|这|那|某|本|各|每|位于|住在|居住|所在|"
     "承建|承包|施工|负责|开发|建设的|所属|业主|员工|工人|农民工|名|个|家|当地|辖区|附近|"
     "以及|还有|或者|或|但|而|因|因为|由于|导致|造成|发生|出现|存在|已经|一直|多次|至今|"
-    "今年|去年|年|月|日|[0-9]+号|[0-9]+弄|(?<=[0-9万千百十])元|(?<=[0-9])万|人"
+    "今年|去年|年|月|日|[0-9]+号|[0-9]+弄|(?<=[0-9万千百十])元|(?<=[0-9])万|"
+    # 人 ends a count (16人) or a word (本人, 老人), not 长河人才公寓 or 中人建设
+    "(?<=[0-9一二三四五六七八九十百千几多个本老家工夫众他她路行])人"
 )
 _STOP_RE = re.compile(f"(?:{_STOPS})")
 #: prepositions never split by a dictionary word inside them (关于 + 于丽景)
@@ -96,8 +98,10 @@ _ORG_FORM = (
     "专业合作社|合作社|村民委员会|村委会|居民委员会|居委会|经济合作社|工厂|厂|商行|门店"
 )
 _ORG = re.compile(
-    f"(?:(?:{_ORG_INDUSTRY})*(?:{_ORG_FORM}))|(?:劳务|物业|置业)(?![\u4e00-\u9fff]{{0,1}}(?:费|款|纠纷))"
+    # a form followed by 长 is a person (班组长, 厂长, 工程队长), not the organisation
+    f"(?:(?:{_ORG_INDUSTRY})*(?:{_ORG_FORM}))(?!长)|(?:劳务|物业|置业)(?![\u4e00-\u9fff]{{0,1}}(?:费|款|纠纷))"
 )
+_ORG_END = re.compile(f"(?:{_ORG_INDUSTRY}|{_ORG_FORM})$")
 _COMPOUND = re.compile(
     r"(?:小区|花园|家园|公寓|大厦|广场|新村|山庄|公馆|华庭|名苑|雅苑|花苑|嘉园|雅居|新城|公寓楼|"
     r"商住楼|写字楼|苑|府|湾|园|城)"
@@ -105,13 +109,17 @@ _COMPOUND = re.compile(
 )
 _COMPOUND_WEAK = frozenset("苑府湾园城")
 _COMPOUND_END = re.compile(r"(?:小区|花园|家园|公寓|大厦|广场|新村|山庄|公馆|华庭|嘉园)$")
-_PROJECT = re.compile(r"(?:工程项目|建设项目|项目|工程)(?![部款费队师])")
+_PROJECT = re.compile(r"(?:工程项目|建设项目|项目|工程|工地)(?![部款费队师])")
 _VILLAGE = re.compile(r"(?:村)(?![委民组长干])")
 _TOWNSHIP = re.compile(r"(?:街道办事处|街道(?![办])|(?:镇|乡)(?![长政府村]))")
 _BUILDING = re.compile(
     r"\s?([一二三四五六七八九十\d]{1,4})(?:号楼|栋|幢|座|号院)(?:\s?(\d{1,3})单元)?(?:\s?(\d{1,5})室)?"
 )
 _GROUP = re.compile(r"\s?([一二三四五六七八九十\d]{1,3})(?:组|队|社)(?![织长合])")
+#: trades a labour team is named by (木工班组 alone names no team; 王建军木工班组 does)
+_TRADES = frozenset(
+    {"木工", "瓦工", "泥工", "钢筋", "水电", "电工", "焊工", "油漆", "架子", "模板", "粉刷", "装修"}
+)
 #: generic words a name must be more than
 _GENERIC = frozenset(
     {"公司", "物业", "劳务", "项目", "工程", "小区", "单位", "老板", "集团", "工地", "本村", "该村"}
@@ -383,7 +391,7 @@ def _rule_spans(text: str, blocked: list[tuple[int, int]]) -> Iterator[_Span]:
     for m in _ORG.finditer(text):
         begin = _left_name(text, m.start(), floor_of(m.start()))
         brand = text[begin : m.start()]
-        if len(brand) < 2 or brand in _GENERIC:
+        if len(brand) < 2 or brand in _GENERIC or brand in _TRADES:
             continue
         compound = _COMPOUND_END.search(brand)
         if compound is not None and len(brand) - len(compound.group(0)) >= 1:
@@ -411,6 +419,8 @@ def _rule_spans(text: str, blocked: list[tuple[int, int]]) -> Iterator[_Span]:
         if len(brand) < 2 or brand in _GENERIC:
             continue
         tail = m.group(0)
+        if tail == "工地" and _ORG_END.search(brand):
+            continue  # 鑫达劳务工地, 宏达建设工地: the company's site names the company
         yield _Span(begin, m.end(), MentionKind.CONSTRUCTION_PROJECT, f"suffix:{tail}", 0.8, 2)
     for m in _VILLAGE.finditer(text):
         begin = _left_name(text, m.start(), floor_of(m.start()), 4)

@@ -135,6 +135,7 @@ _EMPLOYER_KINDS = (
 _PLACE_TAILS = ("小区", "社区")
 _UNIT_TAIL = re.compile(r"(?:项目部|分公司|分部)$")
 _PROJECT_TAIL = re.compile(r"(?:工程项目|建设项目|项目|工程)$")
+_STREET_TAIL = re.compile(r"(?:街道|镇|乡)$")
 
 Decision = Literal["auto", "review", "accepted", "rejected"]
 
@@ -264,8 +265,11 @@ def build_gazetteer(store: GraphStore) -> tuple[Gazetteer, _Known]:
             if kind is MentionKind.CONSTRUCTION_PROJECT:
                 # 云栖商务中心工程项目 is also 云栖商务中心项目, 云栖商务中心工程, 云栖项目
                 core = strip_place(_PROJECT_TAIL.sub("", normalise_name(name)))
-                if len(core) >= 2:
-                    for alias in (core + "项目", core + "工程", core[:2] + "项目"):
+                # … and, written without its street (长河人才公寓二期工程 → 人才公寓二期项目)
+                street = _STREET_TAIL.sub("", str(node.props.get("street") or ""))
+                bare = core[len(street) :] if street and core.startswith(street) else ""
+                for c in (core, bare) if len(bare) >= 4 else (core,):
+                    for alias in (c + "项目", c + "工程", c + "工地", c[:2] + "项目"):
                         aliases[alias].append((kind, node.id, 0.85))
     for batch in store.iter_nodes(NodeLabel.AGENCY):
         for node in batch:
@@ -318,6 +322,13 @@ def _match_org(m: Mention, known: _Known) -> tuple[str | None, str, float, tuple
         if len(ones) > 1:
             best = sorted(ones)[0]
             return best, "org_abbrev", 0.7, (f"{m.name} abbreviates {len(ones)} organisations",)
+    if len(core) == 2:
+        # the brand alone (鑫源公司 for 临江鑫源建筑安装工程有限公司): a candidate for review
+        ones = known.one(known.brands.get(core, ()))
+        if len(ones) == 1:
+            (target,) = ones
+            name = known.names.get(target, target)
+            return target, "org_abbrev", 0.75, (f"{m.name} is the brand of {name}",)
     # typed by ear (源夏电子商务 for 源厦电子商务): the same sound, character by character
     heard = known.one(known.sounds.get(pinyin_key(core), ())) if len(core) >= 4 else set()
     if len(heard) == 1:
