@@ -67,7 +67,14 @@ def test_the_export_names_entities_only_in_its_text_and_carries_bad_rows(city: P
     assert any("<br" in d or "\n\t\t" in d or "&nbsp;" in d for d in details)
     assert any("error" in d for d in details)  # Latin words among Chinese
     kinds = {m["kind"] for t in truth["messages"] for m in t["mentions"]}
-    assert {"organization", "residential_community", "building", "village"} <= kinds
+    assert {
+        "organization",
+        "residential_community",
+        "building",
+        "village",
+        "village_group",
+    } <= kinds
+    assert "construction_project" in kinds
     variations = {m["variation"] for t in truth["messages"] for m in t["mentions"]}
     assert {"abbrev", "no_form", "homophone", "building_栋", "building_号楼"} <= variations
     assert {t["variation"] for t in truth["messages"]} >= {"traditional", "full_width"}
@@ -118,12 +125,13 @@ def test_mention_precision_and_recall_per_kind(city: Path, tmp_path: Path) -> No
     assert result.rejected == 0 and len(result.extracted) == len(_truth(city)["messages"])
     link_mentions(store, result.extracted)
     scores = score_mentions(store, _truth(city))
-    for kind in ("organization", "residential_community", "building", "village"):
+    kinds = ("organization", "residential_community", "building", "village", "village_group")
+    for kind in (*kinds, "construction_project"):
         figures = scores["kinds"][kind]
         assert figures["true"] > 0, kind
         assert figures["precision"] >= 0.95, (kind, figures, scores["wrong"])
         assert figures["recall"] >= 0.90, (kind, figures, scores["missed"])
-    for how in ("abbrev", "homophone", "building_号楼", "traditional", "full_width"):
+    for how in ("abbrev", "homophone", "building_号楼", "traditional", "full_width", "group"):
         assert scores["variations"][how]["recall"] >= 0.8, (how, scores["variations"][how])
 
 

@@ -37,6 +37,7 @@ import opencc
 
 from disputegraph.exceptions import LoadError
 from disputegraph.ingest.extract import generic_org, strip_place
+from disputegraph.resolution.mentions import mentioned_id
 from disputegraph.schemas.enums import MentionKind, PropertyKind
 from disputegraph.synthetic.multisource.exports import read_table
 
@@ -135,8 +136,18 @@ _NOISE = ("<br>", "</p>\n\t\t<p>", "&nbsp;", "\n\t\t", "<br/>\r\n")
 _FILLER = "情况说明：以上情况属实，恳请有关部门尽快核实处理，谢谢。"
 
 
-def _variant_org(name: str, rng: random.Random) -> tuple[str, str]:
-    """How a message writes an organisation's name, and which variation it is."""
+def _abbrev(name: str) -> str | None:
+    """The brand + industry short form of an organisation's name (鑫达劳务), if it has one."""
+    core = _core(name)
+    word = next((w for w in _INDUSTRY if w in core[2:]), None)
+    return core[:2] + word if word is not None else None
+
+
+def _variant_org(
+    name: str, rng: random.Random, shared: frozenset[str] = frozenset()
+) -> tuple[str, str]:
+    """How a message writes an organisation's name, and which variation it is
+    (never a short form ``shared`` by several employers: that one waits for review)."""
     form = next((f for f in _FORMS if name.endswith(f)), "")
     no_form = name[: len(name) - len(form)] if form else name
     core = strip_place(no_form)
@@ -154,7 +165,7 @@ def _variant_org(name: str, rng: random.Random) -> tuple[str, str]:
         return core + form, "no_place"
     if roll < 0.6:
         return core, "no_form"
-    if roll < 0.88 and word is not None:
+    if roll < 0.88 and word is not None and core[:2] + word not in shared:
         return core[:2] + word, "abbrev"
     spots = [i for i, ch in enumerate(core[:2]) if ch in _SOUND]
     if spots:
@@ -197,6 +208,8 @@ class _Board:
         self.as_of = as_of
         self.rows: list[list[str]] = []
         self.truth: list[dict[str, Any]] = []
+        #: short forms several employers share (桐坞农业 for two cooperatives of 桐坞村)
+        self.shared: frozenset[str] = frozenset()
 
     def add(
         self,
@@ -242,7 +255,7 @@ class _Board:
 
 
 def _org_mention(board: _Board, emp: dict[str, str]) -> tuple[str, dict[str, str]]:
-    surface, how = _variant_org(emp["name"], board.rng)
+    surface, how = _variant_org(emp["name"], board.rng, board.shared)
     return surface, {
         "id": emp["id"],
         "kind": MentionKind.ORGANIZATION.value,
@@ -299,6 +312,8 @@ def write_text_source(
     by_id = {r["id"]: r for r in (*employers, *properties)}
     rng = random.Random(f"{seed}:message-board")
     board = _Board(rng, as_of)
+    short = Counter(a for a in (_abbrev(e["name"]) for e in employers) if a)
+    board.shared = frozenset(a for a, n in short.items() if n > 1)
     patterns = {p["name"]: p for p in planted.get("patterns", [])}
     planted_ids = {m for p in patterns.values() for m in p.get("members", [])}
     planted_ids |= {e for p in patterns.values() for e in p.get("contractors", [])}
@@ -332,10 +347,16 @@ def write_text_source(
         for v in _unique(p for p in properties if p["kind"] == PropertyKind.VILLAGE)
         if v["id"] not in planted_ids
     ]
+    projects = [
+        p
+        for p in _unique(p for p in properties if p["kind"] == PropertyKind.CONSTRUCTION_PROJECT)
+        if p["id"] not in planted_ids
+    ]
     while len(board.rows) < messages:
         roll = rng.random()
         if roll < 0.3 and orgs:
-            _wage_message(board, rng.choice(orgs), None, None)
+            site = rng.choice(projects) if projects and rng.random() < 0.4 else None
+            _wage_message(board, rng.choice(orgs), site, None)
         elif roll < 0.65 and buildings:
             b = rng.choice(buildings)
             _place_message(board, b, compounds[b["part_of"]], None)
@@ -376,18 +397,23 @@ def _wage_message(
     surface, mention = _org_mention(board, emp)
     mentions = [mention]
     where = "在工地上"
+    bodies = _WAGE_BODIES
     if project is not None:
-        where = f"在{project['name']}"
+        written, how = project["name"], "full"
+        if written.endswith("工程") and rng.random() < 0.4:
+            written, how = written[:-2] + "项目", "project_项目"
+        where = f"在{written}"
+        bodies = tuple(b for b in _WAGE_BODIES if "{where}" in b)  # a body that names it
         mentions.append(
             {
                 "id": project["id"],
                 "kind": MentionKind.CONSTRUCTION_PROJECT.value,
-                "text": project["name"],
-                "variation": "full",
+                "text": written,
+                "variation": how,
             }
         )
     title = rng.choice(_WAGE_TITLES).format(org=surface)
-    body = rng.choice(_WAGE_BODIES).format(
+    body = rng.choice(bodies).format(
         n=rng.randint(3, 40),
         where=where,
         org=surface,
@@ -440,7 +466,20 @@ def _village_message(
         org, mention = _org_mention(board, operator)
         mentions.append(mention)
     title = rng.choice(_VILLAGE_TITLES).format(vil=village["name"])
-    body = body_tpl.format(vil=village["name"], org=org)
+    where = village["name"]
+    if operator is None and rng.random() < 0.5:
+        # a village group (王家村3组): no register has it, so every message naming it in
+        # the village reaches one new mentioned entity
+        where = f"{village['name']}{rng.randint(1, 8)}组"
+        mentions.append(
+            {
+                "id": mentioned_id(MentionKind.VILLAGE_GROUP, where, None),
+                "kind": MentionKind.VILLAGE_GROUP.value,
+                "text": where,
+                "variation": "group",
+            }
+        )
+    body = body_tpl.format(vil=where, org=org)
     board.add("village", title, body, _address(village, "", rng), mentions, pattern)
 
 
