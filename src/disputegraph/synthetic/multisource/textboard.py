@@ -397,7 +397,7 @@ def _wage_message(
     surface, mention = _org_mention(board, emp)
     mentions = [mention]
     where = "在工地上"
-    bodies = _WAGE_BODIES
+    bodies: tuple[str, ...] = _WAGE_BODIES
     if project is not None:
         written, how = project["name"], "full"
         if written.endswith("工程") and rng.random() < 0.4:
