@@ -84,6 +84,23 @@ LABELLED: list[tuple[str, set[tuple[MentionKind, str]]]] = [
     ),
     ("长河人才公寓二期工地农民工聚集讨薪", {(K.CONSTRUCTION_PROJECT, "长河人才公寓二期工地")}),
     ("十几人在鑫达劳务工地讨薪", {(K.ORGANIZATION, "鑫达劳务")}),  # the company's site
+    # 同/和/与/及 after a verb, a division's short form or at the start begin a brand;
+    # between two names they join them
+    ("反映同成服饰有限公司欠薪问题", {(K.ORGANIZATION, "同成服饰有限公司")}),
+    ("同泽钢结构工程有限公司拖欠工资", {(K.ORGANIZATION, "同泽钢结构工程有限公司")}),
+    (
+        "临江同成服饰有限公司欠薪",
+        {(K.DIVISION, "临江"), (K.ORGANIZATION, "同成服饰有限公司")},
+    ),
+    (
+        "鑫达劳务和宏达建设有限公司都拖欠工资",
+        {(K.ORGANIZATION, "鑫达劳务"), (K.ORGANIZATION, "宏达建设有限公司")},
+    ),
+    (
+        "到西湖区与鑫达劳务有限公司协商",
+        {(K.DIVISION, "西湖区"), (K.ORGANIZATION, "鑫达劳务有限公司")},
+    ),
+    ("反映同时鑫达劳务有限公司拖欠", {(K.ORGANIZATION, "鑫达劳务有限公司")}),
     ("老板拖欠工资，工程款也没结", set()),
     ("想问一下社保怎么转移。", set()),
     ("物业公司不作为，小区环境差", set()),

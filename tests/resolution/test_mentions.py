@@ -21,6 +21,7 @@ from disputegraph.resolution.mentions import (
     mention_review,
     mentioned_id,
 )
+from disputegraph.resolution.project_names import project_aliases
 from disputegraph.schemas import GraphNode, MentionKind, NodeLabel, RelType
 from disputegraph.store import MemoryStore
 
@@ -273,3 +274,17 @@ def test_a_project_without_its_street_links_and_a_bare_brand_waits_for_review(
     brand = got[("D-3", "E-XY")]  # 鑫源 alone: the one employer of that brand, for review
     assert brand["rule"] == "org_abbrev" and brand["decision"] == "review"
     assert not any(t.startswith("MX-") for d, t in got if d == "D-3")
+
+
+def test_project_aliases_keep_a_leading_namesake_of_a_division_and_drop_the_street() -> None:
+    # 五常 is also 五常市 of the adcode table: the name as registered stays an alias
+    aliases = project_aliases("五常人才公寓二期工程", "五常街道")
+    assert aliases[:3] == ["五常人才公寓二期项目", "五常人才公寓二期工程", "五常人才公寓二期工地"]
+    assert "人才公寓二期项目" in aliases and "五常项目" in aliases
+    assert "人才项目" not in aliases  # two characters of a shortened name name nothing
+    assert project_aliases("云栖商务中心工程项目") == [
+        "云栖商务中心项目",
+        "云栖商务中心工程",
+        "云栖商务中心工地",
+        "云栖项目",
+    ]

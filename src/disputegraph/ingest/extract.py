@@ -74,7 +74,7 @@ _NAME = r"[\u3400-\u9fffA-Za-z0-9()]"
 _TAIL_RUN = re.compile(_NAME + r"+$")
 #: words that end a name on its left (a name starts right after the last one)
 _STOPS = (
-    "关于|对于|鉴于|至于|反映|投诉|举报|拖欠|欠薪|欠付|克扣|讨薪|要求|希望|请求|称|说|问|找|帮|请|让|被|把|将|向|给|对|"
+    "关于|对于|鉴于|至于|同时|同样|及时|反映|投诉|举报|拖欠|欠薪|欠付|克扣|讨薪|要求|希望|请求|称|说|问|找|帮|请|让|被|把|将|向|给|对|"
     "与|和|及|跟|同|从|由|在|到|于|至|是|为|的|了|着|过|也|都|就|还|又|"
     "我们|我|你们|你|他们|他|她们|她|其|该|此|这|那|某|本|各|每|位于|住在|居住|所在|"
     "承建|承包|施工|负责|开发|建设的|所属|业主|员工|工人|农民工|名|个|家|当地|辖区|附近|"
@@ -346,6 +346,13 @@ def _protected() -> frozenset[str]:
     return frozenset(words)
 
 
+#: conjunctions that also begin brands (同成服饰, 和顺物业, 与众装饰)
+_CONJ = frozenset("同和与及")
+_NAME_CHAR = re.compile(_NAME)
+#: words a conjunction begins that are no name (同时, 及时, 和解)
+_CONJ_WORDS = frozenset({"同时", "同意", "同样", "同事", "同学", "同志", "和解", "及时", "与其"})
+
+
 def _left_name(text: str, tail_start: int, floor: int, max_len: int = 16) -> int:
     """Where a name ending at ``tail_start`` begins (``tail_start`` when it has none)."""
     lo = max(floor, tail_start - max_len)
@@ -354,8 +361,21 @@ def _left_name(text: str, tail_start: int, floor: int, max_len: int = 16) -> int
         return tail_start
     begin = run.start()
     protected = _protected()
+    # where a word (反映, 关于), the text or a known name ends: no conjunction can stand there
+    # (西湖区与鑫达劳务: after a division's suffix 与 still joins; 临江同成服饰: after a short
+    # form it begins the brand)
+    edge = begin if begin == 0 or not _NAME_CHAR.match(text[begin - 1]) else -1
+    if begin == floor and text[begin - 1] not in "省市区县镇乡道":
+        edge = begin
     for stop in _STOP_RE.finditer(text, begin, tail_start):
         cut = stop.end()
+        word = stop.group(0)
+        if word in _CONJ and stop.start() == edge and text[cut - 1 : cut + 1] not in _CONJ_WORDS:
+            # 反映同成服饰有限公司: 同 joins nothing here, it begins the brand
+            begin = max(begin, stop.start())
+            continue
+        if len(word) > 1:
+            edge = cut
         inner = range(0) if stop.group(0) in _WHOLE_STOPS else range(stop.start(), stop.end())
         for at in inner:
             # 住在水一方大厦: 在 starts a word of the dictionary, so it starts the name

@@ -51,6 +51,7 @@ from disputegraph.ingest.extract import (
     strip_place,
 )
 from disputegraph.resolution.apply import canonical_map, decide, load_decisions
+from disputegraph.resolution.project_names import project_aliases
 from disputegraph.resolution.text import org_key, pinyin_key, simplify
 from disputegraph.schemas import (
     EmployerKind,
@@ -134,8 +135,6 @@ _EMPLOYER_KINDS = (
 )
 _PLACE_TAILS = ("小区", "社区")
 _UNIT_TAIL = re.compile(r"(?:项目部|分公司|分部)$")
-_PROJECT_TAIL = re.compile(r"(?:工程项目|建设项目|项目|工程)$")
-_STREET_TAIL = re.compile(r"(?:街道|镇|乡)$")
 
 Decision = Literal["auto", "review", "accepted", "rejected"]
 
@@ -263,14 +262,9 @@ def build_gazetteer(store: GraphStore) -> tuple[Gazetteer, _Known]:
             if short != normalise_name(name):
                 aliases[short].append((kind, node.id, 0.95))
             if kind is MentionKind.CONSTRUCTION_PROJECT:
-                # 云栖商务中心工程项目 is also 云栖商务中心项目, 云栖商务中心工程, 云栖项目
-                core = strip_place(_PROJECT_TAIL.sub("", normalise_name(name)))
-                # … and, written without its street (长河人才公寓二期工程 → 人才公寓二期项目)
-                street = _STREET_TAIL.sub("", str(node.props.get("street") or ""))
-                bare = core[len(street) :] if street and core.startswith(street) else ""
-                for c in (core, bare) if len(bare) >= 4 else (core,):
-                    for alias in (c + "项目", c + "工程", c + "工地", c[:2] + "项目"):
-                        aliases[alias].append((kind, node.id, 0.85))
+                # 云栖商务中心工程项目 is also 云栖商务中心项目, 云栖商务中心工程, 云栖项目, …
+                for alias in project_aliases(name, str(node.props.get("street") or "")):
+                    aliases[alias].append((kind, node.id, 0.85))
     for batch in store.iter_nodes(NodeLabel.AGENCY):
         for node in batch:
             name = str(node.props.get("name") or "")
