@@ -288,3 +288,33 @@ def test_project_aliases_keep_a_leading_namesake_of_a_division_and_drop_the_stre
         "云栖商务中心工地",
         "云栖项目",
     ]
+
+
+@pytest.mark.parametrize(
+    ("description", "linked"),
+    [
+        ("", set()),
+        ("\n\t\t", set()),
+        ("&nbsp;&nbsp;<br/>", set()),
+        ("<p>鑫达劳务</p>\n\t\t拖欠工资&nbsp;<br>", {"E-XD"}),
+        ("鑫达<br>劳务拖欠工资", set()),  # a tag between two halves joins nothing
+        (
+            "Green Valley花园 B座 and 鑫达劳务Co.拖欠 error 500",
+            {"E-XD", mentioned_id(MentionKind.RESIDENTIAL_COMMUNITY, "greenvalley花园", "西湖区")},
+        ),
+        ("翠苑一區３幢<br/>漏水，ＡＰＰ报错", {"PR-B3"}),
+        ("鑫达劳务拖欠工资。" + "情况属实，恳请尽快处理。" * 9_000, {"E-XD"}),  # 100 kB
+    ],
+)
+def test_bad_input_links_what_it_names_and_nothing_else(
+    store: MemoryStore, description: str, linked: set[str]
+) -> None:
+    store.upsert_nodes([_dispute("D-9", "", description)])
+    store.flush()
+    counts = link_mentions(store, ["D-9"])
+    assert counts["disputes"] == 1
+    got = {t for d, t in _mentions(store) if d == "D-9"}
+    assert got == linked
+    for (d, _), props in _mentions(store).items():
+        if d == "D-9":  # the span indexes the text as stored
+            assert description[int(props["start"]) : int(props["end"])] == props["text"]

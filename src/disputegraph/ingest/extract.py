@@ -353,6 +353,10 @@ _NAME_CHAR = re.compile(_NAME)
 _CONJ_WORDS = frozenset({"同时", "同意", "同样", "同事", "同学", "同志", "和解", "及时", "与其"})
 
 
+def _latin(text: str, at: int) -> bool:
+    return text[at].isascii() and text[at].isalpha()
+
+
 def _left_name(text: str, tail_start: int, floor: int, max_len: int = 16) -> int:
     """Where a name ending at ``tail_start`` begins (``tail_start`` when it has none)."""
     lo = max(floor, tail_start - max_len)
@@ -387,6 +391,16 @@ def _left_name(text: str, tail_start: int, floor: int, max_len: int = 16) -> int
                 cut = at
                 break
         begin = max(begin, cut)
+    # Latin words of one name (Green Valley花园) are kept together across their spaces
+    limit = max(floor, tail_start - 2 * max_len)
+    while begin > limit and _latin(text, begin - 1):
+        begin -= 1  # a Latin word the length cut into (Green)
+    while begin - 2 >= limit and text[begin - 1] == " " and _latin(text, begin):
+        if not _latin(text, begin - 2):
+            break
+        begin -= 2
+        while begin > limit and _latin(text, begin - 1):
+            begin -= 1
     # a leading number is a count (8名, 3个) or a house number, not part of a name
     while begin < tail_start and text[begin].isdigit():
         begin += 1
