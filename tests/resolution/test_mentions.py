@@ -14,7 +14,8 @@ from disputegraph.analytics.clusters import find_clusters
 from disputegraph.analytics.projection import project
 from disputegraph.analytics.tracing import trace
 from disputegraph.cli import app
-from disputegraph.ingest.mapping import MappingError, parse_mapping
+from disputegraph.ingest.mapping import parse_mapping
+from disputegraph.ingest.mapping_spec import MappingError
 from disputegraph.resolution.mentions import (
     decide_mention,
     link_mentions,
