@@ -16,12 +16,8 @@ from disputegraph.analytics.tracing import trace
 from disputegraph.cli import app
 from disputegraph.ingest.mapping import parse_mapping
 from disputegraph.ingest.mapping_spec import MappingError
-from disputegraph.resolution.mentions import (
-    decide_mention,
-    link_mentions,
-    mention_review,
-    mentioned_id,
-)
+from disputegraph.resolution.mention_links import mentioned_id
+from disputegraph.resolution.mentions import decide_mention, link_mentions, mention_review
 from disputegraph.schemas import GraphNode, MentionKind, NodeLabel, RelType
 from disputegraph.store import MemoryStore
 
