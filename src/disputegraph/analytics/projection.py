@@ -49,11 +49,11 @@ Reports and hand-offs after ``as_of`` are left out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -245,42 +245,50 @@ def _active(since: Any, until: Any, start: date, as_of: date) -> bool:
     return (s is None or s <= as_of) and (u is None or u > start)
 
 
-@gc_paused()
-def project(
-    store: GraphStore,
-    as_of: date,
-    window_days: int = 180,
-    *,
-    join_parent_kinds: Iterable[str] = ("building", "construction_project"),
-    include_property_ties: bool = True,
-    mention_kinds: Iterable[str] = MENTION_KINDS,
-    min_mention_confidence: float = 0.8,
-    progress: Progress | None = None,
-) -> Projection:
-    """The stakeholder graph for the window ending on ``as_of`` (see the module doc)."""
-    say = progress or (lambda _msg: None)
-    start = as_of - timedelta(days=window_days)
+#: an edge of the stakeholder graph as it is collected: (one end, other end, type code)
+_Edge = tuple[str, str, int]
+_CODE = {rel: i for i, rel in enumerate(EDGE_TYPES)}
 
-    # -- disputes of the window -------------------------------------------------
-    say("projection: disputes")
-    # the values of each dispute reported in the window; made DisputeInfo once the
-    # hand-offs are read (whether it was open at as_of depends on them)
+
+def _window_disputes(store: GraphStore, start: date, as_of: date) -> dict[str, list[Any]]:
+    """The values (:data:`DISPUTE_KEYS`) of each dispute reported in the window."""
     window: dict[str, list[Any]] = {}
     for did, *values in _nodes(store, NodeLabel.DISPUTE, *DISPUTE_KEYS):
         reported = as_datetime(values[0])
         if reported is not None and start < reported.date() <= as_of:
             window[did] = values
+    return window
 
-    edges: list[tuple[str, str, int]] = []
-    code = {rel: i for i, rel in enumerate(EDGE_TYPES)}
-    # entity resolution: records linked by an active SAME_AS count as their canonical entity
-    canon = {
+
+def _canonical(store: GraphStore) -> dict[str, str]:
+    """Entity resolution: records linked by an active SAME_AS count as their canonical entity."""
+    return {
         record: entity
         for record, entity, active in _edges(store, RelType.SAME_AS, "active")
         if active is None or active
     }
 
-    say("projection: stakeholders and properties")
+
+class _Touched(NamedTuple):
+    """What the window's disputes touch directly: parties, properties, mentioned employers."""
+
+    involvements: dict[str, list[tuple[str, str]]]
+    stakeholders: set[str]
+    concerns: dict[str, list[str]]
+    props_in: set[str]
+    mentioned_employers: set[str]
+
+
+def _touched(
+    store: GraphStore,
+    window: Mapping[str, Any],
+    canon: Mapping[str, str],
+    edges: list[_Edge],
+    mention_kinds: Iterable[str],
+    min_mention_confidence: float,
+) -> _Touched:
+    """The parties (``PARTY_TO``), properties (``CONCERNS``) and the employers and
+    properties the disputes' texts name (``MENTIONS``, when used)."""
     involvements: dict[str, list[tuple[str, str]]] = defaultdict(list)
     stakeholders: set[str] = set()
     for source, did, role in _edges(store, RelType.PARTY_TO, "role"):
@@ -288,13 +296,13 @@ def project(
             who = canon.get(source, source)
             involvements[did].append((who, _text(role, "")))
             stakeholders.add(who)
-            edges.append((who, did, code[RelType.PARTY_TO]))
+            edges.append((who, did, _CODE[RelType.PARTY_TO]))
     concerns: dict[str, list[str]] = defaultdict(list)
     props_in: set[str] = set()
     for did, prop in _edges(store, RelType.CONCERNS, sources=window.keys()):
         concerns[did].append(prop)
         props_in.add(prop)
-        edges.append((did, prop, code[RelType.CONCERNS]))
+        edges.append((did, prop, _CODE[RelType.CONCERNS]))
     mentioned_employers: set[str] = set()
     kinds_used = frozenset(mention_kinds)
     for did, target, kind, decision, confidence, active in _edges(
@@ -313,37 +321,58 @@ def project(
             mentioned_employers.add(target)
         else:
             props_in.add(target)
-        edges.append((did, target, code[RelType.MENTIONS]))
+        edges.append((did, target, _CODE[RelType.MENTIONS]))
+    return _Touched(involvements, stakeholders, concerns, props_in, mentioned_employers)
 
-    # -- property parents ---------------------------------------------------------
-    if join_parent_kinds:
-        parent: dict[str, str] = dict(_edges(store, RelType.PART_OF))
-        wanted = set(join_parent_kinds)
-        joins = {pid for pid, kind in _nodes(store, NodeLabel.PROPERTY, "kind") if kind in wanted}
-        frontier = set(props_in)
-        for _ in range(4):  # unit -> building -> project site: a few levels at most
-            nxt: set[str] = set()
-            for child in sorted(frontier):
-                up = parent.get(child)
-                if up is not None and up in joins:
-                    edges.append((child, up, code[RelType.PART_OF]))
-                    if up not in props_in:
-                        nxt.add(up)
-            props_in |= nxt
-            frontier = nxt
-            if not frontier:
-                break
-        del parent, joins
 
-    # -- employments and contractor chains ---------------------------------------
-    say("projection: employers and contractor chains")
+def _join_parents(
+    store: GraphStore, props_in: set[str], join_parent_kinds: Iterable[str], edges: list[_Edge]
+) -> None:
+    """Add to ``props_in`` the parents of the kinds to join (``PART_OF``), a few levels up."""
+    parent: dict[str, str] = dict(_edges(store, RelType.PART_OF))
+    wanted = set(join_parent_kinds)
+    joins = {pid for pid, kind in _nodes(store, NodeLabel.PROPERTY, "kind") if kind in wanted}
+    frontier = set(props_in)
+    for _ in range(4):  # unit -> building -> project site: a few levels at most
+        nxt: set[str] = set()
+        for child in sorted(frontier):
+            up = parent.get(child)
+            if up is not None and up in joins:
+                edges.append((child, up, _CODE[RelType.PART_OF]))
+                if up not in props_in:
+                    nxt.add(up)
+        props_in |= nxt
+        frontier = nxt
+        if not frontier:
+            break
+
+
+class _Chains(NamedTuple):
+    """The employments of the window's stakeholders and their employers' contractor chains."""
+
+    employments: list[tuple[str, str]]
+    contracts: list[tuple[str, str]]
+    unpaid: dict[tuple[str, str], float]
+    employer_ids: set[str]
+
+
+def _chains(
+    store: GraphStore,
+    touched: _Touched,
+    canon: Mapping[str, str],
+    start: date,
+    as_of: date,
+    edges: list[_Edge],
+) -> _Chains:
+    """Employments active in the window, then every contractor above an employer in."""
+    stakeholders = touched.stakeholders
     employments: list[tuple[str, str]] = []
     for source, target, since, until in _edges(store, RelType.EMPLOYED_BY, "since", "until"):
         worker, employer = canon.get(source, source), canon.get(target, target)
         if worker in stakeholders and _active(since, until, start, as_of):
             employments.append((worker, employer))
-            edges.append((worker, employer, code[RelType.EMPLOYED_BY]))
-    employer_ids = {emp for _, emp in employments} | mentioned_employers
+            edges.append((worker, employer, _CODE[RelType.EMPLOYED_BY]))
+    employer_ids = {emp for _, emp in employments} | touched.mentioned_employers
     up_contracts: dict[str, list[str]] = defaultdict(list)
     unpaid_all: dict[tuple[str, str], float] = defaultdict(float)
     for source, target, since, until, owed in _edges(
@@ -366,22 +395,32 @@ def project(
         seen_emp.add(sub)
         for contractor in sorted(set(up_contracts.get(sub, ()))):
             contracts.append((sub, contractor))
-            edges.append((sub, contractor, code[RelType.SUBCONTRACTOR_OF]))
+            edges.append((sub, contractor, _CODE[RelType.SUBCONTRACTOR_OF]))
             todo.append(contractor)
     employer_ids |= seen_emp
-    del up_contracts
     unpaid = {pair: owed for pair, owed in unpaid_all.items() if pair[0] in seen_emp}
-    all_stakeholders = stakeholders | employer_ids
+    return _Chains(employments, contracts, unpaid, employer_ids)
 
-    # -- property ties between nodes already in -----------------------------------
-    if include_property_ties:
-        for rel in _TIE_TYPES:
-            for source, prop in _edges(store, rel):
-                holder = canon.get(source, source)
-                if holder in all_stakeholders and prop in props_in:
-                    edges.append((holder, prop, code[rel]))
 
-    # -- links between disputes ------------------------------------------------------
+def _property_ties(
+    store: GraphStore,
+    canon: Mapping[str, str],
+    all_stakeholders: set[str],
+    props_in: set[str],
+    edges: list[_Edge],
+) -> None:
+    """Ties (owner, tenant …) between stakeholders and properties already in."""
+    for rel in _TIE_TYPES:
+        for source, prop in _edges(store, rel):
+            holder = canon.get(source, source)
+            if holder in all_stakeholders and prop in props_in:
+                edges.append((holder, prop, _CODE[rel]))
+
+
+def _dispute_links(
+    store: GraphStore, window: Mapping[str, Any], edges: list[_Edge]
+) -> dict[str, list[tuple[str, str]]]:
+    """``RELATED_TO`` links of the window's disputes (an edge when both ends are in)."""
     links: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for source, target, why in _edges(store, RelType.RELATED_TO, "reason"):
         reason = _text(why, "")
@@ -390,10 +429,14 @@ def project(
         if target in window:
             links[target].append((source, reason))
         if source in window and target in window:
-            edges.append((source, target, code[RelType.RELATED_TO]))
+            edges.append((source, target, _CODE[RelType.RELATED_TO]))
+    return links
 
-    # -- reports, hand-offs and agencies ----------------------------------------------
-    say("projection: reports and hand-offs")
+
+def _reports(
+    store: GraphStore, window: Mapping[str, Any], canon: Mapping[str, str], as_of: date
+) -> dict[str, list[ReportInfo]]:
+    """The reports of each dispute received by ``as_of``, in order."""
     reports: dict[str, list[ReportInfo]] = defaultdict(list)
     for rid, did, received_at, channel, reporter in _nodes(
         store, NodeLabel.REPORT, "dispute_id", "received_at", "channel", "reporter_id"
@@ -406,6 +449,14 @@ def project(
             reports[did].append(ReportInfo(rid, did, _text(channel, "other"), received, who))
     for rlist in reports.values():
         rlist.sort(key=lambda r: (r.received_at, r.id))
+    return reports
+
+
+def _handlings(
+    store: GraphStore, window: Mapping[str, Any], as_of: date
+) -> tuple[dict[str, list[HandlingInfo]], dict[str, list[StepTime]], set[str]]:
+    """The hand-offs of each dispute started by ``as_of`` (in order), the step times of
+    all of them (later ones too: the open rule reads them) and the agencies met."""
     handlings: dict[str, list[HandlingInfo]] = defaultdict(list)
     every_step: dict[str, list[StepTime]] = defaultdict(list)  # later ones too
     agency_ids: set[str] = set()
@@ -420,19 +471,13 @@ def project(
         agency_ids.add(agency)
     for lst in handlings.values():
         lst.sort(key=lambda h: (h.seq, h.started_at))
-    disputes: dict[str, DisputeInfo] = {
-        did: dispute_from_values(did, as_of, *values, steps=every_step.get(did, ()))
-        for did, values in window.items()
-    }
-    del every_step
-    agencies = {
-        aid: agency_from_values(aid, *values)
-        for aid, *values in _nodes(store, NodeLabel.AGENCY, *AGENCY_KEYS)
-        if aid in agency_ids
-    }
+    return handlings, every_step, agency_ids
 
-    # -- stakeholder and property details ------------------------------------------
-    say("projection: stakeholder details")
+
+def _details(
+    store: GraphStore, all_stakeholders: set[str], props_in: set[str]
+) -> tuple[dict[str, PartyInfo], dict[str, EmployerInfo], dict[str, PropertyInfo]]:
+    """The parties, employers and properties in, from their nodes."""
     parties: dict[str, PartyInfo] = {}
     for pid, kind, name, tags in _nodes(store, NodeLabel.PARTY, "kind", "name", "tags"):
         if pid in all_stakeholders:
@@ -452,16 +497,21 @@ def project(
         for pid, name, kind, part_of in _nodes(store, NodeLabel.PROPERTY, "name", "kind", "part_of")
         if pid in props_in
     }
+    return parties, employers, properties
 
-    # -- number the nodes -------------------------------------------------------------
-    say("projection: arrays")
+
+def _numbered(
+    disputes: Mapping[str, Any],
+    tables: Iterable[tuple[Mapping[str, Any], int]],
+    edges: list[_Edge],
+) -> tuple[
+    list[str], dict[str, int], list[int], npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]
+]:
+    """Node ids (disputes, then each table's), their index and kinds, and the edges as
+    ``src``, ``dst``, ``etype`` arrays. ``edges`` is emptied once read."""
     ids: list[str] = sorted(disputes)
     kinds: list[int] = [KIND_DISPUTE] * len(ids)
-    for table, k in (
-        (parties, KIND_PARTY),
-        (employers, KIND_EMPLOYER),
-        (properties, KIND_PROPERTY),
-    ):
+    for table, k in tables:
         extra = sorted(table)
         ids.extend(extra)
         kinds.extend([k] * len(extra))
@@ -472,14 +522,72 @@ def project(
     a = np.fromiter((index.get(e[0], -1) for e in edges), dtype=np.int64, count=n)
     b = np.fromiter((index.get(e[1], -1) for e in edges), dtype=np.int64, count=n)
     ety = np.fromiter((e[2] for e in edges), dtype=np.int8, count=n)
-    del edges
+    edges.clear()
     ok = np.flatnonzero((a >= 0) & (b >= 0) & (a != b))
     lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
     _, first = np.unique(lo * len(ids) + hi, return_index=True)
     first.sort()  # in the order first seen
     keep = ok[first]
     src, dst = lo[first], hi[first]
-    del a, b, ok, lo, hi, first
+    return ids, index, kinds, src, dst, ety[keep]
+
+
+@gc_paused()
+def project(
+    store: GraphStore,
+    as_of: date,
+    window_days: int = 180,
+    *,
+    join_parent_kinds: Iterable[str] = ("building", "construction_project"),
+    include_property_ties: bool = True,
+    mention_kinds: Iterable[str] = MENTION_KINDS,
+    min_mention_confidence: float = 0.8,
+    progress: Progress | None = None,
+) -> Projection:
+    """The stakeholder graph for the window ending on ``as_of`` (see the module doc)."""
+    say = progress or (lambda _msg: None)
+    start = as_of - timedelta(days=window_days)
+
+    say("projection: disputes")
+    # the values of each dispute reported in the window; made DisputeInfo once the
+    # hand-offs are read (whether it was open at as_of depends on them)
+    window = _window_disputes(store, start, as_of)
+    edges: list[_Edge] = []
+    canon = _canonical(store)
+
+    say("projection: stakeholders and properties")
+    touched = _touched(store, window, canon, edges, mention_kinds, min_mention_confidence)
+    props_in = touched.props_in
+    if join_parent_kinds:
+        _join_parents(store, props_in, join_parent_kinds, edges)
+
+    say("projection: employers and contractor chains")
+    chains = _chains(store, touched, canon, start, as_of, edges)
+    all_stakeholders = touched.stakeholders | chains.employer_ids
+    if include_property_ties:
+        _property_ties(store, canon, all_stakeholders, props_in, edges)
+    links = _dispute_links(store, window, edges)
+
+    say("projection: reports and hand-offs")
+    reports = _reports(store, window, canon, as_of)
+    handlings, every_step, agency_ids = _handlings(store, window, as_of)
+    disputes: dict[str, DisputeInfo] = {
+        did: dispute_from_values(did, as_of, *values, steps=every_step.get(did, ()))
+        for did, values in window.items()
+    }
+    del every_step
+    agencies = {
+        aid: agency_from_values(aid, *values)
+        for aid, *values in _nodes(store, NodeLabel.AGENCY, *AGENCY_KEYS)
+        if aid in agency_ids
+    }
+
+    say("projection: stakeholder details")
+    parties, employers, properties = _details(store, all_stakeholders, props_in)
+
+    say("projection: arrays")
+    tables = ((parties, KIND_PARTY), (employers, KIND_EMPLOYER), (properties, KIND_PROPERTY))
+    ids, index, kinds, src, dst, etype = _numbered(disputes, tables, edges)
     return Projection(
         as_of=as_of,
         window_days=window_days,
@@ -488,20 +596,20 @@ def project(
         kind=np.asarray(kinds, dtype=np.int8),
         src=src.astype(np.int32),
         dst=dst.astype(np.int32),
-        etype=ety[keep],
+        etype=etype,
         disputes=disputes,
         parties=parties,
         employers=employers,
         properties=properties,
         agencies=agencies,
-        involvements=dict(involvements),
-        concerns=dict(concerns),
+        involvements=dict(touched.involvements),
+        concerns=dict(touched.concerns),
         reports=dict(reports),
         handlings=dict(handlings),
         links=dict(links),
-        contracts=contracts,
-        employments=employments,
-        unpaid=unpaid,
+        contracts=chains.contracts,
+        employments=chains.employments,
+        unpaid=chains.unpaid,
     )
 
 
