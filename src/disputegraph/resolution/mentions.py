@@ -168,6 +168,38 @@ def _review_doc(link: Link, names: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+def _new_entities(
+    links: Sequence[Link], district_of: Mapping[str, str | None]
+) -> dict[str, GraphNode]:
+    """The new mentioned entities the links point at, confirmed when a link is used."""
+    new_nodes: dict[str, GraphNode] = {}
+    # a new entity is named by its strongest, then longest mention (鑫达劳务有限公司)
+    ranked = sorted(
+        (lk for lk in links if lk.rule == "new" and lk.decision != "rejected"),
+        key=lambda lk: (-lk.mention.confidence, -len(lk.mention.name), lk.dispute),
+    )
+    for lk in ranked:
+        if lk.target not in new_nodes:
+            new_nodes[lk.target] = _new_node(lk, district_of.get(lk.dispute))
+        if lk.decision in ("auto", "accepted"):
+            new_nodes[lk.target].props["confirmed"] = True
+    return new_nodes
+
+
+def _retired(
+    store: GraphStore, processed: set[str], made: set[tuple[str, str, str, str]]
+) -> list[GraphEdge]:
+    """The active MENTIONS of the processed disputes this run did not make again, retired."""
+    retired = []
+    for batch in store.iter_edges(RelType.MENTIONS):
+        for e in batch:
+            if e.source in processed and e.ident not in made and e.props.get("active", True):
+                retired.append(
+                    GraphEdge(e.type, e.source, e.target, e.key, {**e.props, "active": False})
+                )
+    return retired
+
+
 def link_mentions(
     store: GraphStore,
     dispute_ids: Sequence[str] | None = None,
@@ -213,27 +245,10 @@ def link_mentions(
                     link = _with(link, "accepted")
             links.append(link)
     links = _confirm(store, links)
-    new_nodes: dict[str, GraphNode] = {}
-    # a new entity is named by its strongest, then longest mention (鑫达劳务有限公司)
-    ranked = sorted(
-        (lk for lk in links if lk.rule == "new" and lk.decision != "rejected"),
-        key=lambda lk: (-lk.mention.confidence, -len(lk.mention.name), lk.dispute),
-    )
-    for lk in ranked:
-        if lk.target not in new_nodes:
-            new_nodes[lk.target] = _new_node(lk, district_of.get(lk.dispute))
-        if lk.decision in ("auto", "accepted"):
-            new_nodes[lk.target].props["confirmed"] = True
+    new_nodes = _new_entities(links, district_of)
     edges = [_edge(lk) for lk in links]
-    made = {e.ident for e in edges}
     processed = {n.id for n in disputes}
-    retired = []
-    for batch in store.iter_edges(RelType.MENTIONS):
-        for e in batch:
-            if e.source in processed and e.ident not in made and e.props.get("active", True):
-                retired.append(
-                    GraphEdge(e.type, e.source, e.target, e.key, {**e.props, "active": False})
-                )
+    retired = _retired(store, processed, {e.ident for e in edges})
     nodes = list(new_nodes.values())
     for start in range(0, len(nodes), batch_size):
         store.upsert_nodes(nodes[start : start + batch_size])
