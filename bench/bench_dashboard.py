@@ -101,7 +101,7 @@ def aggregation(sizes: tuple[int, ...] = (2_000, 10_000, 50_000)) -> list[dict[s
 
     from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
     from disputegraph.views.layout import budgeted_view, communities_of
-    from disputegraph.views.services import ELEMENT_BUDGET
+    from disputegraph.views.services_base import ELEMENT_BUDGET
 
     rows = []
     for n in sizes:

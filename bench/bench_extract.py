@@ -41,7 +41,8 @@ from disputegraph.config import Settings
 from disputegraph.ingest.extract import Gazetteer, GazetteerEntry, extract
 from disputegraph.ingest.load import load_bundle
 from disputegraph.ingest.mapping import load_mapping
-from disputegraph.resolution.mentions import build_gazetteer, extract_texts, link_mentions
+from disputegraph.resolution.mention_match import build_gazetteer
+from disputegraph.resolution.mentions import extract_texts, link_mentions
 from disputegraph.schemas import MentionKind
 from disputegraph.store.memory import MemoryStore
 from disputegraph.synthetic import generate_city

@@ -14,15 +14,9 @@ from hypothesis import strategies as st
 
 from disputegraph.config import Settings
 from disputegraph.ingest.load import load_bundle
-from disputegraph.ingest.mapping import (
-    MappingError,
-    SourceMapping,
-    _parse_date,
-    _suggest_format,
-    convert,
-    load_mapping,
-    parse_mapping,
-)
+from disputegraph.ingest.mapping import SourceMapping, convert, load_mapping, parse_mapping
+from disputegraph.ingest.mapping_cells import _parse_date, _suggest_format
+from disputegraph.ingest.mapping_spec import MappingError
 from disputegraph.ingest.validate import Issue
 from disputegraph.schemas import Category
 from disputegraph.store import MemoryStore

@@ -16,7 +16,8 @@ from disputegraph.analytics.chains import chains_for
 from disputegraph.analytics.risk import assess
 from disputegraph.config import Settings
 from disputegraph.ingest.load import StrictLoadError, load_bundle, validate_bundle
-from disputegraph.ingest.mapping import MappingError, load_mapping
+from disputegraph.ingest.mapping import load_mapping
+from disputegraph.ingest.mapping_spec import MappingError
 from disputegraph.schemas import NodeLabel
 from disputegraph.store import MemoryStore
 from disputegraph.taxonomy import Taxonomy, load_taxonomy

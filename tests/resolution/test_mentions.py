@@ -14,13 +14,10 @@ from disputegraph.analytics.clusters import find_clusters
 from disputegraph.analytics.projection import project
 from disputegraph.analytics.tracing import trace
 from disputegraph.cli import app
-from disputegraph.ingest.mapping import MappingError, parse_mapping
-from disputegraph.resolution.mentions import (
-    decide_mention,
-    link_mentions,
-    mention_review,
-    mentioned_id,
-)
+from disputegraph.ingest.mapping import parse_mapping
+from disputegraph.ingest.mapping_spec import MappingError
+from disputegraph.resolution.mention_links import mentioned_id
+from disputegraph.resolution.mentions import decide_mention, link_mentions, mention_review
 from disputegraph.resolution.project_names import project_aliases
 from disputegraph.schemas import GraphNode, MentionKind, NodeLabel, RelType
 from disputegraph.store import MemoryStore

@@ -21,7 +21,7 @@ from disputegraph.cli import app
 from disputegraph.config import Neo4jSettings, Settings
 from disputegraph.exceptions import ConfigError, StoreError
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
-from disputegraph.store import batching, neo4j_values, open_store
+from disputegraph.store import batching, neo4j_cypher, neo4j_reads, neo4j_values, open_store
 from disputegraph.store import neo4j as neo4j_module
 from disputegraph.store.neo4j import Neo4jStore, driver_from_settings
 
@@ -58,7 +58,7 @@ def test_no_cypher_outside_query_files() -> None:
     (docstrings aside) looks like Cypher."""
     trees = [
         ast.parse(Path(m.__file__).read_text(encoding="utf-8"))
-        for m in (neo4j_module, neo4j_values, batching)
+        for m in (neo4j_module, neo4j_reads, neo4j_cypher, neo4j_values, batching)
     ]
     docstrings = {
         id(node.body[0].value)

@@ -39,19 +39,18 @@ from disputegraph.analytics.clusters import Cluster, cluster_id, find_clusters
 from disputegraph.analytics.config import RiskConfig, load_risk_config
 from disputegraph.analytics.keypersons import KeyPersonIndex, key_persons
 from disputegraph.analytics.payer import PayerIndex, liable_payers
-from disputegraph.analytics.projection import (
+from disputegraph.analytics.projection import Projection, project
+from disputegraph.analytics.reasons import format_yuan
+from disputegraph.analytics.records import (
     DISPUTE_KEYS,
     HANDLING_KEYS,
-    Projection,
     ReportInfo,
     agency_from_node,
     as_datetime,
     dispute_from_values,
     handling_from_edge,
-    project,
     step_time,
 )
-from disputegraph.analytics.reasons import format_yuan
 from disputegraph.analytics.risk import assess
 from disputegraph.analytics.rules import (
     chain_metrics,

@@ -56,13 +56,8 @@ from typing import NamedTuple
 
 from disputegraph.analytics.calendar import working_days_between
 from disputegraph.analytics.config import ChainSettings, TimeLimit
-from disputegraph.analytics.projection import (
-    AgencyInfo,
-    DisputeInfo,
-    HandlingInfo,
-    Projection,
-    ReportInfo,
-)
+from disputegraph.analytics.projection import Projection
+from disputegraph.analytics.records import AgencyInfo, DisputeInfo, HandlingInfo, ReportInfo
 from disputegraph.schemas import AgencyLevel, Channel
 from disputegraph.schemas.analysis import (
     AgencyStats,

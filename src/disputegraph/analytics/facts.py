@@ -12,7 +12,8 @@ from disputegraph.analytics.calendar import days_to_spring_festival
 from disputegraph.analytics.chains import HandoffFacts, handoff_facts, is_skip_level_petition
 from disputegraph.analytics.clusters import Cluster
 from disputegraph.analytics.config import RiskConfig
-from disputegraph.analytics.projection import DisputeInfo, Projection, ReportInfo
+from disputegraph.analytics.projection import Projection
+from disputegraph.analytics.records import DisputeInfo, ReportInfo
 from disputegraph.schemas import Category, Channel, RiskLevel
 from disputegraph.schemas.analysis import ChainFlag
 

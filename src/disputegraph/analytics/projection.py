@@ -49,9 +49,9 @@ Reports and hand-offs after ``as_of`` are left out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -60,39 +60,40 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from disputegraph.analytics.records import (
+    AGENCY_KEYS,
+    DISPUTE_KEYS,
+    HANDLING_KEYS,
+    AgencyInfo,
+    DisputeInfo,
+    EmployerInfo,
+    HandlingInfo,
+    PartyInfo,
+    PropertyInfo,
+    ReportInfo,
+    StepTime,
+    _as_date,
+    _text,
+    agency_from_values,
+    as_datetime,
+    dispute_from_values,
+    handling_from_values,
+    step_time,
+)
 from disputegraph.runtime import gc_paused
-from disputegraph.schemas import NodeLabel, OpenHistory, PropertyRelation, RelType
+from disputegraph.schemas import NodeLabel, PropertyRelation, RelType
 from disputegraph.store.protocol import GraphStore
 
 __all__ = [
-    "AGENCY_KEYS",
-    "DISPUTE_KEYS",
     "EDGE_TYPES",
-    "HANDLING_KEYS",
     "KIND_DISPUTE",
     "KIND_EMPLOYER",
     "KIND_PARTY",
     "KIND_PROPERTY",
     "MENTION_KINDS",
-    "AgencyInfo",
-    "DisputeInfo",
-    "EmployerInfo",
-    "HandlingInfo",
-    "PartyInfo",
     "Projection",
-    "PropertyInfo",
-    "ReportInfo",
-    "StepTime",
-    "agency_from_node",
-    "agency_from_values",
-    "as_datetime",
-    "dispute_from_values",
-    "handling_from_edge",
-    "handling_from_values",
     "mention_used",
-    "open_history",
     "project",
-    "step_time",
 ]
 
 KIND_DISPUTE, KIND_PARTY, KIND_EMPLOYER, KIND_PROPERTY = 0, 1, 2, 3
@@ -126,105 +127,6 @@ MENTION_KINDS: tuple[str, ...] = (
 )
 
 Progress = Callable[[str], None]
-
-
-def as_datetime(value: Any) -> datetime | None:
-    """A stored timestamp as an aware ``datetime`` (naive values read as UTC).
-
-    Accepts ``datetime``, ``date``, ISO strings and driver types with ``to_native()``.
-    """
-    if isinstance(value, datetime):  # the usual case first: millions of calls
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if value is None or value == "":
-        return None
-    if hasattr(value, "to_native"):
-        value = value.to_native()
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime.combine(value, time(), tzinfo=UTC)
-    raise TypeError(f"not a timestamp: {value!r}")
-
-
-def _as_date(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if hasattr(value, "to_native"):
-        value = value.to_native()
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    raise TypeError(f"not a date: {value!r}")
-
-
-class DisputeInfo(NamedTuple):
-    id: str
-    title: str
-    category: str
-    status: str
-    reported_at: datetime
-    closed_at: datetime | None
-    channel: str
-    headcount: int
-    amount_yuan: float
-    district: str | None
-    open: bool
-    #: the city's own category code (the taxonomy's), when the source gave one
-    source_category: str | None = None
-
-
-class PartyInfo(NamedTuple):
-    id: str
-    kind: str
-    name: str
-    tags: tuple[str, ...]
-
-
-class EmployerInfo(NamedTuple):
-    id: str
-    name: str
-    kind: str
-    #: lawful business qualification; False: an individual or an unqualified unit
-    qualified: bool | None = None
-
-
-class PropertyInfo(NamedTuple):
-    id: str
-    name: str
-    kind: str
-    part_of: str | None
-
-
-class AgencyInfo(NamedTuple):
-    id: str
-    name: str
-    kind: str
-    level: str
-
-
-class ReportInfo(NamedTuple):
-    id: str
-    dispute_id: str
-    channel: str
-    received_at: datetime
-    reporter_id: str | None
-
-
-class HandlingInfo(NamedTuple):
-    dispute_id: str
-    seq: int
-    agency_id: str
-    action: str
-    started_at: datetime
-    ended_at: datetime | None
-    due_at: datetime | None
-    role: str | None
-    outcome: str | None
 
 
 @dataclass
@@ -337,52 +239,56 @@ def _edges(
         yield from batch
 
 
-def _text(value: Any, default: str) -> str:
-    return default if value is None else str(value)
-
-
 def _active(since: Any, until: Any, start: date, as_of: date) -> bool:
     """True when ``[since, until]`` overlaps the window ``(start, as_of]``."""
     s, u = _as_date(since), _as_date(until)
     return (s is None or s <= as_of) and (u is None or u > start)
 
 
-@gc_paused()
-def project(
-    store: GraphStore,
-    as_of: date,
-    window_days: int = 180,
-    *,
-    join_parent_kinds: Iterable[str] = ("building", "construction_project"),
-    include_property_ties: bool = True,
-    mention_kinds: Iterable[str] = MENTION_KINDS,
-    min_mention_confidence: float = 0.8,
-    progress: Progress | None = None,
-) -> Projection:
-    """The stakeholder graph for the window ending on ``as_of`` (see the module doc)."""
-    say = progress or (lambda _msg: None)
-    start = as_of - timedelta(days=window_days)
+#: an edge of the stakeholder graph as it is collected: (one end, other end, type code)
+_Edge = tuple[str, str, int]
+_CODE = {rel: i for i, rel in enumerate(EDGE_TYPES)}
 
-    # -- disputes of the window -------------------------------------------------
-    say("projection: disputes")
-    # the values of each dispute reported in the window; made DisputeInfo once the
-    # hand-offs are read (whether it was open at as_of depends on them)
+
+def _window_disputes(store: GraphStore, start: date, as_of: date) -> dict[str, list[Any]]:
+    """The values (:data:`DISPUTE_KEYS`) of each dispute reported in the window."""
     window: dict[str, list[Any]] = {}
     for did, *values in _nodes(store, NodeLabel.DISPUTE, *DISPUTE_KEYS):
         reported = as_datetime(values[0])
         if reported is not None and start < reported.date() <= as_of:
             window[did] = values
+    return window
 
-    edges: list[tuple[str, str, int]] = []
-    code = {rel: i for i, rel in enumerate(EDGE_TYPES)}
-    # entity resolution: records linked by an active SAME_AS count as their canonical entity
-    canon = {
+
+def _canonical(store: GraphStore) -> dict[str, str]:
+    """Entity resolution: records linked by an active SAME_AS count as their canonical entity."""
+    return {
         record: entity
         for record, entity, active in _edges(store, RelType.SAME_AS, "active")
         if active is None or active
     }
 
-    say("projection: stakeholders and properties")
+
+class _Touched(NamedTuple):
+    """What the window's disputes touch directly: parties, properties, mentioned employers."""
+
+    involvements: dict[str, list[tuple[str, str]]]
+    stakeholders: set[str]
+    concerns: dict[str, list[str]]
+    props_in: set[str]
+    mentioned_employers: set[str]
+
+
+def _touched(
+    store: GraphStore,
+    window: Mapping[str, Any],
+    canon: Mapping[str, str],
+    edges: list[_Edge],
+    mention_kinds: Iterable[str],
+    min_mention_confidence: float,
+) -> _Touched:
+    """The parties (``PARTY_TO``), properties (``CONCERNS``) and the employers and
+    properties the disputes' texts name (``MENTIONS``, when used)."""
     involvements: dict[str, list[tuple[str, str]]] = defaultdict(list)
     stakeholders: set[str] = set()
     for source, did, role in _edges(store, RelType.PARTY_TO, "role"):
@@ -390,13 +296,13 @@ def project(
             who = canon.get(source, source)
             involvements[did].append((who, _text(role, "")))
             stakeholders.add(who)
-            edges.append((who, did, code[RelType.PARTY_TO]))
+            edges.append((who, did, _CODE[RelType.PARTY_TO]))
     concerns: dict[str, list[str]] = defaultdict(list)
     props_in: set[str] = set()
     for did, prop in _edges(store, RelType.CONCERNS, sources=window.keys()):
         concerns[did].append(prop)
         props_in.add(prop)
-        edges.append((did, prop, code[RelType.CONCERNS]))
+        edges.append((did, prop, _CODE[RelType.CONCERNS]))
     mentioned_employers: set[str] = set()
     kinds_used = frozenset(mention_kinds)
     for did, target, kind, decision, confidence, active in _edges(
@@ -415,37 +321,58 @@ def project(
             mentioned_employers.add(target)
         else:
             props_in.add(target)
-        edges.append((did, target, code[RelType.MENTIONS]))
+        edges.append((did, target, _CODE[RelType.MENTIONS]))
+    return _Touched(involvements, stakeholders, concerns, props_in, mentioned_employers)
 
-    # -- property parents ---------------------------------------------------------
-    if join_parent_kinds:
-        parent: dict[str, str] = dict(_edges(store, RelType.PART_OF))
-        wanted = set(join_parent_kinds)
-        joins = {pid for pid, kind in _nodes(store, NodeLabel.PROPERTY, "kind") if kind in wanted}
-        frontier = set(props_in)
-        for _ in range(4):  # unit -> building -> project site: a few levels at most
-            nxt: set[str] = set()
-            for child in sorted(frontier):
-                up = parent.get(child)
-                if up is not None and up in joins:
-                    edges.append((child, up, code[RelType.PART_OF]))
-                    if up not in props_in:
-                        nxt.add(up)
-            props_in |= nxt
-            frontier = nxt
-            if not frontier:
-                break
-        del parent, joins
 
-    # -- employments and contractor chains ---------------------------------------
-    say("projection: employers and contractor chains")
+def _join_parents(
+    store: GraphStore, props_in: set[str], join_parent_kinds: Iterable[str], edges: list[_Edge]
+) -> None:
+    """Add to ``props_in`` the parents of the kinds to join (``PART_OF``), a few levels up."""
+    parent: dict[str, str] = dict(_edges(store, RelType.PART_OF))
+    wanted = set(join_parent_kinds)
+    joins = {pid for pid, kind in _nodes(store, NodeLabel.PROPERTY, "kind") if kind in wanted}
+    frontier = set(props_in)
+    for _ in range(4):  # unit -> building -> project site: a few levels at most
+        nxt: set[str] = set()
+        for child in sorted(frontier):
+            up = parent.get(child)
+            if up is not None and up in joins:
+                edges.append((child, up, _CODE[RelType.PART_OF]))
+                if up not in props_in:
+                    nxt.add(up)
+        props_in |= nxt
+        frontier = nxt
+        if not frontier:
+            break
+
+
+class _Chains(NamedTuple):
+    """The employments of the window's stakeholders and their employers' contractor chains."""
+
+    employments: list[tuple[str, str]]
+    contracts: list[tuple[str, str]]
+    unpaid: dict[tuple[str, str], float]
+    employer_ids: set[str]
+
+
+def _chains(
+    store: GraphStore,
+    touched: _Touched,
+    canon: Mapping[str, str],
+    start: date,
+    as_of: date,
+    edges: list[_Edge],
+) -> _Chains:
+    """Employments active in the window, then every contractor above an employer in."""
+    stakeholders = touched.stakeholders
     employments: list[tuple[str, str]] = []
     for source, target, since, until in _edges(store, RelType.EMPLOYED_BY, "since", "until"):
         worker, employer = canon.get(source, source), canon.get(target, target)
         if worker in stakeholders and _active(since, until, start, as_of):
             employments.append((worker, employer))
-            edges.append((worker, employer, code[RelType.EMPLOYED_BY]))
-    employer_ids = {emp for _, emp in employments} | mentioned_employers
+            edges.append((worker, employer, _CODE[RelType.EMPLOYED_BY]))
+    employer_ids = {emp for _, emp in employments} | touched.mentioned_employers
     up_contracts: dict[str, list[str]] = defaultdict(list)
     unpaid_all: dict[tuple[str, str], float] = defaultdict(float)
     for source, target, since, until, owed in _edges(
@@ -468,22 +395,32 @@ def project(
         seen_emp.add(sub)
         for contractor in sorted(set(up_contracts.get(sub, ()))):
             contracts.append((sub, contractor))
-            edges.append((sub, contractor, code[RelType.SUBCONTRACTOR_OF]))
+            edges.append((sub, contractor, _CODE[RelType.SUBCONTRACTOR_OF]))
             todo.append(contractor)
     employer_ids |= seen_emp
-    del up_contracts
     unpaid = {pair: owed for pair, owed in unpaid_all.items() if pair[0] in seen_emp}
-    all_stakeholders = stakeholders | employer_ids
+    return _Chains(employments, contracts, unpaid, employer_ids)
 
-    # -- property ties between nodes already in -----------------------------------
-    if include_property_ties:
-        for rel in _TIE_TYPES:
-            for source, prop in _edges(store, rel):
-                holder = canon.get(source, source)
-                if holder in all_stakeholders and prop in props_in:
-                    edges.append((holder, prop, code[rel]))
 
-    # -- links between disputes ------------------------------------------------------
+def _property_ties(
+    store: GraphStore,
+    canon: Mapping[str, str],
+    all_stakeholders: set[str],
+    props_in: set[str],
+    edges: list[_Edge],
+) -> None:
+    """Ties (owner, tenant …) between stakeholders and properties already in."""
+    for rel in _TIE_TYPES:
+        for source, prop in _edges(store, rel):
+            holder = canon.get(source, source)
+            if holder in all_stakeholders and prop in props_in:
+                edges.append((holder, prop, _CODE[rel]))
+
+
+def _dispute_links(
+    store: GraphStore, window: Mapping[str, Any], edges: list[_Edge]
+) -> dict[str, list[tuple[str, str]]]:
+    """``RELATED_TO`` links of the window's disputes (an edge when both ends are in)."""
     links: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for source, target, why in _edges(store, RelType.RELATED_TO, "reason"):
         reason = _text(why, "")
@@ -492,10 +429,14 @@ def project(
         if target in window:
             links[target].append((source, reason))
         if source in window and target in window:
-            edges.append((source, target, code[RelType.RELATED_TO]))
+            edges.append((source, target, _CODE[RelType.RELATED_TO]))
+    return links
 
-    # -- reports, hand-offs and agencies ----------------------------------------------
-    say("projection: reports and hand-offs")
+
+def _reports(
+    store: GraphStore, window: Mapping[str, Any], canon: Mapping[str, str], as_of: date
+) -> dict[str, list[ReportInfo]]:
+    """The reports of each dispute received by ``as_of``, in order."""
     reports: dict[str, list[ReportInfo]] = defaultdict(list)
     for rid, did, received_at, channel, reporter in _nodes(
         store, NodeLabel.REPORT, "dispute_id", "received_at", "channel", "reporter_id"
@@ -508,6 +449,14 @@ def project(
             reports[did].append(ReportInfo(rid, did, _text(channel, "other"), received, who))
     for rlist in reports.values():
         rlist.sort(key=lambda r: (r.received_at, r.id))
+    return reports
+
+
+def _handlings(
+    store: GraphStore, window: Mapping[str, Any], as_of: date
+) -> tuple[dict[str, list[HandlingInfo]], dict[str, list[StepTime]], set[str]]:
+    """The hand-offs of each dispute started by ``as_of`` (in order), the step times of
+    all of them (later ones too: the open rule reads them) and the agencies met."""
     handlings: dict[str, list[HandlingInfo]] = defaultdict(list)
     every_step: dict[str, list[StepTime]] = defaultdict(list)  # later ones too
     agency_ids: set[str] = set()
@@ -522,19 +471,13 @@ def project(
         agency_ids.add(agency)
     for lst in handlings.values():
         lst.sort(key=lambda h: (h.seq, h.started_at))
-    disputes: dict[str, DisputeInfo] = {
-        did: dispute_from_values(did, as_of, *values, steps=every_step.get(did, ()))
-        for did, values in window.items()
-    }
-    del every_step
-    agencies = {
-        aid: agency_from_values(aid, *values)
-        for aid, *values in _nodes(store, NodeLabel.AGENCY, *AGENCY_KEYS)
-        if aid in agency_ids
-    }
+    return handlings, every_step, agency_ids
 
-    # -- stakeholder and property details ------------------------------------------
-    say("projection: stakeholder details")
+
+def _details(
+    store: GraphStore, all_stakeholders: set[str], props_in: set[str]
+) -> tuple[dict[str, PartyInfo], dict[str, EmployerInfo], dict[str, PropertyInfo]]:
+    """The parties, employers and properties in, from their nodes."""
     parties: dict[str, PartyInfo] = {}
     for pid, kind, name, tags in _nodes(store, NodeLabel.PARTY, "kind", "name", "tags"):
         if pid in all_stakeholders:
@@ -554,16 +497,21 @@ def project(
         for pid, name, kind, part_of in _nodes(store, NodeLabel.PROPERTY, "name", "kind", "part_of")
         if pid in props_in
     }
+    return parties, employers, properties
 
-    # -- number the nodes -------------------------------------------------------------
-    say("projection: arrays")
+
+def _numbered(
+    disputes: Mapping[str, Any],
+    tables: Iterable[tuple[Mapping[str, Any], int]],
+    edges: list[_Edge],
+) -> tuple[
+    list[str], dict[str, int], list[int], npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]
+]:
+    """Node ids (disputes, then each table's), their index and kinds, and the edges as
+    ``src``, ``dst``, ``etype`` arrays. ``edges`` is emptied once read."""
     ids: list[str] = sorted(disputes)
     kinds: list[int] = [KIND_DISPUTE] * len(ids)
-    for table, k in (
-        (parties, KIND_PARTY),
-        (employers, KIND_EMPLOYER),
-        (properties, KIND_PROPERTY),
-    ):
+    for table, k in tables:
         extra = sorted(table)
         ids.extend(extra)
         kinds.extend([k] * len(extra))
@@ -574,14 +522,72 @@ def project(
     a = np.fromiter((index.get(e[0], -1) for e in edges), dtype=np.int64, count=n)
     b = np.fromiter((index.get(e[1], -1) for e in edges), dtype=np.int64, count=n)
     ety = np.fromiter((e[2] for e in edges), dtype=np.int8, count=n)
-    del edges
+    edges.clear()
     ok = np.flatnonzero((a >= 0) & (b >= 0) & (a != b))
     lo, hi = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
     _, first = np.unique(lo * len(ids) + hi, return_index=True)
     first.sort()  # in the order first seen
     keep = ok[first]
     src, dst = lo[first], hi[first]
-    del a, b, ok, lo, hi, first
+    return ids, index, kinds, src, dst, ety[keep]
+
+
+@gc_paused()
+def project(
+    store: GraphStore,
+    as_of: date,
+    window_days: int = 180,
+    *,
+    join_parent_kinds: Iterable[str] = ("building", "construction_project"),
+    include_property_ties: bool = True,
+    mention_kinds: Iterable[str] = MENTION_KINDS,
+    min_mention_confidence: float = 0.8,
+    progress: Progress | None = None,
+) -> Projection:
+    """The stakeholder graph for the window ending on ``as_of`` (see the module doc)."""
+    say = progress or (lambda _msg: None)
+    start = as_of - timedelta(days=window_days)
+
+    say("projection: disputes")
+    # the values of each dispute reported in the window; made DisputeInfo once the
+    # hand-offs are read (whether it was open at as_of depends on them)
+    window = _window_disputes(store, start, as_of)
+    edges: list[_Edge] = []
+    canon = _canonical(store)
+
+    say("projection: stakeholders and properties")
+    touched = _touched(store, window, canon, edges, mention_kinds, min_mention_confidence)
+    props_in = touched.props_in
+    if join_parent_kinds:
+        _join_parents(store, props_in, join_parent_kinds, edges)
+
+    say("projection: employers and contractor chains")
+    chains = _chains(store, touched, canon, start, as_of, edges)
+    all_stakeholders = touched.stakeholders | chains.employer_ids
+    if include_property_ties:
+        _property_ties(store, canon, all_stakeholders, props_in, edges)
+    links = _dispute_links(store, window, edges)
+
+    say("projection: reports and hand-offs")
+    reports = _reports(store, window, canon, as_of)
+    handlings, every_step, agency_ids = _handlings(store, window, as_of)
+    disputes: dict[str, DisputeInfo] = {
+        did: dispute_from_values(did, as_of, *values, steps=every_step.get(did, ()))
+        for did, values in window.items()
+    }
+    del every_step
+    agencies = {
+        aid: agency_from_values(aid, *values)
+        for aid, *values in _nodes(store, NodeLabel.AGENCY, *AGENCY_KEYS)
+        if aid in agency_ids
+    }
+
+    say("projection: stakeholder details")
+    parties, employers, properties = _details(store, all_stakeholders, props_in)
+
+    say("projection: arrays")
+    tables = ((parties, KIND_PARTY), (employers, KIND_EMPLOYER), (properties, KIND_PROPERTY))
+    ids, index, kinds, src, dst, etype = _numbered(disputes, tables, edges)
     return Projection(
         as_of=as_of,
         window_days=window_days,
@@ -590,20 +596,20 @@ def project(
         kind=np.asarray(kinds, dtype=np.int8),
         src=src.astype(np.int32),
         dst=dst.astype(np.int32),
-        etype=ety[keep],
+        etype=etype,
         disputes=disputes,
         parties=parties,
         employers=employers,
         properties=properties,
         agencies=agencies,
-        involvements=dict(involvements),
-        concerns=dict(concerns),
+        involvements=dict(touched.involvements),
+        concerns=dict(touched.concerns),
         reports=dict(reports),
         handlings=dict(handlings),
         links=dict(links),
-        contracts=contracts,
-        employments=employments,
-        unpaid=unpaid,
+        contracts=chains.contracts,
+        employments=chains.employments,
+        unpaid=chains.unpaid,
     )
 
 
@@ -623,130 +629,3 @@ def mention_used(
     if decision == "accepted":
         return True
     return decision == "auto" and float(confidence or 0.0) >= min_confidence
-
-
-#: The dispute properties a :class:`DisputeInfo` is made of.
-DISPUTE_KEYS = (
-    "reported_at",
-    "closed_at",
-    "status",
-    "title",
-    "category",
-    "channel",
-    "headcount",
-    "amount_yuan",
-    "district",
-    "source_category",
-)
-
-
-def dispute_from_values(
-    dispute_id: str,
-    as_of: date,
-    reported_at: Any,
-    closed_at: Any,
-    status: Any,
-    title: Any,
-    category: Any,
-    channel: Any,
-    headcount: Any,
-    amount_yuan: Any,
-    district: Any,
-    source_category: Any = None,
-    *,
-    steps: Iterable[StepTime] = (),
-) -> DisputeInfo:
-    """A dispute as of ``as_of`` from the values of :data:`DISPUTE_KEYS` and its
-    hand-off ``steps`` (:func:`step_time` of each, later ones too): open then by
-    :func:`open_history` (the rule of :class:`~disputegraph.schemas.OpenHistory`);
-    a closure after as_of is not known yet."""
-    reported = as_datetime(reported_at) or datetime(1970, 1, 1, tzinfo=UTC)
-    closed = as_datetime(closed_at)
-    state = _text(status, "reported")
-    return DisputeInfo(
-        id=dispute_id,
-        title=_text(title, dispute_id),
-        category=_text(category, "other"),
-        status=state,
-        reported_at=reported,
-        closed_at=closed if closed is not None and closed.date() <= as_of else None,
-        channel=_text(channel, "other"),
-        headcount=int(headcount or 1),
-        amount_yuan=float(amount_yuan or 0.0),
-        district=district,
-        open=open_history(reported, state, closed, steps).at(as_of),
-        source_category=str(source_category) if source_category not in (None, "") else None,
-    )
-
-
-#: ``(seq, action, started_at)`` of one hand-off step: what the open rule reads of it
-StepTime = tuple[int, str, datetime | None]
-
-
-def step_time(seq: Any, action: Any, started_at: Any) -> StepTime:
-    """The :data:`StepTime` of a ``HANDLED_BY`` relationship from its values."""
-    return int(seq or 0), _text(action, ""), as_datetime(started_at)
-
-
-def open_history(
-    reported_at: Any, status: Any, closed_at: Any, steps: Iterable[StepTime]
-) -> OpenHistory:
-    """:class:`~disputegraph.schemas.OpenHistory` of a dispute from its stored values
-    and the :func:`step_time` of its hand-offs (any order; taken in ``seq`` order)."""
-    ordered = sorted(steps, key=lambda h: h[0])
-    return OpenHistory.of(
-        as_datetime(reported_at),
-        _text(status, "reported"),
-        as_datetime(closed_at),
-        [(action, started) for _, action, started in ordered],
-    )
-
-
-#: The ``HANDLED_BY`` properties a :class:`HandlingInfo` is made of, in its order.
-HANDLING_KEYS = ("seq", "action", "started_at", "ended_at", "due_at", "role", "outcome")
-#: The agency properties an :class:`AgencyInfo` is made of, in its order.
-AGENCY_KEYS = ("name", "kind", "level")
-
-
-def handling_from_values(
-    dispute_id: str,
-    agency_id: str,
-    seq: Any,
-    action: Any,
-    started_at: Any,
-    ended_at: Any,
-    due_at: Any,
-    role: Any,
-    outcome: Any,
-) -> HandlingInfo:
-    """One ``HANDLED_BY`` relationship as a :class:`HandlingInfo`, from the values of
-    :data:`HANDLING_KEYS`."""
-    started = as_datetime(started_at)
-    return HandlingInfo(
-        dispute_id=dispute_id,
-        seq=int(seq or 0),
-        agency_id=agency_id,
-        action=_text(action, ""),
-        started_at=datetime(1970, 1, 1, tzinfo=UTC) if started is None else started,
-        ended_at=as_datetime(ended_at),
-        due_at=as_datetime(due_at),
-        role=role,
-        outcome=outcome,
-    )
-
-
-def handling_from_edge(dispute_id: str, agency_id: str, props: dict[str, Any]) -> HandlingInfo:
-    """One ``HANDLED_BY`` relationship as a :class:`HandlingInfo`."""
-    return handling_from_values(dispute_id, agency_id, *(props.get(k) for k in HANDLING_KEYS))
-
-
-def agency_from_values(agency_id: str, name: Any, kind: Any, level: Any) -> AgencyInfo:
-    """An agency as an :class:`AgencyInfo`, from the values of :data:`AGENCY_KEYS`."""
-    return AgencyInfo(
-        agency_id, _text(name, agency_id), _text(kind, "other"), _text(level, "county")
-    )
-
-
-def agency_from_node(agency_id: str, props: dict[str, Any]) -> AgencyInfo:
-    """One agency node as an :class:`AgencyInfo`."""
-    return agency_from_values(agency_id, *(props.get(k) for k in AGENCY_KEYS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -74,16 +75,6 @@ def generate_command(
 
     Example: disputegraph generate city --scale 5000 --seed 7 --as-of 2026-02-03
     """
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    from disputegraph.synthetic import generate_city
-
     if sources and file_format != "csv":
         raise typer.BadParameter(
             "--sources writes CSV exports; drop --format", param_hint="--sources"
@@ -95,24 +86,7 @@ def generate_command(
         )
     plain_dir = out_dir / "_plain" if sources else out_dir
     day = parse_day(as_of)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        tasks: dict[str, Any] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
-        planted = generate_city(
-            plain_dir, scale=scale, seed=seed, as_of=day, fmt=file_format, progress=progress
-        )
+    planted = _generate_plain(plain_dir, scale, seed, day, file_format)
     if sources:
         import shutil
 
@@ -135,6 +109,40 @@ def generate_command(
         )
     out.print(_counts_table(planted, out_dir, seed))
     out.print(_patterns_table(planted))
+
+
+def _generate_plain(
+    plain_dir: Path, scale: int, seed: int, day: date | None, file_format: str
+) -> dict[str, Any]:
+    """The synthetic city written into ``plain_dir``, with a progress bar per stage."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from disputegraph.synthetic import generate_city
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        return generate_city(
+            plain_dir, scale=scale, seed=seed, as_of=day, fmt=file_format, progress=progress
+        )
 
 
 def _sources_table(truth: dict[str, Any], out_dir: Path, sources: int) -> Table:

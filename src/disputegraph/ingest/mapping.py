@@ -39,156 +39,55 @@ from __future__ import annotations
 import csv
 import difflib
 import json
-import re
 import tomllib
-import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from disputegraph.exceptions import LoadError
 from disputegraph.ingest.extract import EXTRACT_COLUMNS, TEXT_PREFIX
+from disputegraph.ingest.mapping_cells import (
+    _LIST_SEP,
+    _blank,
+    _date_kind,
+    _fill,
+    _is_list,
+    _letter,
+    _parse_date,
+    _plain_text,
+    _raise,
+)
+from disputegraph.ingest.mapping_raw import _raw_rows, _sheet_names
+from disputegraph.ingest.mapping_spec import (
+    DEFAULT_DATE_FORMATS,
+    TAXONOMY_COLUMNS,
+    ColumnSpec,
+    MappedSource,
+    MappingError,
+    TableSpec,
+    _check_codes,
+    _close,
+    _err,
+    _extract_headers,
+    _str_map,
+    _table_spec,
+)
 from disputegraph.ingest.readers import Bundle, Format, SourceRow, TableSource
-from disputegraph.ingest.validate import Issue, Location, enum_of, field_types
+from disputegraph.ingest.validate import Issue, Location, enum_of
 from disputegraph.schemas import TABLES, LabeledEnum, Row, table_model
 from disputegraph.taxonomy import Taxonomy
 
 __all__ = [
-    "DEFAULT_DATE_FORMATS",
-    "ColumnSpec",
-    "MappedSource",
-    "MappingError",
     "SourceMapping",
-    "TableSpec",
     "convert",
     "load_mapping",
     "parse_mapping",
 ]
 
-#: Tried, in order, for date and datetime columns when a mapping names none.
-DEFAULT_DATE_FORMATS: tuple[str, ...] = (
-    "%Y-%m-%dT%H:%M:%S%z",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y/%m/%d",
-    "%Y年%m月%d日 %H:%M",
-    "%Y年%m月%d日%H时%M分",
-    "%Y年%m月%d日",
-    "%Y.%m.%d",
-    "%Y%m%d",
-)
 
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-
-#: dispute columns read through the city's taxonomy → the model column each one fills
-TAXONOMY_COLUMNS: dict[str, str] = {"source_category": "category", "source_channel": "channel"}
 _FORMATS: dict[str, Format] = {".csv": "csv", ".jsonl": "jsonl", ".xlsx": "xlsx"}
-
-
-class MappingError(LoadError):
-    """A mapping file is malformed or does not fit the export it is used with."""
-
-
-@dataclass(frozen=True, slots=True)
-class ColumnSpec:
-    """How one bundle column is filled: from a header, a template or a constant."""
-
-    column: str | None = None
-    template: str | None = None
-    value: str | None = None
-    formats: tuple[str, ...] = ()
-    values: Mapping[str, str] = field(default_factory=dict)
-    default: str | None = None
-
-    def headers(self) -> list[str]:
-        """The source headers this column reads."""
-        if self.column is not None:
-            return [self.column]
-        if self.template is not None:
-            return _PLACEHOLDER.findall(self.template)
-        return []
-
-
-@dataclass(frozen=True, slots=True)
-class TableSpec:
-    """One ``[[tables]]`` entry: a source file (and sheet) → one bundle table."""
-
-    table: str
-    file: str
-    sheet: str | None
-    columns: Mapping[str, ColumnSpec]
-    ignore: frozenset[str] = frozenset()
-    distinct: bool = False
-    #: skip a source row when this header's cell is blank (e.g. no respondent)
-    when: str | None = None
-    header_row: int = 1
-    #: disputes: the columns whose text is searched for organisations and places
-    extract: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class MappedSource(TableSource):
-    """A table source read through a mapping entry (``entry`` indexes ``mapping.tables``)."""
-
-    entry: int = 0
-
-
-# ---------------------------------------------------------------------------
-# parsing the mapping file
-
-
-def _err(where: str, msg: str) -> MappingError:
-    return MappingError(f"{where}: {msg}")
-
-
-def _str_map(where: str, raw: Any) -> dict[str, str]:
-    if not isinstance(raw, dict):
-        raise _err(where, "must be a table of label = code pairs")
-    out = {}
-    for k, v in raw.items():
-        if not isinstance(v, str | int):
-            raise _err(where, f"the value of {k!r} must be a string (the code)")
-        out[str(k)] = str(v)
-    return out
-
-
-def _column_spec(where: str, raw: Any) -> ColumnSpec:
-    if isinstance(raw, str):
-        return ColumnSpec(column=raw)
-    if not isinstance(raw, dict):
-        raise _err(where, 'must be a header name ("登记时间") or a table like { column = "…" }')
-    known = {"column", "template", "value", "formats", "values", "default"}
-    extra = set(raw) - known
-    if extra:
-        bad = sorted(extra)[0]
-        raise _err(where, f"unknown key {bad!r}{_close(bad, known)}; known keys: {sorted(known)}")
-    sources = [k for k in ("column", "template", "value") if k in raw]
-    if len(sources) != 1:
-        raise _err(where, "give exactly one of column, template or value")
-    formats = raw.get("formats", [])
-    if isinstance(formats, str):
-        formats = [formats]
-    if not isinstance(formats, list) or not all(isinstance(f, str) for f in formats):
-        raise _err(where, "formats must be a list of strftime formats like '%Y/%m/%d %H:%M'")
-    return ColumnSpec(
-        column=str(raw["column"]) if "column" in raw else None,
-        template=str(raw["template"]) if "template" in raw else None,
-        value=str(raw["value"]) if "value" in raw else None,
-        formats=tuple(formats),
-        values=_str_map(f"{where}.values", raw["values"]) if "values" in raw else {},
-        default=str(raw["default"]) if raw.get("default") is not None else None,
-    )
-
-
-def _close(name: str, choices: typing.Iterable[str], cutoff: float = 0.5) -> str:
-    found = difflib.get_close_matches(name, list(choices), n=1, cutoff=cutoff)
-    return f" (did you mean {found[0]!r}?)" if found else ""
 
 
 @dataclass
@@ -496,222 +395,6 @@ class SourceMapping:
         )
 
 
-def _extract_headers(spec: TableSpec) -> list[str]:
-    """The source headers (not bundle columns) an entry's ``extract`` reads."""
-    return [h for h in spec.extract if h not in EXTRACT_COLUMNS]
-
-
-def _fill(template: str, parts: Mapping[str, Any]) -> str:
-    return _PLACEHOLDER.sub(lambda m: _plain_text(parts[m.group(1)]), template)
-
-
-def _raise(msg: str) -> str:
-    raise ValueError(msg)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _plain_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _letter(headers: list[str], header: str | None) -> str | None:
-    if header is None or header not in headers:
-        return None
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(headers.index(header) + 1))
-
-
-_LIST_SEP = re.compile(r"[;；,，、/|]")
-
-
-def _is_list(model: type[Row], column: str) -> bool:
-    f = model.model_fields.get(column)
-    return f is not None and typing.get_origin(f.annotation) is list
-
-
-def _date_kind(model: type[Row], column: str) -> Literal["date", "datetime"] | None:
-    for a in field_types(model, column):
-        if typing.get_origin(a) is typing.Annotated:
-            a = typing.get_args(a)[0]
-        if a is datetime:
-            return "datetime"
-        if a is date:
-            return "date"
-    return None
-
-
-def _parse_date(raw: Any, formats: tuple[str, ...], kind: str) -> str:
-    if isinstance(raw, datetime):
-        return raw.date().isoformat() if kind == "date" else raw.isoformat()
-    if isinstance(raw, date):
-        return raw.isoformat()
-    text = " ".join(_plain_text(raw).split())
-    for fmt in formats:
-        try:
-            parsed = datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        return parsed.date().isoformat() if kind == "date" else parsed.isoformat()
-    suggestion = _suggest_format(text)
-    hint = f"; add {suggestion!r} to date_formats" if suggestion else ""
-    return _raise(f"{text!r} matches none of the date formats ({', '.join(formats)}){hint}")
-
-
-def _suggest_format(text: str) -> str | None:
-    """A strftime format that would read ``text`` (digits and separators), if one is obvious."""
-    m = re.fullmatch(
-        r"(\d{4})([-/.年])(\d{1,2})[-/.月](\d{1,2})日?"
-        r"(?:[ T](\d{1,2})[:时](\d{1,2})分?(?::(\d{1,2}))?)?",
-        text,
-    )
-    if m is not None:
-        sep = m.group(2)
-        if sep == "年":
-            fmt = "%Y年%m月%d日"
-            if m.group(5):
-                fmt += " %H:%M" if ":" in text else "%H时%M分"
-        else:
-            fmt = f"%Y{sep}%m{sep}%d"
-            if m.group(5):
-                fmt += (" " if " " in text else "T") + "%H:%M" + (":%S" if m.group(7) else "")
-        return fmt
-    m = re.fullmatch(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?: (\d{1,2}):(\d{1,2}))?", text)
-    if m is not None:
-        sep = m.group(2)
-        first = int(m.group(1))
-        fmt = f"%d{sep}%m{sep}%Y" if first > 12 else f"%m{sep}%d{sep}%Y"
-        return fmt + (" %H:%M" if m.group(5) else "")
-    return None
-
-
-# ---------------------------------------------------------------------------
-# raw reading (headers as the source writes them)
-
-
-def _sheet_names(path: Path) -> list[str]:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True)
-    except Exception as exc:  # zipfile.BadZipFile, InvalidFileException …
-        raise LoadError(f"{path.name} is not a readable .xlsx workbook ({exc})") from exc
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
-
-
-def _header_names(cells: list[Any]) -> list[str]:
-    names = ["" if c is None else " ".join(str(c).lstrip("\ufeff").split()) for c in cells]
-    while names and not names[-1]:
-        names.pop()
-    return names
-
-
-def _raw_rows(
-    source: MappedSource, spec: TableSpec, encoding: str, issues: list[Issue]
-) -> Iterator[tuple[Location, Any]]:
-    """First the header (location, names), then (location, {header: cell}) per row."""
-    if source.format == "xlsx":
-        yield from _raw_xlsx(source, spec)
-    elif source.format == "jsonl":
-        yield from _raw_jsonl(source, encoding, issues)
-    else:
-        yield from _raw_csv(source, spec, encoding, issues)
-
-
-def _raw_csv(
-    source: MappedSource, spec: TableSpec, encoding: str, issues: list[Issue]
-) -> Iterator[tuple[Location, Any]]:
-    try:
-        with source.path.open(encoding=encoding, newline="") as fh:
-            reader = csv.reader(fh)
-            headers: list[str] | None = None
-            for cells in reader:
-                line = reader.line_num
-                if headers is None:
-                    if line < spec.header_row or not any(c.strip() for c in cells):
-                        continue
-                    headers = _header_names(cells)
-                    yield Location(source.name, line=line), headers
-                    continue
-                if not any(c.strip() for c in cells):
-                    continue
-                yield Location(source.name, line=line), dict(zip(headers, cells, strict=False))
-    except UnicodeDecodeError as exc:
-        guess = ' (it looks like GBK: set encoding = "gb18030" under [source])'
-        issues.append(
-            Issue.at(
-                Location(source.name),
-                f"cannot decode the file as {encoding}: byte 0x{exc.object[exc.start]:02x} at "
-                f"offset {exc.start}{guess if encoding.startswith('utf') else ''}",
-                table=spec.table,
-            )
-        )
-
-
-def _raw_jsonl(
-    source: MappedSource, encoding: str, issues: list[Issue]
-) -> Iterator[tuple[Location, Any]]:
-    rows: list[tuple[Location, dict[str, Any]]] = []
-    headers: list[str] = []
-    with source.path.open(encoding=encoding) as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                issues.append(
-                    Issue.at(
-                        Location(source.name, line=number),
-                        f"not valid JSON: {exc.msg}",
-                        table=source.table,
-                    )
-                )
-                continue
-            if isinstance(obj, dict):
-                for k in obj:
-                    if k not in headers:
-                        headers.append(str(k))
-                rows.append((Location(source.name, line=number), obj))
-    yield Location(source.name, line=1), headers
-    yield from rows
-
-
-def _raw_xlsx(source: MappedSource, spec: TableSpec) -> Iterator[tuple[Location, Any]]:
-    import openpyxl
-
-    wb = openpyxl.load_workbook(source.path, read_only=True, data_only=True)
-    try:
-        ws = wb[source.sheet] if source.sheet is not None else wb.worksheets[0]
-        headers: list[str] | None = None
-        for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-            filled = any(c is not None and str(c).strip() for c in cells)
-            if headers is None:
-                if number < spec.header_row or not filled:
-                    continue
-                headers = _header_names(list(cells))
-                yield Location(source.name, line=number, sheet=ws.title), headers
-                continue
-            if not filled:
-                continue
-            yield (
-                Location(source.name, line=number, sheet=ws.title),
-                dict(zip(headers, cells, strict=False)),
-            )
-    finally:
-        wb.close()
-
-
 # ---------------------------------------------------------------------------
 # loading a mapping file
 
@@ -772,128 +455,6 @@ def parse_mapping(
         title=src.get("title"),
         taxonomy=taxonomy,
     )
-
-
-def _table_spec(where: str, raw: Any, taxonomy: Taxonomy | None = None) -> TableSpec:
-    if not isinstance(raw, dict):
-        raise _err(where, "must be a table")
-    known = {
-        "table",
-        "file",
-        "sheet",
-        "columns",
-        "ignore",
-        "distinct",
-        "when",
-        "header_row",
-        "extract",
-    }
-    extra = set(raw) - known
-    if extra:
-        bad = sorted(extra)[0]
-        raise _err(where, f"unknown key {bad!r}{_close(bad, known)}")
-    table = raw.get("table")
-    if table not in TABLES:
-        raise _err(where, f"table {table!r} is not a bundle table{_close(str(table), TABLES)}")
-    if not isinstance(raw.get("file"), str):
-        raise _err(f"{where} ({table})", 'file = "…" (the export\'s file name) is required')
-    model = table_model(table)
-    cols_raw = raw.get("columns")
-    if not isinstance(cols_raw, dict) or not cols_raw:
-        raise _err(f"{where} ({table})", "[tables.columns] must map bundle columns to headers")
-    columns = {}
-    for column, spec in cols_raw.items():
-        if column not in model.model_fields:
-            raise _err(
-                f"{where} ({table}).columns",
-                f"{table} has no column {column!r}{_close(column, model.columns())}; "
-                f"its columns: {', '.join(model.columns())}",
-            )
-        cs = _column_spec(f"{where} ({table}).columns.{column}", spec)
-        _check_codes(f"{where} ({table}).columns.{column}", model, column, cs.values)
-        if cs.value is not None and enum_of(model, column) is not None:
-            _check_codes(f"{where} ({table}).columns.{column}", model, column, {"value": cs.value})
-        columns[column] = cs
-    for column, filled in TAXONOMY_COLUMNS.items():
-        if column in columns and taxonomy is None:
-            raise _err(
-                f"{where} ({table}).columns.{column}",
-                f"{column} is read through the city's taxonomy, and none is configured: "
-                "set DISPUTEGRAPH_TAXONOMY to its TOML file (docs/mappings.md, "
-                f'"The city\'s own taxonomy"), or map {filled} instead',
-            )
-    derived = {filled for column, filled in TAXONOMY_COLUMNS.items() if column in columns}
-    missing = [c for c in model.required_columns() if c not in columns and c not in derived]
-    if missing:
-        raise _err(
-            f"{where} ({table})",
-            f"required column(s) {', '.join(missing)} not mapped; map them to a header, "
-            "a template or a constant value",
-        )
-    ignore = raw.get("ignore", [])
-    if not isinstance(ignore, list):
-        raise _err(where, "ignore must be a list of header names")
-    header_row = raw.get("header_row", 1)
-    if not isinstance(header_row, int) or header_row < 1:
-        raise _err(where, "header_row must be a positive whole number")
-    extract = _extract_spec(f"{where} ({table})", table, raw.get("extract", []), columns)
-    return TableSpec(
-        table=table,
-        file=raw["file"],
-        sheet=raw.get("sheet"),
-        columns=columns,
-        ignore=frozenset(str(i) for i in ignore),
-        distinct=bool(raw.get("distinct", False)),
-        when=raw.get("when"),
-        header_row=header_row,
-        extract=extract,
-    )
-
-
-def _extract_spec(
-    where: str, table: str, raw: Any, columns: Mapping[str, ColumnSpec]
-) -> tuple[str, ...]:
-    """``extract``: dispute text columns (mapped) or source headers (诉求地址, 被反映单位)."""
-    if raw == []:
-        return ()
-    if isinstance(raw, str):
-        raw = [raw]
-    if not isinstance(raw, list) or not all(isinstance(c, str) and c.strip() for c in raw):
-        raise _err(
-            where, 'extract must be a list of dispute columns or headers, e.g. ["title", "地址"]'
-        )
-    if table != "disputes":
-        raise _err(where, "extract reads the text of disputes: put it on the disputes entry")
-    model_columns = table_model(table).columns()
-    for column in raw:
-        if column in model_columns and column not in EXTRACT_COLUMNS:
-            raise _err(
-                where,
-                f"extract names {column!r}, which is not a text column of disputes; "
-                f"text columns: {', '.join(EXTRACT_COLUMNS)} (or a header of the file)",
-            )
-        if column in EXTRACT_COLUMNS and column not in columns:
-            raise _err(
-                where,
-                f"extract names {column!r} but [tables.columns] does not map it; "
-                f'map it to the source header (e.g. {column} = "诉求内容") or name the header',
-            )
-    return tuple(dict.fromkeys(raw))
-
-
-def _check_codes(where: str, model: type[Row], column: str, values: Mapping[str, str]) -> None:
-    enum = enum_of(model, column)
-    if enum is None:
-        return
-    for label, code in values.items():
-        try:
-            enum.parse(code)
-        except ValueError:
-            raise _err(
-                where,
-                f"{label!r} maps to {code!r}, which is not a {enum.__name__}"
-                f"{_close(code, enum.codes())}; codes: {', '.join(enum.codes())}",
-            ) from None
 
 
 def load_mapping(path: Path, taxonomy: Taxonomy | None = None) -> SourceMapping:

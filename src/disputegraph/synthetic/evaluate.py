@@ -26,7 +26,7 @@ from disputegraph.ingest.validate import Issue
 from disputegraph.pii import hash_identifier
 from disputegraph.resolution.apply import MATTER_LINKS
 from disputegraph.resolution.engine import Kind, Record, Resolution, matter_contexts
-from disputegraph.resolution.mentions import AUTO_THRESHOLD
+from disputegraph.resolution.mention_links import AUTO_THRESHOLD
 from disputegraph.schemas import NodeLabel, RelType
 from disputegraph.store.protocol import GraphStore
 

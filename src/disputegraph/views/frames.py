@@ -11,7 +11,7 @@ from typing import Any, cast
 
 import pandas as pd
 
-from disputegraph.analytics.projection import HANDLING_KEYS, StepTime, open_history, step_time
+from disputegraph.analytics.records import HANDLING_KEYS, StepTime, open_history, step_time
 from disputegraph.i18n import enum_label
 from disputegraph.schemas import Lang, NodeLabel, RelType
 from disputegraph.store.protocol import GraphStore

@@ -37,7 +37,7 @@ import opencc
 
 from disputegraph.exceptions import LoadError
 from disputegraph.ingest.extract import generic_org, strip_place
-from disputegraph.resolution.mentions import mentioned_id
+from disputegraph.resolution.mention_links import mentioned_id
 from disputegraph.schemas.enums import MentionKind, PropertyKind
 from disputegraph.synthetic.multisource.exports import read_table
 
