@@ -10,10 +10,10 @@ from rich.table import Table
 
 from disputegraph.cli.common import (
     app,
-    err,
     handle_errors,
     out,
     parse_day,
+    progress_bar,
 )
 
 _OUT_ARG = typer.Argument(
@@ -74,14 +74,6 @@ def generate_command(
 
     Example: disputegraph generate city --scale 5000 --seed 7 --as-of 2026-02-03
     """
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
     from disputegraph.synthetic import generate_city
 
     if sources and file_format != "csv":
@@ -95,14 +87,7 @@ def generate_command(
         )
     plain_dir = out_dir / "_plain" if sources else out_dir
     day = parse_day(as_of)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
+    with progress_bar(spinner=False) as bar:
         tasks: dict[str, Any] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
