@@ -206,6 +206,10 @@ def test_missing_file_and_sheet_are_named_with_what_is_there(tmp_path: Path) -> 
         load_mapping(folder / "mapping.toml").discover(folder)
 
 
+#: the required dispute columns but the channel, mapped to headers a-e
+_DISPUTE_COLUMNS = {"id": "a", "title": "b", "category": "c", "status": "d", "reported_at": "e"}
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -243,11 +247,7 @@ def test_missing_file_and_sheet_are_named_with_what_is_there(tmp_path: Path) -> 
                         "table": "disputes",
                         "file": "x.csv",
                         "columns": {
-                            "id": "a",
-                            "title": "b",
-                            "category": "c",
-                            "status": "d",
-                            "reported_at": "e",
+                            **_DISPUTE_COLUMNS,
                             "channel": {"value": "grid_report"},
                         },
                     }
@@ -262,11 +262,7 @@ def test_missing_file_and_sheet_are_named_with_what_is_there(tmp_path: Path) -> 
                         "table": "disputes",
                         "file": "x.csv",
                         "columns": {
-                            "id": "a",
-                            "title": "b",
-                            "category": "c",
-                            "status": "d",
-                            "reported_at": "e",
+                            **_DISPUTE_COLUMNS,
                             "channel": {"value": "grid", "column": "f"},
                         },
                     }
