@@ -141,26 +141,24 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+#: a property value's kind, first match wins (bool before int, datetime before date)
+_KINDS: tuple[tuple[type, str], ...] = (
+    (bool, "bool"),
+    (int, "int"),
+    (float, "float"),
+    (datetime, "datetime"),
+    (date, "date"),
+    (list, "list"),
+)
+
+
 def _kinds(items: Sequence[GraphNode | GraphEdge]) -> dict[str, str]:
     kinds: dict[str, str] = {}
     for item in items:
         for k, v in item.props.items():
             if k in kinds or v is None:
                 continue
-            if isinstance(v, bool):
-                kinds[k] = "bool"
-            elif isinstance(v, int):
-                kinds[k] = "int"
-            elif isinstance(v, float):
-                kinds[k] = "float"
-            elif isinstance(v, datetime):
-                kinds[k] = "datetime"
-            elif isinstance(v, date):
-                kinds[k] = "date"
-            elif isinstance(v, list):
-                kinds[k] = "list"
-            else:
-                kinds[k] = "str"
+            kinds[k] = next((name for t, name in _KINDS if isinstance(v, t)), "str")
     for item in items:  # ints mixed with floats load as floats
         for k, v in item.props.items():
             if kinds.get(k) == "int" and isinstance(v, float):

@@ -3,15 +3,31 @@ path through its conftest; conftest modules themselves are not for importing).""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PAGE_OPTIONS", "free_port", "planted_pattern", "stop", "wait_until_up"]
+import pytest
+
+from disputegraph.store import MemoryStore
+from disputegraph.store.protocol import GraphStore
+
+__all__ = [
+    "PAGE_OPTIONS",
+    "empty_store",
+    "free_port",
+    "gunicorn_server",
+    "planted_pattern",
+    "stop",
+    "wait_until_up",
+]
 
 #: the browser context of every browser test: a zh-CN desktop screen
 PAGE_OPTIONS: dict[str, Any] = {"viewport": {"width": 1440, "height": 1000}, "locale": "zh-CN"}
@@ -47,6 +63,50 @@ def stop(proc: subprocess.Popen[bytes], timeout: float = 10) -> None:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def empty_store(request: pytest.FixtureRequest, batch_size: int) -> Iterator[GraphStore]:
+    """Yield an empty store of the kind ``request.param`` names ("memory" or "neo4j";
+    Neo4j: cleaned before and after): the body of a store-parametrised fixture."""
+    if request.param == "memory":
+        yield MemoryStore()
+        return
+    from disputegraph.store.neo4j import Neo4jStore
+
+    store = Neo4jStore(request.getfixturevalue("neo4j_driver"), batch_size=batch_size)
+    store.ensure_schema()
+    store.clear()
+    try:
+        yield store
+    finally:
+        store.clear()
+
+
+@contextmanager
+def gunicorn_server(workspace: Path, secret: str, pii_key: str, workers: int = 1) -> Iterator[str]:
+    """The production server (gunicorn + the WSGI factory) over a memory-store
+    ``workspace``, demo mode off; yields its base URL and stops it afterwards."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DISPUTEGRAPH_WORKSPACE": str(workspace),
+        "DISPUTEGRAPH_STORE": "memory",
+        "DISPUTEGRAPH_SECRET_KEY": secret,
+        "DISPUTEGRAPH_PII_KEY": pii_key,
+    }
+    env.pop("DISPUTEGRAPH_DEMO", None)
+    log = workspace.parent / "gunicorn.log"
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    cmd = [str(gunicorn), "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
+           "--bind", f"127.0.0.1:{port}", "disputegraph.wsgi:create_wsgi_app()"]  # fmt: skip
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url + "/login", proc, log, timeout=120)
+        yield url
+    finally:
+        stop(proc, timeout=15)
 
 
 def planted_pattern(truth: Mapping[str, Any], name: str) -> dict[str, Any]:

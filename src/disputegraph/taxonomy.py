@@ -105,11 +105,7 @@ class Taxonomy:
 
     def category_names(self) -> list[str]:
         """Every accepted spelling (for suggestions)."""
-        return list(
-            dict.fromkeys(
-                n for c in self.categories.values() for n in (c.code, c.zh, c.en, *c.aliases)
-            )
-        )
+        return _spellings(self.categories.values())
 
     def model_category(self, code: str) -> Category:
         return self.categories[code].category
@@ -162,11 +158,7 @@ class Taxonomy:
         return next(iter(found)) if len(found) == 1 else None
 
     def channel_names(self) -> list[str]:
-        return list(
-            dict.fromkeys(
-                n for c in self.channels.values() for n in (c.code, c.zh, c.en, *c.aliases)
-            )
-        )
+        return _spellings(self.channels.values())
 
     def model_channel(self, code: str) -> Channel:
         return self.channels[code].channel
@@ -176,6 +168,11 @@ class Taxonomy:
             return ""
         found = self.channels.get(code)
         return found.label(lang) if found is not None else code
+
+
+def _spellings(entries: Iterable[CityCategory | CityChannel]) -> list[str]:
+    """Every accepted spelling of the entries (code, zh, en, aliases), once, in order."""
+    return list(dict.fromkeys(n for c in entries for n in (c.code, c.zh, c.en, *c.aliases)))
 
 
 def _fold(text: str) -> str:

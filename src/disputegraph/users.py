@@ -212,6 +212,18 @@ class UserStore:
 
     # -- file ------------------------------------------------------------
     @contextlib.contextmanager
+    def _editing(self, name: str) -> Iterator[dict[str, Any]]:
+        """Under the lock: the stored entry of ``name`` to change in place (AuthError
+        if there is none), written back when the block ends without an error."""
+        with self._locked():
+            data = self._read()
+            entry = data["users"].get(name)
+            if entry is None:
+                raise AuthError(f"no user {name!r}")
+            yield entry
+            self._write(data)
+
+    @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
@@ -284,38 +296,23 @@ class UserStore:
     def set_role(self, name: str, role: str) -> User:
         """Change a role; it applies from the user's next request."""
         checked = check_role(role)
-        with self._locked():
-            data = self._read()
-            entry = data["users"].get(name)
-            if entry is None:
-                raise AuthError(f"no user {name!r}")
+        with self._editing(name) as entry:
             entry["role"] = checked
-            self._write(data)
         return self._user(name, entry)
 
     def set_agency(self, name: str, agency: str | None) -> User:
         """Tie an account to an agency (``None`` unties it)."""
-        with self._locked():
-            data = self._read()
-            entry = data["users"].get(name)
-            if entry is None:
-                raise AuthError(f"no user {name!r}")
+        with self._editing(name) as entry:
             entry["agency"] = agency
-            self._write(data)
         return self._user(name, entry)
 
     def set_password(self, name: str, password: str) -> None:
         """Replace a password, clear the lockout and end the user's existing sessions."""
         encoded = hash_password(check_password(password))
-        with self._locked():
-            data = self._read()
-            entry = data["users"].get(name)
-            if entry is None:
-                raise AuthError(f"no user {name!r}")
+        with self._editing(name) as entry:
             entry["password"] = encoded
             entry["failures"] = []
             entry["epoch"] = int(entry.get("epoch", 0)) + 1
-            self._write(data)
 
     def get(self, name: str) -> User | None:
         """The account named ``name`` (cheap: the file is re-read only when it changed)."""

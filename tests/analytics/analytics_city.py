@@ -9,26 +9,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from disputegraph.schemas import (
-    AgencyRow,
-    ContractRow,
-    DisputeLinkRow,
-    DisputePropertyRow,
-    DisputeRow,
-    EmployerRow,
-    EmploymentRow,
-    HandlingRow,
-    InvolvementRow,
-    PartyRow,
-    PropertyRow,
-    PropertyTieRow,
-    ReportRow,
-    Row,
-    to_graph,
-)
+from disputegraph.schemas import Row, rows, to_graph
 from disputegraph.store import MemoryStore
 
 AS_OF = date(2026, 1, 10)
+
+
+def add_row(store: MemoryStore, model: type[Row], **values: Any) -> None:
+    """Validate one row (``None`` values left out) and upsert its node and edges."""
+    row = model.model_validate({k: v for k, v in values.items() if v is not None})
+    node, edges = to_graph(row)
+    if node is not None:
+        store.upsert_nodes([node])
+    store.upsert_edges(edges)
 
 
 class City:
@@ -38,11 +31,7 @@ class City:
         self.store = MemoryStore()
 
     def _add(self, model: type[Row], **values: Any) -> None:
-        row = model.model_validate({k: v for k, v in values.items() if v is not None})
-        node, edges = to_graph(row)
-        if node is not None:
-            self.store.upsert_nodes([node])
-        self.store.upsert_edges(edges)
+        add_row(self.store, model, **values)
 
     def dispute(
         self,
@@ -58,7 +47,7 @@ class City:
         title: str | None = None,
     ) -> City:
         self._add(
-            DisputeRow,
+            rows.DisputeRow,
             id=id,
             title=title or f"纠纷{id}",
             category=category,
@@ -75,7 +64,7 @@ class City:
     def party(
         self, id: str, name: str | None = None, *, kind: str = "person", tags: str = ""
     ) -> City:
-        self._add(PartyRow, id=id, kind=kind, name=name or f"当事人{id}", tags=tags)
+        self._add(rows.PartyRow, id=id, kind=kind, name=name or f"当事人{id}", tags=tags)
         return self
 
     def employer(
@@ -86,7 +75,7 @@ class City:
         kind: str = "company",
         qualified: bool | str | None = None,
     ) -> City:
-        self._add(EmployerRow, id=id, name=name or f"公司{id}", kind=kind, qualified=qualified)
+        self._add(rows.EmployerRow, id=id, name=name or f"公司{id}", kind=kind, qualified=qualified)
         return self
 
     def prop(
@@ -97,25 +86,27 @@ class City:
         kind: str = "building",
         part_of: str | None = None,
     ) -> City:
-        self._add(PropertyRow, id=id, kind=kind, name=name or f"房产{id}", part_of=part_of)
+        self._add(rows.PropertyRow, id=id, kind=kind, name=name or f"房产{id}", part_of=part_of)
         return self
 
     def agency(self, id: str, kind: str, level: str, name: str | None = None) -> City:
-        self._add(AgencyRow, id=id, name=name or f"单位{id}", kind=kind, level=level)
+        self._add(rows.AgencyRow, id=id, name=name or f"单位{id}", kind=kind, level=level)
         return self
 
     def involve(self, dispute: str, stakeholder: str, role: str = "applicant") -> City:
-        self._add(InvolvementRow, dispute_id=dispute, stakeholder_id=stakeholder, role=role)
+        self._add(rows.InvolvementRow, dispute_id=dispute, stakeholder_id=stakeholder, role=role)
         return self
 
     def concerns(self, dispute: str, prop: str) -> City:
-        self._add(DisputePropertyRow, dispute_id=dispute, property_id=prop)
+        self._add(rows.DisputePropertyRow, dispute_id=dispute, property_id=prop)
         return self
 
     def employ(
         self, party: str, employer: str, since: str | None = None, until: str | None = None
     ) -> City:
-        self._add(EmploymentRow, party_id=party, employer_id=employer, since=since, until=until)
+        self._add(
+            rows.EmploymentRow, party_id=party, employer_id=employer, since=since, until=until
+        )
         return self
 
     def contract(
@@ -128,7 +119,7 @@ class City:
         unpaid: float | None = None,
     ) -> City:
         self._add(
-            ContractRow,
+            rows.ContractRow,
             contractor_id=contractor,
             subcontractor_id=sub,
             since=since,
@@ -138,7 +129,9 @@ class City:
         return self
 
     def tie(self, stakeholder: str, prop: str, relation: str = "resident") -> City:
-        self._add(PropertyTieRow, stakeholder_id=stakeholder, property_id=prop, relation=relation)
+        self._add(
+            rows.PropertyTieRow, stakeholder_id=stakeholder, property_id=prop, relation=relation
+        )
         return self
 
     def handle(
@@ -155,7 +148,7 @@ class City:
         outcome: str | None = None,
     ) -> City:
         self._add(
-            HandlingRow,
+            rows.HandlingRow,
             dispute_id=dispute,
             seq=seq,
             agency_id=agency,
@@ -177,7 +170,7 @@ class City:
         reporter: str | None = None,
     ) -> City:
         self._add(
-            ReportRow,
+            rows.ReportRow,
             id=id,
             dispute_id=dispute,
             channel=channel,
@@ -187,5 +180,5 @@ class City:
         return self
 
     def link(self, a: str, b: str, reason: str = "same_incident") -> City:
-        self._add(DisputeLinkRow, dispute_id=a, other_id=b, reason=reason)
+        self._add(rows.DisputeLinkRow, dispute_id=a, other_id=b, reason=reason)
         return self

@@ -27,35 +27,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from analytics_city import add_row as _add
 
 from disputegraph.analytics.projection import EDGE_TYPES, project
-from disputegraph.schemas import (
-    AgencyRow,
-    ContractRow,
-    DisputePropertyRow,
-    DisputeRow,
-    EmployerRow,
-    EmploymentRow,
-    HandlingRow,
-    InvolvementRow,
-    PartyRow,
-    PropertyRow,
-    PropertyTieRow,
-    RelType,
-    ReportRow,
-    Row,
-    to_graph,
-)
+from disputegraph.schemas import RelType, rows
 from disputegraph.store import MemoryStore
 
 AS_OF = date(2026, 1, 10)
-
-
-def _add(store: MemoryStore, model: type[Row], **values: Any) -> None:
-    node, edges = to_graph(model.model_validate(values))
-    if node is not None:
-        store.upsert_nodes([node])
-    store.upsert_edges(edges)
 
 
 def _dispute(
@@ -75,7 +53,7 @@ def _dispute(
     }
     if closed:
         values["closed_at"] = closed
-    _add(store, DisputeRow, **values)
+    _add(store, rows.DisputeRow, **values)
 
 
 @pytest.fixture
@@ -87,30 +65,30 @@ def store() -> MemoryStore:
     _dispute(s, "D4", "2025-12-01T09:00:00", "closed", "2025-12-10T09:00:00")
     _dispute(s, "D5", "2025-12-01T09:00:00", "closed", "2026-02-01T09:00:00")
     for pid in ("P1", "P2"):
-        _add(s, PartyRow, id=pid, kind="person", name=pid)
+        _add(s, rows.PartyRow, id=pid, kind="person", name=pid)
     for eid in ("E1", "E2", "E3", "E4", "E5", "E6"):
-        _add(s, EmployerRow, id=eid, name=eid)
-    _add(s, PropertyRow, id="R1", kind="residential_community", name="R1")
-    _add(s, PropertyRow, id="B1", kind="building", name="B1", part_of="R1")
-    _add(s, PropertyRow, id="U1", kind="unit", name="U1", part_of="B1")
-    _add(s, PropertyRow, id="V1", kind="village", name="V1")
-    _add(s, PropertyRow, id="L1", kind="land_parcel", name="L1", part_of="V1")
-    _add(s, AgencyRow, id="A1", name="A1", kind="hotline_center", level="city")
-    _add(s, InvolvementRow, dispute_id="D1", stakeholder_id="P1", role="applicant")
-    _add(s, InvolvementRow, dispute_id="D2", stakeholder_id="P2", role="applicant")
-    _add(s, InvolvementRow, dispute_id="D1", stakeholder_id="E1", role="respondent")
-    _add(s, ContractRow, contractor_id="E2", subcontractor_id="E1", since="2025-01-01")
-    _add(s, ContractRow, contractor_id="E3", subcontractor_id="E2", until="2025-01-01")
-    _add(s, ContractRow, contractor_id="E1", subcontractor_id="E4")
-    _add(s, EmploymentRow, party_id="P1", employer_id="E5", since="2025-01-01")
-    _add(s, EmploymentRow, party_id="P1", employer_id="E6", until="2024-12-31")
-    _add(s, DisputePropertyRow, dispute_id="D1", property_id="U1")
-    _add(s, DisputePropertyRow, dispute_id="D4", property_id="L1")
-    _add(s, PropertyTieRow, stakeholder_id="P1", property_id="B1", relation="resident")
-    _add(s, PropertyTieRow, stakeholder_id="P1", property_id="R1", relation="owner")
+        _add(s, rows.EmployerRow, id=eid, name=eid)
+    _add(s, rows.PropertyRow, id="R1", kind="residential_community", name="R1")
+    _add(s, rows.PropertyRow, id="B1", kind="building", name="B1", part_of="R1")
+    _add(s, rows.PropertyRow, id="U1", kind="unit", name="U1", part_of="B1")
+    _add(s, rows.PropertyRow, id="V1", kind="village", name="V1")
+    _add(s, rows.PropertyRow, id="L1", kind="land_parcel", name="L1", part_of="V1")
+    _add(s, rows.AgencyRow, id="A1", name="A1", kind="hotline_center", level="city")
+    _add(s, rows.InvolvementRow, dispute_id="D1", stakeholder_id="P1", role="applicant")
+    _add(s, rows.InvolvementRow, dispute_id="D2", stakeholder_id="P2", role="applicant")
+    _add(s, rows.InvolvementRow, dispute_id="D1", stakeholder_id="E1", role="respondent")
+    _add(s, rows.ContractRow, contractor_id="E2", subcontractor_id="E1", since="2025-01-01")
+    _add(s, rows.ContractRow, contractor_id="E3", subcontractor_id="E2", until="2025-01-01")
+    _add(s, rows.ContractRow, contractor_id="E1", subcontractor_id="E4")
+    _add(s, rows.EmploymentRow, party_id="P1", employer_id="E5", since="2025-01-01")
+    _add(s, rows.EmploymentRow, party_id="P1", employer_id="E6", until="2024-12-31")
+    _add(s, rows.DisputePropertyRow, dispute_id="D1", property_id="U1")
+    _add(s, rows.DisputePropertyRow, dispute_id="D4", property_id="L1")
+    _add(s, rows.PropertyTieRow, stakeholder_id="P1", property_id="B1", relation="resident")
+    _add(s, rows.PropertyTieRow, stakeholder_id="P1", property_id="R1", relation="owner")
     _add(
         s,
-        ReportRow,
+        rows.ReportRow,
         id="RP1",
         dispute_id="D1",
         channel="hotline_12345",
@@ -118,7 +96,7 @@ def store() -> MemoryStore:
     )
     _add(
         s,
-        ReportRow,
+        rows.ReportRow,
         id="RP2",
         dispute_id="D1",
         channel="petition_visit",
@@ -126,7 +104,7 @@ def store() -> MemoryStore:
     )
     _add(
         s,
-        HandlingRow,
+        rows.HandlingRow,
         dispute_id="D1",
         seq=1,
         agency_id="A1",
@@ -135,7 +113,7 @@ def store() -> MemoryStore:
     )
     _add(
         s,
-        HandlingRow,
+        rows.HandlingRow,
         dispute_id="D1",
         seq=2,
         agency_id="A1",

@@ -10,9 +10,6 @@ closes it; the audit log verifies and names each step and who took it.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -25,7 +22,7 @@ from disputegraph.audit import AuditLog
 from disputegraph.config import Settings
 from disputegraph.store.memory import MemoryStore
 from disputegraph.users import UserStore
-from shared_helpers import free_port, stop, wait_until_up
+from shared_helpers import gunicorn_server
 
 pytestmark = pytest.mark.browser
 
@@ -62,27 +59,8 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(workspace: Path, chromium_path: str) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "DISPUTEGRAPH_WORKSPACE": str(workspace),
-        "DISPUTEGRAPH_STORE": "memory",
-        "DISPUTEGRAPH_SECRET_KEY": SECRET,
-        "DISPUTEGRAPH_PII_KEY": PII_KEY,
-    }
-    env.pop("DISPUTEGRAPH_DEMO", None)
-    log = workspace.parent / "gunicorn.log"
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    cmd = [str(gunicorn), "--workers", "2", "--threads", "4", "--worker-class", "gthread",
-           "--bind", f"127.0.0.1:{port}", "disputegraph.wsgi:create_wsgi_app()"]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url + "/login", proc, log, timeout=120)
+    with gunicorn_server(workspace, SECRET, PII_KEY, workers=2) as url:
         yield url
-    finally:
-        stop(proc, timeout=15)
 
 
 def _login(page: Any, url: str, name: str) -> None:

@@ -41,6 +41,13 @@ def _copy(src: Path, tmp_path: Path) -> Path:
     return dst
 
 
+def _grid_edited(tmp_path: Path, edit: Any) -> Path:
+    """A copy of the grid export whose 事件.csv rows went through ``edit``."""
+    folder = _copy(GRID, tmp_path)
+    _rewrite_csv(folder / "事件.csv", edit)
+    return folder
+
+
 def _rewrite_csv(path: Path, edit: Any) -> None:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
@@ -115,12 +122,10 @@ def test_examples_load_into_a_store_with_their_mappings(tmp_path: Path) -> None:
 
 
 def test_unknown_header_names_the_closest_one(tmp_path: Path) -> None:
-    folder = _copy(GRID, tmp_path)
-
     def rename(rows: list[list[str]]) -> None:
         rows[0][rows[0].index("上报时间")] = "上报日期"
 
-    _rewrite_csv(folder / "事件.csv", rename)
+    folder = _grid_edited(tmp_path, rename)
     mapping = load_mapping(folder / "mapping.toml")
     rows, issues = _rows(mapping, folder)
     errors = [i for i in issues if i.severity == "error"]
@@ -133,12 +138,10 @@ def test_unknown_header_names_the_closest_one(tmp_path: Path) -> None:
 
 
 def test_unknown_label_suggests_the_closest_known(tmp_path: Path) -> None:
-    folder = _copy(GRID, tmp_path)
-
     def bad_label(rows: list[list[str]]) -> None:
         rows[2][rows[0].index("事件类型")] = "加装电楼"
 
-    _rewrite_csv(folder / "事件.csv", bad_label)
+    folder = _grid_edited(tmp_path, bad_label)
     mapping = load_mapping(folder / "mapping.toml")
     rows, _ = _rows(mapping, folder)
     bad = [sr for sr in rows["disputes"] if sr.problem is not None]
@@ -176,12 +179,10 @@ def test_bad_date_in_a_workbook_names_sheet_row_column_and_a_format(tmp_path: Pa
 
 
 def test_a_mapping_problem_means_nothing_is_converted(tmp_path: Path) -> None:
-    folder = _copy(GRID, tmp_path)
-
     def bad_label(rows: list[list[str]]) -> None:
         rows[3][rows[0].index("事件状态")] = "不知道"
 
-    _rewrite_csv(folder / "事件.csv", bad_label)
+    folder = _grid_edited(tmp_path, bad_label)
     out = tmp_path / "plain"
     issues = convert(folder, load_mapping(folder / "mapping.toml"), out)
     assert any(i.severity == "error" and i.line == 4 for i in issues)
@@ -198,6 +199,10 @@ def test_missing_file_and_sheet_are_named_with_what_is_there(tmp_path: Path) -> 
     (folder / "mapping.toml").write_text(text, encoding="utf-8")
     with pytest.raises(MappingError, match=r"no sheet '工单'.*did you mean '工单明细'"):
         load_mapping(folder / "mapping.toml").discover(folder)
+
+
+#: the required dispute columns but the channel, mapped to headers a-e
+_DISPUTE_COLUMNS = {"id": "a", "title": "b", "category": "c", "status": "d", "reported_at": "e"}
 
 
 @pytest.mark.parametrize(
@@ -237,11 +242,7 @@ def test_missing_file_and_sheet_are_named_with_what_is_there(tmp_path: Path) -> 
                         "table": "disputes",
                         "file": "x.csv",
                         "columns": {
-                            "id": "a",
-                            "title": "b",
-                            "category": "c",
-                            "status": "d",
-                            "reported_at": "e",
+                            **_DISPUTE_COLUMNS,
                             "channel": {"value": "grid_report"},
                         },
                     }
@@ -256,11 +257,7 @@ def test_missing_file_and_sheet_are_named_with_what_is_there(tmp_path: Path) -> 
                         "table": "disputes",
                         "file": "x.csv",
                         "columns": {
-                            "id": "a",
-                            "title": "b",
-                            "category": "c",
-                            "status": "d",
-                            "reported_at": "e",
+                            **_DISPUTE_COLUMNS,
                             "channel": {"value": "grid", "column": "f"},
                         },
                     }
@@ -330,12 +327,10 @@ def test_load_and_validate_honour_a_mapping(tmp_path: Path) -> None:
 def test_a_mapping_problem_refuses_the_whole_load(tmp_path: Path) -> None:
     from disputegraph.ingest.load import StrictLoadError, validate_bundle
 
-    folder = _copy(GRID, tmp_path)
-
     def bad_date(rows: list[list[str]]) -> None:
         rows[3][rows[0].index("上报时间")] = "2026-01-25 09:00"
 
-    _rewrite_csv(folder / "事件.csv", bad_date)
+    folder = _grid_edited(tmp_path, bad_date)
     settings = Settings(demo=True, workspace=tmp_path / "ws")
     report = validate_bundle(folder, settings, mapping=load_mapping(folder / "mapping.toml"))
     first = report.errors[0]

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from disputegraph.analytics import find_clusters, load_risk_config, project, run_analysis
 from disputegraph.analytics.chains import chains_for
@@ -171,16 +172,10 @@ def test_the_city_codes_survive_the_embedded_store_snapshot(
 
 
 def test_the_cli_reads_the_taxonomy_setting(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from typer.testing import CliRunner
-
     from disputegraph.cli import app
 
-    monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(tmp_path / "ws"))
-    monkeypatch.setenv("DISPUTEGRAPH_DEMO", "1")
-    monkeypatch.setenv("DISPUTEGRAPH_STORE", "memory")
-    runner = CliRunner()
     mapping = str(BUNDLE / "mapping.toml")
     # no taxonomy configured: the mapping's source_category is refused in one line
     monkeypatch.delenv("DISPUTEGRAPH_TAXONOMY", raising=False)

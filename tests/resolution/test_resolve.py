@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from disputegraph.config import Settings
 from disputegraph.exceptions import LoadError
@@ -33,7 +34,7 @@ from disputegraph.store.protocol import GraphStore
 from disputegraph.synthetic import generate_city
 from disputegraph.synthetic.evaluate import records_from_exports, score
 from disputegraph.synthetic.multisource import load_split, split_sources
-from shared_helpers import planted_pattern
+from shared_helpers import empty_store, planted_pattern
 
 
 def P(rid: str, name: str, **kw: Any) -> Record:
@@ -405,18 +406,7 @@ EXAMPLES = Path(__file__).parents[2] / "examples"
 
 @pytest.fixture(params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def any_store(request: pytest.FixtureRequest) -> Any:
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    from disputegraph.store.neo4j import Neo4jStore
-
-    store = Neo4jStore(request.getfixturevalue("neo4j_driver"), batch_size=7)
-    store.ensure_schema()
-    store.clear()
-    try:
-        yield store
-    finally:
-        store.clear()
+    yield from empty_store(request, batch_size=7)
 
 
 def _load_examples(store: GraphStore, tmp_path: Path) -> None:
@@ -552,16 +542,10 @@ def test_person_names_match_themselves_in_any_spelling(name: str) -> None:
 
 
 def test_generate_sources_then_load_and_resolve_from_the_cli(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, runner: CliRunner
 ) -> None:
-    from typer.testing import CliRunner
-
     from disputegraph.cli import app
 
-    monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(tmp_path / "ws"))
-    monkeypatch.setenv("DISPUTEGRAPH_DEMO", "1")
-    monkeypatch.setenv("DISPUTEGRAPH_STORE", "memory")
-    runner = CliRunner()
     out = tmp_path / "city"
     made = runner.invoke(app, ["generate", str(out), "--scale", "400", "--sources", "2"])
     assert made.exit_code == 0, made.output

@@ -11,10 +11,11 @@ import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from disputegraph.audit import GENESIS, AuditLog
+from disputegraph.audit import GENESIS, AuditLog, Verification
 from disputegraph.exceptions import AuditError
 
 
@@ -61,13 +62,18 @@ def test_filters(log: AuditLog) -> None:
     assert len(list(log.entries(since=datetime(2000, 1, 1)))) == 4  # naive = UTC
 
 
+def _rewrite_second_line(log: AuditLog, text: list[str], entry: dict[str, Any]) -> Verification:
+    """Put ``entry`` back as the log's second line, write the log and verify it."""
+    text[1] = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+    log.path.write_text("".join(text), "utf-8")
+    return log.verify()
+
+
 def test_edited_line_is_caught(log: AuditLog) -> None:
     text = lines(log)
     entry = json.loads(text[1])
     entry["params"]["text"] = "李四"  # hide what was searched
-    text[1] = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
-    log.path.write_text("".join(text), "utf-8")
-    result = log.verify()
+    result = _rewrite_second_line(log, text, entry)
     assert not result.ok and result.bad_line == 2 and "edited" in result.reason
 
 
@@ -76,9 +82,7 @@ def test_edited_line_with_recomputed_hash_breaks_the_next_link(log: AuditLog) ->
     entry = json.loads(text[1])
     entry["user"] = "someone-else"
     entry["hash"] = log._digest(entry)  # a careful forger recomputes this line's hash
-    text[1] = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
-    log.path.write_text("".join(text), "utf-8")
-    result = log.verify()
+    result = _rewrite_second_line(log, text, entry)
     assert not result.ok and result.bad_line == 3 and "prev" in result.reason
 
 

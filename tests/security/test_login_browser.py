@@ -7,9 +7,6 @@ name and role, searches with its role's masking, and logs out.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +17,7 @@ from pydantic import SecretStr
 from disputegraph.config import Settings
 from disputegraph.store.memory import MemoryStore
 from disputegraph.users import UserStore
-from shared_helpers import free_port, stop, wait_until_up
+from shared_helpers import gunicorn_server
 
 pytestmark = pytest.mark.browser
 
@@ -44,27 +41,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iter
     users = UserStore(ws / "users.json")
     users.add("off", PASSWORD, "officer")
     users.add("ana", PASSWORD, "analyst")
-    port = free_port()
-    env = {
-        **os.environ,
-        "DISPUTEGRAPH_WORKSPACE": str(ws),
-        "DISPUTEGRAPH_STORE": "memory",
-        "DISPUTEGRAPH_SECRET_KEY": SECRET,
-        "DISPUTEGRAPH_PII_KEY": PII_KEY,
-    }
-    env.pop("DISPUTEGRAPH_DEMO", None)
-    log = ws.parent / "gunicorn.log"
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    cmd = [str(gunicorn), "--workers", "1", "--threads", "4", "--worker-class", "gthread",
-           "--bind", f"127.0.0.1:{port}", "disputegraph.wsgi:create_wsgi_app()"]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url + "/login", proc, log, timeout=120)
+    with gunicorn_server(ws, SECRET, PII_KEY, workers=1) as url:
         yield url
-    finally:
-        stop(proc, timeout=15)
 
 
 def _login(page: Any, url: str, name: str, path: str = "/tracer") -> None:

@@ -25,6 +25,7 @@ from disputegraph.schemas import NODE_TABLES, GraphEdge, GraphNode, NodeLabel, R
 from disputegraph.schemas.analysis import TraceLink, TraceResult
 from disputegraph.store.memory import MemoryStore
 from disputegraph.store.protocol import GraphStore
+from shared_helpers import empty_store
 
 DATA = Path(__file__).parents[1] / "data"
 SAMPLE = DATA / "sample"
@@ -54,18 +55,7 @@ def reference(load_settings: Settings) -> MemoryStore:
 @pytest.fixture(params=STORES)
 def empty(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
     """An empty store of each kind (Neo4j: cleaned before and after the test)."""
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    from disputegraph.store.neo4j import Neo4jStore
-
-    store = Neo4jStore(request.getfixturevalue("neo4j_driver"), batch_size=BATCH)
-    store.ensure_schema()
-    store.clear()
-    try:
-        yield store
-    finally:
-        store.clear()
+    yield from empty_store(request, batch_size=BATCH)
 
 
 @pytest.fixture

@@ -193,23 +193,17 @@ def _factor_sentences(
 
 def _escalation(f: ClusterFacts) -> tuple[str, str]:
     """The escalation signals of a cluster: (English, Chinese)."""
-    bits_en, bits_zh = [], []
-    if f.petitions:
-        bits_en.append(_n(f.petitions, "petition"))
-        bits_zh.append(f"信访{f.petitions}件")
-    if f.skip_level:
-        bits_en.append(f"{f.skip_level} skip-level")
-        bits_zh.append(f"越级访{f.skip_level}件")
-    if f.escalated_steps:
-        bits_en.append(_n(f.escalated_steps, "escalation"))
-        bits_zh.append(f"上报{f.escalated_steps}次")
-    if f.litigated:
-        bits_en.append(f"{f.litigated} in litigation")
-        bits_zh.append(f"转诉讼/仲裁{f.litigated}件")
-    if f.failed_mediations:
-        bits_en.append(_n(f.failed_mediations, "failed mediation"))
-        bits_zh.append(f"调解不成{f.failed_mediations}件")
-    if f.police:
-        bits_en.append(_n(f.police, "police call"))
-        bits_zh.append(f"110警情{f.police}件")
-    return "; ".join(bits_en), "，".join(bits_zh)
+    signals = (
+        (f.petitions, _n(f.petitions, "petition"), f"信访{f.petitions}件"),
+        (f.skip_level, f"{f.skip_level} skip-level", f"越级访{f.skip_level}件"),
+        (f.escalated_steps, _n(f.escalated_steps, "escalation"), f"上报{f.escalated_steps}次"),
+        (f.litigated, f"{f.litigated} in litigation", f"转诉讼/仲裁{f.litigated}件"),
+        (
+            f.failed_mediations,
+            _n(f.failed_mediations, "failed mediation"),
+            f"调解不成{f.failed_mediations}件",
+        ),
+        (f.police, _n(f.police, "police call"), f"110警情{f.police}件"),
+    )
+    present = [(en, zh) for count, en, zh in signals if count]
+    return "; ".join(en for en, _ in present), "，".join(zh for _, zh in present)

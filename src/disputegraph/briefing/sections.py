@@ -43,6 +43,11 @@ CASE_ROWS = 40
 BOTTLENECK_ROWS = 15
 
 
+def _headers(lang: Lang, *keys: str) -> list[str]:
+    """A table's column headers: each key through the string table."""
+    return [t(key, lang) for key in keys]
+
+
 def _scope(data: PackData) -> str:
     return context_line(
         data.state, data.as_of, data.window, category=data.svc.category_filter_label(data.state)
@@ -103,15 +108,16 @@ def key_figures_section(data: PackData, trend: str) -> str:
 def top_clusters_section(data: PackData) -> str:
     """The ranked table of the clusters in the pack."""
     lang = data.lang
-    headers = [
-        t("col_rank", lang),
-        t("col_cluster", lang),
-        t("col_level", lang),
-        t("col_score", lang),
-        t("col_people", lang),
-        t("col_disputes", lang),
-        t("col_reason", lang),
-    ]
+    headers = _headers(
+        lang,
+        "col_rank",
+        "col_cluster",
+        "col_level",
+        "col_score",
+        "col_people",
+        "col_disputes",
+        "col_reason",
+    )
     keys = ("rank", "id", "level_label", "score", "people", "disputes", "reason")
     rows = [tuple(r[k] for k in keys) for r in data.picked]
     page_of = t("brief.page_of", lang, n=len(data.picked))
@@ -248,13 +254,9 @@ def orders_section(data: PackData) -> str:
     if not data.orders:
         return ""
     overdue = sum(1 for o in data.orders if o["overdue"])
-    headers = [
-        t("col_order", lang),
-        t("col_agency", lang),
-        t("col_due", lang),
-        t("col_order_state", lang),
-        t("col_instructions", lang),
-    ]
+    headers = _headers(
+        lang, "col_order", "col_agency", "col_due", "col_order_state", "col_instructions"
+    )
     rows = [
         (
             o["id"] + (f" ({t('order_overdue', lang)})" if o["overdue"] else ""),
@@ -280,14 +282,9 @@ def handoffs_section(data: PackData) -> str:
     lang = data.lang
     cases = data.agencies["cases"]
     returned = [p for p in data.agencies["pairs"] if p["returned"]]
-    case_headers = [
-        t("col_dispute", lang),
-        t("col_title", lang),
-        t("status", lang),
-        t("district", lang),
-        t("col_flags", lang),
-        t("brief.overdue_basis", lang),
-    ]
+    case_headers = _headers(
+        lang, "col_dispute", "col_title", "status", "district", "col_flags", "brief.overdue_basis"
+    )
     case_rows = [
         (
             c["dispute_id"],
@@ -299,13 +296,7 @@ def handoffs_section(data: PackData) -> str:
         )
         for c in cases[:CASE_ROWS]
     ]
-    pair_headers = [
-        t("col_from", lang),
-        t("col_to", lang),
-        t("col_count", lang),
-        t("col_returned", lang),
-        t("col_median", lang),
-    ]
+    pair_headers = _headers(lang, "col_from", "col_to", "col_count", "col_returned", "col_median")
     pair_rows = [
         (
             p["source_name"],
@@ -332,15 +323,16 @@ def bottlenecks_section(data: PackData, rates: str) -> str:
     """The bottleneck agencies' statistics and the overdue/bounce chart."""
     lang = data.lang
     bottlenecks = [a for a in data.agencies["agencies"] if a["bottleneck"]]
-    headers = [
-        t("col_agency", lang),
-        t("col_kind", lang),
-        t("col_agency_level", lang),
-        t("col_handled", lang),
-        t("col_median", lang),
-        t("col_overdue", lang),
-        t("col_bounce", lang),
-    ]
+    headers = _headers(
+        lang,
+        "col_agency",
+        "col_kind",
+        "col_agency_level",
+        "col_handled",
+        "col_median",
+        "col_overdue",
+        "col_bounce",
+    )
     rows = [
         (
             a["name"],

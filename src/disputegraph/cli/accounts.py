@@ -54,6 +54,7 @@ def _read_password(password_stdin: bool) -> str:
     return str(first)
 
 
+_NAME = typer.Argument(..., help="User name.")
 _ROLE_HELP = "analyst (names masked), officer (names in full) or admin (manages users)."
 _PASSWORD_STDIN = typer.Option(
     False, "--password-stdin", help="Read the password from the first line of standard input."
@@ -78,7 +79,7 @@ def users_add_command(
 
 @users_app.command("remove")
 @handle_errors
-def users_remove_command(name: str = typer.Argument(..., help="User name.")) -> None:
+def users_remove_command(name: str = _NAME) -> None:
     """Delete an account; its dashboard sessions end at their next request.
 
     Example: disputegraph users remove wang
@@ -91,7 +92,7 @@ def users_remove_command(name: str = typer.Argument(..., help="User name.")) -> 
 @users_app.command("set-role")
 @handle_errors
 def users_set_role_command(
-    name: str = typer.Argument(..., help="User name."),
+    name: str = _NAME,
     role: str = typer.Argument(..., help=_ROLE_HELP),
 ) -> None:
     """Change a user's role (applies from their next request).
@@ -106,7 +107,7 @@ def users_set_role_command(
 @users_app.command("set-agency")
 @handle_errors
 def users_set_agency_command(
-    name: str = typer.Argument(..., help="User name."),
+    name: str = _NAME,
     agency: str = typer.Argument(..., help="An agency id (A-…), or '-' for none."),
 ) -> None:
     """Tie an officer to an agency: they see and answer its work orders.
@@ -121,7 +122,7 @@ def users_set_agency_command(
 @users_app.command("set-password")
 @handle_errors
 def users_set_password_command(
-    name: str = typer.Argument(..., help="User name."),
+    name: str = _NAME,
     password_stdin: bool = _PASSWORD_STDIN,
 ) -> None:
     """Replace a user's password (and lift a lockout).

@@ -16,6 +16,7 @@ from disputegraph.cli.common import (
     err,
     handle_errors,
     out,
+    progress_bar,
     settings,
     store_session,
     taxonomy_of,
@@ -35,28 +36,6 @@ _MAPPING_OPTION = typer.Option(
     "labels and date formats) as a bundle; see docs/mappings.md.",
     show_default=False,
 )
-
-
-def _load_progress() -> Any:
-    """A rich progress display on stderr (rows per phase; totals are unknown while streaming)."""
-    from rich.progress import (  # only the load command needs it
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
 
 
 @app.command("validate")
@@ -145,7 +124,7 @@ def load_command(
     cfg.pii_key_bytes()  # fail in one line before opening anything when no key is set
     source_mapping = load_mapping(mapping, taxonomy_of(cfg)) if mapping is not None else None
     fields = _extract_fields(extract, EXTRACT_COLUMNS)
-    with store_session(cfg) as store, _load_progress() as bar:
+    with store_session(cfg) as store, progress_bar(spinner=True) as bar:
         tasks: dict[str, Any] = {}
 
         def progress(phase: str, done: int) -> None:

@@ -41,6 +41,7 @@ __all__ = [
     "out",
     "parse_day",
     "parse_when",
+    "progress_bar",
     "settings",
     "store_session",
 ]
@@ -206,3 +207,25 @@ def masked(
     from disputegraph.views.masking import cli_role, mask_rows_of  # with the store, not --help
 
     return mask_rows_of(store, rows, cli_role(cfg), ids)
+
+
+def progress_bar(*, spinner: bool) -> Any:
+    """A rich progress display on stderr: description, bar, done/total, time taken
+    (with a spinner first where totals are unknown while streaming)."""
+    from rich.progress import (  # only the commands that show progress need it
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
+    return Progress(
+        *([SpinnerColumn()] if spinner else []),
+        *columns,
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )

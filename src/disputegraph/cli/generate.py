@@ -11,10 +11,10 @@ from rich.table import Table
 
 from disputegraph.cli.common import (
     app,
-    err,
     handle_errors,
     out,
     parse_day,
+    progress_bar,
 )
 
 _OUT_ARG = typer.Argument(
@@ -115,24 +115,9 @@ def _generate_plain(
     plain_dir: Path, scale: int, seed: int, day: date | None, file_format: str
 ) -> dict[str, Any]:
     """The synthetic city written into ``plain_dir``, with a progress bar per stage."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
     from disputegraph.synthetic import generate_city
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
+    with progress_bar(spinner=False) as bar:
         tasks: dict[str, Any] = {}
 
         def progress(stage: str, done: int, total: int) -> None:

@@ -218,6 +218,9 @@ def resolve_mention_review_command(
     )
 
 
+_CANDIDATE = typer.Argument(
+    ..., help="Candidate id (RV-… from `resolve review`, MV-… from `resolve mention-review`)."
+)
 _NOTE = typer.Option(None, "--note", help="Why (kept with the decision).")
 _APPLY = typer.Option(True, "--apply/--no-apply", help="Re-run resolution now.")
 
@@ -225,9 +228,7 @@ _APPLY = typer.Option(True, "--apply/--no-apply", help="Re-run resolution now.")
 @resolve_app.command("accept")
 @handle_errors
 def resolve_accept_command(
-    candidate: str = typer.Argument(
-        ..., help="Candidate id (RV-… from `resolve review`, MV-… from `resolve mention-review`)."
-    ),
+    candidate: str = _CANDIDATE,
     note: str | None = _NOTE,
     apply: bool = _APPLY,
     fmt: Format = FORMAT_OPTION,
@@ -242,9 +243,7 @@ def resolve_accept_command(
 @resolve_app.command("reject")
 @handle_errors
 def resolve_reject_command(
-    candidate: str = typer.Argument(
-        ..., help="Candidate id (RV-… from `resolve review`, MV-… from `resolve mention-review`)."
-    ),
+    candidate: str = _CANDIDATE,
     note: str | None = _NOTE,
     apply: bool = _APPLY,
     fmt: Format = FORMAT_OPTION,

@@ -16,6 +16,13 @@ from disputegraph.cli.common import (
 from disputegraph.exceptions import DisputeGraphError
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+_PORT = typer.Option(8050, "--port", min=1, max=65535, help="Port to listen on.")
+
+
+def _role_option(default: str) -> Any:
+    return typer.Option(
+        default, "--role", help="Whose view: analyst (names masked) or officer (full names)."
+    )
 
 
 def _check_host(host: str, demo: bool) -> None:
@@ -42,13 +49,11 @@ def _serve(dash_app: Any, host: str, port: int) -> None:
 @handle_errors
 def serve_command(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind."),
-    port: int = typer.Option(8050, "--port", min=1, max=65535, help="Port to listen on."),
+    port: int = _PORT,
     demo: bool = typer.Option(
         False, "--demo", help="Demo mode: synthetic data, no login, loopback only."
     ),
-    role: str = typer.Option(
-        "analyst", "--role", help="Whose view: analyst (names masked) or officer (full names)."
-    ),
+    role: str = _role_option("analyst"),
 ) -> None:
     """Serve the dashboard over the configured store and its latest analysis.
 
@@ -83,13 +88,11 @@ def serve_command(
 def demo_command(
     scale: int = typer.Option(5000, "--scale", min=100, help="Disputes in the synthetic city."),
     seed: int = typer.Option(7, "--seed", help="Random seed (same seed, same city)."),
-    port: int = typer.Option(8050, "--port", min=1, max=65535, help="Port to listen on."),
+    port: int = _PORT,
     no_serve: bool = typer.Option(
         False, "--no-serve", help="Generate, load and analyse, then exit."
     ),
-    role: str = typer.Option(
-        "officer", "--role", help="Whose view: analyst (names masked) or officer (full names)."
-    ),
+    role: str = _role_option("officer"),
 ) -> None:
     """Generate a synthetic city, load it into an in-memory store, analyse it
     and serve the dashboard on 127.0.0.1 (demo mode, no login).

@@ -335,25 +335,31 @@ def _act(order_id: str, action: OrderAction, note: str = "", to_agency: str | No
     _emit_order(cfg, order)
 
 
-@orders_app.command("accept")
-@handle_errors
-def orders_accept_command(order_id: str = ORDER_ARGUMENT, note: str = NOTE_OPTION) -> None:
-    """Accept (签收) a work order of your agency."""
-    _act(order_id, OrderAction.ACCEPT, note)
+def _simple_action(name: str, action: OrderAction, doc: str) -> None:
+    """Register ``orders NAME ORDER_ID [--note]``: one action on a work order."""
+
+    def command(order_id: str = ORDER_ARGUMENT, note: str = NOTE_OPTION) -> None:
+        _act(order_id, action, note)
+
+    command.__doc__ = doc
+    command.__name__ = command.__qualname__ = f"orders_{name}_command"
+    orders_app.command(name)(handle_errors(command))
 
 
-@orders_app.command("feedback")
-@handle_errors
-def orders_feedback_command(order_id: str = ORDER_ARGUMENT, note: str = NOTE_OPTION) -> None:
-    """Give feedback (反馈) on an accepted work order of your agency (a note is needed)."""
-    _act(order_id, OrderAction.FEEDBACK, note)
-
-
-@orders_app.command("return")
-@handle_errors
-def orders_return_command(order_id: str = ORDER_ARGUMENT, note: str = NOTE_OPTION) -> None:
-    """Return (退回) a work order that is not your agency's matter, saying why."""
-    _act(order_id, OrderAction.RETURN, note)
+for _name, _action, _doc in (
+    ("accept", OrderAction.ACCEPT, "Accept (签收) a work order of your agency."),
+    (
+        "feedback",
+        OrderAction.FEEDBACK,
+        "Give feedback (反馈) on an accepted work order of your agency (a note is needed).",
+    ),
+    (
+        "return",
+        OrderAction.RETURN,
+        "Return (退回) a work order that is not your agency's matter, saying why.",
+    ),
+):
+    _simple_action(_name, _action, _doc)
 
 
 @orders_app.command("reassign")
@@ -367,25 +373,16 @@ def orders_reassign_command(
     _act(order_id, OrderAction.ASSIGN, note, to_agency=agency)
 
 
-@orders_app.command("verify")
-@handle_errors
-def orders_verify_command(order_id: str = ORDER_ARGUMENT, note: str = NOTE_OPTION) -> None:
-    """Verify (核实) the feedback of a work order (analysts and admins)."""
-    _act(order_id, OrderAction.VERIFY, note)
-
-
-@orders_app.command("redo")
-@handle_errors
-def orders_redo_command(order_id: str = ORDER_ARGUMENT, note: str = NOTE_OPTION) -> None:
-    """Send the feedback back to the agency as not enough, saying why."""
-    _act(order_id, OrderAction.REDO, note)
-
-
-@orders_app.command("close")
-@handle_errors
-def orders_close_command(order_id: str = ORDER_ARGUMENT, note: str = NOTE_OPTION) -> None:
-    """Close (销号) a verified work order (analysts and admins)."""
-    _act(order_id, OrderAction.CLOSE, note)
+for _name, _action, _doc in (
+    (
+        "verify",
+        OrderAction.VERIFY,
+        "Verify (核实) the feedback of a work order (analysts and admins).",
+    ),
+    ("redo", OrderAction.REDO, "Send the feedback back to the agency as not enough, saying why."),
+    ("close", OrderAction.CLOSE, "Close (销号) a verified work order (analysts and admins)."),
+):
+    _simple_action(_name, _action, _doc)
 
 
 # -- comments --------------------------------------------------------------------------

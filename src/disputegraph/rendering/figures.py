@@ -122,6 +122,14 @@ def weekly_trend(rows: Sequence[Mapping[str, Any]], lang: Lang) -> go.Figure:
     return fig
 
 
+def _hbars(labels: list[str], *series: tuple[list[Any], str, str]) -> go.Figure:
+    """One horizontal bar trace per ``(values, name, colour)`` over ``labels``."""
+    fig = go.Figure()
+    for values, name, colour in series:
+        fig.add_bar(y=labels, x=values, orientation="h", name=name, marker_color=colour)
+    return fig
+
+
 def bar_counts(
     rows: Sequence[Mapping[str, Any]], title: str, lang: Lang, top: int = 12
 ) -> go.Figure:
@@ -130,20 +138,10 @@ def bar_counts(
         return empty_figure(t("no_data", lang))
     rows = list(rows)[:top][::-1]
     labels = [str(r["label"]) for r in rows]
-    fig = go.Figure()
-    fig.add_bar(
-        y=labels,
-        x=[r["open"] for r in rows],
-        orientation="h",
-        name=t("kpi_open", lang),
-        marker_color=STATUS_COLOURS["open"],
-    )
-    fig.add_bar(
-        y=labels,
-        x=[r["closed"] for r in rows],
-        orientation="h",
-        name=t("closed", lang),
-        marker_color=STATUS_COLOURS["closed"],
+    fig = _hbars(
+        labels,
+        ([r["open"] for r in rows], t("kpi_open", lang), STATUS_COLOURS["open"]),
+        ([r["closed"] for r in rows], t("closed", lang), STATUS_COLOURS["closed"]),
     )
     fig.update_layout(barmode="stack", bargap=0.25)
     return _base(fig, title, height=max(260, 60 + 24 * len(rows)))
@@ -350,20 +348,10 @@ def agency_rates(agencies: Sequence[Mapping[str, Any]], lang: Lang, top: int = 2
         return empty_figure(t("no_data", lang))
     rows = sorted(agencies, key=lambda a: -a["handled"])[:top][::-1]
     names = [a["name"] for a in rows]
-    fig = go.Figure()
-    fig.add_bar(
-        y=names,
-        x=[a["overdue_rate"] for a in rows],
-        orientation="h",
-        name=t("col_overdue", lang),
-        marker_color="#f57c00",
-    )
-    fig.add_bar(
-        y=names,
-        x=[a["bounce_rate"] for a in rows],
-        orientation="h",
-        name=t("col_bounce", lang),
-        marker_color="#d62728",
+    fig = _hbars(
+        names,
+        ([a["overdue_rate"] for a in rows], t("col_overdue", lang), "#f57c00"),
+        ([a["bounce_rate"] for a in rows], t("col_bounce", lang), "#d62728"),
     )
     fig.update_xaxes(tickformat=".0%", rangemode="tozero")
     fig.update_layout(barmode="group", bargap=0.2)

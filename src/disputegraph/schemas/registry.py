@@ -17,24 +17,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from disputegraph.exceptions import SchemaError
+from disputegraph.schemas import rows
 from disputegraph.schemas.enums import NodeLabel, RelType
 from disputegraph.schemas.graph import GraphEdge, GraphNode, plain
-from disputegraph.schemas.rows import (
-    AgencyRow,
-    ContractRow,
-    DisputeLinkRow,
-    DisputePropertyRow,
-    DisputeRow,
-    EmployerRow,
-    EmploymentRow,
-    HandlingRow,
-    InvolvementRow,
-    PartyRow,
-    PropertyRow,
-    PropertyTieRow,
-    ReportRow,
-    Row,
-)
+from disputegraph.schemas.rows import Row
 from disputegraph.text import normalise_name
 
 __all__ = [
@@ -54,19 +40,19 @@ __all__ = [
 TABLES: dict[str, type[Row]] = {
     m.table: m
     for m in (
-        DisputeRow,
-        PartyRow,
-        EmployerRow,
-        PropertyRow,
-        AgencyRow,
-        ReportRow,
-        InvolvementRow,
-        DisputePropertyRow,
-        EmploymentRow,
-        ContractRow,
-        PropertyTieRow,
-        HandlingRow,
-        DisputeLinkRow,
+        rows.DisputeRow,
+        rows.PartyRow,
+        rows.EmployerRow,
+        rows.PropertyRow,
+        rows.AgencyRow,
+        rows.ReportRow,
+        rows.InvolvementRow,
+        rows.DisputePropertyRow,
+        rows.EmploymentRow,
+        rows.ContractRow,
+        rows.PropertyTieRow,
+        rows.HandlingRow,
+        rows.DisputeLinkRow,
     )
 }
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State, html, no_update
+from dash import Input, Output, html, no_update
 
 from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.risk_table import data_grid
 from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
 from disputegraph.dashboard.export import briefing_button, chart_card
-from disputegraph.dashboard.pages import current_state
+from disputegraph.dashboard.pages import current_state, navigate_on
 from disputegraph.i18n import t
 from disputegraph.rendering import figures
 from disputegraph.schemas import Lang
@@ -190,9 +190,4 @@ def register(app: dash.Dash) -> None:
         Output(ids.AGENCY_CASES, "columnDefs"),
         Input(ids.STATE, "data"),
     )(render)
-    app.callback(
-        Output(ids.URL, "href", allow_duplicate=True),
-        Input(ids.AGENCY_CASES, "cellClicked"),
-        State(ids.URL, "search"),
-        prevent_initial_call=True,
-    )(open_case)
+    navigate_on(app, ids.AGENCY_CASES, "cellClicked", open_case)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, dcc, html, no_update
 
 from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.legend import legend
@@ -16,7 +16,7 @@ from disputegraph.dashboard.components.risk_table import data_grid
 from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
 from disputegraph.dashboard.export import briefing_button, chart_card, export_menu
-from disputegraph.dashboard.pages import current_state, url_state
+from disputegraph.dashboard.pages import current_state, navigate_on, url_state
 from disputegraph.i18n import t
 from disputegraph.rendering import figures
 from disputegraph.rendering.figures import LEVEL_COLOURS
@@ -297,15 +297,5 @@ def register(app: dash.Dash) -> None:
         Output(ids.CLUSTER_KEY_PERSONS, "style"),
         Input(ids.STATE, "data"),
     )(render)
-    app.callback(
-        Output(ids.URL, "href", allow_duplicate=True),
-        Input(ids.CLUSTER_PICK, "value"),
-        State(ids.URL, "search"),
-        prevent_initial_call=True,
-    )(pick)
-    app.callback(
-        Output(ids.URL, "href", allow_duplicate=True),
-        Input(ids.CLUSTER_NETWORK, "tapNodeData"),
-        State(ids.URL, "search"),
-        prevent_initial_call=True,
-    )(tap)
+    navigate_on(app, ids.CLUSTER_PICK, "value", pick)
+    navigate_on(app, ids.CLUSTER_NETWORK, "tapNodeData", tap)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State, html, no_update
+from dash import Input, Output, html, no_update
 
 from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.kpi_card import kpi_card
@@ -13,7 +13,7 @@ from disputegraph.dashboard.components.risk_table import risk_columns, risk_tabl
 from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
 from disputegraph.dashboard.export import briefing_button, chart_card
-from disputegraph.dashboard.pages import current_state
+from disputegraph.dashboard.pages import current_state, navigate_on
 from disputegraph.i18n import money, t
 from disputegraph.rendering import figures
 from disputegraph.rendering.figures import LEVEL_COLOURS
@@ -123,9 +123,4 @@ def register(app: dash.Dash) -> None:
         Output("overview-ranking-title", "children"),
         Input(ids.STATE, "data"),
     )(render)
-    app.callback(
-        Output(ids.URL, "href", allow_duplicate=True),
-        Input(ids.OVERVIEW_GRID, "cellClicked"),
-        State(ids.URL, "search"),
-        prevent_initial_call=True,
-    )(open_cluster)
+    navigate_on(app, ids.OVERVIEW_GRID, "cellClicked", open_cluster)

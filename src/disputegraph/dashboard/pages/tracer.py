@@ -23,7 +23,7 @@ from disputegraph.dashboard.components.swimlane import flag_chips
 from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
 from disputegraph.dashboard.export import export_menu
-from disputegraph.dashboard.pages import current_state, url_state
+from disputegraph.dashboard.pages import current_state, navigate_on, url_state
 from disputegraph.i18n import t
 from disputegraph.rendering import figures
 from disputegraph.schemas import Lang
@@ -328,15 +328,5 @@ def register(app: dash.Dash) -> None:
         Input(ids.TRACER_DISPUTE_PICK, "value"),
         State(ids.STATE, "data"),
     )(chain)
-    app.callback(
-        Output(ids.URL, "href", allow_duplicate=True),
-        Input(ids.TRACER_LINKED, "cellClicked"),
-        State(ids.URL, "search"),
-        prevent_initial_call=True,
-    )(open_linked)
-    app.callback(
-        Output(ids.URL, "href", allow_duplicate=True),
-        Input(ids.TRACER_DISPUTE_PICK, "value"),
-        State(ids.URL, "search"),
-        prevent_initial_call=True,
-    )(pick)
+    navigate_on(app, ids.TRACER_LINKED, "cellClicked", open_linked)
+    navigate_on(app, ids.TRACER_DISPUTE_PICK, "value", pick)
