@@ -381,6 +381,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{disputes:,} disputes · {nodes:,} nodes · {edges:,} relationships · {clusters:,} clusters",
     ),
     "brief.list_sep": ("、", "; "),
+    # outbound notification of alerts (views/notify.py)
+    "notify.subject": ("【{level}预警】{title}", "[{level} alert] {title}"),
+    "notify.change": ("变化：{change}", "Change: {change}"),
+    "notify.subject_line": ("对象：{subject}（预警 {id}）", "Subject: {subject} (alert {id})"),
+    "notify.link": ("在预警工单页处理：{url}", "Act on it in the inbox: {url}"),
+    "notify.sent": ("已发送", "sent"),
+    "notify.summary": (
+        "已发送 {sent} 条，失败 {failed} 条（稍后重试），待发送 {queued} 条",
+        "{sent} sent, {failed} failed (retried later), {queued} queued",
+    ),
 }
 
 
