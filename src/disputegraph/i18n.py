@@ -381,6 +381,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{disputes:,} disputes · {nodes:,} nodes · {edges:,} relationships · {clusters:,} clusters",
     ),
     "brief.list_sep": ("、", "; "),
+    # overdue work orders on the overview and the agency page
+    "overdue.title": ("超期交办工单 {n} 张", "{n} overdue work order(s)"),
+    "overdue.item": ("{agency} · 截止 {due} · {state}", "{agency} · due {due} · {state}"),
     # outbound notification of alerts (views/notify.py)
     "notify.subject": ("【{level}预警】{title}", "[{level} alert] {title}"),
     "notify.change": ("变化：{change}", "Change: {change}"),

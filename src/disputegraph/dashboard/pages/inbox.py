@@ -13,9 +13,8 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.risk_table import data_grid
-from disputegraph.dashboard.context import current_services
+from disputegraph.dashboard.context import current_services, viewer_actor
 from disputegraph.dashboard.pages import current_state
-from disputegraph.dashboard.session import current_viewer
 from disputegraph.exceptions import WorkflowError
 from disputegraph.i18n import t
 from disputegraph.schemas import Lang
@@ -43,14 +42,6 @@ ORDER_BUTTONS = (
     OrderAction.REDO,
     OrderAction.CLOSE,
 )
-
-
-def viewer_actor() -> Actor:
-    """Who acts on this request: the logged-in viewer (demo: the demo viewer)."""
-    viewer = current_viewer()
-    if viewer is None:
-        return Actor("dashboard", current_services().default_role)
-    return Actor(viewer.name, viewer.role, viewer.agency)
 
 
 def alert_columns(lang: Lang) -> list[dict[str, Any]]:
