@@ -194,3 +194,43 @@ def test_three_accounts_close_the_loop(server: str, workspace: Path, new_page: A
         ("ana", "order_verify"),
         ("ana", "order_close"),
     ]
+
+
+def test_an_overdue_order_is_flagged_on_the_overview_and_the_agency_page(
+    server: str, workspace: Path, new_page: Any
+) -> None:
+    from datetime import timedelta
+
+    from disputegraph.store.workflow import WorkflowStore
+    from disputegraph.views.workflow import Actor, assign_order
+
+    store = MemoryStore.in_workspace(workspace)
+    late = assign_order(
+        WorkflowStore.in_workspace(workspace),
+        store,
+        "C-overdue",
+        AGENCY,
+        date.today() - timedelta(days=2),
+        "限期核查",
+        Actor("ana", "analyst"),
+        datetime.now(UTC),
+    )
+    page = new_page()
+    _login(page, server, "wang")  # the officer of its agency
+    page.goto(server + "/")
+    item = page.locator(f"#overview-overdue #overdue-{late.id}")
+    item.wait_for()
+    assert "西湖区劳动保障监察大队" in item.inner_text()
+    assert "超期交办工单" in page.locator("#overview-overdue h3").inner_text()
+    page.goto(server + "/agencies")
+    page.locator(f"#agency-overdue #overdue-{late.id}").wait_for()
+    page.locator(f"#agency-overdue #overdue-{late.id} a").click()
+    page.wait_for_url(server + "/inbox*")
+    page.locator(f'#inbox-orders .ag-row[row-id="{late.id}"]').first.wait_for()
+    _logout(page, server)
+
+    _login(page, server, "li")  # another agency's officer: not theirs
+    page.goto(server + "/")
+    page.locator("#overview-kpis .kpi-card").first.wait_for()
+    page.locator("#overview-grid .ag-root").wait_for()
+    assert page.locator(f"#overdue-{late.id}").count() == 0
