@@ -234,3 +234,38 @@ def test_an_overdue_order_is_flagged_on_the_overview_and_the_agency_page(
     page.locator("#overview-kpis .kpi-card").first.wait_for()
     page.locator("#overview-grid .ag-root").wait_for()
     assert page.locator(f"#overdue-{late.id}").count() == 0
+
+
+def test_a_cluster_and_an_entity_are_commented_from_their_pages(
+    server: str, workspace: Path, new_page: Any
+) -> None:
+    from disputegraph.store.workflow import WorkflowStore
+    from disputegraph.views.state import ViewState
+
+    workflow = WorkflowStore.in_workspace(workspace)
+    cluster = next(a.subject_id for a in workflow.alerts() if a.subject_id.startswith("C-"))
+    page = new_page()
+    _login(page, server, "ana")
+    for path, target, prefix, text in (
+        (ViewState().with_page(cluster=cluster).href("/cluster"), cluster, "cluster", "总包已约谈"),
+        (ViewState().with_page(entity="P-001").href("/tracer"), "P-001", "tracer", "多次来访"),
+    ):
+        page.goto(server + path)
+        page.locator(f"#{prefix}-comments").get_by_text("暂无备注").wait_for()
+        page.click(f"#{prefix}-comment-add")  # empty: refused, says why
+        page.locator(f"#{prefix}-comment-message").get_by_text("empty").wait_for()
+        page.fill(f"#{prefix}-comment-text", text)
+        page.click(f"#{prefix}-comment-add")
+        page.locator(f"#{prefix}-comments").get_by_text(text).wait_for()
+        assert page.locator(f"#{prefix}-comment-text").input_value() == ""
+        (comment,) = workflow.comments(target)
+        assert comment.by == "ana" and comment.text == text
+        page.reload()  # kept, shown again
+        page.locator(f"#{prefix}-comments").get_by_text(text).wait_for()
+    log = AuditLog(workspace / "audit.jsonl")
+    assert log.verify().ok
+    added = [e for e in log.entries() if e["action"] == "comment_add"]
+    assert [(e["user"], e["params"]["target"]) for e in added][-2:] == [
+        ("ana", cluster),
+        ("ana", "P-001"),
+    ]
