@@ -155,6 +155,11 @@ def test_three_accounts_close_the_loop(server: str, workspace: Path, new_page: A
     assert "needs a note" in _press(page, "inbox-feedback", "needs a note")  # refused, says why
     page.fill("#inbox-order-note", "已约谈，2月8日前支付")
     _press(page, "inbox-feedback", "已反馈")
+    _pick(page, "inbox-orders", order.id)  # a comment on the order, from the inbox
+    page.fill("#inbox-order-comment-text", "总包单位电话已核实")
+    page.click("#inbox-order-comment-add")
+    page.locator("#inbox-order-comments").get_by_text("总包单位电话已核实").wait_for()
+    assert [c.by for c in workflow.comments(order.id)] == ["wang"]
     assert workflow.order(order.id).state.value == "feedback"  # type: ignore[union-attr]
     _logout(page, server)
 
