@@ -1,0 +1,145 @@
+"""The workflow store's other writers at once: senders of the outbox and officers
+taking the same step on the same work orders, each in its own process."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from disputegraph.config import NotifySettings
+from disputegraph.exceptions import WorkflowError
+from disputegraph.schemas import RiskLevel
+from disputegraph.schemas.notify import DeliveryStatus
+from disputegraph.schemas.rules import RuleSubject
+from disputegraph.schemas.workflow import Alert, OrderAction, OrderEvent, OrderState, WorkOrder
+from disputegraph.store.workflow import WorkflowStore
+from disputegraph.views.notify import enqueue_alerts, send_due
+from disputegraph.views.workflow import Actor, act_on_order
+
+PROCESSES = 3
+ALERTS = 24
+ORDERS = 20
+T0 = datetime(2026, 2, 3, 9, 0, tzinfo=UTC)
+
+
+def _alert(n: int) -> Alert:
+    return Alert(
+        id=f"A-{n:04d}",
+        rule_id="r",
+        version=1,
+        subject=RuleSubject.CLUSTER,
+        subject_id=f"C-{n}",
+        severity=RiskLevel.YELLOW,
+        title_zh="规则",
+        title_en="Rule",
+        explanation_zh="成立",
+        explanation_en="holds",
+        raised_at=T0,
+        as_of=date(2026, 2, 3),
+        seen_as_of=date(2026, 2, 3),
+    )
+
+
+@pytest.fixture
+def receiver() -> Iterator[tuple[str, list[str]]]:
+    got: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            got.append(body["delivery_id"])
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", got
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _send(path: Path, url: str) -> None:
+    cfg = NotifySettings(webhook_url=url)
+    for _ in range(5):
+        send_due(WorkflowStore(path), cfg, T0)
+
+
+def test_parallel_senders_send_each_delivery_once(
+    tmp_path: Path, receiver: tuple[str, list[str]]
+) -> None:
+    url, got = receiver
+    path = tmp_path / "workflow.sqlite"
+    store = WorkflowStore(path)
+    queued = enqueue_alerts(
+        store, [_alert(n) for n in range(ALERTS)], NotifySettings(webhook_url=url), T0
+    )
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_send, args=(path, url)) for _ in range(PROCESSES)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    assert Counter(got) == Counter({d.id: 1 for d in queued})
+    sent = store.deliveries()
+    assert len(sent) == ALERTS and all(d.status is DeliveryStatus.SENT for d in sent)
+    assert all(len(d.attempts) == 1 for d in sent)
+
+
+def _accept(path: Path, done: Any) -> None:
+    store = WorkflowStore(path)
+    wang = Actor("wang", "officer", "AG-1")
+    for n in range(ORDERS):
+        try:
+            act_on_order(store, f"WO-{n:04d}", OrderAction.ACCEPT, wang, T0)
+        except WorkflowError:
+            continue  # another process accepted it first: refused, says why
+        with done.get_lock():
+            done.value += 1
+
+
+def test_one_step_taken_at_once_by_several_processes_happens_once(tmp_path: Path) -> None:
+    path = tmp_path / "workflow.sqlite"
+    store = WorkflowStore(path)
+    with store.transaction() as tx:
+        for n in range(ORDERS):
+            event = OrderEvent(
+                action=OrderAction.ASSIGN, by="ana", at=T0, state=OrderState.ASSIGNED
+            )
+            tx.put_order(
+                WorkOrder(
+                    id=f"WO-{n:04d}",
+                    agency_id="AG-1",
+                    due=date(2026, 2, 10),
+                    instructions="约谈",
+                    assigned_by="ana",
+                    assigned_at=T0,
+                    history=[event],
+                )
+            )
+    ctx = multiprocessing.get_context("spawn")
+    done = ctx.Value("i", 0)
+    procs = [ctx.Process(target=_accept, args=(path, done)) for _ in range(PROCESSES)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    assert done.value == ORDERS  # each order accepted by exactly one process
+    for order in store.orders():
+        assert order.state is OrderState.ACCEPTED
+        assert [e.action for e in order.history] == [OrderAction.ASSIGN, OrderAction.ACCEPT]
