@@ -143,3 +143,51 @@ def test_one_step_taken_at_once_by_several_processes_happens_once(tmp_path: Path
     for order in store.orders():
         assert order.state is OrderState.ACCEPTED
         assert [e.action for e in order.history] == [OrderAction.ASSIGN, OrderAction.ACCEPT]
+
+
+_KILLED_SENDER = """
+import sys, time
+sys.path[:0] = {paths!r}
+from datetime import datetime
+from pathlib import Path
+from disputegraph.config import NotifySettings
+from disputegraph.schemas.notify import NotifyChannel
+from disputegraph.store.workflow import WorkflowStore
+from disputegraph.views.notify import send_due
+
+def hang(delivery, cfg):
+    print(delivery.id, flush=True)  # claimed, being sent
+    time.sleep(600)
+
+send_due(WorkflowStore(Path({db!r})), NotifySettings(webhook_url="http://127.0.0.1:9/"),
+         datetime.fromisoformat({now!r}), {{NotifyChannel.WEBHOOK: hang}})
+"""
+
+
+def test_a_sender_killed_mid_send_loses_no_delivery(
+    tmp_path: Path, receiver: tuple[str, list[str]]
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    from datetime import timedelta
+
+    url, got = receiver
+    db = tmp_path / "workflow.sqlite"
+    store = WorkflowStore(db)
+    cfg = NotifySettings(webhook_url=url)
+    queued = enqueue_alerts(store, [_alert(1), _alert(2)], cfg, T0)
+    code = _KILLED_SENDER.format(paths=sys.path, db=str(db), now=T0.isoformat())
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as proc:
+        assert proc.stdout is not None
+        claimed = proc.stdout.readline().strip()
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+    assert claimed in {d.id for d in queued}
+    # both still queued; while the dead sender's claim lasts, nobody sends them
+    assert len(store.deliveries(DeliveryStatus.QUEUED)) == 2
+    assert send_due(store, cfg, T0 + timedelta(seconds=1)).sent == []
+    later = send_due(store, cfg, T0 + timedelta(hours=1))
+    assert sorted(d.id for d in later.sent) == sorted(d.id for d in queued)
+    assert sorted(got) == sorted(d.id for d in queued)
