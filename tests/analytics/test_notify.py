@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
-import threading
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from email import message_from_bytes
 from email.header import decode_header, make_header
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +20,13 @@ from disputegraph.cli import app
 from disputegraph.config import NotifySettings
 from disputegraph.schemas import RiskLevel
 from disputegraph.schemas.notify import DeliveryStatus, NotifyChannel
-from disputegraph.schemas.rules import RuleSubject
 from disputegraph.schemas.workflow import Alert
 from disputegraph.store.workflow import WorkflowStore
 from disputegraph.views.notify import enqueue_alerts, retry_delay, send_due
+from shared_helpers import free_port
+from workflow_helpers import RAISED, Received, make_alert, webhook_receiver
 
-T0 = datetime(2026, 2, 3, 9, 0, tzinfo=UTC)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+T0 = RAISED
 
 
 class _Inbox:
@@ -49,7 +41,7 @@ class _Inbox:
 @pytest.fixture
 def smtp() -> Iterator[tuple[int, _Inbox]]:
     inbox = _Inbox()
-    port = _free_port()
+    port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -58,49 +50,16 @@ def smtp() -> Iterator[tuple[int, _Inbox]]:
         controller.stop()
 
 
-class _Receiver:
-    """Answers 503 to the first ``fail`` requests, then 200; keeps the bodies."""
-
-    def __init__(self, fail: int) -> None:
-        self.fail = fail
-        self.bodies: list[dict[str, Any]] = []
-        self.calls = 0
-
-
 @pytest.fixture
-def receiver(request: pytest.FixtureRequest) -> Iterator[tuple[str, _Receiver]]:
-    state = _Receiver(getattr(request, "param", 0))
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            state.calls += 1
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            ok = state.calls > state.fail
-            if ok:
-                state.bodies.append(json.loads(body))
-            self.send_response(200 if ok else 503)
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/alerts", state
-    finally:
-        server.shutdown()
-        server.server_close()
+def receiver(request: pytest.FixtureRequest) -> Iterator[tuple[str, Received]]:
+    with webhook_receiver(getattr(request, "param", 0)) as got:
+        yield got
 
 
 def _alert(aid: str = "A-0001") -> Alert:
-    return Alert(
-        id=aid,
+    return make_alert(
+        aid,
         rule_id="wage_arrears_festival",
-        version=1,
-        subject=RuleSubject.CLUSTER,
-        subject_id="C-1",
         disputes=["D-1"],
         severity=RiskLevel.ORANGE,
         title_zh="春节前欠薪",
@@ -109,9 +68,6 @@ def _alert(aid: str = "A-0001") -> Alert:
         explanation_en="12 workers unpaid",
         change_zh="涉及19人，此前12人",
         change_en="19 people, up from 12",
-        raised_at=T0,
-        as_of=date(2026, 2, 3),
-        seen_as_of=date(2026, 2, 3),
     )
 
 
@@ -143,7 +99,7 @@ def test_an_alert_is_mailed_once_through_smtp(tmp_path: Path, smtp: tuple[int, _
 
 @pytest.mark.parametrize("receiver", [2], indirect=True)
 def test_a_failing_webhook_is_retried_with_backoff_until_it_answers(
-    tmp_path: Path, receiver: tuple[str, _Receiver], caplog: pytest.LogCaptureFixture
+    tmp_path: Path, receiver: tuple[str, Received], caplog: pytest.LogCaptureFixture
 ) -> None:
     url, state = receiver
     cfg = NotifySettings(webhook_url=url, retry_seconds=60, retry_max_seconds=3600)
@@ -176,7 +132,7 @@ def test_a_failing_webhook_is_retried_with_backoff_until_it_answers(
 
 def test_an_unreachable_server_keeps_the_delivery_queued(tmp_path: Path) -> None:
     cfg = NotifySettings(
-        smtp_host="127.0.0.1", smtp_port=_free_port(), smtp_to="a@x", timeout_seconds=2
+        smtp_host="127.0.0.1", smtp_port=free_port(), smtp_to="a@x", timeout_seconds=2
     )
     workflow = WorkflowStore(tmp_path / "wf.sqlite")
     enqueue_alerts(workflow, [_alert("A-1"), _alert("A-2")], cfg, T0)
@@ -213,7 +169,7 @@ def test_a_claimed_delivery_is_not_sent_twice(tmp_path: Path) -> None:
 def test_analyze_notifies_and_notify_send_retries(
     runner: CliRunner,
     sample_bundle: Path,
-    receiver: tuple[str, _Receiver],
+    receiver: tuple[str, Received],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     url, state = receiver

@@ -3,13 +3,10 @@ taking the same step on the same work orders, each in its own process."""
 
 from __future__ import annotations
 
-import json
 import multiprocessing
-import threading
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,59 +14,27 @@ import pytest
 
 from disputegraph.config import NotifySettings
 from disputegraph.exceptions import WorkflowError
-from disputegraph.schemas import RiskLevel
 from disputegraph.schemas.notify import DeliveryStatus
-from disputegraph.schemas.rules import RuleSubject
 from disputegraph.schemas.workflow import Alert, OrderAction, OrderEvent, OrderState, WorkOrder
 from disputegraph.store.workflow import WorkflowStore
 from disputegraph.views.notify import enqueue_alerts, send_due
 from disputegraph.views.workflow import Actor, act_on_order
+from workflow_helpers import RAISED, Received, make_alert, run_processes, webhook_receiver
 
 PROCESSES = 3
 ALERTS = 24
 ORDERS = 20
-T0 = datetime(2026, 2, 3, 9, 0, tzinfo=UTC)
+T0 = RAISED
 
 
 def _alert(n: int) -> Alert:
-    return Alert(
-        id=f"A-{n:04d}",
-        rule_id="r",
-        version=1,
-        subject=RuleSubject.CLUSTER,
-        subject_id=f"C-{n}",
-        severity=RiskLevel.YELLOW,
-        title_zh="规则",
-        title_en="Rule",
-        explanation_zh="成立",
-        explanation_en="holds",
-        raised_at=T0,
-        as_of=date(2026, 2, 3),
-        seen_as_of=date(2026, 2, 3),
-    )
+    return make_alert(f"A-{n:04d}", subject_id=f"C-{n}")
 
 
 @pytest.fixture
-def receiver() -> Iterator[tuple[str, list[str]]]:
-    got: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            got.append(body["delivery_id"])
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", got
-    finally:
-        server.shutdown()
-        server.server_close()
+def receiver() -> Iterator[tuple[str, Received]]:
+    with webhook_receiver() as got:
+        yield got
 
 
 def _send(path: Path, url: str) -> None:
@@ -79,22 +44,16 @@ def _send(path: Path, url: str) -> None:
 
 
 def test_parallel_senders_send_each_delivery_once(
-    tmp_path: Path, receiver: tuple[str, list[str]]
+    tmp_path: Path, receiver: tuple[str, Received]
 ) -> None:
-    url, got = receiver
+    url, received = receiver
     path = tmp_path / "workflow.sqlite"
     store = WorkflowStore(path)
     queued = enqueue_alerts(
         store, [_alert(n) for n in range(ALERTS)], NotifySettings(webhook_url=url), T0
     )
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_send, args=(path, url)) for _ in range(PROCESSES)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
-    assert Counter(got) == Counter({d.id: 1 for d in queued})
+    run_processes(_send, [(path, url)] * PROCESSES)
+    assert Counter(b["delivery_id"] for b in received.bodies) == Counter({d.id: 1 for d in queued})
     sent = store.deliveries()
     assert len(sent) == ALERTS and all(d.status is DeliveryStatus.SENT for d in sent)
     assert all(len(d.attempts) == 1 for d in sent)
@@ -133,12 +92,7 @@ def test_one_step_taken_at_once_by_several_processes_happens_once(tmp_path: Path
             )
     ctx = multiprocessing.get_context("spawn")
     done = ctx.Value("i", 0)
-    procs = [ctx.Process(target=_accept, args=(path, done)) for _ in range(PROCESSES)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
+    run_processes(_accept, [(path, done)] * PROCESSES)
     assert done.value == ORDERS  # each order accepted by exactly one process
     for order in store.orders():
         assert order.state is OrderState.ACCEPTED
@@ -165,7 +119,7 @@ send_due(WorkflowStore(Path({db!r})), NotifySettings(webhook_url="http://127.0.0
 
 
 def test_a_sender_killed_mid_send_loses_no_delivery(
-    tmp_path: Path, receiver: tuple[str, list[str]]
+    tmp_path: Path, receiver: tuple[str, Received]
 ) -> None:
     import os
     import signal
@@ -173,7 +127,7 @@ def test_a_sender_killed_mid_send_loses_no_delivery(
     import sys
     from datetime import timedelta
 
-    url, got = receiver
+    url, received = receiver
     db = tmp_path / "workflow.sqlite"
     store = WorkflowStore(db)
     cfg = NotifySettings(webhook_url=url)
@@ -190,4 +144,4 @@ def test_a_sender_killed_mid_send_loses_no_delivery(
     assert send_due(store, cfg, T0 + timedelta(seconds=1)).sent == []
     later = send_due(store, cfg, T0 + timedelta(hours=1))
     assert sorted(d.id for d in later.sent) == sorted(d.id for d in queued)
-    assert sorted(got) == sorted(d.id for d in queued)
+    assert sorted(b["delivery_id"] for b in received.bodies) == sorted(d.id for d in queued)
