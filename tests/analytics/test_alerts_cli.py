@@ -55,6 +55,8 @@ def test_bad_alert_commands_are_one_line(runner: CliRunner, sample_bundle: Path)
         (["watchlist", "add", "P-nobody"], "no entity 'P-nobody'"),
         (["watchlist", "add", "C-0000000000"], "no cluster 'C-0000000000'"),
         (["watchlist", "remove", "W-nope"], "no watch 'W-nope'"),
+        (["comments", "add", "WO-nope", "x"], "'WO-nope' is no alert, work order"),
+        (["comments", "add", "P-nobody", "x"], "'P-nobody' is no alert, work order"),
     ):
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (args, result.output)
@@ -98,3 +100,5 @@ def test_the_issue_s_command_names_and_formats(runner: CliRunner, sample_bundle:
     assert _json(runner, "orders", "show", order["id"])["id"] == order["id"]
     note = _json(runner, "comments", "add", order["id"], "已电话通知")
     assert note["target_id"] == order["id"]
+    for target in (raised[0], order["cluster_id"], "P-001"):
+        assert _json(runner, "comments", "add", target, "核实中")["target_id"] == target

@@ -37,6 +37,7 @@ from disputegraph.views.workflow import (
     add_comment,
     add_watch,
     assign_order,
+    check_comment_target,
     decide_alert,
     remove_watch,
     visible_orders,
@@ -430,7 +431,11 @@ def comments_add_command(
     fmt: Format = ONE_FORMAT,
 ) -> None:
     """Comment on an alert, a work order, a cluster or an entity."""
+    from disputegraph.analytics import load_analysis  # the analysis only for this command
+
     cfg = settings()
+    with store_session(cfg) as store:
+        check_comment_target(_workflow(cfg), store, load_analysis(store), target_id)
     comment = add_comment(_workflow(cfg), target_id, _actor(cfg), text, datetime.now(UTC))
     audit_cli("comment_add", target=target_id, comment=comment.id)
     row = comment.model_dump(mode="json")
