@@ -12,15 +12,17 @@ import pytest
 from typer.testing import CliRunner
 
 from disputegraph.cli import app
-from disputegraph.config import Neo4jSettings, Settings
+from disputegraph.config import Neo4jSettings, NotifySettings, Settings
 from disputegraph.queries.catalog import catalogue
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
 
 def _env_names() -> list[str]:
-    names = [f"DISPUTEGRAPH_{n.upper()}" for n in Settings.model_fields if n != "neo4j"]
+    nested = ("neo4j", "notify")
+    names = [f"DISPUTEGRAPH_{n.upper()}" for n in Settings.model_fields if n not in nested]
     names += [f"DISPUTEGRAPH_NEO4J__{n.upper()}" for n in Neo4jSettings.model_fields]
+    names += [f"DISPUTEGRAPH_NOTIFY__{n.upper()}" for n in NotifySettings.model_fields]
     return names
 
 

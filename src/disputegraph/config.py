@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from disputegraph.exceptions import ConfigError
 
-__all__ = ["DEMO_PII_KEY", "Neo4jSettings", "Settings"]
+__all__ = ["DEMO_PII_KEY", "Neo4jSettings", "NotifySettings", "Settings"]
 
 #: The HMAC key used when none is configured. Only acceptable in demo mode:
 #: hashes made with a public key can be reversed by brute force.
@@ -29,6 +29,42 @@ class Neo4jSettings(BaseModel):
     password: SecretStr | None = Field(None, description="Neo4j password; none when auth is off.")
     database: str = Field("neo4j", description="Database to use (always passed explicitly).")
     batch_size: int = Field(5000, ge=1, description="Rows per UNWIND batch when loading.")
+
+
+class NotifySettings(BaseModel):
+    """Optional outbound notification of raised alerts (``DISPUTEGRAPH_NOTIFY__…``):
+    e-mail when ``smtp_host`` and ``smtp_to`` are set, a webhook POST when
+    ``webhook_url`` is set; neither by default."""
+
+    smtp_host: str | None = Field(None, description="SMTP server to send alert e-mails through.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP port.")
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS.")
+    smtp_user: str | None = Field(None, description="SMTP login, if the server asks for one.")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password.")
+    smtp_from: str = Field("disputegraph@localhost", description="The e-mails' sender address.")
+    smtp_to: str = Field("", description="Recipients, comma-separated.")
+    webhook_url: str | None = Field(
+        None, description="Intranet address (http:// or https://) that receives each alert as JSON."
+    )
+    timeout_seconds: float = Field(10.0, gt=0, description="Give up one attempt after this long.")
+    retry_seconds: float = Field(
+        60.0, gt=0, description="Wait before the first retry; doubled after each failure."
+    )
+    retry_max_seconds: float = Field(3600.0, gt=0, description="The longest wait between tries.")
+    dashboard_url: str | None = Field(
+        None, description="The dashboard's address, linked from each notification."
+    )
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"webhook_url must start with http:// or https://, not {value!r}")
+        return value or None
+
+    @property
+    def recipients(self) -> list[str]:
+        return [a.strip() for a in self.smtp_to.split(",") if a.strip()]
 
 
 class Settings(BaseSettings):
@@ -71,6 +107,7 @@ class Settings(BaseSettings):
         "mapped to the model's; the dashboard shows the city's names.",
     )
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
+    notify: NotifySettings = Field(default_factory=NotifySettings)
     language: Literal["zh", "en"] = Field("zh", description="Default display language.")
     secret_key: SecretStr | None = Field(
         None,

@@ -381,6 +381,26 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{disputes:,} disputes · {nodes:,} nodes · {edges:,} relationships · {clusters:,} clusters",
     ),
     "brief.list_sep": ("、", "; "),
+    # comments on a cluster or an entity (dashboard/components/comments.py)
+    "comments.title": ("备注", "Comments"),
+    "comments.placeholder": ("写下研判意见或进展……", "A note on what you found or did…"),
+    "comments.add": ("添加备注", "Add comment"),
+    "comments.none": ("暂无备注", "No comments yet"),
+    "comments.added": ("已添加备注", "Comment added"),
+    "comments.no_subject": ("请先选择对象", "Pick something to comment on first"),
+    # overdue work orders on the overview and the agency page
+    "overdue.title": ("超期交办工单 {n} 张", "{n} overdue work order(s)"),
+    "overdue.item": ("{agency} · 截止 {due} · {state}", "{agency} · due {due} · {state}"),
+    # outbound notification of alerts (views/notify.py)
+    "notify.subject": ("【{level}预警】{title}", "[{level} alert] {title}"),
+    "notify.change": ("变化：{change}", "Change: {change}"),
+    "notify.subject_line": ("对象：{subject}（预警 {id}）", "Subject: {subject} (alert {id})"),
+    "notify.link": ("在预警工单页处理：{url}", "Act on it in the inbox: {url}"),
+    "notify.sent": ("已发送", "sent"),
+    "notify.summary": (
+        "已发送 {sent} 条，失败 {failed} 条（稍后重试），待发送 {queued} 条",
+        "{sent} sent, {failed} failed (retried later), {queued} queued",
+    ),
 }
 
 

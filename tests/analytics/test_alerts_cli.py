@@ -55,6 +55,8 @@ def test_bad_alert_commands_are_one_line(runner: CliRunner, sample_bundle: Path)
         (["watchlist", "add", "P-nobody"], "no entity 'P-nobody'"),
         (["watchlist", "add", "C-0000000000"], "no cluster 'C-0000000000'"),
         (["watchlist", "remove", "W-nope"], "no watch 'W-nope'"),
+        (["comments", "add", "WO-nope", "x"], "'WO-nope' is no alert, work order"),
+        (["comments", "add", "P-nobody", "x"], "'P-nobody' is no alert, work order"),
     ):
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (args, result.output)
@@ -76,3 +78,27 @@ def test_a_watch_is_listed_and_removed(runner: CliRunner, sample_bundle: Path) -
     assert [w["id"] for w in _json(runner, "watchlist", "list")["watches"]] == [watch["id"]]
     assert runner.invoke(app, ["watchlist", "remove", watch["id"]]).exit_code == 0
     assert _json(runner, "watchlist", "list")["watches"] == []
+
+
+def test_the_issue_s_command_names_and_formats(runner: CliRunner, sample_bundle: Path) -> None:
+    """`watch` is `watchlist`; every command that shows one record takes --format."""
+    assert runner.invoke(app, ["load", str(sample_bundle)]).exit_code == 0
+    raised = _json(runner, "analyze", "--as-of", "2026-02-03")["alerts_raised"]
+    watch = _json(runner, "watch", "add", "P-001")["watch"]
+    assert [w["id"] for w in _json(runner, "watch", "list")["watches"]] == [watch["id"]]
+    assert runner.invoke(app, ["watch", "remove", watch["id"]]).exit_code == 0
+
+    shown = _json(runner, "alerts", "show", raised[0])
+    assert shown["id"] == raised[0]
+    confirmed = _json(runner, "alerts", "confirm", raised[0], "--reason", "属实")
+    assert confirmed["status"] == "confirmed"
+    table = runner.invoke(app, ["alerts", "show", raised[0], "--format", "table"])
+    assert table.exit_code == 0 and not table.stdout.lstrip().startswith("{")
+    args = ["--agency", "AG-XH-LAB", "--due", "2026-02-10", "-i", "约谈"]
+    order = _json(runner, "orders", "assign", raised[0], *args)
+    assert order["state"] == "assigned" and order["alert_id"] == raised[0]
+    assert _json(runner, "orders", "show", order["id"])["id"] == order["id"]
+    note = _json(runner, "comments", "add", order["id"], "已电话通知")
+    assert note["target_id"] == order["id"]
+    for target in (raised[0], order["cluster_id"], "P-001"):
+        assert _json(runner, "comments", "add", target, "核实中")["target_id"] == target

@@ -133,6 +133,11 @@ def test_three_accounts_close_the_loop(server: str, workspace: Path, new_page: A
     assert "needs a note" in _press(page, "inbox-feedback", "needs a note")  # refused, says why
     page.fill("#inbox-order-note", "已约谈，2月8日前支付")
     _press(page, "inbox-feedback", "已反馈")
+    _pick(page, "inbox-orders", order.id)  # a comment on the order, from the inbox
+    page.fill("#inbox-order-comment-text", "总包单位电话已核实")
+    page.click("#inbox-order-comment-add")
+    page.locator("#inbox-order-comments").get_by_text("总包单位电话已核实").wait_for()
+    assert [c.by for c in workflow.comments(order.id)] == ["wang"]
     assert workflow.order(order.id).state.value == "feedback"  # type: ignore[union-attr]
     _logout(page, server)
 
@@ -171,4 +176,79 @@ def test_three_accounts_close_the_loop(server: str, workspace: Path, new_page: A
         ("wang", "order_feedback"),
         ("ana", "order_verify"),
         ("ana", "order_close"),
+    ]
+
+
+def test_an_overdue_order_is_flagged_on_the_overview_and_the_agency_page(
+    server: str, workspace: Path, new_page: Any
+) -> None:
+    from datetime import timedelta
+
+    from disputegraph.store.workflow import WorkflowStore
+    from disputegraph.views.workflow import Actor, assign_order
+
+    store = MemoryStore.in_workspace(workspace)
+    late = assign_order(
+        WorkflowStore.in_workspace(workspace),
+        store,
+        "C-overdue",
+        AGENCY,
+        date.today() - timedelta(days=2),
+        "限期核查",
+        Actor("ana", "analyst"),
+        datetime.now(UTC),
+    )
+    page = new_page()
+    _login(page, server, "wang")  # the officer of its agency
+    page.goto(server + "/")
+    item = page.locator(f"#overview-overdue #overdue-{late.id}")
+    item.wait_for()
+    assert "西湖区劳动保障监察大队" in item.inner_text()
+    assert "超期交办工单" in page.locator("#overview-overdue h3").inner_text()
+    page.goto(server + "/agencies")
+    page.locator(f"#agency-overdue #overdue-{late.id}").wait_for()
+    page.locator(f"#agency-overdue #overdue-{late.id} a").click()
+    page.wait_for_url(server + "/inbox*")
+    page.locator(f'#inbox-orders .ag-row[row-id="{late.id}"]').first.wait_for()
+    _logout(page, server)
+
+    _login(page, server, "li")  # another agency's officer: not theirs
+    page.goto(server + "/")
+    page.locator("#overview-kpis .kpi-card").first.wait_for()
+    page.locator("#overview-grid .ag-root").wait_for()
+    assert page.locator(f"#overdue-{late.id}").count() == 0
+
+
+def test_a_cluster_and_an_entity_are_commented_from_their_pages(
+    server: str, workspace: Path, new_page: Any
+) -> None:
+    from disputegraph.store.workflow import WorkflowStore
+    from disputegraph.views.state import ViewState
+
+    workflow = WorkflowStore.in_workspace(workspace)
+    cluster = next(a.subject_id for a in workflow.alerts() if a.subject_id.startswith("C-"))
+    page = new_page()
+    _login(page, server, "ana")
+    for path, target, prefix, text in (
+        (ViewState().with_page(cluster=cluster).href("/cluster"), cluster, "cluster", "总包已约谈"),
+        (ViewState().with_page(entity="P-001").href("/tracer"), "P-001", "tracer", "多次来访"),
+    ):
+        page.goto(server + path)
+        page.locator(f"#{prefix}-comments").get_by_text("暂无备注").wait_for()
+        page.click(f"#{prefix}-comment-add")  # empty: refused, says why
+        page.locator(f"#{prefix}-comment-message").get_by_text("empty").wait_for()
+        page.fill(f"#{prefix}-comment-text", text)
+        page.click(f"#{prefix}-comment-add")
+        page.locator(f"#{prefix}-comments").get_by_text(text).wait_for()
+        assert page.locator(f"#{prefix}-comment-text").input_value() == ""
+        (comment,) = workflow.comments(target)
+        assert comment.by == "ana" and comment.text == text
+        page.reload()  # kept, shown again
+        page.locator(f"#{prefix}-comments").get_by_text(text).wait_for()
+    log = AuditLog(workspace / "audit.jsonl")
+    assert log.verify().ok
+    added = [e for e in log.entries() if e["action"] == "comment_add"]
+    assert [(e["user"], e["params"]["target"]) for e in added][-2:] == [
+        ("ana", cluster),
+        ("ana", "P-001"),
     ]

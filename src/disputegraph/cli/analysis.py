@@ -57,6 +57,7 @@ def analyze_command(
     from disputegraph.store.workflow import WorkflowStore
     from disputegraph.views.contract import analysis_report
     from disputegraph.views.masking import cli_role
+    from disputegraph.views.notify import notify_raised
 
     cfg = settings()
     day = parse_day(as_of)
@@ -72,13 +73,22 @@ def analyze_command(
             rules=rules,
         )
         report = analysis_report(store, result, cli_role(cfg), cfg.language)
-    update = record_alerts(WorkflowStore.in_workspace(cfg.workspace), result, datetime.now(UTC))
+    workflow = WorkflowStore.in_workspace(cfg.workspace)
+    update = record_alerts(workflow, result, datetime.now(UTC))
     report.payload["alerts_raised"] = [a.id for a in update.raised]
+    sent = notify_raised(workflow, update.raised, cfg.notify, datetime.now(UTC))
+    if sent is not None:
+        report.payload["notifications"] = {
+            "sent": [d.id for d in sent.sent],
+            "failed": [d.id for d in sent.failed],
+        }
     levels = report.payload["levels"]
     summary = ", ".join(f"{k} {v}" for k, v in sorted(levels.items())) or "no clusters"
     hits = sum(report.payload["rule_hits"].values())
     summary += f"; {hits} warning-rule hit(s) (`disputegraph rules test RULE`)"
     summary += f"; {len(update.raised)} alert(s) raised (`disputegraph alerts list`)"
+    if sent is not None:
+        summary += f"; {len(sent.sent)} notified, {len(sent.failed)} to retry (`notify list`)"
     emit_rows(
         report.rows,
         fmt,

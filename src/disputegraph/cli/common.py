@@ -19,11 +19,12 @@ from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
 from disputegraph.config import Settings
-from disputegraph.exceptions import DisputeGraphError
+from disputegraph.exceptions import ConfigError, DisputeGraphError
 from disputegraph.taxonomy import Taxonomy, load_taxonomy
 
 __all__ = [
@@ -77,8 +78,14 @@ STORED_WINDOW_OPTION = typer.Option(None, "--window-days", help="Window of the s
 
 
 def settings() -> Settings:
-    """Settings from the environment (built once per command)."""
-    return Settings()
+    """Settings from the environment (built once per command); a bad one is one
+    :class:`ConfigError` line naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "DISPUTEGRAPH_" + "__".join(str(p) for p in first["loc"]).upper()
+        raise ConfigError(f"{name}: {first['msg']} (value {first.get('input')!r})") from None
 
 
 def taxonomy_of(cfg: Settings) -> Taxonomy | None:

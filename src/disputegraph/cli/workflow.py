@@ -37,6 +37,7 @@ from disputegraph.views.workflow import (
     add_comment,
     add_watch,
     assign_order,
+    check_comment_target,
     decide_alert,
     remove_watch,
     visible_orders,
@@ -58,6 +59,7 @@ watch_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(watch_app, name="watchlist")
+app.add_typer(watch_app, name="watch", help="The same as `watchlist`.")
 orders_app = typer.Typer(
     help="Work orders (交办—跟踪—反馈—销号): assign an alert or a cluster to an agency with "
     "a due date and instructions; the agency's officers accept it and give feedback "
@@ -71,6 +73,10 @@ comments_app = typer.Typer(
     help="Comments on an alert, a work order, a cluster or an entity.", no_args_is_help=True
 )
 app.add_typer(comments_app, name="comments")
+
+
+#: a command that shows one record prints it as JSON unless asked otherwise
+ONE_FORMAT = typer.Option(Format.json, "--format", "-f", help="Output format (default json).")
 
 
 def _workflow(cfg: Settings) -> WorkflowStore:
@@ -116,7 +122,7 @@ def _status(text: str) -> AlertStatus:
         ) from None
 
 
-def _one(cfg: Settings, alert_id: str) -> None:
+def _one(cfg: Settings, alert_id: str, fmt: Format = Format.json) -> None:
     from disputegraph.views.contract import alerts_report
     from disputegraph.views.masking import cli_role
 
@@ -125,21 +131,23 @@ def _one(cfg: Settings, alert_id: str) -> None:
         raise DisputeGraphError(f"no alert {alert_id!r}: see `disputegraph alerts list`")
     with store_session(cfg) as store:
         report = alerts_report(store, [alert], cli_role(cfg), cfg.language)
-    emit_rows(report.rows, Format.json, payload=report.payload["alerts"][0])
+    emit_rows(report.rows, fmt, payload=report.payload["alerts"][0])
 
 
 @alerts_app.command("show")
 @handle_errors
-def show_command(alert_id: str = typer.Argument(..., help="An alert id (A-…).")) -> None:
+def show_command(
+    alert_id: str = typer.Argument(..., help="An alert id (A-…)."), fmt: Format = ONE_FORMAT
+) -> None:
     """One alert as JSON (the fields of `alerts list`)."""
-    _one(settings(), alert_id)
+    _one(settings(), alert_id, fmt)
 
 
-def _decide(alert_id: str, status: AlertStatus, reason: str) -> None:
+def _decide(alert_id: str, status: AlertStatus, reason: str, fmt: Format) -> None:
     cfg = settings()
     decide_alert(_workflow(cfg), alert_id, status, _actor(cfg), reason, datetime.now(UTC))
     audit_cli(f"alert_{status.value}", alert=alert_id, reason=reason)
-    _one(cfg, alert_id)
+    _one(cfg, alert_id, fmt)
 
 
 REASON_OPTION = typer.Option(..., "--reason", "-r", help="Why (kept with the alert).")
@@ -150,9 +158,10 @@ REASON_OPTION = typer.Option(..., "--reason", "-r", help="Why (kept with the ale
 def confirm_command(
     alert_id: str = typer.Argument(..., help="An alert id (A-…)."),
     reason: str = REASON_OPTION,
+    fmt: Format = ONE_FORMAT,
 ) -> None:
     """Confirm an alert: the risk is real and is being dealt with."""
-    _decide(alert_id, AlertStatus.CONFIRMED, reason)
+    _decide(alert_id, AlertStatus.CONFIRMED, reason, fmt)
 
 
 @alerts_app.command("dismiss")
@@ -160,9 +169,10 @@ def confirm_command(
 def dismiss_command(
     alert_id: str = typer.Argument(..., help="An alert id (A-…)."),
     reason: str = REASON_OPTION,
+    fmt: Format = ONE_FORMAT,
 ) -> None:
     """Dismiss an alert; it stays dismissed until a material change raises it again."""
-    _decide(alert_id, AlertStatus.DISMISSED, reason)
+    _decide(alert_id, AlertStatus.DISMISSED, reason, fmt)
 
 
 @watch_app.command("add")
@@ -227,6 +237,7 @@ def _actor(cfg: Settings) -> Actor:
 
 
 NOTE_OPTION = typer.Option("", "--note", "-n", help="What was done, or why.")
+
 ORDER_ARGUMENT = typer.Argument(..., help="A work order id (WO-…).")
 
 
@@ -238,9 +249,9 @@ def _order_row(order: WorkOrder, lang: str, today: date) -> dict[str, object]:
     }
 
 
-def _emit_order(cfg: Settings, order: WorkOrder) -> None:
+def _emit_order(cfg: Settings, order: WorkOrder, fmt: Format = Format.json) -> None:
     row = _order_row(order, cfg.language, date.today())
-    emit_rows([row], Format.json, payload=row)
+    emit_rows([row], fmt, payload=row)
 
 
 @orders_app.command("list")
@@ -284,13 +295,14 @@ def orders_list_command(
 @handle_errors
 def orders_show_command(
     order_id: str = typer.Argument(..., help="A work order id (WO-…)."),
+    fmt: Format = ONE_FORMAT,
 ) -> None:
     """One work order as JSON, with its history (the fields of `orders list`)."""
     cfg = settings()
     order = _workflow(cfg).order(order_id)
     if order is None:
         raise DisputeGraphError(f"no work order {order_id!r}: see `disputegraph orders list`")
-    _emit_order(cfg, order)
+    _emit_order(cfg, order, fmt)
 
 
 @orders_app.command("assign")
@@ -301,6 +313,7 @@ def orders_assign_command(
     due: str = typer.Option(..., "--due", help="Due date, YYYY-MM-DD."),
     instructions: str = typer.Option(..., "--instructions", "-i", help="What is to be done."),
     officer: str | None = typer.Option(None, "--officer", help="An officer account it is for."),
+    fmt: Format = ONE_FORMAT,
 ) -> None:
     """Assign an alert or a cluster to an agency (analysts and admins).
 
@@ -323,23 +336,31 @@ def orders_assign_command(
             officer,
         )
     audit_cli("order_assign", order=order.id, subject=subject, agency=agency, due=due)
-    _emit_order(cfg, order)
+    _emit_order(cfg, order, fmt)
 
 
-def _act(order_id: str, action: OrderAction, note: str = "", to_agency: str | None = None) -> None:
+def _act(
+    order_id: str,
+    action: OrderAction,
+    note: str,
+    fmt: Format,
+    to_agency: str | None = None,
+) -> None:
     cfg = settings()
     order = act_on_order(
         _workflow(cfg), order_id, action, _actor(cfg), datetime.now(UTC), note, to_agency
     )
     audit_cli(f"order_{action.value}", order=order_id, state=order.state.value, note=note)
-    _emit_order(cfg, order)
+    _emit_order(cfg, order, fmt)
 
 
 def _simple_action(name: str, action: OrderAction, doc: str) -> None:
     """Register ``orders NAME ORDER_ID [--note]``: one action on a work order."""
 
-    def command(order_id: str = ORDER_ARGUMENT, note: str = NOTE_OPTION) -> None:
-        _act(order_id, action, note)
+    def command(
+        order_id: str = ORDER_ARGUMENT, note: str = NOTE_OPTION, fmt: Format = ONE_FORMAT
+    ) -> None:
+        _act(order_id, action, note, fmt)
 
     command.__doc__ = doc
     command.__name__ = command.__qualname__ = f"orders_{name}_command"
@@ -368,9 +389,10 @@ def orders_reassign_command(
     order_id: str = ORDER_ARGUMENT,
     agency: str = typer.Option(..., "--agency", help="The agency to assign it to (A-…)."),
     note: str = NOTE_OPTION,
+    fmt: Format = ONE_FORMAT,
 ) -> None:
     """Assign a returned work order to another agency (analysts and admins)."""
-    _act(order_id, OrderAction.ASSIGN, note, to_agency=agency)
+    _act(order_id, OrderAction.ASSIGN, note, fmt, to_agency=agency)
 
 
 for _name, _action, _doc in (
@@ -393,13 +415,18 @@ for _name, _action, _doc in (
 def comments_add_command(
     target_id: str = typer.Argument(..., help="An alert, work order, cluster or entity id."),
     text: str = typer.Argument(..., help="The comment."),
+    fmt: Format = ONE_FORMAT,
 ) -> None:
     """Comment on an alert, a work order, a cluster or an entity."""
+    from disputegraph.analytics import load_analysis  # the analysis only for this command
+
     cfg = settings()
+    with store_session(cfg) as store:
+        check_comment_target(_workflow(cfg), store, load_analysis(store), target_id)
     comment = add_comment(_workflow(cfg), target_id, _actor(cfg), text, datetime.now(UTC))
     audit_cli("comment_add", target=target_id, comment=comment.id)
     row = comment.model_dump(mode="json")
-    emit_rows([row], Format.json, payload=row)
+    emit_rows([row], fmt, payload=row)
 
 
 @comments_app.command("list")

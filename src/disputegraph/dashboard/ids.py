@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "AGENCY_CASES",
+    "AGENCY_OVERDUE",
     "AGENCY_PAIRS",
     "AGENCY_SANKEY",
     "AGENCY_STATS_FIG",
@@ -50,6 +51,7 @@ __all__ = [
     "OVERVIEW_GRID",
     "OVERVIEW_KPIS",
     "OVERVIEW_NOTE",
+    "OVERVIEW_OVERDUE",
     "PAGE",
     "STATE",
     "TRACER_CHAIN",
@@ -87,6 +89,8 @@ OVERVIEW_DISTRICT = "overview-district"
 OVERVIEW_CHANNEL = "overview-channel"
 OVERVIEW_GRID = "overview-grid"
 OVERVIEW_NOTE = "overview-note"
+OVERVIEW_OVERDUE = "overview-overdue"
+AGENCY_OVERDUE = "agency-overdue"
 
 # cluster
 CLUSTER_PICK = "cluster-pick"

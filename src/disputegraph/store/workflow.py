@@ -1,5 +1,5 @@
-"""The workflow store: alerts, watchlists, work orders and comments, shared by every process of a
-workspace (docs/architecture.md §5, "Workflow store").
+"""The workflow store: alerts, watchlists, work orders, comments and the outbox of
+notifications, shared by every process of a workspace (docs/architecture.md §5, "Workflow store").
 
 Many users write here at once (gunicorn workers, the CLI, an analysis that raises
 alerts), so it is SQLite in WAL mode: readers never wait for a writer, a writer
@@ -20,8 +20,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
+from disputegraph.schemas.notify import Delivery, DeliveryStatus
 from disputegraph.schemas.workflow import Alert, AlertStatus, Comment, Watch, WorkOrder
 
 __all__ = ["WorkflowStore", "WorkflowTx"]
@@ -39,6 +41,10 @@ CREATE TABLE IF NOT EXISTS comments (
     id TEXT PRIMARY KEY, target_id TEXT NOT NULL, doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS comments_target ON comments (target_id);
+CREATE TABLE IF NOT EXISTS outbox (
+    id TEXT PRIMARY KEY, status TEXT NOT NULL, next_at TEXT NOT NULL, doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_at);
 """
 
 #: how long a writer waits for another's transaction before it gives up (ms)
@@ -118,6 +124,45 @@ class WorkflowTx:
             (comment.id, comment.target_id, comment.model_dump_json()),
         )
 
+    def enqueue(self, delivery: Delivery) -> bool:
+        """Put a new delivery in the outbox (``False``: it is there already)."""
+        row = (delivery.id, delivery.status.value, _utc(delivery.next_at))
+        sql = "INSERT OR IGNORE INTO outbox (id, status, next_at, doc) VALUES (?, ?, ?, ?)"
+        return self._conn.execute(sql, (*row, delivery.model_dump_json())).rowcount > 0
+
+    def put_delivery(self, delivery: Delivery) -> None:
+        doc = delivery.model_dump_json()
+        self._conn.execute(
+            "UPDATE outbox SET status = ?, next_at = ?, doc = ? WHERE id = ?",
+            (delivery.status.value, _utc(delivery.next_at), doc, delivery.id),
+        )
+
+    def delivery(self, delivery_id: str) -> Delivery | None:
+        row = self._conn.execute("SELECT doc FROM outbox WHERE id = ?", (delivery_id,)).fetchone()
+        return None if row is None else Delivery.model_validate_json(row[0])
+
+    def deliveries(self, status: DeliveryStatus | None = None) -> list[Delivery]:
+        sql, args = "SELECT doc FROM outbox", tuple[str, ...]()
+        if status is not None:
+            sql, args = sql + " WHERE status = ?", (status.value,)
+        rows = self._conn.execute(sql + " ORDER BY next_at, id", args).fetchall()
+        return [Delivery.model_validate_json(r[0]) for r in rows]
+
+    def due_deliveries(self, now: datetime) -> list[Delivery]:
+        """The queued deliveries whose next attempt is due at ``now``."""
+        rows = self._conn.execute(
+            "SELECT doc FROM outbox WHERE status = ? AND next_at <= ? ORDER BY next_at, id",
+            (DeliveryStatus.QUEUED.value, _utc(now)),
+        ).fetchall()
+        return [Delivery.model_validate_json(r[0]) for r in rows]
+
+
+def _utc(moment: datetime) -> str:
+    """A sortable text for ``moment`` (naive means UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
 
 class WorkflowStore:
     """Alerts, watches, work orders and comments of one workspace in ``path``
@@ -183,3 +228,7 @@ class WorkflowStore:
     def comments(self, target_id: str) -> list[Comment]:
         with self._connect() as conn:
             return WorkflowTx(conn).comments(target_id)
+
+    def deliveries(self, status: DeliveryStatus | None = None) -> list[Delivery]:
+        with self._connect() as conn:
+            return WorkflowTx(conn).deliveries(status)

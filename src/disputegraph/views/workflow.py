@@ -36,6 +36,7 @@ __all__ = [
     "add_comment",
     "add_watch",
     "assign_order",
+    "check_comment_target",
     "decide_alert",
     "inbox_count",
     "remove_watch",
@@ -187,6 +188,29 @@ def inbox_count(workflow: WorkflowStore, actor: Actor) -> int:
         return sum(1 for o in workflow.orders(actor.agency) if o.state in _AGENCY_TURN)
     alerts = len(workflow.alerts(AlertStatus.OPEN))
     return alerts + sum(1 for o in workflow.orders() if o.state in _ASSIGNER_TURN)
+
+
+def check_comment_target(
+    workflow: WorkflowStore, store: GraphStore, result: AnalysisResult | None, target_id: str
+) -> None:
+    """:class:`WorkflowError` unless ``target_id`` is an alert, a work order, a cluster
+    (of ``result``, the latest analysis, or of an alert or order) or an entity."""
+    if target_id.startswith("A-"):
+        known = workflow.alert(target_id) is not None
+    elif target_id.startswith("WO-"):
+        known = workflow.order(target_id) is not None
+    elif target_id.startswith("C-"):
+        known = (
+            (result is not None and result.cluster(target_id) is not None)
+            or any(a.subject_id == target_id for a in workflow.alerts())
+            or any(o.cluster_id == target_id for o in workflow.orders())
+        )
+    else:
+        known = store.get(target_id) is not None
+    if not known:
+        raise WorkflowError(
+            f"nothing to comment on: {target_id!r} is no alert, work order, cluster or entity"
+        )
 
 
 def add_comment(

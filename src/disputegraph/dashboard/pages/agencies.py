@@ -1,4 +1,4 @@
-"""Agencies: hand-off Sankey, overdue and bounce rates, per-agency and
+"""Agencies: overdue work orders, hand-off Sankey, overdue and bounce rates, per-agency and
 per-pair statistics, the overdue and bounced cases."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import dash
 from dash import Input, Output, html, no_update
 
 from disputegraph.dashboard import ids
+from disputegraph.dashboard.components.overdue import overdue_card, overdue_rows
 from disputegraph.dashboard.components.risk_table import data_grid
 from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
@@ -92,6 +93,7 @@ def layout(state: ViewState) -> html.Div:
                 ],
                 className="page-tools",
             ),
+            html.Div(id=ids.AGENCY_OVERDUE),
             html.Div(
                 className="grid-2-1",
                 children=[
@@ -139,6 +141,10 @@ def layout(state: ViewState) -> html.Div:
 
 def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
     state = current_state(data)
+    return (*_render_view(state), overdue_card(overdue_rows(state), state))
+
+
+def _render_view(state: ViewState) -> tuple[Any, ...]:
     lang = state.lang
     view = current_services().agencies(state)
     if view is None:
@@ -188,6 +194,7 @@ def register(app: dash.Dash) -> None:
         Output(ids.AGENCY_PAIRS, "columnDefs"),
         Output(ids.AGENCY_CASES, "rowData"),
         Output(ids.AGENCY_CASES, "columnDefs"),
+        Output(ids.AGENCY_OVERDUE, "children"),
         Input(ids.STATE, "data"),
     )(render)
     navigate_on(app, ids.AGENCY_CASES, "cellClicked", open_case)

@@ -10,6 +10,7 @@ import dash
 from dash import Input, Output, dcc, html, no_update
 
 from disputegraph.dashboard import ids
+from disputegraph.dashboard.components.comments import comments_panel, register_comments
 from disputegraph.dashboard.components.legend import legend
 from disputegraph.dashboard.components.network_view import network_view
 from disputegraph.dashboard.components.risk_table import data_grid
@@ -104,6 +105,7 @@ def layout(state: ViewState) -> html.Div:
                 ],
                 className="card",
             ),
+            comments_panel("cluster", lang),
         ],
     )
 
@@ -297,5 +299,6 @@ def register(app: dash.Dash) -> None:
         Output(ids.CLUSTER_KEY_PERSONS, "style"),
         Input(ids.STATE, "data"),
     )(render)
+    register_comments(app, "cluster", Input(ids.CLUSTER_PICK, "value"), lambda v: v or None)
     navigate_on(app, ids.CLUSTER_PICK, "value", pick)
     navigate_on(app, ids.CLUSTER_NETWORK, "tapNodeData", tap)

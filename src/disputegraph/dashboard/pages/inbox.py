@@ -12,10 +12,10 @@ import dash
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from disputegraph.dashboard import ids
+from disputegraph.dashboard.components.comments import comments_panel, register_comments
 from disputegraph.dashboard.components.risk_table import data_grid
-from disputegraph.dashboard.context import current_services
+from disputegraph.dashboard.context import current_services, viewer_actor
 from disputegraph.dashboard.pages import current_state
-from disputegraph.dashboard.session import current_viewer
 from disputegraph.exceptions import WorkflowError
 from disputegraph.i18n import t
 from disputegraph.schemas import Lang
@@ -43,14 +43,6 @@ ORDER_BUTTONS = (
     OrderAction.REDO,
     OrderAction.CLOSE,
 )
-
-
-def viewer_actor() -> Actor:
-    """Who acts on this request: the logged-in viewer (demo: the demo viewer)."""
-    viewer = current_viewer()
-    if viewer is None:
-        return Actor("dashboard", current_services().default_role)
-    return Actor(viewer.name, viewer.role, viewer.agency)
 
 
 def alert_columns(lang: Lang) -> list[dict[str, Any]]:
@@ -130,6 +122,7 @@ def layout(state: ViewState) -> html.Div:
                     _button(ids.INBOX_ASSIGN, OrderAction.ASSIGN.label(lang)),
                 ],
             ),
+            comments_panel("inbox-alert", lang),
             html.Div(
                 className="card",
                 children=[
@@ -150,6 +143,7 @@ def layout(state: ViewState) -> html.Div:
                     *(_button(f"inbox-{a.value}", a.label(lang)) for a in ORDER_BUTTONS),
                 ],
             ),
+            comments_panel("inbox-order", lang),
         ],
     )
 
@@ -252,6 +246,8 @@ def act(*args: Any) -> tuple[Any, ...]:
 
 
 def register(app: dash.Dash) -> None:
+    register_comments(app, "inbox-alert", Input(ids.INBOX_ALERTS, "selectedRows"), _picked)
+    register_comments(app, "inbox-order", Input(ids.INBOX_ORDERS, "selectedRows"), _picked)
     app.callback(
         Output(ids.INBOX_NOTE, "children"),
         Output(ids.INBOX_ALERTS, "rowData"),

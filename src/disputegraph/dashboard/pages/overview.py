@@ -1,4 +1,5 @@
-"""Overview: KPIs, trends by category/district/channel, ranked risk clusters."""
+"""Overview: KPIs, overdue work orders, trends by category/district/channel, ranked
+risk clusters."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dash import Input, Output, html, no_update
 
 from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.kpi_card import kpi_card
+from disputegraph.dashboard.components.overdue import overdue_card, overdue_rows
 from disputegraph.dashboard.components.risk_table import risk_columns, risk_table
 from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
@@ -40,6 +42,7 @@ def layout(state: ViewState) -> html.Div:
                 className="page-tools",
             ),
             html.Div(id=ids.OVERVIEW_KPIS, className="kpi-row"),
+            html.Div(id=ids.OVERVIEW_OVERDUE),
             html.Div(
                 className="grid-3",
                 children=[
@@ -101,6 +104,7 @@ def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
         view["clusters"],
         risk_columns(lang),
         t("risk_ranking", lang),
+        overdue_card(overdue_rows(state), state),
     )
 
 
@@ -121,6 +125,7 @@ def register(app: dash.Dash) -> None:
         Output(ids.OVERVIEW_GRID, "rowData"),
         Output(ids.OVERVIEW_GRID, "columnDefs"),
         Output("overview-ranking-title", "children"),
+        Output(ids.OVERVIEW_OVERDUE, "children"),
         Input(ids.STATE, "data"),
     )(render)
     navigate_on(app, ids.OVERVIEW_GRID, "cellClicked", open_cluster)

@@ -15,6 +15,7 @@ import dash
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from disputegraph.dashboard import ids
+from disputegraph.dashboard.components.comments import comments_panel, register_comments
 from disputegraph.dashboard.components.legend import legend
 from disputegraph.dashboard.components.network_view import network_view
 from disputegraph.dashboard.components.risk_table import data_grid
@@ -150,6 +151,7 @@ def layout(state: ViewState) -> html.Div:
                     export_menu(ids.TRACER_CHAIN, lang),
                 ],
             ),
+            comments_panel("tracer", lang),
         ],
     )
 
@@ -289,7 +291,12 @@ def pick(value: str | None, search: str | None) -> Any:
     return state.with_page(entity=state.entity, dispute=value).href(PATH)
 
 
+def _entity(expanded: dict[str, Any] | None) -> str | None:
+    return (expanded or {}).get("entity") or None
+
+
 def register(app: dash.Dash) -> None:
+    register_comments(app, "tracer", Input(ids.TRACER_EXPANDED, "data"), _entity)
     app.callback(
         Output(ids.TRACER_RESULTS, "children"),
         Input(ids.TRACER_SEARCH_GO, "n_clicks"),
