@@ -1,16 +1,19 @@
 """Atomic file replacement, shared by every file disputegraph rewrites in place
-(the memory-store snapshot, the accounts file, the audit log's head)."""
+(the memory-store snapshot, the accounts file, the audit log's head), and the
+advisory file locks that keep processes from writing over each other."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["atomic_open", "atomic_write"]
+__all__ = ["LockTimeout", "atomic_open", "atomic_write", "file_lock"]
 
 
 @contextmanager
@@ -48,3 +51,34 @@ def atomic_write(path: Path, chunks: Iterable[bytes], *, mode: int = 0o644) -> N
     with atomic_open(path, mode=mode) as fh:
         for chunk in chunks:
             fh.write(chunk)
+
+
+class LockTimeout(TimeoutError):
+    """Another process held a lock longer than the caller would wait."""
+
+
+@contextmanager
+def file_lock(path: Path, *, shared: bool = False, timeout: float | None = None) -> Iterator[None]:
+    """Hold an advisory ``flock`` on ``path`` (created if missing) for the block:
+    exclusive, or shared with other shared holders. The kernel releases it when
+    the process dies, so a killed holder never leaves it held. Waits up to
+    ``timeout`` seconds (``None``: as long as it takes), then :class:`LockTimeout`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        kind = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+        if timeout is None:
+            fcntl.flock(fd, kind)
+        else:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fd, kind | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise LockTimeout(f"{path} is held by another process") from None
+                    time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)

@@ -35,11 +35,9 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import fcntl
 import hashlib
 import hmac
 import json
-import os
 import re
 import secrets
 import threading
@@ -50,7 +48,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from disputegraph.exceptions import AuthError, ConfigError
-from disputegraph.files import atomic_write
+from disputegraph.files import atomic_write, file_lock
 
 __all__ = [
     "LOCKOUT_FAILURES",
@@ -225,14 +223,8 @@ class UserStore:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with file_lock(self.path.with_name(self.path.name + ".lock")):
             yield
-        finally:
-            os.close(fd)
 
     def _read(self) -> dict[str, Any]:
         try:

@@ -63,7 +63,7 @@ def analyze_command(
     day = parse_day(as_of)
     config = load_risk_config(cfg.risk_config, taxonomy_of(cfg))
     rules = load_rules(cfg.rules)
-    with store_session(cfg) as store, err.status("analysing…") as status:
+    with store_session(cfg, writer=True) as store, err.status("analysing…") as status:
         result = run_analysis(
             store,
             as_of=day,

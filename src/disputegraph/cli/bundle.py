@@ -124,7 +124,7 @@ def load_command(
     cfg.pii_key_bytes()  # fail in one line before opening anything when no key is set
     source_mapping = load_mapping(mapping, taxonomy_of(cfg)) if mapping is not None else None
     fields = _extract_fields(extract, EXTRACT_COLUMNS)
-    with store_session(cfg) as store, progress_bar(spinner=True) as bar:
+    with store_session(cfg, writer=True) as store, progress_bar(spinner=True) as bar:
         tasks: dict[str, Any] = {}
 
         def progress(phase: str, done: int) -> None:

@@ -162,11 +162,13 @@ def _cell(value: Any) -> str:
 
 
 @contextmanager
-def store_session(cfg: Settings | None = None) -> Iterator[Any]:
-    """The configured store, closed when the block ends (whatever happens in it)."""
+def store_session(cfg: Settings | None = None, *, writer: bool = False) -> Iterator[Any]:
+    """The configured store, closed when the block ends (whatever happens in it). A
+    command that writes asks for a ``writer``: on the embedded store it waits for
+    any other writer (a load, ``watch``, an analysis) to finish first."""
     from disputegraph.store import open_store  # numpy, scipy and the Neo4j driver: not for --help
 
-    store = open_store(cfg or settings())
+    store = open_store(cfg or settings(), writer=writer)
     try:
         yield store
     finally:

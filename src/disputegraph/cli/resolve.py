@@ -73,7 +73,7 @@ def resolve_run_command(fmt: Format = FORMAT_OPTION) -> None:
     from disputegraph.resolution import run_resolution
 
     cfg = settings()
-    with store_session(cfg) as store:
+    with store_session(cfg, writer=True) as store:
         res = run_resolution(store, journal=_journal(cfg))
     _resolve_summary(res, fmt)
 
@@ -123,7 +123,7 @@ def _decide(candidate: str, verdict: str, note: str | None, apply: bool, fmt: Fo
         _decide_mention(candidate, verdict, note, apply, fmt)
         return
     cfg = settings()
-    with store_session(cfg) as store:
+    with store_session(cfg, writer=True) as store:
         doc = decide(
             store,
             candidate,
@@ -151,7 +151,7 @@ def _decide_mention(
     from disputegraph.resolution.mentions import decide_mention, link_mentions
 
     cfg = settings()
-    with store_session(cfg) as store:
+    with store_session(cfg, writer=True) as store:
         doc = decide_mention(
             store,
             candidate,
@@ -184,7 +184,7 @@ def resolve_mentions_command(fmt: Format = FORMAT_OPTION) -> None:
     from disputegraph.resolution.mentions import link_mentions
 
     cfg = settings()
-    with store_session(cfg) as store:
+    with store_session(cfg, writer=True) as store:
         counts = link_mentions(store, journal=_mention_journal(cfg))
     rows = [{"count": k, "n": v} for k, v in counts.items()]
     emit_rows(rows, fmt, title="names in dispute texts", payload=counts)

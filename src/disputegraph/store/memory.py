@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import gc
 import pickle
+import time
 import zlib
 from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from disputegraph.exceptions import StoreError
+from disputegraph.files import LockTimeout, atomic_write, file_lock
 from disputegraph.runtime import gc_paused
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
 from disputegraph.store.documents import Document, iter_document, load_document
@@ -108,8 +111,18 @@ class MemoryStore:
     '张三'
     """
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(
+        self, path: Path | None = None, *, writer: bool = False, lock_timeout: float = 600.0
+    ) -> None:
         self.path = path
+        # A writer holds the workspace's writer lock from before it reads the snapshot
+        # until it is closed: two writers never start from the same snapshot, so none
+        # writes over the other's rows (docs/architecture.md §5, "Live workspace").
+        self._writer_lock = ExitStack()
+        if path is not None and writer:
+            self._writer_lock.enter_context(_locked(_lock_path(path, "writer"), lock_timeout))
+        self._generation = 0
+        self._generation_of = path  # the files ``_generation`` was read from or written to
         #: kind -> key -> the document as zlib-compressed UTF-8 JSON (a million-dispute
         #: analysis is 730 MB of JSON, 54 MB compressed; see :mod:`disputegraph.store.documents`)
         self.documents: dict[str, dict[str, bytes]] = {}
@@ -117,8 +130,13 @@ class MemoryStore:
         # (None: changed since); flush writes a file only when this is not it.
         self._docs_saved_to = self.documents_path  # none yet: nothing to write
         self._reset()
-        if path is not None and path.exists():
-            self._read(path)
+        if path is not None:
+            # readers and writers share the commit lock: a flush swaps the files
+            # under it held exclusively, so no one reads a new graph beside old documents
+            with _locked(_lock_path(path, "commit"), lock_timeout, shared=True):
+                self._generation = self._stored_generation()
+                if path.exists():
+                    self._read(path)
 
     def _reset(self) -> None:
         # property key orders, shared by nodes and relationships
@@ -146,8 +164,8 @@ class MemoryStore:
         self._ident: dict[tuple[int, int, int, str], int] | None = None
 
     @classmethod
-    def in_workspace(cls, workspace: Path) -> MemoryStore:
-        return cls(workspace / SNAPSHOT_NAME)
+    def in_workspace(cls, workspace: Path, *, writer: bool = False) -> MemoryStore:
+        return cls(workspace / SNAPSHOT_NAME, writer=writer)
 
     # -- persistence -----------------------------------------------------
     _STATE = (
@@ -202,7 +220,24 @@ class MemoryStore:
         never leaves a new graph beside the results of the old one (after a
         `load --reset`, say); at worst the old graph is left without them."""
         if self.path is None:
+            self._generation = time.time_ns()
             return
+        docs_path = self.documents_path
+        graph_due = self._graph_saved_to != self.path or not self.path.exists()
+        if self._docs_saved_to == docs_path and not graph_due:
+            return
+        with _locked(_lock_path(self.path, "commit"), 600.0):
+            if self._generation_of == self.path and self._stored_generation() != self._generation:
+                raise StoreError(
+                    f"{self.path} changed since this process read it (another process wrote "
+                    "to the workspace): nothing was written; run the command again"
+                )
+            self._write(graph_due)
+            self._generation, self._generation_of = time.time_ns(), self.path
+            atomic_write(self._generation_path, [str(self._generation).encode()])
+
+    def _write(self, graph_due: bool) -> None:
+        assert self.path is not None
         docs_path = self.documents_path
         if self._docs_saved_to != docs_path and docs_path is not None:
             docs = self.documents
@@ -213,7 +248,7 @@ class MemoryStore:
                 lambda out: pickle.dump(docs, out, protocol=pickle.HIGHEST_PROTOCOL),
             )
             self._docs_saved_to = docs_path
-        if self._graph_saved_to != self.path or not self.path.exists():
+        if graph_due:
             # The identity map only serves relationship upserts; rebuilt if more come.
             self._ident = None
             graph = tuple(
@@ -223,7 +258,29 @@ class MemoryStore:
             self._graph_saved_to = self.path
 
     def close(self) -> None:
-        """Nothing to release; call :meth:`flush` to persist."""
+        """Release the writer lock (if this store holds it); call :meth:`flush` to persist."""
+        self._writer_lock.close()
+
+    @property
+    def _generation_path(self) -> Path:
+        assert self.path is not None
+        return self.path.with_suffix(".generation")
+
+    def _stored_generation(self) -> int:
+        try:
+            return int(self._generation_path.read_text())
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def generation(self) -> int:
+        """The generation of the workspace's files as last committed by any process
+        (changes with every flush that writes; compare with :attr:`loaded_generation`)."""
+        return self._generation if self.path is None else self._stored_generation()
+
+    @property
+    def loaded_generation(self) -> int:
+        """The generation this store's contents were read at or last written as."""
+        return self._generation
 
     def clear(self) -> None:
         self.documents = {}
@@ -592,3 +649,21 @@ def _pack(pieces: Iterable[bytes]) -> bytes:
     packed = [packer.compress(piece) for piece in pieces]
     packed.append(packer.flush())
     return b"".join(packed)
+
+
+def _lock_path(snapshot: Path, role: str) -> Path:
+    return snapshot.with_name(f"{snapshot.stem}.{role}.lock")
+
+
+@contextmanager
+def _locked(path: Path, timeout: float, *, shared: bool = False) -> Iterator[None]:
+    """:func:`~disputegraph.files.file_lock`, its timeout a :class:`StoreError` that says
+    what holds it and what to do."""
+    try:
+        with file_lock(path, shared=shared, timeout=timeout):
+            yield
+    except LockTimeout:
+        raise StoreError(
+            f"the workspace is locked by another process writing to it ({path}) for over "
+            f"{timeout:.0f} s: wait for that load or analysis to end, then try again"
+        ) from None

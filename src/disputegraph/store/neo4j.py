@@ -32,6 +32,7 @@ settings for the CLI.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, LiteralString, TypeVar
@@ -315,7 +316,21 @@ class Neo4jStore(Neo4jReads):
                     )
 
     def flush(self) -> None:
-        """Nothing to do: every write is committed when it returns."""
+        """Every write is committed when it returns; mark a new generation, so that
+        readers (the dashboard) see the change."""
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            tx.run(_cypher("store_bump_generation"), value=time.time_ns()).consume()
+
+        try:
+            with self._session() as session:
+                session.execute_write(work)
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise self._fail("marking a new generation", exc) from None
+
+    def generation(self) -> int:
+        rows = self._read(_cypher("store_generation"), "reading the generation")
+        return int(rows[0]["generation"])
 
     def clear(self) -> None:
         """Delete every node, relationship and document, in batched transactions."""

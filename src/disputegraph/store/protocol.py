@@ -131,4 +131,9 @@ class GraphStore(Protocol):
     def list_documents(self, kind: str) -> list[str]:
         """Keys of the stored documents of one kind, sorted."""
 
+    def generation(self) -> int:
+        """A number that changes whenever another commit lands in the store (from this
+        process or any other); readers compare it to know their view is stale."""
+        ...
+
     def close(self) -> None: ...
