@@ -34,6 +34,14 @@ def _path(rings: Sequence[Sequence[Sequence[float]]]) -> tuple[list[Any], list[A
     return xs, ys
 
 
+def _hover(key: str, lang: Lang, row: Mapping[str, Any], *fields: str, level: Any = None) -> str:
+    """The hover text of one grid or cluster from its row's ``fields``."""
+    values = {f: row[f] for f in fields}
+    if level is not None:
+        values["level"] = level["level_risk"]
+    return t(key, lang, **values)
+
+
 def _grid_traces(grids: Sequence[Mapping[str, Any]], lang: Lang) -> list[go.Scatter]:
     traces: list[go.Scatter] = []
     for (lo, hi), colour in zip(_BUCKETS, HOTSPOT_COLOURS, strict=True):
@@ -56,15 +64,7 @@ def _grid_traces(grids: Sequence[Mapping[str, Any]], lang: Lang) -> list[go.Scat
             )
         )
     text = [
-        t(
-            "geomap.grid_hover",
-            lang,
-            name=g["name"],
-            disputes=g["disputes"],
-            open=g["open"],
-            properties=g["properties"],
-            level=g["level_risk"],
-        )
+        _hover("geomap.grid_hover", lang, g, "name", "disputes", "open", "properties", level=g)
         for g in grids
     ]
     traces.append(
@@ -145,14 +145,7 @@ def geomap_figure(view: Mapping[str, Any] | None, lang: Lang, height: int = 640)
                 "line": {"color": "white", "width": 1},
             },
             text=[
-                t(
-                    "geomap.cluster_hover",
-                    lang,
-                    id=c["id"],
-                    score=c["score"],
-                    people=c["people"],
-                    disputes=c["disputes"],
-                )
+                _hover("geomap.cluster_hover", lang, c, "id", "score", "people", "disputes")
                 for c in clusters
             ],
             customdata=[["cluster", c["id"]] for c in clusters],
