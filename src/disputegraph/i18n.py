@@ -389,6 +389,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "No boundaries configured (DISPUTEGRAPH_BOUNDARIES)",
     ),
     "geomap.open_bucket": ("在办 {lo}–{hi} 件", "{lo}–{hi} open"),
+    "geomap.open_over": ("在办 {lo} 件以上", "{lo}+ open"),
     "geomap.grid_hover": (
         "{name}<br>纠纷 {disputes} 件 · 在办 {open} 件<br>房屋/地块 {properties} · 风险 {level}",
         "{name}<br>{disputes} disputes · {open} open<br>{properties} properties · risk {level}",

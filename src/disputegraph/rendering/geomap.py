@@ -49,7 +49,11 @@ def _grid_traces(grids: Sequence[Mapping[str, Any]], lang: Lang) -> list[go.Scat
         if not chosen:
             continue
         xs, ys = _path([ring for g in chosen for ring in g["rings"]])
-        label = t("geomap.open_bucket", lang, lo=lo, hi=hi if hi < 10**9 else "+")
+        label = (
+            t("geomap.open_bucket", lang, lo=lo, hi=hi)
+            if hi < 10**9
+            else t("geomap.open_over", lang, lo=lo)
+        )
         traces.append(
             go.Scatter(
                 x=xs,
