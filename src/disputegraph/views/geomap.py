@@ -27,6 +27,7 @@ __all__ = [
     "BoundaryError",
     "Region",
     "contains",
+    "dispute_grids",
     "geomap_view",
     "load_boundaries",
     "located_properties",
