@@ -106,6 +106,11 @@ class Settings(BaseSettings):
         description="TOML file of the city's own categories (a tree) and channels, each "
         "mapped to the model's; the dashboard shows the city's names.",
     )
+    boundaries: Path | None = Field(
+        None,
+        description="GeoJSON of the district, street and grid boundaries the map page draws "
+        "(features with `level` and `name`; the synthetic city writes boundaries.geojson).",
+    )
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
     language: Literal["zh", "en"] = Field("zh", description="Default display language.")

@@ -401,6 +401,32 @@ STRINGS: dict[str, tuple[str, str]] = {
         "已发送 {sent} 条，失败 {failed} 条（稍后重试），待发送 {queued} 条",
         "{sent} sent, {failed} failed (retried later), {queued} queued",
     ),
+    # the map page
+    "geomap": ("地图", "Map"),
+    "geomap.title": ("矛盾纠纷地图", "Dispute map"),
+    "geomap.no_boundaries": (
+        "未配置行政区划边界（DISPUTEGRAPH_BOUNDARIES）",
+        "No boundaries configured (DISPUTEGRAPH_BOUNDARIES)",
+    ),
+    "geomap.open_bucket": ("在办 {lo}–{hi} 件", "{lo}–{hi} open"),
+    "geomap.open_over": ("在办 {lo} 件以上", "{lo}+ open"),
+    "geomap.grid_hover": (
+        "{name}<br>纠纷 {disputes} 件 · 在办 {open} 件<br>房屋/地块 {properties} · 风险 {level}",
+        "{name}<br>{disputes} disputes · {open} open<br>{properties} properties · risk {level}",
+    ),
+    "geomap.grid_risk": ("网格风险", "Grid risk"),
+    "geomap.street": ("街道/乡镇", "Streets"),
+    "geomap.district": ("区县", "Districts"),
+    "geomap.properties": ("房屋/地块", "Properties"),
+    "geomap.clusters": ("风险群组", "Clusters"),
+    "geomap.cluster_hover": (
+        "{id}<br>风险分 {score} · {people} 人 · {disputes} 件",
+        "{id}<br>score {score} · {people} people · {disputes} disputes",
+    ),
+    "geomap.hint": (
+        "点击群组打开群组页，点击房屋打开案件追踪",
+        "Click a cluster to open it, a property to trace it",
+    ),
 }
 
 

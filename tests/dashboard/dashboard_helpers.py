@@ -54,6 +54,9 @@ def serve_demo(workspace: Path, log: Path, timeout: float = 120) -> Iterator[str
     """``disputegraph serve --demo`` on the memory store in ``workspace``, on
     127.0.0.1 and a free port; yields its URL once it answers, stops it by pid."""
     env = {**os.environ, "DISPUTEGRAPH_WORKSPACE": str(workspace), "DISPUTEGRAPH_STORE": "memory"}
+    boundaries = workspace / "demo-bundle" / "boundaries.geojson"
+    if boundaries.exists():  # the generated city's own boundaries, for the map page
+        env["DISPUTEGRAPH_BOUNDARIES"] = str(boundaries)
     exe = Path(sys.executable).parent / "disputegraph"
     port = free_port()
     with log.open("wb") as out:

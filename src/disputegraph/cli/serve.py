@@ -113,6 +113,8 @@ def demo_command(
     viewer = _viewer_role(role)
     cfg = settings().model_copy(update={"demo": True, "store": "memory"})
     out_dir = cfg.workspace / "demo-bundle"
+    if cfg.boundaries is None:  # the generated city's own boundaries
+        cfg = cfg.model_copy(update={"boundaries": out_dir / "boundaries.geojson"})
     started = time.perf_counter()
 
     def step(text: str) -> None:

@@ -27,7 +27,7 @@ from disputegraph.dashboard import cypher_copy, export, ids
 from disputegraph.dashboard.components.filter_bar import filter_bar, filter_options, placeholders
 from disputegraph.dashboard.components.navbar import nav_links, navbar
 from disputegraph.dashboard.context import EXTENSION, current_services
-from disputegraph.dashboard.pages import agencies, cluster, inbox, overview, tracer
+from disputegraph.dashboard.pages import agencies, cluster, geomap, inbox, overview, tracer
 from disputegraph.exceptions import WorkflowError
 from disputegraph.i18n import t
 from disputegraph.store.protocol import GraphStore
@@ -39,7 +39,7 @@ __all__ = ["PAGE_MODULES", "create_app", "current_services"]
 
 #: path -> page module (each has ``PATH``, ``layout(state)`` and ``register(app)``)
 PAGE_MODULES: dict[str, ModuleType] = {
-    m.PATH: m for m in (overview, cluster, tracer, agencies, inbox)
+    m.PATH: m for m in (overview, cluster, tracer, agencies, geomap, inbox)
 }
 _FILTERS = (
     (ids.FILTER_AS_OF, "date"),

@@ -34,8 +34,9 @@ from disputegraph.rendering.export import (
     safe_stem,
     shared_exporter,
 )
+from disputegraph.rendering.geomap import geomap_figure
 from disputegraph.schemas import Lang
-from disputegraph.views.services import Role, Services
+from disputegraph.views.services import Role, Services, geomap_of
 from disputegraph.views.state import ViewState
 
 __all__ = [
@@ -153,6 +154,11 @@ def _agency_chart(which: str) -> Callable[[Services, ViewState, Role], tuple[go.
     return build
 
 
+def _geomap(svc: Services, state: ViewState, role: Role) -> tuple[go.Figure, str]:
+    view = geomap_of(svc, state)
+    return geomap_figure(view, state.lang), t("geomap.title", state.lang)
+
+
 #: every exportable chart, by the id of its component on the page
 CHARTS: dict[str, ChartSpec] = {
     s.chart_id: s
@@ -182,6 +188,7 @@ CHARTS: dict[str, ChartSpec] = {
         ChartSpec(ids.TRACER_CHAIN, "/tracer", "chain", _tracer_chain),
         ChartSpec(ids.AGENCY_SANKEY, "/agencies", "sankey", _agency_chart("sankey")),
         ChartSpec(ids.AGENCY_STATS_FIG, "/agencies", "agency_stats", _agency_chart("rates")),
+        ChartSpec(ids.GEOMAP_FIGURE, "/map", "geomap.title", _geomap),
     )
 }
 

@@ -140,3 +140,7 @@ INBOX_ORDERS = "inbox-orders"
 INBOX_ORDER_NOTE = "inbox-order-note"
 INBOX_REASON = "inbox-reason"
 INBOX_TICK = "inbox-tick"
+
+# map
+GEOMAP_FIGURE = "geomap-figure"
+GEOMAP_NOTE = "geomap-note"

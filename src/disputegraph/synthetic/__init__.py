@@ -1,7 +1,8 @@
 """The synthetic city: a deterministic, realistic input bundle with planted patterns.
 
 ``generate_city(out)`` writes one file per table of the README's "Input bundle" (all 13, columns
-exactly the row models' fields, header row, UTF-8) plus ``_planted.json``::
+exactly the row models' fields, header row, UTF-8) plus ``_planted.json`` and the boundaries of
+its districts, streets and grids (``boundaries.geojson``, ``synthetic/boundaries.py``)::
 
     >>> from pathlib import Path; import tempfile
     >>> planted = generate_city(Path(tempfile.mkdtemp()) / "city", scale=500)
@@ -77,6 +78,7 @@ from typing import IO, Any
 from disputegraph.exceptions import DisputeGraphError
 from disputegraph.schemas.registry import TABLES
 from disputegraph.synthetic.background import CHUNK, Counters, background_chunk
+from disputegraph.synthetic.boundaries import LocatedProperties, boundaries_json, build_boundaries
 from disputegraph.synthetic.city import Columns, build_city
 from disputegraph.synthetic.handling import build_templates
 from disputegraph.synthetic.planted import RESERVED_NAMES, plant_patterns
@@ -94,6 +96,8 @@ __all__ = [
 #: Two weeks before the 2026 Spring Festival (2026-02-17).
 DEFAULT_AS_OF = date(2026, 2, 3)
 FORMATS = ("csv", "jsonl", "xlsx")
+#: the districts, streets and grids as GeoJSON (``synthetic/boundaries.py``)
+BOUNDARIES_FILE = "boundaries.geojson"
 XLSX_MAX_SCALE = 20_000
 MAX_SCALE = 5_000_000
 #: ``progress(stage, done, total)``
@@ -127,8 +131,9 @@ def _typed(col: str, value: str) -> Any:
 class _Sink:
     """Appends column chunks to one file per table (csv/jsonl) or collects them (xlsx)."""
 
-    def __init__(self, out: Path, fmt: str, stack: ExitStack) -> None:
+    def __init__(self, out: Path, fmt: str, stack: ExitStack, located: LocatedProperties) -> None:
         self.fmt = fmt
+        self.located = located
         self.columns = _tables()
         self.counts = dict.fromkeys(self.columns, 0)
         self.files: dict[str, IO[str]] = {}
@@ -147,6 +152,7 @@ class _Sink:
                 self.writers[table] = writer
 
     def write(self, tables: dict[str, Columns]) -> None:
+        self.located.add(tables.get("properties"))
         for table, cols in self.columns.items():
             data = tables.get(table)
             if not data or not data[cols[0]]:
@@ -215,7 +221,7 @@ def _remove_previous(out: Path) -> None:
     """Delete table files an earlier run left in ``out`` (maybe in another format), so a
     reader never sees two versions of one table; other files are left alone."""
     names = [f"{t}.{ext}" for t in _tables() for ext in ("csv", "jsonl", "xlsx")]
-    for name in [*names, "city.xlsx", "_planted.json"]:
+    for name in [*names, "city.xlsx", "_planted.json", BOUNDARIES_FILE]:
         (out / name).unlink(missing_ok=True)
 
 
@@ -263,8 +269,9 @@ def generate_city(
     city = build_city(seed, scale, used_names)
     report("city", 1, 1)
     templates = build_templates()
+    located = LocatedProperties()
     with ExitStack() as stack:
-        sink = _Sink(out, fmt, stack)
+        sink = _Sink(out, fmt, stack, located)
         sink.write(
             {
                 "properties": city.properties,
@@ -293,6 +300,11 @@ def generate_city(
             report("write", 0, 1)
             sink.write_xlsx(out / "city.xlsx", as_of)
             report("write", 1, 1)
+    report("boundaries", 0, 1)
+    (out / BOUNDARIES_FILE).write_text(
+        boundaries_json(build_boundaries(city, located)), encoding="utf-8"
+    )
+    report("boundaries", 1, 1)
     planted = {
         "seed": seed,
         "scale": scale,

@@ -37,7 +37,7 @@ from disputegraph.schemas import Lang, NodeLabel, RiskLevel
 from disputegraph.schemas.analysis import AnalysisResult, ClusterAssessment, LiablePayers
 from disputegraph.schemas.workflow import AlertStatus, OrderState, WorkOrder
 from disputegraph.store.workflow import WorkflowStore
-from disputegraph.views import clusters, frames
+from disputegraph.views import clusters, frames, geomap
 from disputegraph.views import layout as graph_layout
 from disputegraph.views.agencies import agency_view
 from disputegraph.views.contract import alerts_report, cluster_facts, key_person_rows
@@ -311,6 +311,29 @@ class Services(TracerServices):
 
         filtered = self._filtered(state, analysis)
         return agency_view(self.store, analysis, filtered, state, title_of, top_pairs)
+
+
+def geomap_of(svc: Services, state: ViewState) -> dict[str, Any] | None:
+    """The map page's data for the filters (``None`` without configured boundaries)."""
+    path = svc.settings.boundaries
+    if path is None:
+        return None
+    analysis = svc.analysis(state)
+
+    def base() -> tuple[geomap.Boundaries, dict[str, Any], dict[str, str]]:
+        return (
+            geomap.load_boundaries(path),
+            geomap.located_properties(svc.store),
+            geomap.dispute_grids(svc.store),
+        )
+
+    bounds, props, grids = svc._views.get_or(("geomap-base", str(path)), base)
+    frame = svc._filtered(state, analysis)
+    disputes = list(zip(frame.index.tolist(), frame["is_open"].tolist(), strict=True))
+    placed = svc._clusters(state, analysis) if analysis is not None else []
+    view = geomap.geomap_view(bounds, props, grids, disputes, placed)
+    view["as_of"] = svc.as_of(state, analysis).isoformat()
+    return view
 
 
 def _payers_view(payers: LiablePayers | None, lang: Lang) -> dict[str, Any] | None:

@@ -16,6 +16,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("/cluster", "cluster"),
     ("/tracer", "tracer"),
     ("/agencies", "agencies"),
+    ("/map", "geomap"),
     ("/inbox", "inbox"),
 )
 
