@@ -30,20 +30,20 @@ import pickle
 import time
 import zlib
 from array import array
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
-from operator import itemgetter
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from disputegraph.exceptions import StoreError
-from disputegraph.files import LockTimeout, atomic_write, file_lock
+from disputegraph.files import atomic_write
 from disputegraph.runtime import gc_paused
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
+from disputegraph.store.adjacency import Adjacency, Ints, Picker, padded, picker
 from disputegraph.store.documents import Document, iter_document, load_document
+from disputegraph.store.locks import lock_path, locked
 from disputegraph.store.protocol import Counts, Subgraph
 from disputegraph.store.snapshot import (
     DOCS_MAGIC,
@@ -65,38 +65,6 @@ _TYPE_CODE = {rel: code for code, rel in enumerate(_TYPES)}
 #: Rebuild the adjacency once this many relationships were written since the last build
 #: (or a quarter of all of them, whichever is more); until then they are scanned.
 _PENDING_LIMIT = 20_000
-
-Ints = npt.NDArray[np.int64]
-#: Reads some properties' values out of a row's value tuple.
-Picker = Callable[[tuple[Any, ...]], tuple[Any, ...]]
-
-
-class _Adjacency:
-    """Relationship rows by source row and by target row (CSR), for the first
-    ``n_edges`` relationships and ``n_nodes`` nodes."""
-
-    def __init__(self, src: Ints, dst: Ints, n_nodes: int) -> None:
-        self.n_edges = len(src)
-        self.n_nodes = n_nodes
-        self.out_rows, self.out_ptr = self._csr(src, n_nodes)
-        self.in_rows, self.in_ptr = self._csr(dst, n_nodes)
-
-    @staticmethod
-    def _csr(ends: Ints, n_nodes: int) -> tuple[Ints, Ints]:
-        order = np.argsort(ends, kind="stable")
-        ptr = np.zeros(n_nodes + 1, dtype=np.int64)
-        np.cumsum(np.bincount(ends, minlength=n_nodes), out=ptr[1:])
-        return order.astype(np.int64), ptr
-
-    def out(self, row: int) -> Ints:
-        if row >= self.n_nodes:
-            return np.empty(0, dtype=np.int64)
-        return self.out_rows[self.out_ptr[row] : self.out_ptr[row + 1]]
-
-    def into(self, row: int) -> Ints:
-        if row >= self.n_nodes:
-            return np.empty(0, dtype=np.int64)
-        return self.in_rows[self.in_ptr[row] : self.in_ptr[row + 1]]
 
 
 class MemoryStore:
@@ -120,7 +88,7 @@ class MemoryStore:
         # writes over the other's rows (docs/architecture.md §5, "Live workspace").
         self._writer_lock = ExitStack()
         if path is not None and writer:
-            self._writer_lock.enter_context(_locked(_lock_path(path, "writer"), lock_timeout))
+            self._writer_lock.enter_context(locked(lock_path(path, "writer"), lock_timeout))
         self._generation = 0
         self._generation_of = path  # the files ``_generation`` was read from or written to
         #: kind -> key -> the document as zlib-compressed UTF-8 JSON (a million-dispute
@@ -133,7 +101,7 @@ class MemoryStore:
         if path is not None:
             # readers and writers share the commit lock: a flush swaps the files
             # under it held exclusively, so no one reads a new graph beside old documents
-            with _locked(_lock_path(path, "commit"), lock_timeout, shared=True):
+            with locked(lock_path(path, "commit"), lock_timeout, shared=True):
                 self._generation = self._stored_generation()
                 if path.exists():
                     self._read(path)
@@ -159,7 +127,7 @@ class MemoryStore:
         self._invalidate()
 
     def _invalidate(self) -> None:
-        self._adj: _Adjacency | None = None
+        self._adj: Adjacency | None = None
         self._rank: Ints | None = None
         self._ident: dict[tuple[int, int, int, str], int] | None = None
 
@@ -226,7 +194,7 @@ class MemoryStore:
         graph_due = self._graph_saved_to != self.path or not self.path.exists()
         if self._docs_saved_to == docs_path and not graph_due:
             return
-        with _locked(_lock_path(self.path, "commit"), 600.0):
+        with locked(lock_path(self.path, "commit"), 600.0):
             if self._generation_of == self.path and self._stored_generation() != self._generation:
                 raise StoreError(
                     f"{self.path} changed since this process read it (another process wrote "
@@ -390,11 +358,11 @@ class MemoryStore:
             for r in rows
         ]
 
-    def _adjacency(self) -> _Adjacency:
+    def _adjacency(self) -> Adjacency:
         adj = self._adj
         pending = len(self._key) - (adj.n_edges if adj else 0)
         if adj is None or pending > max(_PENDING_LIMIT, adj.n_edges // 4):
-            adj = self._adj = _Adjacency(
+            adj = self._adj = Adjacency(
                 np.array(self._src, dtype=np.int64),
                 np.array(self._dst, dtype=np.int64),
                 len(self._ids),
@@ -573,8 +541,8 @@ class MemoryStore:
         pickers: list[Picker] = []
         for shape in self._shapes:
             pos = [shape.index(k) if k in shape else len(shape) for k in keys]
-            pick = _picker(pos)
-            pickers.append(_padded(pick) if len(shape) in pos else pick)
+            pick = picker(pos)
+            pickers.append(padded(pick) if len(shape) in pos else pick)
         return pickers
 
     def iter_nodes(self, label: NodeLabel, batch_size: int = 10_000) -> Iterator[list[GraphNode]]:
@@ -625,21 +593,6 @@ class MemoryStore:
         return sorted(self.documents.get(kind, {}))
 
 
-def _picker(pos: Sequence[int]) -> Picker:
-    """``itemgetter(*pos)``, always giving a tuple (also of one or no item)."""
-    if len(pos) > 1:
-        return itemgetter(*pos)
-    if pos:
-        only = pos[0]
-        return lambda vals: (vals[only],)
-    return lambda vals: ()
-
-
-def _padded(pick: Picker) -> Picker:
-    """``pick`` on the values plus a trailing ``None`` (the value of an absent key)."""
-    return lambda vals: pick((*vals, None))
-
-
 def _pack(pieces: Iterable[bytes]) -> bytes:
     """JSON pieces compressed as they come (the whole JSON never exists at once).
 
@@ -649,21 +602,3 @@ def _pack(pieces: Iterable[bytes]) -> bytes:
     packed = [packer.compress(piece) for piece in pieces]
     packed.append(packer.flush())
     return b"".join(packed)
-
-
-def _lock_path(snapshot: Path, role: str) -> Path:
-    return snapshot.with_name(f"{snapshot.stem}.{role}.lock")
-
-
-@contextmanager
-def _locked(path: Path, timeout: float, *, shared: bool = False) -> Iterator[None]:
-    """:func:`~disputegraph.files.file_lock`, its timeout a :class:`StoreError` that says
-    what holds it and what to do."""
-    try:
-        with file_lock(path, shared=shared, timeout=timeout):
-            yield
-    except LockTimeout:
-        raise StoreError(
-            f"the workspace is locked by another process writing to it ({path}) for over "
-            f"{timeout:.0f} s: wait for that load or analysis to end, then try again"
-        ) from None
