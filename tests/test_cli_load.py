@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -203,3 +206,18 @@ def test_help_explains_and_shows_an_example(runner: CliRunner, command: str) -> 
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.stdout and f"disputegraph {command}" in result.stdout
+
+
+def test_python_dash_m_runs_the_same_command_line() -> None:
+    """``python -m disputegraph`` is the ``disputegraph`` command (the same help)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "disputegraph", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Usage: python -m disputegraph" in done.stdout
+    for command in ("load", "analyze", "serve", "backtest"):
+        assert command in done.stdout

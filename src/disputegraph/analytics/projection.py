@@ -8,7 +8,8 @@ arrays (whole-city passes use ``scipy.sparse.csgraph``), plus the event data
 the risk factors and chains need (reports, hand-offs, links). Analytics take a
 projection and never a store.
 
-What is in the projection (docs/architecture.md §6), for ``as_of`` and ``window_days``:
+What is in the projection (docs/architecture.md §6; the store reads are in
+:mod:`~disputegraph.analytics.window_reads`), for ``as_of`` and ``window_days``:
 
 * **disputes** reported in ``(as_of − window_days, as_of]`` (closed ones too:
   a closure cannot come before the report), each open or not at ``as_of`` by
@@ -49,21 +50,20 @@ Reports and hand-offs after ``as_of`` are left out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any
 
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from disputegraph.analytics import window_reads as wr
 from disputegraph.analytics.records import (
     AGENCY_KEYS,
-    DISPUTE_KEYS,
-    HANDLING_KEYS,
     AgencyInfo,
     DisputeInfo,
     EmployerInfo,
@@ -71,17 +71,12 @@ from disputegraph.analytics.records import (
     PartyInfo,
     PropertyInfo,
     ReportInfo,
-    StepTime,
-    _as_date,
-    _text,
     agency_from_values,
-    as_datetime,
     dispute_from_values,
-    handling_from_values,
-    step_time,
 )
+from disputegraph.analytics.window_reads import EDGE_TYPES, MENTION_KINDS, mention_used
 from disputegraph.runtime import gc_paused
-from disputegraph.schemas import NodeLabel, PropertyRelation, RelType
+from disputegraph.schemas import NodeLabel
 from disputegraph.store.protocol import GraphStore
 
 __all__ = [
@@ -103,28 +98,6 @@ _KIND_LABEL = {
     KIND_EMPLOYER: NodeLabel.EMPLOYER,
     KIND_PROPERTY: NodeLabel.PROPERTY,
 }
-#: Edge types of the stakeholder graph, in a fixed order (their index is the edge code).
-EDGE_TYPES: tuple[RelType, ...] = (
-    RelType.PARTY_TO,
-    RelType.CONCERNS,
-    RelType.PART_OF,
-    RelType.EMPLOYED_BY,
-    RelType.SUBCONTRACTOR_OF,
-    RelType.RELATED_TO,
-    *(r.rel_type for r in PropertyRelation),
-    RelType.MENTIONS,
-)
-_TIE_TYPES = tuple(r.rel_type for r in PropertyRelation)
-
-#: The kinds of text mentions that join disputes (divisions never do: they touch everything).
-MENTION_KINDS: tuple[str, ...] = (
-    "organization",
-    "residential_community",
-    "building",
-    "village",
-    "village_group",
-    "construction_project",
-)
 
 Progress = Callable[[str], None]
 
@@ -225,285 +198,10 @@ class Projection:
         return self.subgraph(range(self.n_nodes))
 
 
-def _nodes(store: GraphStore, label: NodeLabel, *keys: str) -> Iterator[tuple[Any, ...]]:
-    """``(id, *values)`` of every node of a label."""
-    for batch in store.iter_node_values(label, keys):
-        yield from batch
-
-
-def _edges(
-    store: GraphStore, rel: RelType, *keys: str, sources: Collection[str] | None = None
-) -> Iterator[tuple[Any, ...]]:
-    """``(source, target, *values)`` of every relationship of a type (leaving ``sources``)."""
-    for batch in store.iter_edge_values(rel, keys, sources=sources):
-        yield from batch
-
-
-def _active(since: Any, until: Any, start: date, as_of: date) -> bool:
-    """True when ``[since, until]`` overlaps the window ``(start, as_of]``."""
-    s, u = _as_date(since), _as_date(until)
-    return (s is None or s <= as_of) and (u is None or u > start)
-
-
-#: an edge of the stakeholder graph as it is collected: (one end, other end, type code)
-_Edge = tuple[str, str, int]
-_CODE = {rel: i for i, rel in enumerate(EDGE_TYPES)}
-
-
-def _window_disputes(store: GraphStore, start: date, as_of: date) -> dict[str, list[Any]]:
-    """The values (:data:`DISPUTE_KEYS`) of each dispute reported in the window."""
-    window: dict[str, list[Any]] = {}
-    for did, *values in _nodes(store, NodeLabel.DISPUTE, *DISPUTE_KEYS):
-        reported = as_datetime(values[0])
-        if reported is not None and start < reported.date() <= as_of:
-            window[did] = values
-    return window
-
-
-def _canonical(store: GraphStore) -> dict[str, str]:
-    """Entity resolution: records linked by an active SAME_AS count as their canonical entity."""
-    return {
-        record: entity
-        for record, entity, active in _edges(store, RelType.SAME_AS, "active")
-        if active is None or active
-    }
-
-
-class _Touched(NamedTuple):
-    """What the window's disputes touch directly: parties, properties, mentioned employers."""
-
-    involvements: dict[str, list[tuple[str, str]]]
-    stakeholders: set[str]
-    concerns: dict[str, list[str]]
-    props_in: set[str]
-    mentioned_employers: set[str]
-
-
-def _touched(
-    store: GraphStore,
-    window: Mapping[str, Any],
-    canon: Mapping[str, str],
-    edges: list[_Edge],
-    mention_kinds: Iterable[str],
-    min_mention_confidence: float,
-) -> _Touched:
-    """The parties (``PARTY_TO``), properties (``CONCERNS``) and the employers and
-    properties the disputes' texts name (``MENTIONS``, when used)."""
-    involvements: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    stakeholders: set[str] = set()
-    for source, did, role in _edges(store, RelType.PARTY_TO, "role"):
-        if did in window:
-            who = canon.get(source, source)
-            involvements[did].append((who, _text(role, "")))
-            stakeholders.add(who)
-            edges.append((who, did, _CODE[RelType.PARTY_TO]))
-    concerns: dict[str, list[str]] = defaultdict(list)
-    props_in: set[str] = set()
-    for did, prop in _edges(store, RelType.CONCERNS, sources=window.keys()):
-        concerns[did].append(prop)
-        props_in.add(prop)
-        edges.append((did, prop, _CODE[RelType.CONCERNS]))
-    mentioned_employers: set[str] = set()
-    kinds_used = frozenset(mention_kinds)
-    for did, target, kind, decision, confidence, active in _edges(
-        store,
-        RelType.MENTIONS,
-        "kind",
-        "decision",
-        "confidence",
-        "active",
-        sources=window.keys(),
-    ):
-        if not mention_used(kind, decision, confidence, active, kinds_used, min_mention_confidence):
-            continue
-        if kind == "organization":
-            target = canon.get(target, target)
-            mentioned_employers.add(target)
-        else:
-            props_in.add(target)
-        edges.append((did, target, _CODE[RelType.MENTIONS]))
-    return _Touched(involvements, stakeholders, concerns, props_in, mentioned_employers)
-
-
-def _join_parents(
-    store: GraphStore, props_in: set[str], join_parent_kinds: Iterable[str], edges: list[_Edge]
-) -> None:
-    """Add to ``props_in`` the parents of the kinds to join (``PART_OF``), a few levels up."""
-    parent: dict[str, str] = dict(_edges(store, RelType.PART_OF))
-    wanted = set(join_parent_kinds)
-    joins = {pid for pid, kind in _nodes(store, NodeLabel.PROPERTY, "kind") if kind in wanted}
-    frontier = set(props_in)
-    for _ in range(4):  # unit -> building -> project site: a few levels at most
-        nxt: set[str] = set()
-        for child in sorted(frontier):
-            up = parent.get(child)
-            if up is not None and up in joins:
-                edges.append((child, up, _CODE[RelType.PART_OF]))
-                if up not in props_in:
-                    nxt.add(up)
-        props_in |= nxt
-        frontier = nxt
-        if not frontier:
-            break
-
-
-class _Chains(NamedTuple):
-    """The employments of the window's stakeholders and their employers' contractor chains."""
-
-    employments: list[tuple[str, str]]
-    contracts: list[tuple[str, str]]
-    unpaid: dict[tuple[str, str], float]
-    employer_ids: set[str]
-
-
-def _chains(
-    store: GraphStore,
-    touched: _Touched,
-    canon: Mapping[str, str],
-    start: date,
-    as_of: date,
-    edges: list[_Edge],
-) -> _Chains:
-    """Employments active in the window, then every contractor above an employer in."""
-    stakeholders = touched.stakeholders
-    employments: list[tuple[str, str]] = []
-    for source, target, since, until in _edges(store, RelType.EMPLOYED_BY, "since", "until"):
-        worker, employer = canon.get(source, source), canon.get(target, target)
-        if worker in stakeholders and _active(since, until, start, as_of):
-            employments.append((worker, employer))
-            edges.append((worker, employer, _CODE[RelType.EMPLOYED_BY]))
-    employer_ids = {emp for _, emp in employments} | touched.mentioned_employers
-    up_contracts: dict[str, list[str]] = defaultdict(list)
-    unpaid_all: dict[tuple[str, str], float] = defaultdict(float)
-    for source, target, since, until, owed in _edges(
-        store, RelType.SUBCONTRACTOR_OF, "since", "until", "unpaid_yuan"
-    ):
-        if _active(since, until, start, as_of):
-            sub_id, contractor_id = canon.get(source, source), canon.get(target, target)
-            up_contracts[sub_id].append(contractor_id)
-            if owed is not None:
-                unpaid_all[sub_id, contractor_id] += float(owed)
-    employer_labels = store.has_ids(stakeholders)
-    employer_ids |= {i for i, lbl in employer_labels.items() if lbl is NodeLabel.EMPLOYER}
-    contracts: list[tuple[str, str]] = []
-    seen_emp: set[str] = set()
-    todo = sorted(employer_ids)
-    while todo:
-        sub = todo.pop()
-        if sub in seen_emp:
-            continue
-        seen_emp.add(sub)
-        for contractor in sorted(set(up_contracts.get(sub, ()))):
-            contracts.append((sub, contractor))
-            edges.append((sub, contractor, _CODE[RelType.SUBCONTRACTOR_OF]))
-            todo.append(contractor)
-    employer_ids |= seen_emp
-    unpaid = {pair: owed for pair, owed in unpaid_all.items() if pair[0] in seen_emp}
-    return _Chains(employments, contracts, unpaid, employer_ids)
-
-
-def _property_ties(
-    store: GraphStore,
-    canon: Mapping[str, str],
-    all_stakeholders: set[str],
-    props_in: set[str],
-    edges: list[_Edge],
-) -> None:
-    """Ties (owner, tenant …) between stakeholders and properties already in."""
-    for rel in _TIE_TYPES:
-        for source, prop in _edges(store, rel):
-            holder = canon.get(source, source)
-            if holder in all_stakeholders and prop in props_in:
-                edges.append((holder, prop, _CODE[rel]))
-
-
-def _dispute_links(
-    store: GraphStore, window: Mapping[str, Any], edges: list[_Edge]
-) -> dict[str, list[tuple[str, str]]]:
-    """``RELATED_TO`` links of the window's disputes (an edge when both ends are in)."""
-    links: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for source, target, why in _edges(store, RelType.RELATED_TO, "reason"):
-        reason = _text(why, "")
-        if source in window:
-            links[source].append((target, reason))
-        if target in window:
-            links[target].append((source, reason))
-        if source in window and target in window:
-            edges.append((source, target, _CODE[RelType.RELATED_TO]))
-    return links
-
-
-def _reports(
-    store: GraphStore, window: Mapping[str, Any], canon: Mapping[str, str], as_of: date
-) -> dict[str, list[ReportInfo]]:
-    """The reports of each dispute received by ``as_of``, in order."""
-    reports: dict[str, list[ReportInfo]] = defaultdict(list)
-    for rid, did, received_at, channel, reporter in _nodes(
-        store, NodeLabel.REPORT, "dispute_id", "received_at", "channel", "reporter_id"
-    ):
-        if did not in window:
-            continue
-        received = as_datetime(received_at)
-        if received is not None and received.date() <= as_of:
-            who = canon.get(reporter, reporter) if reporter is not None else None
-            reports[did].append(ReportInfo(rid, did, _text(channel, "other"), received, who))
-    for rlist in reports.values():
-        rlist.sort(key=lambda r: (r.received_at, r.id))
-    return reports
-
-
-def _handlings(
-    store: GraphStore, window: Mapping[str, Any], as_of: date
-) -> tuple[dict[str, list[HandlingInfo]], dict[str, list[StepTime]], set[str]]:
-    """The hand-offs of each dispute started by ``as_of`` (in order), the step times of
-    all of them (later ones too: the open rule reads them) and the agencies met."""
-    handlings: dict[str, list[HandlingInfo]] = defaultdict(list)
-    every_step: dict[str, list[StepTime]] = defaultdict(list)  # later ones too
-    agency_ids: set[str] = set()
-    for did, agency, *values in _edges(
-        store, RelType.HANDLED_BY, *HANDLING_KEYS, sources=window.keys()
-    ):
-        step = handling_from_values(did, agency, *values)
-        every_step[did].append(step_time(*values[:3]))
-        if step.started_at.date() > as_of:
-            continue
-        handlings[did].append(step)
-        agency_ids.add(agency)
-    for lst in handlings.values():
-        lst.sort(key=lambda h: (h.seq, h.started_at))
-    return handlings, every_step, agency_ids
-
-
-def _details(
-    store: GraphStore, all_stakeholders: set[str], props_in: set[str]
-) -> tuple[dict[str, PartyInfo], dict[str, EmployerInfo], dict[str, PropertyInfo]]:
-    """The parties, employers and properties in, from their nodes."""
-    parties: dict[str, PartyInfo] = {}
-    for pid, kind, name, tags in _nodes(store, NodeLabel.PARTY, "kind", "name", "tags"):
-        if pid in all_stakeholders:
-            tags = tags or []
-            if isinstance(tags, str):
-                tags = [t for t in tags.split(";") if t]
-            parties[pid] = PartyInfo(pid, _text(kind, "person"), _text(name, pid), tuple(tags))
-    employers: dict[str, EmployerInfo] = {
-        eid: EmployerInfo(
-            eid, _text(name, eid), _text(kind, "company"), None if ok is None else bool(ok)
-        )
-        for eid, name, kind, ok in _nodes(store, NodeLabel.EMPLOYER, "name", "kind", "qualified")
-        if eid in all_stakeholders
-    }
-    properties: dict[str, PropertyInfo] = {
-        pid: PropertyInfo(pid, _text(name, pid), _text(kind, ""), part_of)
-        for pid, name, kind, part_of in _nodes(store, NodeLabel.PROPERTY, "name", "kind", "part_of")
-        if pid in props_in
-    }
-    return parties, employers, properties
-
-
 def _numbered(
     disputes: Mapping[str, Any],
     tables: Iterable[tuple[Mapping[str, Any], int]],
-    edges: list[_Edge],
+    edges: list[wr.Edge],
 ) -> tuple[
     list[str], dict[str, int], list[int], npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]
 ]:
@@ -551,26 +249,26 @@ def project(
     say("projection: disputes")
     # the values of each dispute reported in the window; made DisputeInfo once the
     # hand-offs are read (whether it was open at as_of depends on them)
-    window = _window_disputes(store, start, as_of)
-    edges: list[_Edge] = []
-    canon = _canonical(store)
+    window = wr.window_disputes(store, start, as_of)
+    edges: list[wr.Edge] = []
+    canon = wr.canonical(store)
 
     say("projection: stakeholders and properties")
-    touched = _touched(store, window, canon, edges, mention_kinds, min_mention_confidence)
+    touched = wr.touched(store, window, canon, edges, mention_kinds, min_mention_confidence)
     props_in = touched.props_in
     if join_parent_kinds:
-        _join_parents(store, props_in, join_parent_kinds, edges)
+        wr.join_parents(store, props_in, join_parent_kinds, edges)
 
     say("projection: employers and contractor chains")
-    chains = _chains(store, touched, canon, start, as_of, edges)
+    chains = wr.chains(store, touched, canon, start, as_of, edges)
     all_stakeholders = touched.stakeholders | chains.employer_ids
     if include_property_ties:
-        _property_ties(store, canon, all_stakeholders, props_in, edges)
-    links = _dispute_links(store, window, edges)
+        wr.property_ties(store, canon, all_stakeholders, props_in, edges)
+    links = wr.dispute_links(store, window, edges)
 
     say("projection: reports and hand-offs")
-    reports = _reports(store, window, canon, as_of)
-    handlings, every_step, agency_ids = _handlings(store, window, as_of)
+    reports = wr.reports(store, window, canon, as_of)
+    handlings, every_step, agency_ids = wr.handlings(store, window, as_of)
     disputes: dict[str, DisputeInfo] = {
         did: dispute_from_values(did, as_of, *values, steps=every_step.get(did, ()))
         for did, values in window.items()
@@ -578,12 +276,12 @@ def project(
     del every_step
     agencies = {
         aid: agency_from_values(aid, *values)
-        for aid, *values in _nodes(store, NodeLabel.AGENCY, *AGENCY_KEYS)
+        for aid, *values in wr.nodes(store, NodeLabel.AGENCY, *AGENCY_KEYS)
         if aid in agency_ids
     }
 
     say("projection: stakeholder details")
-    parties, employers, properties = _details(store, all_stakeholders, props_in)
+    parties, employers, properties = wr.details(store, all_stakeholders, props_in)
 
     say("projection: arrays")
     tables = ((parties, KIND_PARTY), (employers, KIND_EMPLOYER), (properties, KIND_PROPERTY))
@@ -611,21 +309,3 @@ def project(
         employments=chains.employments,
         unpaid=chains.unpaid,
     )
-
-
-def mention_used(
-    kind: Any,
-    decision: Any,
-    confidence: Any,
-    active: Any,
-    kinds: Collection[str] = MENTION_KINDS,
-    min_confidence: float = 0.8,
-) -> bool:
-    """Whether a ``MENTIONS`` relationship links its dispute to its node: active,
-    of a kind in ``kinds``, and accepted in review or decided ``auto`` with at
-    least ``min_confidence``."""
-    if active is False or str(kind) not in kinds:
-        return False
-    if decision == "accepted":
-        return True
-    return decision == "auto" and float(confidence or 0.0) >= min_confidence
