@@ -132,6 +132,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "关注对象{target}所在纠纷群新增{n}起纠纷：{ids}",
         "{n} new dispute(s) joined the cluster of watched {target}: {ids}",
     ),
+    "lineage.new": ("首次出现于{since}", "first seen {since}"),
+    "lineage.continued": ("自{since}起持续跟踪", "tracked since {since}"),
+    "lineage.merged": (
+        "自{since}起跟踪 · 由{ids}合并而来",
+        "tracked since {since} · merged from {ids}",
+    ),
+    "lineage.split": ("{since}从{ids}分出", "split from {ids} on {since}"),
     "keyperson.cut_vertex": (
         "连接簇内{parts}个部分：去掉后{cut}个节点（其中{people}人）与其余部分断开",
         "ties {parts} parts of the cluster together: removing it cuts {cut} nodes off "

@@ -94,7 +94,14 @@ def test_change_against_the_previous_analysis(city: City) -> None:
     assert load_analysis(city.store) == second  # the latest pointer moved
     # the next analysis compared with the small scores document, not the whole result
     scores = city.store.get_document(SCORES_KIND, "2026-01-06:180")
-    assert scores == {"clusters": [[c.id, c.score, c.disputes] for c in first.clusters]}
+    assert scores == {
+        "clusters": [[c.id, c.score, c.disputes, "2026-01-06"] for c in first.clusters]
+    }
+    # a scores document written before first-seen dates were kept still reads
+    assert isinstance(city.store, MemoryStore)
+    old = {"clusters": [[c.id, c.score, c.disputes] for c in first.clusters]}
+    city.store.put_document(SCORES_KIND, "2026-01-06:180", old)
+    assert _previous(city.store, date(2026, 1, 8), 180) == cluster_scores(first)
 
 
 def test_change_against_an_analysis_stored_without_scores(city: City) -> None:

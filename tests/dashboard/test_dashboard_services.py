@@ -340,3 +340,16 @@ def test_cluster_view_lists_key_persons_masked_by_role(services: Services) -> No
     assert style == {} and "关键人物与单位" in str(children) and "吴**" in str(children)
     assert "吴志明" not in str(children)
     assert key_persons_panel({"key_persons": []}, "zh") == ([], {"display": "none"})
+
+
+def test_cluster_view_says_since_when_the_cluster_is_tracked(services: Services) -> None:
+    top = services.overview(ViewState())["clusters"][0]["id"]
+    en = services.cluster_view(ViewState(cluster=top, lang="en"), role="analyst")
+    zh = services.cluster_view(ViewState(cluster=top, lang="zh"), role="analyst")
+    assert en is not None and zh is not None
+    # one analysis of the sample: every cluster is new, first seen at the as-of date
+    assert en["lineage"] == "new" and en["came_from"] == []
+    result = services.analysis(ViewState())
+    assert result is not None and en["since"] == result.as_of.isoformat()
+    assert en["lineage_text"] == f"first seen {en['since']}"
+    assert zh["lineage_text"] == f"首次出现于{en['since']}"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import NamedTuple
 
@@ -38,6 +39,7 @@ from disputegraph.analytics.chains import (
 from disputegraph.analytics.clusters import Cluster, cluster_id, find_clusters
 from disputegraph.analytics.config import RiskConfig, load_risk_config
 from disputegraph.analytics.keypersons import KeyPersonIndex, key_persons
+from disputegraph.analytics.lineage import Earlier, trace_lineage
 from disputegraph.analytics.payer import PayerIndex, liable_payers
 from disputegraph.analytics.projection import Projection, project
 from disputegraph.analytics.reasons import format_yuan
@@ -121,6 +123,8 @@ class ClusterScore(NamedTuple):
     id: str
     score: float
     disputes: list[str]
+    #: the as-of date it was first seen (``None`` in documents written before it was kept)
+    since: date | None = None
 
 
 def default_as_of(store: GraphStore) -> date:
@@ -158,23 +162,37 @@ def analysis_keys(store: GraphStore) -> list[tuple[date, int]]:
 def cluster_scores(result: AnalysisResult) -> list[ClusterScore]:
     """Id, score and disputes of every cluster of a result (what the next analysis
     compares with; stored beside the result as its own small document)."""
-    return [ClusterScore(c.id, c.score, c.disputes) for c in result.clusters]
+    return [
+        ClusterScore(c.id, c.score, c.disputes, c.since or result.as_of) for c in result.clusters
+    ]
 
 
-def _previous(store: GraphStore, as_of: date, window_days: int) -> list[ClusterScore] | None:
-    """The clusters of the latest earlier analysis with the same window.
+def _previous(
+    store: GraphStore, as_of: date, window_days: int, *, same_day: bool = False
+) -> list[ClusterScore] | None:
+    """The clusters of the latest earlier analysis with the same window (with
+    ``same_day``, the one stored for ``as_of`` itself when there is one: the
+    analysis a re-run replaces, whose cluster ids it keeps).
 
     Read from the small scores document, not from the analysis itself (at a
     million disputes that is 700 MB of JSON to parse); an analysis stored
     before there were scores documents is read whole.
     """
-    earlier = [d for d, w in analysis_keys(store) if w == window_days and d < as_of]
+    earlier = [
+        d
+        for d, w in analysis_keys(store)
+        if w == window_days and (d < as_of or (same_day and d == as_of))
+    ]
     if not earlier:
         return None
-    doc = store.get_document(SCORES_KIND, _key(earlier[-1], window_days))
+    day = earlier[-1]
+    doc = store.get_document(SCORES_KIND, _key(day, window_days))
     if doc is not None:
-        return [ClusterScore(c, float(score), disputes) for c, score, disputes in doc["clusters"]]
-    result = load_analysis(store, earlier[-1], window_days)
+        return [
+            ClusterScore(c, float(score), disputes, date.fromisoformat(rest[0]) if rest else day)
+            for c, score, disputes, *rest in doc["clusters"]
+        ]
+    result = load_analysis(store, day, window_days)
     return None if result is None else cluster_scores(result)
 
 
@@ -218,6 +236,7 @@ def analyze_projection(
     config: RiskConfig,
     *,
     previous: Sequence[ClusterScore] | None = None,
+    lineage_base: Sequence[ClusterScore] | None = None,
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
     release_handoffs: bool = False,
@@ -225,9 +244,10 @@ def analyze_projection(
 ) -> AnalysisResult:
     """Clusters, risk, chains and agency statistics of a projection;
     ``previous``: the clusters of an earlier analysis (:func:`cluster_scores`), for
-    each cluster's change. The projection is not changed, unless
-    ``release_handoffs``: then its hand-offs are let go once the chains are done
-    (they are the largest part of it; the risk factors keep what they need)."""
+    each cluster's change; ``lineage_base`` (default ``previous``): those whose ids
+    the clusters keep (:mod:`~disputegraph.analytics.lineage`). The projection is not
+    changed, unless ``release_handoffs``: then its hand-offs are let go once the chains
+    are done (they are the largest part of it; the risk factors keep what they need)."""
     say = progress or (lambda _m: None)
     t = timings if timings is not None else {}
     t0 = time.perf_counter()
@@ -260,6 +280,12 @@ def analyze_projection(
     clusters = find_clusters(
         proj, size_cap=c.size_cap, resolution=c.resolution, seed=c.seed, hub_degree=c.hub_degree
     )
+    base = previous if lineage_base is None else lineage_base
+    lineage = trace_lineage(
+        [Earlier(c.id, c.disputes, c.since or proj.as_of) for c in base or ()], clusters, proj.as_of
+    )
+    lineage_of = {lin.id: lin for lin in lineage.values()}
+    clusters = [replace(cl, id=lineage[cl.id].id) for cl in clusters]
     t["clustering"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     say(f"risk: scoring {len(clusters)} clusters")
@@ -269,6 +295,8 @@ def analyze_projection(
     for cl in clusters:
         a = assess(proj, cl, chain_flags, config, prev, handoffs)
         a.liable_payers = liable_payers(payers, cl)  # wage clusters with a contractor chain
+        a.since, a.lineage, came_from = lineage_of[cl.id][1:]
+        a.came_from = list(came_from)
         assessed.append(a)
     assessed.sort(key=lambda a: (-a.score, -a.level.rank, a.id))
     t["scoring"] = time.perf_counter() - t0
@@ -351,6 +379,7 @@ def run_analysis(
         proj,
         config,
         previous=_previous(store, as_of, window_days),
+        lineage_base=_previous(store, as_of, window_days, same_day=True),
         progress=say,
         timings=t,
         release_handoffs=True,
@@ -367,7 +396,8 @@ def run_analysis(
     del proj  # a million-dispute projection is a gigabyte: gone before the result is written
     key = _key(as_of, window_days)
     store.put_document(ANALYSIS_KIND, key, result)  # serialised straight to JSON
-    store.put_document(SCORES_KIND, key, {"clusters": cluster_scores(result)})
+    scores = [[c.id, c.score, c.disputes, str(c.since)] for c in cluster_scores(result)]
+    store.put_document(SCORES_KIND, key, {"clusters": scores})
     store.put_document(LATEST_KIND, "latest", {"key": key})
     store.flush()
     return result

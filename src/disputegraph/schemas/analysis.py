@@ -320,7 +320,10 @@ class KeyPerson(_Model):
 class ClusterAssessment(_Model):
     """A cluster of linked disputes and its group-incident risk."""
 
-    id: str = Field(description="Stable id: 'C-' + 10 hex of sha1 of the sorted dispute ids.")
+    id: str = Field(
+        description="Stable id: the id of the earlier cluster it continues "
+        "(analytics/lineage.py), else 'C-' + 10 hex of sha1 of the sorted dispute ids."
+    )
     score: float = Field(ge=0.0, le=100.0)
     level: RiskLevel
     size: int = Field(description="Number of nodes (disputes and stakeholders) in the cluster.")
@@ -352,6 +355,18 @@ class ClusterAssessment(_Model):
     )
     split_from: str | None = Field(
         None, description="Id of the oversized component this cluster was split from, if any."
+    )
+    since: date | None = Field(
+        None, description="The as-of date of the first analysis this cluster was seen in."
+    )
+    lineage: str = Field(
+        "new",
+        description="How it came about since the earlier analysis: new, continued, "
+        "merged or split (analytics/lineage.py).",
+    )
+    came_from: list[str] = Field(
+        default_factory=list,
+        description="The earlier clusters it shares disputes with, most shared first.",
     )
     liable_payers: LiablePayers | None = Field(
         None,

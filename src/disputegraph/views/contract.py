@@ -20,7 +20,7 @@ from typing import Any
 
 from disputegraph import analytics
 from disputegraph.exceptions import AnalysisError
-from disputegraph.i18n import enum_label
+from disputegraph.i18n import enum_label, t
 from disputegraph.schemas import EmployerKind, Lang, PartyKind, RelType, RiskLevel
 from disputegraph.schemas.analysis import (
     AnalysisResult,
@@ -109,6 +109,21 @@ def cluster_facts(c: ClusterAssessment, lang: Lang) -> dict[str, Any]:
         "amount_yuan": c.amount_yuan,
         "hard_triggers": list(c.hard_triggers),
         "reasons": c.reasons(lang),
+        **lineage_facts(c, lang),
+    }
+
+
+def lineage_facts(c: ClusterAssessment, lang: Lang) -> dict[str, Any]:
+    """Since when the cluster is tracked under its id, how it came about (new,
+    continued, merged, split; :mod:`disputegraph.analytics.lineage`) and from which
+    earlier clusters, with the sentence in ``lang``."""
+    since = "" if c.since is None else c.since.isoformat()
+    sep = "、" if lang == "zh" else ", "
+    return {
+        "since": since or None,
+        "lineage": c.lineage,
+        "came_from": list(c.came_from),
+        "lineage_text": t(f"lineage.{c.lineage}", lang, since=since, ids=sep.join(c.came_from)),
     }
 
 
@@ -159,6 +174,9 @@ def cluster_summary(c: ClusterAssessment, lang: Lang) -> dict[str, Any]:
         "open_disputes": c.open_disputes,
         "amount_yuan": c.amount_yuan,
         "hubs": [list(h) for h in c.hubs],
+        "since": None if c.since is None else c.since.isoformat(),
+        "lineage": c.lineage,
+        "came_from": list(c.came_from),
     }
 
 

@@ -132,6 +132,7 @@ def _header(view: dict[str, Any], lang: Lang) -> list[Any]:
             className="fact",
         ),
         html.Span(f"{t('col_amount', lang)} {amount}", className="fact"),
+        html.Span(view["lineage_text"], className="fact", id="cluster-lineage"),
     ]
 
 
