@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from typer.testing import CliRunner
 
 from disputegraph.chromium import HEADLESS_ARGS, find_chromium
@@ -25,6 +26,11 @@ from shared_helpers import PAGE_OPTIONS
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SAMPLE = Path(__file__).parent / "data" / "sample"
 CHROMIUM = find_chromium() or "/usr/bin/chromium"
+
+# Property tests judge what the code returns, never how fast: no per-example deadline
+# (hypothesis' 200 ms default fails a test whenever the machine is busy).
+hypothesis_settings.register_profile("disputegraph", deadline=None)
+hypothesis_settings.load_profile("disputegraph")
 
 
 def _missing(reason: str) -> None:

@@ -8,12 +8,13 @@ import fcntl
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator
+import tomllib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-__all__ = ["LockTimeout", "atomic_open", "atomic_write", "file_lock"]
+__all__ = ["LockTimeout", "atomic_open", "atomic_write", "file_lock", "read_toml"]
 
 
 @contextmanager
@@ -82,3 +83,20 @@ def file_lock(path: Path, *, shared: bool = False, timeout: float | None = None)
         yield
     finally:
         os.close(fd)
+
+
+def read_toml(
+    path: Path, what: str, error: Callable[[str], Exception]
+) -> tuple[dict[str, Any], str]:
+    """The table and the text of a TOML file; a missing, unreadable or invalid file
+    raises ``error(message)``, the message naming ``what`` the file is and the path."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{what} {path} does not exist") from None
+    except OSError as exc:
+        raise error(f"cannot read {what} {path}: {exc.strerror}") from exc
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{path.name} is not valid TOML: {exc}") from exc

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from disputegraph.exceptions import ConfigError
+from disputegraph.files import read_toml
 from disputegraph.schemas import Category, Channel, LabeledEnum, Lang
 
 __all__ = [
@@ -446,14 +446,5 @@ def parse_taxonomy(data: dict[str, Any], *, where: str = "taxonomy", text: str =
 def load_taxonomy(path: Path | str) -> Taxonomy:
     """Read and check a taxonomy file (:class:`TaxonomyError` naming line and field)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TaxonomyError(f"taxonomy file {path} does not exist") from None
-    except OSError as exc:
-        raise TaxonomyError(f"cannot read taxonomy file {path}: {exc.strerror}") from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise TaxonomyError(f"{path.name} is not valid TOML: {exc}") from exc
+    data, text = read_toml(path, "taxonomy file", TaxonomyError)
     return parse_taxonomy(data, where=path.name, text=text)

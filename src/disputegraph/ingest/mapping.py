@@ -39,7 +39,6 @@ from __future__ import annotations
 import csv
 import difflib
 import json
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -47,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from disputegraph.exceptions import LoadError
+from disputegraph.files import read_toml
 from disputegraph.ingest.extract import EXTRACT_COLUMNS, TEXT_PREFIX
 from disputegraph.ingest.mapping_cells import (
     _LIST_SEP,
@@ -459,16 +459,7 @@ def parse_mapping(
 
 def load_mapping(path: Path, taxonomy: Taxonomy | None = None) -> SourceMapping:
     """Read and check a mapping file (``taxonomy``: the city's, see :func:`parse_mapping`)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise MappingError(f"mapping file {path} does not exist") from None
-    except OSError as exc:
-        raise MappingError(f"cannot read mapping file {path}: {exc.strerror}") from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise MappingError(f"{path.name} is not valid TOML: {exc}") from exc
+    data, _ = read_toml(path, "mapping file", MappingError)
     return parse_mapping(data, name=path.stem, path=path, taxonomy=taxonomy)
 
 
