@@ -39,7 +39,7 @@ from disputegraph.analytics.chains import (
 from disputegraph.analytics.clusters import Cluster, cluster_id, find_clusters
 from disputegraph.analytics.config import RiskConfig, load_risk_config
 from disputegraph.analytics.keypersons import KeyPersonIndex, key_persons
-from disputegraph.analytics.lineage import Earlier, trace_lineage
+from disputegraph.analytics.lineage import Earlier, Lineage, trace_lineage
 from disputegraph.analytics.payer import PayerIndex, liable_payers
 from disputegraph.analytics.projection import Projection, project
 from disputegraph.analytics.reasons import format_yuan
@@ -230,6 +230,16 @@ def _previous_scores(
     return out
 
 
+def _with_lineage(
+    clusters: list[Cluster], base: Sequence[ClusterScore] | None, as_of: date
+) -> tuple[list[Cluster], dict[str, Lineage]]:
+    """The clusters under their stable ids, and each one's lineage by that id."""
+    earlier = [Earlier(c.id, c.disputes, c.since or as_of) for c in base or ()]
+    lineage = trace_lineage(earlier, clusters, as_of)
+    renamed = [replace(cl, id=lineage[cl.id].id) for cl in clusters]
+    return renamed, {lin.id: lin for lin in lineage.values()}
+
+
 @gc_paused()
 def analyze_projection(
     proj: Projection,
@@ -280,12 +290,9 @@ def analyze_projection(
     clusters = find_clusters(
         proj, size_cap=c.size_cap, resolution=c.resolution, seed=c.seed, hub_degree=c.hub_degree
     )
-    base = previous if lineage_base is None else lineage_base
-    lineage = trace_lineage(
-        [Earlier(c.id, c.disputes, c.since or proj.as_of) for c in base or ()], clusters, proj.as_of
+    clusters, lineage_of = _with_lineage(
+        clusters, previous if lineage_base is None else lineage_base, proj.as_of
     )
-    lineage_of = {lin.id: lin for lin in lineage.values()}
-    clusters = [replace(cl, id=lineage[cl.id].id) for cl in clusters]
     t["clustering"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     say(f"risk: scoring {len(clusters)} clusters")
