@@ -48,7 +48,7 @@ from disputegraph.ingest.upload import (
 from disputegraph.store.protocol import GraphStore
 from disputegraph.taxonomy import Taxonomy
 
-__all__ = ["API_PREFIX", "TokenBucket", "install_ingest_api"]
+__all__ = ["API_PREFIX", "TokenBucket", "install_ingest_api", "writer_of"]
 
 API_PREFIX = "/api/ingest/"
 WriterFactory = Callable[[], AbstractContextManager[GraphStore]]
@@ -76,7 +76,9 @@ class TokenBucket:
             return (1.0 - tokens) / self.rate if self.rate > 0 else 3600.0
 
 
-def _writer_of(settings: Settings) -> WriterFactory:
+def writer_of(settings: Settings) -> WriterFactory:
+    """Opens a writer of the configured store for one commit (closed after it)."""
+
     @contextmanager
     def open_writer() -> Iterator[GraphStore]:
         # a store of its own that holds the writer lock (one writer at a time on
@@ -112,7 +114,7 @@ def install_ingest_api(
 ) -> None:
     """Add ``POST /api/ingest/<source>`` to ``server`` (see the module docstring)."""
     tokens = tokens or TokenStore.for_settings(settings)
-    writer = open_writer or _writer_of(settings)
+    writer = open_writer or writer_of(settings)
     bucket = TokenBucket(rate, burst)
 
     def record(user: str, action: str, **params: Any) -> None:

@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import secrets
 import shutil
+import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,7 +44,7 @@ from pydantic import BaseModel, Field
 from disputegraph.config import Settings
 from disputegraph.exceptions import LoadError
 from disputegraph.ingest.load import LoadResult, StrictLoadError, load_bundle, validate_bundle
-from disputegraph.ingest.mapping import SourceMapping, load_mapping
+from disputegraph.ingest.mapping import SourceMapping, load_mapping, parse_mapping
 from disputegraph.ingest.tokens import check_source_name
 from disputegraph.ingest.validate import Issue, TableCounts, ValidationReport
 from disputegraph.schemas import TABLES
@@ -63,7 +65,9 @@ __all__ = [
     "commit_upload",
     "configured_sources",
     "ingest_upload",
+    "mapping_from_text",
     "name_format",
+    "open_staged",
     "source_mapping",
     "stage",
     "validate_upload",
@@ -100,6 +104,9 @@ _WRITTEN: dict[BodyFormat, str] = {
 }
 #: what a staged folder keeps about its upload (``_`` files are no table to the loader)
 META = "_upload.json"
+#: the mapping the upload was validated with, kept so the commit reads it the same way
+MAPPING = "_mapping.toml"
+_STAGED_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}-\d{8}T\d{6}-[0-9a-f]{6}$")
 
 
 class UploadError(LoadError):
@@ -138,6 +145,19 @@ def source_mapping(
     """The mapping of ``source`` in the workspace, or ``None`` (the bundle format)."""
     path = sources_dir(settings) / f"{check_source_name(source)}.toml"
     return load_mapping(path, taxonomy) if path.is_file() else None
+
+
+def mapping_from_text(
+    data: bytes, taxonomy: Taxonomy | None = None, name: str = "mapping"
+) -> SourceMapping:
+    """A mapping uploaded with the file (the text of a ``mapping.toml``)."""
+    try:
+        doc = tomllib.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise UploadError(f"the mapping {name} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UploadError(f"the mapping {name} is not valid TOML: {exc}") from None
+    return parse_mapping(doc, name=name, taxonomy=taxonomy)
 
 
 @dataclass(frozen=True)
@@ -272,8 +292,10 @@ def stage(
     mapping: SourceMapping | None = None,
     *,
     by: str | None = None,
+    mapping_text: bytes | None = None,
 ) -> Staged:
-    """Write ``upload`` into a fresh ``<workspace>/ingest/<source>-<time>-<hex>/`` folder."""
+    """Write ``upload`` into a fresh ``<workspace>/ingest/<source>-<time>-<hex>/`` folder,
+    with the mapping's text (``mapping_text``, else its file) for :func:`open_staged`."""
     check_source_name(upload.source)
     if len(upload.body) > MAX_BODY_BYTES:
         raise BodyTooLarge(f"the body has {len(upload.body):,} bytes; at most {MAX_BODY_BYTES:,}")
@@ -303,9 +325,44 @@ def stage(
     folder = settings.workspace / "ingest" / f"{upload.source}-{stamp}-{secrets.token_hex(3)}"
     folder.mkdir(parents=True)
     (folder / file).write_bytes(data)
-    meta = {"source": upload.source, "file": upload.filename, "by": by, "table": table}
+    if mapping is not None:
+        if mapping_text is None and mapping.path is not None:
+            mapping_text = mapping.path.read_bytes()
+        if mapping_text is not None:
+            (folder / MAPPING).write_bytes(mapping_text)
+    meta = {
+        "source": upload.source,
+        "filename": upload.filename,
+        "by": by,
+        "table": table,
+        "file": file,
+        "format": upload.format,
+    }
     (folder / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return Staged(upload.source, folder, file, tables, restricted, upload.filename)
+
+
+def open_staged(
+    settings: Settings, name: str, *, by: str | None = None, taxonomy: Taxonomy | None = None
+) -> Staged:
+    """A staged upload by its name (as :attr:`Staged.name`), read back as it was staged;
+    :class:`UploadError` when there is none (committed, cancelled, or another user's)."""
+    folder = settings.workspace / "ingest" / name
+    meta_path = folder / META
+    if not _STAGED_RE.match(name or "") or not meta_path.is_file():
+        raise UploadError(f"no upload {name!r} waits to be committed")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("by") != by:
+        raise UploadError(f"no upload {name!r} waits to be committed")
+    file, table = str(meta["file"]), meta.get("table")
+    mapping = None
+    tables: tuple[str, ...] = (table,) if table else ()
+    if (folder / MAPPING).is_file():
+        full = load_mapping(folder / MAPPING, taxonomy)
+        original = _pick_file(full, table)
+        mapping = _restrict(full, original, file, meta["format"])
+        tables = tuple(dict.fromkeys(s.table for s in mapping.tables))
+    return Staged(str(meta["source"]), folder, file, tables, mapping, meta.get("filename"))
 
 
 # ---------------------------------------------------------------------------
