@@ -9,12 +9,14 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import dash
 import flask
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
+from disputegraph.config import Settings
 from disputegraph.dashboard import ids
 from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.ingest_api import writer_of
@@ -38,6 +40,8 @@ from disputegraph.ingest.upload import (
     validate_upload,
 )
 from disputegraph.schemas import TABLES, Lang
+from disputegraph.store import open_store
+from disputegraph.store.protocol import GraphStore
 from disputegraph.views.state import ViewState
 
 __all__ = ["PATH", "ROLES", "layout", "may_upload", "register"]
@@ -202,13 +206,29 @@ def check(
     upload = Upload(name, _decode(contents), fmt, table or None, filename)
     staged = stage(upload, settings, mapping, by=_viewer_name(), mapping_text=mapping_text)
     try:
-        report = validate_upload(staged, settings, svc.store)
+        with _latest(svc.store, settings) as store:
+            report = validate_upload(staged, settings, store)
     except DisputeGraphError:
         staged.discard()
         raise
     if report.status == "rejected":
         staged.discard()
     return report
+
+
+@contextlib.contextmanager
+def _latest(store: GraphStore, settings: Settings) -> Iterator[GraphStore]:
+    """The dashboard's store, or a fresh read of the workspace when another process (a
+    commit, a load) wrote to it since: references are checked against what is there."""
+    loaded = getattr(store, "loaded_generation", None)  # the embedded store's
+    if loaded is None or store.generation() == loaded:
+        yield store
+        return
+    fresh = open_store(settings)
+    try:
+        yield fresh
+    finally:
+        fresh.close()
 
 
 def _validate(
