@@ -54,7 +54,7 @@ def test_validate_writes_nothing_and_commit_loads(settings: Settings) -> None:
     store = MemoryStore()
     report = validate_upload(staged, settings, store)
     assert report.status == "validated" and report.counts["disputes"].good == 3
-    assert store.total_nodes() == 0
+    assert store.counts().total_nodes == 0
     assert not (settings.workspace / "rejects").exists()
     # the page commits in another request: the staged upload is read back by its name
     again = open_staged(settings, staged.name, by="wang")
