@@ -1,5 +1,5 @@
 """``POST /api/ingest/<source>``: rows from a source system, loaded as ``disputegraph load``
-loads a bundle (docs/architecture.md §7; the work is :mod:`disputegraph.ingest.upload`).
+loads a bundle (docs/architecture.md §8; the work is :mod:`disputegraph.ingest.upload`).
 
 - **Auth.** ``Authorization: Bearer dgi_…``, a token of that source
   (``disputegraph tokens create SOURCE``); no session cookie is needed or used.

@@ -1,4 +1,4 @@
-"""API tokens of the ingest endpoint: one token per source system (docs/architecture.md §7).
+"""API tokens of the ingest endpoint: one token per source system (docs/architecture.md §8).
 
 A token reads ``dgi_<id>_<secret>``: ``id`` (8 hex digits) names the record,
 ``secret`` is 32 random bytes (URL-safe base64). Only the SHA-256 of the whole

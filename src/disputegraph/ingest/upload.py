@@ -1,5 +1,5 @@
 """One upload — a request body or a file picked on the upload page — checked and loaded
-exactly as ``disputegraph load`` checks and loads a bundle (docs/architecture.md §7).
+exactly as ``disputegraph load`` checks and loads a bundle (docs/architecture.md §8).
 
 The ingest endpoint (``POST /api/ingest/<source>``) and the upload page both call
 this module; the CLI and the routes only parse and answer.
