@@ -131,3 +131,14 @@ def test_rejects_are_kept_per_upload(settings: Settings) -> None:
     assert report.issues[0].line == 3 and report.issues[0].column == "reported_at"
     assert report.rejects_file == f"rejects/{report.upload}-rejects.csv"
     assert "D-2" in (settings.workspace / report.rejects_file).read_text(encoding="utf-8-sig")
+
+
+def test_stale_staged_uploads_are_swept(settings: Settings) -> None:
+    import os
+
+    old = stage(Upload("feed", b"id\nD-1\n", "csv", "disputes"), settings, by="wang")
+    meta = old.folder / "_upload.json"
+    day_ago = meta.stat().st_mtime - 25 * 3600
+    os.utime(meta, (day_ago, day_ago))
+    fresh = stage(Upload("feed", b"id\nD-2\n", "csv", "disputes"), settings, by="wang")
+    assert not old.folder.exists() and fresh.folder.exists()

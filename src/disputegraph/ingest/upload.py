@@ -33,6 +33,7 @@ import json
 import re
 import secrets
 import shutil
+import time
 import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -286,6 +287,26 @@ def _body_bytes(upload: Upload) -> bytes:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
 
 
+#: a staged upload neither committed nor cancelled is removed after this long
+STALE_SECONDS = 24 * 3600
+
+
+def _sweep(parent: Path) -> None:
+    """Remove the staged uploads left for more than :data:`STALE_SECONDS` (a page closed
+    before Commit or Cancel)."""
+    if not parent.is_dir():
+        return
+    now = time.time()
+    for folder in parent.iterdir():
+        meta = folder / META
+        try:
+            old = now - meta.stat().st_mtime > STALE_SECONDS
+        except OSError:
+            continue
+        if old and _STAGED_RE.match(folder.name):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def stage(
     upload: Upload,
     settings: Settings,
@@ -322,6 +343,7 @@ def stage(
         tables = tuple(dict.fromkeys(s.table for s in restricted.tables))
     data = _body_bytes(upload)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    _sweep(settings.workspace / "ingest")
     folder = settings.workspace / "ingest" / f"{upload.source}-{stamp}-{secrets.token_hex(3)}"
     folder.mkdir(parents=True)
     (folder / file).write_bytes(data)
