@@ -278,3 +278,22 @@ def test_tokens_are_stored_hashed(workspace: Path) -> None:
     assert (workspace / "ingest-tokens.json").stat().st_mode & 0o077 == 0
     assert tokens.authenticate(text) == record
     assert tokens.authenticate(text + "x") is None
+
+
+def test_a_workbook_through_the_sources_mapping(client: Any, workspace: Path) -> None:
+    hotline = GRID.parent / "hotline-12345"
+    shutil.copy(hotline / "mapping.toml", workspace / "sources" / "hotline.toml")
+    token = _token(workspace, "hotline")
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    body = (hotline / "工单导出.xlsx").read_bytes()
+    answer = _post(client, token, body, source="hotline", query="", content_type=xlsx)
+    assert answer.status_code == 200, answer.get_json()
+    report = answer.get_json()
+    assert report["status"] == "loaded" and report["rejected"] == 0
+    assert {"disputes", "parties", "involvements"} <= set(report["tables"])
+    first = report["counts"]["disputes"]["good"]
+    assert first > 0
+    after = _contents(workspace)
+    again = _post(client, token, body, source="hotline", query="", content_type=xlsx).get_json()
+    assert again["counts"]["disputes"]["good"] == first  # the same records, upserted
+    assert _contents(workspace) == after
