@@ -113,7 +113,14 @@ def test_an_officer_uploads_commits_and_cancels(
     assert "新增纠纷.csv" in issue and "category" in issue and "nonsense" in issue
     page.click("#upload-cancel")
     page.locator("#upload-message", has_text="未写入").wait_for()
+    assert page.locator("#upload-report").inner_text() == ""
     assert _stored(workspace, "D-UP-1") is None
+    # the same file again is checked again; a table it does not fit refuses it
+    page.set_input_files("#upload-file input[type=file]", str(export))
+    page.locator("#upload-issues").wait_for()
+    _pick(page, "upload-table", "parties")
+    page.locator("#upload-message", has_text="无法导入").wait_for()
+    assert page.locator("#upload-commit").is_disabled()
     assert not any((workspace / "ingest").iterdir())
 
 

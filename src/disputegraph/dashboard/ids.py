@@ -70,6 +70,7 @@ __all__ = [
     "UPLOAD_COMMIT",
     "UPLOAD_COUNTS",
     "UPLOAD_FILE",
+    "UPLOAD_FILE_BOX",
     "UPLOAD_ISSUES",
     "UPLOAD_MAPPING",
     "UPLOAD_MAPPING_NAME",
@@ -162,6 +163,7 @@ UPLOAD_CANCEL = "upload-cancel"
 UPLOAD_COMMIT = "upload-commit"
 UPLOAD_COUNTS = "upload-counts"
 UPLOAD_FILE = "upload-file"
+UPLOAD_FILE_BOX = "upload-file-box"
 UPLOAD_ISSUES = "upload-issues"
 UPLOAD_MAPPING = "upload-mapping"
 UPLOAD_MAPPING_NAME = "upload-mapping-name"

@@ -105,13 +105,7 @@ def layout(state: ViewState) -> html.Div:
                     dcc.Dropdown(
                         id=ids.UPLOAD_TABLE, options=[{"label": x, "value": x} for x in TABLES]
                     ),
-                    dcc.Upload(
-                        id=ids.UPLOAD_FILE,
-                        children=html.Div(t("upload.file", lang)),
-                        className="upload-drop",
-                        max_size=MAX_BODY_BYTES,
-                        accept=".csv,.jsonl,.ndjson,.json,.xlsx",
-                    ),
+                    html.Div(file_input(lang), id=ids.UPLOAD_FILE_BOX),
                 ],
             ),
             html.Div(id=ids.UPLOAD_MESSAGE, className="note", role="status"),
@@ -131,6 +125,18 @@ def layout(state: ViewState) -> html.Div:
                 disabled=True,
             ),
         ],
+    )
+
+
+def file_input(lang: Lang) -> dcc.Upload:
+    """The file picker (drawn anew after a commit or cancel, so the same file can be
+    picked again: a picker keeps its last file and reports no change otherwise)."""
+    return dcc.Upload(
+        id=ids.UPLOAD_FILE,
+        children=html.Div(t("upload.file", lang)),
+        className="upload-drop",
+        max_size=MAX_BODY_BYTES,
+        accept=".csv,.jsonl,.ndjson,.json,.xlsx",
     )
 
 
@@ -244,10 +250,10 @@ def _validate(
     lang = current_state(data).lang
     if not may_upload(_role()):
         return t("upload.not_allowed", lang), None, None, True, True
-    if previous:
+    if not contents:  # no file yet, or the one committed or cancelled was cleared
+        return no_update, no_update, no_update, no_update, no_update
+    if previous:  # a new file, source or table: the upload checked before is dropped
         _discard(previous)
-    if not contents:
-        return "", None, None, True, True
     try:
         report = check(contents, filename, source, table, mapping_contents, mapping_name)
     except DisputeGraphError as exc:
@@ -276,22 +282,24 @@ def _commit_or_cancel(
 ) -> tuple[Any, ...]:
     lang = current_state(data).lang
     if not name or not may_upload(_role()):
-        return no_update, no_update, None, True, True
+        return no_update, no_update, None, True, True, no_update
     if ctx.triggered_id == ids.UPLOAD_CANCEL:
         _discard(name)
         svc = current_services()
         _audit(svc, "upload_cancel", upload=name)
-        return t("upload.cancelled", lang), None, None, True, True
+        return t("upload.cancelled", lang), None, None, True, True, file_input(lang)
     svc = current_services()
     try:
         staged = open_staged(svc.settings, name, by=_viewer_name(), taxonomy=svc.taxonomy)
     except UploadError as exc:
-        return t("upload.refused", lang, reason=str(exc)), None, None, True, True
+        refused = t("upload.refused", lang, reason=str(exc))
+        return refused, None, None, True, True, file_input(lang)
     try:
         with writer_of(svc.settings)() as store:
             report = commit_upload(staged, store, svc.settings)
     except DisputeGraphError as exc:
-        return t("upload.refused", lang, reason=str(exc)), no_update, no_update, False, False
+        refused = t("upload.refused", lang, reason=str(exc))
+        return refused, no_update, no_update, False, False, no_update
     staged.discard()
     _audit(
         svc,
@@ -312,7 +320,7 @@ def _commit_or_cancel(
             bad=report.rejected,
             rejects=report.rejects_file or "-",
         )
-    return message, report_view(report, lang), None, True, True
+    return message, report_view(report, lang), None, True, True, file_input(lang)
 
 
 def _audit(svc: Any, action: str, **params: Any) -> None:
@@ -333,9 +341,9 @@ def register(app: dash.Dash) -> None:
         *outputs,
         Input(ids.UPLOAD_FILE, "contents"),
         State(ids.UPLOAD_FILE, "filename"),
-        State(ids.UPLOAD_SOURCE, "value"),
-        State(ids.UPLOAD_TABLE, "value"),
-        State(ids.UPLOAD_MAPPING, "contents"),
+        Input(ids.UPLOAD_SOURCE, "value"),
+        Input(ids.UPLOAD_TABLE, "value"),
+        Input(ids.UPLOAD_MAPPING, "contents"),
         State(ids.UPLOAD_MAPPING, "filename"),
         State(ids.UPLOAD_STAGED, "data"),
         State(ids.STATE, "data"),
@@ -343,6 +351,7 @@ def register(app: dash.Dash) -> None:
     )(_validate)
     app.callback(
         *(Output(o.component_id, o.component_property, allow_duplicate=True) for o in outputs),
+        Output(ids.UPLOAD_FILE_BOX, "children"),
         Input(ids.UPLOAD_COMMIT, "n_clicks"),
         Input(ids.UPLOAD_CANCEL, "n_clicks"),
         State(ids.UPLOAD_STAGED, "data"),
