@@ -434,6 +434,51 @@ STRINGS: dict[str, tuple[str, str]] = {
         "点击群组打开群组页，点击房屋打开案件追踪",
         "Click a cluster to open it, a property to trace it",
     ),
+    "upload": ("数据导入", "Upload data"),
+    "upload.not_allowed": (
+        "只有处置人员和管理员可以导入数据",
+        "Only officers and admins may upload data",
+    ),
+    "upload.source": ("数据来源（映射）", "Source (mapping)"),
+    "upload.source_bundle": ("数据包格式（无映射）", "Bundle format (no mapping)"),
+    "upload.mapping": (
+        "或上传映射文件（mapping.toml）",
+        "Or upload a mapping (mapping.toml)",
+    ),
+    "upload.mapping_loaded": ("映射：{name}", "Mapping: {name}"),
+    "upload.table": ("数据表（按需）", "Table (when needed)"),
+    "upload.file": (
+        "拖入或点击选择文件：CSV、JSONL、JSON 或 XLSX，至多 20 MB",
+        "Drop or pick a file: CSV, JSONL, JSON or XLSX, at most 20 MB",
+    ),
+    "upload.validated": (
+        "{file}：{rows} 行，{good} 行有效，{bad} 行将被拒收。点击“提交”之前不会写入任何数据。",
+        "{file}: {rows} rows, {good} valid, {bad} to be rejected. Nothing is written "
+        "before Commit.",
+    ),
+    "upload.refused": (
+        "无法导入，不会写入任何数据：{reason}",
+        "Cannot be loaded, nothing will be written: {reason}",
+    ),
+    "upload.loaded": (
+        "已导入 {good} 行，拒收 {bad} 行（拒收记录：{rejects}）",
+        "Loaded {good} rows, rejected {bad} (rejects: {rejects})",
+    ),
+    "upload.cancelled": ("已取消，未写入任何数据", "Cancelled: nothing was written"),
+    "upload.commit": ("提交", "Commit"),
+    "upload.cancel": ("取消", "Cancel"),
+    "upload.counts": ("各表行数", "Rows per table"),
+    "upload.rejects": ("前 {n} 条问题", "The first {n} problems"),
+    "upload.col_table": ("数据表", "Table"),
+    "upload.col_rows": ("读取", "Read"),
+    "upload.col_good": ("有效", "Valid"),
+    "upload.col_bad": ("拒收", "Rejected"),
+    "upload.col_severity": ("级别", "Severity"),
+    "upload.col_file": ("文件", "File"),
+    "upload.col_line": ("行", "Row"),
+    "upload.col_column": ("字段", "Field"),
+    "upload.col_value": ("值", "Value"),
+    "upload.col_reason": ("原因", "Reason"),
 }
 
 

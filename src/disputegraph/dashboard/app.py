@@ -27,7 +27,16 @@ from disputegraph.dashboard import cypher_copy, export, ids
 from disputegraph.dashboard.components.filter_bar import filter_bar, filter_options, placeholders
 from disputegraph.dashboard.components.navbar import nav_links, navbar
 from disputegraph.dashboard.context import EXTENSION, current_services
-from disputegraph.dashboard.pages import agencies, cluster, geomap, inbox, overview, tracer
+from disputegraph.dashboard.pages import (
+    agencies,
+    cluster,
+    geomap,
+    inbox,
+    overview,
+    tracer,
+    upload,
+)
+from disputegraph.dashboard.session import current_viewer
 from disputegraph.exceptions import WorkflowError
 from disputegraph.i18n import t
 from disputegraph.store.protocol import GraphStore
@@ -39,7 +48,7 @@ __all__ = ["PAGE_MODULES", "create_app", "current_services"]
 
 #: path -> page module (each has ``PATH``, ``layout(state)`` and ``register(app)``)
 PAGE_MODULES: dict[str, ModuleType] = {
-    m.PATH: m for m in (overview, cluster, tracer, agencies, geomap, inbox)
+    m.PATH: m for m in (overview, cluster, tracer, agencies, geomap, inbox, upload)
 }
 _FILTERS = (
     (ids.FILTER_AS_OF, "date"),
@@ -246,8 +255,10 @@ def _register_shell(app: dash.Dash, settings: Settings) -> None:
             waiting = inbox_count(svc.workflow, inbox.viewer_actor())
         except WorkflowError:
             waiting = 0
+        viewer = current_viewer()
+        role = viewer.role if viewer is not None else svc.default_role
         return (
-            nav_links(state, pathname, waiting),
+            nav_links(state, pathname, waiting, role),
             *(options[i] for i, _ in _FILTERS[1:]),
             t("as_of", state.lang),
             *(holders[i] for i, _ in _FILTERS[1:]),

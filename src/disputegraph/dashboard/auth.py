@@ -6,9 +6,10 @@
 - a Flask ``before_request`` hook on the Dash server answers nothing without
   a session — no page, no layout (``/_dash-layout``), no dependency map, no
   callback (``/_dash-update-component``), no component bundle, no asset —
-  except ``/login`` (a self-contained page: inline style, no scripts) and
-  ``/logout``; page requests are redirected to the login page, Dash's own
-  requests get ``401`` JSON;
+  except ``/login`` (a self-contained page: inline style, no scripts),
+  ``/logout`` and the ingest API (``/api/ingest/…``, its own bearer tokens:
+  :mod:`disputegraph.dashboard.ingest_api`); page requests are redirected
+  to the login page, Dash's own requests get ``401`` JSON;
 - accounts come from a :class:`~disputegraph.users.UserStore` (scrypt hashes,
   lockout after repeated failures); the role is re-read from it on every
   request, so a removed user or a changed role applies at once;
@@ -56,6 +57,7 @@ from disputegraph.config import Settings
 from disputegraph.dashboard.admin import install_admin
 from disputegraph.dashboard.app import create_app
 from disputegraph.dashboard.context import EXTENSION
+from disputegraph.dashboard.ingest_api import API_PREFIX, install_ingest_api
 from disputegraph.dashboard.session import G_KEY, Viewer, csrf_token, current_viewer, no_store
 from disputegraph.dashboard.store_guard import install_store_guard, store_reachable
 from disputegraph.exceptions import AuthError, ConfigError, StoreError
@@ -344,8 +346,8 @@ def _install_guard(server: flask.Flask, users: UserStore, lifetime: timedelta) -
                 flask.g.setdefault(G_KEY, Viewer(user.name, user.role, agency=user.agency))
             else:  # removed, password changed, or logged in too long ago: log in again
                 flask.session.clear()
-        if path in OPEN_PATHS or current_viewer() is not None:
-            return None
+        if path in OPEN_PATHS or current_viewer() is not None or path.startswith(API_PREFIX):
+            return None  # the ingest API checks its own bearer tokens
         if path.startswith("/_dash-") or flask.request.method != "GET":
             return no_store(
                 flask.make_response(
@@ -484,4 +486,5 @@ def create_secure_app(
     assert isinstance(app.server.extensions[EXTENSION], RoleAwareServices)
     install_store_guard(app)
     install_auth(app, settings, users=users, audit=audit, demo=demo, demo_role=demo_role)
+    install_ingest_api(app.server, settings, audit=audit, taxonomy=services.taxonomy)
     return app

@@ -66,6 +66,19 @@ __all__ = [
     "TRACER_SEARCH_GO",
     "TRACER_SOURCES",
     "TRACER_SOURCES_BODY",
+    "UPLOAD_CANCEL",
+    "UPLOAD_COMMIT",
+    "UPLOAD_COUNTS",
+    "UPLOAD_FILE",
+    "UPLOAD_FILE_BOX",
+    "UPLOAD_ISSUES",
+    "UPLOAD_MAPPING",
+    "UPLOAD_MAPPING_NAME",
+    "UPLOAD_MESSAGE",
+    "UPLOAD_REPORT",
+    "UPLOAD_SOURCE",
+    "UPLOAD_STAGED",
+    "UPLOAD_TABLE",
     "URL",
 ]
 
@@ -144,3 +157,18 @@ INBOX_TICK = "inbox-tick"
 # map
 GEOMAP_FIGURE = "geomap-figure"
 GEOMAP_NOTE = "geomap-note"
+
+# upload (数据导入)
+UPLOAD_CANCEL = "upload-cancel"
+UPLOAD_COMMIT = "upload-commit"
+UPLOAD_COUNTS = "upload-counts"
+UPLOAD_FILE = "upload-file"
+UPLOAD_FILE_BOX = "upload-file-box"
+UPLOAD_ISSUES = "upload-issues"
+UPLOAD_MAPPING = "upload-mapping"
+UPLOAD_MAPPING_NAME = "upload-mapping-name"
+UPLOAD_MESSAGE = "upload-message"
+UPLOAD_REPORT = "upload-report"
+UPLOAD_SOURCE = "upload-source"
+UPLOAD_STAGED = "upload-staged"
+UPLOAD_TABLE = "upload-table"

@@ -18,12 +18,18 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("/agencies", "agencies"),
     ("/map", "geomap"),
     ("/inbox", "inbox"),
+    ("/upload", "upload"),
 )
+#: pages only some roles see (the page itself refuses the others too)
+PAGE_ROLES: dict[str, frozenset[str]] = {"/upload": frozenset({"officer", "admin"})}
 
 
-def nav_links(state: ViewState, pathname: str | None, waiting: int = 0) -> list[dcc.Link]:
+def nav_links(
+    state: ViewState, pathname: str | None, waiting: int = 0, role: str | None = None
+) -> list[dcc.Link]:
     """Page links that keep the global filters (not the page parameters); the inbox
-    link shows how many items wait for the viewer."""
+    link shows how many items wait for the viewer; the upload page only for ``role``
+    officer or admin."""
     filters = state.filters_only()
     current = pathname or "/"
     return [
@@ -36,6 +42,7 @@ def nav_links(state: ViewState, pathname: str | None, waiting: int = 0) -> list[
             id=f"nav-{key}",
         )
         for path, key in PAGES
+        if path not in PAGE_ROLES or role in PAGE_ROLES[path]
     ]
 
 
