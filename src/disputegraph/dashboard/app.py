@@ -84,7 +84,7 @@ def create_app(
     def shell() -> html.Div:
         svc = app.server.extensions[EXTENSION]
         state = _linked_state(default)
-        opened = svc.live_status()  # what this page opens with, for the live banner
+        opened = svc.live_status(fresh=True)  # what this page opens with (the live banner)
         return _shell(
             state, svc.filter_options()["district"], svc.category_options(state.lang), opened
         )

@@ -162,15 +162,19 @@ class ServicesBase:
         self.refresh()
         return self._generation
 
-    def live_status(self) -> dict[str, object]:
+    def live_status(self, *, fresh: bool = False) -> dict[str, object]:
         """What the page's "data as of" banner needs: the generation shown, when it was
         committed (``HH:MM`` in the configured time zone, ``None`` before any commit)
-        and how many disputes there are."""
+        and how many disputes there are (JSON-safe). ``fresh``: ask the store now (a
+        page being opened), not only when the last check is old enough."""
+        if fresh:
+            self.refresh(force=True)
         generation = self.generation()
         at = None
         if generation > 0:
             at = datetime.fromtimestamp(generation / 1e9, self.settings.tz).strftime("%H:%M")
-        return {"generation": generation, "at": at, "disputes": len(self.disputes_frame())}
+        # as text: a nanosecond count is beyond the integers a browser keeps exactly
+        return {"generation": str(generation), "at": at, "disputes": len(self.disputes_frame())}
 
     # ------------------------------------------------------------------
     # base data

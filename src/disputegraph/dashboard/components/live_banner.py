@@ -73,6 +73,6 @@ def register(app: dash.Dash) -> None:
     def _tick(_n: int | None, data: dict[str, Any] | None, opened: Any) -> list[Any]:
         svc = current_services()
         lang: Lang = ViewState.from_dict(data).lang if data else svc.settings.language
-        if opened is not None and svc.generation() == opened.get("generation"):
+        if opened is not None and str(svc.generation()) == opened.get("generation"):
             return banner_children(opened, opened, lang)  # unchanged: no frame is read
         return banner_children(opened, svc.live_status(), lang)
