@@ -85,14 +85,15 @@ class ServicesBase:
     def _persons_of(self, dispute_id: str) -> tuple[str, ...]:
         """Names of the persons party to a dispute, longest first (cached)."""
         with self._lock:
-            cached = self._persons.get(dispute_id)
+            persons, store = self._persons, self.store  # one generation's (see refresh)
+            cached = persons.get(dispute_id)
         if cached is not None:
             return cached
-        ids = [e.source for e in self.store.edges_of(dispute_id, [RelType.PARTY_TO], "in")]
-        names = {str(n.props.get("name", "")) for n in self.store.get_many(ids) if is_person(n)}
+        ids = [e.source for e in store.edges_of(dispute_id, [RelType.PARTY_TO], "in")]
+        names = {str(n.props.get("name", "")) for n in store.get_many(ids) if is_person(n)}
         found = tuple(sorted((n for n in names if n), key=len, reverse=True))
         with self._lock:
-            self._persons[dispute_id] = found
+            persons[dispute_id] = found
         return found
 
     def title(self, dispute_id: str, title: str, role: Role | None = None) -> str:
@@ -151,10 +152,10 @@ class ServicesBase:
                 self.store = store
                 self._frame = None
                 self._persons = {}
-            for cache in (self._analyses, self._views):
-                with cache.lock:
-                    cache.clear()
-            self._generation = self._store_generation()
+                # new caches: a value still being made from the old store goes to the old ones
+                self._analyses = LRU(self._analyses.size)
+                self._views = LRU(self._views.size)
+                self._generation = self._store_generation()
             return True
 
     def generation(self) -> int:
@@ -186,9 +187,11 @@ class ServicesBase:
         with self._lock:
             if self._frame is not None:
                 return self._frame
-        frame = frames.disputes_frame(self.store, self.settings.tz)
+            store, generation = self.store, self._generation
+        frame = frames.disputes_frame(store, self.settings.tz)
         with self._lock:
-            self._frame = frame
+            if self._generation == generation:  # not reloaded meanwhile
+                self._frame = frame
         return frame
 
     def open_at(self, as_of: date) -> pd.Series:
