@@ -84,3 +84,38 @@ def test_the_banner_says_how_much_is_new() -> None:
     analysed = {"generation": 3, "at": "10:06", "disputes": 12}  # an analysis, no new rows
     assert "updated since you opened" in _text(banner_children(opened, analysed, "en"))
     assert banner_children(None, {"generation": 0, "at": None, "disputes": 0}, "en") == []
+
+
+class _ServerStore:
+    """A store that is one live connection (as Neo4j): the same object sees every
+    commit, and its generation moves when another writer commits."""
+
+    def __init__(self, inner: MemoryStore) -> None:
+        self.inner = inner
+        self.stamp = 1
+
+    def generation(self) -> int:
+        return self.stamp
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def test_views_over_a_server_store_drop_their_caches_and_keep_the_store(
+    cfg: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(services_base.time, "monotonic", lambda: clock[0])
+    served = _ServerStore(MemoryStore.in_workspace(cfg.workspace))
+    svc = Services(cfg, served)  # type: ignore[arg-type]
+    assert len(svc.disputes_frame()) == 12
+    writer = MemoryStore.in_workspace(cfg.workspace, writer=True)
+    ingest_export(write_export(cfg.workspace.parent / "day1", [ticket("9001")]), cfg, store=writer)
+    writer.close()
+    served.inner = MemoryStore.in_workspace(cfg.workspace)  # the server has the rows now
+    clock[0] += 10.0
+    assert len(svc.disputes_frame()) == 12  # the generation did not move: cached
+    served.stamp = 2
+    clock[0] += 10.0
+    assert svc.refresh() and svc.store is served  # same connection, caches dropped
+    assert len(svc.disputes_frame()) == 13 and svc.live_status()["generation"] == "2"

@@ -72,7 +72,10 @@ def _events(cfg: Any) -> Any:
     def failed_analysis(exc: Exception) -> None:
         err.print(f"[bold red]error:[/] analysis: {exc}", highlight=False, soft_wrap=True)
 
-    return WatchEvents(taking, ingested, analysed, failed_analysis)
+    def failed_poll(exc: OSError) -> None:
+        err.print(f"[bold red]error:[/] {exc} (trying again)", highlight=False, soft_wrap=True)
+
+    return WatchEvents(taking, ingested, analysed, failed_analysis, failed_poll)
 
 
 def start_watcher(folder: Path, cfg: Any, interval: float = 2.0) -> threading.Event:

@@ -83,6 +83,8 @@ class WatchEvents:
     ingested: Callable[[ExportOutcome, Path], None] = lambda outcome, moved_to: None
     analysed: Callable[[Analysed], None] = lambda done: None
     failed_analysis: Callable[[DisputeGraphError], None] = lambda exc: None
+    #: a folder that could not be read or moved (permissions, a full disk): tried again
+    failed_poll: Callable[[OSError], None] = lambda exc: None
 
 
 @dataclass
@@ -181,7 +183,10 @@ class FolderWatcher:
         """Poll every ``interval`` seconds until ``stop`` is set (a pending analysis
         runs before returning)."""
         while not stop.is_set():
-            self.poll()
+            try:
+                self.poll()
+            except OSError as exc:  # the watcher outlives a folder it cannot move yet
+                self.events.failed_poll(exc)
             stop.wait(interval)
         if self.analysis_pending:
             self.analyse_now()
