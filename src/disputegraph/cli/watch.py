@@ -19,6 +19,7 @@ from disputegraph.cli.common import (
     emit_rows,
     err,
     handle_errors,
+    progress_bar,
     settings,
 )
 from disputegraph.cli.workflow import watch_app
@@ -47,13 +48,42 @@ watch_group = typer.Typer(
 _folder = typer.Typer()
 
 
-def _events(cfg: Any) -> Any:
+class _Bar:
+    """A load's progress on stderr (as ``load`` shows it), from ``taking`` to ``ingested``."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.tasks: dict[str, Any] = {}
+
+    def start(self) -> None:
+        self.stop()  # one left over from a folder that could not be moved
+        self.bar, self.tasks = progress_bar(spinner=True), {}
+        self.bar.start()
+
+    def __call__(self, phase: str, done: int) -> None:
+        if self.bar is None:
+            return
+        if phase not in self.tasks:
+            self.tasks[phase] = self.bar.add_task(phase, total=None)
+        self.bar.update(self.tasks[phase], completed=done)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+def _events(bar: _Bar | None = None) -> Any:
     from disputegraph.views.watch_folder import WatchEvents  # the store and analytics
 
     def taking(export: Path) -> None:
         err.print(f"taking {export.name}…", highlight=False)
+        if bar is not None:
+            bar.start()
 
     def ingested(outcome: Any, moved_to: Path) -> None:
+        if bar is not None:
+            bar.stop()
         style = {"loaded": "green", "skipped": "yellow", "failed": "bold red"}[outcome.status]
         err.print(
             f"[{style}]{outcome.status}[/] {outcome.message} → {moved_to}",
@@ -82,7 +112,7 @@ def start_watcher(folder: Path, cfg: Any, interval: float = 2.0) -> threading.Ev
     """Watch ``folder`` in a daemon thread (``serve --watch``); set the event to stop."""
     from disputegraph.views.watch_folder import FolderWatcher  # the store and analytics
 
-    watcher = FolderWatcher(folder, cfg, events=_events(cfg))
+    watcher = FolderWatcher(folder, cfg, events=_events())
     stop = threading.Event()
     threading.Thread(
         target=watcher.run, args=(stop, interval), name="folder-watcher", daemon=True
@@ -137,8 +167,15 @@ def watch_folder_command(
 
     cfg = settings()
     cfg.pii_key_bytes()  # fail in one line before watching anything when no key is set
+    bar = _Bar()
     watcher = FolderWatcher(
-        folder, cfg, debounce=debounce, strict=strict, analyse=analyse, events=_events(cfg)
+        folder,
+        cfg,
+        debounce=debounce,
+        strict=strict,
+        analyse=analyse,
+        events=_events(bar),
+        progress=bar,
     )
     if not once:
         err.print(f"watching {folder} every {interval:g} s (Ctrl+C to stop)", highlight=False)

@@ -29,7 +29,7 @@ from disputegraph.config import Settings
 from disputegraph.exceptions import ConfigError, DisputeGraphError
 from disputegraph.files import atomic_write
 from disputegraph.store import open_store
-from disputegraph.views.inbox import READY_NAME, ExportOutcome, ingest_export
+from disputegraph.views.inbox import READY_NAME, ExportOutcome, Progress, ingest_export
 from disputegraph.views.reanalyse import Analysed, analyse_and_record
 
 __all__ = ["DONE", "FAILED", "Debounce", "FolderWatcher", "WatchEvents"]
@@ -98,6 +98,8 @@ class FolderWatcher:
     analyse: bool = True
     events: WatchEvents = field(default_factory=WatchEvents)
     clock: Callable[[], float] = time.monotonic
+    #: the load's phases and counts, as ``load`` shows them
+    progress: Progress | None = None
 
     def __post_init__(self) -> None:
         if not self.folder.is_dir():
@@ -120,7 +122,7 @@ class FolderWatcher:
         """Ingest one export folder and move it with its report; returns the outcome
         and where the folder went."""
         self.events.taking(export)
-        outcome = ingest_export(export, self.settings, strict=self.strict)
+        outcome = ingest_export(export, self.settings, strict=self.strict, progress=self.progress)
         target = self._place(FAILED if outcome.status == "failed" else DONE, export.name)
         shutil.move(str(export), str(target))
         report = json.dumps(outcome.report(), ensure_ascii=False, indent=2) + "\n"
