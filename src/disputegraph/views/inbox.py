@@ -85,7 +85,7 @@ class ExportOutcome:
     validation: dict[str, Any] | None = None
     #: name-linking counts, when the export asks for it
     mentions: dict[str, int] | None = None
-    #: disputes the load wrote (read from the validation report's counts)
+    #: dispute rows the load wrote
     disputes: int = 0
 
     @property
