@@ -309,6 +309,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     # followed by the lock's own message, which says until when
     "auth.locked": ("登录失败次数过多，请稍后再试", "Too many failed logins; try again later"),
     "auth.reload": ("重新加载", "Reload"),
+    # the live workspace's banner (dashboard/components/live_banner.py)
+    "live.as_of": ("数据截至 {time}", "Data as of {time}"),
+    "live.new": (
+        "数据截至 {time}，自打开本页以来新增 {count} 件纠纷",
+        "Data as of {time}, {count} new since you opened this page",
+    ),
+    "live.changed": (
+        "数据截至 {time}，自打开本页以来已更新",
+        "Data as of {time}, updated since you opened this page",
+    ),
+    "live.refresh": ("刷新", "Refresh"),
     "auth.users": ("用户管理", "Users"),
     "auth.logout": ("退出", "Log out"),
     # the briefing pack (briefing/)

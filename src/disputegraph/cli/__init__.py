@@ -14,7 +14,7 @@ import sys
 # isort: off
 from disputegraph.cli import bundle, query, analysis, serve, generate  # noqa: F401
 from disputegraph.cli import rules, workflow, brief, resolve, accounts  # noqa: F401
-from disputegraph.cli import notify, backtest, tokens  # noqa: F401
+from disputegraph.cli import notify, backtest, tokens, watch  # noqa: F401
 
 # isort: on
 from disputegraph.cli.common import app, err

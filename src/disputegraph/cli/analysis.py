@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import typer
@@ -52,31 +51,24 @@ def analyze_command(
 
     Example: disputegraph analyze --as-of 2026-01-10 --window-days 180
     """
-    from disputegraph.analytics import load_risk_config, load_rules, run_analysis
-    from disputegraph.analytics.alerts import record_alerts
-    from disputegraph.store.workflow import WorkflowStore
     from disputegraph.views.contract import analysis_report
     from disputegraph.views.masking import cli_role
-    from disputegraph.views.notify import notify_raised
+    from disputegraph.views.reanalyse import analyse_and_record
 
     cfg = settings()
     day = parse_day(as_of)
-    config = load_risk_config(cfg.risk_config, taxonomy_of(cfg))
-    rules = load_rules(cfg.rules)
+    taxonomy_of(cfg)  # a bad taxonomy is one line before the store is opened
     with store_session(cfg, writer=True) as store, err.status("analysing…") as status:
-        result = run_analysis(
+        done = analyse_and_record(
             store,
+            cfg,
             as_of=day,
             window_days=window_days,
-            config=config,
             progress=lambda msg: status.update(f"analysing: {msg}"),
-            rules=rules,
         )
+        result, update, sent = done.result, done.alerts, done.sent
         report = analysis_report(store, result, cli_role(cfg), cfg.language)
-    workflow = WorkflowStore.in_workspace(cfg.workspace)
-    update = record_alerts(workflow, result, datetime.now(UTC))
     report.payload["alerts_raised"] = [a.id for a in update.raised]
-    sent = notify_raised(workflow, update.raised, cfg.notify, datetime.now(UTC))
     if sent is not None:
         report.payload["notifications"] = {
             "sent": [d.id for d in sent.sent],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -13,9 +14,17 @@ from disputegraph.cli.common import (
     settings,
     store_session,
 )
+from disputegraph.cli.watch import start_watcher
 from disputegraph.exceptions import DisputeGraphError
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+_WATCH_OPTION = typer.Option(
+    None,
+    "--watch",
+    help="Also load the exports dropped into this folder and analyse again, as "
+    "`disputegraph watch FOLDER` does; the open pages see the new data.",
+    show_default=False,
+)
 _PORT = typer.Option(8050, "--port", min=1, max=65535, help="Port to listen on.")
 
 
@@ -54,12 +63,16 @@ def serve_command(
         False, "--demo", help="Demo mode: synthetic data, no login, loopback only."
     ),
     role: str = _role_option("analyst"),
+    watch: Path | None = _WATCH_OPTION,
 ) -> None:
     """Serve the dashboard over the configured store and its latest analysis.
 
     Users log in (accounts: `users add`); the session key comes from
     DISPUTEGRAPH_SECRET_KEY. With --demo there is no login, the viewer has
     --role, and only a loopback address can be bound.
+
+    With --watch FOLDER the exports dropped into FOLDER are loaded as they come
+    (see `disputegraph watch --help`); each page shows when the data moved on.
 
     Example: disputegraph serve --port 8050
     """
@@ -78,8 +91,12 @@ def serve_command(
                 "authorised users can reach it",
                 highlight=False,
             )
+    if watch is not None:
+        cfg.pii_key_bytes()  # one line before serving when the watcher could not load
     with store_session(cfg) as store:
         dash_app = create_secure_app(cfg, store, demo=demo, demo_role=viewer, warm=True)
+        if watch is not None:
+            start_watcher(watch, cfg)
         _serve(dash_app, host, port)
 
 

@@ -59,7 +59,6 @@ watch_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(watch_app, name="watchlist")
-app.add_typer(watch_app, name="watch", help="The same as `watchlist`.")
 orders_app = typer.Typer(
     help="Work orders (交办—跟踪—反馈—销号): assign an alert or a cluster to an agency with "
     "a due date and instructions; the agency's officers accept it and give feedback "

@@ -24,6 +24,7 @@ from dash.exceptions import PreventUpdate
 
 from disputegraph.config import Settings
 from disputegraph.dashboard import cypher_copy, export, ids
+from disputegraph.dashboard.components import live_banner
 from disputegraph.dashboard.components.filter_bar import filter_bar, filter_options, placeholders
 from disputegraph.dashboard.components.navbar import nav_links, navbar
 from disputegraph.dashboard.context import EXTENSION, current_services
@@ -92,7 +93,10 @@ def create_app(
     def shell() -> html.Div:
         svc = app.server.extensions[EXTENSION]
         state = _linked_state(default)
-        return _shell(state, svc.filter_options()["district"], svc.category_options(state.lang))
+        opened = svc.live_status(fresh=True)  # what this page opens with (the live banner)
+        return _shell(
+            state, svc.filter_options()["district"], svc.category_options(state.lang), opened
+        )
 
     app.layout = shell
     app.validation_layout = html.Div(  # type: ignore[assignment]  # typed as None in dash
@@ -101,6 +105,7 @@ def create_app(
     _register_shell(app, settings)
     for module in PAGE_MODULES.values():
         module.register(app)
+    live_banner.register(app)  # "data as of …, N new since you opened this page"
     export.register(app)  # download menus and briefing buttons on the pages
     cypher_copy.register(app)  # "Copy as Cypher" panels on the pages
     # Dash records the component bundles a process may serve while it writes the
@@ -138,7 +143,10 @@ def _linked_state(default: ViewState) -> ViewState:
 
 
 def _shell(
-    state: ViewState, districts: list[str], categories: list[dict[str, str]] | None = None
+    state: ViewState,
+    districts: list[str],
+    categories: list[dict[str, str]] | None = None,
+    opened: dict[str, Any] | None = None,
 ) -> html.Div:
     return html.Div(
         className="app",
@@ -147,6 +155,7 @@ def _shell(
             dcc.Store(id=ids.STATE, data=None),  # set from the URL on load
             navbar(state),
             filter_bar(state, districts, categories),
+            *live_banner.live_parts(opened, state.lang),
             html.Main(id=ids.PAGE, className="page"),
         ],
     )

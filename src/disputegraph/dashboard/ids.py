@@ -44,6 +44,9 @@ __all__ = [
     "INBOX_REASON",
     "INBOX_TICK",
     "LANG",
+    "LIVE_BANNER",
+    "LIVE_OPENED",
+    "LIVE_TICK",
     "NAV_LINKS",
     "OVERVIEW_CATEGORY",
     "OVERVIEW_CHANNEL",
@@ -88,6 +91,9 @@ STATE = "state"
 PAGE = "page"
 NAV_LINKS = "nav-links"
 LANG = "lang"
+LIVE_BANNER = "live-banner"  # "data as of HH:MM, N new since you opened this page"
+LIVE_OPENED = "live-opened"  # the generation and dispute count the page opened with
+LIVE_TICK = "live-tick"
 FILTER_AS_OF = "filter-as-of"
 FILTER_WINDOW = "filter-window"
 FILTER_DISTRICT = "filter-district"

@@ -5,17 +5,19 @@ masking of free text by role, the disputes frame, the analysis and the filters
 from __future__ import annotations
 
 import threading
-from datetime import date
+import time
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 
 from disputegraph import analytics
 from disputegraph.config import Settings
-from disputegraph.exceptions import DisputeGraphError
+from disputegraph.exceptions import DisputeGraphError, StoreError
 from disputegraph.i18n import enum_label, enum_options
 from disputegraph.schemas import GraphNode, Lang, NodeLabel, RelType
 from disputegraph.schemas.analysis import AnalysisResult, ClusterAssessment
+from disputegraph.store.memory import MemoryStore
 from disputegraph.store.protocol import GraphStore
 from disputegraph.taxonomy import Taxonomy, load_taxonomy
 from disputegraph.views import frames
@@ -24,7 +26,14 @@ from disputegraph.views.elements import render_view
 from disputegraph.views.masking import Role, display_name, is_person, mask_name
 from disputegraph.views.state import CITY_PREFIX, ViewState, city_category
 
-__all__ = ["ELEMENT_BUDGET", "GRID_ROWS", "SEARCH_LABELS", "SUPERNODE_DEGREE", "ServicesBase"]
+__all__ = [
+    "ELEMENT_BUDGET",
+    "GRID_ROWS",
+    "LIVE_CHECK_SECONDS",
+    "SEARCH_LABELS",
+    "SUPERNODE_DEGREE",
+    "ServicesBase",
+]
 
 
 #: most cytoscape elements (nodes + edges) one view may send to the browser
@@ -35,6 +44,8 @@ SUPERNODE_DEGREE = 40
 GRID_ROWS = 500
 #: what the tracer's search finds (agencies and reports by their exact id only)
 SEARCH_LABELS = (NodeLabel.PARTY, NodeLabel.EMPLOYER, NodeLabel.PROPERTY, NodeLabel.DISPUTE)
+#: how often (seconds) the views ask the store whether another process committed
+LIVE_CHECK_SECONDS = 2.0
 
 
 class ServicesBase:
@@ -60,6 +71,10 @@ class ServicesBase:
         self._analyses = LRU(4)
         self._views = LRU(64)
         self._persons: dict[str, tuple[str, ...]] = {}
+        # the live workspace: the generation the caches were built at, when it was asked
+        self._reload_lock = threading.Lock()
+        self._generation = self._store_generation()
+        self._checked_at = time.monotonic()
         #: the city's categories and channels (``DISPUTEGRAPH_TAXONOMY``), if configured
         self.taxonomy: Taxonomy | None = (
             load_taxonomy(settings.taxonomy) if settings.taxonomy is not None else None
@@ -70,14 +85,15 @@ class ServicesBase:
     def _persons_of(self, dispute_id: str) -> tuple[str, ...]:
         """Names of the persons party to a dispute, longest first (cached)."""
         with self._lock:
-            cached = self._persons.get(dispute_id)
+            persons, store = self._persons, self.store  # one generation's (see refresh)
+            cached = persons.get(dispute_id)
         if cached is not None:
             return cached
-        ids = [e.source for e in self.store.edges_of(dispute_id, [RelType.PARTY_TO], "in")]
-        names = {str(n.props.get("name", "")) for n in self.store.get_many(ids) if is_person(n)}
+        ids = [e.source for e in store.edges_of(dispute_id, [RelType.PARTY_TO], "in")]
+        names = {str(n.props.get("name", "")) for n in store.get_many(ids) if is_person(n)}
         found = tuple(sorted((n for n in names if n), key=len, reverse=True))
         with self._lock:
-            self._persons[dispute_id] = found
+            persons[dispute_id] = found
         return found
 
     def title(self, dispute_id: str, title: str, role: Role | None = None) -> str:
@@ -101,17 +117,81 @@ class ServicesBase:
         return display_name(node, role, lang, short)
 
     # ------------------------------------------------------------------
+    # the live workspace (docs/architecture.md, "The live workspace")
+    def _store_generation(self) -> int:
+        store = self.store
+        if isinstance(store, MemoryStore):
+            return store.loaded_generation
+        try:
+            return store.generation()
+        except StoreError:  # unreachable for now: the first answer counts as moved on
+            return 0
+
+    def refresh(self, *, force: bool = False) -> bool:
+        """Reload when another process committed since the caches were built: at most
+        once every :data:`LIVE_CHECK_SECONDS` the store's generation is asked (a small
+        file read on the embedded store, one indexed lookup on Neo4j); when it moved,
+        an embedded store is read again and every cache dropped. Returns whether it
+        reloaded."""
+        now = time.monotonic()
+        if not force and now - self._checked_at < LIVE_CHECK_SECONDS:
+            return False
+        with self._reload_lock:
+            if not force and now - self._checked_at < LIVE_CHECK_SECONDS:
+                return False  # another thread asked meanwhile
+            self._checked_at = now
+            try:
+                if self.store.generation() == self._generation:
+                    return False
+            except StoreError:  # unreachable: keep what is shown (the store guard says so)
+                return False
+            store = self.store
+            if isinstance(store, MemoryStore) and store.path is not None:
+                store = MemoryStore(store.path)  # a reader: the files as last committed
+            with self._lock:
+                self.store = store
+                self._frame = None
+                self._persons = {}
+                # new caches: a value still being made from the old store goes to the old ones
+                self._analyses = LRU(self._analyses.size)
+                self._views = LRU(self._views.size)
+                self._generation = self._store_generation()
+            return True
+
+    def generation(self) -> int:
+        """The generation the views show (reloading first when the store moved on)."""
+        self.refresh()
+        return self._generation
+
+    def live_status(self, *, fresh: bool = False) -> dict[str, object]:
+        """What the page's "data as of" banner needs: the generation shown, when it was
+        committed (``HH:MM`` in the configured time zone, ``None`` before any commit)
+        and how many disputes there are (JSON-safe). ``fresh``: ask the store now (a
+        page being opened), not only when the last check is old enough."""
+        if fresh:
+            self.refresh(force=True)
+        generation = self.generation()
+        at = None
+        if generation > 0:
+            at = datetime.fromtimestamp(generation / 1e9, self.settings.tz).strftime("%H:%M")
+        # as text: a nanosecond count is beyond the integers a browser keeps exactly
+        return {"generation": str(generation), "at": at, "disputes": len(self.disputes_frame())}
+
+    # ------------------------------------------------------------------
     # base data
     def disputes_frame(self) -> pd.DataFrame:
         """Every dispute as one row (read once; the dashboard only reads), with its
         :class:`~disputegraph.schemas.OpenHistory` (column ``history``): whether it
         is open depends on the as-of date, see :meth:`open_at`."""
+        self.refresh()
         with self._lock:
             if self._frame is not None:
                 return self._frame
-        frame = frames.disputes_frame(self.store, self.settings.tz)
+            store, generation = self.store, self._generation
+        frame = frames.disputes_frame(store, self.settings.tz)
         with self._lock:
-            self._frame = frame
+            if self._generation == generation:  # not reloaded meanwhile
+                self._frame = frame
         return frame
 
     def open_at(self, as_of: date) -> pd.Series:
@@ -125,6 +205,7 @@ class ServicesBase:
     def analysis(self, state: ViewState) -> AnalysisResult | None:
         """The persisted analysis for the state's as-of date and window (else
         the latest one), or ``None`` when none was computed."""
+        self.refresh()
         loader = analytics.load_analysis
         key = (state.as_of, state.window)
 
