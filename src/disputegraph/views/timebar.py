@@ -30,24 +30,29 @@ def _is_edge(element: Mapping[str, Any]) -> bool:
 def stamp_arrivals(elements: Sequence[dict[str, Any]], reported: Mapping[str, date]) -> date | None:
     """Set ``data.t`` (``date.toordinal()``) on every element; return the first day.
 
-    A dispute arrives the day it was reported; any other node with the first
-    dispute that reaches it through nodes that are not disputes (a worker with
-    their first dispute, their employer with it too, a contractor above them with
-    it as well); an edge when both its ends are there. Elements nothing reaches
-    (count nodes of an aggregated view, a dispute with no report date) are there
-    from the first day.
+    As the projection takes them in: a dispute arrives the day it was reported; a
+    node next to a dispute (a party, the property it concerns) with the first of its
+    disputes; any other node (an employer through its workers, a contractor above
+    it, a building above a unit) with the first of those that reach it through
+    nodes of this kind; an edge when both its ends are there. Elements nothing
+    reaches (count nodes of an aggregated view, a dispute with no report date) are
+    there from the first day.
 
     >>> els = [
     ...     {"data": {"id": "D1", "kind": "Dispute"}},
     ...     {"data": {"id": "D2", "kind": "Dispute"}},
-    ...     {"data": {"id": "P", "kind": "Party"}},
-    ...     {"data": {"id": "e1", "source": "P", "target": "D1"}},
-    ...     {"data": {"id": "e2", "source": "P", "target": "D2"}},
+    ...     {"data": {"id": "P1", "kind": "Party"}},
+    ...     {"data": {"id": "P2", "kind": "Party"}},
+    ...     {"data": {"id": "E", "kind": "Employer"}},
+    ...     {"data": {"id": "a", "source": "P1", "target": "D1"}},
+    ...     {"data": {"id": "b", "source": "P2", "target": "D2"}},
+    ...     {"data": {"id": "c", "source": "P1", "target": "E"}},
+    ...     {"data": {"id": "d", "source": "P2", "target": "E"}},
     ... ]
     >>> stamp_arrivals(els, {"D1": date(2026, 1, 9), "D2": date(2026, 1, 2)})
     datetime.date(2026, 1, 2)
     >>> [date.fromordinal(e["data"]["t"]).day for e in els]
-    [9, 2, 2, 9, 2]
+    [9, 2, 9, 2, 2, 9, 2, 9, 2]
     """
     nodes = {e["data"]["id"]: e for e in elements if not _is_edge(e)}
     adjacent: dict[str, list[str]] = {n: [] for n in nodes}
@@ -57,23 +62,22 @@ def stamp_arrivals(elements: Sequence[dict[str, Any]], reported: Mapping[str, da
             if s in adjacent and d in adjacent:
                 adjacent[s].append(d)
                 adjacent[d].append(s)
-    dispute = NodeLabel.DISPUTE.value
-    starts = sorted(
-        (reported[n].toordinal(), n)
-        for n, e in nodes.items()
-        if e["data"].get("kind") == dispute and n in reported
-    )
-    arrival: dict[str, int] = {}
-    for day, start in starts:  # earliest dispute first: what it reaches first is its
-        arrival[start] = day
-        todo = deque([start])
+    kind = NodeLabel.DISPUTE.value
+    disputes = {n for n, e in nodes.items() if e["data"].get("kind") == kind}
+    arrival = {n: reported[n].toordinal() for n in disputes if n in reported}
+    direct: dict[str, int] = {}
+    for n in nodes.keys() - disputes:  # next to a dispute: with the first of its disputes
+        days = [arrival[d] for d in adjacent[n] if d in disputes and d in arrival]
+        if days:
+            direct[n] = min(days)
+    arrival.update(direct)
+    for day, start in sorted((day, n) for n, day in direct.items()):
+        todo = deque([start])  # the rest: with the earliest node next to a dispute that reaches it
         while todo:
-            here = todo.popleft()
-            for nb in adjacent[here]:
-                if nb in arrival or nodes[nb]["data"].get("kind") == dispute:
-                    continue
-                arrival[nb] = day
-                todo.append(nb)
+            for nb in adjacent[todo.popleft()]:
+                if nb not in arrival and nb not in disputes:
+                    arrival[nb] = day
+                    todo.append(nb)
     if not arrival:
         return None
     first = min(arrival.values())
