@@ -3,6 +3,7 @@ growing week by week, and the last point equal to the analysis on a synthetic ci
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def test_replay_dates_widen_the_step_to_stay_under_most() -> None:
     days = replay_dates(date(2026, 1, 1), date(2026, 4, 11), most=5)
     assert days == [date(2026, 1, 17), date(2026, 2, 14), date(2026, 3, 14), date(2026, 4, 11)]
     assert len(days) <= 5 and days[-1] == date(2026, 4, 11)
-    assert {(b - a).days for a, b in zip(days, days[1:], strict=False)} == {28}
+    assert {(b - a).days for a, b in itertools.pairwise(days)} == {28}
 
 
 def test_replay_dates_of_one_day_and_bad_steps() -> None:
