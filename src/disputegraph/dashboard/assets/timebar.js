@@ -16,7 +16,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {timebar: {
       return r.selector.indexOf(tb.RULE) !== 0;
     });
     if (!data || !data.steps || v === null || v === undefined) {
-      return [base, ""];
+      return [base, window.dash_clientside.no_update];
     }
     var cut = data.first_ordinal + v;
     var shown = 0, total = 0;
