@@ -65,6 +65,9 @@ HOOK = """() => {
     }
   });
 }"""
+#: ``--mode stylesheet``: the fallback the page takes when it cannot reach the
+#: cytoscape instance (a stylesheet with one rule ``[t > day]``), for comparison
+FORCE_STYLESHEET = "() => { window.dash_clientside.timebar.forceStylesheet = true; }"
 STATE = """() => {
   const cy = document.getElementById('cluster-network')._cyreg.cy;
   const thumb = document.querySelector('#cluster-timebar-slider [role=slider]');
@@ -151,7 +154,7 @@ def pick_cluster(workspace: Path, elements: int) -> tuple[str, int]:
     return best[1], best[2]
 
 
-def measure(url: str, cluster: str, scrubs: int, seed: int) -> dict[str, Any]:
+def measure(url: str, cluster: str, scrubs: int, seed: int, mode: str) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     rng = random.Random(seed)
@@ -167,6 +170,8 @@ def measure(url: str, cluster: str, scrubs: int, seed: int) -> dict[str, Any]:
             " && document.getElementById('cluster-timebar-readout').innerText.startsWith('截至')"
         )
         out["replay_s"] = time.perf_counter() - t0
+        if mode == "stylesheet":
+            page.evaluate(FORCE_STYLESHEET)
         page.evaluate(HOOK)
         page.locator("#cluster-timebar-slider").scroll_into_view_if_needed()
         box = page.locator("#cluster-timebar-slider").bounding_box()
@@ -210,6 +215,13 @@ def main() -> None:
         default=120,
         help="add a grown wage cluster of this many disputes first (0: none)",
     )
+    parser.add_argument(
+        "--mode",
+        choices=("stylesheet", "class"),
+        default="class",
+        help="how the network is scrubbed: a class toggled on the elements that change "
+        "(the page's way), or the fallback's stylesheet rule",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     if args.workspace is None and args.scale is None:
@@ -223,7 +235,7 @@ def main() -> None:
     port = free_port()
     proc, _ = start_server(workspace, port)
     try:
-        figures = measure(f"http://127.0.0.1:{port}", cluster, args.scrubs, args.seed)
+        figures = measure(f"http://127.0.0.1:{port}", cluster, args.scrubs, args.seed, args.mode)
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -1,6 +1,6 @@
 """The cluster page's time bar in headless Chromium: scrubbed to its first day, the
 network shows fewer elements and the readout a lower score than at the as-of date;
-play walks forward to the as-of date."""
+play walks forward to the as-of date; the stylesheet fallback hides the same."""
 
 from __future__ import annotations
 
@@ -78,3 +78,7 @@ def test_time_bar_early_shows_fewer_elements_and_a_lower_score(
     )
     assert final == str(last)
     assert page.inner_text("#cluster-timebar-play") == "播放"
+    # the fallback (no cytoscape instance to reach): a stylesheet rule hides the same
+    page.evaluate("() => { window.dash_clientside.timebar.forceStylesheet = true; }")
+    _, (shown, _) = _scrub(page, "Home")
+    assert shown == early_shown
