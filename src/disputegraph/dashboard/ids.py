@@ -57,6 +57,13 @@ __all__ = [
     "OVERVIEW_OVERDUE",
     "PAGE",
     "STATE",
+    "TIMEBAR_CARD",
+    "TIMEBAR_DATA",
+    "TIMEBAR_FIGURE",
+    "TIMEBAR_PLAY",
+    "TIMEBAR_READOUT",
+    "TIMEBAR_SLIDER",
+    "TIMEBAR_TICK",
     "TRACER_CHAIN",
     "TRACER_CHAIN_FLAGS",
     "TRACER_DISPUTE_PICK",
@@ -123,6 +130,13 @@ CLUSTER_TIMELINE = "cluster-timeline"
 CLUSTER_AGENCIES = "cluster-agencies"
 CLUSTER_PAYERS = "cluster-payers"
 CLUSTER_KEY_PERSONS = "cluster-key-persons"
+TIMEBAR_CARD = "cluster-timebar"
+TIMEBAR_SLIDER = "cluster-timebar-slider"
+TIMEBAR_PLAY = "cluster-timebar-play"
+TIMEBAR_TICK = "cluster-timebar-tick"
+TIMEBAR_READOUT = "cluster-timebar-readout"
+TIMEBAR_FIGURE = "cluster-timebar-figure"
+TIMEBAR_DATA = "cluster-timebar-data"
 
 # tracer
 TRACER_SEARCH = "tracer-search"

@@ -28,6 +28,7 @@ __all__ = [
     "empty_figure",
     "factor_bars",
     "handoff_sankey",
+    "score_replay",
     "swimlanes",
     "timeline",
     "weekly_trend",
@@ -215,6 +216,72 @@ def timeline(points: Sequence[Mapping[str, Any]], lang: Lang) -> go.Figure:
     lanes = len({p["lane"] for p in points})
     fig.update_yaxes(type="category")
     return _base(fig, t("timeline", lang), height=max(240, 90 + 34 * lanes))
+
+
+def score_replay(view: Mapping[str, Any], lang: Lang, at: str | None = None) -> go.Figure:
+    """A cluster's time bar (``views.timebar.timebar_view``): new disputes and contacts
+    per step as bars, the replayed score as a line on a second axis, and a vertical
+    marker at the scrubbed date ``at`` (the last step's by default; ``layout.shapes[0]``,
+    which the page moves in the browser)."""
+    steps = list(view.get("steps") or ())
+    if not steps:
+        return empty_figure(t("no_data", lang), height=200)
+    days = [s["date"] for s in steps]
+    fig = go.Figure()
+    fig.add_bar(
+        x=days,
+        y=[s["new_disputes"] for s in steps],
+        name=t("timebar.new_disputes", lang),
+        marker_color=STATUS_COLOURS["open"],
+    )
+    fig.add_bar(
+        x=days,
+        y=[s["new_contacts"] for s in steps],
+        name=t("timebar.new_contacts", lang),
+        marker_color="#74c0fc",
+    )
+    fig.add_scatter(
+        x=days,
+        y=[s["score"] for s in steps],
+        name=t("timebar.score", lang),
+        yaxis="y2",
+        mode="lines+markers",
+        line={"color": "#111827", "width": 2},
+        marker={"color": [LEVEL_COLOURS.get(s["level"], "#9e9e9e") for s in steps], "size": 9},
+        hovertext=[
+            f"{s['date']} · {s['score']:.1f} {s['level_label']}"
+            + (f"<br>{s['moved']}" if s["moved"] else "")
+            for s in steps
+        ],
+        hoverinfo="text",
+    )
+    mark = at or days[-1]
+    fig.add_shape(
+        type="line",
+        xref="x",
+        yref="paper",
+        x0=mark,
+        x1=mark,
+        y0=0,
+        y1=1,
+        line={"color": "#d62728", "width": 2, "dash": "dot"},
+    )
+    _base(fig, height=220)
+    fig.update_layout(
+        barmode="group",
+        bargap=0.3,
+        margin={"t": 30, "b": 10},
+        xaxis={"type": "date"},
+        yaxis={"title": t("count", lang), "rangemode": "tozero"},
+        yaxis2={
+            "title": t("col_score", lang),
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 100],
+            "showgrid": False,
+        },
+    )
+    return fig
 
 
 def swimlanes(chain: Mapping[str, Any], lang: Lang) -> go.Figure:

@@ -30,7 +30,11 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
+from pydantic import ValidationError
 
+from disputegraph import analytics
+from disputegraph.analytics.config import RiskConfig
+from disputegraph.analytics.replay import HistoryPoint, cluster_history, replay_dates
 from disputegraph.exceptions import DisputeGraphError
 from disputegraph.i18n import enum_label
 from disputegraph.schemas import Lang, NodeLabel, RiskLevel
@@ -46,6 +50,7 @@ from disputegraph.views.masking import Role, display_name, mask_name, mask_rows_
 from disputegraph.views.services_base import GRID_ROWS
 from disputegraph.views.services_tracer import TracerServices
 from disputegraph.views.state import ViewState
+from disputegraph.views.timebar import stamp_arrivals, timebar_view
 
 __all__ = ["Role", "Services", "display_name", "mask_name"]
 
@@ -172,6 +177,8 @@ class Services(TracerServices):
             return {"found": False, "id": cluster_id}
         lang = state.lang
         network = self._cluster_network(analysis, c, state.group, role, lang)
+        first = stamp_arrivals(network["elements"], self._reported(c))  # for the time bar
+        network["first_day"] = first.isoformat() if first is not None else None
         timeline, agencies = self._cluster_events(c, lang, role, analysis.as_of)
         return {
             "found": True,
@@ -186,6 +193,42 @@ class Services(TracerServices):
             ),
             "as_of": analysis.as_of.isoformat(),
         }
+
+    def cluster_timebar(self, state: ViewState) -> dict[str, Any] | None:
+        """The time bar of the state's cluster (:func:`~disputegraph.views.timebar.timebar_view`):
+        its score replayed every week from its first dispute to the as-of date, each
+        point from its own projection (cached per analysis and cluster; seconds on a
+        big city, so the page asks for it in a callback of its own). ``None`` without
+        an analysis, an unknown cluster or report dates."""
+        analysis = self.analysis(state)
+        if analysis is None:
+            return None
+        cluster_id = state.cluster
+        if cluster_id is None:
+            top = self._clusters(state, analysis)
+            cluster_id = top[0].id if top else None
+        c = analysis.cluster(cluster_id) if cluster_id else None
+        reported = self._reported(c) if c is not None else {}
+        if c is None or not reported:
+            return None
+        first = min(reported.values())
+
+        def history() -> list[HistoryPoint]:
+            try:
+                config = RiskConfig.model_validate(analysis.settings)
+            except ValidationError:  # stored by an older version: the shipped settings
+                config = analytics.load_risk_config()
+            days = replay_dates(first, analysis.as_of)
+            return cluster_history(self.store, c.disputes, days, analysis.window_days, config)
+
+        points = self._views.get_or(("timebar", id(analysis), c.id), history)
+        timeline, _ = self._cluster_events(c, state.lang, self.default_role, analysis.as_of)
+        return {"cluster": c.id, **timebar_view(first, points, timeline, state.lang)}
+
+    def _reported(self, c: ClusterAssessment) -> dict[str, date]:
+        """The day each of a cluster's disputes was reported (those with a report time)."""
+        reported = self.disputes_frame()["reported_at"].reindex(list(c.disputes)).dropna()
+        return {str(d): pd.Timestamp(ts).date() for d, ts in reported.items()}
 
     def _cluster_network(
         self,

@@ -101,6 +101,8 @@ STYLESHEET: list[dict[str, Any]] = [
         "selector": "edge.group",
         "style": {"width": "mapData(weight, 1, 100, 1, 8)", "line-color": "#adb5bd"},
     },
+    # not arrived yet at the date the time bar is scrubbed to (dashboard/assets/timebar.js)
+    {"selector": ".tb-hidden", "style": {"display": "none"}},
 ]
 for _level, _colour in LEVEL_COLOURS.items():
     STYLESHEET.append({"selector": f".group.level-{_level}", "style": {"border-color": _colour}})

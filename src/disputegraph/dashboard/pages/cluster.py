@@ -14,6 +14,7 @@ from disputegraph.dashboard.components.comments import comments_panel, register_
 from disputegraph.dashboard.components.legend import legend
 from disputegraph.dashboard.components.network_view import network_view
 from disputegraph.dashboard.components.risk_table import data_grid
+from disputegraph.dashboard.components.timebar import register_timebar, timebar_card
 from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
 from disputegraph.dashboard.export import briefing_button, chart_card, export_menu
@@ -95,6 +96,7 @@ def layout(state: ViewState) -> html.Div:
                     ),
                 ],
             ),
+            timebar_card(lang),
             chart_card(ids.CLUSTER_TIMELINE, lang),
             html.Div(
                 [
@@ -300,6 +302,7 @@ def register(app: dash.Dash) -> None:
         Output(ids.CLUSTER_KEY_PERSONS, "style"),
         Input(ids.STATE, "data"),
     )(render)
+    register_timebar(app, ids.CLUSTER_NETWORK)
     register_comments(app, "cluster", Input(ids.CLUSTER_PICK, "value"), lambda v: v or None)
     navigate_on(app, ids.CLUSTER_PICK, "value", pick)
     navigate_on(app, ids.CLUSTER_NETWORK, "tapNodeData", tap)
