@@ -24,11 +24,21 @@ from disputegraph.views.elements import render_view
 from disputegraph.views.masking import Role, display_name, is_person, mask_name
 from disputegraph.views.state import CITY_PREFIX, ViewState, city_category
 
-__all__ = ["ELEMENT_BUDGET", "GRID_ROWS", "SEARCH_LABELS", "SUPERNODE_DEGREE", "ServicesBase"]
+__all__ = [
+    "ELEMENT_BUDGET",
+    "GRID_ROWS",
+    "SEARCH_LABELS",
+    "SUPERNODE_DEGREE",
+    "WEBGL_CAP",
+    "ServicesBase",
+]
 
 
 #: most cytoscape elements (nodes + edges) one view may send to the browser
 ELEMENT_BUDGET = 1500
+#: most elements a cluster may have to be sent whole to the WebGL canvas
+#: (past the element budget; bigger clusters are only shown grouped)
+WEBGL_CAP = 50_000
 #: a node with more stakeholder-graph neighbours than this is drawn as a count
 SUPERNODE_DEGREE = 40
 #: most rows of the ranked cluster grid

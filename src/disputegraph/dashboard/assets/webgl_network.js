@@ -1,0 +1,73 @@
+/*
+ * The WebGL network canvas: clusters past the element budget drawn whole.
+ *
+ * dash-cytoscape 1.0.2 bundles Cytoscape.js 3.28, which has no WebGL renderer;
+ * the vendored Cytoscape.js 3.35 (vendor/, loaded before this file, see
+ * scripts/build-webgl.sh) has one. The server sends the elements with their
+ * positions (preset layout: the browser only draws) and the same stylesheet as
+ * the canvas view through a dcc.Store; this clientside callback creates the
+ * instance (a new one per payload) on a plain div. The instance is on the
+ * container (`el._cy`) and its element count on `el.dataset.elements`.
+ * Tapping a node writes {id, kind, t} into the tap store, which the server's
+ * navigation callback turns into a URL like a tap on the canvas view.
+ */
+(function () {
+  "use strict";
+
+  function create(el, payload, tapStoreId) {
+    var started = performance.now();
+    var cy = window.cytoscape({
+      container: el,
+      elements: payload.elements,
+      style: payload.stylesheet,
+      layout: { name: "preset", fit: true, padding: 30 },
+      renderer: { name: "canvas", webgl: payload.webgl !== false },
+      minZoom: 0.02,
+      maxZoom: 1.4,
+      boxSelectionEnabled: false,
+      pixelRatio: 1,
+    });
+    el._cy = cy;
+    el.dataset.elements = String(cy.elements().length);
+    el.dataset.renderer = payload.webgl !== false ? "webgl" : "canvas";
+    cy.one("render", function () {
+      el.dataset.firstDrawMs = (performance.now() - started).toFixed(0);
+    });
+    if (tapStoreId) {
+      cy.on("tap", "node", function (evt) {
+        var d = evt.target.data();
+        window.dash_clientside.set_props(tapStoreId, {
+          data: { id: d.id, kind: d.kind, t: Date.now() },
+        });
+      });
+    }
+    return cy;
+  }
+
+  function draw(payload, containerId, tapStoreId) {
+    var el = document.getElementById(containerId);
+    if (!el) {
+      return window.dash_clientside.no_update;
+    }
+    if (el._cy) {
+      el._cy.destroy();
+      el._cy = null;
+      el.dataset.elements = "0";
+    }
+    if (!payload || !payload.elements) {
+      return 0;
+    }
+    if (el.offsetWidth === 0) {
+      // the container is being shown in the same update: draw on the next frame
+      requestAnimationFrame(function () {
+        draw(payload, containerId, tapStoreId);
+      });
+      return payload.elements.length;
+    }
+    return create(el, payload, tapStoreId).elements().length;
+  }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    disputegraph_webgl: { draw: draw },
+  });
+})();
