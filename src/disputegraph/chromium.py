@@ -23,13 +23,16 @@ HEADLESS_ARGS: tuple[str, ...] = (
     "--disable-sync",
 )
 
-#: the same, with WebGL on software GL (SwiftShader through ANGLE): the WebGL
-#: network canvas's browser test and benchmark (no GPU on the machines they run on)
+#: the same, with WebGL on software GL (SwiftShader through ANGLE) and the page
+#: composited in software (compositing through SwiftShader costs every page, 2D
+#: canvas included, most of its frame rate): the WebGL network canvas's browser
+#: test and benchmark (no GPU on the machines they run on)
 WEBGL_ARGS: tuple[str, ...] = (
     *(a for a in HEADLESS_ARGS if a != "--disable-gpu"),
     "--use-gl=angle",
     "--use-angle=swiftshader",
     "--enable-unsafe-swiftshader",
+    "--disable-gpu-compositing",
 )
 
 
