@@ -11,7 +11,10 @@ drives each in headless Chromium on software GL (SwiftShader through ANGLE):
 - pan and zoom: the viewport moved on every animation frame for ``--seconds``
   (a zoom oscillating ×0.6–×1.6 around the fitted one and a circular pan);
   frames are counted with ``requestAnimationFrame``: median fps (1000 / median
-  frame interval), mean fps (frames / seconds) and the 95th-percentile frame time.
+  frame interval), mean fps (frames / seconds) and the 95th-percentile frame time;
+  and the renderer's own draws (Cytoscape skips frames when drawing is slow, and
+  the 2D renderer draws cached bitmap layers while the viewport moves): draws per
+  second and the median time of one draw.
 
 Usage::
 
@@ -56,11 +59,29 @@ FIRST_DRAW = f"""() => {{
   }};
 }}"""
 
+GL_INFO = """() => {
+  const c = document.createElement('canvas');
+  const gl = c.getContext('webgl2');
+  if (!gl) return {gl: 'none', hardware: false};
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
+  const hw = c.ownerDocument.createElement('canvas')
+    .getContext('webgl2', {failIfMajorPerformanceCaveat: true});
+  return {gl: name, hardware: Boolean(hw)};
+}"""
+
 PAN_ZOOM = f"""(seconds) => new Promise((resolve) => {{
   const cy = document.getElementById({VIEW_ID!r})._cy;
   const z0 = cy.zoom(), p0 = cy.pan();
   const w = cy.width(), h = cy.height();
-  const intervals = [];
+  const intervals = [], draws = [];
+  const r = cy.renderer(), render = r.render;
+  r.render = function () {{  // the renderer's own draws (it skips frames when slow)
+    const t0 = performance.now();
+    const out = render.apply(this, arguments);
+    draws.push(performance.now() - t0);
+    return out;
+  }};
   let start = null, last = null;
   function step(t) {{
     if (start === null) {{ start = t; last = t; }}
@@ -70,7 +91,10 @@ PAN_ZOOM = f"""(seconds) => new Promise((resolve) => {{
     const pan = {{ x: p0.x + 0.25 * w * Math.cos(k), y: p0.y + 0.25 * h * Math.sin(k) }};
     cy.viewport({{ zoom: zoom, pan: pan }});
     if (t - start < seconds * 1000) requestAnimationFrame(step);
-    else resolve({{ intervals: intervals, seconds: (t - start) / 1000 }});
+    else {{
+      r.render = render;
+      resolve({{ intervals: intervals, draws: draws, seconds: (t - start) / 1000 }});
+    }}
   }}
   requestAnimationFrame(step);
 }})"""
@@ -100,6 +124,7 @@ def measure(browser: Any, url: str, seconds: float) -> dict[str, Any]:
     finally:
         page.close()
     intervals = sorted(moved["intervals"]) or [float("nan")]
+    draws = sorted(moved["draws"]) or [float("nan")]
     p95 = intervals[min(len(intervals) - 1, int(0.95 * len(intervals)))]
     return {
         **first,
@@ -107,6 +132,8 @@ def measure(browser: Any, url: str, seconds: float) -> dict[str, Any]:
         "fps_median": 1000.0 / statistics.median(intervals),
         "fps_mean": len(moved["intervals"]) / moved["seconds"],
         "frame_p95_ms": p95,
+        "draws_per_s": len(moved["draws"]) / moved["seconds"],
+        "draw_median_ms": statistics.median(draws),
     }
 
 
@@ -127,6 +154,9 @@ def main() -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(WEBGL_ARGS))
         try:
+            probe = browser.new_page()
+            gl_info = probe.evaluate(GL_INFO)
+            probe.close()
             for _ in range(args.runs):  # alternate, so both see the same machine load
                 for name in ("webgl", "canvas"):
                     with serving(elements, webgl=name == "webgl") as url:
@@ -134,19 +164,22 @@ def main() -> None:
         finally:
             browser.close()
     if args.json:
-        print(json.dumps({"layout_s": layout_s, "results": results}, indent=2))
+        print(json.dumps({"layout_s": layout_s, "gl": gl_info, "results": results}, indent=2))
         return
     print(f"{len(elements):,} elements; server layout + payload {layout_s:.1f} s")
+    auto = "webgl" if gl_info["hardware"] else "canvas"
+    print(f"WebGL: {gl_info['gl']}; the cluster page's 'auto' would draw with {auto}")
     print(
         f"{'renderer':<8} {'run':>3} {'WebGL on':>8} {'first draw':>11} {'since nav':>10} "
-        f"{'fps median':>10} {'fps mean':>9} {'frame p95':>10}"
+        f"{'fps median':>10} {'fps mean':>9} {'frame p95':>10} {'draws/s':>8} {'draw':>8}"
     )
     for name, runs in results.items():
         for i, r in enumerate(runs, start=1):
             print(
                 f"{name:<8} {i:>3} {r['webgl']!s:>8} {r['first_draw_ms']:>9.0f}ms "
                 f"{r['since_navigation_ms']:>8.0f}ms {r['fps_median']:>10.1f} "
-                f"{r['fps_mean']:>9.1f} {r['frame_p95_ms']:>8.0f}ms"
+                f"{r['fps_mean']:>9.1f} {r['frame_p95_ms']:>8.0f}ms "
+                f"{r['draws_per_s']:>8.1f} {r['draw_median_ms']:>6.1f}ms"
             )
     med = {n: statistics.median(r["fps_median"] for r in runs) for n, runs in results.items()}
     print(

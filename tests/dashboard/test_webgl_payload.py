@@ -101,6 +101,7 @@ def test_network_outputs_route_the_elements() -> None:
     canvas_elements, payload, canvas_style, webgl_style, choice = network_outputs(webgl)
     assert canvas_elements == [] and payload is not None
     assert payload["elements"] == els and payload["stylesheet"] == STYLESHEET
+    assert payload["webgl"] == "auto"  # WebGL where the browser has hardware GL
     assert canvas_style == {"display": "none"} and webgl_style == {} and choice == {}
     small = {"renderer": "canvas", "over_budget": False, "elements": els}
     assert network_outputs(small) == (els, None, {}, {"display": "none"}, {"display": "none"})

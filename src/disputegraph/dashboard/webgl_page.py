@@ -6,7 +6,7 @@ cluster page (:mod:`~disputegraph.dashboard.components.webgl_view`)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from dash import Dash, html
@@ -38,8 +38,9 @@ def synthetic_elements(elements: int, role: Role = "analyst") -> list[dict[str, 
     return rendered
 
 
-def standalone_app(elements: list[dict[str, Any]], webgl: bool = True) -> Dash:
-    """The canvas (``#webgl``, 100% × 900px) drawing ``elements``, with the dashboard's assets."""
+def standalone_app(elements: list[dict[str, Any]], webgl: bool | Literal["auto"] = True) -> Dash:
+    """The canvas (``#webgl``, 100% × 900px) drawing ``elements``, with the dashboard's assets
+    (``webgl`` as :func:`~disputegraph.dashboard.components.webgl_view.webgl_payload`'s)."""
     app = Dash(__name__, assets_folder=str(ASSETS), serve_locally=True)
     view = webgl_view(VIEW_ID, height="900px")
     store = view.children[1]

@@ -9,7 +9,7 @@ The stylesheet is the canvas view's (:data:`~.network_view.STYLESHEET`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
@@ -33,9 +33,15 @@ def webgl_view(view_id: str, height: str = "560px") -> html.Div:
     )
 
 
-def webgl_payload(elements: list[dict[str, Any]], webgl: bool = True) -> dict[str, Any]:
-    """What the payload store holds: the elements (with ``position``) and the stylesheet;
-    ``webgl=False`` draws the same with Cytoscape's 2D canvas (benchmarks compare)."""
+def webgl_payload(
+    elements: list[dict[str, Any]], webgl: bool | Literal["auto"] = "auto"
+) -> dict[str, Any]:
+    """What the payload store holds: the elements (with ``position``) and the stylesheet.
+
+    ``webgl``: ``"auto"`` draws with WebGL where the browser has hardware WebGL and with
+    Cytoscape 3.35's 2D canvas where it only has software GL (no GPU: the 2D canvas
+    is the smoother there, see ``bench/bench_webgl.py``); ``True`` / ``False`` force one
+    (the benchmark and the browser test)."""
     return {"elements": elements, "stylesheet": STYLESHEET, "webgl": webgl}
 
 
