@@ -67,7 +67,8 @@ GL_INFO = """() => {
   const name = info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
   const hw = c.ownerDocument.createElement('canvas')
     .getContext('webgl2', {failIfMajorPerformanceCaveat: true});
-  return {gl: name, hardware: Boolean(hw)};
+  const software = /swiftshader|llvmpipe|softpipe|software|basic render/i.test(name);
+  return {gl: name, hardware: Boolean(hw) && !software};
 }"""
 
 PAN_ZOOM = f"""(seconds) => new Promise((resolve) => {{

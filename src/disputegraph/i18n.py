@@ -174,8 +174,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "draw_whole": ("完整绘制(WebGL)", "Draw whole (WebGL)"),
     "draw_grouped": ("按社区分组", "Grouped by community"),
     "whole_drawn": (
-        "完整绘制全部元素(WebGL 渲染)；点击节点查看。",
-        "Every element drawn (WebGL renderer); click a node to trace it.",
+        "已完整绘制全部元素(有显卡时用 WebGL 渲染)；点击节点查看。",
+        "Every element drawn (with WebGL where the browser has a GPU); click a node to trace it.",
     ),
     "whole_too_big": (
         "元素超过完整绘制上限，仅显示分组视图：",

@@ -111,3 +111,70 @@ def test_tapping_a_node_reaches_the_server(
     gl_page.wait_for_function(
         f"(id) => document.getElementById('{VIEW_ID}-tapped').textContent === id", arg=target
     )
+
+
+@pytest.fixture(scope="module")
+def small_budget_url(sample_settings: Any, analysed_store: Any) -> Iterator[tuple[str, Any]]:
+    """The whole dashboard over the analysed sample, with a 12-element budget so its
+    top cluster is over the budget; served from a thread."""
+    from werkzeug.serving import make_server
+
+    from disputegraph.dashboard.app import create_app
+    from disputegraph.views.services import Services
+
+    svc = Services(sample_settings, analysed_store, element_budget=12)
+    app = create_app(sample_settings, analysed_store, services=svc)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", svc
+    server.shutdown()
+    thread.join()
+
+
+def test_cluster_page_draws_a_cluster_over_the_budget_whole(
+    page: Any, small_budget_url: tuple[str, Any]
+) -> None:
+    from disputegraph.views.state import ViewState
+
+    url, svc = small_budget_url
+    top = svc.overview(ViewState())["clusters"][0]["id"]
+    whole = svc.cluster_view(ViewState(cluster=top), whole=True)["network"]
+    total = whole["total_nodes"] + whole["total_edges"]
+    assert total > 12 and whole["renderer"] == "webgl"
+    page.goto(f"{url}/cluster?id={top}")
+    page.wait_for_function(
+        "(n) => { const el = document.getElementById('cluster-webgl');"
+        " return el && el._cy && el._cy.elements().length === n; }",
+        arg=total,
+    )
+    assert page.locator("#cluster-draw-box").is_visible()
+    assert not page.locator("#cluster-canvas-box").is_visible()
+    # this Chromium has no GPU: the 2D canvas of the same Cytoscape draws
+    assert page.evaluate("document.getElementById('cluster-webgl').dataset.renderer") == "canvas"
+    # grouped stays an option: the dash-cytoscape canvas, within the budget
+    page.locator("#cluster-draw input[value='grouped']").check()
+    page.wait_for_function(
+        "() => { const el = document.getElementById('cluster-network');"
+        " return el && el._cyreg && el._cyreg.cy.nodes().length > 0; }"
+    )
+    assert page.locator("#cluster-canvas-box").is_visible()
+    assert not page.locator("#cluster-webgl-box").is_visible()
+    grouped = page.evaluate(
+        "document.getElementById('cluster-network')._cyreg.cy.elements().length"
+    )
+    assert 0 < grouped <= 12
+    # tapping a node of the whole view navigates like the canvas view (to the tracer)
+    page.locator("#cluster-draw input[value='whole']").check()
+    page.wait_for_function(
+        "(n) => { const el = document.getElementById('cluster-webgl');"
+        " return el && el._cy && el._cy.elements().length === n; }",
+        arg=total,
+    )
+    person = next(e["data"]["id"] for e in whole["elements"] if e["data"].get("kind") == "Party")
+    page.evaluate(
+        "(id) => document.getElementById('cluster-webgl')._cy.getElementById(id).emit('tap')",
+        person,
+    )
+    page.wait_for_url(lambda u: "/tracer" in u and person in u)

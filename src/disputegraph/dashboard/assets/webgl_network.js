@@ -21,12 +21,20 @@
 
   var hardwareGL = null;
 
+  // software GL: Chromium's SwiftShader, Mesa's llvmpipe/softpipe, Windows' WARP
+  var SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+
   function hasHardwareGL() {
     if (hardwareGL === null) {
       var probe = document.createElement("canvas");
       var ctx = probe.getContext("webgl2", { failIfMajorPerformanceCaveat: true });
-      hardwareGL = Boolean(ctx);
+      hardwareGL = false;
       if (ctx) {
+        var info = ctx.getExtension("WEBGL_debug_renderer_info");
+        var name = String(
+          info ? ctx.getParameter(info.UNMASKED_RENDERER_WEBGL) : ctx.getParameter(ctx.RENDERER)
+        );
+        hardwareGL = !SOFTWARE_GL.test(name);
         var lose = ctx.getExtension("WEBGL_lose_context");
         if (lose) lose.loseContext();
       }
