@@ -124,3 +124,14 @@ def test_synthetic_cluster_has_the_size_asked_and_is_connected(size: int) -> Non
     assert nx.is_connected(g)
     with pytest.raises(ValueError):
         synthetic_cluster(9)
+
+
+def test_a_tap_navigates_from_the_url_it_is_given() -> None:
+    """Both canvases' taps go through ``tap(node, URL search)``."""
+    from disputegraph.dashboard.pages.cluster import tap
+
+    to_tracer = tap({"id": "P-001", "kind": "Party", "t": 1}, "?id=C-7&lang=en")
+    assert to_tracer.startswith("/tracer?") and "entity=P-001" in to_tracer
+    assert "lang=en" in to_tracer
+    drill = tap({"id": "C-7:g2", "kind": "Group"}, "?id=C-7")
+    assert drill.startswith("/cluster?") and "group=C-7%3Ag2" in drill.replace(":", "%3A")

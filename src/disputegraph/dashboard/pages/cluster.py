@@ -314,11 +314,12 @@ def pick(value: str | None, search: str | None) -> Any:
     return state.with_page(cluster=value).href(PATH)
 
 
-def tap(node: dict[str, Any] | None, data: dict[str, Any] | None) -> Any:
-    """Tap a group to drill into it; tap an entity to trace it."""
+def tap(node: dict[str, Any] | None, search: str | None) -> Any:
+    """Tap a group to drill into it; tap an entity to trace it (same filters; ``search``
+    is the URL's, as :func:`~disputegraph.dashboard.pages.navigate_on` passes it)."""
     if not node:
         return no_update
-    state = current_state(data)
+    state = url_state(search)
     node_id = str(node.get("id", ""))
     if node.get("kind") == "Group":
         return state.with_page(cluster=state.cluster or node_id.split(":")[0], group=node_id).href(
