@@ -185,7 +185,7 @@ def main() -> None:
     med = {n: statistics.median(r["fps_median"] for r in runs) for n, runs in results.items()}
     print(
         f"median fps: webgl {med['webgl']:.1f}, canvas {med['canvas']:.1f} "
-        f"(×{med['webgl'] / med['canvas']:.1f})"
+        f"(canvas ÷ webgl ×{med['canvas'] / med['webgl']:.0f})"
     )
 
 
