@@ -16,10 +16,17 @@ drives each in headless Chromium on software GL (SwiftShader through ANGLE):
   the 2D renderer draws cached bitmap layers while the viewport moves): draws per
   second and the median time of one draw.
 
+With ``--sigma`` the same elements are also drawn by sigma.js + graphology
+(WebGL only; nodes coloured by kind, sized 4, labels as sigma's defaults) on a
+plain page, fetched for the run with ``npm pack`` at pinned versions (npm and the
+registry needed; nothing of it is shipped), and driven the same way through
+sigma's camera.
+
 Usage::
 
     python bench/bench_webgl.py                       # 20k elements, 5 s, 2 runs each
     python bench/bench_webgl.py --elements 50000 --runs 1 --json
+    python bench/bench_webgl.py --sigma               # and sigma.js side by side
 
 Needs Chromium (``DISPUTEGRAPH_CHROMIUM``, default /usr/bin/chromium).
 """
@@ -29,11 +36,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shutil
 import statistics
+import subprocess
+import tarfile
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from werkzeug.serving import make_server
@@ -101,6 +113,104 @@ PAN_ZOOM = f"""(seconds) => new Promise((resolve) => {{
 }})"""
 
 
+SIGMA = ("sigma@4.0.4", "graphology@0.26.0")
+SIGMA_FILES = {"sigma": "sigma.min.js", "graphology": "graphology.umd.min.js"}
+KIND_COLOURS = {
+    "Dispute": "#e8590c",
+    "Party": "#4c6ef5",
+    "Employer": "#7048e8",
+    "Property": "#12b886",
+}
+SIGMA_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<script src="/lib/graphology.umd.min.js"></script><script src="/lib/sigma.min.js"></script>
+</head><body style="margin:0"><div id="webgl" style="width:100%;height:900px"></div>
+<script>
+fetch('/elements.json').then((r) => r.json()).then((els) => {
+  const started = performance.now();
+  const g = new graphology.Graph({multi: true});
+  for (const e of els) if (!('source' in e.data)) g.addNode(e.data.id, {
+    x: e.position.x, y: -e.position.y, size: 4, label: e.data.label, color: e.color});
+  for (const e of els) if ('source' in e.data) g.addEdge(e.data.source, e.data.target,
+    {size: 1, color: '#c5ccd6'});
+  const el = document.getElementById('webgl');
+  const s = new Sigma(g, el);
+  const render = s.render.bind(s);
+  // the same probe surface as the cluster page's canvas (el._cy)
+  el._cy = {
+    elements: () => ({length: g.order + g.size}),
+    renderer: () => ({webgl: true, render: (...a) => s.render(...a)}),
+    sigma: s,
+  };
+  el.dataset.elements = String(g.order + g.size);
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    el.dataset.firstDrawMs = (performance.now() - started).toFixed(0);
+  }));
+});
+</script></body></html>"""
+
+SIGMA_PAN_ZOOM = f"""(seconds) => new Promise((resolve) => {{
+  const s = document.getElementById({VIEW_ID!r})._cy.sigma;
+  const cam = s.getCamera();
+  const intervals = [], draws = [];
+  const render = s.render;
+  s.render = function () {{
+    const t0 = performance.now();
+    const out = render.apply(this, arguments);
+    draws.push(performance.now() - t0);
+    return out;
+  }};
+  let start = null, last = null;
+  function step(t) {{
+    if (start === null) {{ start = t; last = t; }}
+    else {{ intervals.push(t - last); last = t; }}
+    const k = (t - start) / 1000;
+    cam.setState({{ ratio: Math.exp(-0.5 * Math.sin(k * 1.7)),
+                   x: 0.5 + 0.25 * Math.cos(k), y: 0.5 + 0.25 * Math.sin(k) }});
+    if (t - start < seconds * 1000) requestAnimationFrame(step);
+    else {{
+      s.render = render;
+      resolve({{ intervals: intervals, draws: draws, seconds: (t - start) / 1000 }});
+    }}
+  }}
+  requestAnimationFrame(step);
+}})"""
+
+
+def fetch_sigma(into: Path) -> Path:
+    """sigma.js and graphology from the npm registry, pinned (for this run only)."""
+    subprocess.run(["npm", "pack", *SIGMA, "--silent"], cwd=into, check=True, capture_output=True)
+    for spec in SIGMA:
+        name, version = spec.split("@")
+        with tarfile.open(into / f"{name}-{version}.tgz") as tar:
+            tar.extractall(into / name, filter="data")
+        shutil.copy(into / name / "package" / "dist" / SIGMA_FILES[name], into)
+    return into
+
+
+@contextmanager
+def serving_sigma(elements: list[dict[str, Any]], lib: Path) -> Iterator[str]:
+    from flask import Flask, send_from_directory
+
+    coloured = [
+        {**e, "color": KIND_COLOURS.get(e["data"].get("kind", ""), "#868e96")} for e in elements
+    ]
+    body = json.dumps(coloured)
+    app = Flask(__name__)
+    app.add_url_rule("/", "page", lambda: SIGMA_PAGE)
+    app.add_url_rule(
+        "/elements.json", "elements", lambda: (body, 200, {"Content-Type": "application/json"})
+    )
+    app.add_url_rule("/lib/<path:name>", "lib", lambda name: send_from_directory(lib, name))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
 @contextmanager
 def serving(elements: list[dict[str, Any]], webgl: bool) -> Iterator[str]:
     app = standalone_app(elements, webgl=webgl)
@@ -114,14 +224,14 @@ def serving(elements: list[dict[str, Any]], webgl: bool) -> Iterator[str]:
         thread.join()
 
 
-def measure(browser: Any, url: str, seconds: float) -> dict[str, Any]:
+def measure(browser: Any, url: str, seconds: float, pan_zoom: str = PAN_ZOOM) -> dict[str, Any]:
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     try:
         page.goto(url)
         page.wait_for_function(READY, timeout=300_000)
         first = page.evaluate(FIRST_DRAW)
         page.wait_for_timeout(500)
-        moved = page.evaluate(PAN_ZOOM, seconds)
+        moved = page.evaluate(pan_zoom, seconds)
     finally:
         page.close()
     intervals = sorted(moved["intervals"]) or [float("nan")]
@@ -144,6 +254,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--sigma", action="store_true", help="also sigma.js (npm pack)")
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     from playwright.sync_api import sync_playwright
@@ -152,6 +263,10 @@ def main() -> None:
     elements = synthetic_elements(args.elements)
     layout_s = time.perf_counter() - started
     results: dict[str, list[dict[str, Any]]] = {"webgl": [], "canvas": []}
+    scratch = Path(tempfile.mkdtemp(prefix="bench-webgl-"))
+    lib = fetch_sigma(scratch) if args.sigma else None
+    if lib is not None:
+        results["sigma"] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(WEBGL_ARGS))
         try:
@@ -162,8 +277,12 @@ def main() -> None:
                 for name in ("webgl", "canvas"):
                     with serving(elements, webgl=name == "webgl") as url:
                         results[name].append(measure(browser, url, args.seconds))
+                if lib is not None:
+                    with serving_sigma(elements, lib) as url:
+                        results["sigma"].append(measure(browser, url, args.seconds, SIGMA_PAN_ZOOM))
         finally:
             browser.close()
+            shutil.rmtree(scratch, ignore_errors=True)
     if args.json:
         print(json.dumps({"layout_s": layout_s, "gl": gl_info, "results": results}, indent=2))
         return
