@@ -9,7 +9,8 @@ import pytest
 
 from disputegraph.config import Settings
 from disputegraph.dashboard.components.network_view import STYLESHEET
-from disputegraph.dashboard.pages.cluster import network_outputs
+from disputegraph.dashboard.pages.cluster import _note, network_outputs
+from disputegraph.i18n import t
 from disputegraph.store.memory import MemoryStore
 from disputegraph.views import services as services_module
 from disputegraph.views.services import Services
@@ -87,6 +88,8 @@ def test_past_the_cap_or_drilled_in_stays_grouped(
     net = view["network"]
     assert net["renderer"] == "canvas" and net["aggregated"]
     assert len(net["elements"]) <= BUDGET
+    note = "".join(p for p in _note(view, ViewState(cluster=top)) if isinstance(p, str))
+    assert t("whole_too_big", "zh") + f"{BUDGET + 1:,}" in note
     group = next(e["data"]["id"] for e in _nodes(net) if e["data"]["kind"] == "Group")
     monkeypatch.undo()
     drilled = small.cluster_view(ViewState(cluster=top, group=group), whole=True)
