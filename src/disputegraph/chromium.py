@@ -10,7 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
-__all__ = ["HEADLESS_ARGS", "find_chromium"]
+__all__ = ["HEADLESS_ARGS", "WEBGL_ARGS", "find_chromium"]
 
 HEADLESS_ARGS: tuple[str, ...] = (
     "--headless",
@@ -21,6 +21,18 @@ HEADLESS_ARGS: tuple[str, ...] = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+)
+
+#: the same, with WebGL on software GL (SwiftShader through ANGLE) and the page
+#: composited in software (compositing through SwiftShader costs every page, 2D
+#: canvas included, most of its frame rate): the WebGL network canvas's browser
+#: test and benchmark (no GPU on the machines they run on)
+WEBGL_ARGS: tuple[str, ...] = (
+    *(a for a in HEADLESS_ARGS if a != "--disable-gpu"),
+    "--use-gl=angle",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--disable-gpu-compositing",
 )
 
 

@@ -182,6 +182,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Too many nodes: grouped by community; click a group to drill in.",
     ),
     "drilled": ("当前为下钻视图：", "Drilled into group: "),
+    "draw_whole": ("完整绘制(WebGL)", "Draw whole (WebGL)"),
+    "draw_grouped": ("按社区分组", "Grouped by community"),
+    "whole_drawn": (
+        "已完整绘制全部元素(有显卡时用 WebGL 渲染)；点击节点查看。",
+        "Every element drawn (with WebGL where the browser has a GPU); click a node to trace it.",
+    ),
+    "whole_too_big": (
+        "元素超过完整绘制上限，仅显示分组视图：",
+        "Too many elements to draw whole, shown grouped only: limit ",
+    ),
     "back_to_cluster": ("返回整体", "Back to the whole cluster"),
     "truncated": ("仅显示连接最多的节点：", "Showing the best-connected nodes only: "),
     "search_placeholder": (

@@ -174,8 +174,10 @@ class RoleAwareServices(Services):
     def alert_rows(self, state: ViewState, role: Role | None = None) -> list[dict[str, Any]]:
         return super().alert_rows(state, self._role(role))
 
-    def cluster_view(self, state: ViewState, role: Role | None = None) -> dict[str, Any] | None:
-        view = super().cluster_view(state, self._role(role))
+    def cluster_view(
+        self, state: ViewState, role: Role | None = None, *, whole: bool = False
+    ) -> dict[str, Any] | None:
+        view = super().cluster_view(state, self._role(role), whole=whole)
         if view is not None and view.get("found"):
             self.audit("view_cluster", cluster_id=view.get("id"), result_size=view.get("people"))
         return view

@@ -14,6 +14,9 @@ __all__ = [
     "AGENCY_STATS_FIG",
     "AGENCY_TABLE",
     "CLUSTER_AGENCIES",
+    "CLUSTER_CANVAS_BOX",
+    "CLUSTER_DRAW",
+    "CLUSTER_DRAW_BOX",
     "CLUSTER_FACTORS",
     "CLUSTER_HEADER",
     "CLUSTER_KEY_PERSONS",
@@ -24,6 +27,8 @@ __all__ = [
     "CLUSTER_PICK",
     "CLUSTER_REASONS",
     "CLUSTER_TIMELINE",
+    "CLUSTER_WEBGL",
+    "CLUSTER_WEBGL_BOX",
     "FILTER_AS_OF",
     "FILTER_CATEGORY",
     "FILTER_DISTRICT",
@@ -122,6 +127,12 @@ AGENCY_OVERDUE = "agency-overdue"
 CLUSTER_PICK = "cluster-pick"
 CLUSTER_HEADER = "cluster-header"
 CLUSTER_NETWORK = "cluster-network"
+#: the WebGL canvas of clusters past the element budget (+ its stores ``-data``, ``-tap``)
+CLUSTER_WEBGL = "cluster-webgl"
+CLUSTER_CANVAS_BOX = "cluster-canvas-box"
+CLUSTER_WEBGL_BOX = "cluster-webgl-box"
+CLUSTER_DRAW = "cluster-draw"
+CLUSTER_DRAW_BOX = "cluster-draw-box"
 CLUSTER_LEGEND = "cluster-legend"
 CLUSTER_NOTE = "cluster-note"
 CLUSTER_FACTORS = "cluster-factors"

@@ -47,7 +47,7 @@ from disputegraph.views.agencies import agency_view
 from disputegraph.views.contract import alerts_report, cluster_facts, key_person_rows
 from disputegraph.views.elements import cluster_graph
 from disputegraph.views.masking import Role, display_name, mask_name, mask_rows_of
-from disputegraph.views.services_base import GRID_ROWS
+from disputegraph.views.services_base import GRID_ROWS, WEBGL_CAP
 from disputegraph.views.services_tracer import TracerServices
 from disputegraph.views.state import ViewState
 from disputegraph.views.timebar import stamp_arrivals, timebar_view
@@ -157,12 +157,16 @@ class Services(TracerServices):
             out.append({"value": c.id, "label": f"{c.id} · {level} · {c.score:.0f}"})
         return out
 
-    def cluster_view(self, state: ViewState, role: Role | None = None) -> dict[str, Any] | None:
+    def cluster_view(
+        self, state: ViewState, role: Role | None = None, *, whole: bool = False
+    ) -> dict[str, Any] | None:
         """Everything the cluster page shows, or ``None`` without an analysis.
 
         ``{"found": False}`` when the id is unknown. The network is capped at
         the element budget: bigger clusters are grouped by community and a
-        group can be drilled into (``state.group``).
+        group can be drilled into (``state.group``). With ``whole``, a cluster
+        over the budget but within :data:`WEBGL_CAP` elements is sent whole for
+        the WebGL canvas instead (``network["renderer"] == "webgl"``).
         """
         role = role or self.default_role
         analysis = self.analysis(state)
@@ -176,7 +180,7 @@ class Services(TracerServices):
         if c is None:
             return {"found": False, "id": cluster_id}
         lang = state.lang
-        network = self._cluster_network(analysis, c, state.group, role, lang)
+        network = self._cluster_network(analysis, c, state.group, role, lang, whole)
         first = stamp_arrivals(network["elements"], self._reported(c))  # for the time bar
         network["first_day"] = first.isoformat() if first is not None else None
         timeline, agencies = self._cluster_events(c, lang, role, analysis.as_of)
@@ -237,11 +241,18 @@ class Services(TracerServices):
         group: str | None,
         role: Role,
         lang: Lang,
+        whole: bool = False,
     ) -> dict[str, Any]:
-        key = ("net", id(analysis), c.id, group)
+        key = ("net", id(analysis), c.id, group, whole)
 
         def make() -> dict[str, Any]:
             nodes, edges = cluster_graph(self.store, c)
+            total = len(nodes) + len(edges)
+            if whole and group is None and self.element_budget < total <= WEBGL_CAP:
+                view = graph_layout.budgeted_view(
+                    c.id, nodes, edges, WEBGL_CAP, None, analysis.chain_flags
+                )
+                return {**view, "renderer": "webgl"}
             communities = None
             if group is not None or len(nodes) + len(edges) > self.element_budget:
                 communities = self._views.get_or(
@@ -253,7 +264,11 @@ class Services(TracerServices):
             )
 
         view = self._views.get_or(key, make)
-        return self._render_view(view, role, lang, c.level.value, analysis.as_of)
+        out = self._render_view(view, role, lang, c.level.value, analysis.as_of)
+        out["renderer"] = view.get("renderer", "canvas")
+        out["over_budget"] = view["total_nodes"] + view["total_edges"] > self.element_budget
+        out["whole_cap"] = WEBGL_CAP
+        return out
 
     def _cluster_events(
         self, c: ClusterAssessment, lang: Lang, role: Role, as_of: date

@@ -32,12 +32,16 @@ __all__ = [
     "LIVE_CHECK_SECONDS",
     "SEARCH_LABELS",
     "SUPERNODE_DEGREE",
+    "WEBGL_CAP",
     "ServicesBase",
 ]
 
 
 #: most cytoscape elements (nodes + edges) one view may send to the browser
 ELEMENT_BUDGET = 1500
+#: most elements a cluster may have to be sent whole to the WebGL canvas
+#: (past the element budget; bigger clusters are only shown grouped)
+WEBGL_CAP = 50_000
 #: a node with more stakeholder-graph neighbours than this is drawn as a count
 SUPERNODE_DEGREE = 40
 #: most rows of the ranked cluster grid

@@ -15,6 +15,7 @@ from disputegraph.dashboard.components.legend import legend
 from disputegraph.dashboard.components.network_view import network_view
 from disputegraph.dashboard.components.risk_table import data_grid
 from disputegraph.dashboard.components.timebar import register_timebar, timebar_card
+from disputegraph.dashboard.components.webgl_view import register_webgl, webgl_payload, webgl_view
 from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
 from disputegraph.dashboard.export import briefing_button, chart_card, export_menu
@@ -69,7 +70,13 @@ def layout(state: ViewState) -> html.Div:
                         children=[
                             html.H3(t("network", lang)),
                             html.Div(id=ids.CLUSTER_NOTE, className="note"),
-                            network_view(ids.CLUSTER_NETWORK),
+                            _draw_choice(lang),
+                            html.Div(network_view(ids.CLUSTER_NETWORK), id=ids.CLUSTER_CANVAS_BOX),
+                            html.Div(
+                                webgl_view(ids.CLUSTER_WEBGL),
+                                id=ids.CLUSTER_WEBGL_BOX,
+                                style=_HIDDEN,
+                            ),
                             html.Div(legend(lang), id=ids.CLUSTER_LEGEND),
                             export_menu(ids.CLUSTER_NETWORK, lang),
                         ],
@@ -112,6 +119,40 @@ def layout(state: ViewState) -> html.Div:
     )
 
 
+_HIDDEN = {"display": "none"}
+#: the draw choice's default: whole (WebGL) when the cluster is over the budget
+DRAW_DEFAULT = "whole"
+
+
+def _draw_choice(lang: Lang) -> html.Div:
+    """Whole (WebGL) or grouped, shown only for clusters over the element budget."""
+    return html.Div(
+        dcc.RadioItems(
+            id=ids.CLUSTER_DRAW,
+            options=[
+                {"value": "whole", "label": t("draw_whole", lang)},
+                {"value": "grouped", "label": t("draw_grouped", lang)},
+            ],
+            value=DRAW_DEFAULT,
+            inline=True,
+        ),
+        id=ids.CLUSTER_DRAW_BOX,
+        className="draw-choice",
+        style=_HIDDEN,
+    )
+
+
+def network_outputs(net: dict[str, Any] | None) -> tuple[Any, ...]:
+    """Canvas elements, WebGL payload, and the styles of the canvas box, the WebGL box
+    and the draw choice, for one cluster network (``None``: nothing to draw)."""
+    if net is None:
+        return [], None, {}, _HIDDEN, _HIDDEN
+    choice = {} if net.get("over_budget") else _HIDDEN
+    if net.get("renderer") == "webgl":
+        return [], webgl_payload(net["elements"]), _HIDDEN, {}, choice
+    return net["elements"], None, {}, _HIDDEN, choice
+
+
 def _header(view: dict[str, Any], lang: Lang) -> list[Any]:
     colour = LEVEL_COLOURS.get(view["level"], "#9e9e9e")
     change = view.get("change")
@@ -142,6 +183,10 @@ def _note(view: dict[str, Any], state: ViewState) -> list[Any]:
     net = view["network"]
     lang = state.lang
     parts: list[Any] = []
+    if net.get("renderer") == "webgl":
+        parts.append(t("whole_drawn", lang) + f" ({net['total_nodes']:,} / {net['total_edges']:,})")
+    elif net["aggregated"] and net["total_nodes"] + net["total_edges"] > net.get("whole_cap", 0):
+        parts.append(t("whole_too_big", lang) + f"{net['whole_cap']:,}. ")
     if net["aggregated"]:
         parts.append(t("aggregated", lang) + f" ({net['total_nodes']:,} / {net['total_edges']:,})")
     if net.get("group"):
@@ -214,13 +259,14 @@ def key_persons_panel(view: dict[str, Any], lang: Lang) -> tuple[list[Any], dict
     return [html.H3(t("key_persons", lang)), html.Ol(items, id="cluster-key-person-list")], {}
 
 
-def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
-    """Every output of the cluster page from one service call."""
+def render(data: dict[str, Any] | None, draw: str | None = DRAW_DEFAULT) -> tuple[Any, ...]:
+    """Every output of the cluster page from one service call (``draw``: whole with
+    WebGL or grouped, for clusters over the element budget)."""
     state = current_state(data)
     lang = state.lang
     svc = current_services()
     options = svc.cluster_choices(state)
-    view = svc.cluster_view(state)
+    view = svc.cluster_view(state, whole=draw == "whole")
     empty = figures.empty_figure(t("no_analysis", lang))
     if view is None or not view.get("found"):
         message = (
@@ -232,7 +278,7 @@ def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
             options,
             no_update,
             message,
-            [],
+            *network_outputs(None),
             message,
             empty,
             [],
@@ -249,7 +295,7 @@ def render(data: dict[str, Any] | None) -> tuple[Any, ...]:
         options,
         view["id"],
         _header(view, lang),
-        view["network"]["elements"],
+        *network_outputs(view["network"]),
         _note(view, state),
         figures.factor_bars(view["factors"], lang, view["level"]),
         [html.Li(r) for r in view["reasons"]] or [html.Li(t("no_data", lang))],
@@ -270,11 +316,12 @@ def pick(value: str | None, search: str | None) -> Any:
     return state.with_page(cluster=value).href(PATH)
 
 
-def tap(node: dict[str, Any] | None, data: dict[str, Any] | None) -> Any:
-    """Tap a group to drill into it; tap an entity to trace it."""
+def tap(node: dict[str, Any] | None, search: str | None) -> Any:
+    """Tap a group to drill into it; tap an entity to trace it (same filters; ``search``
+    is the URL's, as :func:`~disputegraph.dashboard.pages.navigate_on` passes it)."""
     if not node:
         return no_update
-    state = current_state(data)
+    state = url_state(search)
     node_id = str(node.get("id", ""))
     if node.get("kind") == "Group":
         return state.with_page(cluster=state.cluster or node_id.split(":")[0], group=node_id).href(
@@ -289,6 +336,10 @@ def register(app: dash.Dash) -> None:
         Output(ids.CLUSTER_PICK, "value"),
         Output(ids.CLUSTER_HEADER, "children"),
         Output(ids.CLUSTER_NETWORK, "elements"),
+        Output(f"{ids.CLUSTER_WEBGL}-data", "data"),
+        Output(ids.CLUSTER_CANVAS_BOX, "style"),
+        Output(ids.CLUSTER_WEBGL_BOX, "style"),
+        Output(ids.CLUSTER_DRAW_BOX, "style"),
         Output(ids.CLUSTER_NOTE, "children"),
         Output(ids.CLUSTER_FACTORS, "figure"),
         Output(ids.CLUSTER_REASONS, "children"),
@@ -301,8 +352,11 @@ def register(app: dash.Dash) -> None:
         Output(ids.CLUSTER_KEY_PERSONS, "children"),
         Output(ids.CLUSTER_KEY_PERSONS, "style"),
         Input(ids.STATE, "data"),
+        Input(ids.CLUSTER_DRAW, "value"),
     )(render)
     register_timebar(app, ids.CLUSTER_NETWORK)
+    register_webgl(app, ids.CLUSTER_WEBGL)
     register_comments(app, "cluster", Input(ids.CLUSTER_PICK, "value"), lambda v: v or None)
     navigate_on(app, ids.CLUSTER_PICK, "value", pick)
     navigate_on(app, ids.CLUSTER_NETWORK, "tapNodeData", tap)
+    navigate_on(app, f"{ids.CLUSTER_WEBGL}-tap", "data", tap)
