@@ -15,8 +15,9 @@ one benign twin grows the same way but never escalates:
   (petition channel, police call, headcount over the threshold); everything is
   resolved within two weeks of the onset;
 * a benign twin has four one-person disputes on its own anchor, 14 days apart,
-  each closed within days with a satisfied follow-up, one contact each, small
-  amounts: it grows but never escalates.
+  the same category and amounts, each open for 12–18 days but mediated within its
+  time limit, settled with a satisfied follow-up, one contact each: it grows (and
+  is open, with money at stake) but never escalates.
 
 The records go to ``_planted.json`` (``escalations``) and ``truth/escalations.csv``
 (:data:`TRUTH_COLUMNS`): cluster key, category, onset date (empty for a twin),
@@ -274,7 +275,24 @@ def _escalation(p: Planter, kind: _Kind, no: int) -> dict[str, Any]:
     )
 
 
+def _twin_steps(kind: _Kind, q: float) -> list[PStep]:
+    """Mediated within its 30-day limit, settled after ``q`` days, followed up
+    (satisfied) and closed."""
+    return hotline_intake(
+        [
+            (kind.handler, Action.ACCEPTED, True, 1.2, 2, None, "", ""),
+            (kind.handler, Action.MEDIATED, True, 2, q, 30, "agreement", ""),
+            (kind.handler, Action.RESOLVED, True, q, q + 0.2, None, "agreement", ""),
+            ("xhot", Action.FOLLOWED_UP, True, q + 0.3, q + 0.5, None, "satisfied", ""),
+            ("xhot", Action.CLOSED, True, q + 0.5, q + 0.6, None, "", ""),
+        ]
+    )
+
+
 def _twin(p: Planter, kind: _Kind) -> dict[str, Any]:
+    """Four one-person disputes on one anchor, 14 days apart, the same category and
+    amounts as the escalations; each mediated within its limit and settled after
+    12–18 days, one contact each."""
     loc = _loc(p, kind, 2)
     anchor = _anchor(p, kind, 2, loc)
     tags = [[kind.tag] if kind.tag else [] for _ in range(4)]
@@ -283,7 +301,6 @@ def _twin(p: Planter, kind: _Kind) -> dict[str, Any]:
     start = _TWIN_START[kind.key]
     disputes = []
     for j, who in enumerate(people):
-        q = 1.2 + 1 + j % 3
         disputes.append(
             p.plant(
                 loc,
@@ -294,34 +311,9 @@ def _twin(p: Planter, kind: _Kind) -> dict[str, Any]:
                     reported=p.ts(start - 14 * j, 10 + j),
                     channel=HOT,
                     headcount=1,
-                    amount=None if kind.amount is None else 3_000 + 500 * j,
-                    description="当事人反映问题，经协调当即解决，回访满意。",
-                    steps=hotline_intake(
-                        [
-                            (kind.handler, Action.MEDIATED, True, 1.2, q, 30, "agreement", ""),
-                            (
-                                kind.handler,
-                                Action.RESOLVED,
-                                True,
-                                q,
-                                q + 0.2,
-                                None,
-                                "agreement",
-                                "",
-                            ),
-                            (
-                                "xhot",
-                                Action.FOLLOWED_UP,
-                                True,
-                                q + 0.3,
-                                q + 0.5,
-                                None,
-                                "satisfied",
-                                "",
-                            ),
-                            ("xhot", Action.CLOSED, True, q + 0.5, q + 0.6, None, "", ""),
-                        ]
-                    ),
+                    amount=kind.amount,
+                    description="当事人反映问题，经调解达成协议，回访满意。",
+                    steps=_twin_steps(kind, 12 + 2 * j),
                     parties=_parties(anchor, [who], others),
                     concerns=anchor.concerns,
                     contacts=[(HOT, 0.0, who)],
