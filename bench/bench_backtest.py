@@ -75,7 +75,17 @@ def run(scale: int, seed: int, root: Path, args: argparse.Namespace) -> None:
     end = as_of - timedelta(days=args.to_days)
     t = time.perf_counter()
     cpu = time.process_time()
-    res = run_backtest(store, start, end, args.step, k=args.k, horizon_days=args.horizon)
+    t_step = [t]
+
+    def say(message: str) -> None:
+        if args.progress:
+            now = time.perf_counter()
+            print(f"    {message}  (+{now - t_step[0]:.1f} s)", flush=True)
+            t_step[0] = now
+
+    res = run_backtest(
+        store, start, end, args.step, k=args.k, horizon_days=args.horizon, progress=say
+    )
     wall, cpu = time.perf_counter() - t, time.process_time() - cpu
     replays = len(res.dates) + len(range(args.step, args.horizon + 1, args.step))
     print(
@@ -132,6 +142,7 @@ def main() -> None:
         default=Path(tempfile.gettempdir()) / "disputegraph-bench-backtest",
         help="where generated cities are kept between runs",
     )
+    ap.add_argument("--progress", action="store_true", help="print each as-of date as it starts")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     for scale in args.scale or [10_000]:
