@@ -398,6 +398,45 @@ STRINGS: dict[str, tuple[str, str]] = {
         "涉及 {n} 人以上方构成群体性纠纷;低于门槛的簇等级为“无”。",
         "A cluster needs {n} or more people to be a group dispute; below that its level is none.",
     ),
+    "brief.backtest": ("模型回测", "Backtest of the risk model"),
+    "brief.backtest_none": (
+        "尚未运行回测：运行 disputegraph backtest --from 起始日期 --to 截止日期 --step 7d",
+        "No backtest stored yet: run disputegraph backtest --from DATE --to DATE --step 7d",
+    ),
+    "brief.bt_window": ("回测区间", "Replayed"),
+    "brief.bt_window_v": (
+        "{start} 至 {end}，共 {steps} 个时点，预警期 {horizon} 天",
+        "{start} to {end}, {steps} as-of dates, {horizon}-day horizon",
+    ),
+    "brief.bt_run_at": ("回测时间", "Run at"),
+    "brief.bt_precision": ("前{k}名命中率", "Precision@{k}"),
+    "brief.bt_lead": ("中位提前天数", "Median lead (days)"),
+    "brief.bt_brier": ("Brier 评分（基准）", "Brier score (base rate)"),
+    "brief.bt_brier_v": (
+        "{brier}（基准 {base}，升级比例 {rate}）",
+        "{brier} (base rate {base}; {rate} of clusters escalate)",
+    ),
+    "brief.bt_truth": ("对照已知升级（合成数据）", "Against known escalations (synthetic truth)"),
+    "brief.bt_truth_v": (
+        "命中率 {precision} · 中位提前 {lead} 天 · 提前发现 {caught}/{escalations} 起 · "
+        "良性对照误报 {twins_flagged}/{twins} 个",
+        "precision {precision} · median lead {lead} days · {caught}/{escalations} caught ahead · "
+        "{twins_flagged}/{twins} benign twins flagged",
+    ),
+    "brief.bt_samples": ("样本", "Samples"),
+    "brief.bt_positives": ("后续升级", "Escalated later"),
+    "brief.bt_how": (
+        "回测在过去各时点仅用当时已有的数据重算风险，再看各风险簇在预警期内是否升级"
+        "（110、信访、人数达到群体性标准或红色预警）。命中率为每个时点排名前{k}的风险簇中"
+        "后来升级的比例；提前天数为从进入前{k}名到升级之间的天数；Brier 评分越低越好，"
+        "低于基准（按总体升级比例猜测）说明评分有区分力。",
+        "The backtest recomputes the risk at past dates from the data known then and checks "
+        "whether each cluster escalated within the horizon (110, petition, group headcount or "
+        "red). Precision is the share of each date's top {k} clusters that escalated later; "
+        "lead is the days from being in the top {k} to the escalation; a lower Brier score is "
+        "better, and below the base rate's (guessing the overall escalation rate) means the "
+        "scores tell the clusters apart.",
+    ),
     "brief.method": (
         "风险簇是时间窗口内相互关联的纠纷及其当事人、用工单位(含分包链)和房产"
         "构成的连通子图(过大的连通分量按社区划分);责任单位不参与成簇。"

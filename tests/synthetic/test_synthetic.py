@@ -178,7 +178,9 @@ def test_planted_members_touch_no_background_entity(
 ) -> None:
     """Every edge between non-agency nodes stays inside one pattern or outside all of them."""
     _, planted = city
-    owner = {m: p["name"] for p in planted["patterns"] for m in p["members"]}
+    owner = {
+        m: p["name"] for p in [*planted["patterns"], *planted["escalations"]] for m in p["members"]
+    }
     pairs = [(r.dispute_id, r.stakeholder_id) for r in rows["involvements"]]  # type: ignore[attr-defined]
     pairs += [(r.dispute_id, r.property_id) for r in rows["dispute_properties"]]  # type: ignore[attr-defined]
     pairs += [(r.party_id, r.employer_id) for r in rows["employments"]]  # type: ignore[attr-defined]
@@ -327,7 +329,11 @@ def test_bounced_and_stalled_chains(
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {f.name: f.read_bytes() for f in sorted(folder.iterdir())}
+    return {
+        f.relative_to(folder).as_posix(): f.read_bytes()
+        for f in sorted(folder.rglob("*"))
+        if f.is_file()
+    }
 
 
 def test_same_seed_gives_identical_bytes_and_another_seed_differs(tmp_path: Path) -> None:
@@ -335,7 +341,7 @@ def test_same_seed_gives_identical_bytes_and_another_seed_differs(tmp_path: Path
     generate_city(tmp_path / "b", scale=600, seed=3)
     generate_city(tmp_path / "c", scale=600, seed=4)
     a, b, c = (_snapshot(tmp_path / x) for x in "abc")
-    assert a == b
+    assert a == b and "truth/escalations.csv" in a
     assert a["disputes.csv"] != c["disputes.csv"]
 
 

@@ -48,6 +48,7 @@ class Sample:
     factors: dict[str, float]  # normalised 0..1 per factor
     escalated_now: bool
     escalated_on: date | None = None  # first later step at which it escalated
+    level: str = "none"  # the risk level the model gave it at ``as_of``
 
     @property
     def outcome(self) -> bool:
@@ -150,6 +151,7 @@ def replay(
                     escalated_now=_escalated(
                         proj, c.disputes, c.level, config.risk.group_threshold
                     ),
+                    level=c.level.value,
                 )
             )
     return out

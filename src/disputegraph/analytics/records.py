@@ -173,6 +173,12 @@ def dispute_from_values(
     reported = as_datetime(reported_at) or datetime(1970, 1, 1, tzinfo=UTC)
     closed = as_datetime(closed_at)
     state = _text(status, "reported")
+    history = open_history(reported, state, closed, steps)
+    is_open = history.at(as_of)
+    if state == "rebounded" and history.last_event and history.last_event.date() > as_of:
+        # rebounded after as_of, maybe: today's status is known to hold then only when
+        # nothing dated came after (an unsatisfied follow-up by then still flags it)
+        state = "in_mediation" if is_open else "resolved"
     return DisputeInfo(
         id=dispute_id,
         title=_text(title, dispute_id),
@@ -184,7 +190,7 @@ def dispute_from_values(
         headcount=int(headcount or 1),
         amount_yuan=float(amount_yuan or 0.0),
         district=district,
-        open=open_history(reported, state, closed, steps).at(as_of),
+        open=is_open,
         source_category=str(source_category) if source_category not in (None, "") else None,
     )
 

@@ -11,7 +11,10 @@ Contents, in the pack's language (zh-CN or English):
    network snapshot, the factor chart, the reasons, agencies involved;
 4. overdue and bounced hand-offs — flagged cases and agency pairs with returns;
 5. agency bottlenecks — the statistics and the overdue/bounce chart;
-6. legend and method note — node kinds, risk levels and their thresholds,
+6. the backtest of the risk model — the latest stored ``backtest`` run:
+   precision@k, median lead, Brier against the base rate, the largest
+   categories, the planted truth's figures when scored against one;
+7. legend and method note — node kinds, risk levels and their thresholds,
    factor weights, chain flags, masking.
 
 Everything comes from :class:`~disputegraph.views.services.Services` for

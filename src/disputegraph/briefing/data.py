@@ -14,6 +14,7 @@ from disputegraph.exceptions import BriefingError
 from disputegraph.i18n import enum_label, t
 from disputegraph.schemas import Lang
 from disputegraph.schemas.analysis import AnalysisResult, ChainFlag
+from disputegraph.views.backtest import load_backtest
 from disputegraph.views.services import Role, Services
 from disputegraph.views.state import ViewState
 
@@ -43,6 +44,8 @@ class PackData:
     picked: list[dict[str, Any]]
     views: list[dict[str, Any]]
     orders: list[dict[str, Any]]
+    #: the latest stored backtest (``views.backtest``), ``None`` before any ran
+    backtest: dict[str, Any] | None = None
 
 
 def gather(svc: Services, state: ViewState, role: Role, top: int) -> PackData:
@@ -82,6 +85,7 @@ def gather(svc: Services, state: ViewState, role: Role, top: int) -> PackData:
         picked=picked,
         views=views,
         orders=svc.work_orders(state),
+        backtest=load_backtest(svc.store),
     )
 
 

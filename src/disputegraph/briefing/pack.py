@@ -14,6 +14,7 @@ from disputegraph.briefing.data import gather
 from disputegraph.briefing.markup import document
 from disputegraph.briefing.pdf import html_to_pdf
 from disputegraph.briefing.sections import (
+    backtest_section,
     bottlenecks_section,
     cluster_section,
     cover_section,
@@ -106,6 +107,7 @@ def build_briefing(
             orders_section(data),
             handoffs_section(data),
             bottlenecks_section(data, charts.rates),
+            backtest_section(data),
             legend_method_section(data),
         ],
         data.lang,

@@ -16,15 +16,17 @@ from disputegraph.briefing.data import (
 )
 from disputegraph.briefing.markup import escape as _e
 from disputegraph.briefing.markup import img, kv, legend, table
-from disputegraph.i18n import money, t
+from disputegraph.i18n import enum_label, money, t
 from disputegraph.rendering.export import context_line
 from disputegraph.rendering.figures import LEVEL_COLOURS
 from disputegraph.schemas import Lang, RiskLevel
 from disputegraph.schemas.analysis import ChainFlag, RiskFactor
 
 __all__ = [
+    "BACKTEST_ROWS",
     "BOTTLENECK_ROWS",
     "CASE_ROWS",
+    "backtest_section",
     "bottlenecks_section",
     "cluster_section",
     "cover_section",
@@ -41,6 +43,8 @@ __all__ = [
 CASE_ROWS = 40
 #: most bottleneck agencies listed (busiest first)
 BOTTLENECK_ROWS = 15
+#: most categories in the backtest table (most samples first)
+BACKTEST_ROWS = 8
 
 
 def _headers(lang: Lang, *keys: str) -> list[str]:
@@ -356,6 +360,79 @@ def bottlenecks_section(data: PackData, rates: str) -> str:
         + body
         + (img(rates, t("agency_stats", lang)) if rates else "")
         + "</section>"
+    )
+
+
+def _dash(x: Any) -> str:
+    return "—" if x is None else str(x)
+
+
+def backtest_section(data: PackData) -> str:
+    """The latest stored backtest: window, precision@k, median lead, Brier against the
+    base rate, the planted truth's figures when it was scored against one, the largest
+    categories, and how to read them."""
+    lang, bt = data.lang, data.backtest
+    head = f"<section><h2>{_e(t('brief.backtest', lang))}</h2>"
+    if not bt:
+        return head + f'<p class="muted">{_e(t("brief.backtest_none", lang))}</p></section>'
+    k, o = bt["k"], bt["overall"]
+    rows = [
+        (
+            t("brief.bt_window", lang),
+            t(
+                "brief.bt_window_v",
+                lang,
+                start=bt["from"],
+                end=bt["to"],
+                steps=bt["steps"],
+                horizon=bt["horizon_days"],
+            ),
+        ),
+        (t("brief.bt_precision", lang, k=k), f"{o['precision_at_k']:.2f}"),
+        (t("brief.bt_lead", lang), _dash(o["median_lead_days"])),
+        (
+            t("brief.bt_brier", lang),
+            t(
+                "brief.bt_brier_v",
+                lang,
+                brier=o["brier"],
+                base=o["brier_base_rate"],
+                rate=f"{o['base_rate']:.1%}",
+            ),
+        ),
+    ]
+    truth = bt.get("truth")
+    if truth:
+        shown = {**truth, "precision": _dash(truth["precision_at_k"])}
+        shown["lead"] = _dash(truth["median_lead_days"])
+        rows.append((t("brief.bt_truth", lang), t("brief.bt_truth_v", lang, **shown)))
+    rows.append((t("brief.bt_run_at", lang), str(bt.get("run_at", ""))[:16].replace("T", " ")))
+    cats = sorted(bt.get("by_category", {}).items(), key=lambda kv: -kv[1]["samples"])
+    headers = [
+        t("category", lang),
+        t("brief.bt_samples", lang),
+        t("brief.bt_positives", lang),
+        t("brief.bt_precision", lang, k=k),
+        t("brief.bt_lead", lang),
+        "Brier",
+    ]
+    cat_rows = [
+        (
+            enum_label("category", c, lang),
+            m["samples"],
+            m["positives"],
+            f"{m['precision_at_k']:.2f}",
+            _dash(m["median_lead_days"]),
+            f"{m['brier']} / {m['brier_base_rate']}",
+        )
+        for c, m in cats[:BACKTEST_ROWS]
+    ]
+    return (
+        head
+        + kv(rows)
+        + (table(headers, cat_rows, "compact") if cat_rows else "")
+        + _more_rows(len(cats), BACKTEST_ROWS, lang)
+        + f'<p class="muted">{_e(t("brief.bt_how", lang, k=k))}</p></section>'
     )
 
 

@@ -42,6 +42,12 @@ _OUTPUT = typer.Option(
     Path("risk_tuned.toml"), "--output", "-o", help="Where the tuned weights go."
 )
 _WINDOW = typer.Option(180, "--window-days", min=1, help="Analysis window length in days.")
+_TRUTH = typer.Option(
+    None,
+    "--truth",
+    help="A truth file of planted escalations (a synthetic city's truth/escalations.csv): "
+    "also report the lead to each onset and precision@k against the benign twins.",
+)
 
 
 @app.command("backtest")
@@ -53,6 +59,7 @@ def backtest_command(
     k: int = _K,
     horizon_days: int = _HORIZON,
     window_days: int = _WINDOW,
+    truth: Path | None = _TRUTH,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Replay the risk model every step from --from to --to and score it against
@@ -62,15 +69,16 @@ def backtest_command(
     Example: disputegraph backtest --from 2025-09-01 --to 2025-12-01 --step 7d
     """
     from disputegraph.analytics.backtest import parse_step, run_backtest
+    from disputegraph.analytics.backtest_truth import score_truth
     from disputegraph.analytics.config import load_risk_config
-    from disputegraph.views.backtest import backtest_report
+    from disputegraph.views.backtest import backtest_report, read_truth, store_backtest
 
     cfg = settings()
     day0, day1 = parse_day(start, "--from"), parse_day(end, "--to")
     assert day0 is not None and day1 is not None
     step_days = parse_step(step)
     config = load_risk_config(cfg.risk_config, taxonomy_of(cfg))
-    with store_session(cfg) as store:
+    with store_session(cfg, writer=True) as store:
         result = run_backtest(
             store,
             day0,
@@ -81,12 +89,20 @@ def backtest_command(
             window_days=window_days,
             config=config,
         )
-    rows, payload = backtest_report(result)
+        planted = read_truth(truth) if truth is not None else None
+        scored = score_truth(result.samples, planted, k) if planted is not None else None
+        rows, payload = backtest_report(result, scored)
+        store_backtest(store, payload)
     o = result.overall
     title = (
         f"backtest {day0}..{day1} every {step_days} days: precision@{k} {o.precision_at_k}, "
         f"median lead {o.median_lead_days} days, Brier {o.brier} (base rate {o.brier_base_rate})"
     )
+    if scored is not None:
+        title += (
+            f"; against the truth: precision@{k} {scored.precision_at_k}, median lead "
+            f"{scored.median_lead_days} days, {scored.caught}/{scored.escalations} caught ahead"
+        )
     emit_rows(rows, fmt, title=title, payload=payload)
 
 

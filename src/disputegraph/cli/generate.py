@@ -167,4 +167,9 @@ def _patterns_table(planted: dict[str, Any]) -> Table:
         patterns.add_row(
             p["name"], expect, str(len(p["disputes"])), str(len(p["members"])), p["anchor"]
         )
+    for e in planted.get("escalations", []):  # the backtest's truth: truth/escalations.csv
+        expect = "benign twin" if e["benign"] else f"escalates {e['onset']}"
+        patterns.add_row(
+            e["name"], expect, str(len(e["disputes"])), str(len(e["members"])), e["anchor"]
+        )
     return patterns

@@ -52,9 +52,17 @@ found by the analytics should equal the pattern's ``members``):
     A neighbour dispute whose mediation step at the street mediation committee
     opened 128 days before ``as_of`` with a 30-day limit, still open.
 
+Escalations with a known onset (``synthetic/planted/onset.py``, for the backtest)
+    Per category (wage arrears, elevator retrofit, land rent, property management)
+    two clusters that grow quietly (three one-person disputes, repeat hotline calls,
+    an overdue hand-off) and escalate at a planted onset (a collective or skip-level
+    petition of 9–26 people and a 110 call), and one benign twin that grows the same
+    way but is settled each time; written to ``truth/escalations.csv``.
+
 ``_planted.json``: ``{"seed", "scale", "as_of", "format", "counts": {table: rows},
 "patterns": [{"name", "expect", "disputes", "members", "anchor", "description_zh",
-"description_en", …pattern-specific keys}]}``; ``expect`` is ``top3``,
+"description_en", …pattern-specific keys}], "escalations": [{"name", "expect",
+"category", "onset", "benign", "disputes", "members", "anchor"}]}``; ``expect`` is ``top3``,
 ``below_top3`` or ``flag`` (then ``expect_flags`` lists the chain flags).
 ``members`` are the disputes, parties, employers and properties of the pattern;
 every member is a party to, or a property concerned by, one of its disputes (or a
@@ -82,6 +90,7 @@ from disputegraph.synthetic.boundaries import LocatedProperties, boundaries_json
 from disputegraph.synthetic.city import Columns, build_city
 from disputegraph.synthetic.handling import build_templates
 from disputegraph.synthetic.planted import RESERVED_NAMES, plant_patterns
+from disputegraph.synthetic.planted.onset import TRUTH_FILE, truth_csv
 from disputegraph.synthetic.timing import Window
 
 __all__ = [
@@ -221,7 +230,7 @@ def _remove_previous(out: Path) -> None:
     """Delete table files an earlier run left in ``out`` (maybe in another format), so a
     reader never sees two versions of one table; other files are left alone."""
     names = [f"{t}.{ext}" for t in _tables() for ext in ("csv", "jsonl", "xlsx")]
-    for name in [*names, "city.xlsx", "_planted.json", BOUNDARIES_FILE]:
+    for name in [*names, "city.xlsx", "_planted.json", BOUNDARIES_FILE, TRUTH_FILE]:
         (out / name).unlink(missing_ok=True)
 
 
@@ -283,7 +292,7 @@ def generate_city(
         planted_rows: dict[str, Columns] = {
             t: {c: [] for c in cols} for t, cols in sink.columns.items()
         }
-        patterns = plant_patterns(city, seed, window.t0, planted_rows, used_names)
+        patterns, escalations = plant_patterns(city, seed, window.t0, planted_rows, used_names)
         sink.write(planted_rows)
         n_planted = len(planted_rows["disputes"]["id"])
         background = max(0, scale - n_planted)
@@ -312,7 +321,10 @@ def generate_city(
         "format": fmt,
         "counts": sink.counts,
         "patterns": patterns,
+        "escalations": escalations,
     }
+    (out / TRUTH_FILE).parent.mkdir(exist_ok=True)
+    (out / TRUTH_FILE).write_text(truth_csv(escalations), encoding="utf-8")
     (out / "_planted.json").write_text(
         json.dumps(planted, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

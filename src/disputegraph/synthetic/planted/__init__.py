@@ -18,6 +18,7 @@ from disputegraph.synthetic.city import City, Columns
 from disputegraph.synthetic.planted.benign import benign_manager
 from disputegraph.synthetic.planted.elevator import elevator
 from disputegraph.synthetic.planted.flagged import bounced, stalled
+from disputegraph.synthetic.planted.onset import onset_escalations
 from disputegraph.synthetic.planted.planter import Planter
 from disputegraph.synthetic.planted.village import land_village
 from disputegraph.synthetic.planted.wage_chain import wage_chain
@@ -38,7 +39,16 @@ RESERVED_NAMES = (
 
 def plant_patterns(
     city: City, seed: int, t0: int, out: dict[str, Columns], used_names: set[str]
-) -> list[dict[str, Any]]:
-    """Append every planted pattern's rows to ``out``; the pattern records for ``_planted.json``."""
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Append every planted pattern's rows to ``out``; the pattern records and the
+    escalation records (known onsets, benign twins) for ``_planted.json``."""
     p = Planter(city, t0, np.random.default_rng([seed, 909]), out, used_names=used_names)
-    return [wage_chain(p), elevator(p), land_village(p), benign_manager(p), bounced(p), stalled(p)]
+    patterns = [
+        wage_chain(p),
+        elevator(p),
+        land_village(p),
+        benign_manager(p),
+        bounced(p),
+        stalled(p),
+    ]
+    return patterns, onset_escalations(p)
