@@ -41,7 +41,7 @@ from disputegraph.analytics.config import RiskConfig, load_risk_config
 from disputegraph.analytics.keypersons import KeyPersonIndex, key_persons
 from disputegraph.analytics.lineage import Earlier, Lineage, trace_lineage
 from disputegraph.analytics.payer import PayerIndex, liable_payers
-from disputegraph.analytics.projection import Projection, project
+from disputegraph.analytics.projection import Projection, project, project_with
 from disputegraph.analytics.reasons import format_yuan
 from disputegraph.analytics.records import (
     DISPUTE_KEYS,
@@ -373,14 +373,7 @@ def run_analysis(
     if as_of is None:
         as_of = default_as_of(store)
     t0 = time.perf_counter()
-    proj = project(
-        store,
-        as_of,
-        window_days,
-        join_parent_kinds=config.projection.join_parent_kinds,
-        include_property_ties=config.projection.include_property_ties,
-        progress=say,
-    )
+    proj = project_with(store, as_of, window_days, config, say)
     t["projection"] = time.perf_counter() - t0
     result = analyze_projection(
         proj,

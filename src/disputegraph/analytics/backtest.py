@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from disputegraph.analytics.config import RiskConfig, load_risk_config
-from disputegraph.analytics.projection import Projection, project
+from disputegraph.analytics.projection import Projection, project_with
 from disputegraph.exceptions import AnalysisError
 from disputegraph.schemas import RiskLevel
 from disputegraph.store.protocol import GraphStore
@@ -130,13 +130,7 @@ def replay(
     out: list[Sample] = []
     for day in dates:
         say(f"as of {day}")
-        proj = project(
-            store,
-            day,
-            window_days,
-            join_parent_kinds=config.projection.join_parent_kinds,
-            include_property_ties=config.projection.include_property_ties,
-        )
+        proj = project_with(store, day, window_days, config)
         result = analyze_projection(proj, config, rules=[])
         for c in result.clusters:
             cats = Counter(c.categories)

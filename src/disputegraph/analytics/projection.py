@@ -62,6 +62,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from disputegraph.analytics import window_reads as wr
+from disputegraph.analytics.config import RiskConfig
 from disputegraph.analytics.records import (
     AGENCY_KEYS,
     AgencyInfo,
@@ -89,6 +90,7 @@ __all__ = [
     "Projection",
     "mention_used",
     "project",
+    "project_with",
 ]
 
 KIND_DISPUTE, KIND_PARTY, KIND_EMPLOYER, KIND_PROPERTY = 0, 1, 2, 3
@@ -308,4 +310,23 @@ def project(
         contracts=chains.contracts,
         employments=chains.employments,
         unpaid=chains.unpaid,
+    )
+
+
+def project_with(
+    store: GraphStore,
+    as_of: date,
+    window_days: int,
+    config: RiskConfig,
+    progress: Progress | None = None,
+) -> Projection:
+    """:func:`project` with the projection settings of a risk configuration (what an
+    analysis, a backtest step and a cluster's replay point all read)."""
+    return project(
+        store,
+        as_of,
+        window_days,
+        join_parent_kinds=config.projection.join_parent_kinds,
+        include_property_ties=config.projection.include_property_ties,
+        progress=progress,
     )

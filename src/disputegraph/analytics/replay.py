@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from disputegraph.analytics.chains import HandoffFacts, chain_facts, handoff_facts
 from disputegraph.analytics.clusters import Cluster, find_clusters
 from disputegraph.analytics.config import RiskConfig
-from disputegraph.analytics.projection import Projection, project
+from disputegraph.analytics.projection import Projection, project_with
 from disputegraph.analytics.risk import assess
 from disputegraph.schemas import RiskLevel
 from disputegraph.store.protocol import GraphStore
@@ -128,13 +128,7 @@ def cluster_history(
     out: list[HistoryPoint] = []
     for day in dates:
         say(f"as of {day}")
-        proj = project(
-            store,
-            day,
-            window_days,
-            join_parent_kinds=config.projection.join_parent_kinds,
-            include_property_ties=config.projection.include_property_ties,
-        )
+        proj = project_with(store, day, window_days, config)
         out.append(point_at(proj, wanted, config))
     return out
 

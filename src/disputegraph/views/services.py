@@ -157,6 +157,17 @@ class Services(TracerServices):
             out.append({"value": c.id, "label": f"{c.id} · {level} · {c.score:.0f}"})
         return out
 
+    def _state_cluster(
+        self, state: ViewState, analysis: AnalysisResult
+    ) -> tuple[str | None, ClusterAssessment | None]:
+        """The state's cluster id (the top cluster of its filters when it names none)
+        and that cluster of the analysis (``None`` when unknown)."""
+        cluster_id = state.cluster
+        if cluster_id is None:
+            top = self._clusters(state, analysis)
+            cluster_id = top[0].id if top else None
+        return cluster_id, analysis.cluster(cluster_id) if cluster_id else None
+
     def cluster_view(
         self, state: ViewState, role: Role | None = None, *, whole: bool = False
     ) -> dict[str, Any] | None:
@@ -172,11 +183,7 @@ class Services(TracerServices):
         analysis = self.analysis(state)
         if analysis is None:
             return None
-        cluster_id = state.cluster
-        if cluster_id is None:
-            top = self._clusters(state, analysis)
-            cluster_id = top[0].id if top else None
-        c = analysis.cluster(cluster_id) if cluster_id else None
+        cluster_id, c = self._state_cluster(state, analysis)
         if c is None:
             return {"found": False, "id": cluster_id}
         lang = state.lang
@@ -207,11 +214,7 @@ class Services(TracerServices):
         analysis = self.analysis(state)
         if analysis is None:
             return None
-        cluster_id = state.cluster
-        if cluster_id is None:
-            top = self._clusters(state, analysis)
-            cluster_id = top[0].id if top else None
-        c = analysis.cluster(cluster_id) if cluster_id else None
+        _, c = self._state_cluster(state, analysis)
         reported = self._reported(c) if c is not None else {}
         if c is None or not reported:
             return None
