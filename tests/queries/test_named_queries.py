@@ -258,6 +258,7 @@ def test_repeat_petitioners(driver: Any, city: City) -> None:
     for e in city.edges(RelType.FILED_BY):
         if channel[e.source] in PETITIONS:
             per_party[e.target].append(e.source)
+    found: dict[int, dict[str, int]] = {}
     for minimum in (2, 3):
         rows = _rows(run("repeat_petitioners", driver=driver, min_reports=minimum))
         expected = {p: len(r) for p, r in per_party.items() if len(r) >= minimum}
@@ -265,7 +266,11 @@ def test_repeat_petitioners(driver: Any, city: City) -> None:
         for r in rows:
             assert set(r["dispute_ids"]) == {about[x] for x in per_party[r["party_id"]]}
             assert "name" not in r
-    assert expected, "the city has repeat petitioners"
+        found[minimum] = expected
+    # not vacuous: the city has parties who petitioned twice or more (whether any did
+    # three times depends on the generator's draw), and the higher bar keeps fewer
+    assert found[2], "the city has repeat petitioners"
+    assert found[3].keys() <= found[2].keys()
     calls = Counter(
         e.target for e in city.edges(RelType.FILED_BY) if channel[e.source] == "hotline_12345"
     )
