@@ -17,7 +17,6 @@ disputes). Figures: bench/README.md.
 
 from __future__ import annotations
 
-import csv
 import sys
 import tempfile
 import threading
@@ -35,50 +34,19 @@ from disputegraph.views.services import Services
 from disputegraph.views.state import ViewState
 from disputegraph.views.watch_folder import FolderWatcher, WatchEvents
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from watch_helpers import ticket, write_export  # the tests' sample export
+
 TICKETS = 20
 POLL_S = 2.0
 DEBOUNCE_S = 3.0
 TICK_S = 5.0
-MAPPING = """\
-[source]
-name = "hotline-12345"
-date_formats = ["%Y-%m-%d %H:%M"]
-
-[[tables]]
-table = "disputes"
-file = "tickets.csv"
-ignore = ["party"]
-
-[tables.columns]
-id = { template = "GD-{no}" }
-title = "title"
-category = { value = "wage_arrears" }
-status = { value = "accepted" }
-reported_at = "when"
-channel = { value = "hotline_12345" }
-headcount = { value = "12" }
-
-[[tables]]
-table = "involvements"
-file = "tickets.csv"
-ignore = ["title", "when"]
-
-[tables.columns]
-dispute_id = { template = "GD-{no}" }
-stakeholder_id = "party"
-role = { value = "applicant" }
-"""
 
 
 def _export(folder: Path, parties: list[str], day: datetime) -> None:
-    folder.mkdir()
-    with (folder / "tickets.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["no", "title", "when", "party"])
-        for i, party in enumerate(parties):
-            w.writerow([f"B{i:04d}", f"欠薪投诉{i}", day.strftime("%Y-%m-%d %H:%M"), party])
-    (folder / "mapping.toml").write_text(MAPPING, encoding="utf-8")
-    (folder / "READY").touch()  # last, as a sender does
+    """The tests' 12345 export (READY last, as a sender does): one ticket naming each party."""
+    when = day.strftime("%Y/%m/%d %H:%M")
+    write_export(folder, [ticket(f"B{i:04d}", party, when) for i, party in enumerate(parties)])
 
 
 def main(scale: int) -> None:

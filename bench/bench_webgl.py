@@ -83,13 +83,16 @@ GL_INFO = """() => {
   return {gl: name, hardware: Boolean(hw) && !software};
 }"""
 
-PAN_ZOOM = f"""(seconds) => new Promise((resolve) => {{
-  const cy = document.getElementById({VIEW_ID!r})._cy;
-  const z0 = cy.zoom(), p0 = cy.pan();
-  const w = cy.width(), h = cy.height();
+
+def _pan_zoom(setup: str, drawer: str, move: str) -> str:
+    """A page function that moves the view for ``seconds`` and times its frames and the draws of
+    ``drawer`` (the object whose ``render`` draws): ``setup`` finds it, ``move`` sets the view
+    at ``k`` seconds."""
+    return f"""(seconds) => new Promise((resolve) => {{
+{setup}
   const intervals = [], draws = [];
-  const r = cy.renderer(), render = r.render;
-  r.render = function () {{  // the renderer's own draws (it skips frames when slow)
+  const render = {drawer}.render;
+  {drawer}.render = function () {{  // the renderer's own draws (it skips frames when slow)
     const t0 = performance.now();
     const out = render.apply(this, arguments);
     draws.push(performance.now() - t0);
@@ -100,17 +103,27 @@ PAN_ZOOM = f"""(seconds) => new Promise((resolve) => {{
     if (start === null) {{ start = t; last = t; }}
     else {{ intervals.push(t - last); last = t; }}
     const k = (t - start) / 1000;
-    const zoom = z0 * Math.exp(0.5 * Math.sin(k * 1.7));
-    const pan = {{ x: p0.x + 0.25 * w * Math.cos(k), y: p0.y + 0.25 * h * Math.sin(k) }};
-    cy.viewport({{ zoom: zoom, pan: pan }});
+{move}
     if (t - start < seconds * 1000) requestAnimationFrame(step);
     else {{
-      r.render = render;
+      {drawer}.render = render;
       resolve({{ intervals: intervals, draws: draws, seconds: (t - start) / 1000 }});
     }}
   }}
   requestAnimationFrame(step);
 }})"""
+
+
+PAN_ZOOM = _pan_zoom(
+    f"""  const cy = document.getElementById({VIEW_ID!r})._cy;
+  const z0 = cy.zoom(), p0 = cy.pan();
+  const w = cy.width(), h = cy.height();
+  const r = cy.renderer();""",
+    "r",
+    """    const zoom = z0 * Math.exp(0.5 * Math.sin(k * 1.7));
+    const pan = { x: p0.x + 0.25 * w * Math.cos(k), y: p0.y + 0.25 * h * Math.sin(k) };
+    cy.viewport({ zoom: zoom, pan: pan });""",
+)
 
 
 SIGMA = ("sigma@4.0.4", "graphology@0.26.0")
@@ -148,32 +161,13 @@ fetch('/elements.json').then((r) => r.json()).then((els) => {
 });
 </script></body></html>"""
 
-SIGMA_PAN_ZOOM = f"""(seconds) => new Promise((resolve) => {{
-  const s = document.getElementById({VIEW_ID!r})._cy.sigma;
-  const cam = s.getCamera();
-  const intervals = [], draws = [];
-  const render = s.render;
-  s.render = function () {{
-    const t0 = performance.now();
-    const out = render.apply(this, arguments);
-    draws.push(performance.now() - t0);
-    return out;
-  }};
-  let start = null, last = null;
-  function step(t) {{
-    if (start === null) {{ start = t; last = t; }}
-    else {{ intervals.push(t - last); last = t; }}
-    const k = (t - start) / 1000;
-    cam.setState({{ ratio: Math.exp(-0.5 * Math.sin(k * 1.7)),
-                   x: 0.5 + 0.25 * Math.cos(k), y: 0.5 + 0.25 * Math.sin(k) }});
-    if (t - start < seconds * 1000) requestAnimationFrame(step);
-    else {{
-      s.render = render;
-      resolve({{ intervals: intervals, draws: draws, seconds: (t - start) / 1000 }});
-    }}
-  }}
-  requestAnimationFrame(step);
-}})"""
+SIGMA_PAN_ZOOM = _pan_zoom(
+    f"""  const s = document.getElementById({VIEW_ID!r})._cy.sigma;
+  const cam = s.getCamera();""",
+    "s",
+    """    cam.setState({ ratio: Math.exp(-0.5 * Math.sin(k * 1.7)),
+                   x: 0.5 + 0.25 * Math.cos(k), y: 0.5 + 0.25 * Math.sin(k) });""",
+)
 
 
 def fetch_sigma(into: Path) -> Path:
@@ -201,20 +195,20 @@ def serving_sigma(elements: list[dict[str, Any]], lib: Path) -> Iterator[str]:
         "/elements.json", "elements", lambda: (body, 200, {"Content-Type": "application/json"})
     )
     app.add_url_rule("/lib/<path:name>", "lib", lambda name: send_from_directory(lib, name))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        thread.join()
+    with _served(app) as url:
+        yield url
 
 
 @contextmanager
 def serving(elements: list[dict[str, Any]], webgl: bool) -> Iterator[str]:
-    app = standalone_app(elements, webgl=webgl)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    with _served(standalone_app(elements, webgl=webgl).server) as url:
+        yield url
+
+
+@contextmanager
+def _served(app: Any) -> Iterator[str]:
+    """The URL of ``app`` (a WSGI app) served on a free local port until the block ends."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

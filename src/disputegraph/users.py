@@ -61,6 +61,7 @@ __all__ = [
     "Role",
     "User",
     "UserStore",
+    "check_identifier",
     "hash_password",
     "verify_password",
 ]
@@ -163,14 +164,18 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def check_name(name: str) -> str:
-    """A valid user name, or :class:`AuthError` saying what is allowed."""
-    if not _NAME_RE.match(name or ""):
+def check_identifier(name: str, pattern: re.Pattern[str], what: str, allowed: str) -> str:
+    """``name`` if ``pattern`` matches it, else :class:`AuthError` naming ``what``, ``allowed``."""
+    if not pattern.match(name or ""):
         raise AuthError(
-            f"user name {name!r} is not allowed: use 1–64 letters, digits, '_', '.', '@' or '-', "
-            "starting with a letter or digit"
+            f"{what} {name!r} is not allowed: use 1–64 {allowed}, starting with a letter or digit"
         )
     return name
+
+
+def check_name(name: str) -> str:
+    """A valid user name, or :class:`AuthError` saying what is allowed."""
+    return check_identifier(name, _NAME_RE, "user name", "letters, digits, '_', '.', '@' or '-'")
 
 
 def check_role(role: str) -> Role:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import typer
 
@@ -117,53 +117,34 @@ def resolve_review_command(
 
 
 def _decide(candidate: str, verdict: str, note: str | None, apply: bool, fmt: Format) -> None:
+    """Record a verdict on a match candidate (or, for ``MV-…``, a mention candidate), then
+    with ``apply`` run the resolution (or link the mentions) again."""
     from disputegraph.resolution import decide, run_resolution
+    from disputegraph.resolution.mentions import decide_mention, link_mentions
 
-    if candidate.startswith("MV-"):
-        _decide_mention(candidate, verdict, note, apply, fmt)
-        return
+    mention = candidate.startswith("MV-")
+    choice: Literal["accept", "reject"] = "accept" if verdict == "accept" else "reject"
     cfg = settings()
+    journal = _mention_journal(cfg) if mention else _journal(cfg)
+    res: Any = None
     with store_session(cfg, writer=True) as store:
-        doc = decide(
-            store,
-            candidate,
-            "accept" if verdict == "accept" else "reject",
-            journal=_journal(cfg),
-            note=note,
-        )
-        if apply:
-            res = run_resolution(store, journal=_journal(cfg))
+        if mention:
+            doc = decide_mention(store, candidate, choice, journal=journal, note=note)
+            res = link_mentions(store, journal=journal) if apply else None
+        else:
+            doc = decide(store, candidate, choice, journal=journal, note=note)
+            res = run_resolution(store, journal=journal) if apply else None
     if fmt is Format.json:
-        emit_json({"decision": doc, "applied": apply})
-    else:
-        err.print(f"{verdict}ed {candidate} ({doc['a']} ↔ {doc['b']})", highlight=False)
-        if apply:
-            _resolve_summary(res, fmt)
+        emit_json({"decision": doc, "applied": apply, **({"mentions": res} if mention else {})})
+        return
+    arrow = "→" if mention else "↔"
+    err.print(f"{verdict}ed {candidate} ({doc['a']} {arrow} {doc['b']})", highlight=False)
+    if apply and not mention:
+        _resolve_summary(res, fmt)
 
 
 def _mention_journal(cfg: Settings) -> Path:
     return cfg.workspace / MENTION_JOURNAL
-
-
-def _decide_mention(
-    candidate: str, verdict: str, note: str | None, apply: bool, fmt: Format
-) -> None:
-    from disputegraph.resolution.mentions import decide_mention, link_mentions
-
-    cfg = settings()
-    with store_session(cfg, writer=True) as store:
-        doc = decide_mention(
-            store,
-            candidate,
-            "accept" if verdict == "accept" else "reject",
-            journal=_mention_journal(cfg),
-            note=note,
-        )
-        counts = link_mentions(store, journal=_mention_journal(cfg)) if apply else None
-    if fmt is Format.json:
-        emit_json({"decision": doc, "applied": apply, "mentions": counts})
-    else:
-        err.print(f"{verdict}ed {candidate} ({doc['a']} → {doc['b']})", highlight=False)
 
 
 @resolve_app.command("mentions")

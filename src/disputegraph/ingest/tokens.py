@@ -33,6 +33,7 @@ from typing import Any
 
 from disputegraph.exceptions import AuthError, ConfigError
 from disputegraph.files import atomic_write, file_lock
+from disputegraph.users import check_identifier
 
 __all__ = ["TOKENS_FILE", "Token", "TokenStore", "check_source_name"]
 
@@ -44,12 +45,7 @@ _SOURCE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 def check_source_name(name: str) -> str:
     """A valid source name (letters, digits, ``_ . -``), or :class:`AuthError`."""
-    if not _SOURCE_RE.match(name or ""):
-        raise AuthError(
-            f"source name {name!r} is not allowed: use 1–64 letters, digits, '_', '.' or '-', "
-            "starting with a letter or digit"
-        )
-    return name
+    return check_identifier(name, _SOURCE_RE, "source name", "letters, digits, '_', '.' or '-'")
 
 
 def _digest(token: str) -> str:
