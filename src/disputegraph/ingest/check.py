@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from disputegraph.config import Settings
+from disputegraph.ingest.columnar import validate_columns
 from disputegraph.ingest.extract import EXTRACT_COLUMNS, TEXT_PREFIX
 from disputegraph.ingest.readers import Bundle, SourceRow, TableSource, discover, iter_rows
 from disputegraph.ingest.spool import _Spool
@@ -96,6 +97,8 @@ class _Checker:
         self.spool = spool
         self.stamps: dict[type[Row], tuple[str, ...]] = {}
         self.context: dict[str, Any] = {"tz": settings.tz}
+        #: the columnar checks first, the row model for the rows they cannot vouch for
+        self.columnar = settings.validator == "columnar"
         self.issues: list[Issue] = list(bundle.issues)
         #: table -> [rows, good, bad] (plain lists: this is the hot loop)
         self.counts: dict[str, list[int]] = {s.table: [0, 0, 0] for s in bundle.sources}
@@ -188,17 +191,23 @@ class _Checker:
         for chunk in _batched(self.reader(source, self.issues), _CHUNK):
             valid: list[tuple[Location, Row, dict[str, Any]]] = []
             counts[0] += len(chunk)
-            for sr in chunk:
+            fast: list[Row | None] = (
+                validate_columns(model, [sr.values for sr in chunk], self.context)
+                if self.columnar
+                else [None] * len(chunk)
+            )
+            for sr, row in zip(chunk, fast, strict=True):
                 if sr.problem is not None:
                     self._reject(idx, table, sr.loc, [sr.problem])
                     self._remember_rejected(model, sr)
                     continue
-                row, issues = validate_row(model, sr.values, sr.loc, table, self.context)
                 if row is None:
-                    self._reject(idx, table, sr.loc, issues)
-                    self._remember_rejected(model, sr)
-                    continue
-                self.issues.extend(issues)  # warnings: identifiers set aside
+                    row, issues = validate_row(model, sr.values, sr.loc, table, self.context)
+                    if row is None:
+                        self._reject(idx, table, sr.loc, issues)
+                        self._remember_rejected(model, sr)
+                        continue
+                    self.issues.extend(issues)  # warnings: identifiers set aside
                 valid.append((sr.loc, row, sr.values))
             need: list[str] = []
             for _, row, _ in valid:
