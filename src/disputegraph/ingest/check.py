@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from disputegraph.config import Settings
-from disputegraph.ingest.columnar import validate_columns
+from disputegraph.ingest.columnar import read_plain_csv, validate_frame
 from disputegraph.ingest.extract import EXTRACT_COLUMNS, TEXT_PREFIX
 from disputegraph.ingest.readers import Bundle, SourceRow, TableSource, discover, iter_rows
 from disputegraph.ingest.spool import _Spool
@@ -46,6 +46,9 @@ Progress = Callable[[str, int], None]
 RowReader = Callable[[TableSource, list[Issue]], Iterator[SourceRow]]
 
 _CHUNK = 2_000
+#: rows per columnar check (polars works best on long columns)
+_FRAME_CHUNK = 50_000
+_NO_VALUES: dict[str, Any] = {}  # never changed
 T = TypeVar("T")
 
 
@@ -188,15 +191,10 @@ class _Checker:
         counts = self.counts[table]
         defer = self._deferred(model)
         done = 0
-        for chunk in _batched(self.reader(source, self.issues), _CHUNK):
+        for chunk in self._chunks(source, model):
             valid: list[tuple[Location, Row, dict[str, Any]]] = []
             counts[0] += len(chunk)
-            fast: list[Row | None] = (
-                validate_columns(model, [sr.values for sr in chunk], self.context)
-                if self.columnar
-                else [None] * len(chunk)
-            )
-            for sr, row in zip(chunk, fast, strict=True):
+            for sr, row in chunk:
                 if sr.problem is not None:
                     self._reject(idx, table, sr.loc, [sr.problem])
                     self._remember_rejected(model, sr)
@@ -223,6 +221,31 @@ class _Checker:
             done += len(chunk)
             if self.progress is not None:
                 self.progress(f"checking {table}", done)
+
+    def _chunks(
+        self, source: TableSource, model: type[Row]
+    ) -> Iterator[list[tuple[SourceRow, Row | None]]]:
+        """The rows of a source in chunks, each with its row when the columnar checks
+        vouch for it (``None``: the row model is to judge it)."""
+        frame = read_plain_csv(source) if self.columnar and self.reader is iter_rows else None
+        if frame is None:
+            for rows in _batched(self.reader(source, self.issues), _CHUNK):
+                yield [(sr, None) for sr in rows]
+            return
+        names = frame.columns
+        for start in range(0, frame.height, _FRAME_CHUNK):
+            part = frame.slice(start, _FRAME_CHUNK)
+            checked = validate_frame(model, part, self.context)
+            chunk: list[tuple[SourceRow, Row | None]] = []
+            for line, row in enumerate(checked, start=start + 2):  # the header is line 1
+                loc = Location(source.name, line=line)
+                if row is None:  # its cells, as the row-by-row reader gives them
+                    cells = part.row(line - start - 2)
+                    values = {n: c for n, c in zip(names, cells, strict=True) if c is not None}
+                    chunk.append((SourceRow(loc, values), None))
+                else:
+                    chunk.append((SourceRow(loc, _NO_VALUES), row))
+            yield chunk
 
     def _remember_rejected(self, model: type[Row], sr: SourceRow) -> None:
         node_id = sr.values.get("id")

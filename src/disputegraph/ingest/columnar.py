@@ -15,11 +15,16 @@ to :func:`~disputegraph.ingest.validate.validate_row`, so the report names the
 same file, row, column, value and reason and the same rows are rejected::
 
     >>> from disputegraph.schemas import AgencyRow
-    >>> rows = validate_columns(AgencyRow, [
-    ...     {"id": "A-1", "name": "信访局", "kind": "petition_bureau", "level": "city"},
-    ...     {"id": "A-2", "name": "信访局", "kind": "信访局?", "level": "city"}], {})
+    >>> frame = pl.DataFrame({"id": ["A-1", "A-2"], "name": ["信访局", "信访局"],
+    ...     "kind": ["petition_bureau", "信访局"], "level": ["city", "city"]})
+    >>> rows = validate_frame(AgencyRow, frame, {})
     >>> rows[0].kind.value, rows[1]
     ('petition_bureau', None)
+
+:func:`read_plain_csv` reads a CSV file with polars when its lines are plain
+(one row per line, no quotes, no blank lines, a header the reference reader
+takes without a word), so that row ``i`` is line ``i + 2``; any other file is
+read by :func:`~disputegraph.ingest.readers.iter_rows` row by row.
 
 ``DISPUTEGRAPH_VALIDATOR=rowwise`` (or ``disputegraph load --validator rowwise``)
 sends every row through the reference path.
@@ -34,24 +39,26 @@ import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any, Literal
+
+import csv
 
 import annotated_types as at
 import polars as pl
 from pydantic import AfterValidator, BeforeValidator
 
+from disputegraph.ingest.readers import TableSource, _check_utf8, _header
+from disputegraph.ingest.validate import Issue, Location
 from disputegraph.pii import normalise_identifier
 from disputegraph.schemas import LabeledEnum, Row
 from disputegraph.schemas.rows import DEFAULT_TZ, Timestamp, localise
 
-__all__ = ["validate_columns"]
+__all__ = ["read_plain_csv", "validate_frame"]
 
 Kind = Literal["str", "int", "float", "enum", "datetime", "date", "before"]
 
 #: An empty value, or one with leading or trailing white space (``str.strip`` changes it).
-_PADDED = r"^$|^[\s\x1c-\x1f]|[\s\x1c-\x1f]$"
-_INT = r"^-?(0|[1-9][0-9]{0,17})$"
 _FLOAT = r"^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,15})?$"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([+-][0-9]{2}:[0-9]{2})?$"
@@ -184,94 +191,115 @@ def _bounded(expr: pl.Expr, bounds: Sequence[at.BaseMetadata]) -> pl.Expr:
     return ok
 
 
-def _typed(col: _Column, s: pl.Series) -> tuple[pl.Series, list[Any]]:
-    """``(certain, values)`` for the non-null cells of one column: whether each passes
-    and its value as the model holds it (``None`` where it does not pass)."""
-    frame = s.to_frame("v")
-    v = pl.col("v")
+#: every character ``str.strip`` removes
+_SPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+
+
+def _certain(col: _Column) -> pl.Expr:
+    """Whether a cell of the column certainly passes (a missing cell: when the
+    field is optional); polars works it out for the whole column at once."""
+    v = pl.col(col.name)
     if col.kind == "str":
-        ok = frame.select(_bounded(v, col.bounds)).to_series()
-        return ok, s.to_list()
+        ok = _bounded(v, col.bounds)
+    elif col.kind == "enum":
+        ok = v.is_in([m.value for m in col.type])
+    elif col.kind == "int":  # its canonical form: no sign, zeros or digit groups to read
+        num = v.cast(pl.Int64, strict=False)
+        ok = (num.cast(pl.String) == v) & _bounded(num, col.bounds)
+    elif col.kind == "float":
+        num = v.cast(pl.Float64, strict=False)
+        ok = v.str.contains(_FLOAT) & _bounded(num, col.bounds)
+    elif col.kind == "date":
+        ok = v.str.contains(_DATE)
+    elif col.kind == "datetime":
+        ok = v.str.contains(_DATETIME)
+    else:
+        ok = pl.lit(True)  # judged value by value (the model's before-validator)
+    same = v.str.strip_chars(_SPACE) == v  # padded: strip would change it
+    return pl.when(v.is_null()).then(pl.lit(not col.required)).otherwise((ok & same).fill_null(False))
+
+
+def _values(col: _Column, s: pl.Series, tz: tzinfo) -> list[Any]:
+    """The column's cells as the model holds them; ``_INVALID`` where the model's
+    own parser refuses one the shape check let through (2026-02-30 …)."""
+    if col.kind == "str":
+        return s.to_list()
+    if col.kind == "int":
+        return s.cast(pl.Int64).to_list()
+    if col.kind == "float":
+        return s.cast(pl.Float64).to_list()
+    convert: Callable[[str], Any]
     if col.kind == "enum":
-        members = {m.value: m for m in col.type}
-        ok = s.is_in(list(members))
-        return ok, [members.get(x) for x in s.to_list()]
-    if col.kind in ("int", "float"):
-        dtype = pl.Int64 if col.kind == "int" else pl.Float64
-        shaped = frame.select(v.str.contains(_INT if col.kind == "int" else _FLOAT)).to_series()
-        num = s.cast(dtype, strict=False).to_frame("v")
-        ok = shaped & num.select(_bounded(v, col.bounds)).to_series().fill_null(False)
-        return ok, num.to_series().to_list()
-    if col.kind in ("date", "datetime"):
-        shaped = frame.select(v.str.contains(_DATE if col.kind == "date" else _DATETIME))
-        parse: Callable[[str], Any] = (
-            date.fromisoformat if col.kind == "date" else datetime.fromisoformat
-        )
-        values: list[Any] = []
-        for text, good in zip(s.to_list(), shaped.to_series().to_list(), strict=True):
+        convert = col.type
+    elif col.kind == "date":
+        convert = date.fromisoformat
+    elif col.kind == "datetime":
+        def convert(text: str) -> Any:
+            return localise(datetime.fromisoformat(text), tz)
+    else:
+        assert col.before is not None
+        before, want = col.before, col.type
+
+        def convert(text: str) -> Any:
+            out = before(text)
+            if want is list and isinstance(out, list) and all(isinstance(t, str) for t in out):
+                return out
+            if want is bool and isinstance(out, bool):
+                return out
+            return _INVALID
+
+    table: dict[Any, Any] = {None: None}
+    for text in s.unique().to_list():  # timestamps, codes and tags repeat
+        if text is not None:
             try:
-                values.append(parse(text) if good else None)
-            except ValueError:  # 2026-02-30, 25:00 …
-                values.append(None)
-        return pl.Series([x is not None for x in values]), values
-    # a before-validator (yes/no, tags): the model's own function, then its type
-    assert col.before is not None
-    values = []
-    for text in s.to_list():
-        out = col.before(text) if text is not None else None
-        if col.type is list and isinstance(out, list) and all(isinstance(t, str) for t in out):
-            values.append(out)
-        elif col.type is bool and isinstance(out, bool):
-            values.append(out)
-        else:
-            values.append(None)
-    return pl.Series([x is not None for x in values]), values
+                table[text] = convert(text)
+            except ValueError:
+                table[text] = _INVALID
+    if col.kind == "before" and want is list:  # a fresh list per row, as the model makes
+        return [None if x is None else list(table[x]) for x in s.to_list()]
+    return [table[x] for x in s.to_list()]
 
 
-def validate_columns(
-    model: type[Row], rows: Sequence[Mapping[str, Any]], context: Mapping[str, Any]
+_INVALID: Any = object()
+
+
+def validate_frame(
+    model: type[Row], frame: pl.DataFrame, context: Mapping[str, Any]
 ) -> list[Row | None]:
-    """The valid rows of a chunk, built without pydantic validation; ``None`` for each
-    row the fast path cannot vouch for (validate it with ``validate_row``)."""
-    n = len(rows)
+    """The rows of a frame of text cells (``null``: blank), each built without pydantic
+    validation, or ``None`` for a row the fast path cannot vouch for (validate it with
+    ``validate_row``)."""
+    n = frame.height
     plan = _plan(model)
-    if plan is None or n == 0:
+    if plan is None:
         return [None] * n
+    present = [c for c in plan.columns if c.name in frame.columns]
+    missing = [c for c in plan.columns if c.name not in frame.columns]
+    if any(c.required for c in missing):
+        return [None] * n
+    checks = [~pl.col(u).is_not_null() for u in plan.uncovered if u in frame.columns]
+    checks += [_certain(c) for c in present]
+    certain = frame.select(pl.all_horizontal(pl.lit(True), *checks)).to_series().to_list()
     tz = context.get("tz", DEFAULT_TZ)
-    certain = pl.Series([True] * n)
-    for name in plan.uncovered:
-        certain = certain & pl.Series([r.get(name) is None for r in rows])
-    out: list[tuple[str, list[Any]]] = []
-    for col in plan.columns:
-        try:
-            s = pl.Series(col.name, [r.get(col.name) for r in rows], dtype=pl.String, strict=True)
-        except TypeError:  # a cell that is not text (a JSON number, an Excel date)
-            return [None] * n
-        present = s.is_not_null()
-        padded = s.str.contains(_PADDED).fill_null(False)
-        if col.required:
-            certain = certain & present
-        ok, values = _typed(col, s)
-        certain = certain & ~padded & (ok.fill_null(False) | ~present)
-        if col.kind == "datetime":
-            values = [None if x is None else localise(x, tz) for x in values]
-        out.append((col.name, values))
-    names = [name for name, _ in out]
+    names = [c.name for c in present] + [c.name for c in missing]
+    columns = [_values(c, frame.get_column(c.name), tz) for c in present]
+    columns += [[None] * n for _ in missing]
+    order = list(model.model_fields)
     identifiers = sorted(model.identifiers)
     result: list[Row | None] = []
-    for sure, raw, values in zip(certain.to_list(), rows, zip(*(c for _, c in out)), strict=True):
-        if not sure:
+    for sure, values in zip(certain, zip(*columns, strict=True), strict=True):
+        if not sure or _INVALID in values:
             result.append(None)
             continue
-        fields = dict(zip(names, values, strict=True))
-        if identifiers and not _identifiers(model, identifiers, fields, raw):
+        given = dict(zip(names, values, strict=True))
+        if identifiers and not _identifiers(model, identifiers, given):
             result.append(None)
             continue
-        given = {k for k, x in fields.items() if x is not None}
+        fields = {name: given.get(name) for name in order}
         for name, default in plan.defaults:
             if fields[name] is None:
                 fields[name] = default()
-        row = _construct(model, fields, given)
+        row = _construct(model, fields, {k for k, x in given.items() if x is not None})
         try:
             for check in plan.after:
                 check(row)
@@ -294,17 +322,62 @@ def _construct(model: type[Row], fields: dict[str, Any], given: set[str]) -> Row
     return row
 
 
-def _identifiers(
-    model: type[Row], names: list[str], fields: dict[str, Any], raw: Mapping[str, Any]
-) -> bool:
+def _identifiers(model: type[Row], names: list[str], given: dict[str, Any]) -> bool:
     """Normalise the row's identifiers in place; ``False`` when one is in bad shape
     (the reference path sets it aside with a warning)."""
-    prepared = dict(raw)
+    prepared = {k: x.value if isinstance(x, LabeledEnum) else x for k, x in given.items()}
     for name in names:
-        value = fields.get(name)
+        value = given.get(name)
         if value is None:
             continue
-        prepared[name] = fields[name] = value = normalise_identifier(value)
+        prepared[name] = given[name] = value = normalise_identifier(value)
         if model.identifier_problem(name, value, prepared) is not None:
             return False
     return True
+
+
+_SCAN = 1 << 22
+
+
+def read_plain_csv(source: TableSource) -> pl.DataFrame | None:
+    """The cells of a plain CSV file as text columns named by the header (``null``:
+    blank), or ``None`` when the file is not plain: it is then read row by row, which
+    also reports what is wrong with it."""
+    if source.format != "csv" or _check_utf8(source) is not None:
+        return None
+    with source.path.open("rb") as fh:
+        first = fh.readline()
+        tail = b"\n"
+        lines = 1
+        while chunk := fh.read(_SCAN):
+            if b'"' in chunk or b"\r" in chunk or b"\n\n" in (tail + chunk):
+                return None
+            lines += chunk.count(b"\n")
+            tail = chunk[-1:]
+    if b'"' in first or b"\r" in first or not first.strip():
+        return None
+    cells = next(csv.reader([first.decode("utf-8-sig").rstrip("\n")]))
+    issues: list[Issue] = []
+    names = _header(source, cells, Location(source.name, line=1), issues)
+    if names is None or issues or len(names) != len(cells) or None in names:
+        return None
+    try:
+        frame = pl.read_csv(
+            source.path,
+            has_header=True,
+            new_columns=[str(n) for n in names],
+            infer_schema=False,
+            quote_char=None,
+            missing_utf8_is_empty_string=False,
+            encoding="utf8-lossy",
+        )
+    except (pl.exceptions.PolarsError, OSError):  # a ragged row …
+        return None
+    if frame.height != lines - (tail == b"\n") or frame.width != len(cells):
+        return None
+    blank = pl.all_horizontal(
+        [pl.col(c).is_null() | (pl.col(c).str.strip_chars(_SPACE) == "") for c in frame.columns]
+    )
+    if frame.select(blank.any()).item():  # a line of blank cells: skipped row by row
+        return None
+    return frame
