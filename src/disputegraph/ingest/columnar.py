@@ -225,9 +225,9 @@ def _values(col: _Column, s: pl.Series, tz: tzinfo) -> list[Any]:
     if col.kind == "str":
         return s.to_list()
     if col.kind == "int":
-        return s.cast(pl.Int64).to_list()
+        return s.cast(pl.Int64, strict=False).to_list()
     if col.kind == "float":
-        return s.cast(pl.Float64).to_list()
+        return s.cast(pl.Float64, strict=False).to_list()
     convert: Callable[[str], Any]
     if col.kind == "enum":
         convert = col.type
@@ -368,7 +368,7 @@ def read_plain_csv(source: TableSource) -> pl.DataFrame | None:
             new_columns=[str(n) for n in names],
             infer_schema=False,
             quote_char=None,
-            missing_utf8_is_empty_string=False,
+            empty_string_is_null=True,
             encoding="utf8-lossy",
         )
     except (pl.exceptions.PolarsError, OSError):  # a ragged row …
