@@ -233,12 +233,13 @@ class _Checker:
                 yield [(sr, None) for sr in rows]
             return
         names = frame.columns
+        file = source.name
         for start in range(0, frame.height, _FRAME_CHUNK):
             part = frame.slice(start, _FRAME_CHUNK)
             checked = validate_frame(model, part, self.context)
             chunk: list[tuple[SourceRow, Row | None]] = []
             for line, row in enumerate(checked, start=start + 2):  # the header is line 1
-                loc = Location(source.name, line=line)
+                loc = Location(file, line=line)
                 if row is None:  # its cells, as the row-by-row reader gives them
                     cells = part.row(line - start - 2)
                     values = {n: c for n, c in zip(names, cells, strict=True) if c is not None}

@@ -35,6 +35,7 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import itertools
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -87,7 +88,7 @@ class _Plan:
     #: fields the derivation does not cover: a row with a value there goes the reference way
     uncovered: tuple[str, ...]
     after: tuple[Callable[[Any], Any], ...]
-    #: (field, its default) for the covered fields that have a default other than ``None``
+    #: (field, its default) for the fields that have a default other than ``None``
     defaults: tuple[tuple[str, Callable[[], Any]], ...]
 
 
@@ -164,8 +165,8 @@ def _plan(model: type[Row]) -> _Plan | None:
             col = _column(name, info.annotation, info.metadata, info.is_required())
         if col is None:
             uncovered.append(name)
-            continue
-        columns.append(col)
+        else:
+            columns.append(col)
         if info.default_factory is not None:
             defaults.append((name, info.default_factory))  # type: ignore[arg-type]
         elif not info.is_required() and info.default is not None:
@@ -281,25 +282,28 @@ def validate_frame(
     checks += [_certain(c) for c in present]
     certain = frame.select(pl.all_horizontal(pl.lit(True), *checks)).to_series().to_list()
     tz = context.get("tz", DEFAULT_TZ)
-    names = [c.name for c in present] + [c.name for c in missing]
-    columns = [_values(c, frame.get_column(c.name), tz) for c in present]
-    columns += [[None] * n for _ in missing]
-    order = list(model.model_fields)
+    blank = itertools.repeat(None)
+    judged = {c.name: c for c in present}
+    order = list(model.model_fields)  # a row's fields in the model's order, as pydantic has them
+    columns = [
+        _values(judged[name], frame.get_column(name), tz) if name in judged else blank
+        for name in order
+    ]
     identifiers = sorted(model.identifiers)
     result: list[Row | None] = []
-    for sure, values in zip(certain, zip(*columns, strict=True), strict=True):
+    for sure, values in zip(certain, zip(*columns), strict=False):
         if not sure or _INVALID in values:
             result.append(None)
             continue
-        given = dict(zip(names, values, strict=True))
-        if identifiers and not _identifiers(model, identifiers, given):
+        fields = dict(zip(order, values, strict=True))
+        if identifiers and not _identifiers(model, identifiers, fields):
             result.append(None)
             continue
-        fields = {name: given.get(name) for name in order}
+        given = {k for k, x in fields.items() if x is not None}
         for name, default in plan.defaults:
             if fields[name] is None:
                 fields[name] = default()
-        row = _construct(model, fields, {k for k, x in given.items() if x is not None})
+        row = _construct(model, fields, given)
         try:
             for check in plan.after:
                 check(row)
