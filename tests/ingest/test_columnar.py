@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from disputegraph.config import Settings
 from disputegraph.ingest import load_bundle
@@ -166,7 +168,9 @@ cell = st.one_of(
 )
 
 
-@hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.tuples(st.integers(0, len(HEADER) - 1), cell), min_size=1, max_size=8))
 def test_random_cells_load_the_same(tmp_path: Path, edits: list[tuple[int, str]]) -> None:
     rows = []

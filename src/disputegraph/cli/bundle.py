@@ -133,9 +133,7 @@ def load_command(
     cfg = settings()
     if validator is not None:
         if validator not in ("columnar", "rowwise"):
-            raise typer.BadParameter(
-                f"--validator must be columnar or rowwise, not {validator!r}"
-            )
+            raise typer.BadParameter(f"--validator must be columnar or rowwise, not {validator!r}")
         cfg = cfg.model_copy(update={"validator": validator})
     cfg.pii_key_bytes()  # fail in one line before opening anything when no key is set
     source_mapping = load_mapping(mapping, taxonomy_of(cfg)) if mapping is not None else None

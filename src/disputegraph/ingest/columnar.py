@@ -33,6 +33,7 @@ sends every row through the reference path.
 from __future__ import annotations
 
 import copy
+import csv
 import functools
 import inspect
 import itertools
@@ -43,11 +44,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any, Literal
 
-import csv
-
 import annotated_types as at
 import polars as pl
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import BeforeValidator
 
 from disputegraph.ingest.readers import TableSource, _check_utf8, _header
 from disputegraph.ingest.validate import Issue, Location
@@ -178,13 +177,13 @@ def _bounded(expr: pl.Expr, bounds: Sequence[at.BaseMetadata]) -> pl.Expr:
     ok = pl.lit(True)
     for b in bounds:
         if isinstance(b, at.Ge):
-            ok = ok & (expr >= b.ge)
+            ok = ok & (expr >= pl.lit(b.ge))
         elif isinstance(b, at.Le):
-            ok = ok & (expr <= b.le)
+            ok = ok & (expr <= pl.lit(b.le))
         elif isinstance(b, at.Gt):
-            ok = ok & (expr > b.gt)
+            ok = ok & (expr > pl.lit(b.gt))
         elif isinstance(b, at.Lt):
-            ok = ok & (expr < b.lt)
+            ok = ok & (expr < pl.lit(b.lt))
         elif isinstance(b, at.MinLen):
             ok = ok & (expr.str.len_chars() >= b.min_length)
         elif isinstance(b, at.MaxLen):
@@ -217,7 +216,9 @@ def _certain(col: _Column) -> pl.Expr:
     else:
         ok = pl.lit(True)  # judged value by value (the model's before-validator)
     same = v.str.strip_chars(_SPACE) == v  # padded: strip would change it
-    return pl.when(v.is_null()).then(pl.lit(not col.required)).otherwise((ok & same).fill_null(False))
+    return (
+        pl.when(v.is_null()).then(pl.lit(not col.required)).otherwise((ok & same).fill_null(False))
+    )
 
 
 def _values(col: _Column, s: pl.Series, tz: tzinfo) -> list[Any]:
@@ -235,6 +236,7 @@ def _values(col: _Column, s: pl.Series, tz: tzinfo) -> list[Any]:
     elif col.kind == "date":
         convert = date.fromisoformat
     elif col.kind == "datetime":
+
         def convert(text: str) -> Any:
             return localise(datetime.fromisoformat(text), tz)
     else:
@@ -291,7 +293,7 @@ def validate_frame(
     ]
     identifiers = sorted(model.identifiers)
     result: list[Row | None] = []
-    for sure, values in zip(certain, zip(*columns), strict=False):
+    for sure, values in zip(certain, zip(*columns, strict=False), strict=False):
         if not sure or _INVALID in values:
             result.append(None)
             continue
