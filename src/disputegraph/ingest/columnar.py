@@ -37,6 +37,7 @@ import csv
 import functools
 import inspect
 import itertools
+import sys
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -67,6 +68,8 @@ _LOCALISE = typing.get_args(Timestamp)[1]
 #: (padded values go the reference way) and identifiers are checked before
 _HANDLED = {"_blank_is_missing", "_identifiers_in_shape"}
 _set = object.__setattr__
+#: texts up to this length are shared between rows (the snapshot pickles each once)
+_SHARED = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,8 +227,12 @@ def _certain(col: _Column) -> pl.Expr:
 def _values(col: _Column, s: pl.Series, tz: tzinfo) -> list[Any]:
     """The column's cells as the model holds them; ``_INVALID`` where the model's
     own parser refuses one the shape check let through (2026-02-30 …)."""
-    if col.kind == "str":
-        return s.to_list()
+    if col.kind == "str":  # one object per short text, as pydantic's string cache gives
+        shared: dict[Any, Any] = {None: None}
+        for text in s.unique().to_list():
+            if text is not None:
+                shared[text] = sys.intern(text) if len(text) <= _SHARED else text
+        return [shared[x] for x in s.to_list()]
     if col.kind == "int":
         return s.cast(pl.Int64, strict=False).to_list()
     if col.kind == "float":
