@@ -4,7 +4,9 @@ Prints, per scale: rows in the bundle, wall and CPU seconds and rows/s (wall) fo
 ``validate_bundle``
 (pass 1 only) and ``load_bundle`` (both passes, PII hashing, batch writes and the
 snapshot flush), the snapshot size and the peak resident memory of the process.
-CPU seconds are the steadier figure on a shared machine.
+CPU seconds are the steadier figure on a shared machine. Both validators run on the
+same bundle in one process, one after the other (``--validator`` picks one): the
+columnar path (the default) and the row-by-row reference; the last line gives the ratio.
 
     python bench/bench_load.py                      # scale 5,000 disputes
     python bench/bench_load.py --scale 2000 --scale 50000
@@ -41,8 +43,9 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
-def bench(bundle: Path, work: Path, batch_size: int) -> dict[str, float]:
-    settings = Settings(demo=True, workspace=work / "ws")
+def bench(bundle: Path, work: Path, batch_size: int, validator: str) -> dict[str, float]:
+    work = work / validator
+    settings = Settings(demo=True, workspace=work / "ws", validator=validator)
     rows = _rows(bundle)
     t0, c0 = time.perf_counter(), time.process_time()
     report = validate_bundle(bundle, settings)
@@ -84,16 +87,37 @@ def _print(label: str, r: dict[str, float]) -> None:
     )
 
 
+def _both(label: str, bundle: Path, work: Path, args: argparse.Namespace) -> None:
+    import polars  # noqa: F401 - its import is not part of a load
+
+    figures = {}
+    for validator in args.validator or ["columnar", "rowwise"]:
+        figures[validator] = r = bench(bundle, work, args.batch_size, validator)
+        _print(f"{label} {validator}", r)
+    if len(figures) == 2:
+        fast, ref = figures["columnar"], figures["rowwise"]
+        print(
+            f"{label}  columnar vs rowwise: validate {ref['validate_s'] / fast['validate_s']:.2f}x "
+            f"(cpu {ref['validate_cpu_s'] / fast['validate_cpu_s']:.2f}x), "
+            f"load {ref['load_s'] / fast['load_s']:.2f}x "
+            f"(cpu {ref['load_cpu_s'] / fast['load_cpu_s']:.2f}x)",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, action="append", help="disputes (repeatable)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=10_000)
     parser.add_argument("--bundle", type=Path, help="bench an existing bundle instead")
+    parser.add_argument(
+        "--validator", action="append", choices=["columnar", "rowwise"], help="default: both"
+    )
     args = parser.parse_args()
     if args.bundle is not None:
         with tempfile.TemporaryDirectory() as tmp:
-            _print(args.bundle.name, bench(args.bundle, Path(tmp), args.batch_size))
+            _both(args.bundle.name, args.bundle, Path(tmp), args)
         return
     try:
         from disputegraph.synthetic import generate_city
@@ -106,7 +130,7 @@ def main() -> None:
             generate_city(out, scale=scale, seed=args.seed)
             t_gen = time.perf_counter() - t0
             print(f"generated scale {scale:,} in {t_gen:.1f} s", flush=True)
-            _print(f"scale {scale:,}", bench(out, Path(tmp), args.batch_size))
+            _both(f"scale {scale:,}", out, Path(tmp), args)
 
 
 if __name__ == "__main__":

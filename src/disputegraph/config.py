@@ -111,6 +111,12 @@ class Settings(BaseSettings):
         description="GeoJSON of the district, street and grid boundaries the map page draws "
         "(features with `level` and `name`; the synthetic city writes boundaries.geojson).",
     )
+    validator: Literal["columnar", "rowwise"] = Field(
+        "columnar",
+        description="How a load checks rows: `columnar` (checks derived from the row models, "
+        "run column by column; rows they cannot vouch for go through the row model) or "
+        "`rowwise` (every row through the row model, the reference path).",
+    )
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
     language: Literal["zh", "en"] = Field("zh", description="Default display language.")

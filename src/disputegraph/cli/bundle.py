@@ -98,6 +98,16 @@ def load_command(
         "mapping's `extract`. Each name found is linked to a known or a new entity (MENTIONS).",
         show_default=False,
     ),
+    validator: str | None = typer.Option(
+        None,
+        "--validator",
+        help="`columnar` (default): plain CSV files are read with polars and checked column "
+        "by column, with checks derived from the row models; rows those checks cannot vouch "
+        "for, and other files, go through the row model. `rowwise`: every row through the row "
+        "model (the reference path; same report, rejects and graph). Setting: "
+        "DISPUTEGRAPH_VALIDATOR.",
+        show_default=False,
+    ),
 ) -> None:
     """Validate a bundle, then load its good rows into the configured store.
 
@@ -121,6 +131,10 @@ def load_command(
     from disputegraph.resolution.mentions import link_mentions
 
     cfg = settings()
+    if validator is not None:
+        if validator not in ("columnar", "rowwise"):
+            raise typer.BadParameter(f"--validator must be columnar or rowwise, not {validator!r}")
+        cfg = cfg.model_copy(update={"validator": validator})
     cfg.pii_key_bytes()  # fail in one line before opening anything when no key is set
     source_mapping = load_mapping(mapping, taxonomy_of(cfg)) if mapping is not None else None
     fields = _extract_fields(extract, EXTRACT_COLUMNS)

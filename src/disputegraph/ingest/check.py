@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from disputegraph.config import Settings
+from disputegraph.ingest.columnar import read_plain_csv, validate_frame
 from disputegraph.ingest.extract import EXTRACT_COLUMNS, TEXT_PREFIX
 from disputegraph.ingest.readers import Bundle, SourceRow, TableSource, discover, iter_rows
 from disputegraph.ingest.spool import _Spool
@@ -45,6 +46,9 @@ Progress = Callable[[str, int], None]
 RowReader = Callable[[TableSource, list[Issue]], Iterator[SourceRow]]
 
 _CHUNK = 2_000
+#: rows per columnar check (polars works best on long columns)
+_FRAME_CHUNK = 50_000
+_NO_VALUES: dict[str, Any] = {}  # never changed
 T = TypeVar("T")
 
 
@@ -96,6 +100,8 @@ class _Checker:
         self.spool = spool
         self.stamps: dict[type[Row], tuple[str, ...]] = {}
         self.context: dict[str, Any] = {"tz": settings.tz}
+        #: the columnar checks first, the row model for the rows they cannot vouch for
+        self.columnar = settings.validator == "columnar"
         self.issues: list[Issue] = list(bundle.issues)
         #: table -> [rows, good, bad] (plain lists: this is the hot loop)
         self.counts: dict[str, list[int]] = {s.table: [0, 0, 0] for s in bundle.sources}
@@ -185,20 +191,21 @@ class _Checker:
         counts = self.counts[table]
         defer = self._deferred(model)
         done = 0
-        for chunk in _batched(self.reader(source, self.issues), _CHUNK):
+        for chunk in self._chunks(source, model):
             valid: list[tuple[Location, Row, dict[str, Any]]] = []
             counts[0] += len(chunk)
-            for sr in chunk:
+            for sr, row in chunk:
                 if sr.problem is not None:
                     self._reject(idx, table, sr.loc, [sr.problem])
                     self._remember_rejected(model, sr)
                     continue
-                row, issues = validate_row(model, sr.values, sr.loc, table, self.context)
                 if row is None:
-                    self._reject(idx, table, sr.loc, issues)
-                    self._remember_rejected(model, sr)
-                    continue
-                self.issues.extend(issues)  # warnings: identifiers set aside
+                    row, issues = validate_row(model, sr.values, sr.loc, table, self.context)
+                    if row is None:
+                        self._reject(idx, table, sr.loc, issues)
+                        self._remember_rejected(model, sr)
+                        continue
+                    self.issues.extend(issues)  # warnings: identifiers set aside
                 valid.append((sr.loc, row, sr.values))
             need: list[str] = []
             for _, row, _ in valid:
@@ -214,6 +221,32 @@ class _Checker:
             done += len(chunk)
             if self.progress is not None:
                 self.progress(f"checking {table}", done)
+
+    def _chunks(
+        self, source: TableSource, model: type[Row]
+    ) -> Iterator[list[tuple[SourceRow, Row | None]]]:
+        """The rows of a source in chunks, each with its row when the columnar checks
+        vouch for it (``None``: the row model is to judge it)."""
+        frame = read_plain_csv(source) if self.columnar and self.reader is iter_rows else None
+        if frame is None:
+            for rows in _batched(self.reader(source, self.issues), _CHUNK):
+                yield [(sr, None) for sr in rows]
+            return
+        names = frame.columns
+        file = source.name
+        for start in range(0, frame.height, _FRAME_CHUNK):
+            part = frame.slice(start, _FRAME_CHUNK)
+            checked = validate_frame(model, part, self.context)
+            chunk: list[tuple[SourceRow, Row | None]] = []
+            for line, row in enumerate(checked, start=start + 2):  # the header is line 1
+                loc = Location(file, line=line)
+                if row is None:  # its cells, as the row-by-row reader gives them
+                    cells = part.row(line - start - 2)
+                    values = {n: c for n, c in zip(names, cells, strict=True) if c is not None}
+                    chunk.append((SourceRow(loc, values), None))
+                else:
+                    chunk.append((SourceRow(loc, _NO_VALUES), row))
+            yield chunk
 
     def _remember_rejected(self, model: type[Row], sr: SourceRow) -> None:
         node_id = sr.values.get("id")

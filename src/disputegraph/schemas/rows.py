@@ -64,6 +64,7 @@ __all__ = [
     "ReportRow",
     "Row",
     "Timestamp",
+    "localise",
 ]
 
 DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
@@ -73,22 +74,24 @@ STAKEHOLDERS = (NodeLabel.PARTY, NodeLabel.EMPLOYER)
 _OFFSETS: dict[timedelta | None, tzinfo] = {}
 
 
-def _localise(value: datetime, info: ValidationInfo) -> datetime:
-    """Read naive datetimes in the configured zone (``context={"tz": ZoneInfo}``).
-
-    An explicit offset becomes a shared standard :class:`datetime.timezone`
-    (pydantic attaches its own tzinfo type), so stored values never depend on
-    pydantic internals.
-    """
+def localise(value: datetime, tz: tzinfo) -> datetime:
+    """A naive datetime in zone ``tz``; an explicit offset as a shared standard
+    :class:`datetime.timezone` (pydantic attaches its own tzinfo type), so stored
+    values never depend on pydantic internals."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=(info.context or {}).get("tz", DEFAULT_TZ))
-    if not isinstance(value.tzinfo, ZoneInfo | timezone):
-        offset = value.utcoffset()
-        zone = _OFFSETS.get(offset)
-        if zone is None:
-            zone = _OFFSETS.setdefault(offset, timezone(offset) if offset is not None else UTC)
-        value = value.replace(tzinfo=zone)
-    return value
+        return value.replace(tzinfo=tz)
+    if isinstance(value.tzinfo, ZoneInfo):
+        return value
+    offset = value.utcoffset()
+    zone = _OFFSETS.get(offset)
+    if zone is None:
+        zone = _OFFSETS.setdefault(offset, timezone(offset) if offset is not None else UTC)
+    return value if value.tzinfo is zone else value.replace(tzinfo=zone)
+
+
+def _localise(value: datetime, info: ValidationInfo) -> datetime:
+    """Read naive datetimes in the configured zone (``context={"tz": ZoneInfo}``)."""
+    return localise(value, (info.context or {}).get("tz", DEFAULT_TZ))
 
 
 def _split_tags(value: Any) -> Any:
