@@ -112,10 +112,12 @@ class Settings(BaseSettings):
         "(features with `level` and `name`; the synthetic city writes boundaries.geojson).",
     )
     validator: Literal["columnar", "rowwise"] = Field(
-        "columnar",
-        description="How a load checks rows: `columnar` (checks derived from the row models, "
-        "run column by column; rows they cannot vouch for go through the row model) or "
-        "`rowwise` (every row through the row model, the reference path).",
+        "rowwise",
+        description="How a load checks rows: `rowwise` (every row through the row model, the "
+        "reference path) or `columnar` (checks derived from the row models, run column by "
+        "column; rows they cannot vouch for go through the row model). Same report, rejects "
+        "and graph; columnar validates 1.5x faster but a whole load is not yet faster "
+        "(bench/README.md), so it is a choice, not the default.",
     )
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
