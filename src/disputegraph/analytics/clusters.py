@@ -21,9 +21,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import networkx as nx
 import numpy as np
-from scipy.sparse.csgraph import connected_components
 
 from disputegraph.analytics.projection import KIND_DISPUTE, Projection
 
@@ -57,7 +55,9 @@ def components(proj: Projection) -> tuple[int, np.ndarray]:
     """Number of connected components and the component label of every node."""
     if proj.n_nodes == 0:
         return 0, np.zeros(0, dtype=np.int32)
-    n, labels = connected_components(proj.adjacency(), directed=False)
+    from scipy.sparse import csgraph  # on first use: a command starts without it (§1)
+
+    n, labels = csgraph.connected_components(proj.adjacency(), directed=False)
     return int(n), labels
 
 
@@ -91,6 +91,8 @@ def _make(
 def _split(proj: Projection, nodes: list[int], *, resolution: float, seed: int) -> list[list[int]]:
     """Louvain communities of one component; dispute-free communities join a neighbour."""
     g = proj.subgraph(nodes)
+    import networkx as nx  # on first use: a command starts without it (§1)
+
     parts = nx.community.louvain_communities(g, resolution=resolution, seed=seed)
     parts = sorted((sorted(p) for p in parts), key=lambda p: p[0])
     part_of = {node: k for k, p in enumerate(parts) for node in p}

@@ -41,7 +41,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from disputegraph.analytics.clusters import Cluster
 from disputegraph.analytics.config import KeyPersonSettings
@@ -144,6 +143,8 @@ def betweenness(adj: Sequence[Sequence[int]]) -> npt.NDArray[np.float64]:
         a = np.zeros((k, k))
         a[rows, cols] = 1.0
     else:
+        from scipy import sparse  # on first use: a command starts without it (§1)
+
         a = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(k, k))
     sigma = np.eye(k)
     seen = np.eye(k, dtype=bool)

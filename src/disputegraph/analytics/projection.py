@@ -54,12 +54,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from disputegraph.analytics import window_reads as wr
 from disputegraph.analytics.config import RiskConfig
@@ -79,6 +77,10 @@ from disputegraph.analytics.window_reads import EDGE_TYPES, MENTION_KINDS, menti
 from disputegraph.runtime import gc_paused
 from disputegraph.schemas import NodeLabel
 from disputegraph.store.protocol import GraphStore
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from scipy import sparse
 
 __all__ = [
     "EDGE_TYPES",
@@ -171,6 +173,8 @@ class Projection:
 
     def adjacency(self) -> sparse.csr_matrix:
         """Symmetric n×n CSR adjacency (for ``scipy.sparse.csgraph``)."""
+        from scipy import sparse  # on first use: a command starts without it (§1)
+
         n = self.n_nodes
         data = np.ones(self.n_edges, dtype=np.int8)
         m = sparse.coo_matrix((data, (self.src, self.dst)), shape=(n, n))
@@ -184,6 +188,8 @@ class Projection:
 
     def subgraph(self, nodes: Iterable[int]) -> nx.Graph:
         """An undirected networkx graph on some node indices (ids as nodes, ``label`` attribute)."""
+        import networkx as nx  # on first use: a command starts without it (§1)
+
         keep = np.zeros(self.n_nodes, dtype=bool)
         idx = np.fromiter(nodes, dtype=np.int64)
         keep[idx] = True

@@ -21,13 +21,12 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import pandas as pd
-
 from disputegraph.exceptions import QueryError, StoreError
 from disputegraph.queries.catalog import NamedQuery, coerce, get
 
 if TYPE_CHECKING:
     import neo4j
+    import pandas as pd
 
     from disputegraph.store.neo4j import Neo4jStore
 
@@ -194,6 +193,8 @@ def run_on(store: Neo4jStore, name: str, **params: Any) -> pd.DataFrame:
     """Run a named read query on a :class:`~disputegraph.store.neo4j.Neo4jStore`."""
     query = _runnable(name)
     columns, rows = store.read_query(query.cypher, bind(query, params))
+    import pandas as pd  # on first use: a command starts without it (§1)
+
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -253,4 +254,6 @@ def run(
     No query declares a parameter named ``name``, ``driver`` or ``database``.
     """
     columns, rows = run_rows(name, params, driver, database)
+    import pandas as pd  # on first use: a command starts without it (§1)
+
     return pd.DataFrame(rows, columns=columns)
