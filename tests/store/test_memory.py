@@ -332,7 +332,7 @@ def test_failed_rename_keeps_the_previous_snapshot(
     assert saved.path.read_bytes() == before
     # no temp file left: the snapshot, its generation and the commit lock
     names = sorted(p.name for p in saved.path.parent.iterdir())
-    assert names == sorted([SNAPSHOT_NAME, "graph.generation", "graph.commit.lock"])
+    assert names == sorted([SNAPSHOT_NAME, "graph.nodes", "graph.generation", "graph.commit.lock"])
     reread = MemoryStore(saved.path)
     assert reread.get("P1") is not None and reread.get("P2") is None
 

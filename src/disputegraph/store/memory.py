@@ -44,6 +44,7 @@ from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
 from disputegraph.store.adjacency import Adjacency, Ints, Picker, padded, picker
 from disputegraph.store.documents import Document, iter_document, load_document
 from disputegraph.store.locks import lock_path, locked
+from disputegraph.store.points import PointIndex, write_points
 from disputegraph.store.protocol import Counts, Subgraph
 from disputegraph.store.snapshot import (
     DOCS_MAGIC,
@@ -65,6 +66,28 @@ _TYPE_CODE = {rel: code for code, rel in enumerate(_TYPES)}
 #: Rebuild the adjacency once this many relationships were written since the last build
 #: (or a quarter of all of them, whichever is more); until then they are scanned.
 _PENDING_LIMIT = 20_000
+#: What :meth:`MemoryStore._reset` sets: the graph, read from the snapshot when first used.
+_GRAPH_STATE = frozenset(
+    (
+        "_shapes",
+        "_shape_code",
+        "_index",
+        "_ids",
+        "_label",
+        "_nshape",
+        "_nvals",
+        "_src",
+        "_dst",
+        "_type",
+        "_key",
+        "_eshape",
+        "_evals",
+        "_graph_saved_to",
+        "_adj",
+        "_rank",
+        "_ident",
+    )
+)
 
 
 class MemoryStore:
@@ -97,14 +120,56 @@ class MemoryStore:
         # Where the graph and the documents were last read from or written to
         # (None: changed since); flush writes a file only when this is not it.
         self._docs_saved_to = self.documents_path  # none yet: nothing to write
-        self._reset()
-        if path is not None:
-            # readers and writers share the commit lock: a flush swaps the files
-            # under it held exclusively, so no one reads a new graph beside old documents
-            with locked(lock_path(path, "commit"), lock_timeout, shared=True):
-                self._generation = self._stored_generation()
+        self._lock_timeout = lock_timeout
+        self._graph_unread = False
+        self._points: PointIndex | None = None
+        if path is None:
+            self._reset()
+            return
+        # readers and writers share the commit lock: a flush swaps the files
+        # under it held exclusively, so no one reads a new graph beside old documents
+        with locked(lock_path(path, "commit"), lock_timeout, shared=True):
+            self._generation = self._stored_generation()
+            docs_path = self.documents_path
+            if path.exists():
+                self._points = PointIndex.open(self.points_path, path)
+            if self._points is not None or (docs_path is not None and docs_path.exists()):
+                # the graph is read when first asked for: `risk` reads documents and
+                # a few nodes by id (store.points). (A snapshot with neither file
+                # beside it may hold its documents itself, as before there were both.)
+                if docs_path is not None and docs_path.exists():
+                    self._read_documents(docs_path)
+                self._graph_unread = True
+            else:
+                self._reset()
                 if path.exists():
                     self._read(path)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for an attribute not set: the graph's, before it is read.
+        if name in _GRAPH_STATE and self.__dict__.get("_graph_unread"):
+            self._read_graph()
+            return getattr(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _read_graph(self) -> None:
+        """Read the graph of the snapshot whose documents were read at open."""
+        assert self.path is not None
+        self._graph_unread = False
+        if self._points is not None:
+            self._points.close()
+            self._points = None
+        with locked(lock_path(self.path, "commit"), self._lock_timeout, shared=True):
+            if self._stored_generation() != self._generation:  # a commit since the open
+                if self._docs_saved_to != self.documents_path:
+                    raise StoreError(
+                        f"{self.path} changed since this process read it (another process "
+                        "wrote to the workspace): nothing was written; run the command again"
+                    )
+                self._generation = self._stored_generation()
+                self.documents = {}  # theirs are read again with the graph
+            self._reset()
+            self._read(self.path)
 
     def _reset(self) -> None:
         # property key orders, shared by nodes and relationships
@@ -156,7 +221,19 @@ class MemoryStore:
         """The documents file beside the snapshot (``graph.documents``)."""
         return None if self.path is None else self.path.with_suffix(".documents")
 
+    @property
+    def points_path(self) -> Path:
+        """The point index beside the snapshot (``graph.nodes``, see :mod:`.points`)."""
+        assert self.path is not None
+        return self.path.with_suffix(".nodes")
+
+    def _read_documents(self, docs_path: Path) -> None:
+        with checked(docs_path, DOCS_MAGIC, "documents file") as fh:
+            self.documents = pickle.load(fh)
+        self._docs_saved_to = docs_path
+
     def _read(self, path: Path) -> None:
+        documents = self.documents
         with checked(path, MAGIC, "snapshot") as fh:
             state = load_state(fh)  # our own file, checksummed
         for name, value in zip(self._STATE, state, strict=True):
@@ -166,8 +243,10 @@ class MemoryStore:
         if self.documents:  # kept inside the snapshot before there was a documents file:
             self._graph_saved_to = None  # the next flush writes the graph without them
         if docs_path is not None and docs_path.exists():
-            with checked(docs_path, DOCS_MAGIC, "documents file") as fh:
-                self.documents = pickle.load(fh)
+            if documents:  # read at open (and perhaps changed since): they stand
+                self.documents = documents
+            else:
+                self._read_documents(docs_path)
         elif self.documents:
             self._docs_saved_to = None
             for kind, docs in self.documents.items():
@@ -191,7 +270,9 @@ class MemoryStore:
             self._generation = time.time_ns()
             return
         docs_path = self.documents_path
-        graph_due = self._graph_saved_to != self.path or not self.path.exists()
+        graph_due = not self._graph_unread and (
+            self._graph_saved_to != self.path or not self.path.exists()
+        )
         if self._docs_saved_to == docs_path and not graph_due:
             return
         with locked(lock_path(self.path, "commit"), 600.0):
@@ -223,6 +304,8 @@ class MemoryStore:
                 {} if name == "documents" else getattr(self, name) for name in self._STATE
             )
             write_checked(self.path, MAGIC, "snapshot", lambda out: dump_state(graph, out))
+            rows = zip(self._ids, self._label, self._nshape, self._nvals, strict=True)
+            write_points(self.points_path, self.path, self._shapes, list(rows))
             self._graph_saved_to = self.path
 
     def close(self) -> None:
@@ -253,6 +336,7 @@ class MemoryStore:
     def clear(self) -> None:
         self.documents = {}
         self._docs_saved_to = None
+        self._graph_unread = False
         self._reset()
 
     # -- writing ---------------------------------------------------------
@@ -265,6 +349,8 @@ class MemoryStore:
         return code, tuple(props.values())
 
     def upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
+        if self._graph_unread:  # before any mark is set: the read would reset it
+            self._read_graph()
         with gc_paused():
             self._upsert_nodes(nodes)
 
@@ -298,6 +384,8 @@ class MemoryStore:
         return self._ident
 
     def upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
+        if self._graph_unread:  # before any mark is set: the read would reset it
+            self._read_graph()
         with gc_paused():
             self._upsert_edges(edges)
 
@@ -406,14 +494,18 @@ class MemoryStore:
         return Counts(dict(sorted(nodes.items())), dict(sorted(edges.items())))
 
     def get(self, node_id: str) -> GraphNode | None:
-        row = self._index.get(node_id)
-        return None if row is None else self._node(row)
+        found = self.get_many([node_id])
+        return found[0] if found else None
 
     def get_many(self, node_ids: Iterable[str]) -> list[GraphNode]:
+        if self._graph_unread and self._points is not None:
+            return self._points.get_many(node_ids)
         index = self._index
         return self._nodes(index[i] for i in node_ids if i in index)
 
     def has_ids(self, node_ids: Iterable[str]) -> dict[str, NodeLabel]:
+        if self._graph_unread and self._points is not None:
+            return self._points.has_ids(node_ids)
         index = self._index
         return {i: _LABELS[self._label[index[i]]] for i in node_ids if i in index}
 
