@@ -131,12 +131,10 @@ class MemoryStore:
         with locked(lock_path(path, "commit"), lock_timeout, shared=True):
             self._generation = self._stored_generation()
             docs_path = self.documents_path
-            if path.exists():
-                self._points = PointIndex.open(self.points_path, path)
-            if self._points is not None or (docs_path is not None and docs_path.exists()):
+            self._points = PointIndex.open(self.points_path, path)
+            if self._points is not None:
                 # the graph is read when first asked for: `risk` reads documents and
-                # a few nodes by id (store.points). (A snapshot with neither file
-                # beside it may hold its documents itself, as before there were both.)
+                # a few nodes by id (store.points)
                 if docs_path is not None and docs_path.exists():
                     self._read_documents(docs_path)
                 self._graph_unread = True

@@ -9,10 +9,12 @@ disputes the snapshot takes 15 s to open, a lookup a millisecond
 (docs/architecture.md §5, "Point reads").
 
 The index names the snapshot it was written with (the snapshot's header line,
-which holds its checksum): an index of another snapshot (a crash between the
-two renames) is not used. It is opened while the commit lock is held, and an
-open SQLite file keeps reading the file it opened even once a later commit
-renames a new one over it: a reader sees one commit's nodes, never two.
+which holds its checksum, and its size): an index of another snapshot (a crash
+between the two renames) is not used, nor one beside a truncated snapshot; the
+store then reads its graph at once, as without an index. It is opened while
+the commit lock is held, and an open SQLite file keeps reading the file it
+opened even once a later commit renames a new one over it: a reader sees one
+commit's nodes, never two.
 """
 
 from __future__ import annotations
@@ -37,9 +39,10 @@ BLOCK = 64
 _Row = tuple[str, int, int, tuple[Any, ...]]
 
 
-def _head(snapshot: Path) -> bytes:
+def _mark(snapshot: Path) -> bytes:
+    """The snapshot's header line (its checksum) and size."""
     with snapshot.open("rb") as fh:
-        return fh.readline(200)
+        return fh.readline(200) + str(snapshot.stat().st_size).encode()
 
 
 def write_points(
@@ -71,7 +74,7 @@ def write_points(
                     for i in range(0, len(ordered), BLOCK)
                 ),
             )
-            db.execute("INSERT INTO meta VALUES (?, ?)", (_head(snapshot), dumps(list(shapes))))
+            db.execute("INSERT INTO meta VALUES (?, ?)", (_mark(snapshot), dumps(list(shapes))))
             db.commit()
         finally:
             db.close()
@@ -96,14 +99,14 @@ class PointIndex:
     def open(cls, path: Path, snapshot: Path) -> PointIndex | None:
         """The index at ``path`` if it was written with ``snapshot`` (call it with
         the commit lock held)."""
-        if not path.exists():
+        if not path.exists() or not snapshot.exists():
             return None
         try:
             db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
             row = db.execute("SELECT snapshot, shapes FROM meta").fetchone()
         except sqlite3.Error:
             return None  # not an index: the graph is read instead
-        if row is None or row[0] != _head(snapshot):
+        if row is None or row[0] != _mark(snapshot):
             db.close()
             return None
         return cls(db, pickle.loads(row[1]))
