@@ -122,3 +122,13 @@ def test_an_index_of_another_snapshot_is_not_used(sample: Path, tmp_path: Path) 
     path.with_suffix(".nodes").write_bytes(b"not an index")
     again = MemoryStore(path)
     assert again.get("P3") is not None and _graph_read(again)
+
+
+def test_point_reads_stay_on_the_commit_opened(tmp_path: Path) -> None:
+    path = tmp_path / "graph.snapshot"
+    _write(path, ["P1", "P2"], "first")
+    reader = MemoryStore(path)
+    _write(path, ["P1", "P3"], "second")  # renamed over the files the reader opened
+    assert reader.get("P2") is not None and reader.get("P3") is None
+    assert reader.get_document("note", "n") == {"text": "first"}
+    assert not _graph_read(reader)
