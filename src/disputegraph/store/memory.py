@@ -66,28 +66,6 @@ _TYPE_CODE = {rel: code for code, rel in enumerate(_TYPES)}
 #: Rebuild the adjacency once this many relationships were written since the last build
 #: (or a quarter of all of them, whichever is more); until then they are scanned.
 _PENDING_LIMIT = 20_000
-#: What :meth:`MemoryStore._reset` sets: the graph, read from the snapshot when first used.
-_GRAPH_STATE = frozenset(
-    (
-        "_shapes",
-        "_shape_code",
-        "_index",
-        "_ids",
-        "_label",
-        "_nshape",
-        "_nvals",
-        "_src",
-        "_dst",
-        "_type",
-        "_key",
-        "_eshape",
-        "_evals",
-        "_graph_saved_to",
-        "_adj",
-        "_rank",
-        "_ident",
-    )
-)
 
 
 class MemoryStore:
@@ -681,6 +659,18 @@ class MemoryStore:
 
     def list_documents(self, kind: str) -> list[str]:
         return sorted(self.documents.get(kind, {}))
+
+
+#: What :meth:`MemoryStore._reset` sets: the graph, read from the snapshot when first
+#: used (its stored columns and what is derived from them).
+_GRAPH_STATE = frozenset(MemoryStore._STATE) - {"documents"} | {
+    "_shape_code",
+    "_index",
+    "_graph_saved_to",
+    "_adj",
+    "_rank",
+    "_ident",
+}
 
 
 def _pack(pieces: Iterable[bytes]) -> bytes:
