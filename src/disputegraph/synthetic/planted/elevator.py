@@ -29,6 +29,7 @@ from disputegraph.synthetic.planted.planter import (
     first_urban_street,
     hotline_intake,
     loc_of_street,
+    petition_intake,
 )
 
 __all__ = ["elevator"]
@@ -175,12 +176,7 @@ def _online_petition(p: Planter, c: _Cast) -> Case:
         headcount=3,
         amount=None,
         description="反映街道协调不力，要求上级督促。",
-        steps=[
-            ("cpet", Action.RECEIVED, True, 0, 2, 15, "", ""),
-            ("cpet", Action.ACCEPTED, True, 2, 3, 60, "", ""),
-            ("cpet", Action.ASSIGNED, True, 3, 4, None, "", ""),
-            ("sgov", Action.SIGNED, True, 4, None, 60, "", ""),
-        ],
+        steps=petition_intake([("sgov", Action.SIGNED, True, 4, None, 60, "", "")], received=2),
         parties=[
             (PartyRole.APPLICANT, [petitioner]),
             (PartyRole.RESPONDENT, [c.lower[1], c.lower[2]]),
@@ -226,12 +222,7 @@ def _county_visit(p: Planter, c: _Cast) -> Case:
         headcount=6,
         amount=None,
         description="4名高龄住户集体来访，称低层住户阻挠施工，要求政府协调。",
-        steps=[
-            ("cpet", Action.RECEIVED, True, 0, 1, 15, "", "集体访"),
-            ("cpet", Action.ACCEPTED, True, 1, 2, 60, "", ""),
-            ("cpet", Action.ASSIGNED, True, 2, 3, None, "", ""),
-            ("sgov", Action.SIGNED, True, 3, None, 60, "", ""),
-        ],
+        steps=petition_intake([("sgov", Action.SIGNED, True, 3, None, 60, "", "")], "集体访"),
         parties=[(PartyRole.APPLICANT, visitors), (PartyRole.RESPONDENT, [c.lower[0], c.lower[3]])],
         concerns=[c.bld],
         contacts=[

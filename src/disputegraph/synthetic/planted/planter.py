@@ -40,6 +40,7 @@ __all__ = [
     "first_urban_street",
     "hotline_intake",
     "loc_of_street",
+    "petition_intake",
 ]
 
 #: one hand-off step: role, action, lead?, start offset (days after the report),
@@ -313,4 +314,16 @@ def hotline_intake(after_sign: list[PStep]) -> list[PStep]:
         ("xhot", Action.ASSIGNED, True, 0.02, 0.4, 1, "", ""),
         ("sgov", Action.SIGNED, True, 0.4, 1.2, 7, "", ""),
         *after_sign,
+    ]
+
+
+def petition_intake(then: list[PStep], note: str = "", *, received: int = 1) -> list[PStep]:
+    """The county petition bureau's intake (received within its 15-day limit after
+    ``received`` days, accepted with the 60-day handling limit, assigned a day later),
+    then the rest, from day ``received + 2``."""
+    return [
+        ("cpet", Action.RECEIVED, True, 0, received, 15, "", note),
+        ("cpet", Action.ACCEPTED, True, received, received + 1, 60, "", ""),
+        ("cpet", Action.ASSIGNED, True, received + 1, received + 2, None, "", ""),
+        *then,
     ]
