@@ -132,3 +132,44 @@ def test_point_reads_stay_on_the_commit_opened(tmp_path: Path) -> None:
     assert reader.get("P2") is not None and reader.get("P3") is None
     assert reader.get_document("note", "n") == {"text": "first"}
     assert not _graph_read(reader)
+
+
+def test_threads_asking_while_the_graph_is_read_wait_for_all_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard's callbacks run in threads: the first to need the graph reads
+    it, the others wait, and none sees it missing or half read."""
+    import threading
+    import time
+
+    path = tmp_path / "graph.snapshot"
+    _write(path, [f"P{i}" for i in range(50)], "first")
+    store = MemoryStore(path)
+    load_state = memory.load_state
+
+    def slow_load(fh: object) -> object:
+        time.sleep(0.3)  # the read takes a while: the others arrive meanwhile
+        return load_state(fh)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(memory, "load_state", slow_load)
+    start = threading.Barrier(6)
+    seen: list[object] = []
+
+    def ask(how: int) -> None:
+        start.wait()
+        try:
+            if how % 3 == 0:
+                seen.append(store.counts().nodes[NodeLabel.PARTY])
+            elif how % 3 == 1:
+                seen.append(sum(len(b) for b in store.iter_nodes(NodeLabel.PARTY)))
+            else:
+                seen.append(len(store.neighbourhood(["P1"], hops=1).nodes))
+        except Exception as exc:
+            seen.append(exc)
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(map(str, seen)) == sorted(["50", "50", "50", "50", "1", "1"])

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import gc
 import pickle
+import threading
 import time
 import zlib
 from array import array
@@ -99,6 +100,7 @@ class MemoryStore:
         # (None: changed since); flush writes a file only when this is not it.
         self._docs_saved_to = self.documents_path  # none yet: nothing to write
         self._lock_timeout = lock_timeout
+        self._graph_lock = threading.Lock()
         self._graph_unread = False
         self._points: PointIndex | None = None
         if path is None:
@@ -123,29 +125,41 @@ class MemoryStore:
 
     def __getattr__(self, name: str) -> Any:
         # Only called for an attribute not set: the graph's, before it is read.
-        if name in _GRAPH_STATE and self.__dict__.get("_graph_unread"):
+        if name in _GRAPH_STATE and "_graph_lock" in self.__dict__:
             self._read_graph()
-            return getattr(self, name)
+            return object.__getattribute__(self, name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def _read_graph(self) -> None:
-        """Read the graph of the snapshot whose documents were read at open."""
+        """Read the graph of the snapshot whose documents were read at open.
+
+        It is read aside and then put in place at once: a thread that asks for it
+        meanwhile waits for it, and none sees a graph half read (the dashboard's
+        callbacks run in threads)."""
         assert self.path is not None
-        self._graph_unread = False
-        if self._points is not None:
-            self._points.close()
-            self._points = None
-        with locked(lock_path(self.path, "commit"), self._lock_timeout, shared=True):
-            if self._stored_generation() != self._generation:  # a commit since the open
-                if self._docs_saved_to != self.documents_path:
-                    raise StoreError(
-                        f"{self.path} changed since this process read it (another process "
-                        "wrote to the workspace): nothing was written; run the command again"
-                    )
-                self._generation = self._stored_generation()
-                self.documents = {}  # theirs are read again with the graph
-            self._reset()
-            self._read(self.path)
+        with self._graph_lock:
+            if not self._graph_unread:
+                return
+            with locked(lock_path(self.path, "commit"), self._lock_timeout, shared=True):
+                documents = self.documents
+                if self._stored_generation() != self._generation:  # a commit since the open
+                    if self._docs_saved_to != self.documents_path:
+                        raise StoreError(
+                            f"{self.path} changed since this process read it (another process "
+                            "wrote to the workspace): nothing was written; run the command again"
+                        )
+                    self._generation = self._stored_generation()
+                    documents = {}  # theirs are read again with the graph
+                graph = object.__new__(MemoryStore)
+                graph.path, graph.documents = self.path, documents
+                graph._docs_saved_to = self._docs_saved_to
+                graph._reset()
+                graph._read(self.path)
+            self.__dict__.update(
+                {k: graph.__dict__[k] for k in (*_GRAPH_STATE, "documents", "_docs_saved_to")}
+            )
+            self._graph_unread = False
+            self._points = None  # a thread still reading through it keeps it open
 
     def _reset(self) -> None:
         # property key orders, shared by nodes and relationships
@@ -474,14 +488,16 @@ class MemoryStore:
         return found[0] if found else None
 
     def get_many(self, node_ids: Iterable[str]) -> list[GraphNode]:
-        if self._graph_unread and self._points is not None:
-            return self._points.get_many(node_ids)
+        points = self._points  # (dropped once the graph is read)
+        if self._graph_unread and points is not None:
+            return points.get_many(node_ids)
         index = self._index
         return self._nodes(index[i] for i in node_ids if i in index)
 
     def has_ids(self, node_ids: Iterable[str]) -> dict[str, NodeLabel]:
-        if self._graph_unread and self._points is not None:
-            return self._points.has_ids(node_ids)
+        points = self._points  # (dropped once the graph is read)
+        if self._graph_unread and points is not None:
+            return points.has_ids(node_ids)
         index = self._index
         return {i: _LABELS[self._label[index[i]]] for i in node_ids if i in index}
 
