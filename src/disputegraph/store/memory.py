@@ -144,10 +144,7 @@ class MemoryStore:
                 documents = self.documents
                 if self._stored_generation() != self._generation:  # a commit since the open
                     if self._docs_saved_to != self.documents_path:
-                        raise StoreError(
-                            f"{self.path} changed since this process read it (another process "
-                            "wrote to the workspace): nothing was written; run the command again"
-                        )
+                        raise self._changed()
                     self._generation = self._stored_generation()
                     documents = {}  # theirs are read again with the graph
                 graph = object.__new__(MemoryStore)
@@ -267,13 +264,16 @@ class MemoryStore:
             return
         with locked(lock_path(self.path, "commit"), 600.0):
             if self._generation_of == self.path and self._stored_generation() != self._generation:
-                raise StoreError(
-                    f"{self.path} changed since this process read it (another process wrote "
-                    "to the workspace): nothing was written; run the command again"
-                )
+                raise self._changed()
             self._write(graph_due)
             self._generation, self._generation_of = time.time_ns(), self.path
             atomic_write(self._generation_path, [str(self._generation).encode()])
+
+    def _changed(self) -> StoreError:
+        return StoreError(
+            f"{self.path} changed since this process read it (another process wrote "
+            "to the workspace): nothing was written; run the command again"
+        )
 
     def _write(self, graph_due: bool) -> None:
         assert self.path is not None
@@ -406,9 +406,6 @@ class MemoryStore:
                 self._evals[row] = values
 
     # -- reading helpers -------------------------------------------------
-    def _node(self, row: int) -> GraphNode:
-        return self._nodes([row])[0]
-
     def _nodes(self, rows: Iterable[int]) -> list[GraphNode]:
         labels, ids, shape, shapes, vals = (
             self._label,
