@@ -29,7 +29,7 @@ from typing import Any
 
 from disputegraph.schemas import GraphNode, NodeLabel
 
-__all__ = ["PointIndex", "write_points"]
+__all__ = ["PointIndex", "snapshot_mark", "write_points"]
 
 _LABELS: tuple[NodeLabel, ...] = tuple(NodeLabel)
 #: Nodes per stored block, in id order (one pickle: far cheaper to write than one
@@ -39,8 +39,9 @@ BLOCK = 64
 _Row = tuple[str, int, int, tuple[Any, ...]]
 
 
-def _mark(snapshot: Path) -> bytes:
-    """The snapshot's header line (its checksum) and size."""
+def snapshot_mark(snapshot: Path) -> bytes:
+    """The snapshot's header line (its checksum) and size: what names one commit's
+    snapshot for the files kept beside it (this index, the dashboard's disputes table)."""
     with snapshot.open("rb") as fh:
         return fh.readline(200) + str(snapshot.stat().st_size).encode()
 
@@ -74,7 +75,9 @@ def write_points(
                     for i in range(0, len(ordered), BLOCK)
                 ),
             )
-            db.execute("INSERT INTO meta VALUES (?, ?)", (_mark(snapshot), dumps(list(shapes))))
+            db.execute(
+                "INSERT INTO meta VALUES (?, ?)", (snapshot_mark(snapshot), dumps(list(shapes)))
+            )
             db.commit()
         finally:
             db.close()
@@ -106,7 +109,7 @@ class PointIndex:
             row = db.execute("SELECT snapshot, shapes FROM meta").fetchone()
         except sqlite3.Error:
             return None  # not an index: the graph is read instead
-        if row is None or row[0] != _mark(snapshot):
+        if row is None or row[0] != snapshot_mark(snapshot):
             db.close()
             return None
         return cls(db, pickle.loads(row[1]))
