@@ -111,7 +111,7 @@ class MemoryStore:
         # under it held exclusively, so no one reads a new graph beside old documents
         with locked(lock_path(path, "commit"), lock_timeout, shared=True):
             self._generation = self._stored_generation()
-            self._mark = snapshot_mark(path) if path.exists() else None
+            self._mark = snapshot_mark(path) if path.is_file() else None
             docs_path = self.documents_path
             self._points = PointIndex.open(self.points_path, path)
             if self._points is not None:
