@@ -6,6 +6,8 @@ one gives."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import Counter
 from datetime import UTC
 from pathlib import Path
@@ -22,6 +24,7 @@ from disputegraph.store.analyses import load_analysis, load_ranked
 from disputegraph.store.memory import MemoryStore
 from disputegraph.views import frames, services_base
 from disputegraph.views import services as services_module
+from disputegraph.views.cache import LRU
 from disputegraph.views.masking import mask_text, name_masker
 from disputegraph.views.services import Services
 from disputegraph.views.state import ViewState
@@ -146,3 +149,46 @@ def test_one_pass_masking_masks_as_name_by_name_did() -> None:
     mask = name_masker(names)
     assert [mask(t) for t in ("张三", "无名", "")] == ["张*", "无名", ""]
     assert name_masker([])("张三") == "张三"
+
+
+def test_a_value_being_made_is_waited_for_not_made_again() -> None:
+    cache, calls, got = LRU(4), [], []
+
+    def make() -> str:
+        calls.append(threading.current_thread().name)
+        time.sleep(0.3)
+        return "analysis"
+
+    threads = [
+        threading.Thread(target=lambda: got.append(cache.get_or("k", make))) for _ in range(4)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == ["analysis"] * 4
+    assert len(calls) == 1
+
+
+def test_a_failed_make_leaves_the_waiting_thread_to_make_it() -> None:
+    cache, started = LRU(4), threading.Event()
+
+    def fail() -> str:
+        started.set()
+        time.sleep(0.2)
+        raise RuntimeError("store gone")
+
+    failed: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            cache.get_or("k", fail)
+        except RuntimeError as e:
+            failed.append(e)
+
+    owner = threading.Thread(target=first)
+    owner.start()
+    started.wait()
+    assert cache.get_or("k", lambda: "made here") == "made here"
+    owner.join()
+    assert len(failed) == 1 and cache.get_or("k", fail) == "made here"

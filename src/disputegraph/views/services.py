@@ -73,12 +73,13 @@ class Services(TracerServices):
 
     def warm(self) -> None:
         """Read the disputes and build the default overview, then read the whole latest
-        analysis, so the first visitor does not wait for them (run in a background
-        thread)."""
+        analysis and the graph, so the first visitor does not wait for them (run in a
+        background thread)."""
         try:
             state = ViewState(lang=self.settings.language)
             self.overview(state)
-            self.analysis(state)  # then the whole result, for the other pages
+            self.analysis(state)  # then the whole result, for the other pages,
+            self.store.counts()  # and the graph (the embedded store reads it when first asked)
         except DisputeGraphError:  # an unreadable analysis shows up on the page instead
             return
 
