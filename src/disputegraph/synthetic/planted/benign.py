@@ -27,6 +27,7 @@ from disputegraph.synthetic.planted.planter import (
     Planter,
     PStep,
     first_urban_street,
+    grid_intake,
     hotline_intake,
     loc_of_street,
 )
@@ -50,14 +51,15 @@ def _steps(k: int, mediator: str) -> tuple[Channel, list[PStep]]:
             ]
         )
     q = 0.5 + 1 + k % 4
-    return Channel.GRID_REPORT, [
-        ("gs", Action.RECEIVED, True, 0, 0.1, None, "", ""),
-        ("rc", Action.SIGNED, True, 0.1, 0.5, 3, "", ""),
-        ("cmc", Action.MEDIATED, True, 0.5, q, 30, "agreement", ""),
-        ("cmc", Action.RESOLVED, True, q, q + 0.2, None, "agreement", ""),
-        ("sgc", Action.FOLLOWED_UP, True, q + 0.3, q + 0.5, None, "satisfied", ""),
-        ("sgc", Action.CLOSED, True, q + 0.5, q + 0.6, None, "", ""),
-    ]
+    return Channel.GRID_REPORT, grid_intake(
+        [
+            ("cmc", Action.MEDIATED, True, 0.5, q, 30, "agreement", ""),
+            ("cmc", Action.RESOLVED, True, q, q + 0.2, None, "agreement", ""),
+            ("sgc", Action.FOLLOWED_UP, True, q + 0.3, q + 0.5, None, "satisfied", ""),
+            ("sgc", Action.CLOSED, True, q + 0.5, q + 0.6, None, "", ""),
+        ],
+        signed=0.5,
+    )
 
 
 def _dispute(

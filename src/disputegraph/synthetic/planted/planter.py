@@ -38,6 +38,7 @@ __all__ = [
     "PStep",
     "Planter",
     "first_urban_street",
+    "grid_intake",
     "hotline_intake",
     "loc_of_street",
     "petition_intake",
@@ -314,6 +315,16 @@ def hotline_intake(after_sign: list[PStep]) -> list[PStep]:
         ("xhot", Action.ASSIGNED, True, 0.02, 0.4, 1, "", ""),
         ("sgov", Action.SIGNED, True, 0.4, 1.2, 7, "", ""),
         *after_sign,
+    ]
+
+
+def grid_intake(then: list[PStep], *, signed: float = 1) -> list[PStep]:
+    """The grid's intake (received by the grid worker, signed by the village or residents'
+    committee, which has 3 days, until day ``signed``), then the rest."""
+    return [
+        ("gs", Action.RECEIVED, True, 0, 0.1, None, "", ""),
+        ("rc", Action.SIGNED, True, 0.1, signed, 3, "", ""),
+        *then,
     ]
 
 
