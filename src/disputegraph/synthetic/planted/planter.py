@@ -42,6 +42,7 @@ __all__ = [
     "hotline_intake",
     "loc_of_street",
     "petition_intake",
+    "settled",
 ]
 
 #: one hand-off step: role, action, lead?, start offset (days after the report),
@@ -325,6 +326,17 @@ def grid_intake(then: list[PStep], *, signed: float = 1) -> list[PStep]:
         ("gs", Action.RECEIVED, True, 0, 0.1, None, "", ""),
         ("rc", Action.SIGNED, True, 0.1, signed, 3, "", ""),
         *then,
+    ]
+
+
+def settled(mediator: str, start: float, q: float, owner: str = "xhot") -> list[PStep]:
+    """Mediated by ``mediator`` from day ``start`` (30 days' limit) to an agreement on day
+    ``q``, resolved, then followed up (satisfied) and closed by ``owner``."""
+    return [
+        (mediator, Action.MEDIATED, True, start, q, 30, "agreement", ""),
+        (mediator, Action.RESOLVED, True, q, q + 0.2, None, "agreement", ""),
+        (owner, Action.FOLLOWED_UP, True, q + 0.3, q + 0.5, None, "satisfied", ""),
+        (owner, Action.CLOSED, True, q + 0.5, q + 0.6, None, "", ""),
     ]
 
 
