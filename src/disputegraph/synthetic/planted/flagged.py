@@ -5,6 +5,7 @@ neighbour dispute at the street mediation committee long past its 30-day limit).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,26 +27,42 @@ __all__ = ["bounced", "stalled"]
 _WRONG = "wrong_jurisdiction"
 
 
-#: the two bounced cases: title, category, days ago and hour of the report, description,
-#: the bureau that signs first, the days it (then the other, in turn) returns the case with
-#: its note, and the days the applicant called the hotline
-_BOUNCES: tuple[tuple[str, Category, int, int, str, str, list[tuple[int, str]], list[int]], ...] = (
-    (
+@dataclass(frozen=True)
+class _Bounce:
+    """One bounced case: its row, its applicant's tags, the bureau that signs it first, the
+    days it (then the other bureau, in turn) returns it with its note, and the days the
+    applicant called the hotline."""
+
+    title: str
+    category: Category
+    ago: int  # reported this many days before as_of …
+    hour: int  # … at this hour
+    description: str
+    tags: list[str]
+    first: str
+    returns: list[tuple[int, str]]
+    calls: list[int]
+
+
+_BOUNCES = (
+    _Bounce(
         "老旧小区外墙瓷砖脱落维修责任纠纷",
         Category.OLD_COMMUNITY_RENOVATION,
         48,
         10,
         "外墙瓷砖多次脱落砸坏车辆，住建与城管互相认为不属本单位职责。",
+        ["elderly"],
         "chous",
         [(2, "属违法建设或市容管理，建议转城管"), (5, "属房屋维修范围，退回住建"), (9, "再次退回")],
         [0, 8, 20],
     ),
-    (
+    _Bounce(
         "楼顶违章搭建雨棚漏水纠纷",
         Category.NEIGHBOR,
         30,
         15,
         "住户反映顶楼违建漏水，城管与住建互相退回。",
+        [],
         "curb",
         [(1, "建议转住建"), (3, "退回城管")],
         [0, 10],
@@ -75,21 +92,22 @@ def _bounced_steps(first: str, returns: list[tuple[int, str]]) -> list[PStep]:
 def bounced(p: Planter) -> dict[str, Any]:
     city = p.city
     loc = loc_of_street(city, first_urban_street(city, 0, 0), 1)
-    disputes, applicants = [], []
-    for k, (title, category, ago, hour, text, first, returns, calls) in enumerate(_BOUNCES):
-        who = p.persons(1, loc, [["elderly"]] if k == 0 else None)
+    disputes: list[str] = []
+    applicants: list[str] = []
+    for bounce in _BOUNCES:
+        who = p.persons(1, loc, [bounce.tags])
         case = Case(
-            title=title,
-            category=category,
+            title=bounce.title,
+            category=bounce.category,
             status=Status.ACCEPTED,
-            reported=p.ts(ago, hour),
+            reported=p.ts(bounce.ago, bounce.hour),
             channel=HOT,
             headcount=1,
             amount=None,
-            description=text,
-            steps=_bounced_steps(first, returns),
+            description=bounce.description,
+            steps=_bounced_steps(bounce.first, bounce.returns),
             parties=[(PartyRole.APPLICANT, who)],
-            contacts=[(HOT, day, who[0]) for day in calls],
+            contacts=[(HOT, day, who[0]) for day in bounce.calls],
         )
         disputes.append(p.plant(loc, case))
         applicants += who
