@@ -3,7 +3,9 @@
 A pattern builds its cast (people, employers, properties and their ties) with
 :class:`Planter`, describes each of its disputes as a :class:`Case`, and plants it
 with :meth:`Planter.plant` (the dispute row, its hand-off steps, its parties, the
-properties it concerns and its reports).
+properties it concerns and its reports). The pieces that several chains share live
+here too: the intakes (:func:`hotline_intake`, :func:`grid_intake`,
+:func:`petition_intake`) and a mediation settled and closed (:func:`settled`).
 """
 
 from __future__ import annotations
