@@ -27,6 +27,7 @@ from disputegraph.synthetic.planted.planter import (
     Loc,
     Planter,
     first_urban_street,
+    grid_intake,
     hotline_intake,
     loc_of_street,
     petition_intake,
@@ -84,11 +85,9 @@ def _failed_mediation(p: Planter, c: _Cast) -> Case:
         headcount=7,
         amount=None,
         description="4-6楼老年住户申请加装电梯，1-2楼住户以采光、噪音为由反对。",
-        steps=[
-            ("gs", Action.RECEIVED, True, 0, 0.1, None, "", ""),
-            ("rc", Action.SIGNED, True, 0.1, 1, 3, "", ""),
-            ("cmc", Action.MEDIATED, True, 1, 35, 30, "failed", "三次调解未达成一致"),
-        ],
+        steps=grid_intake(
+            [("cmc", Action.MEDIATED, True, 1, 35, 30, "failed", "三次调解未达成一致")]
+        ),
         parties=[(PartyRole.APPLICANT, upper[:4]), (PartyRole.RESPONDENT, c.lower[:3])],
         concerns=[c.bld, c.u1],
         contacts=[(Channel.GRID_REPORT, 0, None), (HOT, 20, upper[0]), (HOT, 50, upper[2])],

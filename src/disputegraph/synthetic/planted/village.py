@@ -25,6 +25,7 @@ from disputegraph.synthetic.planted.planter import (
     Contact,
     Planter,
     PStep,
+    grid_intake,
     hotline_intake,
     loc_of_street,
     petition_intake,
@@ -134,9 +135,4 @@ def _land_steps(channel: Channel, status: Status) -> list[PStep]:
         return hotline_intake([("rc", Action.ACCEPTED, True, 1.2, 3, None, "", ""), *work])
     if status == Status.REPORTED:
         return [("gs", Action.RECEIVED, True, 0, None, 3, "", "")]
-    return [
-        ("gs", Action.RECEIVED, True, 0, 0.1, None, "", ""),
-        ("rc", Action.SIGNED, True, 0.1, 1, 3, "", ""),
-        ("rc", Action.ACCEPTED, True, 1, 3, None, "", ""),
-        *work,
-    ]
+    return grid_intake([("rc", Action.ACCEPTED, True, 1, 3, None, "", ""), *work])
