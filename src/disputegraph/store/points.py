@@ -1,20 +1,26 @@
-"""The embedded store's point index: each node by its id, without the graph.
+"""The embedded store's point index: each node and its relationships by its id,
+without the graph.
 
 ``graph.nodes`` beside the snapshot is an SQLite file written with every graph
-snapshot: the nodes in id order, in blocks of :data:`BLOCK` pickled together,
-each keyed by its first id. A command that prints a few stored rows (`risk`, `cluster`,
-`agencies`: a stored analysis and the names of the disputes and agencies it
-shows) looks them up here instead of reading the whole graph: at a million
-disputes the snapshot takes 15 s to open, a lookup a millisecond
-(docs/architecture.md §5, "Point reads").
+snapshot: the nodes in id order, in blocks of :data:`BLOCK`, each keyed by its
+first id and holding three pickles: the nodes (label, properties and degree),
+the relationships leaving them and those entering them (a relationship is thus
+stored twice, once at each end). A command that prints a few stored rows
+(`risk`, `cluster`, `agencies`: a stored analysis and the names of the disputes
+and agencies it shows) or walks a little of the graph (`chain`, `trace`: a
+dispute's relationships, an entity's neighbourhood) looks them up here instead
+of reading the whole graph: at a million disputes the snapshot takes 15 s to
+open, a lookup a millisecond (docs/architecture.md §5, "Point reads").
+:meth:`PointIndex.edges_of` and :meth:`PointIndex.neighbourhood` give what the
+store's own give, in the same order.
 
 The index names the snapshot it was written with (the snapshot's header line,
-which holds its checksum, and its size): an index of another snapshot (a crash
-between the two renames) is not used, nor one beside a truncated snapshot; the
-store then reads its graph at once, as without an index. It is opened while
-the commit lock is held, and an open SQLite file keeps reading the file it
-opened even once a later commit renames a new one over it: a reader sees one
-commit's nodes, never two.
+which holds its checksum, and its size) and its own format: an index of another
+snapshot (a crash between the two renames) is not used, nor one beside a
+truncated snapshot, nor one of an older format; the store then reads its graph
+at once, as without an index. It is opened while the commit lock is held, and an
+open SQLite file keeps reading the file it opened even once a later commit
+renames a new one over it: a reader sees one commit's nodes, never two.
 """
 
 from __future__ import annotations
@@ -22,74 +28,140 @@ from __future__ import annotations
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterable, Sequence
-from operator import itemgetter
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from disputegraph.schemas import GraphNode, NodeLabel
+import numpy as np
 
-__all__ = ["PointIndex", "write_points"]
+from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
+from disputegraph.store.adjacency import Adjacency, Ints
+from disputegraph.store.protocol import Subgraph
+
+__all__ = ["Columns", "PointIndex", "edge_order", "write_points"]
 
 _LABELS: tuple[NodeLabel, ...] = tuple(NodeLabel)
+_TYPES: tuple[RelType, ...] = tuple(RelType)
 #: Nodes per stored block, in id order (one pickle: far cheaper to write than one
 #: per node, and a lookup unpickles one block, ≈ 0.2 ms).
 BLOCK = 64
-#: (id, label code, shape code, property values): a node row of the store.
-_Row = tuple[str, int, int, tuple[Any, ...]]
+#: Written before the snapshot's mark: an index of another format is not used.
+_FORMAT = b"points 2\n"
+#: What a block holds, a pickled dict by node id each: the node (label code, shape
+#: code, property values, degree) and the relationships leaving it (type code,
+#: target id, key, shape code, property values) and entering it (… source id …).
+_COLUMNS = ("nodes", "outs", "ins")
+_Node = tuple[int, int, tuple[Any, ...], int]
+_Rel = tuple[int, str, str, int, tuple[Any, ...]]
+
+
+class Columns(NamedTuple):
+    """The embedded store's graph columns (see :class:`~.memory.MemoryStore`)."""
+
+    shapes: Sequence[tuple[str, ...]]
+    ids: Sequence[str]
+    label: bytearray
+    nshape: array[int]
+    nvals: Sequence[tuple[Any, ...]]
+    src: array[int]
+    dst: array[int]
+    type: bytearray
+    key: Sequence[str]
+    eshape: array[int]
+    evals: Sequence[tuple[Any, ...]]
 
 
 def _mark(snapshot: Path) -> bytes:
-    """The snapshot's header line (its checksum) and size."""
+    """The index format, the snapshot's header line (its checksum) and size."""
     with snapshot.open("rb") as fh:
-        return fh.readline(200) + str(snapshot.stat().st_size).encode()
+        return _FORMAT + fh.readline(200) + str(snapshot.stat().st_size).encode()
 
 
-def write_points(
-    path: Path,
-    snapshot: Path,
-    shapes: Sequence[tuple[str, ...]],
-    rows: Sequence[_Row],
-) -> None:
-    """Write the index of ``rows`` (id, label code, shape code, property values;
-    ``shapes`` names the keys of each shape) for ``snapshot`` (already written)
-    to ``path``, atomically. A failed write leaves no index of this snapshot:
-    the graph is then read whole, as without one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    ordered = sorted(rows, key=itemgetter(0))
+def _blocks(g: Columns, rank: Ints) -> Iterator[tuple[str, bytes, bytes, bytes]]:
+    """Each block's first id and its three pickles, in id order (``rank``: each node
+    row's position in id order). Only one block's rows exist at a time."""
+    n = len(g.ids)
+    order = np.empty(n, dtype=np.int64)
+    order[rank] = np.arange(n, dtype=np.int64)
+    src, dst = np.frombuffer(g.src, dtype=np.int64), np.frombuffer(g.dst, dtype=np.int64)
+    # relationship rows by the id rank of their source and target: a block's are a slice
+    adj = Adjacency(rank[src], rank[dst], n)
+    del src, dst  # release the views: the arrays must stay growable
+    ids, etype, key, eshape, evals = g.ids, g.type, g.key, g.eshape, g.evals
+    gsrc, gdst = g.src, g.dst
     dumps, protocol = pickle.dumps, pickle.HIGHEST_PROTOCOL
+    for lo in range(0, n, BLOCK):
+        hi = min(lo + BLOCK, n)
+        rows = order[lo:hi].tolist()
+        ends = []
+        for rels, ptr, other in (
+            (adj.out_rows, adj.out_ptr, gdst),
+            (adj.in_rows, adj.in_ptr, gsrc),
+        ):
+            bounds = ptr[lo : hi + 1].tolist()
+            found = rels[bounds[0] : bounds[-1]].tolist()
+            at = bounds[0]
+            ends.append(
+                {
+                    ids[r]: [
+                        (etype[e], ids[other[e]], key[e], eshape[e], evals[e])
+                        for e in found[a - at : b - at]
+                    ]
+                    for r, a, b in zip(rows, bounds, bounds[1:], strict=False)
+                    if b > a
+                }
+            )
+        degree = np.diff(adj.out_ptr[lo : hi + 1]) + np.diff(adj.in_ptr[lo : hi + 1])
+        nodes = {
+            ids[r]: (g.label[r], g.nshape[r], g.nvals[r], d)
+            for r, d in zip(rows, degree.tolist(), strict=True)
+        }
+        yield (
+            ids[rows[0]],
+            dumps(nodes, protocol),
+            dumps(ends[0], protocol),
+            dumps(ends[1], protocol),
+        )
+
+
+def write_points(path: Path, snapshot: Path, graph: Columns, rank: Ints) -> None:
+    """Write the index of ``graph`` (``rank``: each node row's position in id order)
+    for ``snapshot`` (already written) to ``path``, atomically. A failed write
+    leaves no index of this snapshot: the graph is then read whole, as without one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         tmp.unlink(missing_ok=True)
         db = sqlite3.connect(tmp)
         try:
             db.executescript(
                 "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-                "CREATE TABLE block (first TEXT PRIMARY KEY, nodes BLOB) WITHOUT ROWID;"
-                "CREATE TABLE meta (snapshot BLOB, shapes BLOB);"
+                "CREATE TABLE block (first TEXT PRIMARY KEY, nodes BLOB, outs BLOB, ins BLOB)"
+                " WITHOUT ROWID; CREATE TABLE meta (snapshot BLOB, shapes BLOB);"
             )
-            db.executemany(
-                "INSERT INTO block VALUES (?, ?)",
-                (
-                    (ordered[i][0], dumps(ordered[i : i + BLOCK], protocol))
-                    for i in range(0, len(ordered), BLOCK)
-                ),
-            )
-            db.execute("INSERT INTO meta VALUES (?, ?)", (_mark(snapshot), dumps(list(shapes))))
+            db.executemany("INSERT INTO block VALUES (?, ?, ?, ?)", _blocks(graph, rank))
+            shapes = pickle.dumps(list(graph.shapes))
+            db.execute("INSERT INTO meta VALUES (?, ?)", (_mark(snapshot), shapes))
             db.commit()
         finally:
             db.close()
         with tmp.open("rb") as fh:
             os.fsync(fh.fileno())
         tmp.replace(path)
-    except (OSError, sqlite3.Error):
+    except (OSError, sqlite3.Error, MemoryError):
         pass  # the old index names the old snapshot: it is not used
     finally:
         tmp.unlink(missing_ok=True)
 
 
+def edge_order(e: GraphEdge) -> tuple[str, str, str, str]:
+    """The order of the store's relationship lists."""
+    return (e.type.value, e.source, e.target, e.key)
+
+
 class PointIndex:
-    """Nodes by id from ``graph.nodes``; :meth:`open` gives None when there is no
-    index of this snapshot."""
+    """Nodes and their relationships by id from ``graph.nodes``; :meth:`open` gives
+    None when there is no index of this snapshot."""
 
     def __init__(self, db: sqlite3.Connection, shapes: list[tuple[str, ...]]) -> None:
         self._db = db
@@ -111,38 +183,77 @@ class PointIndex:
             return None
         return cls(db, pickle.loads(row[1]))
 
-    def _find(self, node_ids: Iterable[str]) -> dict[str, _Row]:
-        """The rows of the ids that exist, one block read per block they are in."""
-        found: dict[str, _Row] = {}
-        blocks: dict[str, dict[str, _Row]] = {}
+    def _find(self, node_ids: Iterable[str], column: str = "nodes") -> dict[str, Any]:
+        """What ``column`` holds of the ids it has, one block read per block they are in."""
+        assert column in _COLUMNS
+        query = f"SELECT first, {column} FROM block WHERE first <= ? ORDER BY first DESC LIMIT 1"
+        found: dict[str, Any] = {}
+        blocks: dict[str, dict[str, Any]] = {}
         for node_id in dict.fromkeys(node_ids):
-            block = self._db.execute(
-                "SELECT first, nodes FROM block WHERE first <= ? ORDER BY first DESC LIMIT 1",
-                (node_id,),
-            ).fetchone()
+            block = self._db.execute(query, (node_id,)).fetchone()
             if block is None:
                 continue
             if block[0] not in blocks:
-                blocks[block[0]] = {r[0]: r for r in pickle.loads(block[1])}
-            row = blocks[block[0]].get(node_id)
-            if row is not None:
-                found[node_id] = row
+                blocks[block[0]] = pickle.loads(block[1])
+            value = blocks[block[0]].get(node_id)
+            if value is not None:
+                found[node_id] = value
         return found
+
+    def _node(self, node_id: str, node: _Node) -> GraphNode:
+        props = dict(zip(self._shapes[node[1]], node[2], strict=True))
+        return GraphNode(_LABELS[node[0]], node_id, props)
+
+    def _edge(self, source: str, target: str, rel: _Rel) -> GraphEdge:
+        props = dict(zip(self._shapes[rel[3]], rel[4], strict=True))
+        return GraphEdge(_TYPES[rel[0]], source, target, rel[2], props)
 
     def get_many(self, node_ids: Iterable[str]) -> list[GraphNode]:
         """The nodes of ``node_ids`` that exist, in that order (as the store's own)."""
         ids = list(node_ids)
-        found, shapes = self._find(ids), self._shapes
-        return [
-            GraphNode(
-                _LABELS[found[i][1]], i, dict(zip(shapes[found[i][2]], found[i][3], strict=True))
-            )
-            for i in ids
-            if i in found
-        ]
+        found = self._find(ids)
+        return [self._node(i, found[i]) for i in ids if i in found]
 
     def has_ids(self, node_ids: Iterable[str]) -> dict[str, NodeLabel]:
-        return {i: _LABELS[row[1]] for i, row in self._find(node_ids).items()}
+        return {i: _LABELS[node[0]] for i, node in self._find(node_ids).items()}
+
+    def _outs(self, node_ids: Iterable[str]) -> list[GraphEdge]:
+        """The relationships leaving ``node_ids``."""
+        found: dict[str, list[_Rel]] = self._find(node_ids, "outs")
+        return [self._edge(n, rel[1], rel) for n, rels in found.items() for rel in rels]
+
+    def edges_of(
+        self, node_id: str, types: Sequence[RelType] | None = None, direction: str = "both"
+    ) -> list[GraphEdge]:
+        """The store's :meth:`~.memory.MemoryStore.edges_of`."""
+        found = self._outs([node_id]) if direction in ("out", "both") else []
+        if direction in ("in", "both"):
+            for rel in self._find([node_id], "ins").get(node_id, ()):
+                if direction == "in" or rel[1] != node_id:  # a self-loop is both: once
+                    found.append(self._edge(rel[1], node_id, rel))
+        wanted = set(types) if types else None
+        return sorted((e for e in found if wanted is None or e.type in wanted), key=edge_order)
+
+    def neighbourhood(self, node_ids: Sequence[str], hops: int, max_degree: int) -> Subgraph:
+        """The store's :meth:`~.memory.MemoryStore.neighbourhood`: a node of more than
+        ``max_degree`` relationships (a self-loop counts twice) is not expanded,
+        and its relationships are not read."""
+        nodes: dict[str, _Node] = self._find(node_ids)
+        frontier = set(nodes)
+        capped: set[str] = set()
+        for _ in range(hops):
+            expand = [n for n in frontier if nodes[n][3] <= max_degree]
+            capped.update(frontier.difference(expand))
+            nxt = {e.target for e in self._outs(expand)}
+            nxt.update(rel[1] for rels in self._find(expand, "ins").values() for rel in rels)
+            frontier = nxt.difference(nodes)
+            nodes.update(self._find(frontier))
+        edges = [e for e in self._outs(nodes) if e.target in nodes]
+        return Subgraph(
+            nodes=[self._node(i, nodes[i]) for i in sorted(nodes)],
+            edges=sorted(edges, key=edge_order),
+            capped=sorted(capped),
+        )
 
     def close(self) -> None:
         self._db.close()
