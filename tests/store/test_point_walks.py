@@ -149,3 +149,41 @@ def test_chain_and_trace_print_the_same_without_reading_the_graph(
     assert [r.exit_code for r in lazy] == [0, 0, 0, 0, 2]
     assert json.loads(lazy[1].stdout)["dispute_id"] == "D-003"
     assert json.loads(lazy[3].stdout)["linked"]
+
+
+def _write(path: Path, ids: list[str]) -> None:
+    store = MemoryStore(path, writer=True)
+    store.clear()
+    store.upsert_nodes([GraphNode(NodeLabel.PARTY, i, {"name": i}) for i in ids])
+    store.upsert_edges([GraphEdge(RelType.RELATED_TO, ids[0], i, "k", {}) for i in ids[1:]])
+    store.flush()
+    store.close()
+
+
+def test_an_index_without_relationships_is_not_used(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "graph.snapshot"
+    _write(path, ["P1", "P2"])
+    with sqlite3.connect(path.with_suffix(".nodes")) as db:  # as the first format named it
+        (mark,) = db.execute("SELECT snapshot FROM meta").fetchone()
+        db.execute("UPDATE meta SET snapshot = ?", (mark.removeprefix(points._FORMAT),))
+    store = MemoryStore(path)
+    assert _graph_read(store) and len(store.edges_of("P1")) == 1
+
+
+def test_a_failed_index_write_leaves_no_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "graph.snapshot"
+    _write(path, ["P1", "P2"])
+
+    def failing(*args: object) -> Iterator[tuple[str, bytes, bytes, bytes]]:
+        yield "P1", b"", b"", b""
+        raise MemoryError
+
+    monkeypatch.setattr(points, "_blocks", failing)
+    _write(path, ["P1", "P2", "P3"])  # the graph is written, its index is not
+    assert sorted(p.name for p in tmp_path.iterdir() if "nodes" in p.name) == ["graph.nodes"]
+    store = MemoryStore(path)  # the old index names the old snapshot: the graph is read
+    assert _graph_read(store) and len(store.edges_of("P1")) == 2

@@ -29,6 +29,7 @@ import os
 import pickle
 import sqlite3
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -54,6 +55,8 @@ _FORMAT = b"points 2\n"
 _COLUMNS = ("nodes", "outs", "ins")
 _Node = tuple[int, int, tuple[Any, ...], int]
 _Rel = tuple[int, str, str, int, tuple[Any, ...]]
+#: Blocks read, by column and first id.
+_Cache = dict[tuple[str, str], dict[str, Any]]
 
 
 class Columns(NamedTuple):
@@ -166,6 +169,7 @@ class PointIndex:
     def __init__(self, db: sqlite3.Connection, shapes: list[tuple[str, ...]]) -> None:
         self._db = db
         self._shapes = shapes
+        self._firsts: list[str] | None = None
 
     @classmethod
     def open(cls, path: Path, snapshot: Path) -> PointIndex | None:
@@ -183,19 +187,33 @@ class PointIndex:
             return None
         return cls(db, pickle.loads(row[1]))
 
-    def _find(self, node_ids: Iterable[str], column: str = "nodes") -> dict[str, Any]:
-        """What ``column`` holds of the ids it has, one block read per block they are in."""
+    def _find(
+        self,
+        node_ids: Iterable[str],
+        column: str = "nodes",
+        cache: _Cache | None = None,
+    ) -> dict[str, Any]:
+        """What ``column`` holds of the ids it has, one block read per block they are
+        in (and per ``cache``: the blocks read, by column and first id)."""
         assert column in _COLUMNS
-        query = f"SELECT first, {column} FROM block WHERE first <= ? ORDER BY first DESC LIMIT 1"
+        if self._firsts is None:  # the blocks' first ids, read when first needed
+            self._firsts = [r[0] for r in self._db.execute("SELECT first FROM block")]
+        firsts, blocks = self._firsts, {} if cache is None else cache
+        where = {}  # id -> the first id of its block
+        for node_id in node_ids:
+            at = bisect_right(firsts, node_id) - 1
+            if at >= 0:
+                where[node_id] = firsts[at]
+        unread = sorted({f for f in where.values() if (column, f) not in blocks})
+        for start in range(0, len(unread), 500):  # (SQLite's limit on parameters: 999)
+            part = unread[start : start + 500]
+            marks = ",".join("?" * len(part))
+            query = f"SELECT first, {column} FROM block WHERE first IN ({marks})"
+            for first, data in self._db.execute(query, part):
+                blocks[column, first] = pickle.loads(data)
         found: dict[str, Any] = {}
-        blocks: dict[str, dict[str, Any]] = {}
-        for node_id in dict.fromkeys(node_ids):
-            block = self._db.execute(query, (node_id,)).fetchone()
-            if block is None:
-                continue
-            if block[0] not in blocks:
-                blocks[block[0]] = pickle.loads(block[1])
-            value = blocks[block[0]].get(node_id)
+        for node_id, first in where.items():
+            value = blocks[column, first].get(node_id)
             if value is not None:
                 found[node_id] = value
         return found
@@ -217,9 +235,9 @@ class PointIndex:
     def has_ids(self, node_ids: Iterable[str]) -> dict[str, NodeLabel]:
         return {i: _LABELS[node[0]] for i, node in self._find(node_ids).items()}
 
-    def _outs(self, node_ids: Iterable[str]) -> list[GraphEdge]:
+    def _outs(self, node_ids: Iterable[str], cache: _Cache | None = None) -> list[GraphEdge]:
         """The relationships leaving ``node_ids``."""
-        found: dict[str, list[_Rel]] = self._find(node_ids, "outs")
+        found: dict[str, list[_Rel]] = self._find(node_ids, "outs", cache)
         return [self._edge(n, rel[1], rel) for n, rels in found.items() for rel in rels]
 
     def edges_of(
@@ -238,17 +256,19 @@ class PointIndex:
         """The store's :meth:`~.memory.MemoryStore.neighbourhood`: a node of more than
         ``max_degree`` relationships (a self-loop counts twice) is not expanded,
         and its relationships are not read."""
-        nodes: dict[str, _Node] = self._find(node_ids)
+        cache: _Cache = {}
+        nodes: dict[str, _Node] = self._find(node_ids, "nodes", cache)
         frontier = set(nodes)
         capped: set[str] = set()
         for _ in range(hops):
             expand = [n for n in frontier if nodes[n][3] <= max_degree]
             capped.update(frontier.difference(expand))
-            nxt = {e.target for e in self._outs(expand)}
-            nxt.update(rel[1] for rels in self._find(expand, "ins").values() for rel in rels)
+            nxt = {e.target for e in self._outs(expand, cache)}
+            ins: dict[str, list[_Rel]] = self._find(expand, "ins", cache)
+            nxt.update(rel[1] for rels in ins.values() for rel in rels)
             frontier = nxt.difference(nodes)
-            nodes.update(self._find(frontier))
-        edges = [e for e in self._outs(nodes) if e.target in nodes]
+            nodes.update(self._find(frontier, "nodes", cache))
+        edges = [e for e in self._outs(nodes, cache) if e.target in nodes]
         return Subgraph(
             nodes=[self._node(i, nodes[i]) for i in sorted(nodes)],
             edges=sorted(edges, key=edge_order),
