@@ -3,14 +3,14 @@ without the graph.
 
 ``graph.nodes`` beside the snapshot is an SQLite file written with every graph
 snapshot: the nodes in id order, in blocks of :data:`BLOCK`, each keyed by its
-first id and holding three pickles: the nodes (label, properties and degree),
-the relationships leaving them and those entering them (a relationship is thus
-stored twice, once at each end). A command that prints a few stored rows
-(`risk`, `cluster`, `agencies`: a stored analysis and the names of the disputes
-and agencies it shows) or walks a little of the graph (`chain`, `trace`: a
-dispute's relationships, an entity's neighbourhood) looks them up here instead
-of reading the whole graph: at a million disputes the snapshot takes 15 s to
-open, a lookup a millisecond (docs/architecture.md §5, "Point reads").
+first id and holding three pickles: the nodes (label, properties, degree), the
+relationships leaving them, and the ids of the nodes they are entered from. A
+command that prints a few stored rows (`risk`, `cluster`, `agencies`: a stored
+analysis and the names of the disputes and agencies it shows) or walks a little
+of the graph (`chain`, `trace`: a dispute's relationships, an entity's
+neighbourhood) looks them up here instead of reading the whole graph: at a
+million disputes the snapshot takes 15 s to open, a lookup a millisecond
+(docs/architecture.md §5, "Point reads").
 :meth:`PointIndex.edges_of` and :meth:`PointIndex.neighbourhood` give what the
 store's own give, in the same order.
 
@@ -31,6 +31,7 @@ import sqlite3
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -50,8 +51,9 @@ BLOCK = 64
 #: Written before the snapshot's mark: an index of another format is not used.
 _FORMAT = b"points 2\n"
 #: What a block holds, a pickled dict by node id each: the node (label code, shape
-#: code, property values, degree) and the relationships leaving it (type code,
-#: target id, key, shape code, property values) and entering it (… source id …).
+#: code, property values, degree), the relationships leaving it (type code, target
+#: id, key, shape code, property values) and the ids of the nodes with relationships
+#: entering it (whose leaving ones hold them: each relationship is stored once).
 _COLUMNS = ("nodes", "outs", "ins")
 _Node = tuple[int, int, tuple[Any, ...], int]
 _Rel = tuple[int, str, str, int, tuple[Any, ...]]
@@ -81,6 +83,14 @@ def _mark(snapshot: Path) -> bytes:
         return _FORMAT + fh.readline(200) + str(snapshot.stat().st_size).encode()
 
 
+def _per_node(rels: Ints, ptr: Ints, lo: int, hi: int) -> list[list[int]]:
+    """The relationship rows of the nodes ranked ``lo`` to ``hi`` (CSR by id rank)."""
+    bounds = ptr[lo : hi + 1].tolist()
+    found = rels[bounds[0] : bounds[-1]].tolist()
+    at = bounds[0]
+    return [found[a - at : b - at] for a, b in pairwise(bounds)]
+
+
 def _blocks(g: Columns, rank: Ints) -> Iterator[tuple[str, bytes, bytes, bytes]]:
     """Each block's first id and its three pickles, in id order (``rank``: each node
     row's position in id order). Only one block's rows exist at a time."""
@@ -91,41 +101,36 @@ def _blocks(g: Columns, rank: Ints) -> Iterator[tuple[str, bytes, bytes, bytes]]
     # relationship rows by the id rank of their source and target: a block's are a slice
     adj = Adjacency(rank[src], rank[dst], n)
     del src, dst  # release the views: the arrays must stay growable
-    ids, etype, key, eshape, evals = g.ids, g.type, g.key, g.eshape, g.evals
-    gsrc, gdst = g.src, g.dst
+    ids, etype, key, eshape, evals, gsrc, gdst = (
+        g.ids,
+        g.type,
+        g.key,
+        g.eshape,
+        g.evals,
+        g.src,
+        g.dst,
+    )
     dumps, protocol = pickle.dumps, pickle.HIGHEST_PROTOCOL
     for lo in range(0, n, BLOCK):
         hi = min(lo + BLOCK, n)
         rows = order[lo:hi].tolist()
-        ends = []
-        for rels, ptr, other in (
-            (adj.out_rows, adj.out_ptr, gdst),
-            (adj.in_rows, adj.in_ptr, gsrc),
-        ):
-            bounds = ptr[lo : hi + 1].tolist()
-            found = rels[bounds[0] : bounds[-1]].tolist()
-            at = bounds[0]
-            ends.append(
-                {
-                    ids[r]: [
-                        (etype[e], ids[other[e]], key[e], eshape[e], evals[e])
-                        for e in found[a - at : b - at]
-                    ]
-                    for r, a, b in zip(rows, bounds, bounds[1:], strict=False)
-                    if b > a
-                }
-            )
-        degree = np.diff(adj.out_ptr[lo : hi + 1]) + np.diff(adj.in_ptr[lo : hi + 1])
+        outs = _per_node(adj.out_rows, adj.out_ptr, lo, hi)
+        ins = _per_node(adj.in_rows, adj.in_ptr, lo, hi)
         nodes = {
-            ids[r]: (g.label[r], g.nshape[r], g.nvals[r], d)
-            for r, d in zip(rows, degree.tolist(), strict=True)
+            ids[r]: (g.label[r], g.nshape[r], g.nvals[r], len(o) + len(i))
+            for r, o, i in zip(rows, outs, ins, strict=True)
         }
-        yield (
-            ids[rows[0]],
-            dumps(nodes, protocol),
-            dumps(ends[0], protocol),
-            dumps(ends[1], protocol),
-        )
+        leaving = {
+            ids[r]: [(etype[e], ids[gdst[e]], key[e], eshape[e], evals[e]) for e in o]
+            for r, o in zip(rows, outs, strict=True)
+            if o
+        }
+        entering = {
+            ids[r]: list(dict.fromkeys(ids[gsrc[e]] for e in i))
+            for r, i in zip(rows, ins, strict=True)
+            if i
+        }
+        yield ids[rows[0]], *(dumps(part, protocol) for part in (nodes, leaving, entering))
 
 
 def write_points(path: Path, snapshot: Path, graph: Columns, rank: Ints) -> None:
@@ -246,9 +251,10 @@ class PointIndex:
         """The store's :meth:`~.memory.MemoryStore.edges_of`."""
         found = self._outs([node_id]) if direction in ("out", "both") else []
         if direction in ("in", "both"):
-            for rel in self._find([node_id], "ins").get(node_id, ()):
-                if direction == "in" or rel[1] != node_id:  # a self-loop is both: once
-                    found.append(self._edge(rel[1], node_id, rel))
+            sources = self._find([node_id], "ins").get(node_id, [])
+            if direction == "both":  # a self-loop is both out and in: once
+                sources = [s for s in sources if s != node_id]
+            found += [e for e in self._outs(sources) if e.target == node_id]
         wanted = set(types) if types else None
         return sorted((e for e in found if wanted is None or e.type in wanted), key=edge_order)
 
@@ -264,8 +270,8 @@ class PointIndex:
             expand = [n for n in frontier if nodes[n][3] <= max_degree]
             capped.update(frontier.difference(expand))
             nxt = {e.target for e in self._outs(expand, cache)}
-            ins: dict[str, list[_Rel]] = self._find(expand, "ins", cache)
-            nxt.update(rel[1] for rels in ins.values() for rel in rels)
+            ins: dict[str, list[str]] = self._find(expand, "ins", cache)
+            nxt.update(source for sources in ins.values() for source in sources)
             frontier = nxt.difference(nodes)
             nodes.update(self._find(frontier, "nodes", cache))
         edges = [e for e in self._outs(nodes, cache) if e.target in nodes]
