@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -69,6 +70,10 @@ def _lookup(snapshot: Path, how: str, read: str, ids: list[str]) -> tuple[float,
     return float(out[0]), int(out[1])
 
 
+def _peak() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workspace", type=Path)
@@ -109,11 +114,12 @@ def main() -> None:
     )
     snap_write = time.perf_counter() - t
     no_edges = columns._replace(**{k: getattr(columns, k)[:0] for k in Columns._fields[5:]})
-    writes, sizes = {}, {}
+    writes, peaks = {}, {"snapshot": _peak()}
     for name, graph in (("nodes", no_edges), ("relationships", columns)):
         t = time.perf_counter()
         write_points(scratch / f"{name}.nodes", scratch / "g.snapshot", graph, store._ranks())
         writes[name] = time.perf_counter() - t
+        peaks[name] = _peak()
     sizes = {p.name: p.stat().st_size / 2**20 for p in scratch.iterdir()}
     for p in scratch.iterdir():
         p.unlink()
@@ -135,6 +141,10 @@ def main() -> None:
             f"{writes[name]:>8.2f} s (+{writes[name] / snap_write:.0%}),"
             f" {sizes[f'{name}.nodes']:.0f} MB on disk"
         )
+    print(
+        f"peak RSS: {peaks['snapshot']} MB with the graph read and the snapshot written;"
+        f" {peaks['nodes']} / {peaks['relationships']} MB after the two index writes"
+    )
     print(f"the snapshot on disk: {sizes['g.snapshot']:.0f} MB")
 
 
