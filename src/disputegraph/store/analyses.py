@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -51,6 +51,7 @@ __all__ = [
     "analysis_key",
     "analysis_keys",
     "load_analysis",
+    "load_ranked",
     "resolve_key",
     "save_analysis",
 ]
@@ -68,6 +69,7 @@ _PARTS = tuple(f for f in AnalysisResult.model_fields if f not in _HEAD)
 _FORMAT = 2
 #: Reads of a manifest and its parts before a result being rewritten is given up on.
 _ATTEMPTS = 5
+_T = TypeVar("_T")
 
 
 class _Part(BaseModel):
@@ -169,13 +171,51 @@ def load_analysis(
     this id or holding this dispute (none when no cluster does).
     """
     key = resolve_key(store, as_of, window_days)
+    return _read_stored(
+        store, key, lambda key, manifest: _read(store, key, manifest, parts, top, level, cluster)
+    )
+
+
+def load_ranked(
+    store: GraphStore,
+    as_of: date | None = None,
+    window_days: int | None = None,
+    *,
+    top: int,
+    level: RiskLevel | None = None,
+) -> tuple[AnalysisResult, dict[str, int]] | None:
+    """The scalar fields and the first ``top`` ranked clusters (of ``level`` only,
+    when given) of a stored analysis (see :func:`resolve_key`), with how many
+    clusters it holds of each level (of ``level`` alone, when given): a ranked
+    list and its totals, without reading the rest. None when there is none."""
+
+    def read(key: str, manifest: dict[str, Any]) -> tuple[AnalysisResult, dict[str, int]]:
+        ranked = _read(store, key, manifest, ("clusters",), top, level, None)
+        counts: Counter[str] = Counter()
+        if manifest.get("format") != _FORMAT:  # stored whole
+            counts.update(str(c["level"]) for c in manifest.get("clusters", ()))
+        else:
+            for chunk in manifest["chunks"]:
+                counts.update(chunk)
+        if level is not None:
+            counts = Counter({level.value: counts[level.value]})
+        return ranked, dict(counts)
+
+    return _read_stored(store, resolve_key(store, as_of, window_days), read)
+
+
+def _read_stored(
+    store: GraphStore, key: str | None, read: Callable[[str, dict[str, Any]], _T]
+) -> _T | None:
+    """``read`` of the manifest of ``key``, again while a part of another run turns up
+    (the analysis is being written again); None when there is no such analysis."""
     for attempt in range(_ATTEMPTS):
         manifest = None if key is None else store.get_document(ANALYSIS_KIND, key)
         if manifest is None:
             return None
         assert key is not None
         try:
-            return _read(store, key, manifest, parts, top, level, cluster)
+            return read(key, manifest)
         except _Rewritten:
             time.sleep(0.2 * (attempt + 1))
     raise StoreError(

@@ -45,7 +45,13 @@ from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
 from disputegraph.store.adjacency import Adjacency, Ints, Picker, padded, picker
 from disputegraph.store.documents import Document, iter_document, load_document
 from disputegraph.store.locks import lock_path, locked
-from disputegraph.store.points import Columns, PointIndex, edge_order, write_points
+from disputegraph.store.points import (
+    Columns,
+    PointIndex,
+    edge_order,
+    snapshot_mark,
+    write_points,
+)
 from disputegraph.store.protocol import Counts, Subgraph
 from disputegraph.store.snapshot import (
     DOCS_MAGIC,
@@ -103,6 +109,7 @@ class MemoryStore:
         self._graph_lock = threading.Lock()
         self._graph_unread = False
         self._points: PointIndex | None = None
+        self._mark: bytes | None = None  # see snapshot_mark
         if path is None:
             self._reset()
             return
@@ -110,6 +117,7 @@ class MemoryStore:
         # under it held exclusively, so no one reads a new graph beside old documents
         with locked(lock_path(path, "commit"), lock_timeout, shared=True):
             self._generation = self._stored_generation()
+            self._mark = snapshot_mark(path) if path.is_file() else None
             docs_path = self.documents_path
             self._points = PointIndex.open(self.points_path, path)
             if self._points is not None:
@@ -152,6 +160,8 @@ class MemoryStore:
                 graph._docs_saved_to = self._docs_saved_to
                 graph._reset()
                 graph._read(self.path)
+                mark = snapshot_mark(self.path)
+            self._mark = mark
             self.__dict__.update(
                 {k: graph.__dict__[k] for k in (*_GRAPH_STATE, "documents", "_docs_saved_to")}
             )
@@ -247,6 +257,16 @@ class MemoryStore:
         # cyclic collector from walking them again and again.
         gc.freeze()
 
+    @property
+    def snapshot_mark(self) -> bytes | None:
+        """Names the committed snapshot this store's graph is (or is to be) read from
+        (:func:`~disputegraph.store.points.snapshot_mark`): files kept beside it for
+        that commit can stand in for reading it. ``None`` when there is none, or when
+        the graph has changed since (not yet flushed)."""
+        if self._graph_unread or self._graph_saved_to == self.path:
+            return self._mark
+        return None
+
     def flush(self) -> None:
         """Write what changed: the documents file when documents did, the graph
         snapshot when nodes or relationships did (an analysis rewrites only the
@@ -294,6 +314,7 @@ class MemoryStore:
                 {} if name == "documents" else getattr(self, name) for name in self._STATE
             )
             write_checked(self.path, MAGIC, "snapshot", lambda out: dump_state(graph, out))
+            self._mark = snapshot_mark(self.path)
             write_points(self.points_path, self.path, self._columns(), self._ranks())
             self._graph_saved_to = self.path
 

@@ -41,7 +41,7 @@ from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
 from disputegraph.store.adjacency import Adjacency, Ints
 from disputegraph.store.protocol import Subgraph
 
-__all__ = ["Columns", "PointIndex", "edge_order", "write_points"]
+__all__ = ["Columns", "PointIndex", "edge_order", "snapshot_mark", "write_points"]
 
 _LABELS: tuple[NodeLabel, ...] = tuple(NodeLabel)
 _TYPES: tuple[RelType, ...] = tuple(RelType)
@@ -77,10 +77,16 @@ class Columns(NamedTuple):
     evals: Sequence[tuple[Any, ...]]
 
 
-def _mark(snapshot: Path) -> bytes:
-    """The index format, the snapshot's header line (its checksum) and size."""
+def snapshot_mark(snapshot: Path) -> bytes:
+    """The snapshot's header line (its checksum) and size: what names one commit's
+    snapshot for the files kept beside it (this index, the dashboard's disputes table)."""
     with snapshot.open("rb") as fh:
-        return _FORMAT + fh.readline(200) + str(snapshot.stat().st_size).encode()
+        return fh.readline(200) + str(snapshot.stat().st_size).encode()
+
+
+def _mark(snapshot: Path) -> bytes:
+    """What names the index's snapshot and its format."""
+    return _FORMAT + snapshot_mark(snapshot)
 
 
 def _per_node(rels: Ints, ptr: Ints, lo: int, hi: int) -> list[list[int]]:
