@@ -122,7 +122,8 @@ class MemoryStore:
             self._points = PointIndex.open(self.points_path, path)
             if self._points is not None:
                 # the graph is read when first asked for: `risk` reads documents and
-                # a few nodes by id (store.points)
+                # a few nodes by id, `chain` and `trace` a few nodes' relationships and
+                # neighbourhoods (store.points)
                 if docs_path is not None and docs_path.exists():
                     self._read_documents(docs_path)
                 self._graph_unread = True
@@ -509,7 +510,8 @@ class MemoryStore:
         return found[0] if found else None
 
     def _unread(self) -> PointIndex | None:
-        """The point index while the graph is not read (it serves point reads then)."""
+        """The point index while the graph is not read: it serves ``get_many``,
+        ``has_ids``, ``edges_of`` and ``neighbourhood`` then."""
         points = self._points  # (dropped once the graph is read)
         return points if self._graph_unread else None
 
