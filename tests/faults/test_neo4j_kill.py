@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -31,48 +30,11 @@ from disputegraph.ingest import load_bundle
 from disputegraph.schemas import NodeLabel
 from disputegraph.store.memory import MemoryStore
 from disputegraph.synthetic import generate_city
-from shared_helpers import free_port
+from shared_helpers import OwnServer
 
-SCRIPT = Path(__file__).parents[2] / "scripts" / "neo4j.sh"
 BATCH = 250
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
-
-
-class OwnServer:
-    """A private Neo4j started and stopped through scripts/neo4j.sh."""
-
-    def __init__(self, run_dir: Path) -> None:
-        self.run_dir = run_dir
-        self.env = {
-            **os.environ,
-            "DISPUTEGRAPH_NEO4J_RUN": str(run_dir),
-            "DISPUTEGRAPH_NEO4J_PORT": str(free_port()),
-            "DISPUTEGRAPH_NEO4J_HEAP": "512m",
-            "DISPUTEGRAPH_NEO4J_PAGECACHE": "128m",
-            "DISPUTEGRAPH_NEO4J_TX_MEMORY": "256m",
-        }
-        self.env.pop("NEO4J_URI", None)
-        self.env.pop("DISPUTEGRAPH_NEO4J_KEEP", None)
-
-    def start(self, keep: bool = False) -> str:
-        env = {**self.env, **({"DISPUTEGRAPH_NEO4J_KEEP": "1"} if keep else {})}
-        started = time.monotonic()
-        done = subprocess.run(
-            ["bash", str(SCRIPT), "start"], env=env, capture_output=True, text=True, timeout=300
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-        print(f"neo4j start{' (keep)' if keep else ''}: {time.monotonic() - started:.1f} s")
-        return done.stdout.strip()
-
-    @property
-    def pid(self) -> int:
-        return int((self.run_dir / "neo4j.pid").read_text().strip())
-
-    def stop(self) -> None:
-        subprocess.run(
-            ["bash", str(SCRIPT), "stop"], env=self.env, capture_output=True, timeout=120
-        )
 
 
 @pytest.fixture
