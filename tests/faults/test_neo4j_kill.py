@@ -17,7 +17,6 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,16 +36,6 @@ BATCH = 250
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
 
-@pytest.fixture
-def server(tmp_path: Path, neo4j_uri: str) -> Iterator[OwnServer]:
-    # neo4j_uri: only so that this test is skipped (or fails in CI) like every neo4j test
-    own = OwnServer(tmp_path / "neo4j-run")
-    try:
-        yield own
-    finally:
-        own.stop()
-
-
 def _driver(uri: str) -> object:
     import neo4j
 
@@ -56,7 +45,7 @@ def _driver(uri: str) -> object:
 
 
 def test_killed_mid_load_then_restarted_load_completes_exactly(
-    server: OwnServer, tmp_path: Path
+    own_neo4j: OwnServer, tmp_path: Path
 ) -> None:
     from disputegraph.store.neo4j import Neo4jStore
 
@@ -68,11 +57,11 @@ def test_killed_mid_load_then_restarted_load_completes_exactly(
     want = digest(reference)
     assert want[1] > 4 * BATCH  # enough relationship batches to be killed in the middle of
 
-    uri = server.start()
+    uri = own_neo4j.start()
     driver = _driver(uri)
     store = Neo4jStore(driver, batch_size=BATCH)  # type: ignore[arg-type]
     store.ensure_schema()
-    pid = server.pid
+    pid = own_neo4j.pid
     killed = threading.Event()
 
     def progress(phase: str, done: int) -> None:
@@ -94,7 +83,7 @@ def test_killed_mid_load_then_restarted_load_completes_exactly(
     else:
         pytest.fail(f"Neo4j pid {pid} survived SIGKILL")
 
-    uri = server.start(keep=True)  # the same store, recovered from its transaction log
+    uri = own_neo4j.start(keep=True)  # the same store, recovered from its transaction log
     driver = _driver(uri)
     try:
         store = Neo4jStore(driver, batch_size=BATCH)  # type: ignore[arg-type]
@@ -104,13 +93,13 @@ def test_killed_mid_load_then_restarted_load_completes_exactly(
         assert 2 * BATCH <= partial.total_edges < want[1]  # committed ones kept, the rest missing
         load_bundle(bundle, store, settings, batch_size=BATCH)
         assert digest(store) == want  # nothing missing, nothing doubled, same values
-        _dashboard_survives_a_lost_server(server, store, settings)
+        _dashboard_survives_a_lost_server(own_neo4j, store, settings)
     finally:
         store.clear()
         driver.close()  # type: ignore[attr-defined]
 
 
-def _dashboard_survives_a_lost_server(server: OwnServer, store: Any, settings: Settings) -> None:
+def _dashboard_survives_a_lost_server(own_neo4j: OwnServer, store: Any, settings: Settings) -> None:
     """The dashboard on that server: killed → a clear message; back → it works again,
     through the same driver (no restart of the dashboard)."""
     import json
@@ -142,11 +131,11 @@ def _dashboard_survives_a_lost_server(server: OwnServer, store: Any, settings: S
         return json.dumps(resp.get_json(), ensure_ascii=False)
 
     assert party.id in search() and store_reachable(svc)
-    os.kill(server.pid, signal.SIGKILL)
+    os.kill(own_neo4j.pid, signal.SIGKILL)
     time.sleep(0.5)
     assert not store_reachable(svc)
     down = search()
     assert STORE_DOWN in down and party.id not in down
-    server.start(keep=True)  # same port: the dashboard's driver reconnects by itself
+    own_neo4j.start(keep=True)  # same port: the dashboard's driver reconnects by itself
     assert store_reachable(svc)
     assert party.id in search()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,16 +28,6 @@ from disputegraph.synthetic import generate_city
 from shared_helpers import OwnServer
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
-
-
-@pytest.fixture
-def server(tmp_path: Path, neo4j_uri: str) -> Iterator[OwnServer]:
-    # neo4j_uri: only so that this test is skipped (or fails in CI) like every neo4j test
-    own = OwnServer(tmp_path / "neo4j-run")
-    try:
-        yield own
-    finally:
-        own.stop()
 
 
 def _typed(value: Any) -> Any:
@@ -92,7 +81,7 @@ def fingerprint(driver: Any) -> dict[str, Any]:
 
 
 def test_bulk_import_equals_the_unwind_load_then_loads_incrementally(
-    server: OwnServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    own_neo4j: OwnServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import neo4j
 
@@ -102,14 +91,14 @@ def test_bulk_import_equals_the_unwind_load_then_loads_incrementally(
     first, second = tmp_path / "city", tmp_path / "later"
     generate_city(first, scale=300, seed=7)
     generate_city(second, scale=400, seed=8)  # shares ids with the first: updates and new rows
-    uri = server.start()
+    uri = own_neo4j.start()
     workspace = tmp_path / "ws"
     settings = Settings(demo=True, store=uri, workspace=workspace)
     for name, value in {
         "DISPUTEGRAPH_STORE": uri,
         "DISPUTEGRAPH_WORKSPACE": str(workspace),
         "DISPUTEGRAPH_DEMO": "1",
-        "DISPUTEGRAPH_NEO4J__HOME": str(server.home),
+        "DISPUTEGRAPH_NEO4J__HOME": str(own_neo4j.home),
     }.items():
         monkeypatch.setenv(name, value)
     runner = CliRunner()
@@ -123,7 +112,7 @@ def test_bulk_import_equals_the_unwind_load_then_loads_incrementally(
         assert "bin/neo4j not found or not executable" in refused.output
         with pytest.raises(StoreError, match="set DISPUTEGRAPH_NEO4J__HOME"):
             BulkImport.prepare(store, None)
-        monkeypatch.setenv("DISPUTEGRAPH_NEO4J__HOME", str(server.home))
+        monkeypatch.setenv("DISPUTEGRAPH_NEO4J__HOME", str(own_neo4j.home))
 
         done = runner.invoke(app, ["load", str(first), "--bulk", "--format", "json"])
         assert done.exit_code == 0, done.output
