@@ -248,20 +248,37 @@ def measure(url: str, clusters: list[str], parties: list[str], runs: int) -> dic
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def workspace_options(description: str) -> argparse.ArgumentParser:
+    """A parser with the options of a workspace to measure: --workspace, or --scale
+    (a city generated first) and --seed."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--workspace", type=Path, help="prepared workspace (snapshot + analysis)")
     parser.add_argument("--scale", type=int, help="generate a city of this many disputes first")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--runs", type=int, default=20, help="measurements per view")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    args = parser.parse_args()
+    return parser
+
+
+def workspace_of(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> tuple[Path, dict[str, float] | None]:
+    """The workspace the options name, and with --scale the figures of preparing it."""
     if args.workspace is None and args.scale is None:
         parser.error("give --workspace or --scale")
     workspace = args.workspace or Path(tempfile.mkdtemp(prefix="dg-bench-")) / "ws"
+    if args.scale is None:
+        return workspace, None
+    return workspace, prepare(workspace, args.scale, args.seed)
+
+
+def main() -> None:
+    parser = workspace_options(__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20, help="measurements per view")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    workspace, prepared = workspace_of(parser, args)
     figures: dict[str, Any] = {}
-    if args.scale is not None:
-        figures["prepare (s)"] = prepare(workspace, args.scale, args.seed)
+    if prepared is not None:
+        figures["prepare (s)"] = prepared
     figures["aggregated cluster views (server)"] = aggregation()
     clusters, parties = pick_entities(workspace, args.runs, args.seed)
     port = free_port()

@@ -29,18 +29,16 @@ Needs Chromium (``DISPUTEGRAPH_CHROMIUM``, default /usr/bin/chromium).
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_dashboard import CHROMIUM, free_port, pct, prepare, start_server
+from bench_dashboard import CHROMIUM, free_port, pct, start_server, workspace_of, workspace_options
 from disputegraph.chromium import HEADLESS_ARGS
 
 BUDGET = 1500
@@ -211,10 +209,7 @@ def measure(url: str, cluster: str, scrubs: int, seed: int, mode: str) -> dict[s
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workspace", type=Path, help="prepared workspace (snapshot + analysis)")
-    parser.add_argument("--scale", type=int, help="generate a city of this many disputes first")
-    parser.add_argument("--seed", type=int, default=7)
+    parser = workspace_options(__doc__.splitlines()[0])
     parser.add_argument("--elements", type=int, default=1000, help="network size to look for")
     parser.add_argument("--scrubs", type=int, default=30)
     parser.add_argument(
@@ -232,11 +227,7 @@ def main() -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    if args.workspace is None and args.scale is None:
-        parser.error("give --workspace or --scale")
-    workspace = args.workspace or Path(tempfile.mkdtemp(prefix="dg-bench-")) / "ws"
-    if args.scale is not None:
-        prepare(workspace, args.scale, args.seed)
+    workspace, _ = workspace_of(parser, args)
     if args.plant:
         plant_cluster(workspace, args.plant)
     cluster, n = pick_cluster(workspace, args.elements)

@@ -23,19 +23,20 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from disputegraph.analytics import run_analysis
 from disputegraph.analytics.alerts import check_watches, update_alerts
 from disputegraph.config import Settings
 from disputegraph.ingest import load_bundle
-from disputegraph.schemas import RiskLevel
-from disputegraph.schemas.rules import RuleSubject
 from disputegraph.schemas.workflow import Alert
 from disputegraph.store import MemoryStore
 from disputegraph.store.workflow import WorkflowStore
 from disputegraph.synthetic import generate_city
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from workflow_helpers import make_alert  # the tests' alert
 
 WRITERS = 4
 ROUNDS = 250
@@ -43,22 +44,12 @@ ALERTS = 2_000
 
 
 def _alert(alert_id: str) -> Alert:
-    day = date(2026, 1, 10)
-    return Alert(
-        id=alert_id,
-        rule_id="r",
-        version=1,
-        subject=RuleSubject.CLUSTER,
-        subject_id="C-1",
+    """The tests' alert with 20 disputes and a real explanation (a realistic record size)."""
+    return make_alert(
+        alert_id,
         disputes=[f"D{n:08d}" for n in range(20)],
-        severity=RiskLevel.YELLOW,
-        title_zh="规则",
-        title_en="Rule",
         explanation_zh="农民工28人涉及5件未化解欠薪纠纷",
         explanation_en="28 migrant workers in 5 unresolved wage-arrears disputes",
-        raised_at=datetime(2026, 1, 10, tzinfo=UTC),
-        as_of=day,
-        seen_as_of=day,
     )
 
 

@@ -1,6 +1,6 @@
 """Atomic file replacement, shared by every file disputegraph rewrites in place
-(the memory-store snapshot, the accounts file, the audit log's head), and the
-advisory file locks that keep processes from writing over each other."""
+(the memory-store snapshot, the accounts and tokens files, the audit log's head),
+and the advisory file locks that keep processes from writing over each other."""
 
 from __future__ import annotations
 
@@ -10,11 +10,19 @@ import threading
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
-__all__ = ["LockTimeout", "atomic_open", "atomic_write", "file_lock", "read_toml"]
+__all__ = [
+    "LockTimeout",
+    "atomic_open",
+    "atomic_write",
+    "file_lock",
+    "lock_beside",
+    "read_toml",
+    "write_private",
+]
 
 
 @contextmanager
@@ -54,6 +62,15 @@ def atomic_write(path: Path, chunks: Iterable[bytes], *, mode: int = 0o644) -> N
             fh.write(chunk)
 
 
+def write_private(path: Path, text: str, what: str, error: Callable[[str], Exception]) -> None:
+    """Replace ``path`` with ``text`` (UTF-8, mode 0600) atomically; an :class:`OSError`
+    raises ``error(message)``, the message naming ``what`` the file is and the path."""
+    try:
+        atomic_write(path, (text.encode("utf-8"),), mode=0o600)
+    except OSError as exc:
+        raise error(f"cannot write {what} {path}: {exc.strerror}; it is unchanged") from None
+
+
 class LockTimeout(TimeoutError):
     """Another process held a lock longer than the caller would wait."""
 
@@ -83,6 +100,12 @@ def file_lock(path: Path, *, shared: bool = False, timeout: float | None = None)
         yield
     finally:
         os.close(fd)
+
+
+def lock_beside(path: Path) -> AbstractContextManager[None]:
+    """The exclusive :func:`file_lock` on ``<path>.lock``, held while a file that is
+    replaced whole (:func:`write_private`) is read and rewritten."""
+    return file_lock(path.with_name(path.name + ".lock"))
 
 
 def read_toml(

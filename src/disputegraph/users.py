@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from disputegraph.exceptions import AuthError, ConfigError
-from disputegraph.files import atomic_write, file_lock
+from disputegraph.files import lock_beside, write_private
 
 __all__ = [
     "LOCKOUT_FAILURES",
@@ -218,18 +218,13 @@ class UserStore:
     def _editing(self, name: str) -> Iterator[dict[str, Any]]:
         """Under the lock: the stored entry of ``name`` to change in place (AuthError
         if there is none), written back when the block ends without an error."""
-        with self._locked():
+        with lock_beside(self.path):
             data = self._read()
             entry = data["users"].get(name)
             if entry is None:
                 raise AuthError(f"no user {name!r}")
             yield entry
             self._write(data)
-
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        with file_lock(self.path.with_name(self.path.name + ".lock")):
-            yield
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -254,12 +249,7 @@ class UserStore:
 
     def _write(self, data: dict[str, Any]) -> None:
         text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
-        try:
-            atomic_write(self.path, (text.encode("utf-8"),), mode=0o600)
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot write the accounts file {self.path}: {exc.strerror}; it is unchanged"
-            ) from None
+        write_private(self.path, text, "the accounts file", ConfigError)
         self._cache = None
 
     # -- accounts --------------------------------------------------------
@@ -268,7 +258,7 @@ class UserStore:
         check_name(name)
         checked = check_role(role)
         encoded = hash_password(check_password(password))
-        with self._locked():
+        with lock_beside(self.path):
             data = self._read()
             if name in data["users"]:
                 raise AuthError(f"user {name!r} already exists (use set-role or remove)")
@@ -284,7 +274,7 @@ class UserStore:
 
     def remove(self, name: str) -> None:
         """Delete an account; its sessions stop working at their next request."""
-        with self._locked():
+        with lock_beside(self.path):
             data = self._read()
             if data["users"].pop(name, None) is None:
                 raise AuthError(f"no user {name!r}")
@@ -356,7 +346,7 @@ class UserStore:
         ok = verify_password(password, entry["password"] if entry else _dummy_hash())
         if ok and entry is not None:
             if entry.get("failures"):
-                with self._locked():
+                with lock_beside(self.path):
                     data = self._read()
                     if name in data["users"]:
                         data["users"][name]["failures"] = []
@@ -382,7 +372,7 @@ class UserStore:
                 if len(self._unknown_failures) > 10_000:  # bound the memory a spray can take
                     self._unknown_failures.pop(next(iter(self._unknown_failures)))
             return
-        with self._locked():
+        with lock_beside(self.path):
             data = self._read()
             entry = data["users"].get(name)
             if entry is None:

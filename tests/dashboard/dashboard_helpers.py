@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,6 +17,22 @@ from disputegraph.store.memory import MemoryStore
 from shared_helpers import free_port, planted_pattern, stop, wait_until_up
 
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+SAMPLE = Path(__file__).parents[1] / "data" / "sample"
+GRID = Path(__file__).parents[2] / "examples" / "grid-platform"
+
+
+def upload_workspace(ws: Path, settings: Settings) -> Path:
+    """``ws`` with the sample bundle loaded and one upload source: the grid platform's
+    mapping as ``sources/grid-platform.toml``."""
+    from disputegraph.ingest import load_bundle
+
+    store = MemoryStore.in_workspace(ws, writer=True)
+    load_bundle(SAMPLE, store, settings)
+    store.flush()
+    store.close()
+    (ws / "sources").mkdir()
+    shutil.copy(GRID / "mapping.toml", ws / "sources" / "grid-platform.toml")
+    return ws
 
 
 class ConsoleErrors:

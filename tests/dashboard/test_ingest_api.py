@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dashboard_helpers import GRID, upload_workspace
 from pydantic import SecretStr
 
 from disputegraph.audit import AuditLog
@@ -18,8 +19,6 @@ from disputegraph.ingest.tokens import TokenStore
 from disputegraph.schemas import NodeLabel, RelType
 from disputegraph.store.memory import MemoryStore
 
-SAMPLE = Path(__file__).parents[1] / "data" / "sample"
-GRID = Path(__file__).parents[2] / "examples" / "grid-platform"
 HEADER = (
     "id,title,category,status,reported_at,closed_at,channel,headcount,amount_yuan,"
     "district,street,grid,description,source"
@@ -44,17 +43,8 @@ def _csv(*rows: str) -> bytes:
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    from disputegraph.ingest import load_bundle
-
     ws = tmp_path / "ws"
-    settings = _settings(ws)
-    store = MemoryStore.in_workspace(ws, writer=True)
-    load_bundle(SAMPLE, store, settings)
-    store.flush()
-    store.close()
-    (ws / "sources").mkdir()
-    shutil.copy(GRID / "mapping.toml", ws / "sources" / "grid-platform.toml")
-    return ws
+    return upload_workspace(ws, _settings(ws))
 
 
 def _settings(ws: Path) -> Settings:

@@ -5,12 +5,12 @@ upload is cancelled and writes nothing; an analyst sees neither the link nor the
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from dashboard_helpers import GRID, upload_workspace
 from pydantic import SecretStr
 
 from disputegraph.config import Settings
@@ -20,8 +20,6 @@ from shared_helpers import gunicorn_server
 
 pytestmark = pytest.mark.browser
 
-SAMPLE = Path(__file__).parents[1] / "data" / "sample"
-GRID = Path(__file__).parents[2] / "examples" / "grid-platform"
 PASSWORD = "correct horse battery"
 SECRET = "browser-test-secret-0123456789"
 PII_KEY = "browser-test-pii-key"
@@ -34,16 +32,8 @@ EXTRA = (
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from disputegraph.ingest import load_bundle
-
     ws = tmp_path_factory.mktemp("upload") / "ws"
-    settings = Settings(store="memory", workspace=ws, pii_key=SecretStr(PII_KEY))
-    store = MemoryStore.in_workspace(ws, writer=True)
-    load_bundle(SAMPLE, store, settings)
-    store.flush()
-    store.close()
-    (ws / "sources").mkdir()
-    shutil.copy(GRID / "mapping.toml", ws / "sources" / "grid-platform.toml")
+    upload_workspace(ws, Settings(store="memory", workspace=ws, pii_key=SecretStr(PII_KEY)))
     users = UserStore(ws / "users.json")
     users.add("wang", PASSWORD, "officer")
     users.add("ana", PASSWORD, "analyst")

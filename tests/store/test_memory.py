@@ -291,8 +291,13 @@ def test_corrupt_snapshot_is_refused(saved: MemoryStore) -> None:
     data = bytearray(saved.path.read_bytes())
     data[-5] ^= 0xFF
     saved.path.write_bytes(bytes(data))
+    # with the point index beside it, the graph (and its checksum) is read when first used
+    lazy = MemoryStore(saved.path)
     with pytest.raises(StoreError, match=r"corrupt \(checksum mismatch\).*load --reset"):
-        MemoryStore(saved.path)
+        lazy.counts()
+    saved.path.with_suffix(".nodes").unlink()
+    with pytest.raises(StoreError, match=r"corrupt \(checksum mismatch\).*load --reset"):
+        MemoryStore(saved.path)  # without it, at once
 
 
 def test_foreign_file_is_refused(tmp_path: Path) -> None:
@@ -332,7 +337,7 @@ def test_failed_rename_keeps_the_previous_snapshot(
     assert saved.path.read_bytes() == before
     # no temp file left: the snapshot, its generation and the commit lock
     names = sorted(p.name for p in saved.path.parent.iterdir())
-    assert names == sorted([SNAPSHOT_NAME, "graph.generation", "graph.commit.lock"])
+    assert names == sorted([SNAPSHOT_NAME, "graph.nodes", "graph.generation", "graph.commit.lock"])
     reread = MemoryStore(saved.path)
     assert reread.get("P1") is not None and reread.get("P2") is None
 

@@ -2,42 +2,19 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
-from datetime import UTC, date, datetime
 from pathlib import Path
 
-from disputegraph.schemas import RiskLevel
-from disputegraph.schemas.rules import RuleSubject
-from disputegraph.schemas.workflow import Alert
 from disputegraph.store.workflow import WorkflowStore
+from workflow_helpers import make_alert, run_processes
 
 WRITERS = 4
 ROUNDS = 40
-
-
-def _alert(alert_id: str) -> Alert:
-    day = date(2026, 1, 10)
-    return Alert(
-        id=alert_id,
-        rule_id="r",
-        version=1,
-        subject=RuleSubject.CLUSTER,
-        subject_id="C-1",
-        severity=RiskLevel.YELLOW,
-        title_zh="规则",
-        title_en="Rule",
-        explanation_zh="",
-        explanation_en="",
-        raised_at=datetime(2026, 1, 10, tzinfo=UTC),
-        as_of=day,
-        seen_as_of=day,
-    )
 
 
 def _append(path: Path, writer: int) -> None:
@@ -55,14 +32,8 @@ def test_parallel_writers_lose_no_update(tmp_path: Path) -> None:
     path = tmp_path / "workflow.sqlite"
     store = WorkflowStore(path)
     with store.transaction() as tx:
-        tx.put_alert(_alert("A-1"))
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_append, args=(path, w)) for w in range(WRITERS)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
+        tx.put_alert(make_alert("A-1"))
+    run_processes(_append, [(path, w) for w in range(WRITERS)])
     alert = store.alert("A-1")
     assert alert is not None
     assert sorted(alert.triggers) == sorted(
@@ -74,7 +45,7 @@ def test_a_failed_transaction_writes_nothing(tmp_path: Path) -> None:
     store = WorkflowStore(tmp_path / "workflow.sqlite")
     try:
         with store.transaction() as tx:
-            tx.put_alert(_alert("A-1"))
+            tx.put_alert(make_alert("A-1"))
             raise RuntimeError("half-way")
     except RuntimeError:
         pass
@@ -83,16 +54,15 @@ def test_a_failed_transaction_writes_nothing(tmp_path: Path) -> None:
 
 _KILLED_WRITER = """
 import sys
-from datetime import UTC, date, datetime
 from pathlib import Path
 sys.path[:0] = {paths!r}
-from test_workflow import _alert
+from workflow_helpers import make_alert
 from disputegraph.store.workflow import WorkflowStore
 store = WorkflowStore(Path({db!r}))
 n = 0
 while True:
     with store.transaction() as tx:
-        tx.put_alert(_alert(f"A-{{n:06d}}"))
+        tx.put_alert(make_alert(f"A-{{n:06d}}"))
     print(n, flush=True)  # committed
     n += 1
 """
@@ -100,8 +70,8 @@ while True:
 
 def test_kill_9_loses_nothing_committed(tmp_path: Path) -> None:
     db = tmp_path / "workflow.sqlite"
-    here = str(Path(__file__).parent)
-    code = textwrap.dedent(_KILLED_WRITER).format(paths=[here, *sys.path], db=str(db))
+    tests = str(Path(__file__).parents[1])
+    code = textwrap.dedent(_KILLED_WRITER).format(paths=[tests, *sys.path], db=str(db))
     committed = []
     with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as proc:
         assert proc.stdout is not None

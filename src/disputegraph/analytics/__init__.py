@@ -10,7 +10,7 @@ The public API::
 
 ``run_analysis`` projects the window (:mod:`disputegraph.analytics.projection`),
 clusters it, scores every cluster, flags every chain, aggregates the agencies,
-and persists the result as a document (kind ``analysis``, key
+and persists the result in parts (:mod:`disputegraph.store.analyses`, key
 ``"<as_of>:<window_days>"``) plus a pointer to the latest one, so pages and
 commands read it instead of recomputing, and each cluster's id, score and
 disputes (kind ``analysis_scores``, same key), which the next analysis compares
@@ -75,6 +75,14 @@ from disputegraph.schemas.analysis import (
     TraceResult,
 )
 from disputegraph.schemas.rules import Rule
+from disputegraph.store.analyses import (
+    ANALYSIS_KIND,
+    LATEST_KIND,
+    analysis_key,
+    analysis_keys,
+    load_analysis,
+    save_analysis,
+)
 from disputegraph.store.protocol import GraphStore
 
 __all__ = [
@@ -110,8 +118,6 @@ __all__ = [
     "trace",
 ]
 
-ANALYSIS_KIND = "analysis"
-LATEST_KIND = "analysis_latest"
 #: Beside each analysis: [id, score, disputes] of its clusters, for the next one.
 SCORES_KIND = "analysis_scores"
 Progress = Callable[[str], None]
@@ -143,22 +149,6 @@ def default_as_of(store: GraphStore) -> date:
     return latest.date()
 
 
-def _key(as_of: date, window_days: int) -> str:
-    return f"{as_of.isoformat()}:{window_days}"
-
-
-def analysis_keys(store: GraphStore) -> list[tuple[date, int]]:
-    """(as_of, window_days) of every stored analysis, oldest first."""
-    keys = []
-    for k in store.list_documents(ANALYSIS_KIND):
-        day, _, window = k.partition(":")
-        try:
-            keys.append((date.fromisoformat(day), int(window)))
-        except ValueError:
-            continue
-    return sorted(keys)
-
-
 def cluster_scores(result: AnalysisResult) -> list[ClusterScore]:
     """Id, score and disputes of every cluster of a result (what the next analysis
     compares with; stored beside the result as its own small document)."""
@@ -186,7 +176,7 @@ def _previous(
     if not earlier:
         return None
     day = earlier[-1]
-    doc = store.get_document(SCORES_KIND, _key(day, window_days))
+    doc = store.get_document(SCORES_KIND, analysis_key(day, window_days))
     if doc is not None:
         return [
             ClusterScore(c, float(score), disputes, date.fromisoformat(rest[0]) if rest else day)
@@ -394,37 +384,11 @@ def run_analysis(
         result.rules.extend(result.rules_skipped)
         result.rules_skipped = []
     del proj  # a million-dispute projection is a gigabyte: gone before the result is written
-    key = _key(as_of, window_days)
-    store.put_document(ANALYSIS_KIND, key, result)  # serialised straight to JSON
+    key = save_analysis(store, result)
     scores = [[c.id, c.score, c.disputes, str(c.since)] for c in cluster_scores(result)]
     store.put_document(SCORES_KIND, key, {"clusters": scores})
-    store.put_document(LATEST_KIND, "latest", {"key": key})
     store.flush()
     return result
-
-
-def load_analysis(
-    store: GraphStore, as_of: date | None = None, window_days: int | None = None
-) -> AnalysisResult | None:
-    """A stored analysis: the latest when ``as_of`` is None, else the one for that date
-    (with ``window_days``, or the default 180 / the only window stored for that date)."""
-    if as_of is None:
-        pointer = store.get_document(LATEST_KIND, "latest")
-        if pointer is None:
-            return None
-        key = str(pointer["key"])
-        if window_days is not None and not key.endswith(f":{window_days}"):
-            same = [(d, w) for d, w in analysis_keys(store) if w == window_days]
-            if not same:
-                return None
-            key = _key(*same[-1])
-    else:
-        if window_days is None:
-            windows = [w for d, w in analysis_keys(store) if d == as_of]
-            window_days = 180 if 180 in windows or not windows else windows[0]
-        key = _key(as_of, window_days)
-    doc = store.get_document(ANALYSIS_KIND, key)
-    return AnalysisResult.model_validate(doc) if doc is not None else None
 
 
 def chain(

@@ -120,7 +120,9 @@ def risk_command(
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--level") from None
     with store_session(cfg) as store:
-        result = stored_analysis(store, parse_day(as_of), window_days)
+        result = stored_analysis(
+            store, parse_day(as_of), window_days, parts=("clusters",), level=wanted, top=top
+        )
         report = risk_report(store, result, cli_role(cfg), cfg.language, level=wanted, top=top)
     title = f"risk clusters as of {result.as_of}"
     emit_rows(report.rows, fmt, title=title, payload=report.payload)
@@ -145,7 +147,7 @@ def cluster_command(
 
     cfg = settings()
     with store_session(cfg) as store:
-        result = stored_analysis(store)
+        result = stored_analysis(store, parts=("clusters",), cluster=cluster_id)
         c = cluster_of(result, cluster_id)
         report = cluster_report(store, result, c, cli_role(cfg), cfg.language)
     if fmt is Format.json:
@@ -268,7 +270,7 @@ def agencies_command(
 
     cfg = settings()
     with store_session(cfg) as store:
-        result = stored_analysis(store)
+        result = stored_analysis(store, parts=("agencies", "handoffs"))
     report = agencies_report(result, pairs=pairs)
     title = f"{'hand-offs' if pairs else 'agencies'} as of {result.as_of}"
     emit_rows(report.rows, fmt, title=title, payload=report.payload)

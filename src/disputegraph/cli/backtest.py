@@ -4,7 +4,7 @@ against later escalations; its weights tuned on one window, checked on a later o
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +31,15 @@ def _score(s: Sample, weights: dict[str, float]) -> float:
     from disputegraph.analytics.backtest import rescore
 
     return rescore(s, weights)
+
+
+def _dates(start: str, end: str, step: str) -> tuple[date, date, int]:
+    """The first and last as-of dates (--from, --to) and the days between them (--step)."""
+    from disputegraph.analytics.backtest import parse_step
+
+    day0, day1 = parse_day(start, "--from"), parse_day(end, "--to")
+    assert day0 is not None and day1 is not None
+    return day0, day1, parse_step(step)
 
 
 _FROM = typer.Option(..., "--from", help="First as-of date (YYYY-MM-DD).")
@@ -68,15 +77,13 @@ def backtest_command(
 
     Example: disputegraph backtest --from 2025-09-01 --to 2025-12-01 --step 7d
     """
-    from disputegraph.analytics.backtest import parse_step, run_backtest
+    from disputegraph.analytics.backtest import run_backtest
     from disputegraph.analytics.backtest_truth import score_truth
     from disputegraph.analytics.config import load_risk_config
     from disputegraph.views.backtest import backtest_report, read_truth, store_backtest
 
     cfg = settings()
-    day0, day1 = parse_day(start, "--from"), parse_day(end, "--to")
-    assert day0 is not None and day1 is not None
-    step_days = parse_step(step)
+    day0, day1, step_days = _dates(start, end, step)
     config = load_risk_config(cfg.risk_config, taxonomy_of(cfg))
     with store_session(cfg, writer=True) as store:
         result = run_backtest(
@@ -127,19 +134,11 @@ def tune_command(
 
     Example: disputegraph tune --from 2025-06-01 --to 2025-10-01 -o tuned.toml
     """
-    from disputegraph.analytics.backtest import (
-        metrics,
-        parse_step,
-        run_backtest,
-        tune,
-        weights_toml,
-    )
+    from disputegraph.analytics.backtest import metrics, run_backtest, tune, weights_toml
     from disputegraph.analytics.config import load_risk_config
 
     cfg = settings()
-    day0, day1 = parse_day(start, "--from"), parse_day(end, "--to")
-    assert day0 is not None and day1 is not None
-    step_days = parse_step(step)
+    day0, day1, step_days = _dates(start, end, step)
     config = load_risk_config(cfg.risk_config, taxonomy_of(cfg))
     held0 = day1 + timedelta(days=step_days)
     with store_session(cfg) as store:

@@ -41,6 +41,7 @@ __all__ = [
     "masked",
     "out",
     "parse_day",
+    "parse_filter",
     "parse_when",
     "progress_bar",
     "settings",
@@ -49,6 +50,7 @@ __all__ = [
 
 P = ParamSpec("P")
 R = TypeVar("R")
+E = TypeVar("E")
 
 app = typer.Typer(
     name="disputegraph",
@@ -185,6 +187,17 @@ def parse_day(text: str | None, option: str = "--as-of") -> date | None:
         raise typer.BadParameter(
             f"{text!r} is not a date like 2026-01-31", param_hint=option
         ) from None
+
+
+def parse_filter(text: str, parse: Callable[[str], E], option: str, choices: str) -> E | None:
+    """What a listing's filter ``option`` asks for: ``None`` for ``all``, else
+    ``parse(text)``; a value it refuses is one line naming the option and the ``choices``."""
+    if text == "all":
+        return None
+    try:
+        return parse(text)
+    except ValueError:
+        raise DisputeGraphError(f"{option} {text!r}: give {choices}") from None
 
 
 def parse_when(text: str | None, option: str) -> datetime | None:

@@ -15,6 +15,7 @@ from disputegraph.cli.common import (
     audit_cli,
     emit_rows,
     handle_errors,
+    parse_filter,
     settings,
 )
 from disputegraph.exceptions import DisputeGraphError
@@ -62,13 +63,7 @@ def list_command(
 
     Example: disputegraph notify list --status queued --format json
     """
-    if status == "all":
-        wanted = None
-    else:
-        try:
-            wanted = DeliveryStatus.parse(status)
-        except ValueError:
-            raise DisputeGraphError(f"--status {status!r}: give queued, sent or all") from None
+    wanted = parse_filter(status, DeliveryStatus.parse, "--status", "queued, sent or all")
     cfg = settings()
     rows = [_row(d) for d in WorkflowStore.in_workspace(cfg.workspace).deliveries(wanted)]
     emit_rows(rows, fmt, title=f"{len(rows)} notification(s)", payload={"deliveries": rows})

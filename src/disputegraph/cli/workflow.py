@@ -18,6 +18,7 @@ from disputegraph.cli.common import (
     emit_rows,
     handle_errors,
     parse_day,
+    parse_filter,
     settings,
     store_session,
 )
@@ -105,20 +106,12 @@ def list_command(
     from disputegraph.views.masking import cli_role
 
     cfg = settings()
-    wanted = None if status == "all" else _status(status)
+    choices = "open, confirmed, dismissed or all"
+    wanted = parse_filter(status, AlertStatus.parse, "--status", choices)
     alerts = _workflow(cfg).alerts(wanted)
     with store_session(cfg) as store:
         report = alerts_report(store, alerts, cli_role(cfg), cfg.language)
     emit_rows(report.rows, fmt, title=f"{len(alerts)} alert(s)", payload=report.payload)
-
-
-def _status(text: str) -> AlertStatus:
-    try:
-        return AlertStatus.parse(text)
-    except ValueError:
-        raise DisputeGraphError(
-            f"--status {text!r}: give open, confirmed, dismissed or all"
-        ) from None
 
 
 def _one(cfg: Settings, alert_id: str, fmt: Format = Format.json) -> None:
@@ -271,15 +264,11 @@ def orders_list_command(
     orders = visible_orders(_workflow(cfg), _actor(cfg))
     if state == "open":
         orders = [o for o in orders if o.state is not OrderState.CLOSED]
-    elif state != "all":
-        try:
-            wanted = OrderState.parse(state)
-        except ValueError:
-            raise DisputeGraphError(
-                f"--state {state!r}: give open, all or one of "
-                f"{', '.join(s.value for s in OrderState)}"
-            ) from None
-        orders = [o for o in orders if o.state is wanted]
+    else:
+        choices = f"open, all or one of {', '.join(s.value for s in OrderState)}"
+        wanted = parse_filter(state, OrderState.parse, "--state", choices)
+        if wanted is not None:
+            orders = [o for o in orders if o.state is wanted]
     today = date.today()
     rows = [_order_row(o, cfg.language, today) for o in orders]
     rows.sort(key=lambda r: (not r["overdue"], str(r["due"]), str(r["id"])))

@@ -19,20 +19,18 @@ authenticates again.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import json
 import re
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from disputegraph.exceptions import AuthError, ConfigError
-from disputegraph.files import atomic_write, file_lock
+from disputegraph.files import lock_beside, write_private
 from disputegraph.users import check_identifier
 
 __all__ = ["TOKENS_FILE", "Token", "TokenStore", "check_source_name"]
@@ -79,11 +77,6 @@ class TokenStore:
         """The file beside the accounts file (``<workspace>/ingest-tokens.json``)."""
         return cls(Path(settings.users_path).parent / TOKENS_FILE)
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        with file_lock(self.path.with_name(self.path.name + ".lock")):
-            yield
-
     def _read(self) -> dict[str, Any]:
         try:
             text = self.path.read_text(encoding="utf-8")
@@ -98,12 +91,7 @@ class TokenStore:
 
     def _write(self, data: dict[str, Any]) -> None:
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        try:
-            atomic_write(self.path, (text.encode("utf-8"),), mode=0o600)
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot write the tokens file {self.path}: {exc.strerror}; it is unchanged"
-            ) from None
+        write_private(self.path, text, "the tokens file", ConfigError)
 
     @staticmethod
     def _token(token_id: str, record: dict[str, Any]) -> Token:
@@ -119,7 +107,7 @@ class TokenStore:
     def create(self, source: str, *, by: str, note: str = "") -> tuple[Token, str]:
         """A new token for ``source``: its record and the token itself (shown once)."""
         check_source_name(source)
-        with self._locked():
+        with lock_beside(self.path):
             data = self._read()
             token_id = secrets.token_hex(4)
             while token_id in data["tokens"]:
@@ -145,7 +133,7 @@ class TokenStore:
 
     def revoke(self, token_id: str) -> Token:
         """Revoke a token by its id; :class:`AuthError` when there is none."""
-        with self._locked():
+        with lock_beside(self.path):
             data = self._read()
             record = data["tokens"].get(token_id)
             if record is None:

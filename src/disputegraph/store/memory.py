@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import gc
 import pickle
+import threading
 import time
 import zlib
 from array import array
@@ -44,6 +45,7 @@ from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
 from disputegraph.store.adjacency import Adjacency, Ints, Picker, padded, picker
 from disputegraph.store.documents import Document, iter_document, load_document
 from disputegraph.store.locks import lock_path, locked
+from disputegraph.store.points import PointIndex, snapshot_mark, write_points
 from disputegraph.store.protocol import Counts, Subgraph
 from disputegraph.store.snapshot import (
     DOCS_MAGIC,
@@ -97,14 +99,68 @@ class MemoryStore:
         # Where the graph and the documents were last read from or written to
         # (None: changed since); flush writes a file only when this is not it.
         self._docs_saved_to = self.documents_path  # none yet: nothing to write
-        self._reset()
-        if path is not None:
-            # readers and writers share the commit lock: a flush swaps the files
-            # under it held exclusively, so no one reads a new graph beside old documents
-            with locked(lock_path(path, "commit"), lock_timeout, shared=True):
-                self._generation = self._stored_generation()
+        self._lock_timeout = lock_timeout
+        self._graph_lock = threading.Lock()
+        self._graph_unread = False
+        self._points: PointIndex | None = None
+        self._mark: bytes | None = None  # see snapshot_mark
+        if path is None:
+            self._reset()
+            return
+        # readers and writers share the commit lock: a flush swaps the files
+        # under it held exclusively, so no one reads a new graph beside old documents
+        with locked(lock_path(path, "commit"), lock_timeout, shared=True):
+            self._generation = self._stored_generation()
+            self._mark = snapshot_mark(path) if path.is_file() else None
+            docs_path = self.documents_path
+            self._points = PointIndex.open(self.points_path, path)
+            if self._points is not None:
+                # the graph is read when first asked for: `risk` reads documents and
+                # a few nodes by id (store.points)
+                if docs_path is not None and docs_path.exists():
+                    self._read_documents(docs_path)
+                self._graph_unread = True
+            else:
+                self._reset()
                 if path.exists():
                     self._read(path)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for an attribute not set: the graph's, before it is read.
+        if name in _GRAPH_STATE and "_graph_lock" in self.__dict__:
+            self._read_graph()
+            return object.__getattribute__(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _read_graph(self) -> None:
+        """Read the graph of the snapshot whose documents were read at open.
+
+        It is read aside and then put in place at once: a thread that asks for it
+        meanwhile waits for it, and none sees a graph half read (the dashboard's
+        callbacks run in threads)."""
+        assert self.path is not None
+        with self._graph_lock:
+            if not self._graph_unread:
+                return
+            with locked(lock_path(self.path, "commit"), self._lock_timeout, shared=True):
+                documents = self.documents
+                if self._stored_generation() != self._generation:  # a commit since the open
+                    if self._docs_saved_to != self.documents_path:
+                        raise self._changed()
+                    self._generation = self._stored_generation()
+                    documents = {}  # theirs are read again with the graph
+                graph = object.__new__(MemoryStore)
+                graph.path, graph.documents = self.path, documents
+                graph._docs_saved_to = self._docs_saved_to
+                graph._reset()
+                graph._read(self.path)
+                mark = snapshot_mark(self.path)
+            self._mark = mark
+            self.__dict__.update(
+                {k: graph.__dict__[k] for k in (*_GRAPH_STATE, "documents", "_docs_saved_to")}
+            )
+            self._graph_unread = False
+            self._points = None  # a thread still reading through it keeps it open
 
     def _reset(self) -> None:
         # property key orders, shared by nodes and relationships
@@ -156,7 +212,19 @@ class MemoryStore:
         """The documents file beside the snapshot (``graph.documents``)."""
         return None if self.path is None else self.path.with_suffix(".documents")
 
+    @property
+    def points_path(self) -> Path:
+        """The point index beside the snapshot (``graph.nodes``, see :mod:`.points`)."""
+        assert self.path is not None
+        return self.path.with_suffix(".nodes")
+
+    def _read_documents(self, docs_path: Path) -> None:
+        with checked(docs_path, DOCS_MAGIC, "documents file") as fh:
+            self.documents = pickle.load(fh)
+        self._docs_saved_to = docs_path
+
     def _read(self, path: Path) -> None:
+        documents = self.documents
         with checked(path, MAGIC, "snapshot") as fh:
             state = load_state(fh)  # our own file, checksummed
         for name, value in zip(self._STATE, state, strict=True):
@@ -166,8 +234,10 @@ class MemoryStore:
         if self.documents:  # kept inside the snapshot before there was a documents file:
             self._graph_saved_to = None  # the next flush writes the graph without them
         if docs_path is not None and docs_path.exists():
-            with checked(docs_path, DOCS_MAGIC, "documents file") as fh:
-                self.documents = pickle.load(fh)
+            if documents:  # read at open (and perhaps changed since): they stand
+                self.documents = documents
+            else:
+                self._read_documents(docs_path)
         elif self.documents:
             self._docs_saved_to = None
             for kind, docs in self.documents.items():
@@ -181,6 +251,16 @@ class MemoryStore:
         # cyclic collector from walking them again and again.
         gc.freeze()
 
+    @property
+    def snapshot_mark(self) -> bytes | None:
+        """Names the committed snapshot this store's graph is (or is to be) read from
+        (:func:`~disputegraph.store.points.snapshot_mark`): files kept beside it for
+        that commit can stand in for reading it. ``None`` when there is none, or when
+        the graph has changed since (not yet flushed)."""
+        if self._graph_unread or self._graph_saved_to == self.path:
+            return self._mark
+        return None
+
     def flush(self) -> None:
         """Write what changed: the documents file when documents did, the graph
         snapshot when nodes or relationships did (an analysis rewrites only the
@@ -191,18 +271,23 @@ class MemoryStore:
             self._generation = time.time_ns()
             return
         docs_path = self.documents_path
-        graph_due = self._graph_saved_to != self.path or not self.path.exists()
+        graph_due = not self._graph_unread and (
+            self._graph_saved_to != self.path or not self.path.exists()
+        )
         if self._docs_saved_to == docs_path and not graph_due:
             return
         with locked(lock_path(self.path, "commit"), 600.0):
             if self._generation_of == self.path and self._stored_generation() != self._generation:
-                raise StoreError(
-                    f"{self.path} changed since this process read it (another process wrote "
-                    "to the workspace): nothing was written; run the command again"
-                )
+                raise self._changed()
             self._write(graph_due)
             self._generation, self._generation_of = time.time_ns(), self.path
             atomic_write(self._generation_path, [str(self._generation).encode()])
+
+    def _changed(self) -> StoreError:
+        return StoreError(
+            f"{self.path} changed since this process read it (another process wrote "
+            "to the workspace): nothing was written; run the command again"
+        )
 
     def _write(self, graph_due: bool) -> None:
         assert self.path is not None
@@ -223,6 +308,9 @@ class MemoryStore:
                 {} if name == "documents" else getattr(self, name) for name in self._STATE
             )
             write_checked(self.path, MAGIC, "snapshot", lambda out: dump_state(graph, out))
+            self._mark = snapshot_mark(self.path)
+            rows = zip(self._ids, self._label, self._nshape, self._nvals, strict=True)
+            write_points(self.points_path, self.path, self._shapes, list(rows))
             self._graph_saved_to = self.path
 
     def close(self) -> None:
@@ -253,6 +341,7 @@ class MemoryStore:
     def clear(self) -> None:
         self.documents = {}
         self._docs_saved_to = None
+        self._graph_unread = False
         self._reset()
 
     # -- writing ---------------------------------------------------------
@@ -265,6 +354,8 @@ class MemoryStore:
         return code, tuple(props.values())
 
     def upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
+        if self._graph_unread:  # before any mark is set: the read would reset it
+            self._read_graph()
         with gc_paused():
             self._upsert_nodes(nodes)
 
@@ -298,6 +389,8 @@ class MemoryStore:
         return self._ident
 
     def upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
+        if self._graph_unread:  # before any mark is set: the read would reset it
+            self._read_graph()
         with gc_paused():
             self._upsert_edges(edges)
 
@@ -328,9 +421,6 @@ class MemoryStore:
                 self._evals[row] = values
 
     # -- reading helpers -------------------------------------------------
-    def _node(self, row: int) -> GraphNode:
-        return self._nodes([row])[0]
-
     def _nodes(self, rows: Iterable[int]) -> list[GraphNode]:
         labels, ids, shape, shapes, vals = (
             self._label,
@@ -406,14 +496,20 @@ class MemoryStore:
         return Counts(dict(sorted(nodes.items())), dict(sorted(edges.items())))
 
     def get(self, node_id: str) -> GraphNode | None:
-        row = self._index.get(node_id)
-        return None if row is None else self._node(row)
+        found = self.get_many([node_id])
+        return found[0] if found else None
 
     def get_many(self, node_ids: Iterable[str]) -> list[GraphNode]:
+        points = self._points  # (dropped once the graph is read)
+        if self._graph_unread and points is not None:
+            return points.get_many(node_ids)
         index = self._index
         return self._nodes(index[i] for i in node_ids if i in index)
 
     def has_ids(self, node_ids: Iterable[str]) -> dict[str, NodeLabel]:
+        points = self._points  # (dropped once the graph is read)
+        if self._graph_unread and points is not None:
+            return points.has_ids(node_ids)
         index = self._index
         return {i: _LABELS[self._label[index[i]]] for i in node_ids if i in index}
 
@@ -591,6 +687,18 @@ class MemoryStore:
 
     def list_documents(self, kind: str) -> list[str]:
         return sorted(self.documents.get(kind, {}))
+
+
+#: What :meth:`MemoryStore._reset` sets: the graph, read from the snapshot when first
+#: used (its stored columns and what is derived from them).
+_GRAPH_STATE = frozenset(MemoryStore._STATE) - {"documents"} | {
+    "_shape_code",
+    "_index",
+    "_graph_saved_to",
+    "_adj",
+    "_rank",
+    "_ident",
+}
 
 
 def _pack(pieces: Iterable[bytes]) -> bytes:

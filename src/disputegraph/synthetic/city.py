@@ -26,11 +26,40 @@ from disputegraph.synthetic.names import (
     credit_codes,
 )
 
-__all__ = ["AGENCY_ROLES", "City", "Columns", "build_city"]
+__all__ = ["AGENCY_ROLES", "City", "Columns", "Compounds", "Villages", "build_city"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 Columns = dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class Compounds:
+    """Urban compounds (小区): per community a range of compounds, their buildings and the
+    buildings' units."""
+
+    comm_xq_start: IntArray
+    comm_xq_n: IntArray
+    xq_comm: IntArray
+    xq_prop: IntArray
+    xq_built: IntArray
+    xq_b_start: IntArray
+    xq_b_n: IntArray
+    b_prop: IntArray
+    b_u_start: IntArray
+    b_u_n: IntArray
+    b_xq: IntArray
+    u_prop: IntArray
+
+
+@dataclass(frozen=True)
+class Villages:
+    """Per rural community its village property and a range of land parcels."""
+
+    comm_village_prop: IntArray
+    comm_parcel_start: IntArray
+    comm_parcel_n: IntArray
+    parcel_prop: IntArray
 
 
 @dataclass
@@ -48,24 +77,9 @@ class City:
     comm_grid_n: IntArray
     grid_comm: IntArray
     grid_name: list[str]
-    # urban compounds (小区): per community a range of compounds
-    comm_xq_start: IntArray
-    comm_xq_n: IntArray
-    xq_prop: IntArray
-    xq_b_start: IntArray
-    xq_b_n: IntArray
-    xq_built: IntArray
-    xq_manager: IntArray  # employer row index or -1
-    b_prop: IntArray
-    b_u_start: IntArray
-    b_u_n: IntArray
-    b_xq: IntArray
-    u_prop: IntArray
-    # villages: per rural community one village property and a range of parcels
-    comm_village_prop: IntArray
-    comm_parcel_start: IntArray
-    comm_parcel_n: IntArray
-    parcel_prop: IntArray
+    compounds: Compounds
+    xq_manager: IntArray  # per compound: its manager's employer row index, or -1
+    villages: Villages
     prop_ids: list[str]
     properties: Columns
     employers: Columns
@@ -147,25 +161,7 @@ class _Properties:
         return np.arange(start, start + n, dtype=np.int64)
 
 
-@dataclass(frozen=True)
-class _Compounds:
-    """Urban compounds (小区) per community, their buildings and the buildings' units."""
-
-    comm_xq_start: IntArray
-    comm_xq_n: IntArray
-    xq_comm: IntArray
-    xq_prop: IntArray
-    xq_built: IntArray
-    xq_b_start: IntArray
-    xq_b_n: IntArray
-    b_prop: IntArray
-    b_u_start: IntArray
-    b_u_n: IntArray
-    b_xq: IntArray
-    u_prop: IntArray
-
-
-def _compounds(rng: np.random.Generator, div: Divisions, props: _Properties) -> _Compounds:
+def _compounds(rng: np.random.Generator, div: Divisions, props: _Properties) -> Compounds:
     """1-3 compounds per urban community, 3-12 buildings each, 1-3 units per building."""
     cr = np.asarray(div.comm_rural, dtype=bool)
     urban = np.flatnonzero(~cr)
@@ -217,22 +213,12 @@ def _compounds(rng: np.random.Generator, div: Divisions, props: _Properties) -> 
         [str(y) for y in xq_built[b_xq[u_b]].tolist()],
         [xq_grid[b_xq[b]] for b in u_b.tolist()],
     )
-    return _Compounds(
+    return Compounds(
         xq_start, xq_n, xq_comm, xq_prop, xq_built, b_start, b_n, b_prop, u_start, u_n, b_xq, u_prop
     )
 
 
-@dataclass(frozen=True)
-class _Villages:
-    """Per rural community its village property and a range of land parcels."""
-
-    comm_village_prop: IntArray
-    comm_parcel_start: IntArray
-    comm_parcel_n: IntArray
-    parcel_prop: IntArray
-
-
-def _villages(rng: np.random.Generator, div: Divisions, props: _Properties) -> _Villages:
+def _villages(rng: np.random.Generator, div: Divisions, props: _Properties) -> Villages:
     """One village per rural community, 4-12 parcels each in 8 village groups."""
     n_comm = div.n_communities
     grid_of = div.grid_name
@@ -266,13 +252,13 @@ def _villages(rng: np.random.Generator, div: Divisions, props: _Properties) -> _
         [grid_of[start_of[c]] for c in p_comm.tolist()],
         coords=True,
     )
-    return _Villages(village_prop, p_start, p_n, parcel_prop)
+    return Villages(village_prop, p_start, p_n, parcel_prop)
 
 
 def _managers(
     rng: np.random.Generator,
     div: Divisions,
-    xq: _Compounds,
+    xq: Compounds,
     prop_ids: list[str],
     used_names: set[str],
 ) -> tuple[Columns, Columns, IntArray]:
@@ -339,22 +325,9 @@ def build_city(seed: int, scale: int, used_names: set[str]) -> City:
         comm_grid_n=div.comm_grid_n,
         grid_comm=div.grid_comm,
         grid_name=div.grid_name,
-        comm_xq_start=xq.comm_xq_start,
-        comm_xq_n=xq.comm_xq_n,
-        xq_prop=xq.xq_prop,
-        xq_b_start=xq.xq_b_start,
-        xq_b_n=xq.xq_b_n,
-        xq_built=xq.xq_built,
+        compounds=xq,
         xq_manager=xq_manager,
-        b_prop=xq.b_prop,
-        b_u_start=xq.b_u_start,
-        b_u_n=xq.b_u_n,
-        b_xq=xq.b_xq,
-        u_prop=xq.u_prop,
-        comm_village_prop=villages.comm_village_prop,
-        comm_parcel_start=villages.comm_parcel_start,
-        comm_parcel_n=villages.comm_parcel_n,
-        parcel_prop=villages.parcel_prop,
+        villages=villages,
         prop_ids=props.ids,
         properties=props.cols,
         employers=employers,

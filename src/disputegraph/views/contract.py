@@ -73,10 +73,14 @@ class ClusterReport(Report):
 
 
 def stored_analysis(
-    store: GraphStore, as_of: date | None = None, window_days: int | None = None
+    store: GraphStore,
+    as_of: date | None = None,
+    window_days: int | None = None,
+    **part: Any,
 ) -> AnalysisResult:
-    """The stored analysis (the latest, or the one for ``as_of``); AnalysisError if none."""
-    result = analytics.load_analysis(store, as_of, window_days)
+    """The stored analysis (the latest, or the one for ``as_of``), or the ``part`` of
+    it a command prints (``store.analyses.load_analysis``); AnalysisError if none."""
+    result = analytics.load_analysis(store, as_of, window_days, **part)
     if result is None:
         when = f" for {as_of}" if as_of else ""
         raise AnalysisError(f"no analysis stored{when}: run `disputegraph analyze` first")

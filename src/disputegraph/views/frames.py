@@ -1,19 +1,27 @@
 """The disputes as one pandas frame, and the counts the overview draws from it.
 
-Pure functions over the store (read once) and the frame; the caching lives in
-:class:`~disputegraph.views.services.Services`.
+Pure functions over the store (read once) and the frame; the caching in memory
+lives in :class:`~disputegraph.views.services.Services`. On the embedded store the
+frame is also kept on disk beside the snapshot it was made from
+(:func:`stored_disputes_frame`, ``graph.frame``), so a dashboard started again
+reads it in a fraction of a second instead of reading the graph and making it
+again (docs/architecture.md §5, "Point reads").
 """
 
 from __future__ import annotations
 
+import pickle
 from datetime import date, datetime, tzinfo
+from pathlib import Path
 from typing import Any, cast
 
 import pandas as pd
 
 from disputegraph.analytics.records import HANDLING_KEYS, StepTime, open_history, step_time
+from disputegraph.files import atomic_open
 from disputegraph.i18n import enum_label
 from disputegraph.schemas import Lang, NodeLabel, RelType
+from disputegraph.store.memory import MemoryStore
 from disputegraph.store.protocol import GraphStore
 from disputegraph.taxonomy import Taxonomy
 from disputegraph.views.state import ViewState, city_category
@@ -27,6 +35,7 @@ __all__ = [
     "disputes_frame",
     "in_window",
     "open_flags",
+    "stored_disputes_frame",
     "to_datetime",
     "weekly",
 ]
@@ -63,6 +72,22 @@ def to_datetime(value: Any) -> datetime | None:
         return None
 
 
+#: the dispute properties :func:`disputes_frame` reads, in its column order
+_PROPS = (
+    "title",
+    "category",
+    "status",
+    "channel",
+    "district",
+    "reported_at",
+    "closed_at",
+    "headcount",
+    "amount_yuan",
+    "source_category",
+    "source_channel",
+)
+
+
 def disputes_frame(store: GraphStore, tz: tzinfo) -> pd.DataFrame:
     """Every dispute as one row indexed by id, times in ``tz`` (naive), with its
     :class:`~disputegraph.schemas.OpenHistory` (column ``history``)."""
@@ -70,31 +95,24 @@ def disputes_frame(store: GraphStore, tz: tzinfo) -> pd.DataFrame:
     for edges in store.iter_edge_values(RelType.HANDLED_BY, HANDLING_KEYS[:3]):
         for did, _agency, *values in edges:
             steps.setdefault(did, []).append(step_time(*values))
-    rows: list[dict[str, Any]] = []
-    for batch in store.iter_nodes(NodeLabel.DISPUTE):
-        for node in batch:
-            p = node.props
+    rows: list[tuple[Any, ...]] = []
+    for batch in store.iter_node_values(NodeLabel.DISPUTE, _PROPS):
+        for did, title, cat, status, channel, district, rep, closed, heads, amount, *src in batch:
             rows.append(
-                {
-                    "id": node.id,
-                    "title": p.get("title", ""),
-                    "category": p.get("category"),
-                    "status": p.get("status"),
-                    "channel": p.get("channel"),
-                    "district": p.get("district"),
-                    "reported_at": to_datetime(p.get("reported_at")),
-                    "closed_at": to_datetime(p.get("closed_at")),
-                    "headcount": int(p.get("headcount") or 1),
-                    "amount_yuan": float(p.get("amount_yuan") or 0.0),
-                    "history": open_history(
-                        p.get("reported_at"),
-                        p.get("status"),
-                        p.get("closed_at"),
-                        steps.get(node.id, ()),
-                    ),
-                    "source_category": p.get("source_category"),
-                    "source_channel": p.get("source_channel"),
-                }
+                (
+                    did,
+                    "" if title is None else title,
+                    cat,
+                    status,
+                    channel,
+                    district,
+                    to_datetime(rep),
+                    to_datetime(closed),
+                    int(heads or 1),
+                    float(amount or 0.0),
+                    open_history(rep, status, closed, steps.get(did, ())),
+                    *src,
+                )
             )
     del steps
     frame = pd.DataFrame(rows, columns=COLUMNS)
@@ -102,6 +120,38 @@ def disputes_frame(store: GraphStore, tz: tzinfo) -> pd.DataFrame:
         ser = pd.to_datetime(frame[col], utc=True, errors="coerce", format="mixed")
         frame[col] = ser.dt.tz_convert(tz).dt.tz_localize(None)
     return frame.set_index("id", drop=False)
+
+
+def stored_disputes_frame(store: GraphStore, tz: tzinfo) -> pd.DataFrame:
+    """:func:`disputes_frame`, read from ``graph.frame`` beside an embedded store's
+    snapshot when it was made from that snapshot in this time zone; otherwise made
+    and written there for the next reader (never an error: a missing, stale or
+    unreadable file only means the frame is made)."""
+    path = _frame_path(store)
+    mark = store.snapshot_mark if isinstance(store, MemoryStore) else None
+    if path is not None and mark is not None:
+        try:
+            with path.open("rb") as fh:
+                if pickle.load(fh) == (mark, str(tz)):
+                    return cast(pd.DataFrame, pickle.load(fh))
+        except Exception:  # a damaged or foreign cache is made again, never fatal
+            pass
+    frame = disputes_frame(store, tz)
+    mark = store.snapshot_mark if isinstance(store, MemoryStore) else None  # as read
+    if path is not None and mark is not None:
+        try:
+            with atomic_open(path) as fh:
+                pickle.dump((mark, str(tz)), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(frame, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:
+            pass  # a read-only workspace: the next reader makes it again
+    return frame
+
+
+def _frame_path(store: GraphStore) -> Path | None:
+    if isinstance(store, MemoryStore) and store.path is not None:
+        return store.path.with_suffix(".frame")
+    return None
 
 
 def open_flags(frame: pd.DataFrame, as_of: date) -> pd.Series:

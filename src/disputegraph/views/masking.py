@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from disputegraph.config import Settings
@@ -78,9 +79,19 @@ def private_fields(node: GraphNode) -> dict[str, str]:
 
 def mask_text(text: str, names: Iterable[str]) -> str:
     """``text`` with each of ``names`` masked (longer names first: 张三丰 before 张三)."""
-    for name in sorted({n for n in names if n}, key=len, reverse=True):
-        text = text.replace(name, mask_name(name))
-    return text
+    return name_masker(names)(text)
+
+
+def name_masker(names: Iterable[str]) -> Callable[[str], str]:
+    """:func:`mask_text` for many texts and one set of names: one pass over each text,
+    the longest name matching at each place masked (the ranked grid masks every
+    member's name in each of its thousands of cells)."""
+    ordered = sorted({n for n in names if n}, key=lambda n: (-len(n), n))
+    if not ordered:
+        return lambda text: text
+    masked = {n: mask_name(n) for n in ordered}
+    pattern = re.compile("|".join(map(re.escape, ordered)))
+    return lambda text: pattern.sub(lambda m: masked[m.group(0)], text)
 
 
 def mask_names(text: str, nodes: Iterable[GraphNode]) -> str:
@@ -98,10 +109,11 @@ def mask_rows(
     names = [str(n.props.get("name", "")) for n in persons if is_person(n)]
     if not any(names):
         return list(rows)
+    mask = name_masker(names)
 
     def one(value: Any) -> Any:
         if isinstance(value, str):
-            return mask_text(value, names)
+            return mask(value)
         if isinstance(value, list):
             return [one(v) for v in value]
         if isinstance(value, dict):

@@ -37,7 +37,7 @@ from disputegraph.analytics.config import RiskConfig
 from disputegraph.analytics.replay import HistoryPoint, cluster_history, replay_dates
 from disputegraph.exceptions import DisputeGraphError
 from disputegraph.i18n import enum_label
-from disputegraph.schemas import Lang, NodeLabel, RiskLevel
+from disputegraph.schemas import Lang, NodeLabel
 from disputegraph.schemas.analysis import AnalysisResult, ClusterAssessment, LiablePayers
 from disputegraph.schemas.workflow import AlertStatus, OrderState, WorkOrder
 from disputegraph.store.workflow import WorkflowStore
@@ -72,27 +72,24 @@ class Services(TracerServices):
         return self._views.get_or(key, lambda: self._overview(state, role))
 
     def warm(self) -> None:
-        """Read the disputes and the latest analysis and build the default overview,
-        so the first visitor does not wait for them (run in a background thread)."""
+        """Read the disputes and build the default overview, then read the whole latest
+        analysis and the graph, so the first visitor does not wait for them (run in a
+        background thread)."""
         try:
-            self.overview(ViewState(lang=self.settings.language))
+            state = ViewState(lang=self.settings.language)
+            self.overview(state)
+            self.analysis(state)  # then the whole result, for the other pages,
+            self.store.counts()  # and the graph (the embedded store reads it when first asked)
         except DisputeGraphError:  # an unreadable analysis shows up on the page instead
             return
 
     def _overview(self, state: ViewState, role: Role) -> dict[str, Any]:
-        analysis = self.analysis(state)
+        analysis, clusters, levels = self.ranked(state)
         lang = state.lang
         frame = self._filtered(state, analysis)
         open_ = frame[frame["is_open"]]
         as_of = self.as_of(state, analysis)
         window = self.window(state, analysis)
-        levels: dict[str, int] = {lv.value: 0 for lv in RiskLevel if lv is not RiskLevel.NONE}
-        clusters: list[ClusterAssessment] = []
-        if analysis is not None:
-            clusters = self._clusters(state, analysis)
-            for c in clusters:
-                if c.level.value in levels:
-                    levels[c.level.value] += 1
         start = pd.Timestamp(as_of) - pd.Timedelta(days=window)
         recent = frame[frame["reported_at"] >= start]
         weekly = frames.weekly(recent, lang, taxonomy=self.taxonomy)

@@ -15,8 +15,9 @@ from disputegraph import analytics
 from disputegraph.config import Settings
 from disputegraph.exceptions import DisputeGraphError, StoreError
 from disputegraph.i18n import enum_label, enum_options
-from disputegraph.schemas import GraphNode, Lang, NodeLabel, RelType
+from disputegraph.schemas import GraphNode, Lang, NodeLabel, RelType, RiskLevel
 from disputegraph.schemas.analysis import AnalysisResult, ClusterAssessment
+from disputegraph.store.analyses import load_ranked
 from disputegraph.store.memory import MemoryStore
 from disputegraph.store.protocol import GraphStore
 from disputegraph.taxonomy import Taxonomy, load_taxonomy
@@ -192,7 +193,7 @@ class ServicesBase:
             if self._frame is not None:
                 return self._frame
             store, generation = self.store, self._generation
-        frame = frames.disputes_frame(store, self.settings.tz)
+        frame = frames.stored_disputes_frame(store, self.settings.tz)
         with self._lock:
             if self._generation == generation:  # not reloaded meanwhile
                 self._frame = frame
@@ -228,6 +229,45 @@ class ServicesBase:
             return AnalysisResult.model_validate(found)
 
         return self._analyses.get_or(key, make)
+
+    def ranked(
+        self, state: ViewState
+    ) -> tuple[AnalysisResult | None, list[ClusterAssessment], dict[str, int]]:
+        """The analysis of :meth:`analysis`, its clusters matching the filters in rank
+        order and how many of each level match (levels without a cluster: 0).
+
+        While the whole analysis is not in memory and no filter asks which disputes
+        a cluster holds, only the first :data:`GRID_ROWS` clusters and the stored
+        counts are read (:func:`~disputegraph.store.analyses.load_ranked`): the first
+        overview of a dashboard just started does not wait for the whole result
+        (300k clusters at a million disputes); the result then has those clusters only.
+        """
+        levels = {lv.value: 0 for lv in RiskLevel if lv is not RiskLevel.NONE}
+        needs_disputes = state.district or state.category or state.status
+        if not needs_disputes and self._analyses.get((state.as_of, state.window)) is None:
+            self.refresh()
+            level = RiskLevel(state.level) if state.level else None
+            found = None
+            try:
+                found = load_ranked(
+                    self.store, state.as_of, state.window, top=GRID_ROWS, level=level
+                )
+                if found is None and (state.as_of or state.window):
+                    found = load_ranked(self.store, top=GRID_ROWS, level=level)
+            except DisputeGraphError:
+                found = None
+            if found is not None:
+                head, counts = found
+                levels.update({k: v for k, v in counts.items() if k in levels})
+                return head, head.clusters, levels
+        analysis = self.analysis(state)
+        if analysis is None:
+            return None, [], levels
+        clusters = self._clusters(state, analysis)
+        for c in clusters:
+            if c.level.value in levels:
+                levels[c.level.value] += 1
+        return analysis, clusters, levels
 
     def as_of(self, state: ViewState, analysis: AnalysisResult | None = None) -> date:
         """The effective as-of date: the URL's, else the analysis', else the newest report."""

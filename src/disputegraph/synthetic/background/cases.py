@@ -146,24 +146,23 @@ def draw_places(rng: np.random.Generator, cases: Cases, city: City) -> Places:
     """The compound, building, unit or parcel each dispute concerns (if any)."""
     n, cat, comm = cases.n, cases.cat, cases.comm
     is_rural = city.comm_rural[comm]
-    xq = np.where(is_rural, 0, pick(rng, city.comm_xq_start[comm], city.comm_xq_n[comm]))
-    bld = pick(rng, city.xq_b_start[xq], city.xq_b_n[xq])
-    unit = pick(rng, city.b_u_start[bld], city.b_u_n[bld])
-    unit2 = pick(rng, city.b_u_start[bld], city.b_u_n[bld])
-    parcel = np.where(
-        is_rural, pick(rng, city.comm_parcel_start[comm], city.comm_parcel_n[comm]), 0
-    )
+    cx, vx = city.compounds, city.villages
+    xq = np.where(is_rural, 0, pick(rng, cx.comm_xq_start[comm], cx.comm_xq_n[comm]))
+    bld = pick(rng, cx.xq_b_start[xq], cx.xq_b_n[xq])
+    unit = pick(rng, cx.b_u_start[bld], cx.b_u_n[bld])
+    unit2 = pick(rng, cx.b_u_start[bld], cx.b_u_n[bld])
+    parcel = np.where(is_rural, pick(rng, vx.comm_parcel_start[comm], vx.comm_parcel_n[comm]), 0)
     pk = PROP[cat]
     has_prop = (rng.random(n) < PROP_P[cat]) & (pk > 0)
     has_prop &= np.where(pk >= 4, is_rural, ~is_rural)
     prop_index = np.select(
         [pk == 1, pk == 2, pk == 3, pk == 4, pk == 5],
         [
-            city.xq_prop[xq],
-            city.b_prop[bld],
-            city.u_prop[unit],
-            city.parcel_prop[parcel] if len(city.parcel_prop) else xq,
-            city.comm_village_prop[comm],
+            cx.xq_prop[xq],
+            cx.b_prop[bld],
+            cx.u_prop[unit],
+            vx.parcel_prop[parcel] if len(vx.parcel_prop) else xq,
+            vx.comm_village_prop[comm],
         ],
         -1,
     )

@@ -149,7 +149,7 @@ def _titles(
     resp_name[sides.resp == RESP_KINDS.index("none")] = "相关单位"
     prop_name = [city.properties["name"][p] if p >= 0 else "" for p in places.prop_index.tolist()]
     xq_name = [
-        city.properties["name"][city.xq_prop[x]] if not r else city.comm_name[c]
+        city.properties["name"][city.compounds.xq_prop[x]] if not r else city.comm_name[c]
         for x, r, c in zip(
             places.xq.tolist(), places.is_rural.tolist(), cases.comm.tolist(), strict=True
         )
@@ -266,12 +266,14 @@ def _write_ties(
     ]
     ties["stakeholder_id"] = app_ids[home_app].tolist()
     ties["property_id"] = [
-        city.prop_ids[city.u_prop[u]] for u in places.unit[app_d[home_app]].tolist()
+        city.prop_ids[city.compounds.u_prop[u]] for u in places.unit[app_d[home_app]].tolist()
     ]
     ties["relation"] = rel[home_app].tolist()
     rp = resp_person[home[resp_person]]
     ties["stakeholder_id"] += resp_person_ids[home[resp_person]].tolist()
-    ties["property_id"] += [city.prop_ids[city.u_prop[u]] for u in places.unit2[rp].tolist()]
+    ties["property_id"] += [
+        city.prop_ids[city.compounds.u_prop[u]] for u in places.unit2[rp].tolist()
+    ]
     ties["relation"] += [owner] * len(rp)
     land = has_prop & (pk == 4)
     land_app = land[app_d] & apps.fresh
@@ -285,7 +287,9 @@ def _write_ties(
     dev_cat = CATEGORIES.index(Category.HOUSING_DELIVERY_QUALITY)
     dev_d = emp_d[(cat[emp_d] == dev_cat) & ~places.is_rural[emp_d]]
     ties["stakeholder_id"] += emp_id_of_d[dev_d].tolist()
-    ties["property_id"] += [city.prop_ids[city.xq_prop[x]] for x in places.xq[dev_d].tolist()]
+    ties["property_id"] += [
+        city.prop_ids[city.compounds.xq_prop[x]] for x in places.xq[dev_d].tolist()
+    ]
     ties["relation"] += [PropertyRelation.DEVELOPER.value] * len(dev_d)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from disputegraph.schemas.enums import (
-    Action,
     Category,
     Channel,
     EmployerKind,
@@ -27,8 +26,10 @@ from disputegraph.synthetic.planted.planter import (
     Planter,
     PStep,
     first_urban_street,
+    grid_intake,
     hotline_intake,
     loc_of_street,
+    settled,
 )
 
 __all__ = ["benign_manager"]
@@ -41,23 +42,9 @@ def _steps(k: int, mediator: str) -> tuple[Channel, list[PStep]]:
     """The ``k``-th dispute's channel and its quick, satisfied chain."""
     if k % 5 < 3:
         q = 1.2 + 1 + k % 4  # resolved within 2-5 days
-        return HOT, hotline_intake(
-            [
-                (mediator, Action.MEDIATED, True, 1.2, q, 30, "agreement", ""),
-                (mediator, Action.RESOLVED, True, q, q + 0.2, None, "agreement", ""),
-                ("xhot", Action.FOLLOWED_UP, True, q + 0.3, q + 0.5, None, "satisfied", ""),
-                ("xhot", Action.CLOSED, True, q + 0.5, q + 0.6, None, "", ""),
-            ]
-        )
+        return HOT, hotline_intake(settled(mediator, 1.2, q))
     q = 0.5 + 1 + k % 4
-    return Channel.GRID_REPORT, [
-        ("gs", Action.RECEIVED, True, 0, 0.1, None, "", ""),
-        ("rc", Action.SIGNED, True, 0.1, 0.5, 3, "", ""),
-        ("cmc", Action.MEDIATED, True, 0.5, q, 30, "agreement", ""),
-        ("cmc", Action.RESOLVED, True, q, q + 0.2, None, "agreement", ""),
-        ("sgc", Action.FOLLOWED_UP, True, q + 0.3, q + 0.5, None, "satisfied", ""),
-        ("sgc", Action.CLOSED, True, q + 0.5, q + 0.6, None, "", ""),
-    ]
+    return Channel.GRID_REPORT, grid_intake(settled("cmc", 0.5, q, "sgc"), signed=0.5)
 
 
 def _dispute(
@@ -76,44 +63,36 @@ def _dispute(
     if noise:
         other = p.persons(1, loc)
         people += other
-        did = p.plant(
-            loc,
-            Case(
-                title=f"锦绣江南花园{(k % 12) + 1}幢楼上楼下噪音纠纷",
-                category=Category.NOISE,
-                status=status,
-                reported=r,
-                channel=channel,
-                headcount=2,
-                amount=None,
-                description="夜间噪音影响休息，经调解双方达成谅解。",
-                steps=steps,
-                parties=[(PartyRole.APPLICANT, who), (PartyRole.RESPONDENT, other)],
-                concerns=[xq, bld],
-                contacts=contacts,
-            ),
-        )
-        p.tie(who[0], bld, PropertyRelation.RESIDENT)
-        p.tie(other[0], bld, PropertyRelation.RESIDENT)
-        return did
+        title = f"锦绣江南花园{(k % 12) + 1}幢楼上楼下噪音纠纷"
+        category, amount, respondents, concerns = Category.NOISE, None, other, [xq, bld]
+        text = "夜间噪音影响休息，经调解双方达成谅解。"
+    else:
+        title = f"锦绣江南花园业主反映{_TOPICS[k % 6]}问题"
+        category, respondents, concerns = Category.PROPERTY_MANAGEMENT, [mgr], [xq]
+        amount = None if k % 3 else 800 + 100 * (k % 7)
+        text = "业主对物业服务提出意见，物业公司当场整改，业主满意。"
     did = p.plant(
         loc,
         Case(
-            title=f"锦绣江南花园业主反映{_TOPICS[k % 6]}问题",
-            category=Category.PROPERTY_MANAGEMENT,
+            title=title,
+            category=category,
             status=status,
             reported=r,
             channel=channel,
-            headcount=1,
-            amount=None if k % 3 else 800 + 100 * (k % 7),
-            description="业主对物业服务提出意见，物业公司当场整改，业主满意。",
+            headcount=2 if noise else 1,
+            amount=amount,
+            description=text,
             steps=steps,
-            parties=[(PartyRole.APPLICANT, who), (PartyRole.RESPONDENT, [mgr])],
-            concerns=[xq],
+            parties=[(PartyRole.APPLICANT, who), (PartyRole.RESPONDENT, respondents)],
+            concerns=concerns,
             contacts=contacts,
         ),
     )
-    p.tie(who[0], bld, PropertyRelation.OWNER)
+    if noise:  # both neighbours live in the building; a complaining owner owns a flat in it
+        p.tie(who[0], bld, PropertyRelation.RESIDENT)
+        p.tie(other[0], bld, PropertyRelation.RESIDENT)
+    else:
+        p.tie(who[0], bld, PropertyRelation.OWNER)
     return did
 
 

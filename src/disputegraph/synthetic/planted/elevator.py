@@ -27,8 +27,10 @@ from disputegraph.synthetic.planted.planter import (
     Loc,
     Planter,
     first_urban_street,
+    grid_intake,
     hotline_intake,
     loc_of_street,
+    petition_intake,
 )
 
 __all__ = ["elevator"]
@@ -83,11 +85,9 @@ def _failed_mediation(p: Planter, c: _Cast) -> Case:
         headcount=7,
         amount=None,
         description="4-6楼老年住户申请加装电梯，1-2楼住户以采光、噪音为由反对。",
-        steps=[
-            ("gs", Action.RECEIVED, True, 0, 0.1, None, "", ""),
-            ("rc", Action.SIGNED, True, 0.1, 1, 3, "", ""),
-            ("cmc", Action.MEDIATED, True, 1, 35, 30, "failed", "三次调解未达成一致"),
-        ],
+        steps=grid_intake(
+            [("cmc", Action.MEDIATED, True, 1, 35, 30, "failed", "三次调解未达成一致")]
+        ),
         parties=[(PartyRole.APPLICANT, upper[:4]), (PartyRole.RESPONDENT, c.lower[:3])],
         concerns=[c.bld, c.u1],
         contacts=[(Channel.GRID_REPORT, 0, None), (HOT, 20, upper[0]), (HOT, 50, upper[2])],
@@ -175,12 +175,7 @@ def _online_petition(p: Planter, c: _Cast) -> Case:
         headcount=3,
         amount=None,
         description="反映街道协调不力，要求上级督促。",
-        steps=[
-            ("cpet", Action.RECEIVED, True, 0, 2, 15, "", ""),
-            ("cpet", Action.ACCEPTED, True, 2, 3, 60, "", ""),
-            ("cpet", Action.ASSIGNED, True, 3, 4, None, "", ""),
-            ("sgov", Action.SIGNED, True, 4, None, 60, "", ""),
-        ],
+        steps=petition_intake([("sgov", Action.SIGNED, True, 4, None, 60, "", "")], received=2),
         parties=[
             (PartyRole.APPLICANT, [petitioner]),
             (PartyRole.RESPONDENT, [c.lower[1], c.lower[2]]),
@@ -226,12 +221,7 @@ def _county_visit(p: Planter, c: _Cast) -> Case:
         headcount=6,
         amount=None,
         description="4名高龄住户集体来访，称低层住户阻挠施工，要求政府协调。",
-        steps=[
-            ("cpet", Action.RECEIVED, True, 0, 1, 15, "", "集体访"),
-            ("cpet", Action.ACCEPTED, True, 1, 2, 60, "", ""),
-            ("cpet", Action.ASSIGNED, True, 2, 3, None, "", ""),
-            ("sgov", Action.SIGNED, True, 3, None, 60, "", ""),
-        ],
+        steps=petition_intake([("sgov", Action.SIGNED, True, 3, None, 60, "", "")], "集体访"),
         parties=[(PartyRole.APPLICANT, visitors), (PartyRole.RESPONDENT, [c.lower[0], c.lower[3]])],
         concerns=[c.bld],
         contacts=[

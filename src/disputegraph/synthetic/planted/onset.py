@@ -51,6 +51,7 @@ from disputegraph.synthetic.planted.planter import (
     first_urban_street,
     hotline_intake,
     loc_of_street,
+    settled,
 )
 from disputegraph.synthetic.timing import iso_dates
 
@@ -187,6 +188,45 @@ def _parties(anchor: _Anchor, who: list[str], other: list[str]) -> Any:
     return [(PartyRole.APPLICANT, who), (PartyRole.RESPONDENT, respondent)]
 
 
+def _applicants(p: Planter, kind: _Kind, count: int, loc: Loc) -> list[str]:
+    """``count`` people, each with the kind's vulnerable tag."""
+    return p.persons(count, loc, [[kind.tag] if kind.tag else [] for _ in range(count)])
+
+
+def _single(
+    p: Planter,
+    loc: Loc,
+    kind: _Kind,
+    anchor: _Anchor,
+    who: str,
+    others: list[str],
+    *,
+    reported: int,
+    description: str,
+    steps: list[PStep],
+    contacts: list[Contact],
+) -> str:
+    """One person's hotline dispute on the anchor (an escalation's quiet one, or a twin's),
+    closed in the end."""
+    return p.plant(
+        loc,
+        Case(
+            title=kind.title.format(a=anchor.name),
+            category=kind.category,
+            status=Status.CLOSED,
+            reported=reported,
+            channel=HOT,
+            headcount=1,
+            amount=kind.amount,
+            description=description,
+            steps=steps,
+            parties=_parties(anchor, [who], others),
+            concerns=anchor.concerns,
+            contacts=contacts,
+        ),
+    )
+
+
 def _quiet_steps(kind: _Kind, until: float) -> list[PStep]:
     """Signed, then left with the handler past its 10-day due date until ``until`` days
     after the report; resolved, followed up (satisfied) and closed after it."""
@@ -205,8 +245,7 @@ def _escalation(p: Planter, kind: _Kind, no: int) -> dict[str, Any]:
     loc = _loc(p, kind, no)
     onset = _ONSETS[kind.key][no]
     anchor = _anchor(p, kind, no, loc)
-    tags = [[kind.tag] if kind.tag else [] for _ in range(3)]
-    applicants = p.persons(3, loc, tags)
+    applicants = _applicants(p, kind, 3, loc)
     others = p.persons(1, loc) if anchor.employer is None else []
     disputes = []
     for j, before in enumerate(_QUIET):
@@ -214,28 +253,20 @@ def _escalation(p: Planter, kind: _Kind, no: int) -> dict[str, Any]:
         calls: list[Contact] = [(HOT, float(d), who) for d in range(0, before, 8)]
         if j == 0:
             calls.append((Channel.POLICE_110, before + 0.3, who))
-        disputes.append(
-            p.plant(
-                loc,
-                Case(
-                    title=kind.title.format(a=anchor.name),
-                    category=kind.category,
-                    status=Status.CLOSED,
-                    reported=p.ts(onset + before, 9 + j),
-                    channel=HOT,
-                    headcount=1,
-                    amount=kind.amount,
-                    description=kind.quiet,
-                    steps=_quiet_steps(kind, before + 9 + j),
-                    parties=_parties(anchor, [who], others),
-                    concerns=anchor.concerns,
-                    contacts=calls,
-                ),
-            )
+        quiet = _single(
+            p,
+            loc,
+            kind,
+            anchor,
+            who,
+            others,
+            reported=p.ts(onset + before, 9 + j),
+            description=kind.quiet,
+            steps=_quiet_steps(kind, before + 9 + j),
+            contacts=calls,
         )
-    crowd = p.persons(
-        kind.heads - 3, loc, [[kind.tag] if kind.tag else [] for _ in range(kind.heads - 3)]
-    )
+        disputes.append(quiet)
+    crowd = _applicants(p, kind, kind.heads - 3, loc)
     amount = None if kind.amount is None else kind.amount * kind.heads
     note = "集体访" if kind.loud_channel == Channel.PETITION_VISIT else "越级信访"
     disputes.append(
@@ -278,15 +309,8 @@ def _escalation(p: Planter, kind: _Kind, no: int) -> dict[str, Any]:
 def _twin_steps(kind: _Kind, q: float) -> list[PStep]:
     """Mediated within its 30-day limit, settled after ``q`` days, followed up
     (satisfied) and closed."""
-    return hotline_intake(
-        [
-            (kind.handler, Action.ACCEPTED, True, 1.2, 2, None, "", ""),
-            (kind.handler, Action.MEDIATED, True, 2, q, 30, "agreement", ""),
-            (kind.handler, Action.RESOLVED, True, q, q + 0.2, None, "agreement", ""),
-            ("xhot", Action.FOLLOWED_UP, True, q + 0.3, q + 0.5, None, "satisfied", ""),
-            ("xhot", Action.CLOSED, True, q + 0.5, q + 0.6, None, "", ""),
-        ]
-    )
+    accepted: PStep = (kind.handler, Action.ACCEPTED, True, 1.2, 2, None, "", "")
+    return hotline_intake([accepted, *settled(kind.handler, 2, q)])
 
 
 def _twin(p: Planter, kind: _Kind) -> dict[str, Any]:
@@ -295,31 +319,24 @@ def _twin(p: Planter, kind: _Kind) -> dict[str, Any]:
     12–18 days, one contact each."""
     loc = _loc(p, kind, 2)
     anchor = _anchor(p, kind, 2, loc)
-    tags = [[kind.tag] if kind.tag else [] for _ in range(4)]
-    people = p.persons(4, loc, tags)
+    people = _applicants(p, kind, 4, loc)
     others = p.persons(1, loc) if anchor.employer is None else []
     start = _TWIN_START[kind.key]
-    disputes = []
-    for j, who in enumerate(people):
-        disputes.append(
-            p.plant(
-                loc,
-                Case(
-                    title=kind.title.format(a=anchor.name),
-                    category=kind.category,
-                    status=Status.CLOSED,
-                    reported=p.ts(start - 14 * j, 10 + j),
-                    channel=HOT,
-                    headcount=1,
-                    amount=kind.amount,
-                    description="当事人反映问题，经调解达成协议，回访满意。",
-                    steps=_twin_steps(kind, 12 + 2 * j),
-                    parties=_parties(anchor, [who], others),
-                    concerns=anchor.concerns,
-                    contacts=[(HOT, 0.0, who)],
-                ),
-            )
+    disputes = [
+        _single(
+            p,
+            loc,
+            kind,
+            anchor,
+            who,
+            others,
+            reported=p.ts(start - 14 * j, 10 + j),
+            description="当事人反映问题，经调解达成协议，回访满意。",
+            steps=_twin_steps(kind, 12 + 2 * j),
+            contacts=[(HOT, 0.0, who)],
         )
+        for j, who in enumerate(people)
+    ]
     return _record(p, kind, f"{kind.key}_benign_twin", disputes, anchor, [*people, *others], None)
 
 

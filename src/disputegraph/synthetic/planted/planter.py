@@ -3,7 +3,9 @@
 A pattern builds its cast (people, employers, properties and their ties) with
 :class:`Planter`, describes each of its disputes as a :class:`Case`, and plants it
 with :meth:`Planter.plant` (the dispute row, its hand-off steps, its parties, the
-properties it concerns and its reports).
+properties it concerns and its reports). The pieces that several chains share live
+here too: the intakes (:func:`hotline_intake`, :func:`grid_intake`,
+:func:`petition_intake`) and a mediation settled and closed (:func:`settled`).
 """
 
 from __future__ import annotations
@@ -38,8 +40,11 @@ __all__ = [
     "PStep",
     "Planter",
     "first_urban_street",
+    "grid_intake",
     "hotline_intake",
     "loc_of_street",
+    "petition_intake",
+    "settled",
 ]
 
 #: one hand-off step: role, action, lead?, start offset (days after the report),
@@ -313,4 +318,37 @@ def hotline_intake(after_sign: list[PStep]) -> list[PStep]:
         ("xhot", Action.ASSIGNED, True, 0.02, 0.4, 1, "", ""),
         ("sgov", Action.SIGNED, True, 0.4, 1.2, 7, "", ""),
         *after_sign,
+    ]
+
+
+def grid_intake(then: list[PStep], *, signed: float = 1) -> list[PStep]:
+    """The grid's intake (received by the grid worker, signed by the village or residents'
+    committee, which has 3 days, until day ``signed``), then the rest."""
+    return [
+        ("gs", Action.RECEIVED, True, 0, 0.1, None, "", ""),
+        ("rc", Action.SIGNED, True, 0.1, signed, 3, "", ""),
+        *then,
+    ]
+
+
+def settled(mediator: str, start: float, q: float, owner: str = "xhot") -> list[PStep]:
+    """Mediated by ``mediator`` from day ``start`` (30 days' limit) to an agreement on day
+    ``q``, resolved, then followed up (satisfied) and closed by ``owner``."""
+    return [
+        (mediator, Action.MEDIATED, True, start, q, 30, "agreement", ""),
+        (mediator, Action.RESOLVED, True, q, q + 0.2, None, "agreement", ""),
+        (owner, Action.FOLLOWED_UP, True, q + 0.3, q + 0.5, None, "satisfied", ""),
+        (owner, Action.CLOSED, True, q + 0.5, q + 0.6, None, "", ""),
+    ]
+
+
+def petition_intake(then: list[PStep], note: str = "", *, received: int = 1) -> list[PStep]:
+    """The county petition bureau's intake (received within its 15-day limit after
+    ``received`` days, accepted with the 60-day handling limit, assigned a day later),
+    then the rest, from day ``received + 2``."""
+    return [
+        ("cpet", Action.RECEIVED, True, 0, received, 15, "", note),
+        ("cpet", Action.ACCEPTED, True, received, received + 1, 60, "", ""),
+        ("cpet", Action.ASSIGNED, True, received + 1, received + 2, None, "", ""),
+        *then,
     ]

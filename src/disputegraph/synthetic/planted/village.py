@@ -25,8 +25,10 @@ from disputegraph.synthetic.planted.planter import (
     Contact,
     Planter,
     PStep,
+    grid_intake,
     hotline_intake,
     loc_of_street,
+    petition_intake,
 )
 
 __all__ = ["land_village"]
@@ -126,21 +128,11 @@ def _land_steps(channel: Channel, status: Status) -> list[PStep]:
         note = "集体访" if channel == Channel.PETITION_VISIT else ""
         if status == Status.REPORTED:
             return [("cpet", Action.RECEIVED, True, 0, None, 15, "", note)]
-        return [
-            ("cpet", Action.RECEIVED, True, 0, 1, 15, "", note),
-            ("cpet", Action.ACCEPTED, True, 1, 2, 60, "", ""),
-            ("cpet", Action.ASSIGNED, True, 2, 3, None, "", ""),
-            ("sgov", Action.SIGNED, True, 3, None, 60, "", ""),
-        ]
+        return petition_intake([("sgov", Action.SIGNED, True, 3, None, 60, "", "")], note)
     if channel == HOT:
         if status == Status.ACCEPTED:
             return hotline_intake([("rc", Action.ACCEPTED, True, 1.2, None, None, "", "")])
         return hotline_intake([("rc", Action.ACCEPTED, True, 1.2, 3, None, "", ""), *work])
     if status == Status.REPORTED:
         return [("gs", Action.RECEIVED, True, 0, None, 3, "", "")]
-    return [
-        ("gs", Action.RECEIVED, True, 0, 0.1, None, "", ""),
-        ("rc", Action.SIGNED, True, 0.1, 1, 3, "", ""),
-        ("rc", Action.ACCEPTED, True, 1, 3, None, "", ""),
-        *work,
-    ]
+    return grid_intake([("rc", Action.ACCEPTED, True, 1, 3, None, "", ""), *work])

@@ -30,6 +30,7 @@ from disputegraph.synthetic.planted.planter import (
     first_urban_street,
     hotline_intake,
     loc_of_street,
+    petition_intake,
 )
 
 __all__ = ["wage_chain"]
@@ -176,15 +177,15 @@ def _county_visit(p: Planter, c: _Cast) -> Case:
         headcount=9,
         amount=390_000,
         description="两个班组工人代表集体来访，要求分包、总包单位支付劳务费。",
-        steps=[
-            ("cpet", Action.RECEIVED, True, 0, 1, 15, "", "集体访"),
-            ("cpet", Action.ACCEPTED, True, 1, 2, 60, "", ""),
-            ("cpet", Action.ASSIGNED, True, 2, 3, None, "", ""),
-            ("clab", Action.SIGNED, True, 3, 4, None, "", ""),
-            ("cgc", Action.ESCALATED, True, 4, 5, None, "", ""),
-            ("cplc", Action.SUPERVISED, True, 5, None, 60, "", "区委政法委督办"),
-            ("clab", Action.MEDIATED, True, 5, None, 30, "", ""),
-        ],
+        steps=petition_intake(
+            [
+                ("clab", Action.SIGNED, True, 3, 4, None, "", ""),
+                ("cgc", Action.ESCALATED, True, 4, 5, None, "", ""),
+                ("cplc", Action.SUPERVISED, True, 5, None, 60, "", "区委政法委督办"),
+                ("clab", Action.MEDIATED, True, 5, None, 30, "", ""),
+            ],
+            "集体访",
+        ),
         parties=[
             (PartyRole.APPLICANT, visitors),
             (PartyRole.RESPONDENT, [c.sub, c.gc]),
