@@ -45,7 +45,13 @@ from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
 from disputegraph.store.adjacency import Adjacency, Ints, Picker, padded, picker
 from disputegraph.store.documents import Document, iter_document, load_document
 from disputegraph.store.locks import lock_path, locked
-from disputegraph.store.points import PointIndex, snapshot_mark, write_points
+from disputegraph.store.points import (
+    Columns,
+    PointIndex,
+    edge_order,
+    snapshot_mark,
+    write_points,
+)
 from disputegraph.store.protocol import Counts, Subgraph
 from disputegraph.store.snapshot import (
     DOCS_MAGIC,
@@ -116,7 +122,8 @@ class MemoryStore:
             self._points = PointIndex.open(self.points_path, path)
             if self._points is not None:
                 # the graph is read when first asked for: `risk` reads documents and
-                # a few nodes by id (store.points)
+                # a few nodes by id, `chain` and `trace` a few nodes' relationships and
+                # neighbourhoods (store.points)
                 if docs_path is not None and docs_path.exists():
                     self._read_documents(docs_path)
                 self._graph_unread = True
@@ -309,9 +316,12 @@ class MemoryStore:
             )
             write_checked(self.path, MAGIC, "snapshot", lambda out: dump_state(graph, out))
             self._mark = snapshot_mark(self.path)
-            rows = zip(self._ids, self._label, self._nshape, self._nvals, strict=True)
-            write_points(self.points_path, self.path, self._shapes, list(rows))
+            write_points(self.points_path, self.path, self._columns(), self._ranks())
             self._graph_saved_to = self.path
+
+    def _columns(self) -> Columns:
+        """The graph's stored columns (what the snapshot and the point index hold)."""
+        return Columns(*(getattr(self, name) for name in self._STATE if name != "documents"))
 
     def close(self) -> None:
         """Release the writer lock (if this store holds it); call :meth:`flush` to persist."""
@@ -499,16 +509,20 @@ class MemoryStore:
         found = self.get_many([node_id])
         return found[0] if found else None
 
-    def get_many(self, node_ids: Iterable[str]) -> list[GraphNode]:
+    def _unread(self) -> PointIndex | None:
+        """The point index while the graph is not read: it serves ``get_many``,
+        ``has_ids``, ``edges_of`` and ``neighbourhood`` then."""
         points = self._points  # (dropped once the graph is read)
-        if self._graph_unread and points is not None:
+        return points if self._graph_unread else None
+
+    def get_many(self, node_ids: Iterable[str]) -> list[GraphNode]:
+        if (points := self._unread()) is not None:
             return points.get_many(node_ids)
         index = self._index
         return self._nodes(index[i] for i in node_ids if i in index)
 
     def has_ids(self, node_ids: Iterable[str]) -> dict[str, NodeLabel]:
-        points = self._points  # (dropped once the graph is read)
-        if self._graph_unread and points is not None:
+        if (points := self._unread()) is not None:
             return points.has_ids(node_ids)
         index = self._index
         return {i: _LABELS[self._label[index[i]]] for i in node_ids if i in index}
@@ -516,6 +530,8 @@ class MemoryStore:
     def edges_of(
         self, node_id: str, types: Sequence[RelType] | None = None, direction: str = "both"
     ) -> list[GraphEdge]:
+        if (points := self._unread()) is not None:
+            return points.edges_of(node_id, types, direction)
         row = self._index.get(node_id)
         if row is None:
             return []
@@ -524,7 +540,7 @@ class MemoryStore:
         if direction == "both":  # a self-loop is both out and in: once
             rows = list(dict.fromkeys(rows))
         found = self._edges(r for r in rows if wanted is None or self._type[r] in wanted)
-        return sorted(found, key=lambda e: (e.type.value, e.source, e.target, e.key))
+        return sorted(found, key=edge_order)
 
     def search(
         self, text: str, labels: Sequence[NodeLabel] | None = None, limit: int = 50
@@ -570,6 +586,8 @@ class MemoryStore:
     def neighbourhood(
         self, node_ids: Sequence[str], hops: int = 1, max_degree: int = 200
     ) -> Subgraph:
+        if (points := self._unread()) is not None:
+            return points.neighbourhood(node_ids, hops, max_degree)
         index = self._index
         seen = {index[i] for i in node_ids if i in index}
         frontier = set(seen)
@@ -587,7 +605,7 @@ class MemoryStore:
             frontier = nxt - seen
             seen |= frontier
         among = {r for row in seen for r in self._edge_rows(row, "out") if dst[r] in seen}
-        edges = sorted(self._edges(among), key=lambda e: (e.type.value, e.source, e.target, e.key))
+        edges = sorted(self._edges(among), key=edge_order)
         ids = self._ids
         return Subgraph(
             nodes=self._nodes(sorted(seen, key=ids.__getitem__)),
