@@ -32,6 +32,11 @@
 #   DISPUTEGRAPH_JAVA            java executable (must be 17 or 21)
 #   DISPUTEGRAPH_NEO4J_KEEP      1: start on the store left by the previous run of
 #                                this run dir instead of a fresh one (a restart)
+#
+# The home (`run-dir`/home) is laid out like a Neo4j distribution's: conf/, data/,
+# logs/, bin/neo4j (start|stop|status through this script: the same run dir, port
+# and store) and bin/neo4j-admin (Neo4j's admin tool from the same jars), so that
+# `disputegraph load --bulk` works with DISPUTEGRAPH_NEO4J__HOME=<run dir>/home.
 #   MAVEN_OPTS                   passed to Maven (e.g. -Dmaven.repo.local=...)
 set -euo pipefail
 shopt -s inherit_errexit
@@ -315,6 +320,41 @@ EOF
     fi
 }
 
+write_bin() { # lib java port
+    local self exports="" name
+    self=$CHECKOUT/scripts/neo4j.sh
+    mkdir -p "$HOME_DIR/bin"
+    for name in DISPUTEGRAPH_CACHE DISPUTEGRAPH_NEO4J_VERSION DISPUTEGRAPH_NEO4J_TIMEOUT \
+                DISPUTEGRAPH_NEO4J_HEAP DISPUTEGRAPH_NEO4J_PAGECACHE DISPUTEGRAPH_NEO4J_TX_MEMORY \
+                DISPUTEGRAPH_NEO4J_CONF_EXTRA DISPUTEGRAPH_JAVA; do
+        if [ -n "${!name:-}" ]; then
+            exports+="export $name=$(printf '%q' "${!name}")"$'\n'
+        fi
+    done
+    cat > "$HOME_DIR/bin/neo4j" <<EOF
+#!/usr/bin/env bash
+# Written by scripts/neo4j.sh: this home's server, like a distribution's bin/neo4j.
+# start restarts it on the same store and port; stop and status as the script's.
+set -euo pipefail
+${exports}export DISPUTEGRAPH_NEO4J_RUN=$(printf '%q' "$RUN_DIR") DISPUTEGRAPH_NEO4J_PORT=$3
+unset NEO4J_URI
+case "\${1:-}" in
+    start) DISPUTEGRAPH_NEO4J_KEEP=1 exec bash $(printf '%q' "$self") start ;;
+    stop|status) exec bash $(printf '%q' "$self") "\$1" ;;
+    *) echo "usage: \$0 start|stop|status" >&2; exit 2 ;;
+esac
+EOF
+    cat > "$HOME_DIR/bin/neo4j-admin" <<EOF
+#!/usr/bin/env bash
+# Written by scripts/neo4j.sh: Neo4j's admin tool (neo4j-admin) from the server's jars.
+export NEO4J_HOME=$(printf '%q' "$HOME_DIR") NEO4J_CONF=$(printf '%q' "$HOME_DIR/conf")
+exec $(printf '%q' "$2") -Xmx$(printf '%q' "$HEAP") -Dfile.encoding=UTF-8 -Dlog4j2.disable.jmx=true \\
+    --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \\
+    --enable-native-access=ALL-UNNAMED -cp $(printf '%q' "$1")'/*' org.neo4j.cli.AdminTool "\$@"
+EOF
+    chmod +x "$HOME_DIR/bin/neo4j" "$HOME_DIR/bin/neo4j-admin"
+}
+
 start_server() {
     local pid uri lib java port t0
     if pid=$(pid_alive); then
@@ -347,6 +387,7 @@ start_server() {
     [ "${DISPUTEGRAPH_NEO4J_KEEP:-}" = 1 ] || rm -rf "$HOME_DIR"
     [ -f "$CONSOLE_LOG" ] && mv -f "$CONSOLE_LOG" "$CONSOLE_LOG.prev"
     write_conf "$port"
+    write_bin "$lib" "$java" "$port"
 
     # New session so the server outlives the caller's terminal; the inner shell
     # records its own pid and execs java, so the pid file names the JVM itself.

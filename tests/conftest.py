@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from disputegraph.chromium import HEADLESS_ARGS, find_chromium
 from disputegraph.config import Settings
-from shared_helpers import PAGE_OPTIONS
+from shared_helpers import PAGE_OPTIONS, OwnServer
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SAMPLE = Path(__file__).parent / "data" / "sample"
@@ -74,6 +74,18 @@ def neo4j_uri() -> str:
     if not uri:
         _missing("no test Neo4j server: run the tests with `make test`, which starts one")
     return uri
+
+
+@pytest.fixture
+def own_neo4j(tmp_path: Path, neo4j_uri: str) -> Iterator[OwnServer]:
+    """A private Neo4j (scripts/neo4j.sh, its own run dir and port), stopped at the end:
+    for tests that kill, stop or restart their server. ``neo4j_uri`` only so that such
+    a test is skipped (or fails in CI) like every neo4j test."""
+    own = OwnServer(tmp_path / "neo4j-run")
+    try:
+        yield own
+    finally:
+        own.stop()
 
 
 @pytest.fixture(scope="session")

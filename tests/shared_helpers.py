@@ -21,6 +21,7 @@ from disputegraph.store.protocol import GraphStore
 
 __all__ = [
     "PAGE_OPTIONS",
+    "OwnServer",
     "empty_store",
     "free_port",
     "gunicorn_server",
@@ -31,6 +32,9 @@ __all__ = [
 
 #: the browser context of every browser test: a zh-CN desktop screen
 PAGE_OPTIONS: dict[str, Any] = {"viewport": {"width": 1440, "height": 1000}, "locale": "zh-CN"}
+
+
+NEO4J_SCRIPT = Path(__file__).parents[1] / "scripts" / "neo4j.sh"
 
 
 def free_port() -> int:
@@ -113,3 +117,48 @@ def planted_pattern(truth: Mapping[str, Any], name: str) -> dict[str, Any]:
     """The planted pattern ``name`` of a generated city's ``_planted.json``."""
     found: dict[str, Any] = next(p for p in truth["patterns"] if p["name"] == name)
     return found
+
+
+class OwnServer:
+    """A private Neo4j started and stopped through scripts/neo4j.sh."""
+
+    def __init__(self, run_dir: Path) -> None:
+        self.run_dir = run_dir
+        self.env = {
+            **os.environ,
+            "DISPUTEGRAPH_NEO4J_RUN": str(run_dir),
+            "DISPUTEGRAPH_NEO4J_PORT": str(free_port()),
+            "DISPUTEGRAPH_NEO4J_HEAP": "512m",
+            "DISPUTEGRAPH_NEO4J_PAGECACHE": "128m",
+            "DISPUTEGRAPH_NEO4J_TX_MEMORY": "256m",
+        }
+        self.env.pop("NEO4J_URI", None)
+        self.env.pop("DISPUTEGRAPH_NEO4J_KEEP", None)
+
+    def start(self, keep: bool = False) -> str:
+        env = {**self.env, **({"DISPUTEGRAPH_NEO4J_KEEP": "1"} if keep else {})}
+        started = time.monotonic()
+        done = subprocess.run(
+            ["bash", str(NEO4J_SCRIPT), "start"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        print(f"neo4j start{' (keep)' if keep else ''}: {time.monotonic() - started:.1f} s")
+        return done.stdout.strip()
+
+    @property
+    def home(self) -> Path:
+        """The server's Neo4j home (bin/neo4j, bin/neo4j-admin, conf/, data/)."""
+        return self.run_dir / "home"
+
+    @property
+    def pid(self) -> int:
+        return int((self.run_dir / "neo4j.pid").read_text().strip())
+
+    def stop(self) -> None:
+        subprocess.run(
+            ["bash", str(NEO4J_SCRIPT), "stop"], env=self.env, capture_output=True, timeout=120
+        )

@@ -29,6 +29,12 @@ class Neo4jSettings(BaseModel):
     password: SecretStr | None = Field(None, description="Neo4j password; none when auth is off.")
     database: str = Field("neo4j", description="Database to use (always passed explicitly).")
     batch_size: int = Field(5000, ge=1, description="Rows per UNWIND batch when loading.")
+    home: Path | None = Field(
+        None,
+        description="The Neo4j home of the server (bin/neo4j, bin/neo4j-admin, conf/): "
+        "`load --bulk` stops the server, imports an empty database with neo4j-admin and "
+        "starts it again.",
+    )
 
 
 class NotifySettings(BaseModel):

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,58 +29,11 @@ from disputegraph.ingest import load_bundle
 from disputegraph.schemas import NodeLabel
 from disputegraph.store.memory import MemoryStore
 from disputegraph.synthetic import generate_city
-from shared_helpers import free_port
+from shared_helpers import OwnServer
 
-SCRIPT = Path(__file__).parents[2] / "scripts" / "neo4j.sh"
 BATCH = 250
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
-
-
-class OwnServer:
-    """A private Neo4j started and stopped through scripts/neo4j.sh."""
-
-    def __init__(self, run_dir: Path) -> None:
-        self.run_dir = run_dir
-        self.env = {
-            **os.environ,
-            "DISPUTEGRAPH_NEO4J_RUN": str(run_dir),
-            "DISPUTEGRAPH_NEO4J_PORT": str(free_port()),
-            "DISPUTEGRAPH_NEO4J_HEAP": "512m",
-            "DISPUTEGRAPH_NEO4J_PAGECACHE": "128m",
-            "DISPUTEGRAPH_NEO4J_TX_MEMORY": "256m",
-        }
-        self.env.pop("NEO4J_URI", None)
-        self.env.pop("DISPUTEGRAPH_NEO4J_KEEP", None)
-
-    def start(self, keep: bool = False) -> str:
-        env = {**self.env, **({"DISPUTEGRAPH_NEO4J_KEEP": "1"} if keep else {})}
-        started = time.monotonic()
-        done = subprocess.run(
-            ["bash", str(SCRIPT), "start"], env=env, capture_output=True, text=True, timeout=300
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-        print(f"neo4j start{' (keep)' if keep else ''}: {time.monotonic() - started:.1f} s")
-        return done.stdout.strip()
-
-    @property
-    def pid(self) -> int:
-        return int((self.run_dir / "neo4j.pid").read_text().strip())
-
-    def stop(self) -> None:
-        subprocess.run(
-            ["bash", str(SCRIPT), "stop"], env=self.env, capture_output=True, timeout=120
-        )
-
-
-@pytest.fixture
-def server(tmp_path: Path, neo4j_uri: str) -> Iterator[OwnServer]:
-    # neo4j_uri: only so that this test is skipped (or fails in CI) like every neo4j test
-    own = OwnServer(tmp_path / "neo4j-run")
-    try:
-        yield own
-    finally:
-        own.stop()
 
 
 def _driver(uri: str) -> object:
@@ -94,7 +45,7 @@ def _driver(uri: str) -> object:
 
 
 def test_killed_mid_load_then_restarted_load_completes_exactly(
-    server: OwnServer, tmp_path: Path
+    own_neo4j: OwnServer, tmp_path: Path
 ) -> None:
     from disputegraph.store.neo4j import Neo4jStore
 
@@ -106,11 +57,11 @@ def test_killed_mid_load_then_restarted_load_completes_exactly(
     want = digest(reference)
     assert want[1] > 4 * BATCH  # enough relationship batches to be killed in the middle of
 
-    uri = server.start()
+    uri = own_neo4j.start()
     driver = _driver(uri)
     store = Neo4jStore(driver, batch_size=BATCH)  # type: ignore[arg-type]
     store.ensure_schema()
-    pid = server.pid
+    pid = own_neo4j.pid
     killed = threading.Event()
 
     def progress(phase: str, done: int) -> None:
@@ -132,7 +83,7 @@ def test_killed_mid_load_then_restarted_load_completes_exactly(
     else:
         pytest.fail(f"Neo4j pid {pid} survived SIGKILL")
 
-    uri = server.start(keep=True)  # the same store, recovered from its transaction log
+    uri = own_neo4j.start(keep=True)  # the same store, recovered from its transaction log
     driver = _driver(uri)
     try:
         store = Neo4jStore(driver, batch_size=BATCH)  # type: ignore[arg-type]
@@ -142,13 +93,13 @@ def test_killed_mid_load_then_restarted_load_completes_exactly(
         assert 2 * BATCH <= partial.total_edges < want[1]  # committed ones kept, the rest missing
         load_bundle(bundle, store, settings, batch_size=BATCH)
         assert digest(store) == want  # nothing missing, nothing doubled, same values
-        _dashboard_survives_a_lost_server(server, store, settings)
+        _dashboard_survives_a_lost_server(own_neo4j, store, settings)
     finally:
         store.clear()
         driver.close()  # type: ignore[attr-defined]
 
 
-def _dashboard_survives_a_lost_server(server: OwnServer, store: Any, settings: Settings) -> None:
+def _dashboard_survives_a_lost_server(own_neo4j: OwnServer, store: Any, settings: Settings) -> None:
     """The dashboard on that server: killed → a clear message; back → it works again,
     through the same driver (no restart of the dashboard)."""
     import json
@@ -180,11 +131,11 @@ def _dashboard_survives_a_lost_server(server: OwnServer, store: Any, settings: S
         return json.dumps(resp.get_json(), ensure_ascii=False)
 
     assert party.id in search() and store_reachable(svc)
-    os.kill(server.pid, signal.SIGKILL)
+    os.kill(own_neo4j.pid, signal.SIGKILL)
     time.sleep(0.5)
     assert not store_reachable(svc)
     down = search()
     assert STORE_DOWN in down and party.id not in down
-    server.start(keep=True)  # same port: the dashboard's driver reconnects by itself
+    own_neo4j.start(keep=True)  # same port: the dashboard's driver reconnects by itself
     assert store_reachable(svc)
     assert party.id in search()

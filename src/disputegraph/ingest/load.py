@@ -42,8 +42,9 @@ from disputegraph.runtime import gc_paused
 from disputegraph.schemas import TABLES, table_model
 from disputegraph.store.protocol import GraphStore
 
-if TYPE_CHECKING:  # the mapping module imports this package's readers
+if TYPE_CHECKING:  # the mapping module imports this package's readers; the driver is slow to import
     from disputegraph.ingest.mapping import SourceMapping
+    from disputegraph.store.neo4j_import import BulkImport
 
 __all__ = ["LoadResult", "StrictLoadError", "TableLoad", "load_bundle", "validate_bundle"]
 
@@ -181,8 +182,13 @@ def load_bundle(
     progress: Progress | None = None,
     mapping: SourceMapping | None = None,
     extract: tuple[str, ...] | None = None,
+    bulk: BulkImport | None = None,
 ) -> LoadResult:
     """Validate every row of a bundle, then write the good ones into ``store``.
+
+    ``bulk``: write them with ``neo4j-admin database import full`` into the empty
+    Neo4j database of ``store`` instead of upserting them
+    (:mod:`disputegraph.store.neo4j_import`); the rest of the load is the same.
 
     ``extract``: dispute columns whose text is to be searched for organisations
     and places (default: the mapping's ``extract``); each dispute node loaded
@@ -239,7 +245,13 @@ def load_bundle(
         )
         if reset:
             store.clear()
-        _write(spool, checked.bad, store, batch_size, progress, result)
+        if bulk is not None:
+            bad = checked.bad
+            result.nodes_written, result.edges_written = bulk.load(
+                lambda: spool.nodes(bad), lambda: spool.edges(bad), progress
+            )
+        else:
+            _write(spool, checked.bad, store, batch_size, progress, result)
     finally:
         spool.close()
     store.flush()
