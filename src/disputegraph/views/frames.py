@@ -73,19 +73,7 @@ def to_datetime(value: Any) -> datetime | None:
 
 
 #: the dispute properties :func:`disputes_frame` reads, in its column order
-_PROPS = (
-    "title",
-    "category",
-    "status",
-    "channel",
-    "district",
-    "reported_at",
-    "closed_at",
-    "headcount",
-    "amount_yuan",
-    "source_category",
-    "source_channel",
-)
+_PROPS = tuple(c for c in COLUMNS if c not in ("id", "history"))
 
 
 def disputes_frame(store: GraphStore, tz: tzinfo) -> pd.DataFrame:
