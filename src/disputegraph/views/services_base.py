@@ -242,10 +242,10 @@ class ServicesBase:
         overview of a dashboard just started does not wait for the whole result
         (300k clusters at a million disputes); the result then has those clusters only.
         """
+        self.refresh()
         levels = {lv.value: 0 for lv in RiskLevel if lv is not RiskLevel.NONE}
         needs_disputes = state.district or state.category or state.status
         if not needs_disputes and self._analyses.get((state.as_of, state.window)) is None:
-            self.refresh()
             level = RiskLevel(state.level) if state.level else None
             found = None
             try:
