@@ -7,9 +7,10 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -162,3 +163,12 @@ class OwnServer:
         subprocess.run(
             ["bash", str(NEO4J_SCRIPT), "stop"], env=self.env, capture_output=True, timeout=120
         )
+
+
+def in_threads(work: Callable[[int], object], n: int) -> None:
+    """Run ``work(0)`` … ``work(n - 1)`` in ``n`` threads at once and wait for all."""
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()

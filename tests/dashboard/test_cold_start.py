@@ -28,6 +28,7 @@ from disputegraph.views.cache import LRU
 from disputegraph.views.masking import mask_text, name_masker
 from disputegraph.views.services import Services
 from disputegraph.views.state import ViewState
+from shared_helpers import in_threads
 
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 
@@ -159,13 +160,7 @@ def test_a_value_being_made_is_waited_for_not_made_again() -> None:
         time.sleep(0.3)
         return "analysis"
 
-    threads = [
-        threading.Thread(target=lambda: got.append(cache.get_or("k", make))) for _ in range(4)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    in_threads(lambda _: got.append(cache.get_or("k", make)), 4)
     assert got == ["analysis"] * 4
     assert len(calls) == 1
 

@@ -8,7 +8,6 @@ import os
 import stat
 import subprocess
 import sys
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import pytest
 
 from disputegraph.audit import GENESIS, AuditLog, Verification
 from disputegraph.exceptions import AuditError
+from shared_helpers import in_threads
 
 
 @pytest.fixture
@@ -183,11 +183,7 @@ def test_concurrent_threads_keep_one_chain(tmp_path: Path) -> None:
         for j in range(20):
             AuditLog(audit.path).record(f"u{i}", "search", text=str(j))
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(5)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    in_threads(work, 5)
     result = audit.verify()
     assert result.ok and result.lines == 100
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import stat
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,6 +21,7 @@ from disputegraph.users import (
     hash_password,
     verify_password,
 )
+from shared_helpers import in_threads
 
 PASSWORD = "correct horse battery"
 
@@ -162,11 +162,7 @@ def test_concurrent_adds_lose_nothing(tmp_path: Path) -> None:
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=add, args=(i,)) for i in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    in_threads(add, 6)
     assert errors == []
     assert len(UserStore(path).list_users()) == 6
 

@@ -12,6 +12,7 @@ from disputegraph.exceptions import StoreError
 from disputegraph.schemas import GraphNode, NodeLabel
 from disputegraph.store import memory, points
 from disputegraph.store.memory import MemoryStore
+from shared_helpers import in_threads
 
 
 def _write(path: Path, ids: list[str], note: str) -> None:
@@ -167,9 +168,5 @@ def test_threads_asking_while_the_graph_is_read_wait_for_all_of_it(
         except Exception as exc:
             seen.append(exc)
 
-    threads = [threading.Thread(target=ask, args=(i,)) for i in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    in_threads(ask, 6)
     assert sorted(map(str, seen)) == sorted(["50", "50", "50", "50", "1", "1"])
