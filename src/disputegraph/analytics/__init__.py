@@ -38,6 +38,7 @@ from disputegraph.analytics.chains import (
 )
 from disputegraph.analytics.clusters import Cluster, cluster_id, find_clusters
 from disputegraph.analytics.config import RiskConfig, load_risk_config
+from disputegraph.analytics.incremental import Kept
 from disputegraph.analytics.keypersons import KeyPersonIndex, key_persons
 from disputegraph.analytics.lineage import Earlier, Lineage, trace_lineage
 from disputegraph.analytics.payer import PayerIndex, liable_payers
@@ -91,6 +92,7 @@ __all__ = [
     "SCORES_KIND",
     "Cluster",
     "ClusterScore",
+    "Kept",
     "Projection",
     "RiskConfig",
     "TraceResult",
@@ -241,15 +243,24 @@ def analyze_projection(
     timings: dict[str, float] | None = None,
     release_handoffs: bool = False,
     rules: Sequence[Rule] | None = None,
+    kept: Kept | None = None,
 ) -> AnalysisResult:
     """Clusters, risk, chains and agency statistics of a projection;
     ``previous``: the clusters of an earlier analysis (:func:`cluster_scores`), for
     each cluster's change; ``lineage_base`` (default ``previous``): those whose ids
     the clusters keep (:mod:`~disputegraph.analytics.lineage`). The projection is not
     changed, unless ``release_handoffs``: then its hand-offs are let go once the chains
-    are done (they are the largest part of it; the risk factors keep what they need)."""
+    are done (they are the largest part of it; the risk factors keep what they need).
+
+    ``kept``: what the last analysis in this process left; only what changed since is
+    computed again, and this analysis is kept in its place
+    (:mod:`~disputegraph.analytics.incremental`; the projection is then kept whole)."""
     say = progress or (lambda _m: None)
     t = timings if timings is not None else {}
+    t0 = time.perf_counter()
+    settings = config.model_dump_json()
+    comps, reuse = kept.reuse(proj, settings) if kept is not None else (None, None)
+    t["compare"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     say("chains")
     # Each chain feeds the agency statistics and leaves its flags behind (if it
@@ -258,9 +269,13 @@ def analyze_projection(
     handoffs: dict[str, HandoffFacts] = {}
     per_chain: dict[str, dict[str, float]] = {}
     failed = {o.lower() for o in config.chains.failed_outcomes}
+    known = reuse.chains if reuse is not None else {}
+    all_chains: dict[str, ChainFacts] = {}
 
     def noting_flags(chains: Iterable[ChainFacts]) -> Iterator[ChainFacts]:
         for ch in chains:
+            if kept is not None:
+                all_chains[ch.dispute_id] = ch
             if ch.flags:
                 chain_flags[ch.dispute_id] = ch.flags
             handoffs[ch.dispute_id] = handoff_facts(ch.steps, failed)
@@ -269,41 +284,62 @@ def analyze_projection(
             yield ch
 
     per_agency, per_pair = agency_aggregates(
-        noting_flags(iter_chains(proj, config.chains)), proj.agencies
+        noting_flags(iter_chains(proj, config.chains, known)), proj.agencies
     )
-    if release_handoffs:
+    if release_handoffs and kept is None:
         proj.handlings = {}
     t["chains"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     say("clusters")
     c = config.clusters
-    clusters = find_clusters(
-        proj, size_cap=c.size_cap, resolution=c.resolution, seed=c.seed, hub_degree=c.hub_degree
+    content = find_clusters(
+        proj,
+        size_cap=c.size_cap,
+        resolution=c.resolution,
+        seed=c.seed,
+        hub_degree=c.hub_degree,
+        labelled=None if comps is None else (comps.n, comps.labels),
+        known_splits=None if reuse is None else reuse.splits,
     )
     clusters, lineage_of = _with_lineage(
-        clusters, previous if lineage_base is None else lineage_base, proj.as_of
+        content, previous if lineage_base is None else lineage_base, proj.as_of
     )
     t["clustering"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     say(f"risk: scoring {len(clusters)} clusters")
     prev = _previous_scores(previous, clusters)
     payers = PayerIndex.of(proj)
-    assessed = []
-    for cl in clusters:
-        a = assess(proj, cl, chain_flags, config, prev, handoffs)
-        a.liable_payers = liable_payers(payers, cl)  # wage clusters with a contractor chain
+    assessed: list[ClusterAssessment] = []
+    fresh: list[ClusterAssessment] = []
+    scored = []  # (content cluster, stable id, earlier score, assessment), to keep
+    for cc, cl in zip(content, clusters, strict=True):
+        a = None if reuse is None else reuse.assessment(cc, cl.id, prev.get(cl.id))
+        if a is None:
+            a = assess(proj, cl, chain_flags, config, prev, handoffs)
+            a.liable_payers = liable_payers(payers, cl)  # wage clusters with a contractor chain
+            fresh.append(a)
         a.since, a.lineage, came_from = lineage_of[cl.id][1:]
         a.came_from = list(came_from)
         assessed.append(a)
+        scored.append((cc, cl.id, prev.get(cl.id), a))
     assessed.sort(key=lambda a: (-a.score, -a.level.rank, a.id))
     t["scoring"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     say("key persons")
     keyp = KeyPersonIndex.of(proj)
     by_id = {cl.id: cl for cl in clusters}
-    for a in assessed:  # who ties each cluster together, on its own subgraph
+    for a in fresh:  # who ties each cluster together, on its own subgraph
         a.key_persons = key_persons(keyp, proj, by_id[a.id], config.key_persons)
     t["key_persons"] = time.perf_counter() - t0
+    if kept is not None and comps is not None:
+        kept.keep(proj, settings, comps, all_chains, scored)
+        taken = sum(1 for d, ch in all_chains.items() if known.get(d) is ch)
+        kept.reused = {
+            "chains": taken,
+            "chains_computed": len(all_chains) - taken,
+            "clusters": len(assessed) - len(fresh),
+            "clusters_computed": len(fresh),
+        }
     hub_list = sorted({h for cl in clusters for h in cl.hubs}, key=lambda h: (-h[1], h[0]))
     result = AnalysisResult(
         as_of=proj.as_of,
@@ -344,6 +380,7 @@ def run_analysis(
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
     rules: Sequence[Rule] | None = None,
+    kept: Kept | None = None,
 ) -> AnalysisResult:
     """Compute clusters, risk, chain flags and warning-rule hits for a window and
     persist them.
@@ -353,7 +390,8 @@ def run_analysis(
     Cypher rules only when the store can run read-only queries, i.e. Neo4j, else
     they are listed in ``rules_skipped``). The result is stored under
     ``"<as_of>:<window_days>"`` and marked as the latest; each cluster's ``change``
-    is measured against the latest earlier analysis with the same window.
+    is measured against the latest earlier analysis with the same window. ``kept``: see
+    :func:`analyze_projection` (a process that analyses the same store again and again).
     """
     if window_days < 1:
         raise AnalysisError(f"window_days must be at least 1, got {window_days}")
@@ -374,6 +412,7 @@ def run_analysis(
         timings=t,
         release_handoffs=True,
         rules=rules,
+        kept=kept,
     )
     read = getattr(store, "read_query", None)  # Neo4j only: the memory store runs no Cypher
     if read is not None and result.rules_skipped:
@@ -384,6 +423,7 @@ def run_analysis(
         result.rules.extend(result.rules_skipped)
         result.rules_skipped = []
     del proj  # a million-dispute projection is a gigabyte: gone before the result is written
+    # (unless it is kept for the next analysis)
     key = save_analysis(store, result)
     scores = [[c.id, c.score, c.disputes, str(c.since)] for c in cluster_scores(result)]
     store.put_document(SCORES_KIND, key, {"clusters": scores})

@@ -423,19 +423,28 @@ def _flags(
     return flags
 
 
-def iter_chains(proj: Projection, settings: ChainSettings) -> Iterator[ChainFacts]:
+def iter_chains(
+    proj: Projection, settings: ChainSettings, known: Mapping[str, ChainFacts] | None = None
+) -> Iterator[ChainFacts]:
     """The chain of every dispute of the projection that has hand-offs, one at a time
-    (a million-dispute city has millions of steps: consume them, do not keep them)."""
+    (a million-dispute city has millions of steps: consume them, do not keep them);
+    ``known``: chains already computed, taken as they are."""
+    known = known or {}
     for did, steps in proj.handlings.items():
-        yield chain_facts(
-            did,
-            steps,
-            proj.agencies,
-            settings,
-            as_of=proj.as_of,
-            dispute=proj.disputes.get(did),
-            reports=proj.reports.get(did, ()),
-            links=proj.links.get(did, ()),
+        ch = known.get(did)
+        yield (
+            ch
+            if ch is not None
+            else chain_facts(
+                did,
+                steps,
+                proj.agencies,
+                settings,
+                as_of=proj.as_of,
+                dispute=proj.disputes.get(did),
+                reports=proj.reports.get(did, ()),
+                links=proj.links.get(did, ()),
+            )
         )
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -123,9 +123,17 @@ def find_clusters(
     resolution: float = 1.0,
     seed: int = 42,
     hub_degree: int = 25,
+    labelled: tuple[int, np.ndarray] | None = None,
+    known_splits: Mapping[str, Sequence[Sequence[str]]] | None = None,
 ) -> list[Cluster]:
-    """Every cluster of the projection (each dispute in exactly one), sorted by id."""
-    n, labels = components(proj)
+    """Every cluster of the projection (each dispute in exactly one), sorted by id.
+
+    ``labelled``: :func:`components` of the projection, when the caller has them;
+    ``known_splits``: the Louvain parts (node ids) of components known to be unchanged
+    since they were split, by the whole component's cluster id (see
+    :mod:`~disputegraph.analytics.incremental`)."""
+    n, labels = components(proj) if labelled is None else labelled
+    known = known_splits or {}
     if n == 0:
         return []
     hub_deg = {proj.index[i]: d for i, d in hubs(proj, hub_degree)}
@@ -142,7 +150,11 @@ def find_clusters(
                 clusters.append(c)
             continue
         whole = cluster_id(proj.ids[i] for i in nodes if proj.kind[i] == KIND_DISPUTE)
-        for part in _split(proj, nodes, resolution=resolution, seed=seed):
+        if whole in known:
+            parts = [[proj.index[i] for i in part] for part in known[whole]]
+        else:
+            parts = _split(proj, nodes, resolution=resolution, seed=seed)
+        for part in parts:
             c = _make(proj, part, hub_deg, split_from=whole)
             if c is not None:
                 clusters.append(c)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from disputegraph.analytics import load_risk_config, load_rules, run_analysis
+from disputegraph.analytics import Kept, load_risk_config, load_rules, run_analysis
 from disputegraph.analytics.alerts import AlertUpdate, record_alerts
 from disputegraph.config import Settings
 from disputegraph.schemas.analysis import AnalysisResult
@@ -37,10 +37,13 @@ def analyse_and_record(
     as_of: date | None = None,
     window_days: int = 180,
     progress: Callable[[str], None] | None = None,
+    kept: Kept | None = None,
 ) -> Analysed:
     """Analyse ``store`` (a writer: the result is stored) with the configured risk
     settings (``DISPUTEGRAPH_RISK_CONFIG``, the city's taxonomy) and warning rules
-    (``DISPUTEGRAPH_RULES``), then record the alerts in the workspace and notify."""
+    (``DISPUTEGRAPH_RULES``), then record the alerts in the workspace and notify.
+    ``kept``: what the last analysis of this process left, so that only what changed
+    since is computed again (:mod:`disputegraph.analytics.incremental`)."""
     taxonomy = load_taxonomy(settings.taxonomy) if settings.taxonomy is not None else None
     config = load_risk_config(settings.risk_config, taxonomy)
     rules = load_rules(settings.rules)
@@ -51,6 +54,7 @@ def analyse_and_record(
         config=config,
         progress=progress,
         rules=rules,
+        kept=kept,
     )
     workflow = WorkflowStore.in_workspace(settings.workspace)
     update = record_alerts(workflow, result, datetime.now(UTC))

@@ -11,7 +11,9 @@ appended.
 
 After a successful ingest the workspace is analysed again, debounced: the analysis
 runs once no export was loaded for ``debounce`` seconds, so several drops within a
-few seconds give one analysis (:class:`Debounce`).
+few seconds give one analysis (:class:`Debounce`). The watcher keeps its last
+analysis (:class:`~disputegraph.analytics.Kept`): the next one, for the same day,
+scores again only the clusters the new rows reach.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from disputegraph.analytics import Kept
 from disputegraph.config import Settings
 from disputegraph.exceptions import ConfigError, DisputeGraphError
 from disputegraph.files import atomic_write
@@ -100,6 +103,8 @@ class FolderWatcher:
     clock: Callable[[], float] = time.monotonic
     #: the load's phases and counts, as ``load`` shows them
     progress: Progress | None = None
+    #: the last analysis, for the next (see the module doc)
+    kept: Kept = field(default_factory=Kept)
 
     def __post_init__(self) -> None:
         if not self.folder.is_dir():
@@ -160,7 +165,7 @@ class FolderWatcher:
         try:
             store = open_store(self.settings, writer=True)
             try:
-                done = analyse_and_record(store, self.settings)
+                done = analyse_and_record(store, self.settings, kept=self.kept)
             finally:
                 store.close()
         except DisputeGraphError as exc:
