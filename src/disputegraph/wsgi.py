@@ -10,7 +10,9 @@ between the workers)::
 Settings come from the environment as for the CLI. Logins are always required
 here (``DISPUTEGRAPH_DEMO`` only allows the built-in PII key of synthetic data);
 the no-login demo is ``disputegraph serve --demo`` or ``disputegraph demo``.
-Nothing is opened at import time; the factory does it.
+Nothing is opened at import time; the factory does it. After an upload or an API
+ingest the workspace is analysed again, debounced, in the worker that took it
+(:class:`~disputegraph.views.reanalyse.Reanalyser`).
 """
 
 from __future__ import annotations
@@ -30,9 +32,12 @@ def create_wsgi_app(settings: Settings | None = None) -> flask.Flask:
     """
     from disputegraph.dashboard.auth import create_secure_app
     from disputegraph.store import open_store
+    from disputegraph.views.reanalyse import Reanalyser
 
     settings = settings or Settings()
     store = open_store(settings)
-    app = create_secure_app(settings, store, demo=False)
+    # an upload or an API ingest is analysed again, in the worker that took it
+    after_ingest = Reanalyser(settings).poke
+    app = create_secure_app(settings, store, demo=False, after_ingest=after_ingest)
     server: flask.Flask = app.server
     return server

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,13 @@ import pytest
 from dashboard_helpers import GRID, upload_workspace
 from pydantic import SecretStr
 
+from disputegraph.analytics import load_analysis
 from disputegraph.audit import AuditLog
 from disputegraph.config import Settings
 from disputegraph.ingest.tokens import TokenStore
 from disputegraph.schemas import NodeLabel, RelType
 from disputegraph.store.memory import MemoryStore
+from disputegraph.views.reanalyse import Analysed, Reanalyser
 
 HEADER = (
     "id,title,category,status,reported_at,closed_at,channel,headcount,amount_yuan,"
@@ -287,3 +290,51 @@ def test_a_workbook_through_the_sources_mapping(client: Any, workspace: Path) ->
     again = _post(client, token, body, source="hotline", query="", content_type=xlsx).get_json()
     assert again["counts"]["disputes"]["good"] == first  # the same records, upserted
     assert _contents(workspace) == after
+
+
+def test_a_commit_is_analysed_again_and_the_next_one_reuses_the_kept_analysis(
+    workspace: Path,
+) -> None:
+    """``serve``'s way: the API's commits poke a debounced re-analysis in its thread."""
+    from disputegraph.dashboard.auth import create_secure_app
+
+    settings = _settings(workspace)
+    done: list[Analysed] = []
+    analysed = threading.Event()
+
+    def note(result: Analysed) -> None:
+        done.append(result)
+        analysed.set()
+
+    reanalyser = Reanalyser(settings, debounce=0.3, interval=0.05, analysed=note)
+    store = MemoryStore.in_workspace(workspace)
+    app = create_secure_app(
+        settings, store, audit=AuditLog(workspace / "audit.jsonl"), after_ingest=reanalyser.poke
+    )
+    client = app.server.test_client()
+    try:
+        token = _token(workspace)
+        refused = _post(client, token, _csv(GOOD_1, BAD_CATEGORY), query="table=disputes&strict=1")
+        assert refused.status_code == 422
+        assert not analysed.wait(1.0)  # nothing committed: nothing to analyse
+        assert _post(client, token, _csv(GOOD_1, GOOD_2)).status_code == 200
+        assert analysed.wait(60), "no analysis after the commit"
+        first = done[0].result
+        assert any("D-API-1" in c.disputes for c in first.clusters)
+        stored = load_analysis(MemoryStore.in_workspace(workspace))
+        assert stored is not None and stored.computed_at == first.computed_at
+        analysed.clear()
+        # a second commit of the same day: analysed again, the untouched clusters kept
+        later = GOOD_1.replace("D-API-1", "D-API-5")
+        assert _post(client, token, _csv(later)).status_code == 200
+        assert analysed.wait(60), "no analysis after the second commit"
+        second = done[1].result
+        assert second.as_of == first.as_of
+        assert any("D-API-5" in c.disputes for c in second.clusters)
+        reused = reanalyser.kept.reused
+        assert reused["clusters_computed"] >= 1
+        assert reused["clusters"] == len(second.clusters) - reused["clusters_computed"] > 0
+        assert len(done) == 2
+    finally:
+        reanalyser.stop()
+        store.close()

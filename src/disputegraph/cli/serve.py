@@ -14,7 +14,7 @@ from disputegraph.cli.common import (
     settings,
     store_session,
 )
-from disputegraph.cli.watch import start_watcher
+from disputegraph.cli.watch import start_reanalysis
 from disputegraph.exceptions import DisputeGraphError
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -73,6 +73,8 @@ def serve_command(
 
     With --watch FOLDER the exports dropped into FOLDER are loaded as they come
     (see `disputegraph watch --help`); each page shows when the data moved on.
+    After an export, an upload or an API ingest the workspace is analysed again
+    once nothing was loaded for 3 s; only what the new rows reach is scored again.
 
     Example: disputegraph serve --port 8050
     """
@@ -94,9 +96,10 @@ def serve_command(
     if watch is not None:
         cfg.pii_key_bytes()  # one line before serving when the watcher could not load
     with store_session(cfg) as store:
-        dash_app = create_secure_app(cfg, store, demo=demo, demo_role=viewer, warm=True)
-        if watch is not None:
-            start_watcher(watch, cfg)
+        after_ingest = start_reanalysis(cfg, watch)
+        dash_app = create_secure_app(
+            cfg, store, demo=demo, demo_role=viewer, warm=True, after_ingest=after_ingest
+        )
         _serve(dash_app, host, port)
 
 

@@ -6,6 +6,7 @@ the folder."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from disputegraph.cli.common import (
 )
 from disputegraph.cli.workflow import watch_app
 
-__all__ = ["FOLDER_COMMAND", "start_watcher", "watch_group"]
+__all__ = ["FOLDER_COMMAND", "start_reanalysis", "watch_group"]
 
 #: the folder watcher's own name (``watch folder FOLDER`` = ``watch FOLDER``)
 FOLDER_COMMAND = "folder"
@@ -108,17 +109,22 @@ def _events(bar: _Bar | None = None) -> Any:
     return WatchEvents(taking, ingested, analysed, failed_analysis, failed_poll)
 
 
-def start_watcher(folder: Path, cfg: Any, interval: float = 2.0) -> threading.Event:
-    """Watch ``folder`` in a daemon thread (``serve --watch``); set the event to stop."""
-    from disputegraph.views.watch_folder import FolderWatcher  # the store and analytics
+def start_reanalysis(cfg: Any, folder: Path | None = None) -> Callable[[], None]:
+    """``serve``: the debounced re-analysis in a daemon thread — with ``folder``, the
+    watcher's (``serve --watch``), which also loads what is dropped there. Returns what an
+    upload or an API ingest calls after its commit."""
+    from disputegraph.views.reanalyse import Reanalyser  # the store and analytics
+    from disputegraph.views.watch_folder import FolderWatcher
 
-    watcher = FolderWatcher(folder, cfg, events=_events())
-    stop = threading.Event()
+    events = _events()
+    if folder is None:
+        return Reanalyser(cfg, analysed=events.analysed, failed=events.failed_analysis).poke
+    watcher = FolderWatcher(folder, cfg, events=events)
     threading.Thread(
-        target=watcher.run, args=(stop, interval), name="folder-watcher", daemon=True
+        target=watcher.run, args=(threading.Event(),), name="folder-watcher", daemon=True
     ).start()
     err.print(f"watching {folder} for exports (a subfolder with a READY file)", highlight=False)
-    return stop
+    return watcher.reanalyser.poke
 
 
 _FOLDER_ARG = typer.Argument(

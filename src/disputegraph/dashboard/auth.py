@@ -474,19 +474,29 @@ def create_secure_app(
     users: UserStore | None = None,
     audit: AuditLog | None = None,
     warm: bool = False,
+    after_ingest: Callable[[], None] | None = None,
 ) -> dash.Dash:
     """:func:`~disputegraph.dashboard.app.create_app` with logins, per-user roles and auditing.
 
     ``demo=True`` serves without login (the caller binds it to a loopback
     address); otherwise ``settings.secret_key`` is required. ``warm`` reads the
-    data in the background right away (as ``create_app``).
+    data in the background right away (as ``create_app``). ``after_ingest`` is called
+    after an upload or an API ingest committed (``serve``: the re-analysis).
     """
     if audit is None:
         audit = AuditLog.from_settings(settings)
     services = RoleAwareServices(settings, store, audit=audit, default_role=demo_role)
+    if after_ingest is not None:
+        services.after_ingest = after_ingest
     app = create_app(settings, store, viewer_role=demo_role, services=services, warm=warm)
     assert isinstance(app.server.extensions[EXTENSION], RoleAwareServices)
     install_store_guard(app)
     install_auth(app, settings, users=users, audit=audit, demo=demo, demo_role=demo_role)
-    install_ingest_api(app.server, settings, audit=audit, taxonomy=services.taxonomy)
+    install_ingest_api(
+        app.server,
+        settings,
+        audit=audit,
+        taxonomy=services.taxonomy,
+        after_ingest=lambda: services.after_ingest(),
+    )
     return app

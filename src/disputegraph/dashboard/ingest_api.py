@@ -111,8 +111,10 @@ def install_ingest_api(
     max_bytes: int = MAX_BODY_BYTES,
     rate: float = 1.0,
     burst: int = 10,
+    after_ingest: Callable[[], None] = lambda: None,
 ) -> None:
-    """Add ``POST /api/ingest/<source>`` to ``server`` (see the module docstring)."""
+    """Add ``POST /api/ingest/<source>`` to ``server`` (see the module docstring);
+    ``after_ingest`` is called after each commit (``serve``: the re-analysis)."""
     tokens = tokens or TokenStore.for_settings(settings)
     writer = open_writer or writer_of(settings)
     bucket = TokenBucket(rate, burst)
@@ -182,6 +184,8 @@ def install_ingest_api(
             rejected=report.rejected,
             result_size=report.good if report.committed else 0,
         )
+        if report.committed:
+            after_ingest()
         code = 422 if report.status == "rejected" else 200
         return _answer(code, report.model_dump(mode="json"))
 

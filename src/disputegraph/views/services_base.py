@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -80,6 +81,8 @@ class ServicesBase:
         self._reload_lock = threading.Lock()
         self._generation = self._store_generation()
         self._checked_at = time.monotonic()
+        #: called after an upload or an API ingest committed (``serve``: its re-analysis)
+        self.after_ingest: Callable[[], None] = lambda: None
         #: the city's categories and channels (``DISPUTEGRAPH_TAXONOMY``), if configured
         self.taxonomy: Taxonomy | None = (
             load_taxonomy(settings.taxonomy) if settings.taxonomy is not None else None

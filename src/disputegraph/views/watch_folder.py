@@ -11,9 +11,9 @@ appended.
 
 After a successful ingest the workspace is analysed again, debounced: the analysis
 runs once no export was loaded for ``debounce`` seconds, so several drops within a
-few seconds give one analysis (:class:`Debounce`). The watcher keeps its last
-analysis (:class:`~disputegraph.analytics.Kept`): the next one, for the same day,
-scores again only the clusters the new rows reach.
+few seconds give one analysis (:class:`~disputegraph.views.reanalyse.Reanalyser`,
+which keeps its last analysis: the next one, for the same day, scores again only the
+clusters the new rows reach).
 """
 
 from __future__ import annotations
@@ -27,55 +27,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from disputegraph.analytics import Kept
 from disputegraph.config import Settings
 from disputegraph.exceptions import ConfigError, DisputeGraphError
 from disputegraph.files import atomic_write
-from disputegraph.store import open_store
 from disputegraph.views.inbox import READY_NAME, ExportOutcome, Progress, ingest_export
-from disputegraph.views.reanalyse import Analysed, analyse_and_record
+from disputegraph.views.reanalyse import Analysed, Debounce, Reanalyser
 
 __all__ = ["DONE", "FAILED", "Debounce", "FolderWatcher", "WatchEvents"]
 
 DONE = "done"
 FAILED = "failed"
-
-
-class Debounce:
-    """Fires once things stopped happening for ``seconds``, or ``longest`` seconds after
-    the first of them if they never stop (time from ``clock``)."""
-
-    def __init__(
-        self,
-        seconds: float,
-        clock: Callable[[], float] = time.monotonic,
-        longest: float | None = None,
-    ) -> None:
-        self.seconds = seconds
-        self.longest = longest if longest is not None else 10 * seconds
-        self.clock = clock
-        self._last: float | None = None
-        self._first: float | None = None
-
-    def poke(self) -> None:
-        """Something happened: (re)start the wait."""
-        self._last = self.clock()
-        if self._first is None:
-            self._first = self._last
-
-    @property
-    def pending(self) -> bool:
-        return self._last is not None
-
-    def due(self) -> bool:
-        """Whether the wait is over; the next call says no until the next :meth:`poke`."""
-        if self._last is None or self._first is None:
-            return False
-        now = self.clock()
-        if now - self._last < self.seconds and now - self._first < self.longest:
-            return False
-        self._last = self._first = None
-        return True
 
 
 @dataclass
@@ -103,13 +64,19 @@ class FolderWatcher:
     clock: Callable[[], float] = time.monotonic
     #: the load's phases and counts, as ``load`` shows them
     progress: Progress | None = None
-    #: the last analysis, for the next (see the module doc)
-    kept: Kept = field(default_factory=Kept)
 
     def __post_init__(self) -> None:
         if not self.folder.is_dir():
             raise ConfigError(f"{self.folder}: not a folder to watch (create it first)")
-        self._debounce = Debounce(self.debounce, self.clock)
+        #: the debounced analysis; the other ways in of the same process poke it too
+        self.reanalyser = Reanalyser(
+            self.settings,
+            debounce=self.debounce,
+            clock=self.clock,
+            analysed=lambda done: self.events.analysed(done),
+            failed=lambda exc: self.events.failed_analysis(exc),
+            background=False,  # this watcher's loop analyses (poll, run, run_once)
+        )
 
     def ready(self) -> list[Path]:
         """The complete export folders waiting, oldest first (by name on a tie)."""
@@ -133,7 +100,7 @@ class FolderWatcher:
         report = json.dumps(outcome.report(), ensure_ascii=False, indent=2) + "\n"
         atomic_write(target.with_name(target.name + ".report.json"), [report.encode("utf-8")])
         if outcome.status == "loaded":
-            self._debounce.poke()
+            self.reanalyser.poke()
         return outcome, target
 
     def _place(self, kind: str, name: str) -> Path:
@@ -151,28 +118,18 @@ class FolderWatcher:
             outcome, moved_to = self.take(export)
             self.events.ingested(outcome, moved_to)
             outcomes.append(outcome)
-        if self.analyse and self._debounce.due():
+        if self.analyse and self.reanalyser.due():
             self.analyse_now()
         return outcomes
 
     @property
     def analysis_pending(self) -> bool:
-        return self.analyse and self._debounce.pending
+        return self.analyse and self.reanalyser.pending
 
     def analyse_now(self) -> Analysed | None:
         """Analyse the workspace as ``analyze`` does (``None`` when it failed; the
         error went to :attr:`WatchEvents.failed_analysis`)."""
-        try:
-            store = open_store(self.settings, writer=True)
-            try:
-                done = analyse_and_record(store, self.settings, kept=self.kept)
-            finally:
-                store.close()
-        except DisputeGraphError as exc:
-            self.events.failed_analysis(exc)
-            return None
-        self.events.analysed(done)
-        return done
+        return self.reanalyser.analyse_now()
 
     def run_once(self) -> list[ExportOutcome]:
         """Take what is ready now and analyse right away if anything loaded (``--once``)."""
@@ -181,8 +138,8 @@ class FolderWatcher:
             outcome, moved_to = self.take(export)
             self.events.ingested(outcome, moved_to)
             outcomes.append(outcome)
-        if self.analyse and self._debounce.pending:
-            self._debounce = Debounce(self.debounce, self.clock)
+        if self.analyse and self.reanalyser.pending:
+            self.reanalyser.cancel()
             self.analyse_now()
         return outcomes
 

@@ -301,6 +301,8 @@ def _commit_or_cancel(
         refused = t("upload.refused", lang, reason=str(exc))
         return refused, no_update, no_update, False, False, no_update
     staged.discard()
+    if report.committed:
+        svc.after_ingest()
     _audit(
         svc,
         "upload_commit",
