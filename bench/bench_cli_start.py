@@ -64,6 +64,14 @@ def _ids(src: Path, workspace: Path) -> dict[str, str]:
     return {"cluster": top["id"], "dispute": top["disputes"][0], "party": party}
 
 
+def _ms(values: list[float]) -> str:
+    return f"{statistics.median(values):.0f}"
+
+
+def _s(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} s"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workspace", type=Path)
@@ -91,16 +99,17 @@ def main() -> None:
                 took, out, _ = _run(src, options.workspace, args)
                 walls.setdefault((src, name), []).append(took)
                 outputs[(src, name)] = out
-            _, _, report = _run(src, options.workspace, commands["risk --top 5"], "-X", "importtime")
+            risk = commands["risk --top 5"]
+            _, _, report = _run(src, options.workspace, risk, "-X", "importtime")
             imports.setdefault((src, "risk"), []).append(_import_ms(report))
             imports.setdefault((src, "cli"), []).append(_import_ms(report, "disputegraph.cli"))
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     print(f"median of {options.repeat}, fresh processes")
     header = ["", *(str(src) for src in sources)]
     rows = [
-        ["imports of `risk --top 5` (ms)", *(f"{statistics.median(imports[(s, 'risk')]):.0f}" for s in sources)],
-        ["  of which disputegraph.cli (ms)", *(f"{statistics.median(imports[(s, 'cli')]):.0f}" for s in sources)],
-        *([name, *(f"{statistics.median(walls[(s, name)]):.2f} s" for s in sources)] for name in commands),
+        ["imports of `risk --top 5` (ms)", *(_ms(imports[(s, "risk")]) for s in sources)],
+        ["  of which disputegraph.cli (ms)", *(_ms(imports[(s, "cli")]) for s in sources)],
+        *([name, *(_s(walls[(s, name)]) for s in sources)] for name in commands),
     ]
     width = max(len(r[0]) for r in rows)
     for row in [header, *rows]:
