@@ -1,9 +1,10 @@
 """How long the read commands take end to end, and how much of it is imports.
 
 Each command runs in a fresh process (``python -m disputegraph …``, bytecode
-caches used), ``--repeat`` times; the median wall time is printed per command,
-and the import time of ``risk --top 5`` (``-X importtime``: everything the run
-imports, and ``import disputegraph.cli`` alone). Give several source trees with
+caches used), ``--repeat`` times; printed per command: the median wall time and
+CPU time (user + system, steadier on a shared machine), and the import time of
+``risk --top 5`` (``-X importtime``: everything the run imports, and
+``import disputegraph.cli`` alone). Give several source trees with
 ``--src`` to compare them side by side in one run, interleaved, e.g. this
 checkout against an earlier commit unpacked beside it
 (``git archive REV src | tar -x -C /tmp/before``).
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -25,10 +27,16 @@ import time
 from pathlib import Path
 
 
-def _run(src: Path, workspace: Path, args: list[str], *flags: str) -> tuple[float, str, str]:
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _run(src: Path, workspace: Path, args: list[str], *flags: str) -> tuple[float, float, str, str]:
+    """Wall and CPU seconds of one fresh process, its stdout and stderr."""
     env = {**os.environ, "PYTHONPATH": str(src), "DISPUTEGRAPH_WORKSPACE": str(workspace)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    started = time.perf_counter()
+    cpu, started = _cpu(), time.perf_counter()
     done = subprocess.run(
         [sys.executable, *flags, "-m", "disputegraph", *args],
         env=env,
@@ -36,10 +44,10 @@ def _run(src: Path, workspace: Path, args: list[str], *flags: str) -> tuple[floa
         text=True,
         check=False,
     )
-    took = time.perf_counter() - started
+    took, cpu = time.perf_counter() - started, _cpu() - cpu
     if done.returncode != 0:
         raise SystemExit(f"{src}: disputegraph {' '.join(args)} failed: {done.stderr.strip()}")
-    return took, done.stdout, done.stderr
+    return took, cpu, done.stdout, done.stderr
 
 
 def _import_ms(report: str, only: str | None = None) -> float:
@@ -58,7 +66,7 @@ def _import_ms(report: str, only: str | None = None) -> float:
 
 def _ids(src: Path, workspace: Path) -> dict[str, str]:
     """A cluster, a dispute and a party of the stored analysis's top cluster."""
-    _, out, _ = _run(src, workspace, ["risk", "--top", "1", "--format", "json"])
+    *_, out, _ = _run(src, workspace, ["risk", "--top", "1", "--format", "json"])
     top = json.loads(out)["clusters"][0]
     party = next(m for m in top["members"] if m.startswith("P"))
     return {"cluster": top["id"], "dispute": top["disputes"][0], "party": party}
@@ -91,16 +99,18 @@ def main() -> None:
     for src in sources:  # the first run of each writes its bytecode caches
         _run(src, options.workspace, ["--help"])
     walls: dict[tuple[Path, str], list[float]] = {}
+    cpus: dict[tuple[Path, str], list[float]] = {}
     imports: dict[tuple[Path, str], list[float]] = {}
     outputs: dict[tuple[Path, str], str] = {}
     for _ in range(options.repeat):
         for src in sources:
             for name, args in commands.items():
-                took, out, _ = _run(src, options.workspace, args)
+                took, cpu, out, _ = _run(src, options.workspace, args)
                 walls.setdefault((src, name), []).append(took)
+                cpus.setdefault((src, name), []).append(cpu)
                 outputs[(src, name)] = out
             risk = commands["risk --top 5"]
-            _, _, report = _run(src, options.workspace, risk, "-X", "importtime")
+            *_, report = _run(src, options.workspace, risk, "-X", "importtime")
             imports.setdefault((src, "risk"), []).append(_import_ms(report))
             imports.setdefault((src, "cli"), []).append(_import_ms(report, "disputegraph.cli"))
     print(f"load average after: {os.getloadavg()[0]:.2f}")
@@ -110,6 +120,7 @@ def main() -> None:
         ["imports of `risk --top 5` (ms)", *(_ms(imports[(s, "risk")]) for s in sources)],
         ["  of which disputegraph.cli (ms)", *(_ms(imports[(s, "cli")]) for s in sources)],
         *([name, *(_s(walls[(s, name)]) for s in sources)] for name in commands),
+        *([f"{name} (CPU)", *(_s(cpus[(s, name)]) for s in sources)] for name in commands),
     ]
     width = max(len(r[0]) for r in rows)
     for row in [header, *rows]:
