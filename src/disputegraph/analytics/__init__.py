@@ -68,12 +68,11 @@ from disputegraph.exceptions import AnalysisError
 from disputegraph.runtime import gc_paused
 from disputegraph.schemas import NodeLabel, RelType
 from disputegraph.schemas.analysis import (
-    AgencyStats,
     AnalysisResult,
     Chain,
-    ClusterAssessment,
-    HandoffStats,
     TraceResult,
+    agency_stats,
+    cluster_of,
 )
 from disputegraph.schemas.rules import Rule
 from disputegraph.store.analyses import (
@@ -498,20 +497,3 @@ def chain(
         links=links,
     )
     return as_chain(facts, as_of)
-
-
-def agency_stats(result: AnalysisResult) -> tuple[list[AgencyStats], list[HandoffStats]]:
-    """Per-agency and per-pair hand-off statistics of an analysis (bottlenecks first)."""
-    agencies = sorted(result.agencies, key=lambda a: (not a.bottleneck, -a.steps, a.agency_id))
-    return agencies, list(result.handoffs)
-
-
-def cluster_of(result: AnalysisResult, cluster_or_dispute: str) -> ClusterAssessment:
-    """A cluster of a result by its id or by one of its disputes; AnalysisError if none."""
-    found = result.cluster(cluster_or_dispute) or result.cluster_of(cluster_or_dispute)
-    if found is None:
-        raise AnalysisError(
-            f"unknown cluster {cluster_or_dispute!r} in the analysis of {result.as_of}: "
-            "list clusters with `disputegraph risk`"
-        )
-    return found

@@ -36,6 +36,7 @@ from disputegraph.schemas.rules import (
     Rule,
     RuleHit,
     RuleSubject,
+    hit_counts,
     known_fields,
     metrics_of,
     template_fields,
@@ -372,11 +373,3 @@ def evaluate_cypher_rules(
             subject_id = str(values.pop("subject_id", ""))
             hits.append(_hit(rule, subject_id, values, list(values)))
     return hits
-
-
-def hit_counts(hits: Iterable[RuleHit]) -> dict[str, int]:
-    """Hits per rule id."""
-    counts: dict[str, int] = {}
-    for h in hits:
-        counts[h.rule_id] = counts.get(h.rule_id, 0) + 1
-    return counts

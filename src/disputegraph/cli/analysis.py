@@ -141,7 +141,7 @@ def cluster_command(
 
     Example: disputegraph cluster C-1a2b3c4d5e --format json
     """
-    from disputegraph.analytics import cluster_of
+    from disputegraph.schemas.analysis import cluster_of
     from disputegraph.views.contract import cluster_report, stored_analysis
     from disputegraph.views.masking import cli_role
 

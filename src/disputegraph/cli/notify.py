@@ -22,7 +22,6 @@ from disputegraph.exceptions import DisputeGraphError
 from disputegraph.i18n import t
 from disputegraph.schemas.notify import Delivery, DeliveryStatus
 from disputegraph.store.workflow import WorkflowStore
-from disputegraph.views.notify import channels, send_due
 
 __all__ = ["notify_app"]
 
@@ -83,6 +82,8 @@ def send_command(
 
     Example: disputegraph notify send --now
     """
+    from disputegraph.views.notify import channels, send_due  # SMTP and HTTP: only to send
+
     cfg = settings()
     workflow = WorkflowStore.in_workspace(cfg.workspace)
     if not channels(cfg.notify) and workflow.deliveries(DeliveryStatus.QUEUED):

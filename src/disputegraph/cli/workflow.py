@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import getpass
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -32,17 +33,9 @@ from disputegraph.schemas.workflow import (
 )
 from disputegraph.store.workflow import WorkflowStore
 from disputegraph.users import UserStore
-from disputegraph.views.workflow import (
-    Actor,
-    act_on_order,
-    add_comment,
-    add_watch,
-    assign_order,
-    check_comment_target,
-    decide_alert,
-    remove_watch,
-    visible_orders,
-)
+
+if TYPE_CHECKING:
+    from disputegraph.views.workflow import Actor
 
 __all__ = ["alerts_app", "comments_app", "orders_app", "watch_app"]
 
@@ -136,6 +129,8 @@ def show_command(
 
 
 def _decide(alert_id: str, status: AlertStatus, reason: str, fmt: Format) -> None:
+    from disputegraph.views.workflow import decide_alert  # the store and analytics
+
     cfg = settings()
     decide_alert(_workflow(cfg), alert_id, status, _actor(cfg), reason, datetime.now(UTC))
     audit_cli(f"alert_{status.value}", alert=alert_id, reason=reason)
@@ -182,6 +177,7 @@ def watch_add_command(
     "disputes"}}.
     """
     from disputegraph.views.contract import stored_analysis
+    from disputegraph.views.workflow import add_watch
 
     cfg = settings()
     with store_session(cfg) as store:
@@ -211,6 +207,8 @@ def watch_list_command(fmt: Format = FORMAT_OPTION) -> None:
 @handle_errors
 def watch_remove_command(watch_id: str = typer.Argument(..., help="A watch id (W-…).")) -> None:
     """Stop a watch."""
+    from disputegraph.views.workflow import remove_watch  # the store and analytics
+
     cfg = settings()
     remove_watch(_workflow(cfg), watch_id)
     audit_cli("watch_remove", watch=watch_id)
@@ -223,6 +221,7 @@ def watch_remove_command(watch_id: str = typer.Argument(..., help="A watch id (W
 def _actor(cfg: Settings) -> Actor:
     """Who is at the command line: ``cli:<user>``, the CLI role, the account's agency."""
     from disputegraph.views.masking import cli_role
+    from disputegraph.views.workflow import Actor
 
     account = UserStore(cfg.users_path).get(getpass.getuser())
     return Actor(_me(), cli_role(cfg), account.agency if account else None)
@@ -260,6 +259,8 @@ def orders_list_command(
 
     Example: disputegraph orders list --state all --format json
     """
+    from disputegraph.views.workflow import visible_orders  # the store and analytics
+
     cfg = settings()
     orders = visible_orders(_workflow(cfg), _actor(cfg))
     if state == "open":
@@ -308,6 +309,8 @@ def orders_assign_command(
     Example: disputegraph orders assign A-358975ed64 --agency A-0001 --due 2026-02-10
     -i "约谈总包单位，督促先行清偿"
     """
+    from disputegraph.views.workflow import assign_order  # the store and analytics
+
     cfg = settings()
     day = parse_day(due, "--due")
     assert day is not None
@@ -334,6 +337,8 @@ def _act(
     fmt: Format,
     to_agency: str | None = None,
 ) -> None:
+    from disputegraph.views.workflow import act_on_order  # the store and analytics
+
     cfg = settings()
     order = act_on_order(
         _workflow(cfg), order_id, action, _actor(cfg), datetime.now(UTC), note, to_agency
@@ -407,6 +412,7 @@ def comments_add_command(
 ) -> None:
     """Comment on an alert, a work order, a cluster or an entity."""
     from disputegraph.analytics import load_analysis  # the analysis only for this command
+    from disputegraph.views.workflow import add_comment, check_comment_target
 
     cfg = settings()
     with store_session(cfg) as store:

@@ -18,6 +18,7 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticUndefined
 
+from disputegraph.exceptions import AnalysisError
 from disputegraph.schemas.enums import LabeledEnum, RiskLevel
 from disputegraph.schemas.rules import RuleHit
 
@@ -42,6 +43,8 @@ __all__ = [
     "RiskFactor",
     "TraceLink",
     "TraceResult",
+    "agency_stats",
+    "cluster_of",
     "shared_factor",
 ]
 
@@ -513,6 +516,23 @@ class AnalysisResult(_Model):
             if dispute_id in c.disputes:
                 return c
         return None
+
+
+def cluster_of(result: AnalysisResult, cluster_or_dispute: str) -> ClusterAssessment:
+    """A cluster of a result by its id or by one of its disputes; AnalysisError if none."""
+    found = result.cluster(cluster_or_dispute) or result.cluster_of(cluster_or_dispute)
+    if found is None:
+        raise AnalysisError(
+            f"unknown cluster {cluster_or_dispute!r} in the analysis of {result.as_of}: "
+            "list clusters with `disputegraph risk`"
+        )
+    return found
+
+
+def agency_stats(result: AnalysisResult) -> tuple[list[AgencyStats], list[HandoffStats]]:
+    """Per-agency and per-pair hand-off statistics of an analysis (bottlenecks first)."""
+    agencies = sorted(result.agencies, key=lambda a: (not a.bottleneck, -a.steps, a.agency_id))
+    return agencies, list(result.handoffs)
 
 
 class TraceLink(_Model):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import operator
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -35,6 +35,7 @@ __all__ = [
     "Rule",
     "RuleHit",
     "RuleSubject",
+    "hit_counts",
     "known_fields",
     "metrics_of",
     "template_fields",
@@ -248,3 +249,11 @@ class RuleHit(_Model):
 def known_fields(subject: RuleSubject) -> list[str]:
     """Every placeholder a template of this subject may use."""
     return [*_EXTRA_FIELDS, *metrics_of(subject)]
+
+
+def hit_counts(hits: Iterable[RuleHit]) -> dict[str, int]:
+    """Hits per rule id."""
+    counts: dict[str, int] = {}
+    for h in hits:
+        counts[h.rule_id] = counts.get(h.rule_id, 0) + 1
+    return counts

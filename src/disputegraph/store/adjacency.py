@@ -1,21 +1,14 @@
 """The embedded store's relationship index: relationship rows by source and by
-target node row (CSR arrays), and the pickers that read property values out of a
-row's value tuple."""
+target node row (CSR arrays)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable, Sequence
-from operator import itemgetter
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Adjacency", "Ints", "Picker", "padded", "picker"]
+__all__ = ["Adjacency", "Ints"]
 
 Ints = npt.NDArray[np.int64]
-#: Reads some properties' values out of a row's value tuple.
-Picker = Callable[[tuple[Any, ...]], tuple[Any, ...]]
 
 
 class Adjacency:
@@ -44,18 +37,3 @@ class Adjacency:
         if row >= self.n_nodes:
             return np.empty(0, dtype=np.int64)
         return self.in_rows[self.in_ptr[row] : self.in_ptr[row + 1]]
-
-
-def picker(pos: Sequence[int]) -> Picker:
-    """``itemgetter(*pos)``, always giving a tuple (also of one or no item)."""
-    if len(pos) > 1:
-        return itemgetter(*pos)
-    if pos:
-        only = pos[0]
-        return lambda vals: (vals[only],)
-    return lambda vals: ()
-
-
-def padded(pick: Picker) -> Picker:
-    """``pick`` on the values plus a trailing ``None`` (the value of an absent key)."""
-    return lambda vals: pick((*vals, None))

@@ -31,18 +31,16 @@ import threading
 import time
 import zlib
 from array import array
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import ExitStack
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from disputegraph.exceptions import StoreError
 from disputegraph.files import atomic_write
 from disputegraph.runtime import gc_paused
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
-from disputegraph.store.adjacency import Adjacency, Ints, Picker, padded, picker
 from disputegraph.store.documents import Document, iter_document, load_document
 from disputegraph.store.locks import lock_path, locked
 from disputegraph.store.points import (
@@ -63,6 +61,9 @@ from disputegraph.store.snapshot import (
 )
 from disputegraph.text import normalise_name
 
+if TYPE_CHECKING:
+    from disputegraph.store.adjacency import Adjacency, Ints
+
 __all__ = ["SNAPSHOT_NAME", "MemoryStore"]
 
 SNAPSHOT_NAME = "graph.snapshot"
@@ -73,6 +74,8 @@ _TYPE_CODE = {rel: code for code, rel in enumerate(_TYPES)}
 #: Rebuild the adjacency once this many relationships were written since the last build
 #: (or a quarter of all of them, whichever is more); until then they are scanned.
 _PENDING_LIMIT = 20_000
+#: Reads some properties' values out of a row's value tuple.
+Picker = Callable[[tuple[Any, ...]], tuple[Any, ...]]
 
 
 class MemoryStore:
@@ -459,6 +462,10 @@ class MemoryStore:
         ]
 
     def _adjacency(self) -> Adjacency:
+        import numpy as np  # on first use: a command starts without it (§1)
+
+        from disputegraph.store.adjacency import Adjacency  # numpy: as above
+
         adj = self._adj
         pending = len(self._key) - (adj.n_edges if adj else 0)
         if adj is None or pending > max(_PENDING_LIMIT, adj.n_edges // 4):
@@ -471,6 +478,8 @@ class MemoryStore:
 
     def _edge_rows(self, row: int, direction: str) -> list[int]:
         """Relationship rows leaving (``out``), entering (``in``) or touching a node."""
+        import numpy as np  # on first use: a command starts without it (§1)
+
         adj = self._adjacency()
         found: list[int] = []
         if direction in ("out", "both"):
@@ -490,6 +499,8 @@ class MemoryStore:
 
     def _ranks(self) -> Ints:
         """Each node row's position in id order."""
+        import numpy as np  # on first use: a command starts without it (§1)
+
         if self._rank is None:
             order = sorted(range(len(self._ids)), key=self._ids.__getitem__)
             rank = np.empty(len(order), dtype=np.int64)
@@ -499,6 +510,8 @@ class MemoryStore:
 
     # -- reading ---------------------------------------------------------
     def counts(self) -> Counts:
+        import numpy as np  # on first use: a command starts without it (§1)
+
         labels = np.bincount(np.frombuffer(self._label, dtype=np.uint8), minlength=len(_LABELS))
         types = np.bincount(np.frombuffer(self._type, dtype=np.uint8), minlength=len(_TYPES))
         nodes = {_LABELS[c].value: int(n) for c, n in enumerate(labels) if n}
@@ -615,6 +628,8 @@ class MemoryStore:
 
     def _node_rows(self, label: NodeLabel) -> list[int]:
         """Rows of one label, in id order."""
+        import numpy as np  # on first use: a command starts without it (§1)
+
         labels = np.frombuffer(self._label, dtype=np.uint8)
         rows = np.flatnonzero(labels == _LABEL_CODE[label])
         del labels
@@ -624,6 +639,8 @@ class MemoryStore:
     def _edge_rows_of(self, rel_type: RelType, sources: Collection[str] | None = None) -> list[int]:
         """Relationship rows of one type (leaving ``sources`` only, when given), in
         (source id, target id, key) order."""
+        import numpy as np  # on first use: a command starts without it (§1)
+
         types = np.frombuffer(self._type, dtype=np.uint8)
         rows = np.flatnonzero(types == _TYPE_CODE[rel_type])
         src_all = np.frombuffer(self._src, dtype=np.int64)
@@ -728,3 +745,18 @@ def _pack(pieces: Iterable[bytes]) -> bytes:
     packed = [packer.compress(piece) for piece in pieces]
     packed.append(packer.flush())
     return b"".join(packed)
+
+
+def picker(pos: Sequence[int]) -> Picker:
+    """``itemgetter(*pos)``, always giving a tuple (also of one or no item)."""
+    if len(pos) > 1:
+        return itemgetter(*pos)
+    if pos:
+        only = pos[0]
+        return lambda vals: (vals[only],)
+    return lambda vals: ()
+
+
+def padded(pick: Picker) -> Picker:
+    """``pick`` on the values plus a trailing ``None`` (the value of an absent key)."""
+    return lambda vals: pick((*vals, None))

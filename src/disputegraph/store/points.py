@@ -33,13 +33,13 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, NamedTuple
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
-from disputegraph.store.adjacency import Adjacency, Ints
 from disputegraph.store.protocol import Subgraph
+
+if TYPE_CHECKING:
+    from disputegraph.store.adjacency import Ints
 
 __all__ = ["Columns", "PointIndex", "edge_order", "snapshot_mark", "write_points"]
 
@@ -100,6 +100,10 @@ def _per_node(rels: Ints, ptr: Ints, lo: int, hi: int) -> list[list[int]]:
 def _blocks(g: Columns, rank: Ints) -> Iterator[tuple[str, bytes, bytes, bytes]]:
     """Each block's first id and its three pickles, in id order (``rank``: each node
     row's position in id order). Only one block's rows exist at a time."""
+    import numpy as np  # on first use: a command that only reads starts without it (§1)
+
+    from disputegraph.store.adjacency import Adjacency  # numpy: as above
+
     n = len(g.ids)
     order = np.empty(n, dtype=np.int64)
     order[rank] = np.arange(n, dtype=np.int64)

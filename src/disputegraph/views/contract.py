@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from disputegraph import analytics
 from disputegraph.exceptions import AnalysisError
 from disputegraph.i18n import enum_label, t
 from disputegraph.schemas import EmployerKind, Lang, PartyKind, RelType, RiskLevel
@@ -28,9 +27,11 @@ from disputegraph.schemas.analysis import (
     ClusterAssessment,
     KeyPerson,
     TraceResult,
+    agency_stats,
 )
-from disputegraph.schemas.rules import Rule, RuleHit, RuleSubject
+from disputegraph.schemas.rules import Rule, RuleHit, RuleSubject, hit_counts
 from disputegraph.schemas.workflow import Alert
+from disputegraph.store.analyses import load_analysis
 from disputegraph.store.protocol import GraphStore
 from disputegraph.views.masking import Role, mask_rows_of
 
@@ -80,7 +81,7 @@ def stored_analysis(
 ) -> AnalysisResult:
     """The stored analysis (the latest, or the one for ``as_of``), or the ``part`` of
     it a command prints (``store.analyses.load_analysis``); AnalysisError if none."""
-    result = analytics.load_analysis(store, as_of, window_days, **part)
+    result = load_analysis(store, as_of, window_days, **part)
     if result is None:
         when = f" for {as_of}" if as_of else ""
         raise AnalysisError(f"no analysis stored{when}: run `disputegraph analyze` first")
@@ -201,7 +202,7 @@ def analysis_report(
         "levels": levels,
         "flagged_chains": len(result.chain_flags),
         "top": mask_rows_of(store, [cluster_summary(c, lang) for c in flagged], role, members),
-        "rule_hits": analytics.hit_counts(result.rule_hits),
+        "rule_hits": hit_counts(result.rule_hits),
         "rules_skipped": list(result.rules_skipped),
     }
     rows = [
@@ -353,7 +354,7 @@ def chain_report(result: Chain, lang: Lang) -> Report:
 def agencies_report(result: AnalysisResult, *, pairs: bool = False) -> Report:
     """``agencies``: per-agency and per-pair hand-off statistics; rows: the agencies
     (bottlenecks first), or with ``pairs`` the agency pairs."""
-    agencies, handoffs = analytics.agency_stats(result)
+    agencies, handoffs = agency_stats(result)
     payload = {
         "as_of": result.as_of,
         "agencies": [a.model_dump(mode="json") for a in agencies],
