@@ -70,6 +70,7 @@ from disputegraph.schemas import NodeLabel, RelType
 from disputegraph.schemas.analysis import (
     AnalysisResult,
     Chain,
+    ClusterAssessment,
     TraceResult,
     agency_stats,
     cluster_of,
