@@ -38,7 +38,7 @@ from disputegraph.analytics.chains import (
 )
 from disputegraph.analytics.clusters import Cluster, cluster_id, find_clusters
 from disputegraph.analytics.config import RiskConfig, load_risk_config
-from disputegraph.analytics.incremental import Kept
+from disputegraph.analytics.incremental import Kept, Reuse
 from disputegraph.analytics.keypersons import KeyPersonIndex, key_persons
 from disputegraph.analytics.lineage import Earlier, Lineage, trace_lineage
 from disputegraph.analytics.payer import PayerIndex, liable_payers
@@ -232,6 +232,37 @@ def _with_lineage(
     return renamed, {lin.id: lin for lin in lineage.values()}
 
 
+#: a cluster as the kept analysis remembers it: its content cluster (ids from the
+#: disputes), the stable id it goes by, its earlier score and its assessment
+Scored = tuple[Cluster, str, float | None, ClusterAssessment]
+
+
+def _score(
+    proj: Projection,
+    config: RiskConfig,
+    content: Sequence[Cluster],
+    clusters: Sequence[Cluster],
+    prev: dict[str, float],
+    chain_flags: dict[str, list[str]],
+    handoffs: dict[str, HandoffFacts],
+    reuse: Reuse | None,
+) -> tuple[list[Scored], list[tuple[Cluster, ClusterAssessment]]]:
+    """Every cluster's assessment (taken from ``reuse`` where it may be), and the clusters
+    assessed here with their assessments (whose key persons are still to find)."""
+    payers = PayerIndex.of(proj)
+    scored: list[Scored] = []
+    fresh: list[tuple[Cluster, ClusterAssessment]] = []
+    for cc, cl in zip(content, clusters, strict=True):
+        earlier = prev.get(cl.id)
+        a = None if reuse is None else reuse.assessment(cc, cl.id, earlier)
+        if a is None:
+            a = assess(proj, cl, chain_flags, config, prev, handoffs)
+            a.liable_payers = liable_payers(payers, cl)  # wage clusters with a contractor chain
+            fresh.append((cl, a))
+        scored.append((cc, cl.id, earlier, a))
+    return scored, fresh
+
+
 @gc_paused()
 def analyze_projection(
     proj: Projection,
@@ -308,38 +339,21 @@ def analyze_projection(
     t0 = time.perf_counter()
     say(f"risk: scoring {len(clusters)} clusters")
     prev = _previous_scores(previous, clusters)
-    payers = PayerIndex.of(proj)
-    assessed: list[ClusterAssessment] = []
-    fresh: list[ClusterAssessment] = []
-    scored = []  # (content cluster, stable id, earlier score, assessment), to keep
-    for cc, cl in zip(content, clusters, strict=True):
-        a = None if reuse is None else reuse.assessment(cc, cl.id, prev.get(cl.id))
-        if a is None:
-            a = assess(proj, cl, chain_flags, config, prev, handoffs)
-            a.liable_payers = liable_payers(payers, cl)  # wage clusters with a contractor chain
-            fresh.append(a)
-        a.since, a.lineage, came_from = lineage_of[cl.id][1:]
+    scored, fresh = _score(proj, config, content, clusters, prev, chain_flags, handoffs, reuse)
+    for _, _, _, a in scored:
+        a.since, a.lineage, came_from = lineage_of[a.id][1:]
         a.came_from = list(came_from)
-        assessed.append(a)
-        scored.append((cc, cl.id, prev.get(cl.id), a))
-    assessed.sort(key=lambda a: (-a.score, -a.level.rank, a.id))
+    assessed = sorted((s[3] for s in scored), key=lambda a: (-a.score, -a.level.rank, a.id))
     t["scoring"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     say("key persons")
-    keyp = KeyPersonIndex.of(proj)
-    by_id = {cl.id: cl for cl in clusters}
-    for a in fresh:  # who ties each cluster together, on its own subgraph
-        a.key_persons = key_persons(keyp, proj, by_id[a.id], config.key_persons)
+    if fresh:  # who ties each cluster together, on its own subgraph
+        keyp = KeyPersonIndex.of(proj)
+        for cl, a in fresh:
+            a.key_persons = key_persons(keyp, proj, cl, config.key_persons)
     t["key_persons"] = time.perf_counter() - t0
     if kept is not None and comps is not None:
-        kept.keep(proj, settings, comps, all_chains, scored)
-        taken = sum(1 for d, ch in all_chains.items() if known.get(d) is ch)
-        kept.reused = {
-            "chains": taken,
-            "chains_computed": len(all_chains) - taken,
-            "clusters": len(assessed) - len(fresh),
-            "clusters_computed": len(fresh),
-        }
+        kept.keep(proj, settings, comps, all_chains, scored, known=known, computed=len(fresh))
     hub_list = sorted({h for cl in clusters for h in cl.hubs}, key=lambda h: (-h[1], h[0]))
     result = AnalysisResult(
         as_of=proj.as_of,

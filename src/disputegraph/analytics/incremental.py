@@ -192,10 +192,21 @@ class Kept:
         comps: Components,
         chains: dict[str, ChainFacts],
         scored: Sequence[tuple[Cluster, str, float | None, ClusterAssessment]],
+        *,
+        known: Mapping[str, ChainFacts],
+        computed: int,
     ) -> None:
         """Keep this analysis for the next: its projection, chains, components and each
         cluster's assessment (``scored``: content cluster, stable id, earlier score,
-        assessment)."""
+        assessment); ``known``: the chains it took over, ``computed``: the clusters it
+        assessed (for :attr:`reused`)."""
+        taken = sum(1 for d, ch in chains.items() if known.get(d) is ch)
+        self.reused = {
+            "chains": taken,
+            "chains_computed": len(chains) - taken,
+            "clusters": len(scored) - computed,
+            "clusters_computed": computed,
+        }
         whole: dict[int, str] = {}
         self.splits = {}
         for content, *_ in scored:
