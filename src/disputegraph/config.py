@@ -125,6 +125,13 @@ class Settings(BaseSettings):
         "and graph; columnar validates 1.5x faster but a whole load is not yet faster "
         "(bench/README.md), so it is a choice, not the default.",
     )
+    keep_analysis: bool = Field(
+        True,
+        description="Whether a process that analyses again after each ingest (`watch`, "
+        "`serve`) keeps its last analysis, so that the next one of the same day scores only "
+        "what the new rows reach; the same result, for about one more analysis's memory "
+        "(bench/README.md).",
+    )
     neo4j: Neo4jSettings = Field(default_factory=Neo4jSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
     language: Literal["zh", "en"] = Field("zh", description="Default display language.")

@@ -338,3 +338,14 @@ def test_a_commit_is_analysed_again_and_the_next_one_reuses_the_kept_analysis(
     finally:
         reanalyser.stop()
         store.close()
+
+
+def test_without_keeping_the_analysis_each_one_is_whole(workspace: Path) -> None:
+    settings = _settings(workspace).model_copy(update={"keep_analysis": False})
+    reanalyser = Reanalyser(settings, background=False)
+    assert reanalyser.kept is None
+    first, second = reanalyser.analyse_now(), reanalyser.analyse_now()
+    assert first is not None and second is not None
+    assert [c.id for c in second.result.clusters] == [c.id for c in first.result.clusters]
+    stored = load_analysis(MemoryStore.in_workspace(workspace))
+    assert stored is not None and stored.computed_at == second.result.computed_at

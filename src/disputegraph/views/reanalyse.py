@@ -141,7 +141,7 @@ class Reanalyser:
         interval: float = 1.0,
     ) -> None:
         self.settings = settings
-        self.kept = Kept()
+        self.kept = Kept() if settings.keep_analysis else None
         self._debounce = Debounce(debounce, clock)
         self._analysed, self._failed = analysed, failed
         self._lock = threading.Lock()  # the debounce: poked from any thread
