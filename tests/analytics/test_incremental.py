@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from analytics_city import City
 
 from disputegraph.analytics import Kept, default_as_of, load_risk_config, run_analysis
 from disputegraph.analytics.config import RiskConfig
+from disputegraph.analytics.incremental import _changed_ids
+from disputegraph.analytics.projection import Projection
+from disputegraph.analytics.records import AgencyInfo, HandlingInfo, PartyInfo
 from disputegraph.config import Settings
 from disputegraph.ingest import load_bundle
 from disputegraph.schemas import AnalysisResult, NodeLabel
@@ -176,3 +180,55 @@ def test_nothing_is_reused_across_days_or_settings(
     result = run_analysis(inc.store, as_of=day, config=config, kept=kept)
     assert kept.reused["clusters"] == 0 and kept.reused["chains"] == 0
     assert kept.reused["clusters_computed"] == len(result.clusters)
+
+
+def _bare(**tables: Any) -> Projection:
+    """A projection with no nodes, only the tables a test names."""
+    empty = np.zeros(0, dtype=np.int32)
+    base: dict[str, Any] = {
+        "as_of": date(2026, 6, 30),
+        "window_days": 90,
+        "ids": [],
+        "index": {},
+        "kind": np.zeros(0, dtype=np.int8),
+        "src": empty,
+        "dst": empty,
+        "etype": np.zeros(0, dtype=np.int8),
+        **{t: {} for t in ("disputes", "parties", "employers", "properties", "agencies")},
+        **{t: {} for t in ("involvements", "concerns", "reports", "handlings", "links")},
+    }
+    return Projection(**(base | tables))
+
+
+def test_the_comparison_names_each_changed_row_by_hand() -> None:
+    """Worked out by hand: which ids each kind of change names."""
+    at = datetime(2026, 6, 1, 9)
+    step = HandlingInfo("D1", 1, "A1", "ACCEPT", at, None, None, None, None)
+    old = _bare(
+        parties={
+            "P1": PartyInfo("P1", "PERSON", "甲", ()),
+            "P2": PartyInfo("P2", "PERSON", "乙", ()),
+        },
+        agencies={"A1": AgencyInfo("A1", "街道", "STREET_OFFICE", "STREET")},
+        handlings={"D1": [step], "D2": []},
+        contracts=[("E2", "E1")],
+        employments=[("P1", "E2")],
+        unpaid={("E2", "E1"): 1000.0},
+    )
+    assert _changed_ids(old, old) == set()
+    # a renamed party, a dropped party: each names itself only
+    renamed = _bare(**(vars(old) | {"parties": {"P1": PartyInfo("P1", "PERSON", "丙", ())}}))
+    assert _changed_ids(old, renamed) == {"P1", "P2"}
+    # an agency's row changed: the disputes handed to it (the agency is no node)
+    agency = _bare(
+        **(vars(old) | {"agencies": {"A1": AgencyInfo("A1", "街道办", "STREET_OFFICE", "STREET")}})
+    )
+    assert _changed_ids(old, agency) == {"D1"}
+    # a second contract between the same pair counts; so does a changed unpaid sum
+    second = _bare(**(vars(old) | {"contracts": [("E2", "E1"), ("E2", "E1")]}))
+    assert _changed_ids(old, second) == {"E1", "E2"}
+    owed = _bare(**(vars(old) | {"unpaid": {("E2", "E1"): 2000.0}}))
+    assert _changed_ids(old, owed) == {"E1", "E2"}
+    # an employment ended: both its ends
+    left = _bare(**(vars(old) | {"employments": []}))
+    assert _changed_ids(old, left) == {"P1", "E2"}

@@ -31,6 +31,7 @@ process between analyses (docs/architecture.md, "The live workspace").
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -87,6 +88,9 @@ class Components:
         return int(self.labels[cluster.nodes[0]])
 
 
+_MISSING = object()
+
+
 def _changed_ids(old: Projection, new: Projection) -> set[str]:
     """Ids whose row in any node-keyed table differs, both ends of every contract,
     employment and unpaid sum that differs, and the disputes handed to an agency whose
@@ -107,15 +111,13 @@ def _changed_ids(old: Projection, new: Projection) -> set[str]:
         out.update(k for k, v in b.items() if a.get(k, _MISSING) != v)
         out.update(k for k in a if k not in b)
     for pairs in ("contracts", "employments"):
-        for x, y in set(getattr(old, pairs)) ^ set(getattr(new, pairs)):
+        a_n, b_n = Counter(getattr(old, pairs)), Counter(getattr(new, pairs))
+        for x, y in (a_n - b_n) | (b_n - a_n):  # a second contract between a pair counts
             out.update((x, y))
     for pair in old.unpaid.keys() | new.unpaid.keys():
         if old.unpaid.get(pair) != new.unpaid.get(pair):
             out.update(pair)
     return out
-
-
-_MISSING = object()
 
 
 @dataclass
