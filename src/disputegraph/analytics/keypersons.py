@@ -185,7 +185,6 @@ class KeyPersonIndex:
     @classmethod
     def of(cls, proj: Projection) -> KeyPersonIndex:
         adj = proj.adjacency()
-        adj.sum_duplicates()
         employs: dict[str, set[str]] = defaultdict(set)
         for party, employer in proj.employments:
             employs[employer].add(party)

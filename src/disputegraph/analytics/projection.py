@@ -172,19 +172,25 @@ class Projection:
         return d.title if d is not None else node_id
 
     def adjacency(self) -> sparse.csr_matrix:
-        """Symmetric n×n CSR adjacency (for ``scipy.sparse.csgraph``)."""
+        """Symmetric n×n CSR adjacency (for ``scipy.sparse.csgraph``), duplicates summed:
+        built once per projection and shared, so callers must not change it."""
+        return self._adjacency
+
+    @cached_property
+    def _adjacency(self) -> sparse.csr_matrix:
         from scipy import sparse  # on first use: a command starts without it (§1)
 
         n = self.n_nodes
         data = np.ones(self.n_edges, dtype=np.int8)
         m = sparse.coo_matrix((data, (self.src, self.dst)), shape=(n, n))
-        return (m + m.T).tocsr()
+        adj = (m + m.T).tocsr()
+        adj.sum_duplicates()
+        adj.data[:] = 1  # a simple graph: parallel relationships are one neighbour
+        return adj
 
     def degree(self) -> npt.NDArray[np.int64]:
         """Number of distinct neighbours of every node."""
-        adj = self.adjacency()
-        adj.data[:] = 1
-        return np.asarray(adj.getnnz(axis=1), dtype=np.int64)
+        return np.diff(self.adjacency().indptr).astype(np.int64)
 
     def subgraph(self, nodes: Iterable[int]) -> nx.Graph:
         """An undirected networkx graph on some node indices (ids as nodes, ``label`` attribute)."""
