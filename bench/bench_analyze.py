@@ -91,8 +91,8 @@ def run(
 ) -> None:
     print(f"scale {scale:,} disputes (seed {seed})", flush=True)
     store = _store(scale, seed, snapshot, root)
+    counts = store.counts()  # reads the graph (a reused snapshot's is read when first asked)
     store.path = None  # never write results back into a reused snapshot
-    counts = store.counts()
     print(f"  store: {counts.total_nodes:,} nodes, {counts.total_edges:,} relationships")
     config = load_risk_config()
     if trace_only:

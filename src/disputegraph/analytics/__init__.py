@@ -22,7 +22,7 @@ generated for any date analyses as of its own "today".
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import NamedTuple
@@ -68,9 +68,11 @@ from disputegraph.exceptions import AnalysisError
 from disputegraph.runtime import gc_paused
 from disputegraph.schemas import NodeLabel, RelType
 from disputegraph.schemas.analysis import (
+    AgencyStats,
     AnalysisResult,
     Chain,
     ClusterAssessment,
+    HandoffStats,
     TraceResult,
     agency_stats,
     cluster_of,
@@ -249,7 +251,7 @@ def _score(
 ) -> tuple[list[Scored], list[tuple[Cluster, ClusterAssessment]]]:
     """Every cluster's assessment (taken from ``reuse`` where it may be), and the clusters
     assessed here with their assessments (whose key persons are still to find)."""
-    payers = PayerIndex.of(proj)
+    payers: PayerIndex | None = None  # built when a first cluster is assessed here
     scored: list[Scored] = []
     fresh: list[tuple[Cluster, ClusterAssessment]] = []
     for cc, cl in zip(content, clusters, strict=True):
@@ -257,10 +259,53 @@ def _score(
         a = None if reuse is None else reuse.assessment(cc, cl.id, earlier)
         if a is None:
             a = assess(proj, cl, chain_flags, config, prev, handoffs)
+            if payers is None:
+                payers = PayerIndex.of(proj)
             a.liable_payers = liable_payers(payers, cl)  # wage clusters with a contractor chain
             fresh.append((cl, a))
         scored.append((cc, cl.id, earlier, a))
     return scored, fresh
+
+
+class _Walked(NamedTuple):
+    """What the chains leave for the rest of an analysis."""
+
+    flags: dict[str, list[str]]
+    handoffs: dict[str, HandoffFacts]
+    metrics: dict[str, dict[str, float]]
+    per_agency: list[AgencyStats]
+    per_pair: list[HandoffStats]
+    #: every chain with its steps, when asked to keep them (for a :class:`Kept`)
+    chains: dict[str, ChainFacts]
+
+
+def _walk_chains(
+    proj: Projection, config: RiskConfig, known: Mapping[str, ChainFacts], *, keep_all: bool
+) -> _Walked:
+    """Each chain feeds the agency statistics and leaves its flags behind (if it has
+    any); the steps themselves are not kept (millions at a million disputes) unless
+    ``keep_all``. ``known``: chains computed before and taken over."""
+    flags: dict[str, list[str]] = {}
+    handoffs: dict[str, HandoffFacts] = {}
+    metrics: dict[str, dict[str, float]] = {}
+    failed = {o.lower() for o in config.chains.failed_outcomes}
+    chains: dict[str, ChainFacts] = {}
+
+    def noting(walk: Iterable[ChainFacts]) -> Iterator[ChainFacts]:
+        for ch in walk:
+            if keep_all:
+                chains[ch.dispute_id] = ch
+            if ch.flags:
+                flags[ch.dispute_id] = ch.flags
+            handoffs[ch.dispute_id] = handoff_facts(ch.steps, failed)
+            d = proj.disputes.get(ch.dispute_id)
+            metrics[ch.dispute_id] = chain_metrics(ch, d is not None and d.open)
+            yield ch
+
+    per_agency, per_pair = agency_aggregates(
+        noting(iter_chains(proj, config.chains, known)), proj.agencies
+    )
+    return _Walked(flags, handoffs, metrics, per_agency, per_pair, chains)
 
 
 @gc_paused()
@@ -294,29 +339,10 @@ def analyze_projection(
     t["compare"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     say("chains")
-    # Each chain feeds the agency statistics and leaves its flags behind (if it
-    # has any); the steps themselves are not kept (millions at a million disputes).
-    chain_flags: dict[str, list[str]] = {}
-    handoffs: dict[str, HandoffFacts] = {}
-    per_chain: dict[str, dict[str, float]] = {}
-    failed = {o.lower() for o in config.chains.failed_outcomes}
     known = reuse.chains if reuse is not None else {}
-    all_chains: dict[str, ChainFacts] = {}
-
-    def noting_flags(chains: Iterable[ChainFacts]) -> Iterator[ChainFacts]:
-        for ch in chains:
-            if kept is not None:
-                all_chains[ch.dispute_id] = ch
-            if ch.flags:
-                chain_flags[ch.dispute_id] = ch.flags
-            handoffs[ch.dispute_id] = handoff_facts(ch.steps, failed)
-            d = proj.disputes.get(ch.dispute_id)
-            per_chain[ch.dispute_id] = chain_metrics(ch, d is not None and d.open)
-            yield ch
-
-    per_agency, per_pair = agency_aggregates(
-        noting_flags(iter_chains(proj, config.chains, known)), proj.agencies
-    )
+    walked = _walk_chains(proj, config, known, keep_all=kept is not None)
+    chain_flags, handoffs, per_chain = walked.flags, walked.handoffs, walked.metrics
+    per_agency, per_pair = walked.per_agency, walked.per_pair
     if release_handoffs and kept is None:
         proj.handlings = {}
     t["chains"] = time.perf_counter() - t0
@@ -353,7 +379,7 @@ def analyze_projection(
             a.key_persons = key_persons(keyp, proj, cl, config.key_persons)
     t["key_persons"] = time.perf_counter() - t0
     if kept is not None and comps is not None:
-        kept.keep(proj, settings, comps, all_chains, scored, known=known, computed=len(fresh))
+        kept.keep(proj, settings, comps, walked.chains, scored, known=known, computed=len(fresh))
     hub_list = sorted({h for cl in clusters for h in cl.hubs}, key=lambda h: (-h[1], h[0]))
     result = AnalysisResult(
         as_of=proj.as_of,

@@ -190,7 +190,8 @@ class Projection:
 
     def degree(self) -> npt.NDArray[np.int64]:
         """Number of distinct neighbours of every node."""
-        return np.diff(self.adjacency().indptr).astype(np.int64)
+        indptr: npt.NDArray[np.int64] = self.adjacency().indptr
+        return np.diff(indptr).astype(np.int64)
 
     def subgraph(self, nodes: Iterable[int]) -> nx.Graph:
         """An undirected networkx graph on some node indices (ids as nodes, ``label`` attribute)."""
