@@ -9,9 +9,11 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from disputegraph.analytics import load_analysis
 from disputegraph.config import Settings
 from disputegraph.store.memory import MemoryStore
 from shared_helpers import free_port, planted_pattern, stop, wait_until_up
@@ -33,6 +35,13 @@ def upload_workspace(ws: Path, settings: Settings) -> Path:
     (ws / "sources").mkdir()
     shutil.copy(GRID / "mapping.toml", ws / "sources" / "grid-platform.toml")
     return ws
+
+
+def cluster_of(workspace: Path, dispute_id: str, as_of: date | None = None) -> Any:
+    """The cluster of ``dispute_id`` in the workspace's stored analysis (of ``as_of``,
+    default the latest), ``None`` when none holds it (or there is no analysis)."""
+    analysis = load_analysis(MemoryStore.in_workspace(workspace), as_of=as_of)
+    return analysis.cluster_of(dispute_id) if analysis is not None else None
 
 
 class ConsoleErrors:

@@ -340,12 +340,32 @@ def test_a_commit_is_analysed_again_and_the_next_one_reuses_the_kept_analysis(
         store.close()
 
 
-def test_without_keeping_the_analysis_each_one_is_whole(workspace: Path) -> None:
-    settings = _settings(workspace).model_copy(update={"keep_analysis": False})
+@pytest.mark.parametrize(("value", "keeps"), [(None, True), ("0", False), ("false", False)])
+def test_whether_the_analysis_is_kept_comes_from_the_environment(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, value: str | None, keeps: bool
+) -> None:
+    """``DISPUTEGRAPH_KEEP_ANALYSIS`` (default on): kept, a second analysis of the same
+    data takes over every cluster; off, nothing is kept and each analysis is whole."""
+    monkeypatch.setenv("DISPUTEGRAPH_WORKSPACE", str(workspace))
+    monkeypatch.setenv("DISPUTEGRAPH_STORE", "memory")
+    monkeypatch.setenv("DISPUTEGRAPH_PII_KEY", "ingest-test-pii-key")
+    if value is None:
+        monkeypatch.delenv("DISPUTEGRAPH_KEEP_ANALYSIS", raising=False)
+    else:
+        monkeypatch.setenv("DISPUTEGRAPH_KEEP_ANALYSIS", value)
+    settings = Settings()
+    assert settings.keep_analysis is keeps
     reanalyser = Reanalyser(settings, background=False)
-    assert reanalyser.kept is None
     first, second = reanalyser.analyse_now(), reanalyser.analyse_now()
     assert first is not None and second is not None
-    assert [c.id for c in second.result.clusters] == [c.id for c in first.result.clusters]
+    assert [(c.id, c.score) for c in second.result.clusters] == [
+        (c.id, c.score) for c in first.result.clusters
+    ]
     stored = load_analysis(MemoryStore.in_workspace(workspace))
     assert stored is not None and stored.computed_at == second.result.computed_at
+    if keeps:
+        assert reanalyser.kept is not None
+        assert reanalyser.kept.reused["clusters"] == len(second.result.clusters) > 0
+        assert reanalyser.kept.reused["clusters_computed"] == 0
+    else:
+        assert reanalyser.kept is None

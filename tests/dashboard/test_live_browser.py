@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dashboard_helpers import cluster_of
 from test_dashboard_browser import grid_rows, until
 
-from disputegraph.analytics import load_analysis, run_analysis
+from disputegraph.analytics import run_analysis
 from disputegraph.config import Settings
 from disputegraph.ingest import load_bundle
 from disputegraph.store.memory import MemoryStore
@@ -76,13 +77,8 @@ def live_server(tmp_path: Path, chromium_path: str) -> Iterator[LiveServer]:
         stop(proc)
 
 
-def _cluster_of(workspace: Path, dispute_id: str, as_of: date | None = None) -> Any:
-    analysis = load_analysis(MemoryStore.in_workspace(workspace), as_of=as_of)
-    return analysis.cluster_of(dispute_id) if analysis is not None else None
-
-
 def test_a_dropped_export_reaches_the_open_page(live_server: LiveServer, page: Any) -> None:
-    before = _cluster_of(live_server.workspace, "D-001")
+    before = cluster_of(live_server.workspace, "D-001")
     assert before is not None and "P-001" in before.members
     page.goto(live_server.url + "/")
     rows = grid_rows(page, "overview-grid")
@@ -107,7 +103,7 @@ def test_a_dropped_export_reaches_the_open_page(live_server: LiveServer, page: A
     # the debounced analysis follows the load; wait for it in the workspace
     after = until(
         page,
-        lambda: _cluster_of(live_server.workspace, "GD-9001", date(2026, 2, 19)),
+        lambda: cluster_of(live_server.workspace, "GD-9001", date(2026, 2, 19)),
         lambda c: c is not None,
         timeout=60,
     )

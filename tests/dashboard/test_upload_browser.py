@@ -1,22 +1,28 @@
 """The upload page in headless Chromium against the production server (gunicorn + the
 WSGI factory): an officer uploads a grid platform's event export through the
 workspace's mapping, reads the report, commits, and the store has the rows; a second
-upload is cancelled and writes nothing; an analyst sees neither the link nor the form."""
+upload is cancelled and writes nothing; an analyst sees neither the link nor the form.
+On an analysed workspace, an open overview shows the cluster an upload's rows joined
+with its new score once the server has analysed them again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from dashboard_helpers import GRID, upload_workspace
+from dashboard_helpers import GRID, cluster_of, upload_workspace
 from pydantic import SecretStr
+from test_dashboard_browser import grid_rows, until
 
+from disputegraph.analytics import run_analysis
 from disputegraph.config import Settings
 from disputegraph.store.memory import MemoryStore
 from disputegraph.users import UserStore
 from shared_helpers import gunicorn_server
+from watch_helpers import ticket, write_export
 
 pytestmark = pytest.mark.browser
 
@@ -122,3 +128,69 @@ def test_an_analyst_cannot_upload(server: str, new_page: Any) -> None:
     page.goto(server + "/upload")
     page.locator("#upload-message", has_text="只有处置人员和管理员").wait_for()
     assert page.locator("#upload-file").count() == 0
+
+
+@pytest.fixture
+def analysed_server(tmp_path: Path, chromium_path: str) -> Iterator[tuple[str, Path, Path]]:
+    """The analysed sample served by gunicorn, with a hotline source (the mapping of
+    the export beside it); yields the URL, the workspace and the export."""
+    ws = tmp_path / "ws"
+    upload_workspace(ws, Settings(store="memory", workspace=ws, pii_key=SecretStr(PII_KEY)))
+    store = MemoryStore.in_workspace(ws, writer=True)
+    run_analysis(store)
+    store.flush()
+    store.close()
+    UserStore(ws / "users.json").add("wang", PASSWORD, "officer")
+    # two open wage-arrears tickets of 30 workers each, naming P-001 and P-002 of the
+    # sample's wage-arrears cluster, on the day the analysis is as of
+    export = write_export(
+        tmp_path / "export",
+        [ticket("9001", "P-001", "2026/2/18 9:00"), ticket("9002", "P-002", "2026/2/18 9:00")],
+        ready=False,
+    )
+    shutil.copy(export / "mapping.toml", ws / "sources" / "hotline-12345.toml")
+    with gunicorn_server(ws, SECRET, PII_KEY, workers=2) as url:
+        yield url, ws, export
+
+
+@pytest.mark.slow
+def test_an_open_page_shows_the_score_the_upload_changed(
+    analysed_server: tuple[str, Path, Path], new_page: Callable[[], Any]
+) -> None:
+    server, ws, export = analysed_server
+    before = cluster_of(ws, "D-001")
+    assert before is not None and {"P-001", "P-002"} <= set(before.members)
+    overview = new_page()
+    _login(overview, server, "wang", "/")
+    rows = grid_rows(overview, "overview-grid")
+    shown = next(r for r in rows if r["id"] == before.id)
+    assert shown["score"] == pytest.approx(before.score, abs=0.05)
+
+    upload = new_page()
+    _login(upload, server, "wang")
+    _pick(upload, "upload-source", "hotline-12345")
+    _pick(upload, "upload-table", "disputes")
+    upload.set_input_files("#upload-file input[type=file]", str(export / "工单.csv"))
+    upload.locator("#upload-counts", has_text="involvements").wait_for()
+    upload.click("#upload-commit")
+    upload.locator("#upload-message", has_text="已导入 4 行").wait_for()
+
+    # the commit's debounced analysis, by the server: nothing here analyses
+    after = until(overview, lambda: cluster_of(ws, "GD-9001"), lambda c: c is not None, 60)
+    assert after is not None, "the upload was not analysed again within 60 s"
+    assert {"D-001", "GD-9001", "GD-9002"} <= set(after.disputes)
+    assert (after.id, after.members) == (before.id, before.members)  # the same cluster
+    # more people and a faster rise in the last 30 days: the score goes up
+    assert after.score > before.score
+    banner = overview.locator("#live-banner")
+    text = until(overview, banner.inner_text, lambda s: "新增 2 件纠纷" in s, timeout=30)
+    assert "新增 2 件纠纷" in text
+    overview.locator("#live-refresh").click()
+    overview.wait_for_load_state("load")
+    rows = until(
+        overview,
+        lambda: grid_rows(overview, "overview-grid"),
+        lambda rs: any(r["id"] == before.id and r["score"] != shown["score"] for r in rs),
+    )
+    row = next(r for r in rows if r["id"] == before.id)
+    assert row["score"] == pytest.approx(after.score, abs=0.05)
