@@ -84,23 +84,24 @@ class WorkflowTx:
     def alert(self, alert_id: str) -> Alert | None:
         return self._doc(Alert, "alerts", alert_id)
 
-    def put_alert(self, alert: Alert) -> None:
-        self._conn.execute(
-            "INSERT INTO alerts (id, rule_id, status, doc) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET rule_id = excluded.rule_id, "
-            "status = excluded.status, doc = excluded.doc",
-            (alert.id, alert.rule_id, alert.status.value, alert.model_dump_json()),
+    def _put(self, table: str, doc_id: str, record: BaseModel, **columns: str) -> None:
+        """Write the record ``doc_id`` of ``table`` (new or replaced) with its indexed
+        ``columns``."""
+        names = [*columns, "doc"]
+        sql = (
+            f"INSERT INTO {table} (id, {', '.join(names)}) VALUES (?{', ?' * len(names)}) "
+            "ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{n} = excluded.{n}" for n in names)
         )
+        self._conn.execute(sql, (doc_id, *columns.values(), record.model_dump_json()))
+
+    def put_alert(self, alert: Alert) -> None:
+        self._put("alerts", alert.id, alert, rule_id=alert.rule_id, status=alert.status.value)
 
     def watches(self) -> list[Watch]:
         return self._docs(Watch, "SELECT doc FROM watches ORDER BY id")
 
     def put_watch(self, watch: Watch) -> None:
-        self._conn.execute(
-            "INSERT INTO watches (id, doc) VALUES (?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
-            (watch.id, watch.model_dump_json()),
-        )
+        self._put("watches", watch.id, watch)
 
     def remove_watch(self, watch_id: str) -> bool:
         return self._conn.execute("DELETE FROM watches WHERE id = ?", (watch_id,)).rowcount > 0
@@ -116,12 +117,7 @@ class WorkflowTx:
         return self._doc(WorkOrder, "orders", order_id)
 
     def put_order(self, order: WorkOrder) -> None:
-        self._conn.execute(
-            "INSERT INTO orders (id, agency_id, state, doc) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET agency_id = excluded.agency_id, "
-            "state = excluded.state, doc = excluded.doc",
-            (order.id, order.agency_id, order.state.value, order.model_dump_json()),
-        )
+        self._put("orders", order.id, order, agency_id=order.agency_id, state=order.state.value)
 
     def comments(self, target_id: str) -> list[Comment]:
         return self._docs(
