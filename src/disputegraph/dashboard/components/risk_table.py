@@ -10,7 +10,7 @@ from disputegraph.i18n import t
 from disputegraph.rendering.figures import FONT_FAMILY, LEVEL_COLOURS
 from disputegraph.schemas import Lang
 
-__all__ = ["data_grid", "risk_columns", "risk_table"]
+__all__ = ["data_grid", "dispute_column", "risk_columns", "risk_table"]
 
 
 def _level_style() -> dict[str, Any]:
@@ -26,6 +26,16 @@ def _level_style() -> dict[str, Any]:
         for level, colour in LEVEL_COLOURS.items()
     ]
     return {"styleConditions": conditions}
+
+
+def dispute_column(lang: Lang) -> dict[str, Any]:
+    """The column of a grid's dispute ids, shown as links (a click opens the dispute)."""
+    return {
+        "field": "dispute_id",
+        "headerName": t("col_dispute", lang),
+        "width": 130,
+        "cellClass": "link-cell",
+    }
 
 
 def risk_columns(lang: Lang) -> list[dict[str, Any]]:
