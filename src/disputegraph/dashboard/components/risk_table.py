@@ -7,7 +7,7 @@ from typing import Any
 import dash_ag_grid as dag
 
 from disputegraph.i18n import t
-from disputegraph.rendering.figures import FONT_FAMILY, LEVEL_COLOURS
+from disputegraph.rendering.figures import FONT_FAMILY, LEVEL_COLOURS, level_ink
 from disputegraph.schemas import Lang
 
 __all__ = ["data_grid", "dispute_column", "risk_columns", "risk_table"]
@@ -19,7 +19,7 @@ def _level_style() -> dict[str, Any]:
             "condition": f"params.data.level == '{level}'",
             "style": {
                 "backgroundColor": colour,
-                "color": "black" if level == "yellow" else "white",
+                "color": level_ink(level),
                 "fontWeight": "600",
             },
         }
