@@ -264,6 +264,18 @@ def _unknown_keys(reader: _Reader, section: str, i: int, raw: Any, known: tuple[
             )
 
 
+def _code(
+    reader: _Reader, section: str, i: int, raw: Any, known: tuple[str, ...], noun: str
+) -> str:
+    """The ``code`` of entry ``i`` of ``section``, which must have one and no field
+    outside ``known``."""
+    _unknown_keys(reader, section, i, raw, known)
+    code = _text(reader, section, i, raw, "code")
+    if code is None:
+        raise reader.fail(section, i, "code", f"missing: every {noun} needs its code")
+    return code
+
+
 def _aliases(reader: _Reader, section: str, i: int, raw: dict[str, Any]) -> tuple[str, ...]:
     value = raw.get("aliases", [])
     if isinstance(value, str):
@@ -277,10 +289,7 @@ def _categories(reader: _Reader, entries: list[Any]) -> Iterator[CityCategory]:
     section = "categories"
     raw_by_code: dict[str, tuple[int, dict[str, Any]]] = {}
     for i, raw in enumerate(entries):
-        _unknown_keys(reader, section, i, raw, _CATEGORY_KEYS)
-        code = _text(reader, section, i, raw, "code")
-        if code is None:
-            raise reader.fail(section, i, "code", "missing: every category needs its code")
+        code = _code(reader, section, i, raw, _CATEGORY_KEYS, "category")
         if code in raw_by_code:
             first = reader.lines.key_line(section, raw_by_code[code][0], "code")
             raise reader.fail(section, i, "code", f"{code!r} is used twice (first on line {first})")
@@ -366,10 +375,7 @@ def _channels(reader: _Reader, entries: list[Any]) -> Iterator[CityChannel]:
     section = "channels"
     seen: set[str] = set()
     for i, raw in enumerate(entries):
-        _unknown_keys(reader, section, i, raw, _CHANNEL_KEYS)
-        code = _text(reader, section, i, raw, "code")
-        if code is None:
-            raise reader.fail(section, i, "code", "missing: every channel needs its code")
+        code = _code(reader, section, i, raw, _CHANNEL_KEYS, "channel")
         if code in seen:
             raise reader.fail(section, i, "code", f"{code!r} is used twice")
         seen.add(code)

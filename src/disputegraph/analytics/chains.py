@@ -81,6 +81,7 @@ __all__ = [
     "is_skip_level_petition",
     "iter_chains",
     "overdue_citations",
+    "projected_chain",
     "tier",
 ]
 
@@ -432,20 +433,23 @@ def iter_chains(
     known = known or {}
     for did, steps in proj.handlings.items():
         ch = known.get(did)
-        yield (
-            ch
-            if ch is not None
-            else chain_facts(
-                did,
-                steps,
-                proj.agencies,
-                settings,
-                as_of=proj.as_of,
-                dispute=proj.disputes.get(did),
-                reports=proj.reports.get(did, ()),
-                links=proj.links.get(did, ()),
-            )
-        )
+        yield ch if ch is not None else projected_chain(proj, did, steps, settings)
+
+
+def projected_chain(
+    proj: Projection, did: str, steps: Sequence[HandlingInfo], settings: ChainSettings
+) -> ChainFacts:
+    """The chain of dispute ``did`` of the projection (``steps``: its hand-offs)."""
+    return chain_facts(
+        did,
+        steps,
+        proj.agencies,
+        settings,
+        as_of=proj.as_of,
+        dispute=proj.disputes.get(did),
+        reports=proj.reports.get(did, ()),
+        links=proj.links.get(did, ()),
+    )
 
 
 def chains_for(proj: Projection, settings: ChainSettings) -> dict[str, Chain]:

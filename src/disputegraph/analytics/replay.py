@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from disputegraph.analytics.chains import HandoffFacts, chain_facts, handoff_facts
+from disputegraph.analytics.chains import HandoffFacts, handoff_facts, projected_chain
 from disputegraph.analytics.clusters import Cluster, find_clusters
 from disputegraph.analytics.config import RiskConfig
 from disputegraph.analytics.projection import Projection, project_with
@@ -84,16 +84,7 @@ def _own_chains(
         steps = proj.handlings.get(did)
         if steps is None:
             continue
-        ch = chain_facts(
-            did,
-            steps,
-            proj.agencies,
-            config.chains,
-            as_of=proj.as_of,
-            dispute=proj.disputes.get(did),
-            reports=proj.reports.get(did, ()),
-            links=proj.links.get(did, ()),
-        )
+        ch = projected_chain(proj, did, steps, config.chains)
         if ch.flags:
             flags[did] = ch.flags
         handoffs[did] = handoff_facts(ch.steps, failed)

@@ -18,7 +18,7 @@ from disputegraph.briefing.markup import escape as _e
 from disputegraph.briefing.markup import img, kv, legend, table
 from disputegraph.i18n import enum_label, money, t
 from disputegraph.rendering.export import context_line
-from disputegraph.rendering.figures import LEVEL_COLOURS
+from disputegraph.rendering.figures import LEVEL_COLOURS, level_colour, level_ink, score_change
 from disputegraph.schemas import Lang, RiskLevel
 from disputegraph.schemas.analysis import ChainFlag, RiskFactor
 
@@ -207,9 +207,8 @@ def cluster_section(
     """One cluster's page: level, score and its change, key members, agencies, liable
     payers, key persons, the network snapshot, the reasons and the factor chart."""
     lang = data.lang
-    colour = LEVEL_COLOURS.get(view["level"], "#9e9e9e")
-    change = view.get("change")
-    change_text = "" if change is None else f" ({'+' if change > 0 else ''}{change:.1f})"
+    colour = level_colour(view["level"])
+    change_text = score_change(view.get("change"))
     reasons = "".join(f"<li>{_e(r)}</li>" for r in view["reasons"]) or (
         f"<li>{_e(t('brief.none', lang))}</li>"
     )
@@ -222,7 +221,7 @@ def cluster_section(
         f"<h2><span>{rank}. {_e(t('brief.cluster_n', lang))} {_e(view['id'])}</span>"
         f'<span class="muted">{_e(t("as_of", lang))} {_e(data.as_of)}</span></h2>'
         f'<div class="facts"><span class="badge" style="background:{colour};'
-        f'color:{"black" if view["level"] == "yellow" else "white"}">'
+        f'color:{level_ink(view["level"])}">'
         f"{_e(view['level_label'])}</span>"
         f"<span>{_e(t('col_score', lang))} {view['score']}{_e(change_text)}{triggers}</span>"
         f"<span>{_e(t('col_people', lang))} {view['people']}</span>"

@@ -204,8 +204,12 @@ class SourceMapping:
         headers: list[str],
         issues: list[Issue],
     ) -> bool:
-        ok = True
         have = set(headers)
+        errors: list[Issue] = []
+
+        def lacks(header: str, reason: str) -> None:
+            errors.append(Issue.at(loc, reason, table=spec.table, column=header))
+
         wanted: set[str] = set()
         for other in self.tables:
             if other.file == spec.file and other.sheet == spec.sheet:
@@ -216,41 +220,27 @@ class SourceMapping:
         for column, cs in spec.columns.items():
             for header in cs.headers():
                 if header not in have:
-                    issues.append(
-                        Issue.at(
-                            loc,
-                            f"the mapping reads header {header!r} for {spec.table}.{column} but "
-                            f"the file has no such column{_close(header, spare, 0.3)}; "
-                            f"its headers: {', '.join(headers)}",
-                            table=spec.table,
-                            column=header,
-                        )
+                    lacks(
+                        header,
+                        f"the mapping reads header {header!r} for {spec.table}.{column} but "
+                        f"the file has no such column{_close(header, spare, 0.3)}; "
+                        f"its headers: {', '.join(headers)}",
                     )
-                    ok = False
         for header in _extract_headers(spec):
             if header not in have:
-                issues.append(
-                    Issue.at(
-                        loc,
-                        f"`extract` names {header!r}, neither a text column of disputes "
-                        f"({', '.join(EXTRACT_COLUMNS)}) nor a header of the file"
-                        f"{_close(header, spare, 0.3)}; its headers: {', '.join(headers)}",
-                        table=spec.table,
-                        column=header,
-                    )
+                lacks(
+                    header,
+                    f"`extract` names {header!r}, neither a text column of disputes "
+                    f"({', '.join(EXTRACT_COLUMNS)}) nor a header of the file"
+                    f"{_close(header, spare, 0.3)}; its headers: {', '.join(headers)}",
                 )
-                ok = False
         if spec.when is not None and spec.when not in have:
-            issues.append(
-                Issue.at(
-                    loc,
-                    f"`when` names header {spec.when!r} that the file lacks"
-                    f"{_close(spec.when, headers)}",
-                    table=spec.table,
-                    column=spec.when,
-                )
+            lacks(
+                spec.when,
+                f"`when` names header {spec.when!r} that the file lacks"
+                f"{_close(spec.when, headers)}",
             )
-            ok = False
+        issues.extend(errors)
         # a header is unused when no entry reading the same file and sheet uses or ignores it
         used = set(wanted)
         for other in self.tables:
@@ -267,7 +257,7 @@ class SourceMapping:
                     severity="warning",
                 )
             )
-        return ok
+        return not errors
 
     def _convert(
         self,

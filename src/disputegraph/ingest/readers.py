@@ -426,6 +426,12 @@ def _iter_csv(source: TableSource, issues: list[Issue]) -> Iterator[SourceRow]:
             )
 
 
+def _bad_line(source: TableSource, loc: Location, line: str, reason: str) -> SourceRow:
+    """A JSON line that is no row: no values, the issue, the line as it was."""
+    issue = Issue.at(loc, reason, table=source.table, value=line.strip())
+    return SourceRow(loc, {}, issue, raw=line.rstrip("\n"))
+
+
 def _iter_jsonl(source: TableSource, issues: list[Issue]) -> Iterator[SourceRow]:
     problem = _check_utf8(source)
     if problem is not None:
@@ -443,30 +449,17 @@ def _iter_jsonl(source: TableSource, issues: list[Issue]) -> Iterator[SourceRow]
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 truncated = " (truncated?)" if not line.endswith("\n") else ""
-                yield SourceRow(
+                yield _bad_line(
+                    source,
                     loc,
-                    {},
-                    Issue.at(
-                        loc,
-                        f"not valid JSON{truncated}: {exc.msg} (character {exc.colno}); "
-                        "each line must be one complete JSON object",
-                        table=source.table,
-                        value=line.strip(),
-                    ),
-                    raw=line.rstrip("\n"),
+                    line,
+                    f"not valid JSON{truncated}: {exc.msg} (character {exc.colno}); "
+                    "each line must be one complete JSON object",
                 )
                 continue
             if not isinstance(obj, dict):
-                yield SourceRow(
-                    loc,
-                    {},
-                    Issue.at(
-                        loc,
-                        f"a line must be a JSON object, not {type(obj).__name__}",
-                        table=source.table,
-                        value=line.strip(),
-                    ),
-                    raw=line.rstrip("\n"),
+                yield _bad_line(
+                    source, loc, line, f"a line must be a JSON object, not {type(obj).__name__}"
                 )
                 continue
             values: dict[str, Any] = {}

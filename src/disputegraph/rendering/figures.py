@@ -28,6 +28,9 @@ __all__ = [
     "empty_figure",
     "factor_bars",
     "handoff_sankey",
+    "level_colour",
+    "level_ink",
+    "score_change",
     "score_replay",
     "swimlanes",
     "timeline",
@@ -55,6 +58,24 @@ LEVEL_COLOURS: dict[str, str] = {
     "none": "#9e9e9e",
 }
 STATUS_COLOURS = {"open": "#e8590c", "closed": "#94a3b8"}
+
+
+def level_colour(level: str) -> str:
+    """The colour of a risk level (grey for none, or a level it does not know)."""
+    return LEVEL_COLOURS.get(level, LEVEL_COLOURS["none"])
+
+
+def level_ink(level: str) -> str:
+    """The colour of text on a risk level's colour."""
+    return "black" if level == "yellow" else "white"
+
+
+def score_change(change: float | None) -> str:
+    """A score's change since the previous analysis, to follow the score: `` (+1.5)``
+    (nothing without a previous score)."""
+    return "" if change is None else f" ({'+' if change > 0 else ''}{change:.1f})"
+
+
 _PALETTE = ["#1f6fd1", "#e8590c", "#2f9e44", "#9c36b5", "#f2c200", "#0c8599", "#868e96", "#c2255c"]
 
 
@@ -153,7 +174,7 @@ def factor_bars(factors: Sequence[Mapping[str, Any]], lang: Lang, level: str = "
     if not factors:
         return empty_figure(t("no_data", lang))
     rows = sorted(factors, key=lambda f: f["contribution"])
-    colour = LEVEL_COLOURS.get(level, LEVEL_COLOURS["none"])
+    colour = level_colour(level)
     hover = [
         f"{f['label']}: {f['contribution']:.1f}" + (f"<br>{f['detail']}" if f.get("detail") else "")
         for f in rows
@@ -247,7 +268,7 @@ def score_replay(view: Mapping[str, Any], lang: Lang, at: str | None = None) -> 
         yaxis="y2",
         mode="lines+markers",
         line={"color": "#111827", "width": 2},
-        marker={"color": [LEVEL_COLOURS.get(s["level"], "#9e9e9e") for s in steps], "size": 9},
+        marker={"color": [level_colour(s["level"]) for s in steps], "size": 9},
         hovertext=[
             f"{s['date']} · {s['score']:.1f} {s['level_label']}"
             + (f"<br>{s['moved']}" if s["moved"] else "")

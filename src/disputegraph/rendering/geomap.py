@@ -15,7 +15,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from disputegraph.i18n import t
-from disputegraph.rendering.figures import LEVEL_COLOURS, _base, empty_figure
+from disputegraph.rendering.figures import _base, empty_figure, level_colour
 from disputegraph.schemas import Lang
 
 __all__ = ["HOTSPOT_COLOURS", "geomap_figure"]
@@ -79,7 +79,7 @@ def _grid_traces(grids: Sequence[Mapping[str, Any]], lang: Lang) -> list[go.Scat
             marker={
                 "size": 7,
                 "symbol": "square",
-                "color": [LEVEL_COLOURS.get(g["level_risk"], LEVEL_COLOURS["none"]) for g in grids],
+                "color": [level_colour(g["level_risk"]) for g in grids],
                 "opacity": [0.0 if g["level_risk"] == "none" else 0.7 for g in grids],
             },
             text=text,
@@ -145,7 +145,7 @@ def geomap_figure(view: Mapping[str, Any] | None, lang: Lang, height: int = 640)
             mode="markers",
             marker={
                 "size": [8 + min(26, 2 * math.sqrt(c["people"])) for c in clusters],
-                "color": [LEVEL_COLOURS.get(c["level"], LEVEL_COLOURS["none"]) for c in clusters],
+                "color": [level_colour(c["level"]) for c in clusters],
                 "line": {"color": "white", "width": 1},
             },
             text=[

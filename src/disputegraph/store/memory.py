@@ -32,7 +32,7 @@ import time
 import zlib
 from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -366,30 +366,33 @@ class MemoryStore:
             self._shapes.append(keys)
         return code, tuple(props.values())
 
-    def upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A change to the graph: read first, no longer the saved one, the collector paused."""
         if self._graph_unread:  # before any mark is set: the read would reset it
             self._read_graph()
         with gc_paused():
-            self._upsert_nodes(nodes)
+            self._graph_saved_to = None
+            yield
 
-    def _upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
-        self._graph_saved_to = None
-        index = self._index
-        for node in nodes:
-            shape, values = self._shape(node.props)
-            label = _LABEL_CODE[node.label]
-            row = index.get(node.id)
-            if row is None:
-                index[node.id] = len(self._ids)
-                self._ids.append(node.id)
-                self._label.append(label)
-                self._nshape.append(shape)
-                self._nvals.append(values)
-                self._rank = None
-            else:
-                self._label[row] = label
-                self._nshape[row] = shape
-                self._nvals[row] = values
+    def upsert_nodes(self, nodes: Sequence[GraphNode]) -> None:
+        with self._writing():
+            index = self._index
+            for node in nodes:
+                shape, values = self._shape(node.props)
+                label = _LABEL_CODE[node.label]
+                row = index.get(node.id)
+                if row is None:
+                    index[node.id] = len(self._ids)
+                    self._ids.append(node.id)
+                    self._label.append(label)
+                    self._nshape.append(shape)
+                    self._nvals.append(values)
+                    self._rank = None
+                else:
+                    self._label[row] = label
+                    self._nshape[row] = shape
+                    self._nvals[row] = values
 
     def _identities(self) -> dict[tuple[int, int, int, str], int]:
         if self._ident is None:
@@ -402,36 +405,30 @@ class MemoryStore:
         return self._ident
 
     def upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
-        if self._graph_unread:  # before any mark is set: the read would reset it
-            self._read_graph()
-        with gc_paused():
-            self._upsert_edges(edges)
-
-    def _upsert_edges(self, edges: Sequence[GraphEdge]) -> None:
-        self._graph_saved_to = None
-        index = self._index
-        ident = self._identities()
-        for edge in edges:
-            ends = index.get(edge.source), index.get(edge.target)
-            if ends[0] is None or ends[1] is None:
-                missing = edge.source if ends[0] is None else edge.target
-                raise StoreError(
-                    f"{edge.type} {edge.source}->{edge.target}: node {missing!r} does not exist"
-                )
-            shape, values = self._shape(edge.props)
-            key = (ends[0], ends[1], _TYPE_CODE[edge.type], edge.key)
-            row = ident.get(key)
-            if row is None:
-                ident[key] = len(self._key)
-                self._src.append(ends[0])
-                self._dst.append(ends[1])
-                self._type.append(key[2])
-                self._key.append(edge.key)
-                self._eshape.append(shape)
-                self._evals.append(values)
-            else:
-                self._eshape[row] = shape
-                self._evals[row] = values
+        with self._writing():
+            index = self._index
+            ident = self._identities()
+            for edge in edges:
+                ends = index.get(edge.source), index.get(edge.target)
+                if ends[0] is None or ends[1] is None:
+                    missing = edge.source if ends[0] is None else edge.target
+                    raise StoreError(
+                        f"{edge.type} {edge.source}->{edge.target}: node {missing!r} does not exist"
+                    )
+                shape, values = self._shape(edge.props)
+                key = (ends[0], ends[1], _TYPE_CODE[edge.type], edge.key)
+                row = ident.get(key)
+                if row is None:
+                    ident[key] = len(self._key)
+                    self._src.append(ends[0])
+                    self._dst.append(ends[1])
+                    self._type.append(key[2])
+                    self._key.append(edge.key)
+                    self._eshape.append(shape)
+                    self._evals.append(values)
+                else:
+                    self._eshape[row] = shape
+                    self._evals[row] = values
 
     # -- reading helpers -------------------------------------------------
     def _nodes(self, rows: Iterable[int]) -> list[GraphNode]:

@@ -22,11 +22,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from disputegraph.schemas.notify import Delivery, DeliveryStatus
 from disputegraph.schemas.workflow import Alert, AlertStatus, Comment, Watch, WorkOrder
 
 __all__ = ["WorkflowStore", "WorkflowTx"]
+
+#: a record stored as its JSON
+_Doc = TypeVar("_Doc", bound=BaseModel)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS alerts (
@@ -57,37 +63,45 @@ class WorkflowTx:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
+    def _docs(self, model: type[_Doc], sql: str, args: tuple[str, ...] = ()) -> list[_Doc]:
+        """The records ``sql`` selects (its one column: ``doc``)."""
+        rows = self._conn.execute(sql, args).fetchall()
+        return [model.model_validate_json(r[0]) for r in rows]
+
+    def _doc(self, model: type[_Doc], table: str, doc_id: str) -> _Doc | None:
+        """The record of ``table`` with id ``doc_id``, if any."""
+        sql = f"SELECT doc FROM {table} WHERE id = ?"
+        row = self._conn.execute(sql, (doc_id,)).fetchone()
+        return None if row is None else model.model_validate_json(row[0])
+
     def alerts(self, status: AlertStatus | None = None) -> list[Alert]:
         if status is None:
-            rows = self._conn.execute("SELECT doc FROM alerts ORDER BY id").fetchall()
-        else:
-            rows = self._conn.execute(
-                "SELECT doc FROM alerts WHERE status = ? ORDER BY id", (status.value,)
-            ).fetchall()
-        return [Alert.model_validate_json(r[0]) for r in rows]
+            return self._docs(Alert, "SELECT doc FROM alerts ORDER BY id")
+        return self._docs(
+            Alert, "SELECT doc FROM alerts WHERE status = ? ORDER BY id", (status.value,)
+        )
 
     def alert(self, alert_id: str) -> Alert | None:
-        row = self._conn.execute("SELECT doc FROM alerts WHERE id = ?", (alert_id,)).fetchone()
-        return None if row is None else Alert.model_validate_json(row[0])
+        return self._doc(Alert, "alerts", alert_id)
+
+    def _put(self, table: str, doc_id: str, record: BaseModel, **columns: str) -> None:
+        """Write the record ``doc_id`` of ``table`` (new or replaced) with its indexed
+        ``columns``."""
+        names = [*columns, "doc"]
+        sql = (
+            f"INSERT INTO {table} (id, {', '.join(names)}) VALUES (?{', ?' * len(names)}) "
+            "ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{n} = excluded.{n}" for n in names)
+        )
+        self._conn.execute(sql, (doc_id, *columns.values(), record.model_dump_json()))
 
     def put_alert(self, alert: Alert) -> None:
-        self._conn.execute(
-            "INSERT INTO alerts (id, rule_id, status, doc) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET rule_id = excluded.rule_id, "
-            "status = excluded.status, doc = excluded.doc",
-            (alert.id, alert.rule_id, alert.status.value, alert.model_dump_json()),
-        )
+        self._put("alerts", alert.id, alert, rule_id=alert.rule_id, status=alert.status.value)
 
     def watches(self) -> list[Watch]:
-        rows = self._conn.execute("SELECT doc FROM watches ORDER BY id").fetchall()
-        return [Watch.model_validate_json(r[0]) for r in rows]
+        return self._docs(Watch, "SELECT doc FROM watches ORDER BY id")
 
     def put_watch(self, watch: Watch) -> None:
-        self._conn.execute(
-            "INSERT INTO watches (id, doc) VALUES (?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
-            (watch.id, watch.model_dump_json()),
-        )
+        self._put("watches", watch.id, watch)
 
     def remove_watch(self, watch_id: str) -> bool:
         return self._conn.execute("DELETE FROM watches WHERE id = ?", (watch_id,)).rowcount > 0
@@ -97,26 +111,18 @@ class WorkflowTx:
         sql = "SELECT doc FROM orders"
         if agency_id is not None:
             sql, args = sql + " WHERE agency_id = ?", (agency_id,)
-        rows = self._conn.execute(sql + " ORDER BY id", args).fetchall()
-        return [WorkOrder.model_validate_json(r[0]) for r in rows]
+        return self._docs(WorkOrder, sql + " ORDER BY id", args)
 
     def order(self, order_id: str) -> WorkOrder | None:
-        row = self._conn.execute("SELECT doc FROM orders WHERE id = ?", (order_id,)).fetchone()
-        return None if row is None else WorkOrder.model_validate_json(row[0])
+        return self._doc(WorkOrder, "orders", order_id)
 
     def put_order(self, order: WorkOrder) -> None:
-        self._conn.execute(
-            "INSERT INTO orders (id, agency_id, state, doc) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET agency_id = excluded.agency_id, "
-            "state = excluded.state, doc = excluded.doc",
-            (order.id, order.agency_id, order.state.value, order.model_dump_json()),
-        )
+        self._put("orders", order.id, order, agency_id=order.agency_id, state=order.state.value)
 
     def comments(self, target_id: str) -> list[Comment]:
-        rows = self._conn.execute(
-            "SELECT doc FROM comments WHERE target_id = ? ORDER BY id", (target_id,)
-        ).fetchall()
-        return [Comment.model_validate_json(r[0]) for r in rows]
+        return self._docs(
+            Comment, "SELECT doc FROM comments WHERE target_id = ? ORDER BY id", (target_id,)
+        )
 
     def add_comment(self, comment: Comment) -> None:
         self._conn.execute(
@@ -138,23 +144,21 @@ class WorkflowTx:
         )
 
     def delivery(self, delivery_id: str) -> Delivery | None:
-        row = self._conn.execute("SELECT doc FROM outbox WHERE id = ?", (delivery_id,)).fetchone()
-        return None if row is None else Delivery.model_validate_json(row[0])
+        return self._doc(Delivery, "outbox", delivery_id)
 
     def deliveries(self, status: DeliveryStatus | None = None) -> list[Delivery]:
         sql, args = "SELECT doc FROM outbox", tuple[str, ...]()
         if status is not None:
             sql, args = sql + " WHERE status = ?", (status.value,)
-        rows = self._conn.execute(sql + " ORDER BY next_at, id", args).fetchall()
-        return [Delivery.model_validate_json(r[0]) for r in rows]
+        return self._docs(Delivery, sql + " ORDER BY next_at, id", args)
 
     def due_deliveries(self, now: datetime) -> list[Delivery]:
         """The queued deliveries whose next attempt is due at ``now``."""
-        rows = self._conn.execute(
+        return self._docs(
+            Delivery,
             "SELECT doc FROM outbox WHERE status = ? AND next_at <= ? ORDER BY next_at, id",
             (DeliveryStatus.QUEUED.value, _utc(now)),
-        ).fetchall()
-        return [Delivery.model_validate_json(r[0]) for r in rows]
+        )
 
 
 def _utc(moment: datetime) -> str:

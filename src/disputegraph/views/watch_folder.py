@@ -111,13 +111,18 @@ class FolderWatcher:
             target = base / f"{name}-{datetime.now().strftime('%Y%m%dT%H%M%S%f')}"
         return target
 
-    def poll(self) -> list[ExportOutcome]:
-        """Take every export that is ready, then analyse if the wait is over."""
+    def _take_ready(self) -> list[ExportOutcome]:
+        """Take every export that is ready, each told to :attr:`events` as it is taken."""
         outcomes = []
         for export in self.ready():
             outcome, moved_to = self.take(export)
             self.events.ingested(outcome, moved_to)
             outcomes.append(outcome)
+        return outcomes
+
+    def poll(self) -> list[ExportOutcome]:
+        """Take every export that is ready, then analyse if the wait is over."""
+        outcomes = self._take_ready()
         if self.analyse and self.reanalyser.due():
             self.analyse_now()
         return outcomes
@@ -133,11 +138,7 @@ class FolderWatcher:
 
     def run_once(self) -> list[ExportOutcome]:
         """Take what is ready now and analyse right away if anything loaded (``--once``)."""
-        outcomes = []
-        for export in self.ready():
-            outcome, moved_to = self.take(export)
-            self.events.ingested(outcome, moved_to)
-            outcomes.append(outcome)
+        outcomes = self._take_ready()
         if self.analyse and self.reanalyser.pending:
             self.reanalyser.cancel()
             self.analyse_now()

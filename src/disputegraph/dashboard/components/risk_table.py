@@ -7,10 +7,10 @@ from typing import Any
 import dash_ag_grid as dag
 
 from disputegraph.i18n import t
-from disputegraph.rendering.figures import FONT_FAMILY, LEVEL_COLOURS
+from disputegraph.rendering.figures import FONT_FAMILY, LEVEL_COLOURS, level_ink
 from disputegraph.schemas import Lang
 
-__all__ = ["data_grid", "risk_columns", "risk_table"]
+__all__ = ["data_grid", "dispute_column", "risk_columns", "risk_table"]
 
 
 def _level_style() -> dict[str, Any]:
@@ -19,13 +19,23 @@ def _level_style() -> dict[str, Any]:
             "condition": f"params.data.level == '{level}'",
             "style": {
                 "backgroundColor": colour,
-                "color": "black" if level == "yellow" else "white",
+                "color": level_ink(level),
                 "fontWeight": "600",
             },
         }
         for level, colour in LEVEL_COLOURS.items()
     ]
     return {"styleConditions": conditions}
+
+
+def dispute_column(lang: Lang) -> dict[str, Any]:
+    """The column of a grid's dispute ids, shown as links (a click opens the dispute)."""
+    return {
+        "field": "dispute_id",
+        "headerName": t("col_dispute", lang),
+        "width": 130,
+        "cellClass": "link-cell",
+    }
 
 
 def risk_columns(lang: Lang) -> list[dict[str, Any]]:

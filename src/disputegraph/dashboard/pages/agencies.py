@@ -10,7 +10,7 @@ from dash import Input, Output, html, no_update
 
 from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.overdue import overdue_card, overdue_rows
-from disputegraph.dashboard.components.risk_table import data_grid
+from disputegraph.dashboard.components.risk_table import data_grid, dispute_column
 from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.cypher_copy import copy_cypher_panel
 from disputegraph.dashboard.export import briefing_button, chart_card
@@ -67,12 +67,7 @@ def pair_columns(lang: Lang) -> list[dict[str, Any]]:
 
 def case_columns(lang: Lang) -> list[dict[str, Any]]:
     return [
-        {
-            "field": "dispute_id",
-            "headerName": t("col_dispute", lang),
-            "width": 130,
-            "cellClass": "link-cell",
-        },
+        dispute_column(lang),
         {"field": "title", "headerName": t("col_title", lang), "flex": 2, "minWidth": 180},
         {"field": "status", "headerName": t("status", lang), "width": 110},
         {"field": "district", "headerName": t("district", lang), "width": 110},

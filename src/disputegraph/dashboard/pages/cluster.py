@@ -22,7 +22,7 @@ from disputegraph.dashboard.export import briefing_button, chart_card, export_me
 from disputegraph.dashboard.pages import current_state, navigate_on, url_state
 from disputegraph.i18n import t
 from disputegraph.rendering import figures
-from disputegraph.rendering.figures import LEVEL_COLOURS
+from disputegraph.rendering.figures import level_colour, level_ink, score_change
 from disputegraph.schemas import Lang
 from disputegraph.views.state import ViewState
 
@@ -154,9 +154,7 @@ def network_outputs(net: dict[str, Any] | None) -> tuple[Any, ...]:
 
 
 def _header(view: dict[str, Any], lang: Lang) -> list[Any]:
-    colour = LEVEL_COLOURS.get(view["level"], "#9e9e9e")
-    change = view.get("change")
-    change_text = "" if change is None else f" ({'+' if change > 0 else ''}{change:.1f})"
+    change_text = score_change(view.get("change"))
     amount = f"¥{view['amount_yuan']:,.0f}"
     return [
         html.Span(
@@ -164,8 +162,8 @@ def _header(view: dict[str, Any], lang: Lang) -> list[Any]:
             className="level-badge",
             id="cluster-level",
             style={
-                "backgroundColor": colour,
-                "color": "black" if view["level"] == "yellow" else "white",
+                "backgroundColor": level_colour(view["level"]),
+                "color": level_ink(view["level"]),
             },
         ),
         html.Span(f"{t('col_score', lang)} {view['score']}{change_text}", className="fact"),

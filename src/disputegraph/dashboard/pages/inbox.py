@@ -77,6 +77,28 @@ def _button(button_id: str, label: str) -> html.Button:
     return html.Button(label, id=button_id, n_clicks=0, className="btn")
 
 
+def _grid_card(
+    lang: Lang,
+    title: str,
+    grid_id: str,
+    columns: list[dict[str, Any]],
+    text_id: str,
+    placeholder: str,
+    controls: list[Any],
+) -> html.Div:
+    """A card: its title, a grid to pick a row from, a text box for the step, then
+    ``controls`` (the steps' buttons and their fields)."""
+    return html.Div(
+        className="card",
+        children=[
+            html.H3(t(title, lang)),
+            data_grid(grid_id, columns, height="300px", row_id="id", lang=lang, selectable=True),
+            dcc.Input(id=text_id, placeholder=t(placeholder, lang), className="wide-input"),
+            *controls,
+        ],
+    )
+
+
 def layout(state: ViewState) -> html.Div:
     """Empty containers; :func:`register`'s callbacks fill them."""
     lang = state.lang
@@ -86,23 +108,14 @@ def layout(state: ViewState) -> html.Div:
             dcc.Store(id=ids.INBOX_TICK, data=0),
             html.Div(id=ids.INBOX_NOTE, className="note"),
             html.Div(id=ids.INBOX_MESSAGE, className="note", role="status"),
-            html.Div(
-                className="card",
-                children=[
-                    html.H3(t("inbox.alerts", lang)),
-                    data_grid(
-                        ids.INBOX_ALERTS,
-                        alert_columns(lang),
-                        height="300px",
-                        row_id="id",
-                        lang=lang,
-                        selectable=True,
-                    ),
-                    dcc.Input(
-                        id=ids.INBOX_REASON,
-                        placeholder=t("inbox.reason", lang),
-                        className="wide-input",
-                    ),
+            _grid_card(
+                lang,
+                "inbox.alerts",
+                ids.INBOX_ALERTS,
+                alert_columns(lang),
+                ids.INBOX_REASON,
+                "inbox.reason",
+                [
                     _button(ids.INBOX_CONFIRM, t("inbox.confirm", lang)),
                     _button(ids.INBOX_DISMISS, t("inbox.dismiss", lang)),
                     html.H4(t("inbox.assign_title", lang)),
@@ -123,25 +136,14 @@ def layout(state: ViewState) -> html.Div:
                 ],
             ),
             comments_panel("inbox-alert", lang),
-            html.Div(
-                className="card",
-                children=[
-                    html.H3(t("inbox.orders", lang)),
-                    data_grid(
-                        ids.INBOX_ORDERS,
-                        order_columns(lang),
-                        height="300px",
-                        row_id="id",
-                        lang=lang,
-                        selectable=True,
-                    ),
-                    dcc.Input(
-                        id=ids.INBOX_ORDER_NOTE,
-                        placeholder=t("inbox.note", lang),
-                        className="wide-input",
-                    ),
-                    *(_button(f"inbox-{a.value}", a.label(lang)) for a in ORDER_BUTTONS),
-                ],
+            _grid_card(
+                lang,
+                "inbox.orders",
+                ids.INBOX_ORDERS,
+                order_columns(lang),
+                ids.INBOX_ORDER_NOTE,
+                "inbox.note",
+                [_button(f"inbox-{a.value}", a.label(lang)) for a in ORDER_BUTTONS],
             ),
             comments_panel("inbox-order", lang),
         ],

@@ -18,7 +18,7 @@ from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.comments import comments_panel, register_comments
 from disputegraph.dashboard.components.legend import legend
 from disputegraph.dashboard.components.network_view import network_view
-from disputegraph.dashboard.components.risk_table import data_grid
+from disputegraph.dashboard.components.risk_table import data_grid, dispute_column
 from disputegraph.dashboard.components.source_records import source_records_table
 from disputegraph.dashboard.components.swimlane import flag_chips
 from disputegraph.dashboard.context import current_services
@@ -37,12 +37,7 @@ PATH = "/tracer"
 
 def linked_columns(lang: Lang) -> list[dict[str, Any]]:
     return [
-        {
-            "field": "dispute_id",
-            "headerName": t("col_dispute", lang),
-            "width": 130,
-            "cellClass": "link-cell",
-        },
+        dispute_column(lang),
         {
             "field": "title",
             "headerName": t("col_title", lang),

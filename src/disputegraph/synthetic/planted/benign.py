@@ -25,11 +25,10 @@ from disputegraph.synthetic.planted.planter import (
     Loc,
     Planter,
     PStep,
-    first_urban_street,
     grid_intake,
     hotline_intake,
-    loc_of_street,
     settled,
+    urban_loc,
 )
 
 __all__ = ["benign_manager"]
@@ -97,8 +96,7 @@ def _dispute(
 
 
 def benign_manager(p: Planter) -> dict[str, Any]:
-    city = p.city
-    loc = loc_of_street(city, first_urban_street(city, 0, 2), 1)
+    loc = urban_loc(p.city, 0, skip=2, nth=1)
     xq = p.prop(PropertyKind.RESIDENTIAL_COMMUNITY, "锦绣江南花园", loc, built=2012, coords=True)
     blds = [
         p.prop(PropertyKind.BUILDING, f"锦绣江南花园{k + 1}幢", loc, part_of=xq, built=2012)

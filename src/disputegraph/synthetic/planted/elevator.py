@@ -26,11 +26,10 @@ from disputegraph.synthetic.planted.planter import (
     Case,
     Loc,
     Planter,
-    first_urban_street,
     grid_intake,
     hotline_intake,
-    loc_of_street,
     petition_intake,
+    urban_loc,
 )
 
 __all__ = ["elevator"]
@@ -49,8 +48,7 @@ class _Cast:
 
 def _cast(p: Planter) -> _Cast:
     """The compound, the building and its two units; the owners and their units."""
-    city = p.city
-    loc = loc_of_street(city, first_urban_street(city, 0, 0))
+    loc = urban_loc(p.city, 0)
     xq = p.prop(PropertyKind.RESIDENTIAL_COMMUNITY, "丹桂苑小区", loc, built=1994, coords=True)
     bld = p.prop(PropertyKind.BUILDING, "丹桂苑3幢", loc, part_of=xq, built=1994)
     u1 = p.prop(PropertyKind.UNIT, "丹桂苑3幢1单元", loc, part_of=bld, built=1994)

@@ -16,9 +16,8 @@ from disputegraph.synthetic.planted.planter import (
     Case,
     Planter,
     PStep,
-    first_urban_street,
     grid_intake,
-    loc_of_street,
+    urban_loc,
 )
 from disputegraph.synthetic.timing import DAY, iso_times
 
@@ -90,8 +89,7 @@ def _bounced_steps(first: str, returns: list[tuple[int, str]]) -> list[PStep]:
 
 
 def bounced(p: Planter) -> dict[str, Any]:
-    city = p.city
-    loc = loc_of_street(city, first_urban_street(city, 0, 0), 1)
+    loc = urban_loc(p.city, 0, nth=1)
     disputes: list[str] = []
     applicants: list[str] = []
     for bounce in _BOUNCES:
@@ -128,8 +126,7 @@ def bounced(p: Planter) -> dict[str, Any]:
 
 
 def stalled(p: Planter) -> dict[str, Any]:
-    city = p.city
-    loc = loc_of_street(city, first_urban_street(city, 0, 1), 1)
+    loc = urban_loc(p.city, 0, skip=1, nth=1)
     a, b = p.persons(2, loc)
     r = p.ts(130, 10)
     s1 = p.plant(

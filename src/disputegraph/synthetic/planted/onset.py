@@ -48,10 +48,11 @@ from disputegraph.synthetic.planted.planter import (
     Loc,
     Planter,
     PStep,
-    first_urban_street,
     hotline_intake,
     loc_of_street,
+    rural_streets,
     settled,
+    urban_loc,
 )
 from disputegraph.synthetic.timing import iso_dates
 
@@ -178,9 +179,9 @@ def _loc(p: Planter, kind: _Kind, no: int) -> Loc:
     city = p.city
     district = (1 + no + 2 * _KINDS.index(kind)) % len(city.districts)
     if kind.key == "land":
-        rural = [s for s in range(len(city.street_name)) if city.street_rural[s]]
+        rural = rural_streets(city)
         return loc_of_street(city, rural[(3 + no) % len(rural)])
-    return loc_of_street(city, first_urban_street(city, district, 1 + no))
+    return urban_loc(city, district, skip=1 + no)
 
 
 def _parties(anchor: _Anchor, who: list[str], other: list[str]) -> Any:

@@ -44,7 +44,9 @@ __all__ = [
     "hotline_intake",
     "loc_of_street",
     "petition_intake",
+    "rural_streets",
     "settled",
+    "urban_loc",
 ]
 
 #: one hand-off step: role, action, lead?, start offset (days after the report),
@@ -305,10 +307,20 @@ def first_urban_street(city: City, district: int, skip: int = 0) -> int:
     return cands[min(skip, len(cands) - 1)]
 
 
+def rural_streets(city: City) -> list[int]:
+    """The city's rural streets, in their order."""
+    return [s for s in range(len(city.street_name)) if city.street_rural[s]]
+
+
 def loc_of_street(city: City, street: int, nth: int = 0) -> Loc:
     comms = np.flatnonzero(city.comm_street == street)
     c = int(comms[min(nth, len(comms) - 1)])
     return Loc(int(city.street_district[street]), street, c, int(city.comm_grid_start[c]))
+
+
+def urban_loc(city: City, district: int, skip: int = 0, nth: int = 0) -> Loc:
+    """The ``nth`` community of the urban street :func:`first_urban_street` picks."""
+    return loc_of_street(city, first_urban_street(city, district, skip), nth)
 
 
 def hotline_intake(after_sign: list[PStep]) -> list[PStep]:

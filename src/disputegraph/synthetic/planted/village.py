@@ -29,6 +29,7 @@ from disputegraph.synthetic.planted.planter import (
     hotline_intake,
     loc_of_street,
     petition_intake,
+    rural_streets,
 )
 
 __all__ = ["land_village"]
@@ -46,8 +47,7 @@ _SPECS: tuple[tuple[int, Channel, Status, list[int], list[int], int | None], ...
 
 def land_village(p: Planter) -> dict[str, Any]:
     city = p.city
-    rural = [s for s in range(len(city.street_name)) if city.street_rural[s]]
-    street = min(rural, key=lambda s: (city.street_district[s], s))
+    street = min(rural_streets(city), key=lambda s: (city.street_district[s], s))
     loc = loc_of_street(city, street)
     village = p.prop(PropertyKind.VILLAGE, "桃源村", loc, coords=True)
     parcels = [
