@@ -369,3 +369,33 @@ def test_whether_the_analysis_is_kept_comes_from_the_environment(
         assert reanalyser.kept.reused["clusters_computed"] == 0
     else:
         assert reanalyser.kept is None
+
+
+def test_an_unexpected_error_does_not_end_the_re_analysis(
+    workspace: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A server runs for weeks: an error the analysis does not expect is logged, and the
+    next ingest is analysed again all the same."""
+    calls: list[Analysed] = []
+    second = threading.Event()
+
+    def note(done: Analysed) -> None:
+        calls.append(done)
+        if len(calls) == 1:
+            raise RuntimeError("the first report could not be sent")
+        second.set()
+
+    reanalyser = Reanalyser(_settings(workspace), debounce=0.1, interval=0.05, analysed=note)
+    try:
+        reanalyser.poke()
+        for _ in range(600):
+            if calls:
+                break
+            threading.Event().wait(0.1)
+        assert len(calls) == 1, "no first analysis"
+        reanalyser.poke()
+        assert second.wait(60), "the re-analysis ended with the first error"
+    finally:
+        reanalyser.stop()
+    assert "analysis after an ingest failed" in caplog.text
+    assert "the first report could not be sent" in caplog.text

@@ -111,7 +111,7 @@ class Debounce:
         now = self.clock()
         if now - self._last < self.seconds and now - self._first < self.longest:
             return False
-        self._last = self._first = None
+        self.cancel()
         return True
 
     def cancel(self) -> None:
@@ -154,7 +154,11 @@ class Reanalyser:
         """Something was loaded: analyse once the ingests stop."""
         with self._lock:
             self._debounce.poke()
-            running = self._thread is not None and self._thread[0] == os.getpid()
+            running = (
+                self._thread is not None
+                and self._thread[0] == os.getpid()
+                and self._thread[1].is_alive()
+            )
             if self._background and not running:
                 thread = threading.Thread(target=self._run, name="reanalyser", daemon=True)
                 self._thread = (os.getpid(), thread)
@@ -162,7 +166,8 @@ class Reanalyser:
 
     @property
     def pending(self) -> bool:
-        return self._debounce.pending
+        with self._lock:
+            return self._debounce.pending
 
     def due(self) -> bool:
         with self._lock:
@@ -195,4 +200,7 @@ class Reanalyser:
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
             if self.due():
-                self.analyse_now()
+                try:
+                    self.analyse_now()
+                except Exception:  # a server runs for weeks: the next ingest tries again
+                    logging.getLogger(__name__).exception("analysis after an ingest failed")
