@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,32 @@ def test_debounce_fires_after_quiet_or_at_the_longest_wait() -> None:
         assert not d.due()
     now[0] = 10.0  # never 3 s quiet, but 10 s since the first poke
     assert d.due() and not d.pending and not d.due()
+
+
+def test_the_watcher_outlives_an_error_it_does_not_expect(
+    cfg: Settings, inbox: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``serve --watch`` watches in a thread for weeks: an unexpected error is logged
+    and the export is taken at the next poll."""
+    taken: list[Path] = []
+    done = threading.Event()
+
+    def taking(export: Path) -> None:
+        taken.append(export)
+        if len(taken) == 1:
+            raise RuntimeError("a front end's callback failed")
+
+    events = WatchEvents(taking=taking, ingested=lambda outcome, moved_to: done.set())
+    watcher = FolderWatcher(inbox, cfg, analyse=False, events=events)
+    write_export(inbox / "a", [ticket("9001")])
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(stop, 0.05), daemon=True)
+    thread.start()
+    try:
+        assert done.wait(60), "the watcher stopped at the first error"
+    finally:
+        stop.set()
+        thread.join(60)
+    assert len(taken) == 2
+    assert _store(cfg).get("GD-9001") is not None
+    assert "a front end's callback failed" in caplog.text

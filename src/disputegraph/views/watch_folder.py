@@ -19,6 +19,7 @@ clusters the new rows reach).
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import threading
 import time
@@ -152,6 +153,8 @@ class FolderWatcher:
                 self.poll()
             except OSError as exc:  # the watcher outlives a folder it cannot move yet
                 self.events.failed_poll(exc)
+            except Exception:  # and an error it does not expect: it watches for weeks
+                logging.getLogger(__name__).exception("the folder watcher's poll failed")
             stop.wait(interval)
         if self.analysis_pending:
             self.analyse_now()
