@@ -29,7 +29,8 @@ of hashes of their ends and type: 64-bit sums, which two different components
 share with a chance of about 2⁻⁶⁴.
 
 The price is memory: the kept projection and chains (their steps, facts and
-metrics) stay in the process between analyses (docs/architecture.md, "The live workspace").
+metrics) stay in the process between analyses (docs/architecture.md, "The live
+workspace").
 """
 
 from __future__ import annotations
@@ -200,7 +201,7 @@ class Kept:
                 splits[whole] = self.splits[whole]
         chains = {d: ch for d, ch in self.chains.items() if d not in changed}
         tally = self.tally.copy()
-        for d in changed:  # the kept chains not taken over (a chain gone: its hand-offs)
+        for d in changed:  # the kept chains not taken over (a chain gone: changed hand-offs)
             old_chain = self.chains.get(d)
             if old_chain is not None:
                 tally.remove(old_chain)
