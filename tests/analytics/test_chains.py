@@ -14,17 +14,13 @@ import pytest
 from analytics_city import AS_OF, City
 
 from disputegraph.analytics import chain, project
+from disputegraph.analytics.agencies import agency_aggregates
 from disputegraph.analytics.calendar import (
     days_to_spring_festival,
     is_workday,
     working_days_between,
 )
-from disputegraph.analytics.chains import (
-    agency_aggregates,
-    chains_for,
-    iter_chains,
-    tier,
-)
+from disputegraph.analytics.chains import chains_for, iter_chains, tier
 from disputegraph.analytics.config import RiskConfig
 
 

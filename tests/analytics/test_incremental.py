@@ -19,9 +19,10 @@ import pytest
 from analytics_city import City
 
 from disputegraph.analytics import Kept, default_as_of, load_risk_config, run_analysis
+from disputegraph.analytics.agencies import agency_aggregates
 from disputegraph.analytics.config import RiskConfig
 from disputegraph.analytics.incremental import _changed_ids
-from disputegraph.analytics.projection import Projection
+from disputegraph.analytics.projection import Projection, project_with
 from disputegraph.analytics.records import AgencyInfo, HandlingInfo, PartyInfo
 from disputegraph.config import Settings
 from disputegraph.ingest import load_bundle
@@ -156,6 +157,26 @@ def test_a_merge_is_scored_again_as_one_cluster(
     assert {a.id, b.id} & {c.id for c in result.clusters} == {merged.id}
     assert kept.reused["clusters_computed"] == 1
     assert kept.reused["clusters"] == len(first.clusters) - 2
+
+
+def test_the_kept_tallies_stay_as_they_were_until_an_analysis_is_kept(
+    bundle: Path, tmp_path: Path, small_cap: RiskConfig
+) -> None:
+    """What an analysis may reuse holds a copy of the kept agency tallies, less the chain
+    a delta reached: an analysis that fails after the comparison leaves the kept ones."""
+    inc = _city(bundle, tmp_path)
+    as_of = default_as_of(inc.store)
+    kept = Kept()
+    first = run_analysis(inc.store, as_of=as_of, config=small_cap, kept=kept)
+    agencies = _ids(inc.store, NodeLabel.AGENCY)
+    did = sorted(kept.chains)[0]
+    inc.handle(did, 90, agencies[0], "assigned", f"{as_of}T11:00:00")
+    proj = project_with(inc.store, as_of, 180, small_cap)
+    _, reuse = kept.reuse(proj, small_cap.model_dump_json())
+    assert reuse is not None and did not in reuse.chains and did in kept.chains
+    others = [ch for d, ch in kept.chains.items() if d != did]
+    assert reuse.tally.stats(proj.agencies) == agency_aggregates(others, proj.agencies)
+    assert kept.tally.stats(proj.agencies) == (first.agencies, first.handoffs)
 
 
 @pytest.mark.parametrize(

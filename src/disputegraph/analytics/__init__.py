@@ -22,15 +22,15 @@ generated for any date analyses as of its own "today".
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import NamedTuple
 
+from disputegraph.analytics.agencies import AgencyTally
 from disputegraph.analytics.chains import (
     ChainFacts,
     HandoffFacts,
-    agency_aggregates,
     as_chain,
     chain_facts,
     handoff_facts,
@@ -68,11 +68,9 @@ from disputegraph.exceptions import AnalysisError
 from disputegraph.runtime import gc_paused
 from disputegraph.schemas import NodeLabel, RelType
 from disputegraph.schemas.analysis import (
-    AgencyStats,
     AnalysisResult,
     Chain,
     ClusterAssessment,
-    HandoffStats,
     TraceResult,
     agency_stats,
     cluster_of,
@@ -273,39 +271,39 @@ class _Walked(NamedTuple):
     flags: dict[str, list[str]]
     handoffs: dict[str, HandoffFacts]
     metrics: dict[str, dict[str, float]]
-    per_agency: list[AgencyStats]
-    per_pair: list[HandoffStats]
+    tally: AgencyTally
     #: every chain with its steps, when asked to keep them (for a :class:`Kept`)
     chains: dict[str, ChainFacts]
 
 
 def _walk_chains(
-    proj: Projection, config: RiskConfig, known: Mapping[str, ChainFacts], *, keep_all: bool
+    proj: Projection, config: RiskConfig, reuse: Reuse | None, *, keep_all: bool
 ) -> _Walked:
-    """Each chain feeds the agency statistics and leaves its flags behind (if it has
-    any); the steps themselves are not kept (millions at a million disputes) unless
-    ``keep_all``. ``known``: chains computed before and taken over."""
+    """Each chain feeds the agency tallies and leaves its flags (if it has any), hand-off
+    facts and warning-rule metrics behind; the steps themselves are not kept (millions at
+    a million disputes) unless ``keep_all``. ``reuse``: chains computed before and taken
+    over with their facts and metrics, and the tallies they are already counted in."""
     flags: dict[str, list[str]] = {}
     handoffs: dict[str, HandoffFacts] = {}
     metrics: dict[str, dict[str, float]] = {}
     failed = {o.lower() for o in config.chains.failed_outcomes}
     chains: dict[str, ChainFacts] = {}
-
-    def noting(walk: Iterable[ChainFacts]) -> Iterator[ChainFacts]:
-        for ch in walk:
-            if keep_all:
-                chains[ch.dispute_id] = ch
-            if ch.flags:
-                flags[ch.dispute_id] = ch.flags
-            handoffs[ch.dispute_id] = handoff_facts(ch.steps, failed)
-            d = proj.disputes.get(ch.dispute_id)
-            metrics[ch.dispute_id] = chain_metrics(ch, d is not None and d.open)
-            yield ch
-
-    per_agency, per_pair = agency_aggregates(
-        noting(iter_chains(proj, config.chains, known)), proj.agencies
-    )
-    return _Walked(flags, handoffs, metrics, per_agency, per_pair, chains)
+    known = reuse.chains if reuse is not None else {}
+    tally = reuse.tally if reuse is not None else AgencyTally()
+    for ch in iter_chains(proj, config.chains, known):
+        did = ch.dispute_id
+        if keep_all:
+            chains[did] = ch
+        if ch.flags:
+            flags[did] = ch.flags
+        if reuse is not None and did in known:
+            handoffs[did], metrics[did] = reuse.handoffs[did], reuse.metrics[did]
+            continue
+        handoffs[did] = handoff_facts(ch.steps, failed)
+        d = proj.disputes.get(did)
+        metrics[did] = chain_metrics(ch, d is not None and d.open)
+        tally.add(ch)
+    return _Walked(flags, handoffs, metrics, tally, chains)
 
 
 @gc_paused()
@@ -339,10 +337,9 @@ def analyze_projection(
     t["compare"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     say("chains")
-    known = reuse.chains if reuse is not None else {}
-    walked = _walk_chains(proj, config, known, keep_all=kept is not None)
+    walked = _walk_chains(proj, config, reuse, keep_all=kept is not None)
     chain_flags, handoffs, per_chain = walked.flags, walked.handoffs, walked.metrics
-    per_agency, per_pair = walked.per_agency, walked.per_pair
+    per_agency, per_pair = walked.tally.stats(proj.agencies)
     if release_handoffs and kept is None:
         proj.handlings = {}
     t["chains"] = time.perf_counter() - t0
@@ -379,7 +376,18 @@ def analyze_projection(
             a.key_persons = key_persons(keyp, proj, cl, config.key_persons)
     t["key_persons"] = time.perf_counter() - t0
     if kept is not None and comps is not None:
-        kept.keep(proj, settings, comps, walked.chains, scored, known=known, computed=len(fresh))
+        kept.keep(
+            proj,
+            settings,
+            comps,
+            walked.chains,
+            scored,
+            handoffs=handoffs,
+            metrics=per_chain,
+            tally=walked.tally,
+            known={} if reuse is None else reuse.chains,
+            computed=len(fresh),
+        )
     hub_list = sorted({h for cl in clusters for h in cl.hubs}, key=lambda h: (-h[1], h[0]))
     result = AnalysisResult(
         as_of=proj.as_of,

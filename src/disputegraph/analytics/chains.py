@@ -46,9 +46,6 @@ Flags (codes of :class:`~disputegraph.schemas.analysis.ChainFlag`):
 
 from __future__ import annotations
 
-import itertools
-import statistics
-from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -60,19 +57,16 @@ from disputegraph.analytics.projection import Projection
 from disputegraph.analytics.records import AgencyInfo, DisputeInfo, HandlingInfo, ReportInfo
 from disputegraph.schemas import AgencyLevel, Channel
 from disputegraph.schemas.analysis import (
-    AgencyStats,
     Chain,
     ChainFlag,
     ChainStep,
     Citation,
-    HandoffStats,
 )
 
 __all__ = [
     "ChainFacts",
     "HandoffFacts",
     "StepFacts",
-    "agency_aggregates",
     "agency_runs",
     "as_chain",
     "chain_facts",
@@ -455,81 +449,3 @@ def projected_chain(
 def chains_for(proj: Projection, settings: ChainSettings) -> dict[str, Chain]:
     """Dispute id → chain, for every dispute of the projection that has hand-offs."""
     return {ch.dispute_id: as_chain(ch, proj.as_of) for ch in iter_chains(proj, settings)}
-
-
-def _median(values: list[float]) -> float | None:
-    return round(statistics.median(values), 2) if values else None
-
-
-def agency_aggregates(
-    chains: Iterable[ChainFacts], agencies: Mapping[str, AgencyInfo]
-) -> tuple[list[AgencyStats], list[HandoffStats]]:
-    """Per-agency and per-agency-pair hand-off statistics, with bottlenecks marked.
-
-    An agency is a bottleneck when it has at least 10 steps and either its
-    median dwell is at least twice the median over all agencies' steps, or a
-    quarter or more of its steps are overdue.
-    """
-    disputes: dict[str, set[str]] = defaultdict(set)
-    bounced: dict[str, set[str]] = defaultdict(set)
-    dwell: dict[str, list[float]] = defaultdict(list)
-    overdue: dict[str, int] = defaultdict(int)
-    out_n: dict[str, int] = defaultdict(int)
-    in_n: dict[str, int] = defaultdict(int)
-    pairs: dict[tuple[str, str], list[float]] = defaultdict(list)
-    pair_returns: dict[tuple[str, str], int] = defaultdict(int)
-    for ch in chains:
-        steps = ch.steps
-        for s in steps:
-            dwell[s.agency_id].append(s.dwell_days)
-            if s.overdue:
-                overdue[s.agency_id] += 1
-        for s, nxt in itertools.pairwise(steps):
-            if nxt.agency_id != s.agency_id:
-                out_n[s.agency_id] += 1
-                in_n[nxt.agency_id] += 1
-                pairs[(s.agency_id, nxt.agency_id)].append(s.dwell_days)
-                if s.action == "returned":
-                    pair_returns[(s.agency_id, nxt.agency_id)] += 1
-        is_bounced = ChainFlag.BOUNCED.value in ch.flags
-        for a in {s.agency_id for s in steps}:
-            disputes[a].add(ch.dispute_id)
-            if is_bounced:
-                bounced[a].add(ch.dispute_id)
-    steps_n = {a: len(days) for a, days in dwell.items()}
-    all_dwell = [d for days in dwell.values() for d in days]
-    overall = statistics.median(all_dwell) if all_dwell else 0.0
-    stats: list[AgencyStats] = []
-    for a in sorted(steps_n):
-        info = agencies.get(a)
-        med = _median(dwell[a])
-        rate = overdue[a] / steps_n[a]
-        slow = med is not None and overall > 0 and med >= 2 * overall
-        stats.append(
-            AgencyStats(
-                agency_id=a,
-                name=info.name if info else a,
-                kind=info.kind if info else "",
-                level=info.level if info else "",
-                handled=len(disputes[a]),
-                steps=steps_n[a],
-                handoffs_out=out_n[a],
-                handoffs_in=in_n[a],
-                median_dwell_days=med,
-                overdue_rate=round(rate, 4),
-                bounce_rate=round(len(bounced[a]) / len(disputes[a]), 4),
-                bottleneck=steps_n[a] >= 10 and (slow or rate >= 0.25),
-            )
-        )
-    handoffs = [
-        HandoffStats(
-            source_agency=a,
-            target_agency=b,
-            count=len(days),
-            median_days=_median(days),
-            returned=pair_returns[(a, b)],
-        )
-        for (a, b), days in pairs.items()
-    ]
-    handoffs.sort(key=lambda h: (-h.count, h.source_agency, h.target_agency))
-    return stats, handoffs

@@ -7,16 +7,19 @@ later one, for the same as-of date, window and settings, compares the new
 projection with the kept one and redoes only what changed:
 
 * a dispute's **chain** is computed again only when the dispute, its reports,
-  hand-offs or links changed, or an agency it was handed to;
+  hand-offs or links changed, or an agency it was handed to; so are its hand-off facts
+  and warning-rule metrics (they follow from the chain and whether the dispute is open);
+* the **agency tallies** (:class:`~disputegraph.analytics.agencies.AgencyTally`) are
+  kept: the old version of every chain computed again (or gone) is taken out of them,
+  the new one added; only the medians are taken over the whole city again;
 * a connected **component** of the stakeholder graph is *unchanged* when it has the
   same nodes (by id), the same relationships, and none of its nodes' rows (the
   dispute, party, employer or property; its involvements, properties, reports,
   hand-offs, links) changed. An unchanged component keeps its Louvain split, and
   each of its clusters keeps its risk assessment, liable payers and key persons,
   as long as it goes by the same stable id with the same earlier score;
-* everything that spans the city is computed again from the parts: the agency
-  statistics (from every chain, kept or new), lineage and each cluster's change,
-  the warning rules, the counts.
+* everything else that spans the city is computed again from the parts: lineage and
+  each cluster's change, the warning rules, the counts.
 
 The result equals a full analysis of the same data (``tests/analytics/
 test_incremental.py`` compares them on the synthetic city after several deltas):
@@ -25,8 +28,9 @@ matched by the count and the sum of their nodes' id hashes, relationships by a s
 of hashes of their ends and type: 64-bit sums, which two different components
 share with a chance of about 2⁻⁶⁴.
 
-The price is memory: the kept projection and chains (their steps) stay in the
-process between analyses (docs/architecture.md, "The live workspace").
+The price is memory: the kept projection and chains (their steps, facts and
+metrics) stay in the process between analyses (docs/architecture.md, "The live
+workspace").
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from disputegraph.analytics.chains import ChainFacts
+from disputegraph.analytics.agencies import AgencyTally
+from disputegraph.analytics.chains import ChainFacts, HandoffFacts
 from disputegraph.analytics.clusters import Cluster, components
 from disputegraph.analytics.projection import Projection
 from disputegraph.schemas.analysis import ClusterAssessment
@@ -127,6 +132,12 @@ class Reuse:
     comps: Components
     #: dispute id → its kept chain (the dispute and its rows are unchanged)
     chains: dict[str, ChainFacts]
+    #: dispute id → the hand-off facts and warning-rule metrics of its kept chain
+    handoffs: Mapping[str, HandoffFacts]
+    metrics: Mapping[str, dict[str, float]]
+    #: the kept agency tallies less the kept chains not taken over (a copy: the
+    #: analysis adds the chains it computes)
+    tally: AgencyTally
     #: component label → whether it is unchanged
     clean: npt.NDArray[np.bool_]
     #: whole component's cluster id → its Louvain parts (node ids), unchanged components
@@ -155,6 +166,10 @@ class Kept:
     key: tuple[date, int, str] | None = None
     proj: Projection | None = None
     chains: dict[str, ChainFacts] = field(default_factory=dict)
+    handoffs: dict[str, HandoffFacts] = field(default_factory=dict)
+    metrics: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: the agency tallies of :attr:`chains`
+    tally: AgencyTally = field(default_factory=AgencyTally)
     #: node key of each component → (relationship hash, its cluster id if it was split)
     components: dict[NodeKey, tuple[int, str | None]] = field(default_factory=dict)
     #: a split component's cluster id → its Louvain parts (node ids)
@@ -185,7 +200,14 @@ class Kept:
             if whole is not None:
                 splits[whole] = self.splits[whole]
         chains = {d: ch for d, ch in self.chains.items() if d not in changed}
-        return comps, Reuse(comps, chains, clean, splits, self.assessments)
+        tally = self.tally.copy()
+        for d in changed:  # the kept chains not taken over (a chain gone: changed hand-offs)
+            old_chain = self.chains.get(d)
+            if old_chain is not None:
+                tally.remove(old_chain)
+        return comps, Reuse(
+            comps, chains, self.handoffs, self.metrics, tally, clean, splits, self.assessments
+        )
 
     def keep(
         self,
@@ -195,13 +217,17 @@ class Kept:
         chains: dict[str, ChainFacts],
         scored: Sequence[tuple[Cluster, str, float | None, ClusterAssessment]],
         *,
+        handoffs: dict[str, HandoffFacts],
+        metrics: dict[str, dict[str, float]],
+        tally: AgencyTally,
         known: Mapping[str, ChainFacts],
         computed: int,
     ) -> None:
-        """Keep this analysis for the next: its projection, chains, components and each
-        cluster's assessment (``scored``: content cluster, stable id, earlier score,
-        assessment); ``known``: the chains it took over, ``computed``: the clusters it
-        assessed (for :attr:`reused`)."""
+        """Keep this analysis for the next: its projection, chains (with their hand-off
+        facts, metrics and agency tallies), components and each cluster's assessment
+        (``scored``: content cluster, stable id, earlier score, assessment); ``known``:
+        the chains it took over, ``computed``: the clusters it assessed (for
+        :attr:`reused`)."""
         taken = sum(1 for d, ch in chains.items() if known.get(d) is ch)
         self.reused = {
             "chains": taken,
@@ -218,6 +244,7 @@ class Kept:
                 self.splits.setdefault(content.split_from, []).append(part)
         self.key = (proj.as_of, proj.window_days, settings)
         self.proj, self.chains = proj, chains
+        self.handoffs, self.metrics, self.tally = handoffs, metrics, tally
         self.components = {
             key: (int(comps.edges[c]), whole.get(c)) for c, key in enumerate(comps.keys)
         }
