@@ -23,12 +23,14 @@ AS_OF = date(2026, 2, 1)
 
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, AnalysisResult]:
-    """The sample analysed with one cluster a chunk, so that parts span chunks."""
+    """The sample analysed with one cluster a chunk and three ids a shard of the index,
+    so that parts span chunks and the index spans shards."""
     path = tmp_path_factory.mktemp("analyses") / "graph.snapshot"
     store = MemoryStore(path, writer=True)
     load_bundle(SAMPLE, store, Settings(demo=True, store="memory"))
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(analyses, "CHUNK", 1)
+        mp.setattr(analyses, "INDEX_SHARD", 3)
         result = run_analysis(store, as_of=AS_OF, window_days=180)
     store.close()
     assert len(result.clusters) >= 3, "the sample has clusters in several chunks"
@@ -80,6 +82,56 @@ def test_one_cluster_by_its_id_or_a_dispute(stored: tuple[Path, AnalysisResult])
         assert _json(cluster_of(part, asked)) == _json(last)
     none = load_analysis(_reopened(stored), parts=("clusters",), cluster="C-nothing")
     assert none is not None and none.clusters == []
+
+
+def test_the_index_is_in_shards_that_each_hold_their_own_ids(
+    stored: tuple[Path, AnalysisResult],
+) -> None:
+    """Every cluster and dispute is in the shard its id names, and in no other; each
+    is found by its id alone, in the chunk of its cluster's rank."""
+    store, result = _reopened(stored), stored[1]
+    key = f"{AS_OF}:180"
+    manifest = store.get_document(ANALYSIS_KIND, key)
+    assert manifest is not None
+    ids = len(result.clusters) + sum(len(c.disputes) for c in result.clusters)
+    shards = manifest["index_shards"]
+    assert shards == -(-ids // 3) and shards > 1
+    where: dict[str, tuple[int, int]] = {}
+    for s in range(shards):
+        part = store.get_document(PART_KIND, f"{key}/index/{s}")
+        assert part is not None and part["run"] == manifest["run"]
+        for some_id, n in (*part["clusters"].items(), *part["disputes"].items()):
+            assert some_id not in where, f"{some_id} in two shards"
+            where[some_id] = (s, n)
+    assert len(where) == ids
+    for rank, c in enumerate(result.clusters):  # CHUNK is 1: chunk n holds rank n
+        for some_id in (c.id, *c.disputes):
+            assert where[some_id] == (analyses._shard(some_id, shards), rank)
+            found = load_analysis(store, parts=("clusters",), cluster=some_id)
+            assert found is not None and [x.id for x in found.clusters] == [c.id]
+
+
+def test_an_index_stored_in_one_piece_still_finds_a_cluster(
+    stored: tuple[Path, AnalysisResult],
+) -> None:
+    """An analysis stored before the index had shards: one ``index`` part, no
+    ``index_shards`` in the manifest."""
+    store, result = _reopened(stored), stored[1]
+    key = f"{AS_OF}:180"
+    manifest = store.get_document(ANALYSIS_KIND, key)
+    assert manifest is not None
+    del manifest["index_shards"]
+    store.put_document(ANALYSIS_KIND, key, manifest)
+    last = len(result.clusters) - 1
+    whole = {
+        "run": manifest["run"],
+        "clusters": {c.id: n for n, c in enumerate(result.clusters)},
+        "disputes": {d: n for n, c in enumerate(result.clusters) for d in c.disputes},
+    }
+    store.put_document(PART_KIND, f"{key}/index", whole)
+    for asked in (result.clusters[last].id, result.clusters[last].disputes[0]):
+        found = load_analysis(store, parts=("clusters",), cluster=asked)
+        assert found is not None and [c.id for c in found.clusters] == [result.clusters[last].id]
 
 
 def test_other_parts_alone(stored: tuple[Path, AnalysisResult]) -> None:

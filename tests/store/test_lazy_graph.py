@@ -103,7 +103,8 @@ def test_point_reads_equal_the_graphs(sample: Path) -> None:
     whole.counts()  # the graph read
     ids = [n.id for label in NodeLabel for batch in whole.iter_nodes(label) for n in batch]
     assert len(ids) > 20
-    asked = [*reversed(ids), "nobody", ids[0], "", "\uffff"]  # order, repeats, misses
+    misses = [f"{ids[n % len(ids)]}~{n}" for n in range(600)]  # over one query's 500
+    asked = [*reversed(ids), "nobody", ids[0], "", "\uffff", *misses, *ids]  # order, repeats
     lazy = MemoryStore(sample)
     assert lazy.get_many(asked) == whole.get_many(asked)
     assert lazy.has_ids(asked) == whole.has_ids(asked)

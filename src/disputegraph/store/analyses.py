@@ -10,15 +10,18 @@ chain flags and metrics of every dispute with hand-offs). It is stored as
   order (``{"run", "clusters"}``: Cypher finds the chunk holding a cluster, see
   ``queries/cluster_members.cypher``);
 - ``analysis_part/<key>/<field>``: every other field (chain flags, agencies …);
-- ``analysis_part/<key>/index``: which chunk holds each cluster id and dispute id.
+- ``analysis_part/<key>/index/<s>``: which chunk holds each cluster id and dispute
+  id, in shards of about :data:`INDEX_SHARD` ids (the shard of an id is its CRC-32
+  modulo the manifest's ``index_shards``), so that finding one cluster reads a few
+  thousand ids, not the 650k of a million-dispute city.
 
 Every part names its ``run`` (the result's ``computed_at``), and so does the
 manifest, written last: a reader that meets a part of another run (the
 analysis is being written again under the same key) reads again, and a store
 never shows a result made of two runs.
 
-so that ``risk --top 5`` reads one chunk, ``cluster C-…`` one chunk and the
-index, ``agencies`` two small parts (docs/architecture.md §6, "Stored
+so that ``risk --top 5`` reads one chunk, ``cluster C-…`` one chunk and one
+shard of the index, ``agencies`` two small parts (docs/architecture.md §6, "Stored
 analyses"). :func:`load_analysis` with no selection assembles the whole
 result, the same as it was written. An analysis stored whole, before there
 were parts, is still read (and filtered the same way).
@@ -31,6 +34,7 @@ were parts, is still read (and filtered the same way).
 from __future__ import annotations
 
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Collection
 from datetime import date
@@ -61,6 +65,8 @@ PART_KIND = "analysis_part"
 LATEST_KIND = "analysis_latest"
 #: Ranked clusters per stored chunk.
 CHUNK = 1000
+#: Cluster and dispute ids per shard of the index, about.
+INDEX_SHARD = 4000
 #: The fields kept in the manifest; every other field of a result is a part of its own.
 _HEAD = frozenset(
     ("as_of", "window_days", "computed_at", "settings", "counts", "rules", "rules_skipped")
@@ -139,17 +145,34 @@ def save_analysis(store: GraphStore, result: AnalysisResult) -> str:
         if name != "clusters":
             part = _Part(run=run, value=getattr(result, name))
             store.put_document(PART_KIND, f"{key}/{name}", part)
-    index: dict[str, dict[str, int]] = {"clusters": {}, "disputes": {}}
+    ids = len(clusters) + sum(len(c.disputes) for c in clusters)
+    shards = max(1, -(-ids // INDEX_SHARD))
+    index: list[dict[str, dict[str, int]]] = [
+        {"clusters": {}, "disputes": {}} for _ in range(shards)
+    ]
     for n, chunk in enumerate(chunks):
         for c in chunk:
-            index["clusters"][c.id] = n
-            index["disputes"].update(dict.fromkeys(c.disputes, n))
-    store.put_document(PART_KIND, f"{key}/index", {"run": run, **index})
+            index[_shard(c.id, shards)]["clusters"][c.id] = n
+            for d in c.disputes:
+                index[_shard(d, shards)]["disputes"][d] = n
+    for s, shard in enumerate(index):
+        store.put_document(PART_KIND, f"{key}/index/{s}", {"run": run, **shard})
     levels = [dict(Counter(c.level.value for c in chunk)) for chunk in chunks]
-    manifest = {"format": _FORMAT, "run": run, "head": head, "chunks": levels}
+    manifest = {
+        "format": _FORMAT,
+        "run": run,
+        "head": head,
+        "chunks": levels,
+        "index_shards": shards,
+    }
     store.put_document(ANALYSIS_KIND, key, manifest)
     store.put_document(LATEST_KIND, "latest", {"key": key})
     return key
+
+
+def _shard(some_id: str, shards: int) -> int:
+    """The shard of the index that holds ``some_id`` (stable across processes)."""
+    return zlib.crc32(some_id.encode()) % shards
 
 
 def load_analysis(
@@ -242,7 +265,7 @@ def _read(
     data: dict[str, Any] = {**manifest["head"], "clusters": []}
     for name in wanted:
         if name == "clusters":
-            data[name] = _clusters(store, key, run, manifest["chunks"], top, level, cluster)
+            data[name] = _clusters(store, key, manifest, top, level, cluster)
         else:
             data[name] = _part(store, key, name, run)["value"]
     return AnalysisResult.model_validate(data)
@@ -259,15 +282,17 @@ def _part(store: GraphStore, key: str, name: str, run: str) -> dict[str, Any]:
 def _clusters(
     store: GraphStore,
     key: str,
-    run: str,
-    chunks: list[dict[str, int]],
+    manifest: dict[str, Any],
     top: int | None,
     level: RiskLevel | None,
     cluster: str | None,
 ) -> list[Any]:
     """The clusters asked for, as stored (validated with the rest of the result)."""
+    run, chunks = str(manifest["run"]), manifest["chunks"]
     if cluster is not None:
-        index = _part(store, key, "index", run)
+        shards = manifest.get("index_shards")  # none: one index, before it had shards
+        name = "index" if shards is None else f"index/{_shard(cluster, int(shards))}"
+        index = _part(store, key, name, run)
         n = index["clusters"].get(cluster, index["disputes"].get(cluster))
         numbers = [] if n is None else [int(n)]
     else:
