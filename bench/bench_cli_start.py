@@ -12,6 +12,8 @@ checkout against an earlier commit unpacked beside it
     python bench/bench_cli_start.py WORKSPACE --src src --src /tmp/before/src
 
 The workspace must hold a stored analysis; only read commands are run on it.
+``--src TREE=WORKSPACE`` runs that tree on a workspace of its own (a copy whose
+analysis that tree wrote, when the stored format differs between the trees).
 """
 
 from __future__ import annotations
@@ -83,11 +85,17 @@ def _s(values: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workspace", type=Path)
-    parser.add_argument("--src", type=Path, action="append", help="a source tree (repeatable)")
+    parser.add_argument(
+        "--src", type=Path, action="append", help="a source tree [=its workspace] (repeatable)"
+    )
     parser.add_argument("--repeat", type=int, default=5)
     options = parser.parse_args()
-    sources = [s.resolve() for s in options.src or [Path("src")]]
-    ids = _ids(sources[0], options.workspace)
+    spaces = {}
+    for given in options.src or [Path("src")]:
+        tree, _, space = str(given).partition("=")
+        spaces[Path(tree).resolve()] = Path(space) if space else options.workspace
+    sources = list(spaces)
+    ids = _ids(sources[0], spaces[sources[0]])
     commands = {
         "risk --top 5": ["risk", "--top", "5"],
         f"cluster {ids['cluster']}": ["cluster", ids["cluster"]],
@@ -97,7 +105,7 @@ def main() -> None:
     }
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     for src in sources:  # the first run of each writes its bytecode caches
-        _run(src, options.workspace, ["--help"])
+        _run(src, spaces[src], ["--help"])
     walls: dict[tuple[Path, str], list[float]] = {}
     cpus: dict[tuple[Path, str], list[float]] = {}
     imports: dict[tuple[Path, str], list[float]] = {}
@@ -105,12 +113,12 @@ def main() -> None:
     for _ in range(options.repeat):
         for src in sources:
             for name, args in commands.items():
-                took, cpu, out, _ = _run(src, options.workspace, args)
+                took, cpu, out, _ = _run(src, spaces[src], args)
                 walls.setdefault((src, name), []).append(took)
                 cpus.setdefault((src, name), []).append(cpu)
                 outputs[(src, name)] = out
             risk = commands["risk --top 5"]
-            *_, report = _run(src, options.workspace, risk, "-X", "importtime")
+            *_, report = _run(src, spaces[src], risk, "-X", "importtime")
             imports.setdefault((src, "risk"), []).append(_import_ms(report))
             imports.setdefault((src, "cli"), []).append(_import_ms(report, "disputegraph.cli"))
     print(f"load average after: {os.getloadavg()[0]:.2f}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import signal
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 
 from disputegraph.exceptions import StoreError
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
-from disputegraph.store import MemoryStore, snapshot
+from disputegraph.store import MemoryStore, docfile, snapshot
 from disputegraph.store.memory import SNAPSHOT_NAME
 
 
@@ -276,6 +277,62 @@ def test_a_corrupt_documents_file_is_refused(tmp_path: Path) -> None:
     docs.write_bytes(docs.read_bytes()[:-3] + b"xyz")
     with pytest.raises(StoreError, match=r"documents file .*graph.documents is corrupt"):
         MemoryStore(tmp_path / SNAPSHOT_NAME)
+
+
+def test_each_document_is_read_from_the_file_when_asked_for(tmp_path: Path) -> None:
+    """A document whose bytes went bad is refused when it is read, and only then: the
+    others read as written, so opening the store did not read them."""
+    store = MemoryStore(tmp_path / SNAPSHOT_NAME)
+    store.put_document("analysis", "a", {"n": 1})
+    store.put_document("analysis", "b", {"n": "二"})
+    store.flush()
+    docs = tmp_path / "graph.documents"
+    again = MemoryStore(tmp_path / SNAPSHOT_NAME)
+    at = again.documents["analysis"]["a"]
+    assert isinstance(at, docfile.Stored)
+    body = bytearray(docs.read_bytes())
+    body[at.offset] ^= 0xFF
+    docs.write_bytes(bytes(body))  # in place: the open file sees it
+    bad = MemoryStore(tmp_path / SNAPSHOT_NAME)  # the directory is intact: it opens
+    assert bad.get_document("analysis", "b") == {"n": "二"}
+    with pytest.raises(StoreError, match=r"graph.documents is corrupt \(a document's checksum"):
+        bad.get_document("analysis", "a")
+
+
+def test_a_reader_keeps_the_documents_of_the_commit_it_opened(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path / SNAPSHOT_NAME)
+    store.put_document("analysis", "a", {"n": 1})
+    store.flush()
+    reader = MemoryStore(tmp_path / SNAPSHOT_NAME)
+    writer = MemoryStore(tmp_path / SNAPSHOT_NAME, writer=True)
+    writer.put_document("analysis", "a", {"n": 2})
+    writer.put_document("analysis", "c", {"n": 3})
+    writer.flush()
+    writer.close()
+    assert reader.get_document("analysis", "a") == {"n": 1}
+    assert reader.list_documents("analysis") == ["a"]
+    assert MemoryStore(tmp_path / SNAPSHOT_NAME).get_document("analysis", "a") == {"n": 2}
+
+
+def test_a_documents_file_of_the_earlier_format_still_reads(tmp_path: Path) -> None:
+    """One checksummed pickle of every document: read whole, written anew at the next
+    flush in the format read one document at a time."""
+    store = MemoryStore(tmp_path / SNAPSHOT_NAME)
+    store.upsert_nodes([party("P1", "张三")])
+    store.flush()
+    docs = tmp_path / "graph.documents"
+    packed = {"analysis": {"a": zlib.compress('{"n": "一"}'.encode())}}
+    snapshot.write_checked(
+        docs, snapshot.DOCS_MAGIC, "documents file", lambda out: pickle.dump(packed, out)
+    )
+    old = MemoryStore(tmp_path / SNAPSHOT_NAME)
+    assert old.get_document("analysis", "a") == {"n": "一"}
+    old.put_document("analysis", "b", {"n": 2})
+    old.flush()
+    assert docs.read_bytes().startswith(docfile.MAGIC)
+    again = MemoryStore(tmp_path / SNAPSHOT_NAME)
+    assert [again.get_document("analysis", k) for k in ("a", "b")] == [{"n": "一"}, {"n": 2}]
+    assert again.get("P1") is not None
 
 
 @pytest.fixture

@@ -26,7 +26,6 @@ graph is 1.5 GB to write again). Both are checksummed and replaced atomically
 from __future__ import annotations
 
 import gc
-import pickle
 import threading
 import time
 import zlib
@@ -40,6 +39,7 @@ from disputegraph.exceptions import StoreError
 from disputegraph.files import atomic_write
 from disputegraph.runtime import gc_paused
 from disputegraph.schemas import GraphEdge, GraphNode
+from disputegraph.store.docfile import Documents, read_documents, stored_bytes, write_documents
 from disputegraph.store.documents import Document, iter_document, load_document
 from disputegraph.store.locks import lock_path, locked
 from disputegraph.store.memory_reads import _LABEL_CODE, _TYPE_CODE, MemoryReads
@@ -50,7 +50,6 @@ from disputegraph.store.points import (
     write_points,
 )
 from disputegraph.store.snapshot import (
-    DOCS_MAGIC,
     MAGIC,
     checked,
     dump_state,
@@ -92,7 +91,7 @@ class MemoryStore(MemoryReads):
         self._generation_of = path  # the files ``_generation`` was read from or written to
         #: kind -> key -> the document as zlib-compressed UTF-8 JSON (a million-dispute
         #: analysis is 730 MB of JSON, 54 MB compressed; see :mod:`disputegraph.store.documents`)
-        self.documents: dict[str, dict[str, bytes]] = {}
+        self.documents: Documents = {}
         # Where the graph and the documents were last read from or written to
         # (None: changed since); flush writes a file only when this is not it.
         self._docs_saved_to = self.documents_path  # none yet: nothing to write
@@ -217,8 +216,7 @@ class MemoryStore(MemoryReads):
         return self.path.with_suffix(".nodes")
 
     def _read_documents(self, docs_path: Path) -> None:
-        with checked(docs_path, DOCS_MAGIC, "documents file") as fh:
-            self.documents = pickle.load(fh)
+        self.documents = read_documents(docs_path)
         self._docs_saved_to = docs_path
 
     def _read(self, path: Path) -> None:
@@ -291,13 +289,7 @@ class MemoryStore(MemoryReads):
         assert self.path is not None
         docs_path = self.documents_path
         if self._docs_saved_to != docs_path and docs_path is not None:
-            docs = self.documents
-            write_checked(
-                docs_path,
-                DOCS_MAGIC,
-                "documents file",
-                lambda out: pickle.dump(docs, out, protocol=pickle.HIGHEST_PROTOCOL),
-            )
+            write_documents(docs_path, self.documents)
             self._docs_saved_to = docs_path
         if graph_due:
             # The identity map only serves relationship upserts; rebuilt if more come.
@@ -425,7 +417,7 @@ class MemoryStore(MemoryReads):
 
     def get_document(self, kind: str, key: str) -> dict[str, Any] | None:
         data = self.documents.get(kind, {}).get(key)
-        return None if data is None else load_document(zlib.decompress(data))
+        return None if data is None else load_document(zlib.decompress(stored_bytes(data)))
 
     def list_documents(self, kind: str) -> list[str]:
         return sorted(self.documents.get(kind, {}))
