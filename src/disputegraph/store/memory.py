@@ -20,7 +20,8 @@ The snapshot is two files: the graph, ``<workspace>/graph.snapshot``, and the
 stored documents (analysis results, review decisions), ``graph.documents``
 beside it, so that an analysis rewrites only the latter (a million-dispute
 graph is 1.5 GB to write again). Both are checksummed and replaced atomically
-(:mod:`disputegraph.store.snapshot`).
+(:mod:`disputegraph.store.snapshot`); a document is read from its file when it is
+asked for (:mod:`disputegraph.store.docfile`).
 """
 
 from __future__ import annotations
