@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -212,6 +213,7 @@ def main() -> None:
         load_after = os.getloadavg()[0]
     finally:
         subprocess.run(["bash", str(SCRIPT), "stop"], env=env, capture_output=True, check=False)
+        shutil.rmtree(root, ignore_errors=True)  # the snapshot and the database: gigabytes
 
     print(
         f"\n{args.scale:,} disputes; median of {args.repeat} runs, fresh processes; "
