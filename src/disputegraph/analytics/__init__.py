@@ -462,6 +462,7 @@ def run_analysis(
         rules=rules,
         kept=kept,
     )
+    t0 = time.perf_counter()
     read = getattr(store, "read_query", None)  # Neo4j only: the memory store runs no Cypher
     if read is not None and result.rules_skipped:
         cypher = [r for r in (rules or ()) if r.cypher is not None]
@@ -470,12 +471,15 @@ def run_analysis(
         )
         result.rules.extend(result.rules_skipped)
         result.rules_skipped = []
+    t["cypher_rules"] = time.perf_counter() - t0
     del proj  # a million-dispute projection is a gigabyte: gone before the result is written
     # (unless it is kept for the next analysis)
+    t0 = time.perf_counter()
     key = save_analysis(store, result)
     scores = [[c.id, c.score, c.disputes, str(c.since)] for c in cluster_scores(result)]
     store.put_document(SCORES_KIND, key, {"clusters": scores})
     store.flush()
+    t["persist"] = time.perf_counter() - t0
     return result
 
 

@@ -41,6 +41,8 @@ class Neo4jReads:
     driver: neo4j.Driver
     database: str
     batch_size: int
+    #: rows per page of a scan of the relationships of one type
+    scan_page: int = 100_000
 
     # -- plumbing --------------------------------------------------------
     def _session(self) -> neo4j.Session:
@@ -289,14 +291,20 @@ class Neo4jReads:
         if sources is not None:
             yield from self._edge_values_from(rel_type, keys, batch_size, sorted(sources))
             return
+        # Each page scans every relationship of the type (the type index keeps no
+        # order): few large pages, given to the caller in batches of its size.
         for page in self._pages(
             _cypher("store_iter_edge_values", rel_type),
             f"reading {rel_type} relationships",
             *_BY_ENDS,
-            batch_size,
+            self.scan_page,
             keys=list(keys),
         ):
-            yield [(a, b, *map(value_of, values)) for a, b, _key, values in page]
+            for start in range(0, len(page), batch_size):
+                yield [
+                    (a, b, *map(value_of, values))
+                    for a, b, _key, values in page[start : start + batch_size]
+                ]
 
     def _edge_values_from(
         self, rel_type: RelType, keys: Sequence[str], batch_size: int, sources: list[str]

@@ -81,14 +81,19 @@ _FRACTION = re.compile(r"(\.\d{6})\d+")
 def parse_datetime(text: str) -> datetime:
     """Neo4j's text form of a zoned datetime (``…+08:00[Asia/Shanghai]``) as a datetime."""
     stamp, _, zone = text.partition("[")
-    moment = datetime.fromisoformat(_FRACTION.sub(r"\1", stamp))
+    if "." in stamp:  # nanoseconds: the first six digits
+        stamp = _FRACTION.sub(r"\1", stamp)
+    moment = datetime.fromisoformat(stamp)
     return moment.astimezone(ZoneInfo(zone[:-1])) if zone else moment
 
 
 def value_of(value: Any) -> Any:
+    """A value of a store query (temporal values as tagged text) as a Python one."""
     kind = type(value)
-    if kind is str or kind is int or kind is float or kind is bool:
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
         return value
+    if kind is list:
+        return [value_of(v) for v in value]
     if kind is dict:
         if "datetime" in value:
             return parse_datetime(value["datetime"])
