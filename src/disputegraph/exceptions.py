@@ -29,6 +29,7 @@ __all__ = [
     "QueryError",
     "RuleError",
     "SchemaError",
+    "StoreChanged",
     "StoreError",
     "WorkflowError",
 ]
@@ -56,6 +57,10 @@ class LoadError(DisputeGraphError):
 
 class StoreError(DisputeGraphError):
     """A store could not be opened, read or written."""
+
+
+class StoreChanged(StoreError):
+    """Another process committed since this one read: nothing was written."""
 
 
 class QueryError(DisputeGraphError):

@@ -399,3 +399,68 @@ def test_an_unexpected_error_does_not_end_the_re_analysis(
         reanalyser.stop()
     assert "analysis after an ingest failed" in caplog.text
     assert "the first report could not be sent" in caplog.text
+
+
+def test_an_ingest_commits_while_the_workspace_is_analysed_again(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The re-analysis reads as a reader: an ingest in the middle of it commits at once
+    (its writer gives up after 2 s), the result of the older rows is given up and the
+    workspace analysed again with the new ones; after ``GIVE_WAY`` results given up in
+    a row, the next analysis holds the writer lock throughout and lands."""
+    from disputegraph.ingest import load_bundle
+    from disputegraph.store.memory import SNAPSHOT_NAME
+    from disputegraph.views import reanalyse
+
+    settings = _settings(workspace)
+    commits: list[str] = []
+    refused: list[str] = []
+
+    def ingest(dispute: str) -> None:
+        bundle = tmp_path / dispute
+        bundle.mkdir()
+        (bundle / "disputes.csv").write_bytes(_csv(GOOD_2.replace("D-API-2", dispute)))
+        writer = MemoryStore(workspace / SNAPSHOT_NAME, writer=True, lock_timeout=2.0)
+        try:
+            load_bundle(bundle, writer, settings)
+            writer.flush()
+        finally:
+            writer.close()
+        commits.append(dispute)
+
+    real = reanalyse.run_analysis
+    during: list[str] = []  # the ingests to run in the middle of the next analyses
+
+    def analysing(store: Any, **kw: Any) -> Any:
+        if during:
+            store.counts()  # the graph read (a commit before that would simply be read)
+            dispute = during.pop(0)
+            try:
+                ingest(dispute)
+            except Exception as exc:  # the writer lock is held: the commit waits
+                refused.append(f"{dispute}: {exc}")
+        return real(store, **kw)
+
+    monkeypatch.setattr(reanalyse, "run_analysis", analysing)
+    reanalyser = Reanalyser(settings, background=False)
+    during.append("D-API-7")
+    assert reanalyser.analyse_now() is None  # given up: D-API-7 came in meanwhile
+    assert commits == ["D-API-7"] and not refused
+    assert reanalyser.pending, "analysed again once the ingests stop"
+    assert load_analysis(MemoryStore.in_workspace(workspace)) is None  # nothing written
+    done = reanalyser.analyse_now()
+    assert done is not None and any("D-API-7" in c.disputes for c in done.result.clusters)
+    stored = load_analysis(MemoryStore.in_workspace(workspace))
+    assert stored is not None and stored.computed_at == done.result.computed_at
+
+    during.extend(f"D-API-{n}" for n in range(10, 10 + Reanalyser.GIVE_WAY + 1))
+    for _ in range(Reanalyser.GIVE_WAY):
+        assert reanalyser.analyse_now() is None
+    assert len(commits) == 1 + Reanalyser.GIVE_WAY and not refused
+    landed = reanalyser.analyse_now()  # holds the writer lock: this ingest waits
+    assert landed is not None and len(refused) == 1 and "is locked" in refused[0]
+    assert all(any(d in c.disputes for c in landed.result.clusters) for d in commits[1:]), (
+        "the rows committed while results were given up are analysed"
+    )
+    again = load_analysis(MemoryStore.in_workspace(workspace))
+    assert again is not None and again.computed_at == landed.result.computed_at

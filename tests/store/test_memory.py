@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from disputegraph.exceptions import StoreError
+from disputegraph.exceptions import StoreChanged, StoreError
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
 from disputegraph.store import MemoryStore, docfile, snapshot
 from disputegraph.store.memory import SNAPSHOT_NAME
@@ -392,9 +392,11 @@ def test_failed_rename_keeps_the_previous_snapshot(
         saved.flush()
     monkeypatch.undo()
     assert saved.path.read_bytes() == before
-    # no temp file left: the snapshot, its generation and the commit lock
+    # no temp file left: the snapshot, its generation and the locks (a reader's flush
+    # takes the writer lock too)
     names = sorted(p.name for p in saved.path.parent.iterdir())
-    assert names == sorted([SNAPSHOT_NAME, "graph.nodes", "graph.generation", "graph.commit.lock"])
+    locks = ["graph.commit.lock", "graph.writer.lock"]
+    assert names == sorted([SNAPSHOT_NAME, "graph.nodes", "graph.generation", *locks])
     reread = MemoryStore(saved.path)
     assert reread.get("P1") is not None and reread.get("P2") is None
 
@@ -443,3 +445,32 @@ def test_killed_writer_never_leaves_a_torn_snapshot(saved: MemoryStore) -> None:
         assert len(rounds - {None}) <= 1  # one whole generation, never a mix
         generations |= rounds - {None}
     assert generations, "the writer never completed a flush: the test proved nothing"
+
+
+def test_a_reader_writes_only_with_the_writer_lock_and_only_on_what_it_read(
+    tmp_path: Path,
+) -> None:
+    """A store opened as a reader takes the writer lock for its flush alone (it waits
+    for a writer, and gives up after its timeout), and writes nothing if a commit came
+    since it read (StoreChanged); with neither, its documents are written."""
+    path = tmp_path / SNAPSHOT_NAME
+    first = MemoryStore(path, writer=True)
+    first.upsert_nodes([party("P1", "张三")])
+    first.flush()
+    first.close()
+    reader = MemoryStore(path, lock_timeout=0.3)
+    assert reader.counts().total_nodes == 1
+    reader.put_document("analysis", "a", {"n": 1})
+    writer = MemoryStore(path, writer=True)
+    with pytest.raises(StoreError, match="locked by another process"):
+        reader.flush()
+    writer.upsert_nodes([party("P2", "李四")])
+    writer.flush()
+    writer.close()
+    with pytest.raises(StoreChanged, match="nothing was written"):
+        reader.flush()
+    assert MemoryStore(path).list_documents("analysis") == []
+    fresh = MemoryStore(path, lock_timeout=0.3)
+    fresh.put_document("analysis", "a", {"n": 1})
+    fresh.flush()
+    assert MemoryStore(path).get_document("analysis", "a") == {"n": 1}

@@ -36,7 +36,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from disputegraph.exceptions import StoreError
+from disputegraph.exceptions import StoreChanged, StoreError
 from disputegraph.files import atomic_write
 from disputegraph.runtime import gc_paused
 from disputegraph.schemas import GraphEdge, GraphNode
@@ -86,6 +86,7 @@ class MemoryStore(MemoryReads):
         # until it is closed: two writers never start from the same snapshot, so none
         # writes over the other's rows (docs/architecture.md §5, "Live workspace").
         self._writer_lock = ExitStack()
+        self._writer = writer
         if path is not None and writer:
             self._writer_lock.enter_context(locked(lock_path(path, "writer"), lock_timeout))
         self._generation = 0
@@ -263,7 +264,12 @@ class MemoryStore(MemoryReads):
         snapshot when nodes or relationships did (an analysis rewrites only the
         former). Each write is atomic, and the documents go first: a failed write
         never leaves a new graph beside the results of the old one (after a
-        `load --reset`, say); at worst the old graph is left without them."""
+        `load --reset`, say); at worst the old graph is left without them.
+
+        A store opened without the writer lock takes it for the write alone, and
+        writes nothing (a :class:`StoreError`) if another process committed since it
+        read: an analysis reads as a reader and only its result waits for a writer
+        (docs/architecture.md §9)."""
         if self.path is None:
             self._generation = time.time_ns()
             return
@@ -273,6 +279,13 @@ class MemoryStore(MemoryReads):
         )
         if self._docs_saved_to == docs_path and not graph_due:
             return
+        with ExitStack() as held:
+            if not self._writer:  # one writer at a time: this one only while it writes
+                held.enter_context(locked(lock_path(self.path, "writer"), self._lock_timeout))
+            self._commit(graph_due)
+
+    def _commit(self, graph_due: bool) -> None:
+        assert self.path is not None
         with locked(lock_path(self.path, "commit"), 600.0):
             if self._generation_of == self.path and self._stored_generation() != self._generation:
                 raise self._changed()
@@ -280,8 +293,8 @@ class MemoryStore(MemoryReads):
             self._generation, self._generation_of = time.time_ns(), self.path
             atomic_write(self._generation_path, [str(self._generation).encode()])
 
-    def _changed(self) -> StoreError:
-        return StoreError(
+    def _changed(self) -> StoreChanged:
+        return StoreChanged(
             f"{self.path} changed since this process read it (another process wrote "
             "to the workspace): nothing was written; run the command again"
         )

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from disputegraph.analytics import Kept, load_risk_config, load_rules, run_analysis
 from disputegraph.analytics.alerts import AlertUpdate, record_alerts
 from disputegraph.config import Settings
-from disputegraph.exceptions import DisputeGraphError
+from disputegraph.exceptions import DisputeGraphError, StoreChanged
 from disputegraph.schemas.analysis import AnalysisResult
 from disputegraph.store import open_store
 from disputegraph.store.protocol import GraphStore
@@ -129,6 +129,10 @@ class Reanalyser:
     in the worker starts one there). A folder watcher drives it from its own loop
     instead (``background=False``; :meth:`due`, :meth:`analyse_now`)."""
 
+    #: Results given up in a row, because an ingest committed while they were
+    #: computed, before the next analysis holds the writer lock from the start.
+    GIVE_WAY = 2
+
     def __init__(
         self,
         settings: Settings,
@@ -149,6 +153,7 @@ class Reanalyser:
         self._background, self._interval = background, interval
         self._thread: tuple[int, threading.Thread] | None = None
         self._stop = threading.Event()
+        self._given_way = 0  # results given up in a row (see analyse_now)
 
     def poke(self) -> None:
         """Something was loaded: analyse once the ingests stop."""
@@ -178,18 +183,28 @@ class Reanalyser:
             self._debounce.cancel()
 
     def analyse_now(self) -> Analysed | None:
-        """Analyse the workspace as ``analyze`` does (``None`` when it failed; the
-        error went to ``failed``)."""
+        """Analyse the workspace as ``analyze`` does (``None`` when it failed, the
+        error gone to ``failed``, or when an ingest committed meanwhile: then it is
+        analysed again once the ingests stop)."""
         with self._analysing:
+            # Read as a reader, so that ingests commit meanwhile; the result waits for
+            # the writer lock alone, and is given up if one did (analysed again with
+            # its rows). After GIVE_WAY in a row, hold the lock throughout and land.
+            hold = self._given_way >= self.GIVE_WAY
             try:
-                store = open_store(self.settings, writer=True)
+                store = open_store(self.settings, writer=hold)
                 try:
                     done = analyse_and_record(store, self.settings, kept=self.kept)
                 finally:
                     store.close()
+            except StoreChanged:
+                self._given_way += 1
+                self.poke()
+                return None
             except DisputeGraphError as exc:
                 self._failed(exc)
                 return None
+            self._given_way = 0
         self._analysed(done)
         return done
 
