@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from disputegraph.config import Settings
+    from disputegraph.ingest import LoadResult
+    from disputegraph.store.neo4j_import import BulkImport
+    from disputegraph.store.protocol import GraphStore
 
 from disputegraph.cli.common import (
     FORMAT_OPTION,
@@ -35,6 +41,34 @@ _MAPPING_OPTION = typer.Option(
     help="TOML mapping that reads a source system's export (its files, sheets, headers, "
     "labels and date formats) as a bundle; see docs/mappings.md.",
     show_default=False,
+)
+
+_EXTRACT_OPTION = typer.Option(
+    None,
+    "--extract",
+    help="Dispute columns whose text is searched for organisations, compounds, buildings, "
+    "villages and projects, comma-separated (e.g. title,description); default: the "
+    "mapping's `extract`. Each name found is linked to a known or a new entity (MENTIONS).",
+    show_default=False,
+)
+_VALIDATOR_OPTION = typer.Option(
+    None,
+    "--validator",
+    help="`rowwise` (default): every row through the row model (the reference path). "
+    "`columnar`: plain CSV files are read with polars and checked column by column, with "
+    "checks derived from the row models; rows those checks cannot vouch for, and other "
+    "files, go through the row model (same report, rejects and graph; validation 1.5x "
+    "faster, a whole load not yet). Setting: DISPUTEGRAPH_VALIDATOR.",
+    show_default=False,
+)
+_BULK_OPTION = typer.Option(
+    False,
+    "--bulk",
+    help="Neo4j only, a first load into an EMPTY database: write the graph as CSV files "
+    "and import them with neo4j-admin database import full (the server is stopped and "
+    "started again through DISPUTEGRAPH_NEO4J__HOME/bin/neo4j); the same graph, "
+    "constraints and indexes as a load without it, several times faster. Later loads "
+    "go without --bulk.",
 )
 
 
@@ -90,33 +124,9 @@ def load_command(
     ),
     fmt: Format = FORMAT_OPTION,
     mapping: Path | None = _MAPPING_OPTION,
-    extract: str | None = typer.Option(
-        None,
-        "--extract",
-        help="Dispute columns whose text is searched for organisations, compounds, buildings, "
-        "villages and projects, comma-separated (e.g. title,description); default: the "
-        "mapping's `extract`. Each name found is linked to a known or a new entity (MENTIONS).",
-        show_default=False,
-    ),
-    validator: str | None = typer.Option(
-        None,
-        "--validator",
-        help="`rowwise` (default): every row through the row model (the reference path). "
-        "`columnar`: plain CSV files are read with polars and checked column by column, with "
-        "checks derived from the row models; rows those checks cannot vouch for, and other "
-        "files, go through the row model (same report, rejects and graph; validation 1.5x "
-        "faster, a whole load not yet). Setting: DISPUTEGRAPH_VALIDATOR.",
-        show_default=False,
-    ),
-    bulk: bool = typer.Option(
-        False,
-        "--bulk",
-        help="Neo4j only, a first load into an EMPTY database: write the graph as CSV files "
-        "and import them with neo4j-admin database import full (the server is stopped and "
-        "started again through DISPUTEGRAPH_NEO4J__HOME/bin/neo4j); the same graph, "
-        "constraints and indexes as a load without it, several times faster. Later loads "
-        "go without --bulk.",
-    ),
+    extract: str | None = _EXTRACT_OPTION,
+    validator: str | None = _VALIDATOR_OPTION,
+    bulk: bool = _BULK_OPTION,
 ) -> None:
     """Validate a bundle, then load its good rows into the configured store.
 
@@ -152,13 +162,7 @@ def load_command(
     if bulk and reset:
         raise typer.BadParameter("--bulk loads an empty database; it takes no --reset")
     with store_session(cfg, writer=True) as store, progress_bar(spinner=True) as bar:
-        importer = None
-        if bulk:
-            from disputegraph.store.neo4j import Neo4jStore  # the driver: only for Neo4j
-            from disputegraph.store.neo4j_import import BulkImport
-
-            assert isinstance(store, Neo4jStore)
-            importer = BulkImport.prepare(store, cfg.neo4j.home)
+        importer = _bulk_importer(store, cfg) if bulk else None
         tasks: dict[str, Any] = {}
 
         def progress(phase: str, done: int) -> None:
@@ -189,6 +193,21 @@ def load_command(
     if mentions is not None:
         payload["mentions"] = mentions
     emit_rows(rows, fmt, title=f"loaded {result.bundle} in {result.seconds:.2f} s", payload=payload)
+    _say_what_was_left(result, mentions)
+
+
+def _bulk_importer(store: GraphStore, cfg: Settings) -> BulkImport:
+    """``load --bulk``'s importer for the Neo4j store (the driver only for Neo4j)."""
+    from disputegraph.store.neo4j import Neo4jStore
+    from disputegraph.store.neo4j_import import BulkImport
+
+    assert isinstance(store, Neo4jStore)
+    return BulkImport.prepare(store, cfg.neo4j.home)
+
+
+def _say_what_was_left(result: LoadResult, mentions: dict[str, Any] | None) -> None:
+    """On stderr, after the table: the rejects and warnings and where they went, and
+    what the names in the text were linked to."""
     if result.rejects_path is not None:
         warned = len(result.report.warnings)
         err.print(
