@@ -11,7 +11,9 @@ import pytest
 
 from disputegraph.analytics import run_analysis
 from disputegraph.config import Settings
+from disputegraph.dashboard.app import GENERATION_COOKIE, create_app
 from disputegraph.dashboard.components.live_banner import banner_children
+from disputegraph.dashboard.context import EXTENSION
 from disputegraph.ingest import load_bundle
 from disputegraph.store.memory import MemoryStore
 from disputegraph.views import services_base
@@ -119,3 +121,35 @@ def test_views_over_a_server_store_drop_their_caches_and_keep_the_store(
     clock[0] += 10.0
     assert svc.refresh() and svc.store is served  # same connection, caches dropped
     assert len(svc.disputes_frame()) == 13 and svc.live_status()["generation"] == "2"
+
+
+def test_a_page_opened_by_one_worker_is_drawn_by_another_at_its_generation(
+    cfg: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two server workers over one workspace: the page's layout comes from the one
+    that checked for commits just now, its callbacks go to the other, which checked
+    a moment before the commit. The page's cookie makes the second catch up."""
+    clock = [1000.0]
+    monkeypatch.setattr(services_base.time, "monotonic", lambda: clock[0])
+    workers = [
+        create_app(cfg, MemoryStore.in_workspace(cfg.workspace), warm=False) for _ in range(2)
+    ]
+    first, second = (w.server.extensions[EXTENSION] for w in workers)
+    clients = [w.server.test_client() for w in workers]
+    assert clients[1].get("/_dash-layout").status_code == 200  # the second one checked
+    ingest_export(write_export(tmp_path / "day1", [ticket("9001")]), cfg)
+    opened = clients[0].get("/_dash-layout")
+    cookie = clients[0].get_cookie(GENERATION_COOKIE)
+    assert opened.status_code == 200 and cookie is not None
+    assert int(cookie.value) == first.generation() != second.generation()
+    assert len(second.disputes_frame()) == 12  # within LIVE_CHECK_SECONDS: not asked again
+
+    clients[1].set_cookie(GENERATION_COOKIE, cookie.value)
+    clients[1].post("/_dash-update-component", json={})  # any callback of the page
+    assert second.generation() == first.generation()
+    assert "GD-9001" in second.disputes_frame().index
+    # a cookie of an older page (or none, or garbage) changes nothing
+    for value in ("1", "", "x"):
+        clients[1].set_cookie(GENERATION_COOKIE, value)
+        clients[1].post("/_dash-update-component", json={})
+        assert second.generation() == first.generation()

@@ -89,11 +89,14 @@ def create_app(
         threading.Thread(target=svc.warm, name="dashboard-warm-up", daemon=True).start()
     default = ViewState(lang=settings.language)
     app.server.after_request(_cache_static)
+    app.server.before_request(_catch_up)
 
     def shell() -> html.Div:
         svc = app.server.extensions[EXTENSION]
         state = _linked_state(default)
         opened = svc.live_status(fresh=True)  # what this page opens with (the live banner)
+        if flask.has_request_context():
+            _remember_generation(str(opened["generation"]), app.config.requests_pathname_prefix)
         return _shell(
             state, svc.filter_options()["district"], svc.category_options(state.lang), opened
         )
@@ -115,6 +118,30 @@ def create_app(
     with app.server.test_request_context(app.config.requests_pathname_prefix):
         app.index()  # type: ignore[no-untyped-call]  # untyped in dash
     return app
+
+
+#: the cookie with the generation the browser's last opened page shows
+GENERATION_COOKIE = "disputegraph_generation"
+
+
+def _remember_generation(generation: str, path: str) -> None:
+    """Send the generation a page opens with back as a cookie, so that its callbacks
+    carry it to whichever server worker answers them (see :func:`_catch_up`)."""
+
+    @flask.after_this_request
+    def _set(response: flask.Response) -> flask.Response:
+        response.set_cookie(GENERATION_COOKIE, generation, path=path, httponly=True, samesite="Lax")
+        return response
+
+
+def _catch_up() -> None:
+    """Before a callback: a worker that has not seen the generation the page was
+    opened at (its layout came from another worker) reloads first."""
+    if not flask.request.path.endswith("/_dash-update-component"):
+        return
+    seen = flask.request.cookies.get(GENERATION_COOKIE, "")
+    if seen.isdigit():
+        flask.current_app.extensions[EXTENSION].catch_up(int(seen))
 
 
 def _cache_static(response: flask.Response) -> flask.Response:

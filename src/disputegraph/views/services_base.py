@@ -166,6 +166,13 @@ class ServicesBase:
                 self._generation = self._store_generation()
             return True
 
+    def catch_up(self, generation: int) -> None:
+        """Reload now when a page was opened at a later generation than the views show:
+        another process (a second server worker) served its layout after a commit this
+        one has not checked for yet, and the page's callbacks must not draw older data."""
+        if generation > self._generation:
+            self.refresh(force=True)
+
     def generation(self) -> int:
         """The generation the views show (reloading first when the store moved on)."""
         self.refresh()
