@@ -51,128 +51,103 @@ OUTCOMES = (
 )
 NO_DUE = float("nan")
 
+
+def _lead(role: str, action: Action, mean: float, due: float = NO_DUE, outcome: str = "") -> Step:
+    """A step the agency in ``role`` leads: ``mean`` days on average, ``due`` its time limit."""
+    return (role, action, HandlingRole.LEAD, mean, due, outcome)
+
+
+def _co(role: str, action: Action, mean: float) -> Step:
+    """A step the agency in ``role`` works on beside the lead, with no time limit of its own."""
+    return (role, action, HandlingRole.CO, mean, NO_DUE, "")
+
+
 _P: dict[str, list[Step]] = {
-    Channel.GRID_REPORT: [
-        ("gs", Action.RECEIVED, HandlingRole.LEAD, 0.1, NO_DUE, ""),
-        ("rc", Action.SIGNED, HandlingRole.LEAD, 0.5, 3, ""),
-    ],
+    Channel.GRID_REPORT: [_lead("gs", Action.RECEIVED, 0.1), _lead("rc", Action.SIGNED, 0.5, 3)],
     Channel.HOTLINE_12345: [
-        ("xhot", Action.RECEIVED, HandlingRole.LEAD, 0.02, NO_DUE, ""),
-        ("xhot", Action.ASSIGNED, HandlingRole.LEAD, 0.4, 1, ""),
-        ("sgov", Action.SIGNED, HandlingRole.LEAD, 1.0, 7, ""),
+        _lead("xhot", Action.RECEIVED, 0.02),
+        _lead("xhot", Action.ASSIGNED, 0.4, 1),
+        _lead("sgov", Action.SIGNED, 1.0, 7),
     ],
     Channel.POLICE_110: [
-        ("spol", Action.RECEIVED, HandlingRole.LEAD, 0.05, NO_DUE, ""),
-        ("spol", Action.TRANSFERRED, HandlingRole.LEAD, 0.5, 3, ""),
-        ("sgc", Action.SIGNED, HandlingRole.LEAD, 1.0, 3, ""),
+        _lead("spol", Action.RECEIVED, 0.05),
+        _lead("spol", Action.TRANSFERRED, 0.5, 3),
+        _lead("sgc", Action.SIGNED, 1.0, 3),
     ],
     "petition": [
-        ("cpet", Action.RECEIVED, HandlingRole.LEAD, 2.0, 15, ""),
-        ("cpet", Action.ACCEPTED, HandlingRole.LEAD, 1.0, 60, ""),
-        ("cpet", Action.ASSIGNED, HandlingRole.LEAD, 1.0, NO_DUE, ""),
-        ("sgov", Action.SIGNED, HandlingRole.LEAD, 1.0, 60, ""),
+        _lead("cpet", Action.RECEIVED, 2.0, 15),
+        _lead("cpet", Action.ACCEPTED, 1.0, 60),
+        _lead("cpet", Action.ASSIGNED, 1.0),
+        _lead("sgov", Action.SIGNED, 1.0, 60),
     ],
-    Channel.WALK_IN: [
-        ("sgc", Action.RECEIVED, HandlingRole.LEAD, 0.05, NO_DUE, ""),
-        ("sgc", Action.ACCEPTED, HandlingRole.LEAD, 0.5, 3, ""),
-    ],
-    Channel.COURT_PRE_LITIGATION: [("ccourt", Action.RECEIVED, HandlingRole.LEAD, 1.0, 7, "")],
+    Channel.WALK_IN: [_lead("sgc", Action.RECEIVED, 0.05), _lead("sgc", Action.ACCEPTED, 0.5, 3)],
+    Channel.COURT_PRE_LITIGATION: [_lead("ccourt", Action.RECEIVED, 1.0, 7)],
     Channel.WOMENS_FEDERATION: [
-        ("cwf", Action.RECEIVED, HandlingRole.LEAD, 0.5, NO_DUE, ""),
-        ("cwf", Action.TRANSFERRED, HandlingRole.LEAD, 1.0, NO_DUE, ""),
-        ("sgc", Action.SIGNED, HandlingRole.LEAD, 1.0, 3, ""),
+        _lead("cwf", Action.RECEIVED, 0.5),
+        _lead("cwf", Action.TRANSFERRED, 1.0),
+        _lead("sgc", Action.SIGNED, 1.0, 3),
     ],
-    Channel.LABOUR_INSPECTION: [("clab", Action.RECEIVED, HandlingRole.LEAD, 0.5, NO_DUE, "")],
+    Channel.LABOUR_INSPECTION: [_lead("clab", Action.RECEIVED, 0.5)],
     Channel.TRADE_UNION: [
-        ("cunion", Action.RECEIVED, HandlingRole.LEAD, 1.0, NO_DUE, ""),
-        ("cunion", Action.TRANSFERRED, HandlingRole.LEAD, 1.0, NO_DUE, ""),
+        _lead("cunion", Action.RECEIVED, 1.0),
+        _lead("cunion", Action.TRANSFERRED, 1.0),
     ],
     Channel.PROACTIVE_SCREENING: [
-        ("gs", Action.RECEIVED, HandlingRole.LEAD, 0.1, NO_DUE, ""),
-        ("sgc", Action.SIGNED, HandlingRole.LEAD, 1.0, 3, ""),
+        _lead("gs", Action.RECEIVED, 0.1),
+        _lead("sgc", Action.SIGNED, 1.0, 3),
     ],
     Channel.ONLINE_SENTIMENT: [
-        ("cgc", Action.RECEIVED, HandlingRole.LEAD, 0.2, NO_DUE, ""),
-        ("cgc", Action.ASSIGNED, HandlingRole.LEAD, 0.5, 7, ""),
-        ("sgov", Action.SIGNED, HandlingRole.LEAD, 1.0, 7, ""),
+        _lead("cgc", Action.RECEIVED, 0.2),
+        _lead("cgc", Action.ASSIGNED, 0.5, 7),
+        _lead("sgov", Action.SIGNED, 1.0, 7),
     ],
     Channel.LEADER_INSTRUCTION: [
-        ("cgc", Action.RECEIVED, HandlingRole.LEAD, 0.2, NO_DUE, ""),
-        ("cgc", Action.ASSIGNED, HandlingRole.LEAD, 0.5, 7, ""),
-        ("sgov", Action.SIGNED, HandlingRole.LEAD, 0.5, 7, ""),
+        _lead("cgc", Action.RECEIVED, 0.2),
+        _lead("cgc", Action.ASSIGNED, 0.5, 7),
+        _lead("sgov", Action.SIGNED, 0.5, 7),
     ],
-    Channel.OTHER_DEPARTMENT: [("sgc", Action.RECEIVED, HandlingRole.LEAD, 0.3, NO_DUE, "")],
-    Channel.OTHER: [("sgc", Action.RECEIVED, HandlingRole.LEAD, 0.3, NO_DUE, "")],
+    Channel.OTHER_DEPARTMENT: [_lead("sgc", Action.RECEIVED, 0.3)],
+    Channel.OTHER: [_lead("sgc", Action.RECEIVED, 0.3)],
 }
 
 #: handling middles: the agencies that do the work for a kind of dispute
 HANDLERS: dict[str, list[Step]] = {
-    "community": [("cmc", Action.MEDIATED, HandlingRole.LEAD, 8.0, 30, "")],
-    "street": [
-        ("sgc", Action.ACCEPTED, HandlingRole.LEAD, 1.0, NO_DUE, ""),
-        ("smc", Action.MEDIATED, HandlingRole.LEAD, 10.0, 30, ""),
-    ],
-    "property": [
-        ("rc", Action.ACCEPTED, HandlingRole.LEAD, 1.0, NO_DUE, ""),
-        ("cpmc", Action.MEDIATED, HandlingRole.LEAD, 10.0, 30, ""),
-    ],
+    "community": [_lead("cmc", Action.MEDIATED, 8.0, 30)],
+    "street": [_lead("sgc", Action.ACCEPTED, 1.0), _lead("smc", Action.MEDIATED, 10.0, 30)],
+    "property": [_lead("rc", Action.ACCEPTED, 1.0), _lead("cpmc", Action.MEDIATED, 10.0, 30)],
     "elevator": [
-        ("sgov", Action.ACCEPTED, HandlingRole.LEAD, 2.0, NO_DUE, ""),
-        ("chous", Action.MEDIATED, HandlingRole.CO, 5.0, NO_DUE, ""),
-        ("cmc", Action.MEDIATED, HandlingRole.LEAD, 15.0, 30, ""),
+        _lead("sgov", Action.ACCEPTED, 2.0),
+        _co("chous", Action.MEDIATED, 5.0),
+        _lead("cmc", Action.MEDIATED, 15.0, 30),
     ],
-    "housing": [
-        ("chous", Action.ACCEPTED, HandlingRole.LEAD, 3.0, NO_DUE, ""),
-        ("chous", Action.MEDIATED, HandlingRole.LEAD, 15.0, 30, ""),
-    ],
-    "labour": [
-        ("clab", Action.ACCEPTED, HandlingRole.LEAD, 3.0, NO_DUE, ""),
-        ("clab", Action.MEDIATED, HandlingRole.LEAD, 15.0, 60, ""),
-    ],
+    "housing": [_lead("chous", Action.ACCEPTED, 3.0), _lead("chous", Action.MEDIATED, 15.0, 30)],
+    "labour": [_lead("clab", Action.ACCEPTED, 3.0), _lead("clab", Action.MEDIATED, 15.0, 60)],
     "land": [
-        ("rc", Action.ACCEPTED, HandlingRole.LEAD, 2.0, NO_DUE, ""),
-        ("cagri", Action.MEDIATED, HandlingRole.CO, 5.0, NO_DUE, ""),
-        ("sgov", Action.MEDIATED, HandlingRole.LEAD, 12.0, 30, ""),
+        _lead("rc", Action.ACCEPTED, 2.0),
+        _co("cagri", Action.MEDIATED, 5.0),
+        _lead("sgov", Action.MEDIATED, 12.0, 30),
     ],
     "homestead": [
-        ("rc", Action.ACCEPTED, HandlingRole.LEAD, 2.0, NO_DUE, ""),
-        ("cnat", Action.MEDIATED, HandlingRole.CO, 5.0, NO_DUE, ""),
-        ("smc", Action.MEDIATED, HandlingRole.LEAD, 12.0, 30, ""),
+        _lead("rc", Action.ACCEPTED, 2.0),
+        _co("cnat", Action.MEDIATED, 5.0),
+        _lead("smc", Action.MEDIATED, 12.0, 30),
     ],
-    "court": [
-        ("ccourt", Action.ACCEPTED, HandlingRole.LEAD, 2.0, NO_DUE, ""),
-        ("ccourt", Action.MEDIATED, HandlingRole.LEAD, 15.0, 30, ""),
-    ],
-    "police": [("spol", Action.MEDIATED, HandlingRole.LEAD, 3.0, NO_DUE, "")],
-    "medical": [
-        ("cmed", Action.ACCEPTED, HandlingRole.LEAD, 2.0, NO_DUE, ""),
-        ("cmed", Action.MEDIATED, HandlingRole.LEAD, 15.0, 30, ""),
-    ],
-    "consumer": [
-        ("cmkt", Action.ACCEPTED, HandlingRole.LEAD, 2.0, NO_DUE, ""),
-        ("cmkt", Action.MEDIATED, HandlingRole.LEAD, 7.0, 30, ""),
-    ],
-    "environment": [
-        ("cenv", Action.ACCEPTED, HandlingRole.LEAD, 5.0, NO_DUE, ""),
-        ("cenv", Action.MEDIATED, HandlingRole.LEAD, 10.0, 30, ""),
-    ],
-    "education": [("cedu", Action.MEDIATED, HandlingRole.LEAD, 10.0, 30, "")],
-    "family": [
-        ("cwf", Action.MEDIATED, HandlingRole.CO, 3.0, NO_DUE, ""),
-        ("cmc", Action.MEDIATED, HandlingRole.LEAD, 8.0, 30, ""),
-    ],
-    "fraud": [
-        ("cpol", Action.ACCEPTED, HandlingRole.LEAD, 10.0, NO_DUE, ""),
-        ("cgc", Action.SUPERVISED, HandlingRole.LEAD, 30.0, 60, ""),
-    ],
+    "court": [_lead("ccourt", Action.ACCEPTED, 2.0), _lead("ccourt", Action.MEDIATED, 15.0, 30)],
+    "police": [_lead("spol", Action.MEDIATED, 3.0)],
+    "medical": [_lead("cmed", Action.ACCEPTED, 2.0), _lead("cmed", Action.MEDIATED, 15.0, 30)],
+    "consumer": [_lead("cmkt", Action.ACCEPTED, 2.0), _lead("cmkt", Action.MEDIATED, 7.0, 30)],
+    "environment": [_lead("cenv", Action.ACCEPTED, 5.0), _lead("cenv", Action.MEDIATED, 10.0, 30)],
+    "education": [_lead("cedu", Action.MEDIATED, 10.0, 30)],
+    "family": [_co("cwf", Action.MEDIATED, 3.0), _lead("cmc", Action.MEDIATED, 8.0, 30)],
+    "fraud": [_lead("cpol", Action.ACCEPTED, 10.0), _lead("cgc", Action.SUPERVISED, 30.0, 60)],
     "demolition": [
-        ("sgov", Action.ACCEPTED, HandlingRole.LEAD, 3.0, NO_DUE, ""),
-        ("cnat", Action.MEDIATED, HandlingRole.CO, 10.0, NO_DUE, ""),
-        ("sgc", Action.MEDIATED, HandlingRole.LEAD, 20.0, 30, ""),
+        _lead("sgov", Action.ACCEPTED, 3.0),
+        _co("cnat", Action.MEDIATED, 10.0),
+        _lead("sgc", Action.MEDIATED, 20.0, 30),
     ],
     "legal_aid": [
-        ("claid", Action.ACCEPTED, HandlingRole.LEAD, 5.0, 9, ""),
-        ("carb", Action.ACCEPTED, HandlingRole.LEAD, 20.0, 45, ""),
+        _lead("claid", Action.ACCEPTED, 5.0, 9),
+        _lead("carb", Action.ACCEPTED, 20.0, 45),
     ],
 }
 
@@ -199,11 +174,10 @@ def _chain(channel: str, handler: str, status: str) -> tuple[list[Step], bool]:
     owner = _OWNER.get(key, "sgc")
     assert middle, (channel, handler)
     main = middle[-1][0]
-    resolved = [(main, Action.RESOLVED, HandlingRole.LEAD, 1.0, NO_DUE, "agreement")]
-    follow = [(owner, Action.FOLLOWED_UP, HandlingRole.LEAD, 2.0, NO_DUE, "satisfied")]
-    close = [(owner, Action.CLOSED, HandlingRole.LEAD, 0.5, NO_DUE, "")]
-    last_m = middle[-1]
-    failed_m = [*middle[:-1], (last_m[0], last_m[1], last_m[2], last_m[3], last_m[4], "failed")]
+    resolved = [_lead(main, Action.RESOLVED, 1.0, outcome="agreement")]
+    follow = [_lead(owner, Action.FOLLOWED_UP, 2.0, outcome="satisfied")]
+    close = [_lead(owner, Action.CLOSED, 0.5)]
+    failed_m = [*middle[:-1], (*middle[-1][:5], "failed")]
     if status == Status.REPORTED:
         return intake[:1], True
     if status == Status.ACCEPTED:
@@ -212,16 +186,9 @@ def _chain(channel: str, handler: str, status: str) -> tuple[list[Step], bool]:
         return intake + middle, True
     if status == Status.NOT_ACCEPTED:
         first = intake[0]
-        return [
-            first,
-            (first[0], Action.CLOSED, HandlingRole.LEAD, 1.0, NO_DUE, "not_accepted"),
-        ], False
+        return [first, _lead(first[0], Action.CLOSED, 1.0, outcome="not_accepted")], False
     if status == Status.WITHDRAWN:
-        return [
-            *intake,
-            *middle,
-            (main, Action.CLOSED, HandlingRole.LEAD, 0.5, NO_DUE, "withdrawn"),
-        ], False
+        return [*intake, *middle, _lead(main, Action.CLOSED, 0.5, outcome="withdrawn")], False
     if status == Status.RESOLVED:
         return intake + middle + resolved + follow + close, False
     if status == Status.CLOSED:
@@ -230,14 +197,14 @@ def _chain(channel: str, handler: str, status: str) -> tuple[list[Step], bool]:
         return intake + failed_m, False
     if status == Status.LITIGATED:
         onward = (
-            ("carb", Action.ACCEPTED, HandlingRole.LEAD, 20.0, 45, "")
+            _lead("carb", Action.ACCEPTED, 20.0, 45)
             if handler in {"labour", "legal_aid"}
-            else ("ccourt", Action.ACCEPTED, HandlingRole.LEAD, 20.0, 30, "")
+            else _lead("ccourt", Action.ACCEPTED, 20.0, 30)
         )
         return [*intake, *failed_m, onward], True
     if status == Status.REBOUNDED:
-        unsatisfied = [(owner, Action.FOLLOWED_UP, HandlingRole.LEAD, 2.0, NO_DUE, "unsatisfied")]
-        reopen = [("sgc", Action.RECEIVED, HandlingRole.LEAD, 1.0, 30, "")]
+        unsatisfied = [_lead(owner, Action.FOLLOWED_UP, 2.0, outcome="unsatisfied")]
+        reopen = [_lead("sgc", Action.RECEIVED, 1.0, 30)]
         return intake + middle + resolved + unsatisfied + reopen, True
     raise ValueError(status)
 
