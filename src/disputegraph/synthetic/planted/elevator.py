@@ -16,7 +16,6 @@ from disputegraph.schemas.enums import (
     Category,
     Channel,
     LinkReason,
-    PartyRole,
     PropertyKind,
     PropertyRelation,
     Status,
@@ -81,12 +80,12 @@ def _failed_mediation(p: Planter, c: _Cast) -> Case:
         reported=p.ts(165, 10),
         channel=Channel.GRID_REPORT,
         headcount=7,
-        amount=None,
         description="4-6楼老年住户申请加装电梯，1-2楼住户以采光、噪音为由反对。",
         steps=grid_intake(
             [("cmc", Action.MEDIATED, True, 1, 35, 30, "failed", "三次调解未达成一致")]
         ),
-        parties=[(PartyRole.APPLICANT, upper[:4]), (PartyRole.RESPONDENT, c.lower[:3])],
+        applicants=upper[:4],
+        respondents=c.lower[:3],
         concerns=[c.bld, c.u1],
         contacts=[(Channel.GRID_REPORT, 0, None), (HOT, 20, upper[0]), (HOT, 50, upper[2])],
     )
@@ -102,7 +101,6 @@ def _rebound(p: Planter, c: _Cast) -> Case:
         reported=p.ts(120, 15),
         channel=HOT,
         headcount=5,
-        amount=None,
         description="曾达成补偿协议，低层住户事后反悔，施工无法推进。",
         steps=hotline_intake(
             [
@@ -114,7 +112,8 @@ def _rebound(p: Planter, c: _Cast) -> Case:
                 ("sgc", Action.RECEIVED, True, 41, None, 30, "", "重新受理"),
             ]
         ),
-        parties=[(PartyRole.APPLICANT, upper[4:]), (PartyRole.RESPONDENT, c.lower[3:])],
+        applicants=upper[4:],
+        respondents=c.lower[3:],
         concerns=[c.bld, c.u2],
         contacts=[
             (HOT, 0, upper[4]),
@@ -136,7 +135,6 @@ def _whole_building(p: Planter, c: _Cast) -> Case:
         reported=p.ts(70, 9),
         channel=HOT,
         headcount=5,
-        amount=None,
         description="高层住户多次来电，要求街道协调低层住户签字。",
         steps=hotline_intake(
             [
@@ -145,10 +143,8 @@ def _whole_building(p: Planter, c: _Cast) -> Case:
                 ("cmc", Action.MEDIATED, True, 12, None, 30, "", ""),
             ]
         ),
-        parties=[
-            (PartyRole.APPLICANT, [upper[0], upper[1], upper[4]]),
-            (PartyRole.RESPONDENT, [lower[0], lower[3]]),
-        ],
+        applicants=[upper[0], upper[1], upper[4]],
+        respondents=[lower[0], lower[3]],
         concerns=[c.bld],
         contacts=[
             (HOT, 0, upper[0]),
@@ -171,13 +167,10 @@ def _online_petition(p: Planter, c: _Cast) -> Case:
         reported=p.ts(28, 20),
         channel=Channel.PETITION_ONLINE,
         headcount=3,
-        amount=None,
         description="反映街道协调不力，要求上级督促。",
         steps=petition_intake([("sgov", Action.SIGNED, True, 4, None, 60, "", "")], received=2),
-        parties=[
-            (PartyRole.APPLICANT, [petitioner]),
-            (PartyRole.RESPONDENT, [c.lower[1], c.lower[2]]),
-        ],
+        applicants=[petitioner],
+        respondents=[c.lower[1], c.lower[2]],
         concerns=[c.bld, c.xq],  # the petition names the compound as well
         contacts=[
             (Channel.PETITION_ONLINE, 0, petitioner),
@@ -197,10 +190,10 @@ def _obstruction(p: Planter, c: _Cast) -> Case:
         reported=p.ts(9, 11),
         channel=HOT,
         headcount=2,
-        amount=None,
         description="施工队进场后低层住户阻拦，双方发生口角。",
         steps=hotline_intake([]),
-        parties=[(PartyRole.APPLICANT, [applicant]), (PartyRole.RESPONDENT, [c.lower[4]])],
+        applicants=[applicant],
+        respondents=[c.lower[4]],
         concerns=[c.bld, c.u2],
         contacts=[(HOT, 0, applicant), (Channel.POLICE_110, 0.2, applicant)],
     )
@@ -217,10 +210,10 @@ def _county_visit(p: Planter, c: _Cast) -> Case:
         reported=p.ts(16, 9),
         channel=Channel.PETITION_VISIT,
         headcount=6,
-        amount=None,
         description="4名高龄住户集体来访，称低层住户阻挠施工，要求政府协调。",
         steps=petition_intake([("sgov", Action.SIGNED, True, 3, None, 60, "", "")], "集体访"),
-        parties=[(PartyRole.APPLICANT, visitors), (PartyRole.RESPONDENT, [c.lower[0], c.lower[3]])],
+        applicants=visitors,
+        respondents=[c.lower[0], c.lower[3]],
         concerns=[c.bld],
         contacts=[
             (Channel.PETITION_VISIT, 0, upper[0]),

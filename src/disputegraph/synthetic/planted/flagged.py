@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from disputegraph.schemas.enums import Action, Category, Channel, PartyRole, Status
+from disputegraph.schemas.enums import Action, Category, Channel, Status
 from disputegraph.synthetic.planted.planter import (
     HOT,
     Case,
@@ -101,10 +101,9 @@ def bounced(p: Planter) -> dict[str, Any]:
             reported=p.ts(bounce.ago, bounce.hour),
             channel=HOT,
             headcount=1,
-            amount=None,
             description=bounce.description,
             steps=_bounced_steps(bounce.first, bounce.returns),
-            parties=[(PartyRole.APPLICANT, who)],
+            applicants=who,
             contacts=[(HOT, day, who[0]) for day in bounce.calls],
         )
         disputes.append(p.plant(loc, case))
@@ -138,7 +137,6 @@ def stalled(p: Planter) -> dict[str, Any]:
             reported=r,
             channel=Channel.GRID_REPORT,
             headcount=2,
-            amount=None,
             description="一方加建阳光房影响邻居采光，交街道调委会调解后无进展。",
             steps=grid_intake(
                 [
@@ -146,7 +144,8 @@ def stalled(p: Planter) -> dict[str, Any]:
                     ("smc", Action.MEDIATED, True, 2, None, 30, "", ""),
                 ]
             ),
-            parties=[(PartyRole.APPLICANT, [a]), (PartyRole.RESPONDENT, [b])],
+            applicants=[a],
+            respondents=[b],
             contacts=[(Channel.GRID_REPORT, 0, None), (HOT, 60, a)],
         ),
     )

@@ -36,7 +36,6 @@ from disputegraph.schemas.enums import (
     Category,
     Channel,
     EmployerKind,
-    PartyRole,
     PropertyKind,
     PropertyRelation,
     Status,
@@ -184,9 +183,9 @@ def _loc(p: Planter, kind: _Kind, no: int) -> Loc:
     return urban_loc(city, district, skip=1 + no)
 
 
-def _parties(anchor: _Anchor, who: list[str], other: list[str]) -> Any:
-    respondent = [anchor.employer] if anchor.employer else other
-    return [(PartyRole.APPLICANT, who), (PartyRole.RESPONDENT, respondent)]
+def _respondents(anchor: _Anchor, other: list[str]) -> list[str]:
+    """The anchor's employer, or (an elevator's building has none) the other side."""
+    return [anchor.employer] if anchor.employer else other
 
 
 def _applicants(p: Planter, kind: _Kind, count: int, loc: Loc) -> list[str]:
@@ -221,7 +220,8 @@ def _single(
             amount=kind.amount,
             description=description,
             steps=steps,
-            parties=_parties(anchor, [who], others),
+            applicants=[who],
+            respondents=_respondents(anchor, others),
             concerns=anchor.concerns,
             contacts=contacts,
         ),
@@ -290,7 +290,8 @@ def _escalation(p: Planter, kind: _Kind, no: int) -> dict[str, Any]:
                     ("sgc", Action.FOLLOWED_UP, True, 12, 12.5, None, "satisfied", ""),
                     ("sgc", Action.CLOSED, True, 12.5, 12.6, None, "", ""),
                 ],
-                parties=_parties(anchor, [*applicants, *crowd], others),
+                applicants=[*applicants, *crowd],
+                respondents=_respondents(anchor, others),
                 concerns=anchor.concerns,
                 contacts=[(kind.loud_channel, 0.0, applicants[0])],
             ),

@@ -71,10 +71,10 @@ class Loc:
     grid: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Case:
-    """One planted dispute: its row, its hand-off steps, who is in it (in order), the
-    properties it concerns and the contacts that reported it."""
+    """One planted dispute: its row, its hand-off steps, who is in it (by role, each role
+    in order), the properties it concerns and the contacts that reported it."""
 
     title: str
     category: Category
@@ -82,12 +82,25 @@ class Case:
     reported: int
     channel: Channel
     headcount: int
-    amount: int | None
+    amount: int | None = None
     description: str
     steps: list[PStep]
-    parties: list[tuple[PartyRole, list[str]]]
+    representatives: list[str] = field(default_factory=list)
+    applicants: list[str] = field(default_factory=list)
+    respondents: list[str] = field(default_factory=list)
+    third_parties: list[str] = field(default_factory=list)
     concerns: list[str] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
+
+    @property
+    def parties(self) -> list[tuple[PartyRole, list[str]]]:
+        """Who is in the dispute, role by role, in the order their rows are written."""
+        return [
+            (PartyRole.REPRESENTATIVE, self.representatives),
+            (PartyRole.APPLICANT, self.applicants),
+            (PartyRole.RESPONDENT, self.respondents),
+            (PartyRole.THIRD_PARTY, self.third_parties),
+        ]
 
 
 @dataclass

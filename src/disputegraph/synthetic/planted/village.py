@@ -14,7 +14,6 @@ from disputegraph.schemas.enums import (
     Category,
     Channel,
     EmployerKind,
-    PartyRole,
     PropertyKind,
     PropertyRelation,
     Status,
@@ -88,10 +87,8 @@ def land_village(p: Planter) -> dict[str, Any]:
             amount=amount,
             description="合作社承租村民承包地，已拖欠一至两年流转租金。",
             steps=_land_steps(channel, status),
-            parties=[
-                (PartyRole.APPLICANT, [villagers[i] for i in who]),
-                (PartyRole.RESPONDENT, [coop]),
-            ],
+            applicants=[villagers[i] for i in who],
+            respondents=[coop],
             concerns=concerns,
             contacts=contacts,
         )

@@ -17,7 +17,6 @@ from disputegraph.schemas.enums import (
     Channel,
     EmployerKind,
     LinkReason,
-    PartyRole,
     PropertyKind,
     PropertyRelation,
     Status,
@@ -120,12 +119,10 @@ def _inspection_lead(p: Planter, c: _Cast) -> Case:
             ("xgc", Action.SUPERVISED, True, 22, None, 60, "", "市社会治理中心挂牌督办"),
             ("clab", Action.MEDIATED, True, 23, None, 30, "", ""),
         ],
-        parties=[
-            (PartyRole.REPRESENTATIVE, team1[:1]),
-            (PartyRole.APPLICANT, team1[1:]),
-            (PartyRole.RESPONDENT, [c.lt1, c.sub]),
-            (PartyRole.THIRD_PARTY, [c.gc]),
-        ],
+        representatives=team1[:1],
+        applicants=team1[1:],
+        respondents=[c.lt1, c.sub],
+        third_parties=[c.gc],
         concerns=[c.project],
         contacts=[
             (Channel.LABOUR_INSPECTION, 0, team1[0]),
@@ -150,11 +147,9 @@ def _hotline_team2(p: Planter, c: _Cast) -> Case:
         amount=480_000,
         description="木工班组12名工人反映工程完工后工资未结清。",
         steps=hotline_intake([("clab", Action.ACCEPTED, True, 1.2, None, 60, "", "")]),
-        parties=[
-            (PartyRole.REPRESENTATIVE, team2[:1]),
-            (PartyRole.APPLICANT, team2[1:]),
-            (PartyRole.RESPONDENT, [c.lt2, c.sub]),
-        ],
+        representatives=team2[:1],
+        applicants=team2[1:],
+        respondents=[c.lt2, c.sub],
         concerns=[c.project],
         contacts=[
             (HOT, 0, team2[0]),
@@ -186,11 +181,9 @@ def _county_visit(p: Planter, c: _Cast) -> Case:
             ],
             "集体访",
         ),
-        parties=[
-            (PartyRole.APPLICANT, visitors),
-            (PartyRole.RESPONDENT, [c.sub, c.gc]),
-            (PartyRole.THIRD_PARTY, [c.dev]),
-        ],
+        applicants=visitors,
+        respondents=[c.sub, c.gc],
+        third_parties=[c.dev],
         concerns=[c.project],
         contacts=[
             (Channel.PETITION_VISIT, 0, visitors[0]),
@@ -218,7 +211,8 @@ def _skip_level_letter(p: Planter, c: _Cast) -> Case:
             ("cpet", Action.SIGNED, True, 4, 5, 60, "", ""),
             ("clab", Action.ACCEPTED, True, 5, None, 60, "", ""),
         ],
-        parties=[(PartyRole.REPRESENTATIVE, reps), (PartyRole.RESPONDENT, [c.gc, c.dev])],
+        representatives=reps,
+        respondents=[c.gc, c.dev],
         concerns=[c.project],
         contacts=[(Channel.PETITION_LETTER, 0, reps[0]), (Channel.PETITION_ONLINE, 6, reps[1])],
     )
@@ -243,7 +237,8 @@ def _single_worker(p: Planter, c: _Cast) -> Case:
                 ("xhot", Action.CLOSED, True, 6, 6.1, None, "", ""),
             ]
         ),
-        parties=[(PartyRole.APPLICANT, c.team2[7:8]), (PartyRole.RESPONDENT, [c.lt2])],
+        applicants=c.team2[7:8],
+        respondents=[c.lt2],
         concerns=[c.project],
         contacts=[(HOT, 0, c.team2[7])],
     )
@@ -259,13 +254,13 @@ def _site_gathering(p: Planter, c: _Cast) -> Case:
         reported=p.ts(4, 8),
         channel=Channel.GRID_REPORT,
         headcount=20,
-        amount=None,
         description="约20名工人在项目部门口聚集讨薪，网格员现场劝导并上报。",
         steps=[
             ("gs", Action.RECEIVED, True, 0, 0.1, None, "", ""),
             ("sgc", Action.SIGNED, True, 0.1, None, 7, "", ""),
         ],
-        parties=[(PartyRole.APPLICANT, gathered), (PartyRole.RESPONDENT, [c.gc])],
+        applicants=gathered,
+        respondents=[c.gc],
         concerns=[c.project],
         contacts=[(Channel.GRID_REPORT, 0, None), (HOT, 1, gathered[0])],
     )
