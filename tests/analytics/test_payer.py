@@ -17,11 +17,12 @@ from disputegraph.schemas import (
 )
 
 
-def _wage_chain(city: City, *, team_qualified: str | None = None) -> City:
-    """DEV → GC → LAB, two workers of LAB owed wages (one dispute, LAB respondent)."""
+def _wage_chain(city: City, *, unpaid: float | None = None) -> City:
+    """DEV → GC: the construction unit and its general contractor, contracted since
+    2025-03-01 (``unpaid``: the price DEV still owes GC); the tests hang the rest below GC."""
     city.employer("DEV", "恒远置业有限公司", kind="developer")
     city.employer("GC", "宏达建设集团有限公司", kind="general_contractor")
-    return city
+    return city.contract("DEV", "GC", since="2025-03-01", unpaid=unpaid)
 
 
 def _workers_of(city: City, employer: str, dispute: str = "D1") -> City:
@@ -39,17 +40,22 @@ def _payers(city: City, dispute: str = "D1") -> LiablePayers | None:
     return cluster.liable_payers
 
 
+def _payers_owed_by(city: City, employer: str) -> LiablePayers:
+    """The liable payers of D1 once two workers of ``employer`` are owed wages there."""
+    _workers_of(city, employer)
+    payers = _payers(city)
+    assert payers is not None
+    return payers
+
+
 def _summary(payers: LiablePayers) -> list[tuple[str, str, int, list[str]]]:
     return [(p.employer_id, p.duty.value, p.article, p.for_employers) for p in payers.payers]
 
 
 def test_lawful_chain_the_general_contractor_pays_first(city: City) -> None:
-    _wage_chain(city)
-    city.employer("LAB", "力诚建筑劳务有限公司", kind="subcontractor")
-    city.contract("DEV", "GC", since="2025-03-01").contract("GC", "LAB", since="2025-06-01")
-    _workers_of(city, "LAB")
-    payers = _payers(city)
-    assert payers is not None
+    _wage_chain(city).employer("LAB", "力诚建筑劳务有限公司", kind="subcontractor")
+    city.contract("GC", "LAB", since="2025-06-01")
+    payers = _payers_owed_by(city, "LAB")
     assert [(c.employer_id, c.role, c.depth, c.contractor_id, c.workers) for c in payers.chain] == [
         ("DEV", ContractorRole.DEVELOPER, 0, None, 0),
         ("GC", ContractorRole.GENERAL_CONTRACTOR, 1, "DEV", 0),
@@ -70,12 +76,9 @@ def test_lawful_chain_the_general_contractor_pays_first(city: City) -> None:
 
 
 def test_subcontracting_to_an_individual_team_the_contractor_pays(city: City) -> None:
-    _wage_chain(city)
-    city.employer("TEAM", "张建国木工班组", kind="labour_team", qualified="否")
-    city.contract("DEV", "GC", since="2025-03-01").contract("GC", "TEAM", since="2025-06-01")
-    _workers_of(city, "TEAM")
-    payers = _payers(city)
-    assert payers is not None
+    _wage_chain(city).employer("TEAM", "张建国木工班组", kind="labour_team", qualified="否")
+    city.contract("GC", "TEAM", since="2025-06-01")
+    payers = _payers_owed_by(city, "TEAM")
     # GC contracted to an individual: it pays (art. 36); the team has no direct duty
     assert _summary(payers) == [("GC", "bear", 36, ["TEAM"])]
     assert payers.payers[0].role is ContractorRole.GENERAL_CONTRACTOR
@@ -86,14 +89,10 @@ def test_subcontracting_to_an_individual_team_the_contractor_pays(city: City) ->
 
 
 def test_a_subcontractor_that_contracted_to_an_individual_is_recovered_from(city: City) -> None:
-    _wage_chain(city)
-    city.employer("SUB", "鑫源建筑安装有限公司", kind="subcontractor")
+    _wage_chain(city).employer("SUB", "鑫源建筑安装有限公司", kind="subcontractor")
     city.employer("TEAM", "张建国木工班组", kind="labour_team", qualified=False)
-    city.contract("DEV", "GC", since="2025-03-01").contract("GC", "SUB", since="2025-03-01")
-    city.contract("SUB", "TEAM", since="2025-06-01")
-    _workers_of(city, "TEAM")
-    payers = _payers(city)
-    assert payers is not None
+    city.contract("GC", "SUB", since="2025-03-01").contract("SUB", "TEAM", since="2025-06-01")
+    payers = _payers_owed_by(city, "TEAM")
     # art. 36 names the construction unit or the general contractor; below them the
     # general contractor pays first and recovers from the one that subcontracted
     assert _summary(payers) == [
@@ -104,13 +103,9 @@ def test_a_subcontractor_that_contracted_to_an_individual_is_recovered_from(city
 
 
 def test_a_developer_in_arrears_advances_up_to_the_unpaid_price(city: City) -> None:
-    _wage_chain(city)
-    city.employer("LAB", "力诚建筑劳务有限公司", kind="subcontractor")
-    city.contract("DEV", "GC", since="2025-03-01", unpaid=300_000)
+    _wage_chain(city, unpaid=300_000).employer("LAB", "力诚建筑劳务有限公司", kind="subcontractor")
     city.contract("GC", "LAB", since="2025-06-01")
-    _workers_of(city, "LAB")
-    payers = _payers(city)
-    assert payers is not None
+    payers = _payers_owed_by(city, "LAB")
     assert _summary(payers) == [
         ("DEV", "advance", 29, ["LAB"]),
         ("GC", "pay_first", 30, ["LAB"]),
@@ -125,12 +120,9 @@ def test_a_developer_in_arrears_advances_up_to_the_unpaid_price(city: City) -> N
 
 
 def test_a_labour_team_of_unknown_qualification_gets_a_note(city: City) -> None:
-    _wage_chain(city)
-    city.employer("TEAM", "张建国木工班组", kind="labour_team")
-    city.contract("DEV", "GC", since="2025-03-01").contract("GC", "TEAM", since="2025-06-01")
-    _workers_of(city, "TEAM")
-    payers = _payers(city)
-    assert payers is not None
+    _wage_chain(city).employer("TEAM", "张建国木工班组", kind="labour_team")
+    city.contract("GC", "TEAM", since="2025-06-01")
+    payers = _payers_owed_by(city, "TEAM")
     assert _summary(payers) == [("GC", "pay_first", 30, ["TEAM"]), ("TEAM", "direct", 30, ["TEAM"])]
     assert len(payers.notes_zh) == 1 and "第三十六条" in payers.notes_zh[0]
     assert "art. 36" in payers.notes_en[0]
@@ -150,9 +142,8 @@ def test_an_expired_contract_is_no_chain_and_other_clusters_have_none(city: City
 
 
 def test_the_answer_is_stored_with_the_analysis(city: City) -> None:
-    _wage_chain(city)
-    city.employer("LAB", "力诚建筑劳务有限公司", kind="subcontractor")
-    city.contract("DEV", "GC", since="2025-03-01").contract("GC", "LAB", since="2025-06-01")
+    _wage_chain(city).employer("LAB", "力诚建筑劳务有限公司", kind="subcontractor")
+    city.contract("GC", "LAB", since="2025-06-01")
     _workers_of(city, "LAB")
     computed = _payers(city)
     stored = load_analysis(city.store)

@@ -23,7 +23,6 @@ as_of 2026-01-10, window 180 days: the window is (2025-07-14, 2026-01-10].
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import numpy as np
 import pytest
@@ -36,34 +35,27 @@ from disputegraph.store import MemoryStore
 AS_OF = date(2026, 1, 10)
 
 
-def _dispute(
-    store: MemoryStore,
-    id: str,
-    reported: str,
-    status: str = "in_mediation",
-    closed: str | None = None,
-) -> None:
-    values: dict[str, Any] = {
-        "id": id,
-        "title": id,
-        "category": "wage_arrears",
-        "status": status,
-        "reported_at": reported,
-        "channel": "hotline_12345",
-    }
-    if closed:
-        values["closed_at"] = closed
-    _add(store, rows.DisputeRow, **values)
-
-
 @pytest.fixture
 def store() -> MemoryStore:
     s = MemoryStore()
-    _dispute(s, "D1", "2026-01-01T09:00:00")
-    _dispute(s, "D2", "2025-06-01T09:00:00")
-    _dispute(s, "D3", "2026-01-20T09:00:00")
-    _dispute(s, "D4", "2025-12-01T09:00:00", "closed", "2025-12-10T09:00:00")
-    _dispute(s, "D5", "2025-12-01T09:00:00", "closed", "2026-02-01T09:00:00")
+    for id, reported, status, closed in (
+        ("D1", "2026-01-01T09:00:00", "in_mediation", None),
+        ("D2", "2025-06-01T09:00:00", "in_mediation", None),
+        ("D3", "2026-01-20T09:00:00", "in_mediation", None),
+        ("D4", "2025-12-01T09:00:00", "closed", "2025-12-10T09:00:00"),
+        ("D5", "2025-12-01T09:00:00", "closed", "2026-02-01T09:00:00"),
+    ):
+        _add(
+            s,
+            rows.DisputeRow,
+            id=id,
+            title=id,
+            category="wage_arrears",
+            status=status,
+            reported_at=reported,
+            closed_at=closed,
+            channel="hotline_12345",
+        )
     for pid in ("P1", "P2"):
         _add(s, rows.PartyRow, id=pid, kind="person", name=pid)
     for eid in ("E1", "E2", "E3", "E4", "E5", "E6"):
@@ -86,40 +78,24 @@ def store() -> MemoryStore:
     _add(s, rows.DisputePropertyRow, dispute_id="D4", property_id="L1")
     _add(s, rows.PropertyTieRow, stakeholder_id="P1", property_id="B1", relation="resident")
     _add(s, rows.PropertyTieRow, stakeholder_id="P1", property_id="R1", relation="owner")
-    _add(
-        s,
-        rows.ReportRow,
-        id="RP1",
-        dispute_id="D1",
-        channel="hotline_12345",
-        received_at="2026-01-02T10:00:00",
-    )
-    _add(
-        s,
-        rows.ReportRow,
-        id="RP2",
-        dispute_id="D1",
-        channel="petition_visit",
-        received_at="2026-01-15T10:00:00",
-    )
-    _add(
-        s,
-        rows.HandlingRow,
-        dispute_id="D1",
-        seq=1,
-        agency_id="A1",
-        action="received",
-        started_at="2026-01-02T10:00:00",
-    )
-    _add(
-        s,
-        rows.HandlingRow,
-        dispute_id="D1",
-        seq=2,
-        agency_id="A1",
-        action="assigned",
-        started_at="2026-01-12T10:00:00",
-    )
+    for rid, channel, received in (
+        ("RP1", "hotline_12345", "2026-01-02T10:00:00"),
+        ("RP2", "petition_visit", "2026-01-15T10:00:00"),
+    ):
+        _add(s, rows.ReportRow, id=rid, dispute_id="D1", channel=channel, received_at=received)
+    for seq, action, started in (
+        (1, "received", "2026-01-02T10:00:00"),
+        (2, "assigned", "2026-01-12T10:00:00"),
+    ):
+        _add(
+            s,
+            rows.HandlingRow,
+            dispute_id="D1",
+            seq=seq,
+            agency_id="A1",
+            action=action,
+            started_at=started,
+        )
     return s
 
 

@@ -28,6 +28,7 @@ from analytics_city import City
 
 from disputegraph.analytics import shortest_path, trace
 from disputegraph.exceptions import AnalysisError
+from disputegraph.resolution import canonical_map, run_resolution
 from disputegraph.schemas import GraphEdge, GraphNode, NodeLabel, RelType
 from shared_helpers import planted_pattern
 
@@ -195,7 +196,8 @@ def test_the_hub_guard_still_holds_for_entities_and_records(city: City) -> None:
 
 @pytest.fixture(scope="module")
 def split_city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, Any]]:
-    """A small city split across 3 source systems, loaded (not yet resolved)."""
+    """A small city split across 3 source systems, loaded (not yet resolved), and its
+    planted cross-source wage cluster."""
     from disputegraph.config import Settings
     from disputegraph.store.memory import MemoryStore
     from disputegraph.synthetic import generate_city
@@ -206,16 +208,13 @@ def split_city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str,
     truth = split_sources(base / "plain", base / "sources", sources=3, seed=7)
     store = MemoryStore()
     load_split(base / "sources", store, Settings(demo=True, workspace=base / "ws"))
-    return store, truth
+    return store, planted_pattern(truth, "cross_source_wage_cluster")
 
 
 def test_a_planted_dispute_reaches_its_sibling_only_across_sources(
     split_city: tuple[Any, dict[str, Any]],
 ) -> None:
-    from disputegraph.resolution import canonical_map, run_resolution
-
-    store, truth = split_city
-    hidden = planted_pattern(truth, "cross_source_wage_cluster")
+    store, hidden = split_city
     first, *siblings = hidden["disputes"]
     before = {link.dispute_id for link in trace(store, first, hops=2).linked}
     assert not before & set(siblings)  # the sources share no record
@@ -290,10 +289,7 @@ def test_the_cli_prints_the_cross_source_reason_in_both_languages(
 def test_the_cross_source_records_are_named_with_their_source_system(
     split_city: tuple[Any, dict[str, Any]],
 ) -> None:
-    from disputegraph.resolution import run_resolution
-
-    store, truth = split_city
-    hidden = planted_pattern(truth, "cross_source_wage_cluster")
+    store, hidden = split_city
     first, *siblings = hidden["disputes"]
     sources = {n.id: n.props.get("source") for n in store.get_many(hidden["disputes"])}
     # each planted dispute carries its system's name, as the other disputes there do

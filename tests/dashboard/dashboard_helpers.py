@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -76,21 +76,33 @@ class DemoServer:
 
 
 @contextmanager
-def serve_demo(workspace: Path, log: Path, timeout: float = 120) -> Iterator[str]:
-    """``disputegraph serve --demo`` on the memory store in ``workspace``, on
-    127.0.0.1 and a free port; yields its URL once it answers, stops it by pid."""
-    env = {**os.environ, "DISPUTEGRAPH_WORKSPACE": str(workspace), "DISPUTEGRAPH_STORE": "memory"}
+def serve_demo(
+    workspace: Path,
+    log: Path,
+    *options: str,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 120,
+) -> Iterator[str]:
+    """``disputegraph serve --demo`` (and ``options``) on the memory store in ``workspace``,
+    on 127.0.0.1 and a free port, with ``env`` added to its environment; yields its URL
+    once it answers, stops it by pid."""
+    environ = {
+        **os.environ,
+        "DISPUTEGRAPH_WORKSPACE": str(workspace),
+        "DISPUTEGRAPH_STORE": "memory",
+        **(env or {}),
+    }
     boundaries = workspace / "demo-bundle" / "boundaries.geojson"
     if boundaries.exists():  # the generated city's own boundaries, for the map page
-        env["DISPUTEGRAPH_BOUNDARIES"] = str(boundaries)
+        environ["DISPUTEGRAPH_BOUNDARIES"] = str(boundaries)
     exe = Path(sys.executable).parent / "disputegraph"
     port = free_port()
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [str(exe), "serve", "--demo", "--port", str(port)],
+            [str(exe), "serve", "--demo", "--port", str(port), *options],
             stdout=out,
             stderr=subprocess.STDOUT,
-            env=env,
+            env=environ,
         )
     try:
         url = f"http://127.0.0.1:{port}"

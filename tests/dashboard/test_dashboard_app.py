@@ -67,10 +67,18 @@ def test_index_page_loads_nothing_from_other_hosts(
     assert all(s.startswith("/") for s in sources), sources
 
 
-def test_serve_refuses_a_public_host_in_demo_mode() -> None:
-    result = CliRunner().invoke(cli, ["serve", "--demo", "--host", "0.0.0.0"])
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["serve", "--demo", "--host", "0.0.0.0"], "loopback"),
+        (["demo", "--role", "admin", "--no-serve"], "--role"),
+    ],
+    ids=["serve-a-public-host-in-demo-mode", "demo-an-unknown-role"],
+)
+def test_the_cli_refuses(args: list[str], reason: str) -> None:
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
-    assert "loopback" in result.output
+    assert reason in result.output
 
 
 def test_pages_degrade_without_an_analysis(
@@ -103,12 +111,6 @@ def test_demo_generates_loads_and_analyses(tmp_path: Path, monkeypatch: pytest.M
     assert "clusters" in result.output
     assert (tmp_path / "ws" / "demo-bundle" / "_planted.json").exists()
     assert not (tmp_path / "ws" / "graph.snapshot").exists()  # the configured store is untouched
-
-
-def test_demo_rejects_an_unknown_role() -> None:
-    result = CliRunner().invoke(cli, ["demo", "--role", "admin", "--no-serve"])
-    assert result.exit_code == 2
-    assert "--role" in result.output
 
 
 def test_a_fresh_app_serves_component_bundles_to_parallel_first_requests(

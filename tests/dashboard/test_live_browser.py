@@ -6,9 +6,6 @@ joined has its new score, without restarting the server."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -16,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dashboard_helpers import cluster_of
+from dashboard_helpers import cluster_of, serve_demo
 from test_dashboard_browser import grid_rows, until
 
 from disputegraph.analytics import run_analysis
 from disputegraph.config import Settings
 from disputegraph.ingest import load_bundle
 from disputegraph.store.memory import MemoryStore
-from shared_helpers import free_port, stop, wait_until_up
 from watch_helpers import ticket, write_export
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -53,28 +49,10 @@ def live_server(tmp_path: Path, chromium_path: str) -> Iterator[LiveServer]:
     store.close()
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    env = {
-        **os.environ,
-        "DISPUTEGRAPH_WORKSPACE": str(workspace),
-        "DISPUTEGRAPH_STORE": "memory",
-        "DISPUTEGRAPH_LANGUAGE": "en",
-    }
-    port = free_port()
     log = tmp_path / "server.log"
-    exe = Path(sys.executable).parent / "disputegraph"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(exe), "serve", "--demo", "--port", str(port), "--watch", str(inbox)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(url + "/", proc, log, 120)
+    en = {"DISPUTEGRAPH_LANGUAGE": "en"}
+    with serve_demo(workspace, log, "--watch", str(inbox), env=en) as url:
         yield LiveServer(url, workspace, inbox, log)
-    finally:
-        stop(proc)
 
 
 def test_a_dropped_export_reaches_the_open_page(live_server: LiveServer, page: Any) -> None:

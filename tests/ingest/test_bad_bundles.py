@@ -30,6 +30,20 @@ class Case:
     row_rejected: bool = True
 
 
+def _parties_unread(
+    name: str,
+    file: str,
+    line: int | None,
+    column: str | None,
+    reason: str,
+    sheet: str | None = None,
+) -> Case:
+    """A case whose problem is the parties file as a whole: the good dispute loads, no
+    party is read, and no row goes to the rejects file."""
+    counts = {"disputes": (1, 1, 0), "parties": (0, 0, 0)}
+    return Case(name, file, line, column, reason, sheet, counts, row_rejected=False)
+
+
 CASES = [
     Case(
         "wrong_enum",
@@ -39,14 +53,8 @@ CASES = [
         "'欠债' is not a Category; did you mean '欠薪'?",
         counts={"disputes": (2, 1, 1)},
     ),
-    Case(
-        "missing_column",
-        "parties.csv",
-        1,
-        "name",
-        "required column 'name' is missing",
-        counts={"disputes": (1, 1, 0), "parties": (0, 0, 0)},
-        row_rejected=False,
+    _parties_unread(
+        "missing_column", "parties.csv", 1, "name", "required column 'name' is missing"
     ),
     Case(
         "bad_date",
@@ -72,15 +80,7 @@ CASES = [
         "no Dispute with id 'BD-404'",
         counts={"disputes": (1, 1, 0), "parties": (1, 1, 0), "involvements": (2, 1, 1)},
     ),
-    Case(
-        "wrong_encoding",
-        "parties.csv",
-        2,
-        None,
-        "not UTF-8: byte 0xd5 at offset 25",
-        counts={"disputes": (1, 1, 0), "parties": (0, 0, 0)},
-        row_rejected=False,
-    ),
+    _parties_unread("wrong_encoding", "parties.csv", 2, None, "not UTF-8: byte 0xd5 at offset 25"),
     Case(
         "truncated_jsonl",
         "parties.jsonl",
@@ -89,24 +89,9 @@ CASES = [
         "not valid JSON (truncated?)",
         counts={"disputes": (1, 1, 0), "parties": (3, 2, 1)},
     ),
-    Case(
-        "empty_file",
-        "parties.csv",
-        None,
-        None,
-        "empty file",
-        counts={"disputes": (1, 1, 0), "parties": (0, 0, 0)},
-        row_rejected=False,
-    ),
-    Case(
-        "merged_header",
-        "parties.xlsx",
-        1,
-        "C",
-        "empty header cell in column C",
-        sheet="parties",
-        counts={"disputes": (1, 1, 0), "parties": (0, 0, 0)},
-        row_rejected=False,
+    _parties_unread("empty_file", "parties.csv", None, None, "empty file"),
+    _parties_unread(
+        "merged_header", "parties.xlsx", 1, "C", "empty header cell in column C", "parties"
     ),
 ]
 

@@ -44,6 +44,14 @@ def test_sample_bundle_has_every_table(sample_bundle: Path) -> None:
     assert {p.stem for p in sample_bundle.glob("*.csv")} == set(TABLES)
 
 
+@pytest.fixture
+def sample_store(sample_bundle: Path, settings: Settings) -> MemoryStore:
+    """A memory store the sample bundle is loaded into."""
+    store = MemoryStore()
+    load_bundle(sample_bundle, store, settings)
+    return store
+
+
 def test_sample_loads_completely(sample_bundle: Path, settings: Settings) -> None:
     store = MemoryStore()
     result = load_bundle(sample_bundle, store, settings)
@@ -70,21 +78,21 @@ def test_sample_loads_completely(sample_bundle: Path, settings: Settings) -> Non
     assert result.edges_written == stored.total_edges
 
 
-def test_sample_graph_shapes(sample_bundle: Path, settings: Settings) -> None:
-    store = MemoryStore()
-    load_bundle(sample_bundle, store, settings)
-    chain = [(e.source, e.target) for e in store.edges_of("E-LC-SUB", [RelType.SUBCONTRACTOR_OF])]
+def test_sample_graph_shapes(sample_store: MemoryStore) -> None:
+    chain = [
+        (e.source, e.target) for e in sample_store.edges_of("E-LC-SUB", [RelType.SUBCONTRACTOR_OF])
+    ]
     assert chain == [("E-LC-SUB", "E-HD-GC"), ("E-WJG-LT", "E-LC-SUB")]
     steps = sorted(
-        (e.props["seq"], e.target) for e in store.edges_of("D-003", [RelType.HANDLED_BY])
+        (e.props["seq"], e.target) for e in sample_store.edges_of("D-003", [RelType.HANDLED_BY])
     )
     agencies = [a for _, a in steps]
     assert agencies[1:5] == ["AG-CY-ST", "AG-XH-HOU", "AG-CY-ST", "AG-XH-HOU"]  # bounced
-    roles = {e.props.get("role") for e in store.edges_of("D-007", [RelType.HANDLED_BY])}
+    roles = {e.props.get("role") for e in sample_store.edges_of("D-007", [RelType.HANDLED_BY])}
     assert roles == {"co"}  # no lead agency
-    unit = store.edges_of("PR-CY1-B3-U2", [RelType.PART_OF], direction="out")
+    unit = sample_store.edges_of("PR-CY1-B3-U2", [RelType.PART_OF], direction="out")
     assert [e.target for e in unit] == ["PR-CY1-B3"]
-    dispute = store.get("D-001")
+    dispute = sample_store.get("D-001")
     assert dispute is not None
     assert dispute.props["category"] == "wage_arrears"
     assert dispute.props["reported_at"].isoformat() == "2026-01-08T09:30:00+08:00"
@@ -126,17 +134,15 @@ def test_stored_datetimes_use_standard_zones(
     assert list(settings.workspace.iterdir()) == [settings.workspace / "rejects"]  # no spool left
 
 
-def test_pii_is_never_stored_raw(sample_bundle: Path, settings: Settings) -> None:
-    store = MemoryStore()
-    load_bundle(sample_bundle, store, settings)
-    party = store.get("P-003")
+def test_pii_is_never_stored_raw(sample_store: MemoryStore, settings: Settings) -> None:
+    party = sample_store.get("P-003")
     assert party is not None
     assert "id_number" not in party.props and "phone" not in party.props
     assert party.props["id_number_masked"] == "4115**********4412"
     assert party.props["phone_masked"] == "137****7788"  # from "+86 137-5566-7788"
-    assert store.find_by_hash(hash_lookup(settings, "13755667788")) == [party]
-    assert store.find_by_hash(hash_lookup(settings, "411522 19920330 4412")) == [party]
-    blob = repr([n for label in NodeLabel for b in store.iter_nodes(label) for n in b])
+    assert sample_store.find_by_hash(hash_lookup(settings, "13755667788")) == [party]
+    assert sample_store.find_by_hash(hash_lookup(settings, "411522 19920330 4412")) == [party]
+    blob = repr([n for label in NodeLabel for b in sample_store.iter_nodes(label) for n in b])
     assert "411522199203304412" not in blob and "5566" not in blob
 
 
@@ -176,21 +182,17 @@ def test_persisted_store_survives_reopen(
 
 
 def test_reset_clears_the_store_first(
-    sample_bundle: Path, settings: Settings, bad_bundle: Callable[[str], Path]
+    sample_store: MemoryStore, settings: Settings, bad_bundle: Callable[[str], Path]
 ) -> None:
-    store = MemoryStore()
-    load_bundle(sample_bundle, store, settings)
-    load_bundle(bad_bundle("dangling_ref"), store, settings, reset=True)
-    assert store.counts().nodes == {"Dispute": 1, "Party": 1}
-    assert store.get("D-001") is None
+    load_bundle(bad_bundle("dangling_ref"), sample_store, settings, reset=True)
+    assert sample_store.counts().nodes == {"Dispute": 1, "Party": 1}
+    assert sample_store.get("D-001") is None
 
 
 def test_references_resolve_against_the_store(
-    sample_bundle: Path, settings: Settings, tmp_path: Path, write_csv: Callable[..., Path]
+    sample_store: MemoryStore, settings: Settings, tmp_path: Path, write_csv: Callable[..., Path]
 ) -> None:
     """An increment may point at what an earlier load wrote."""
-    store = MemoryStore()
-    load_bundle(sample_bundle, store, settings)
     extra = tmp_path / "increment"
     write_csv(
         extra,
@@ -208,12 +210,12 @@ def test_references_resolve_against_the_store(
         (3, "dispute_id"),
         (3, "stakeholder_id"),
     ]
-    report = validate_bundle(extra, settings, store)
+    report = validate_bundle(extra, settings, sample_store)
     assert [(i.line, i.column) for i in report.errors] == [(3, "stakeholder_id")]
     assert "'AG-CY-ST' is an Agency; expected a Party or an Employer" in report.errors[0].reason
-    result = load_bundle(extra, store, settings)
+    result = load_bundle(extra, sample_store, settings)
     assert result.tables["involvements"].loaded == 1
-    assert [e.source for e in store.edges_of("D-007", [RelType.PARTY_TO])] == [
+    assert [e.source for e in sample_store.edges_of("D-007", [RelType.PARTY_TO])] == [
         "E-LY-COOP",
         "P-003",
         "P-012",
@@ -221,16 +223,14 @@ def test_references_resolve_against_the_store(
 
 
 def test_id_used_by_another_label_in_the_store(
-    sample_bundle: Path, settings: Settings, tmp_path: Path, write_csv: Callable[..., Path]
+    sample_store: MemoryStore, settings: Settings, tmp_path: Path, write_csv: Callable[..., Path]
 ) -> None:
-    store = MemoryStore()
-    load_bundle(sample_bundle, store, settings)
     extra = tmp_path / "clash"
     write_csv(extra, "parties", ["id", "kind", "name"], [["D-001", "person", "张三"]])
-    report = validate_bundle(extra, settings, store)
+    report = validate_bundle(extra, settings, sample_store)
     assert "already exists in the store as a Dispute" in report.errors[0].reason
-    load_bundle(extra, store, settings)
-    node = store.get("D-001")
+    load_bundle(extra, sample_store, settings)
+    node = sample_store.get("D-001")
     assert node is not None and node.label is NodeLabel.DISPUTE
 
 

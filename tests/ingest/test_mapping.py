@@ -41,19 +41,17 @@ def _copy(src: Path, tmp_path: Path) -> Path:
     return dst
 
 
-def _grid_edited(tmp_path: Path, edit: Any) -> Path:
-    """A copy of the grid export whose 事件.csv rows went through ``edit``."""
+def _grid_edited(tmp_path: Path, line: int, column: str, value: str) -> Path:
+    """A copy of the grid export with ``value`` in the ``column`` of 事件.csv at ``line``
+    (counted from 1 as issues count them: line 1 is the header, where it renames the column)."""
     folder = _copy(GRID, tmp_path)
-    _rewrite_csv(folder / "事件.csv", edit)
-    return folder
-
-
-def _rewrite_csv(path: Path, edit: Any) -> None:
+    path = folder / "事件.csv"
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
-    edit(rows)
+    rows[line - 1][rows[0].index(column)] = value
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
+    return folder
 
 
 # ---------------------------------------------------------------------------
@@ -122,10 +120,7 @@ def test_examples_load_into_a_store_with_their_mappings(tmp_path: Path) -> None:
 
 
 def test_unknown_header_names_the_closest_one(tmp_path: Path) -> None:
-    def rename(rows: list[list[str]]) -> None:
-        rows[0][rows[0].index("上报时间")] = "上报日期"
-
-    folder = _grid_edited(tmp_path, rename)
+    folder = _grid_edited(tmp_path, 1, "上报时间", "上报日期")
     mapping = load_mapping(folder / "mapping.toml")
     rows, issues = _rows(mapping, folder)
     errors = [i for i in issues if i.severity == "error"]
@@ -138,10 +133,7 @@ def test_unknown_header_names_the_closest_one(tmp_path: Path) -> None:
 
 
 def test_unknown_label_suggests_the_closest_known(tmp_path: Path) -> None:
-    def bad_label(rows: list[list[str]]) -> None:
-        rows[2][rows[0].index("事件类型")] = "加装电楼"
-
-    folder = _grid_edited(tmp_path, bad_label)
+    folder = _grid_edited(tmp_path, 3, "事件类型", "加装电楼")
     mapping = load_mapping(folder / "mapping.toml")
     rows, _ = _rows(mapping, folder)
     bad = [sr for sr in rows["disputes"] if sr.problem is not None]
@@ -179,10 +171,7 @@ def test_bad_date_in_a_workbook_names_sheet_row_column_and_a_format(tmp_path: Pa
 
 
 def test_a_mapping_problem_means_nothing_is_converted(tmp_path: Path) -> None:
-    def bad_label(rows: list[list[str]]) -> None:
-        rows[3][rows[0].index("事件状态")] = "不知道"
-
-    folder = _grid_edited(tmp_path, bad_label)
+    folder = _grid_edited(tmp_path, 4, "事件状态", "不知道")
     out = tmp_path / "plain"
     issues = convert(folder, load_mapping(folder / "mapping.toml"), out)
     assert any(i.severity == "error" and i.line == 4 for i in issues)
@@ -327,10 +316,7 @@ def test_load_and_validate_honour_a_mapping(tmp_path: Path) -> None:
 def test_a_mapping_problem_refuses_the_whole_load(tmp_path: Path) -> None:
     from disputegraph.ingest.load import StrictLoadError, validate_bundle
 
-    def bad_date(rows: list[list[str]]) -> None:
-        rows[3][rows[0].index("上报时间")] = "2026-01-25 09:00"
-
-    folder = _grid_edited(tmp_path, bad_date)
+    folder = _grid_edited(tmp_path, 4, "上报时间", "2026-01-25 09:00")
     settings = Settings(demo=True, workspace=tmp_path / "ws")
     report = validate_bundle(folder, settings, mapping=load_mapping(folder / "mapping.toml"))
     first = report.errors[0]

@@ -32,6 +32,12 @@ def _alert(n: int) -> Alert:
 
 
 @pytest.fixture
+def store(tmp_path: Path) -> WorkflowStore:
+    """An empty workflow store, which each process of a test opens again by its path."""
+    return WorkflowStore(tmp_path / "workflow.sqlite")
+
+
+@pytest.fixture
 def receiver() -> Iterator[tuple[str, Received]]:
     with webhook_receiver() as got:
         yield got
@@ -44,15 +50,13 @@ def _send(path: Path, url: str) -> None:
 
 
 def test_parallel_senders_send_each_delivery_once(
-    tmp_path: Path, receiver: tuple[str, Received]
+    store: WorkflowStore, receiver: tuple[str, Received]
 ) -> None:
     url, received = receiver
-    path = tmp_path / "workflow.sqlite"
-    store = WorkflowStore(path)
     queued = enqueue_alerts(
         store, [_alert(n) for n in range(ALERTS)], NotifySettings(webhook_url=url), T0
     )
-    run_processes(_send, [(path, url)] * PROCESSES)
+    run_processes(_send, [(store.path, url)] * PROCESSES)
     assert Counter(b["delivery_id"] for b in received.bodies) == Counter({d.id: 1 for d in queued})
     sent = store.deliveries()
     assert len(sent) == ALERTS and all(d.status is DeliveryStatus.SENT for d in sent)
@@ -71,9 +75,7 @@ def _accept(path: Path, done: Any) -> None:
             done.value += 1
 
 
-def test_one_step_taken_at_once_by_several_processes_happens_once(tmp_path: Path) -> None:
-    path = tmp_path / "workflow.sqlite"
-    store = WorkflowStore(path)
+def test_one_step_taken_at_once_by_several_processes_happens_once(store: WorkflowStore) -> None:
     with store.transaction() as tx:
         for n in range(ORDERS):
             event = OrderEvent(
@@ -92,7 +94,7 @@ def test_one_step_taken_at_once_by_several_processes_happens_once(tmp_path: Path
             )
     ctx = multiprocessing.get_context("spawn")
     done = ctx.Value("i", 0)
-    run_processes(_accept, [(path, done)] * PROCESSES)
+    run_processes(_accept, [(store.path, done)] * PROCESSES)
     assert done.value == ORDERS  # each order accepted by exactly one process
     for order in store.orders():
         assert order.state is OrderState.ACCEPTED
@@ -119,7 +121,7 @@ send_due(WorkflowStore(Path({db!r})), NotifySettings(webhook_url="http://127.0.0
 
 
 def test_a_sender_killed_mid_send_loses_no_delivery(
-    tmp_path: Path, receiver: tuple[str, Received]
+    store: WorkflowStore, receiver: tuple[str, Received]
 ) -> None:
     import os
     import signal
@@ -128,11 +130,9 @@ def test_a_sender_killed_mid_send_loses_no_delivery(
     from datetime import timedelta
 
     url, received = receiver
-    db = tmp_path / "workflow.sqlite"
-    store = WorkflowStore(db)
     cfg = NotifySettings(webhook_url=url)
     queued = enqueue_alerts(store, [_alert(1), _alert(2)], cfg, T0)
-    code = _KILLED_SENDER.format(paths=sys.path, db=str(db), now=T0.isoformat())
+    code = _KILLED_SENDER.format(paths=sys.path, db=str(store.path), now=T0.isoformat())
     with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as proc:
         assert proc.stdout is not None
         claimed = proc.stdout.readline().strip()
