@@ -11,8 +11,8 @@ import typer
 from disputegraph.cli.common import (
     FORMAT_OPTION,
     Format,
-    app,
     audit_cli,
+    command_group,
     emit_json,
     emit_rows,
     err,
@@ -22,14 +22,13 @@ from disputegraph.cli.common import (
 )
 from disputegraph.exceptions import DisputeGraphError
 
-users_app = typer.Typer(
+users_app = command_group(
+    "users",
     help="Dashboard accounts and roles (analyst: names masked; officer: names in full; "
     "admin: manages users).\n\nAccounts live in <workspace>/users.json "
     "(DISPUTEGRAPH_USERS_FILE), passwords hashed with scrypt. Passwords are read from a "
     "prompt, or from standard input with --password-stdin; never from the command line.",
-    no_args_is_help=True,
 )
-app.add_typer(users_app, name="users")
 
 
 def _user_store() -> Any:
@@ -158,12 +157,11 @@ def users_list_command(fmt: Format = FORMAT_OPTION) -> None:
     emit_rows(rows, fmt, title="users")
 
 
-audit_app = typer.Typer(
+audit_app = command_group(
+    "audit",
     help="The append-only audit log (<workspace>/audit.jsonl, DISPUTEGRAPH_AUDIT_LOG): every "
     "login, search, view of a person, named query, export and briefing, hash-chained.",
-    no_args_is_help=True,
 )
-app.add_typer(audit_app, name="audit")
 
 
 @audit_app.command("show")

@@ -34,6 +34,7 @@ __all__ = [
     "Format",
     "app",
     "audit_cli",
+    "command_group",
     "emit_json",
     "emit_rows",
     "err",
@@ -63,6 +64,14 @@ app = typer.Typer(
 )
 err = Console(stderr=True)
 out = Console()
+
+
+def command_group(name: str, *, help: str) -> typer.Typer:
+    """A group of subcommands, ``disputegraph NAME …``, registered on :data:`app`;
+    the bare ``disputegraph NAME`` shows its help."""
+    group = typer.Typer(help=help, no_args_is_help=True)
+    app.add_typer(group, name=name)
+    return group
 
 
 class Format(StrEnum):

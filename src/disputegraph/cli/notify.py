@@ -11,8 +11,8 @@ import typer
 from disputegraph.cli.common import (
     FORMAT_OPTION,
     Format,
-    app,
     audit_cli,
+    command_group,
     emit_rows,
     handle_errors,
     parse_filter,
@@ -25,13 +25,12 @@ from disputegraph.store.workflow import WorkflowStore
 
 __all__ = ["notify_app"]
 
-notify_app = typer.Typer(
+notify_app = command_group(
+    "notify",
     help="Notifications (通知) of raised alerts by e-mail (DISPUTEGRAPH_NOTIFY__SMTP_HOST, "
     "__SMTP_TO) and to an intranet webhook (DISPUTEGRAPH_NOTIFY__WEBHOOK_URL). A failed "
     "delivery is logged, kept and retried with a growing wait; none is dropped.",
-    no_args_is_help=True,
 )
-app.add_typer(notify_app, name="notify")
 
 
 def _row(d: Delivery) -> dict[str, object]:

@@ -11,7 +11,7 @@ from disputegraph.cli.bundle import MENTION_JOURNAL
 from disputegraph.cli.common import (
     FORMAT_OPTION,
     Format,
-    app,
+    command_group,
     emit_json,
     emit_rows,
     err,
@@ -21,16 +21,15 @@ from disputegraph.cli.common import (
 )
 from disputegraph.config import Settings
 
-resolve_app = typer.Typer(
+resolve_app = command_group(
+    "resolve",
     help="Entity resolution: link the same person or organisation across source systems.\n\n"
     "`resolve run` links records by their evidence (same id-number hash, same credit code, "
     "same phone hash and a similar name, normalised organisation name, the same name in the "
     "same matter); exact matches merge, weaker ones wait in `resolve review` for an officer "
     "to `accept` or `reject`. Decisions are kept in the store and in "
     "<workspace>/resolution-decisions.jsonl, so they survive `load --reset`.",
-    no_args_is_help=True,
 )
-app.add_typer(resolve_app, name="resolve")
 
 
 def _journal(cfg: Settings) -> Path:

@@ -9,7 +9,7 @@ from disputegraph.cli.common import (
     STORED_AS_OF_OPTION,
     STORED_WINDOW_OPTION,
     Format,
-    app,
+    command_group,
     emit_rows,
     handle_errors,
     parse_day,
@@ -17,13 +17,12 @@ from disputegraph.cli.common import (
     store_session,
 )
 
-rules_app = typer.Typer(
+rules_app = command_group(
+    "rules",
     help="Warning rules (预警模型): the shipped rules and those of DISPUTEGRAPH_RULES.\n\n"
     "Every `analyze` evaluates every rule and stores the hits with the analysis; "
     "`rules test` shows one rule's hits on a stored analysis.",
-    no_args_is_help=True,
 )
-app.add_typer(rules_app, name="rules")
 
 
 @rules_app.command("list")

@@ -12,21 +12,20 @@ import typer
 from disputegraph.cli.common import (
     FORMAT_OPTION,
     Format,
-    app,
     audit_cli,
+    command_group,
     emit_rows,
     err,
     handle_errors,
     settings,
 )
 
-tokens_app = typer.Typer(
+tokens_app = command_group(
+    "tokens",
     help="API tokens of the ingest endpoint (POST /api/ingest/SOURCE), one source each.\n\n"
     "Tokens live hashed (SHA-256) in <workspace>/ingest-tokens.json, beside the accounts "
     "file; a token is printed once, when it is created.",
-    no_args_is_help=True,
 )
-app.add_typer(tokens_app, name="tokens")
 
 
 def _token_store() -> Any:

@@ -14,8 +14,8 @@ import typer
 from disputegraph.cli.common import (
     FORMAT_OPTION,
     Format,
-    app,
     audit_cli,
+    command_group,
     emit_rows,
     handle_errors,
     parse_day,
@@ -39,33 +39,30 @@ if TYPE_CHECKING:
 
 __all__ = ["alerts_app", "comments_app", "orders_app", "watch_app"]
 
-alerts_app = typer.Typer(
+alerts_app = command_group(
+    "alerts",
     help="Alerts (预警): raised by `analyze` when a warning rule holds or a watched "
     "subject gains a dispute; once per rule and subject, again only on a material "
     "change (level up, 5 or more people more, a new hard trigger). Confirm or dismiss "
     "each with a reason; every decision is in the audit log.",
-    no_args_is_help=True,
 )
-app.add_typer(alerts_app, name="alerts")
-watch_app = typer.Typer(
+watch_app = command_group(
+    "watchlist",
     help="Watchlists (关注): follow a person, organisation, property or cluster; the next "
     "`analyze` raises an alert when a new dispute joins its cluster.",
-    no_args_is_help=True,
 )
-app.add_typer(watch_app, name="watchlist")
-orders_app = typer.Typer(
+orders_app = command_group(
+    "orders",
     help="Work orders (交办—跟踪—反馈—销号): assign an alert or a cluster to an agency with "
     "a due date and instructions; the agency's officers accept it and give feedback "
     "(or return it as not theirs), the analyst verifies (or sends the feedback back) "
     "and closes it. Analysts and admins assign, verify and close; officers see and "
     "answer the orders of their agency (`users set-agency`). Overdue orders are flagged.",
-    no_args_is_help=True,
 )
-app.add_typer(orders_app, name="orders")
-comments_app = typer.Typer(
-    help="Comments on an alert, a work order, a cluster or an entity.", no_args_is_help=True
+comments_app = command_group(
+    "comments",
+    help="Comments on an alert, a work order, a cluster or an entity.",
 )
-app.add_typer(comments_app, name="comments")
 
 
 #: a command that shows one record prints it as JSON unless asked otherwise
