@@ -116,11 +116,12 @@ def _one(cfg: Settings, alert_id: str, fmt: Format = Format.json) -> None:
     emit_rows(report.rows, fmt, payload=report.payload["alerts"][0])
 
 
+ALERT_ARGUMENT = typer.Argument(..., help="An alert id (A-…).")
+
+
 @alerts_app.command("show")
 @handle_errors
-def show_command(
-    alert_id: str = typer.Argument(..., help="An alert id (A-…)."), fmt: Format = ONE_FORMAT
-) -> None:
+def show_command(alert_id: str = ALERT_ARGUMENT, fmt: Format = ONE_FORMAT) -> None:
     """One alert as JSON (the fields of `alerts list`)."""
     _one(settings(), alert_id, fmt)
 
@@ -140,9 +141,7 @@ REASON_OPTION = typer.Option(..., "--reason", "-r", help="Why (kept with the ale
 @alerts_app.command("confirm")
 @handle_errors
 def confirm_command(
-    alert_id: str = typer.Argument(..., help="An alert id (A-…)."),
-    reason: str = REASON_OPTION,
-    fmt: Format = ONE_FORMAT,
+    alert_id: str = ALERT_ARGUMENT, reason: str = REASON_OPTION, fmt: Format = ONE_FORMAT
 ) -> None:
     """Confirm an alert: the risk is real and is being dealt with."""
     _decide(alert_id, AlertStatus.CONFIRMED, reason, fmt)
@@ -151,9 +150,7 @@ def confirm_command(
 @alerts_app.command("dismiss")
 @handle_errors
 def dismiss_command(
-    alert_id: str = typer.Argument(..., help="An alert id (A-…)."),
-    reason: str = REASON_OPTION,
-    fmt: Format = ONE_FORMAT,
+    alert_id: str = ALERT_ARGUMENT, reason: str = REASON_OPTION, fmt: Format = ONE_FORMAT
 ) -> None:
     """Dismiss an alert; it stays dismissed until a material change raises it again."""
     _decide(alert_id, AlertStatus.DISMISSED, reason, fmt)
@@ -279,10 +276,7 @@ def orders_list_command(
 
 @orders_app.command("show")
 @handle_errors
-def orders_show_command(
-    order_id: str = typer.Argument(..., help="A work order id (WO-…)."),
-    fmt: Format = ONE_FORMAT,
-) -> None:
+def orders_show_command(order_id: str = ORDER_ARGUMENT, fmt: Format = ONE_FORMAT) -> None:
     """One work order as JSON, with its history (the fields of `orders list`)."""
     cfg = settings()
     order = _workflow(cfg).order(order_id)
@@ -399,11 +393,13 @@ for _name, _action, _doc in (
 
 # -- comments --------------------------------------------------------------------------
 
+COMMENT_TARGET_ARGUMENT = typer.Argument(..., help="An alert, work order, cluster or entity id.")
+
 
 @comments_app.command("add")
 @handle_errors
 def comments_add_command(
-    target_id: str = typer.Argument(..., help="An alert, work order, cluster or entity id."),
+    target_id: str = COMMENT_TARGET_ARGUMENT,
     text: str = typer.Argument(..., help="The comment."),
     fmt: Format = ONE_FORMAT,
 ) -> None:
@@ -423,7 +419,7 @@ def comments_add_command(
 @comments_app.command("list")
 @handle_errors
 def comments_list_command(
-    target_id: str = typer.Argument(..., help="An alert, work order, cluster or entity id."),
+    target_id: str = COMMENT_TARGET_ARGUMENT,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """The comments on one subject, oldest first.
