@@ -34,6 +34,7 @@ __all__ = [
     "Format",
     "app",
     "audit_cli",
+    "cli_user",
     "command_group",
     "emit_json",
     "emit_rows",
@@ -223,11 +224,17 @@ def parse_when(text: str | None, option: str) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=Settings().tz)
 
 
+def cli_user() -> str:
+    """Who acts from the command line, as audit entries, tokens and comments name
+    them: ``cli:<login>``."""
+    return f"cli:{getpass.getuser()}"
+
+
 def audit_cli(action: str, **params: Any) -> None:
-    """Record an action taken from the command line (user ``cli:<login>``)."""
+    """Record an action taken from the command line (user :func:`cli_user`)."""
     from disputegraph.audit import AuditLog  # only the commands that audit need it
 
-    AuditLog.from_settings(settings()).record(f"cli:{getpass.getuser()}", action, **params)
+    AuditLog.from_settings(settings()).record(cli_user(), action, **params)
 
 
 def masked(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from typing import Any
 
 import typer
@@ -11,6 +10,7 @@ from disputegraph.cli.common import (
     FORMAT_OPTION,
     Format,
     app,
+    cli_user,
     emit_rows,
     handle_errors,
     masked,
@@ -78,7 +78,7 @@ def query_command(
         if not sep or not key.strip():
             raise DisputeGraphError(f"--param {item!r}: write it as name=value")
         params[key.strip()] = value
-    columns, values = run_rows(name, params, user=f"cli:{getpass.getuser()}")
+    columns, values = run_rows(name, params, user=cli_user())
     rows = [dict(zip(columns, row, strict=True)) for row in values]
     with store_session(cfg) as store:
         emit_rows(masked(cfg, store, rows, _row_ids(rows)), fmt, title=name)

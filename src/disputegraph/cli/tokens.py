@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
 from dataclasses import asdict
 from typing import Any
@@ -13,6 +12,7 @@ from disputegraph.cli.common import (
     FORMAT_OPTION,
     Format,
     audit_cli,
+    cli_user,
     command_group,
     emit_rows,
     err,
@@ -44,7 +44,7 @@ def tokens_create_command(
 
     Example: disputegraph tokens create hotline-12345 --note "nightly export"
     """
-    token, text = _token_store().create(source, by=f"cli:{getpass.getuser()}", note=note)
+    token, text = _token_store().create(source, by=cli_user(), note=note)
     audit_cli("token_create", token=token.id, source=token.source)
     sys.stdout.write(text + "\n")
     err.print(

@@ -15,6 +15,7 @@ from disputegraph.cli.common import (
     FORMAT_OPTION,
     Format,
     audit_cli,
+    cli_user,
     command_group,
     emit_rows,
     handle_errors,
@@ -71,10 +72,6 @@ ONE_FORMAT = typer.Option(Format.json, "--format", "-f", help="Output format (de
 
 def _workflow(cfg: Settings) -> WorkflowStore:
     return WorkflowStore.in_workspace(cfg.workspace)
-
-
-def _me() -> str:
-    return f"cli:{getpass.getuser()}"
 
 
 @alerts_app.command("list")
@@ -218,7 +215,7 @@ def _actor(cfg: Settings) -> Actor:
     from disputegraph.views.workflow import Actor
 
     account = UserStore(cfg.users_path).get(getpass.getuser())
-    return Actor(_me(), cli_role(cfg), account.agency if account else None)
+    return Actor(cli_user(), cli_role(cfg), account.agency if account else None)
 
 
 NOTE_OPTION = typer.Option("", "--note", "-n", help="What was done, or why.")
