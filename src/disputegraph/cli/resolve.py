@@ -77,10 +77,13 @@ def resolve_run_command(fmt: Format = FORMAT_OPTION) -> None:
     _resolve_summary(res, fmt)
 
 
+_LIMIT = typer.Option(50, "--limit", "-n", min=1, help="Show at most this many.")
+
+
 @resolve_app.command("review")
 @handle_errors
 def resolve_review_command(
-    limit: int = typer.Option(50, "--limit", "-n", min=1, help="Show at most this many."),
+    limit: int = _LIMIT,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List the open candidates of the latest run, strongest first.
@@ -173,7 +176,7 @@ def resolve_mentions_command(fmt: Format = FORMAT_OPTION) -> None:
 @resolve_app.command("mention-review")
 @handle_errors
 def resolve_mention_review_command(
-    limit: int = typer.Option(50, "--limit", "-n", min=1, help="Show at most this many."),
+    limit: int = _LIMIT,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """List the uncertain text mentions, strongest first.
@@ -237,10 +240,13 @@ def resolve_reject_command(
     _decide(candidate, "reject", note, apply, fmt)
 
 
+_ENTITY = typer.Argument(..., help="A canonical id (CE-…) or any record id.")
+
+
 @resolve_app.command("show")
 @handle_errors
 def resolve_show_command(
-    entity: str = typer.Argument(..., help="A canonical id (CE-…) or any record id."),
+    entity: str = _ENTITY,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Which source records stand behind an entity, and why they were merged.
@@ -299,7 +305,7 @@ def resolve_split_command(
 @resolve_app.command("trace")
 @handle_errors
 def resolve_trace_command(
-    entity: str = typer.Argument(..., help="A canonical id (CE-…) or any record id."),
+    entity: str = _ENTITY,
     hops: int = typer.Option(2, "--hops", "-k", min=1, max=8, help="Hops from each record."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
