@@ -82,10 +82,7 @@ _LIMIT = typer.Option(50, "--limit", "-n", min=1, help="Show at most this many."
 
 @resolve_app.command("review")
 @handle_errors
-def resolve_review_command(
-    limit: int = _LIMIT,
-    fmt: Format = FORMAT_OPTION,
-) -> None:
+def resolve_review_command(limit: int = _LIMIT, fmt: Format = FORMAT_OPTION) -> None:
     """List the open candidates of the latest run, strongest first.
 
     Each line is a pair of records with the rule, confidence and evidence;
@@ -175,10 +172,7 @@ def resolve_mentions_command(fmt: Format = FORMAT_OPTION) -> None:
 
 @resolve_app.command("mention-review")
 @handle_errors
-def resolve_mention_review_command(
-    limit: int = _LIMIT,
-    fmt: Format = FORMAT_OPTION,
-) -> None:
+def resolve_mention_review_command(limit: int = _LIMIT, fmt: Format = FORMAT_OPTION) -> None:
     """List the uncertain text mentions, strongest first.
 
     Each line is a name found in a dispute's text and the entity it may be;
@@ -245,10 +239,7 @@ _ENTITY = typer.Argument(..., help="A canonical id (CE-…) or any record id.")
 
 @resolve_app.command("show")
 @handle_errors
-def resolve_show_command(
-    entity: str = _ENTITY,
-    fmt: Format = FORMAT_OPTION,
-) -> None:
+def resolve_show_command(entity: str = _ENTITY, fmt: Format = FORMAT_OPTION) -> None:
     """Which source records stand behind an entity, and why they were merged.
 
     JSON output: {"entity", "name", "members": [{"id", "label", "name", "rule",
