@@ -333,6 +333,10 @@ class MemoryReads:
                 for r in rows[start : start + batch_size]
             ]
 
+    def latest_value(self, label: NodeLabel, key: str) -> Any:
+        values = (v for batch in self.iter_node_values(label, [key]) for _, v in batch)
+        return max((v for v in values if v is not None), default=None)
+
 
 def picker(pos: Sequence[int]) -> Picker:
     """``itemgetter(*pos)``, always giving a tuple (also of one or no item)."""

@@ -120,10 +120,18 @@ class GraphStore(Protocol):
         (only those leaving ``sources``, when given: the hand-offs of the disputes of
         a window), in batches, in the order of :meth:`iter_edges`."""
 
+    def latest_value(self, label: NodeLabel, key: str) -> Any:
+        """The greatest value of a property over the nodes of one label that have it
+        (``None`` when none has): the latest report date, without reading every date."""
+
     # -- stored documents (analysis results, review decisions) -----------
     def put_document(self, kind: str, key: str, doc: Document) -> None:
         """Store a JSON object (a dict, or a pydantic model serialised as its JSON) under
         ``kind``/``key``, replacing any earlier one (see :mod:`disputegraph.store.documents`)."""
+
+    def put_documents(self, docs: Iterable[tuple[str, str, Document]]) -> None:
+        """:meth:`put_document` of each ``(kind, key, document)`` in turn (on Neo4j in
+        as few write transactions as their size allows)."""
 
     def get_document(self, kind: str, key: str) -> dict[str, Any] | None:
         """A stored document as a new dict (``None`` if there is none)."""
