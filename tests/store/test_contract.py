@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -248,6 +248,40 @@ def test_iter_values_are_the_properties_of_iter_nodes_and_edges(
     assert all(type(r) is tuple for r in values)
     if "no_such" in keys:
         assert {r[-1] for r in values} == {None}
+
+
+def test_node_values_since_a_value(store: GraphStore) -> None:
+    keys = ("reported_at", "headcount")
+    every = [r for b in store.iter_node_values(NodeLabel.DISPUTE, keys) for r in b]
+    eight = timezone(timedelta(hours=8))
+    for since in (
+        datetime(2026, 1, 20, 10, 15, tzinfo=eight),  # D-002's report: it is in
+        datetime(2026, 1, 20, 2, 15, tzinfo=UTC),  # the same instant elsewhere
+        datetime(2000, 1, 1, tzinfo=UTC),
+        datetime(2100, 1, 1, tzinfo=UTC),
+    ):
+        got = [
+            r
+            for b in store.iter_node_values(
+                NodeLabel.DISPUTE, keys, batch_size=2, since=("reported_at", since)
+            )
+            for r in b
+        ]
+        assert got == [r for r in every if r[1] is not None and r[1] >= since], since
+    middle = datetime(2026, 1, 20, 10, 15, tzinfo=eight)
+    got = [
+        r
+        for b in store.iter_node_values(NodeLabel.DISPUTE, keys, since=("reported_at", middle))
+        for r in b
+    ]
+    assert "D-002" in {r[0] for r in got} and "D-001" not in {r[0] for r in got}
+    assert 0 < len(got) < len(every)
+    many = [
+        r
+        for b in store.iter_node_values(NodeLabel.DISPUTE, keys, since=("headcount", 8))
+        for r in b
+    ]
+    assert many == [r for r in every if r[2] is not None and r[2] >= 8] and many
 
 
 def test_has_ids_over_several_pages(store: GraphStore, reference: MemoryStore) -> None:

@@ -269,16 +269,25 @@ class Neo4jReads:
             ]
 
     def iter_node_values(
-        self, label: NodeLabel, keys: Sequence[str], batch_size: int = 10_000
+        self,
+        label: NodeLabel,
+        keys: Sequence[str],
+        batch_size: int = 10_000,
+        *,
+        since: tuple[str, Any] | None = None,
     ) -> Iterator[list[tuple[Any, ...]]]:
         if label is NodeLabel.ENTITY:
             return
+        name, bound = "store_iter_node_values", {}
+        if since is not None:
+            name, bound = "store_iter_node_values_since", {"key": since[0], "since": since[1]}
         for page in self._pages(
-            _cypher("store_iter_node_values", label),
+            _cypher(name, label),
             f"reading {label} nodes",
             *_BY_ID,
             batch_size,
             keys=list(keys),
+            **to_driver(bound),
         ):
             yield [(i, *map(value_of, values)) for i, values in page]
 

@@ -101,12 +101,19 @@ class GraphStore(Protocol):
         """All relationships of one type, in batches, in (source, target, key) order."""
 
     def iter_node_values(
-        self, label: NodeLabel, keys: Sequence[str], batch_size: int = 10_000
+        self,
+        label: NodeLabel,
+        keys: Sequence[str],
+        batch_size: int = 10_000,
+        *,
+        since: tuple[str, Any] | None = None,
     ) -> Iterator[list[tuple[Any, ...]]]:
         """``(id, value of each key)`` of every node of one label (``None`` where a
         property is absent), in batches, in id order: what :meth:`iter_nodes` gives,
         without building a node and a property dict per row (the projection reads
-        millions of rows for a handful of properties)."""
+        millions of rows for a handful of properties). ``since``: ``(key, value)``,
+        only the nodes whose property ``key`` is at least ``value`` (the disputes
+        reported since a window's start, filtered in the database)."""
 
     def iter_edge_values(
         self,
