@@ -14,6 +14,8 @@ checkout against an earlier commit unpacked beside it
 The workspace must hold a stored analysis; only read commands are run on it.
 ``--src TREE=WORKSPACE`` runs that tree on a workspace of its own (a copy whose
 analysis that tree wrote, when the stored format differs between the trees).
+``--store URI`` runs each tree on that store too (a Neo4j server holding the same
+city, analysed), beside the embedded one, interleaved.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 
 def _cpu() -> float:
@@ -34,9 +37,23 @@ def _cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def _run(src: Path, workspace: Path, args: list[str], *flags: str) -> tuple[float, float, str, str]:
+class Place(NamedTuple):
+    """Where a column of the table runs: a source tree on a workspace (and a store)."""
+
+    src: Path
+    workspace: Path
+    store: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.src} on {self.store}" if self.store else str(self.src)
+
+
+def _run(where: Place, args: list[str], *flags: str) -> tuple[float, float, str, str]:
     """Wall and CPU seconds of one fresh process, its stdout and stderr."""
-    env = {**os.environ, "PYTHONPATH": str(src), "DISPUTEGRAPH_WORKSPACE": str(workspace)}
+    src = where.src
+    env = {**os.environ, "PYTHONPATH": str(src), "DISPUTEGRAPH_WORKSPACE": str(where.workspace)}
+    if where.store:
+        env["DISPUTEGRAPH_STORE"] = where.store
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     cpu, started = _cpu(), time.perf_counter()
     done = subprocess.run(
@@ -48,7 +65,7 @@ def _run(src: Path, workspace: Path, args: list[str], *flags: str) -> tuple[floa
     )
     took, cpu = time.perf_counter() - started, _cpu() - cpu
     if done.returncode != 0:
-        raise SystemExit(f"{src}: disputegraph {' '.join(args)} failed: {done.stderr.strip()}")
+        raise SystemExit(f"{where}: disputegraph {' '.join(args)} failed: {done.stderr.strip()}")
     return took, cpu, done.stdout, done.stderr
 
 
@@ -66,9 +83,9 @@ def _import_ms(report: str, only: str | None = None) -> float:
     return total / 1000
 
 
-def _ids(src: Path, workspace: Path) -> dict[str, str]:
+def _ids(where: Place) -> dict[str, str]:
     """A cluster, a dispute and a party of the stored analysis's top cluster."""
-    *_, out, _ = _run(src, workspace, ["risk", "--top", "1", "--format", "json"])
+    *_, out, _ = _run(where, ["risk", "--top", "1", "--format", "json"])
     top = json.loads(out)["clusters"][0]
     party = next(m for m in top["members"] if m.startswith("P"))
     return {"cluster": top["id"], "dispute": top["disputes"][0], "party": party}
@@ -88,14 +105,17 @@ def main() -> None:
     parser.add_argument(
         "--src", type=Path, action="append", help="a source tree [=its workspace] (repeatable)"
     )
+    parser.add_argument("--store", help="a Neo4j Bolt URI to run each tree on too")
     parser.add_argument("--repeat", type=int, default=5)
     options = parser.parse_args()
-    spaces = {}
+    sources: list[Place] = []
     for given in options.src or [Path("src")]:
         tree, _, space = str(given).partition("=")
-        spaces[Path(tree).resolve()] = Path(space) if space else options.workspace
-    sources = list(spaces)
-    ids = _ids(sources[0], spaces[sources[0]])
+        place = Place(Path(tree).resolve(), Path(space) if space else options.workspace)
+        sources.append(place)
+        if options.store:
+            sources.append(place._replace(store=options.store))
+    ids = _ids(sources[0])
     commands = {
         "risk --top 5": ["risk", "--top", "5"],
         f"cluster {ids['cluster']}": ["cluster", ids["cluster"]],
@@ -105,7 +125,7 @@ def main() -> None:
     }
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     for src in sources:  # the first run of each writes its bytecode caches
-        _run(src, spaces[src], ["--help"])
+        _run(src, ["--help"])
     walls: dict[tuple[Path, str], list[float]] = {}
     cpus: dict[tuple[Path, str], list[float]] = {}
     imports: dict[tuple[Path, str], list[float]] = {}
@@ -113,12 +133,12 @@ def main() -> None:
     for _ in range(options.repeat):
         for src in sources:
             for name, args in commands.items():
-                took, cpu, out, _ = _run(src, spaces[src], args)
+                took, cpu, out, _ = _run(src, args)
                 walls.setdefault((src, name), []).append(took)
                 cpus.setdefault((src, name), []).append(cpu)
                 outputs[(src, name)] = out
             risk = commands["risk --top 5"]
-            *_, report = _run(src, spaces[src], risk, "-X", "importtime")
+            *_, report = _run(src, risk, "-X", "importtime")
             imports.setdefault((src, "risk"), []).append(_import_ms(report))
             imports.setdefault((src, "cli"), []).append(_import_ms(report, "disputegraph.cli"))
     print(f"load average after: {os.getloadavg()[0]:.2f}")

@@ -49,7 +49,7 @@ def test_read_queries_pass_the_read_only_check(q: NamedQuery) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["store_upsert_nodes", "store_upsert_edges", "store_put_document", "store_clear_nodes"]
+    "name", ["store_upsert_nodes", "store_upsert_edges", "store_put_documents", "store_clear_nodes"]
 )
 def test_write_queries_fail_the_read_only_check(name: str) -> None:
     with pytest.raises(QueryError, match="not allowed"):

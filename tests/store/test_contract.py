@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -248,6 +248,85 @@ def test_iter_values_are_the_properties_of_iter_nodes_and_edges(
     assert all(type(r) is tuple for r in values)
     if "no_such" in keys:
         assert {r[-1] for r in values} == {None}
+
+
+def test_node_values_since_a_value(store: GraphStore) -> None:
+    keys = ("reported_at", "headcount")
+    every = [r for b in store.iter_node_values(NodeLabel.DISPUTE, keys) for r in b]
+    eight = timezone(timedelta(hours=8))
+    for since in (
+        datetime(2026, 1, 20, 10, 15, tzinfo=eight),  # D-002's report: it is in
+        datetime(2026, 1, 20, 2, 15, tzinfo=UTC),  # the same instant elsewhere
+        datetime(2000, 1, 1, tzinfo=UTC),
+        datetime(2100, 1, 1, tzinfo=UTC),
+    ):
+        got = [
+            r
+            for b in store.iter_node_values(
+                NodeLabel.DISPUTE, keys, batch_size=2, since=("reported_at", since)
+            )
+            for r in b
+        ]
+        assert got == [r for r in every if r[1] is not None and r[1] >= since], since
+    middle = datetime(2026, 1, 20, 10, 15, tzinfo=eight)
+    got = [
+        r
+        for b in store.iter_node_values(NodeLabel.DISPUTE, keys, since=("reported_at", middle))
+        for r in b
+    ]
+    assert "D-002" in {r[0] for r in got} and "D-001" not in {r[0] for r in got}
+    assert 0 < len(got) < len(every)
+    many = [
+        r
+        for b in store.iter_node_values(NodeLabel.DISPUTE, keys, since=("headcount", 8))
+        for r in b
+    ]
+    assert many == [r for r in every if r[2] is not None and r[2] >= 8] and many
+
+
+def test_has_ids_over_several_pages(store: GraphStore, reference: MemoryStore) -> None:
+    ids = [n.id for n in _all_nodes(reference)]
+    asked = ["nope", *reversed(ids), ids[0], "nope-2"]
+    if hasattr(store, "id_page"):
+        store.id_page = 7  # type: ignore[attr-defined]  # several pages, one partly full
+    found = store.has_ids(asked)
+    assert found == reference.has_ids(asked)
+    assert list(found) == list(dict.fromkeys(reversed(ids)))  # in the order asked, once
+    assert found["D-001"] is NodeLabel.DISPUTE and "nope" not in found
+
+
+def test_latest_value(store: GraphStore) -> None:
+    reported = [
+        datetime.fromisoformat(r["reported_at"]) for r in _rows("disputes") if r["reported_at"]
+    ]
+    latest = store.latest_value(NodeLabel.DISPUTE, "reported_at")
+    assert latest.replace(tzinfo=None) == max(reported)  # the CSV's dates are local
+    assert latest.utcoffset() == timedelta(hours=8)
+    headcounts = [int(r["headcount"]) for r in _rows("disputes") if r["headcount"]]
+    assert store.latest_value(NodeLabel.DISPUTE, "headcount") == max(headcounts)
+    assert store.latest_value(NodeLabel.DISPUTE, "no_such") is None
+    assert store.latest_value(NodeLabel.ENTITY, "reported_at") is None
+
+
+def test_latest_value_of_an_empty_store(empty: GraphStore) -> None:
+    assert empty.latest_value(NodeLabel.REPORT, "received_at") is None
+
+
+def test_put_documents_in_several_transactions(empty: GraphStore) -> None:
+    docs = [("part", f"k/{i}", {"n": i, "pad": "x" * 300}) for i in range(12)]
+    docs.append(("analysis", "k", {"parts": 12}))
+    if hasattr(empty, "documents_bytes"):
+        empty.documents_bytes = 1000  # type: ignore[attr-defined]  # three to a transaction
+    empty.put_documents(docs)
+    empty.put_documents([])
+    assert empty.list_documents("part") == sorted(f"k/{i}" for i in range(12))
+    assert [empty.get_document("part", f"k/{i}") for i in range(12)] == [d for *_, d in docs[:12]]
+    assert empty.get_document("analysis", "k") == {"parts": 12}
+    empty.put_documents([("analysis", "k", {"parts": 13}), ("analysis", "k", {"parts": 14})])
+    assert empty.get_document("analysis", "k") == {"parts": 14}  # the last one stays
+    with pytest.raises(StoreError, match=r"document bad/k cannot be stored as JSON"):
+        empty.put_documents([("fine", "a", {"x": 1}), ("bad", "k", {"x": object()})])
+    assert empty.list_documents("bad") == []
 
 
 def test_documents(empty: GraphStore) -> None:

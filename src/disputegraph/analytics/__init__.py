@@ -137,13 +137,11 @@ class ClusterScore(NamedTuple):
 
 def default_as_of(store: GraphStore) -> date:
     """The date of the latest dispute report or contact in the store."""
-    latest: datetime | None = None
-    for label, key in ((NodeLabel.DISPUTE, "reported_at"), (NodeLabel.REPORT, "received_at")):
-        for batch in store.iter_node_values(label, [key]):
-            for _, value in batch:
-                ts = as_datetime(value)
-                if ts is not None and (latest is None or ts > latest):
-                    latest = ts
+    found = (
+        as_datetime(store.latest_value(label, key))
+        for label, key in ((NodeLabel.DISPUTE, "reported_at"), (NodeLabel.REPORT, "received_at"))
+    )
+    latest = max((ts for ts in found if ts is not None), default=None)
     if latest is None:
         raise AnalysisError(
             "the store holds no disputes: load a bundle first (`disputegraph load BUNDLE`)"
@@ -475,9 +473,8 @@ def run_analysis(
     del proj  # a million-dispute projection is a gigabyte: gone before the result is written
     # (unless it is kept for the next analysis)
     t0 = time.perf_counter()
-    key = save_analysis(store, result)
     scores = [[c.id, c.score, c.disputes, str(c.since)] for c in cluster_scores(result)]
-    store.put_document(SCORES_KIND, key, {"clusters": scores})
+    save_analysis(store, result, beside={SCORES_KIND: {"clusters": scores}})
     store.flush()
     t["persist"] = time.perf_counter() - t0
     return result

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any, NamedTuple
 
 from disputegraph.analytics.records import (
@@ -75,9 +75,11 @@ MENTION_KINDS: tuple[str, ...] = (
 )
 
 
-def nodes(store: GraphStore, label: NodeLabel, *keys: str) -> Iterator[tuple[Any, ...]]:
-    """``(id, *values)`` of every node of a label."""
-    for batch in store.iter_node_values(label, keys):
+def nodes(
+    store: GraphStore, label: NodeLabel, *keys: str, since: tuple[str, Any] | None = None
+) -> Iterator[tuple[Any, ...]]:
+    """``(id, *values)`` of every node of a label (``since``: see ``iter_node_values``)."""
+    for batch in store.iter_node_values(label, keys, since=since):
         yield from batch
 
 
@@ -101,9 +103,15 @@ CODE = {rel: i for i, rel in enumerate(EDGE_TYPES)}
 
 
 def window_disputes(store: GraphStore, start: date, as_of: date) -> dict[str, list[Any]]:
-    """The values (:data:`DISPUTE_KEYS`) of each dispute reported in the window."""
+    """The values (:data:`DISPUTE_KEYS`) of each dispute reported in the window.
+
+    The store leaves out the disputes reported before midnight UTC of ``start``:
+    whatever its offset, a report dated after ``start`` where it was made is later."""
     window: dict[str, list[Any]] = {}
-    for did, *values in nodes(store, NodeLabel.DISPUTE, *DISPUTE_KEYS):
+    early = datetime.combine(start, time(), UTC)
+    for did, *values in nodes(
+        store, NodeLabel.DISPUTE, *DISPUTE_KEYS, since=(DISPUTE_KEYS[0], early)
+    ):
         reported = as_datetime(values[0])
         if reported is not None and start < reported.date() <= as_of:
             window[did] = values

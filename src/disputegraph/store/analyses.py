@@ -36,7 +36,7 @@ from __future__ import annotations
 import time
 import zlib
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
@@ -45,6 +45,7 @@ from pydantic import BaseModel
 from disputegraph.exceptions import StoreError
 from disputegraph.schemas.analysis import AnalysisResult, ClusterAssessment
 from disputegraph.schemas.enums import RiskLevel
+from disputegraph.store.documents import Document
 from disputegraph.store.protocol import GraphStore
 
 __all__ = [
@@ -132,19 +133,27 @@ def resolve_key(
     return analysis_key(as_of, window_days)
 
 
-def save_analysis(store: GraphStore, result: AnalysisResult) -> str:
-    """Store ``result`` in parts and mark it the latest; its key. (Not flushed.)"""
+def save_analysis(
+    store: GraphStore, result: AnalysisResult, beside: Mapping[str, Document] | None = None
+) -> str:
+    """Store ``result`` in parts and mark it the latest; its key. ``beside``: documents
+    of other kinds stored under the same key with the parts (the clusters' scores the
+    next analysis compares with). The parts are written first, the manifest and the
+    latest pointer last and together. (Not flushed.)"""
     key = analysis_key(result.as_of, result.window_days)
     head = result.model_dump(mode="json", include=set(_HEAD))
     run = str(head["computed_at"])
     clusters = result.clusters
     chunks = [clusters[i : i + CHUNK] for i in range(0, len(clusters), CHUNK)]
-    for n, chunk in enumerate(chunks):
-        store.put_document(PART_KIND, f"{key}/clusters/{n}", _Chunk(run=run, clusters=chunk))
-    for name in _PARTS:
-        if name != "clusters":
-            part = _Part(run=run, value=getattr(result, name))
-            store.put_document(PART_KIND, f"{key}/{name}", part)
+    parts: list[tuple[str, str, Document]] = [
+        (PART_KIND, f"{key}/clusters/{n}", _Chunk(run=run, clusters=chunk))
+        for n, chunk in enumerate(chunks)
+    ]
+    parts += [
+        (PART_KIND, f"{key}/{name}", _Part(run=run, value=getattr(result, name)))
+        for name in _PARTS
+        if name != "clusters"
+    ]
     ids = len(clusters) + sum(len(c.disputes) for c in clusters)
     shards = max(1, -(-ids // INDEX_SHARD))
     index: list[dict[str, dict[str, int]]] = [
@@ -155,8 +164,11 @@ def save_analysis(store: GraphStore, result: AnalysisResult) -> str:
             index[_shard(c.id, shards)]["clusters"][c.id] = n
             for d in c.disputes:
                 index[_shard(d, shards)]["disputes"][d] = n
-    for s, shard in enumerate(index):
-        store.put_document(PART_KIND, f"{key}/index/{s}", {"run": run, **shard})
+    parts += [
+        (PART_KIND, f"{key}/index/{s}", {"run": run, **shard}) for s, shard in enumerate(index)
+    ]
+    parts += [(kind, key, doc) for kind, doc in (beside or {}).items()]
+    store.put_documents(parts)
     levels = [dict(Counter(c.level.value for c in chunk)) for chunk in chunks]
     manifest = {
         "format": _FORMAT,
@@ -165,8 +177,7 @@ def save_analysis(store: GraphStore, result: AnalysisResult) -> str:
         "chunks": levels,
         "index_shards": shards,
     }
-    store.put_document(ANALYSIS_KIND, key, manifest)
-    store.put_document(LATEST_KIND, "latest", {"key": key})
+    store.put_documents([(ANALYSIS_KIND, key, manifest), (LATEST_KIND, "latest", {"key": key})])
     return key
 
 

@@ -429,6 +429,10 @@ class MemoryStore(MemoryReads):
         self.documents.setdefault(kind, {})[key] = _pack(iter_document(kind, key, doc))
         self._docs_saved_to = None
 
+    def put_documents(self, docs: Iterable[tuple[str, str, Document]]) -> None:
+        for kind, key, doc in docs:
+            self.put_document(kind, key, doc)
+
     def get_document(self, kind: str, key: str) -> dict[str, Any] | None:
         data = self.documents.get(kind, {}).get(key)
         return None if data is None else load_document(zlib.decompress(stored_bytes(data)))

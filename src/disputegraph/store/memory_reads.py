@@ -309,10 +309,19 @@ class MemoryReads:
             yield self._edges(rows[start : start + batch_size])
 
     def iter_node_values(
-        self, label: NodeLabel, keys: Sequence[str], batch_size: int = 10_000
+        self,
+        label: NodeLabel,
+        keys: Sequence[str],
+        batch_size: int = 10_000,
+        *,
+        since: tuple[str, Any] | None = None,
     ) -> Iterator[list[tuple[Any, ...]]]:
         rows = self._node_rows(label)
         pickers, ids, shape, vals = self._pickers(keys), self._ids, self._nshape, self._nvals
+        if since is not None:
+            key, low = since
+            at = self._pickers([key])
+            rows = [r for r in rows if (v := at[shape[r]](vals[r])[0]) is not None and v >= low]
         for start in range(0, len(rows), batch_size):
             yield [(ids[r], *pickers[shape[r]](vals[r])) for r in rows[start : start + batch_size]]
 
@@ -332,6 +341,10 @@ class MemoryReads:
                 (ids[src[r]], ids[dst[r]], *pickers[shape[r]](vals[r]))
                 for r in rows[start : start + batch_size]
             ]
+
+    def latest_value(self, label: NodeLabel, key: str) -> Any:
+        values = (v for batch in self.iter_node_values(label, [key]) for _, v in batch)
+        return max((v for v in values if v is not None), default=None)
 
 
 def picker(pos: Sequence[int]) -> Picker:

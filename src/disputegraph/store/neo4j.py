@@ -92,6 +92,9 @@ class Neo4jStore(Neo4jReads):
     ``edge_sessions`` concurrent sessions.
     """
 
+    #: JSON characters of stored documents per write transaction (:meth:`put_documents`)
+    documents_bytes: int = 8_000_000
+
     def __init__(
         self,
         driver: neo4j.Driver,
@@ -348,16 +351,36 @@ class Neo4jStore(Neo4jReads):
 
     # -- documents -------------------------------------------------------
     def put_document(self, kind: str, key: str, doc: Document) -> None:
-        text = dump_document(kind, key, doc).decode()
+        self.put_documents([(kind, key, doc)])
 
+    def put_documents(self, docs: Iterable[tuple[str, str, Document]]) -> None:
+        """Each write transaction takes documents until their JSON passes
+        :attr:`documents_bytes` (a result's parts: a few transactions, not one each)."""
+        batch: list[dict[str, str]] = []
+        size = 0
+        for kind, key, doc in docs:
+            text = dump_document(kind, key, doc).decode()
+            if batch and size + len(text) > self.documents_bytes:
+                self._put_documents(batch)
+                batch, size = [], 0
+            batch.append({"kind": kind, "key": key, "json": text})
+            size += len(text)
+        if batch:
+            self._put_documents(batch)
+
+    def _put_documents(self, batch: list[dict[str, str]]) -> None:
         def work(tx: neo4j.ManagedTransaction) -> None:
-            tx.run(_cypher("store_put_document"), kind=kind, key=key, json=text).consume()
+            tx.run(_cypher("store_put_documents"), docs=batch).consume()
 
         try:
             with self._session() as session:
                 session.execute_write(work)
         except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
-            raise self._fail(f"storing document {kind}/{key}", exc) from None
+            first, last = batch[0], batch[-1]
+            where = f"{first['kind']}/{first['key']}"
+            if len(batch) > 1:
+                where += f" … {last['kind']}/{last['key']}"
+            raise self._fail(f"storing document {where}", exc) from None
 
 
 class _Incomplete(Exception):

@@ -43,6 +43,8 @@ class Neo4jReads:
     batch_size: int
     #: rows per page of a scan of the relationships of one type
     scan_page: int = 100_000
+    #: ids per query of :meth:`has_ids` (its answer is two lists in one row)
+    id_page: int = 50_000
 
     # -- plumbing --------------------------------------------------------
     def _session(self) -> neo4j.Session:
@@ -126,10 +128,10 @@ class Neo4jReads:
         wanted = list(node_ids)
         ids = list(dict.fromkeys(wanted))
         found: dict[str, NodeLabel] = {}
-        for start in range(0, len(ids), self.batch_size):
-            page = ids[start : start + self.batch_size]
-            for row in self._read(_cypher("store_labels_of"), "checking ids", ids=page):
-                found[row["id"]] = NodeLabel(row["label"])
+        for start in range(0, len(ids), self.id_page):
+            page = ids[start : start + self.id_page]
+            (row,) = self._read(_cypher("store_labels_of"), "checking ids", ids=page)
+            found.update(zip(row["ids"], map(NodeLabel, row["labels"]), strict=True))
         return {i: found[i] for i in wanted if i in found}
 
     def edges_of(
@@ -184,7 +186,7 @@ class Neo4jReads:
             capped: set[str] = set()
             seen: set[str] = set()
             if hops < 1:
-                seen = {r["id"] for r in tx.run(_cypher("store_labels_of"), ids=start)}
+                seen = set(tx.run(_cypher("store_labels_of"), ids=start).single(strict=True)["ids"])
             frontier = start if hops >= 1 else []
             for step in range(hops):
                 if not frontier:
@@ -267,18 +269,35 @@ class Neo4jReads:
             ]
 
     def iter_node_values(
-        self, label: NodeLabel, keys: Sequence[str], batch_size: int = 10_000
+        self,
+        label: NodeLabel,
+        keys: Sequence[str],
+        batch_size: int = 10_000,
+        *,
+        since: tuple[str, Any] | None = None,
     ) -> Iterator[list[tuple[Any, ...]]]:
         if label is NodeLabel.ENTITY:
             return
+        name, bound = "store_iter_node_values", {}
+        if since is not None:
+            name, bound = "store_iter_node_values_since", {"key": since[0], "since": since[1]}
         for page in self._pages(
-            _cypher("store_iter_node_values", label),
+            _cypher(name, label),
             f"reading {label} nodes",
             *_BY_ID,
             batch_size,
             keys=list(keys),
+            **to_driver(bound),
         ):
             yield [(i, *map(value_of, values)) for i, values in page]
+
+    def latest_value(self, label: NodeLabel, key: str) -> Any:
+        if label is NodeLabel.ENTITY:
+            return None
+        (row,) = self._read(
+            _cypher("store_latest_value", label), f"reading the latest {label}.{key}", key=key
+        )
+        return value_of(row["value"])
 
     def iter_edge_values(
         self,

@@ -101,12 +101,19 @@ class GraphStore(Protocol):
         """All relationships of one type, in batches, in (source, target, key) order."""
 
     def iter_node_values(
-        self, label: NodeLabel, keys: Sequence[str], batch_size: int = 10_000
+        self,
+        label: NodeLabel,
+        keys: Sequence[str],
+        batch_size: int = 10_000,
+        *,
+        since: tuple[str, Any] | None = None,
     ) -> Iterator[list[tuple[Any, ...]]]:
         """``(id, value of each key)`` of every node of one label (``None`` where a
         property is absent), in batches, in id order: what :meth:`iter_nodes` gives,
         without building a node and a property dict per row (the projection reads
-        millions of rows for a handful of properties)."""
+        millions of rows for a handful of properties). ``since``: ``(key, value)``,
+        only the nodes whose property ``key`` is at least ``value`` (the disputes
+        reported since a window's start, filtered in the database)."""
 
     def iter_edge_values(
         self,
@@ -120,10 +127,18 @@ class GraphStore(Protocol):
         (only those leaving ``sources``, when given: the hand-offs of the disputes of
         a window), in batches, in the order of :meth:`iter_edges`."""
 
+    def latest_value(self, label: NodeLabel, key: str) -> Any:
+        """The greatest value of a property over the nodes of one label that have it
+        (``None`` when none has): the latest report date, without reading every date."""
+
     # -- stored documents (analysis results, review decisions) -----------
     def put_document(self, kind: str, key: str, doc: Document) -> None:
         """Store a JSON object (a dict, or a pydantic model serialised as its JSON) under
         ``kind``/``key``, replacing any earlier one (see :mod:`disputegraph.store.documents`)."""
+
+    def put_documents(self, docs: Iterable[tuple[str, str, Document]]) -> None:
+        """:meth:`put_document` of each ``(kind, key, document)`` in turn (on Neo4j in
+        as few write transactions as their size allows)."""
 
     def get_document(self, kind: str, key: str) -> dict[str, Any] | None:
         """A stored document as a new dict (``None`` if there is none)."""
