@@ -10,7 +10,7 @@ from disputegraph.i18n import t
 from disputegraph.rendering.figures import FONT_FAMILY, LEVEL_COLOURS, level_ink
 from disputegraph.schemas import Lang
 
-__all__ = ["data_grid", "dispute_column", "risk_columns", "risk_table"]
+__all__ = ["data_grid", "dispute_column", "risk_columns", "risk_table", "text_column"]
 
 
 def _level_style() -> dict[str, Any]:
@@ -35,6 +35,18 @@ def dispute_column(lang: Lang) -> dict[str, Any]:
         "headerName": t("col_dispute", lang),
         "width": 130,
         "cellClass": "link-cell",
+    }
+
+
+def text_column(field: str, header: str, min_width: int, flex: int = 1) -> dict[str, Any]:
+    """A column of free text: it takes ``flex`` shares of the spare width, never less
+    than ``min_width`` pixels, and a cell cut short shows its whole text on hover."""
+    return {
+        "field": field,
+        "headerName": header,
+        "flex": flex,
+        "minWidth": min_width,
+        "tooltipField": field,
     }
 
 
@@ -101,13 +113,7 @@ def risk_columns(lang: Lang) -> list[dict[str, Any]]:
         },
         {"field": "categories", "headerName": t("col_categories", lang), "width": 150},
         {"field": "districts", "headerName": t("col_districts", lang), "width": 120},
-        {
-            "field": "reason",
-            "headerName": t("col_reason", lang),
-            "flex": 1,
-            "minWidth": 260,
-            "tooltipField": "reason",
-        },
+        text_column("reason", t("col_reason", lang), 260),
     ]
 
 

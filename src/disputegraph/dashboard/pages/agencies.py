@@ -10,10 +10,10 @@ from dash import Input, Output, html, no_update
 
 from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.overdue import overdue_card, overdue_rows
+from disputegraph.dashboard.components.page_tools import page_tools
 from disputegraph.dashboard.components.risk_table import data_grid, dispute_column
 from disputegraph.dashboard.context import current_services
-from disputegraph.dashboard.cypher_copy import copy_cypher_panel
-from disputegraph.dashboard.export import briefing_button, chart_card
+from disputegraph.dashboard.export import chart_card
 from disputegraph.dashboard.pages import current_state, navigate_on
 from disputegraph.i18n import t
 from disputegraph.rendering import figures
@@ -80,14 +80,7 @@ def layout(state: ViewState) -> html.Div:
     return html.Div(
         className="page-agencies",
         children=[
-            html.Div(
-                [
-                    html.Div(id="agency-note", className="note"),
-                    briefing_button(lang, "agencies"),
-                    copy_cypher_panel(PATH, lang),
-                ],
-                className="page-tools",
-            ),
+            page_tools("agency-note", lang, PATH, "agencies"),
             html.Div(id=ids.AGENCY_OVERDUE),
             html.Div(
                 className="grid-2-1",

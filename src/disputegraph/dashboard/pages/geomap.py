@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State, html, no_update
+from dash import Input, Output, html, no_update
 
 from disputegraph.dashboard import ids
 from disputegraph.dashboard.context import current_services
 from disputegraph.dashboard.export import chart_card
-from disputegraph.dashboard.pages import current_state, url_state
+from disputegraph.dashboard.pages import current_state, navigate_on, url_state
 from disputegraph.i18n import t
 from disputegraph.rendering.geomap import geomap_figure
 from disputegraph.views.services import geomap_of
@@ -59,9 +59,4 @@ def register(app: dash.Dash) -> None:
         Output(ids.GEOMAP_FIGURE, "figure"),
         Input(ids.STATE, "data"),
     )(render)
-    app.callback(
-        Output(ids.URL, "href", allow_duplicate=True),
-        Input(ids.GEOMAP_FIGURE, "clickData"),
-        State(ids.URL, "search"),
-        prevent_initial_call=True,
-    )(open_point)
+    navigate_on(app, ids.GEOMAP_FIGURE, "clickData", open_point)

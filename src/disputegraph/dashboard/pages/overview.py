@@ -11,10 +11,10 @@ from dash import Input, Output, html, no_update
 from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.kpi_card import kpi_card
 from disputegraph.dashboard.components.overdue import overdue_card, overdue_rows
+from disputegraph.dashboard.components.page_tools import page_tools
 from disputegraph.dashboard.components.risk_table import risk_columns, risk_table
 from disputegraph.dashboard.context import current_services
-from disputegraph.dashboard.cypher_copy import copy_cypher_panel
-from disputegraph.dashboard.export import briefing_button, chart_card
+from disputegraph.dashboard.export import chart_card
 from disputegraph.dashboard.pages import current_state, navigate_on
 from disputegraph.i18n import money, t
 from disputegraph.rendering import figures
@@ -33,14 +33,7 @@ def layout(state: ViewState) -> html.Div:
     return html.Div(
         className="page-overview",
         children=[
-            html.Div(
-                [
-                    html.Div(id=ids.OVERVIEW_NOTE, className="note"),
-                    briefing_button(lang, "overview"),
-                    copy_cypher_panel(PATH, lang),
-                ],
-                className="page-tools",
-            ),
+            page_tools(ids.OVERVIEW_NOTE, lang, PATH, "overview"),
             html.Div(id=ids.OVERVIEW_KPIS, className="kpi-row"),
             html.Div(id=ids.OVERVIEW_OVERDUE),
             html.Div(

@@ -18,7 +18,7 @@ from disputegraph.dashboard import ids
 from disputegraph.dashboard.components.comments import comments_panel, register_comments
 from disputegraph.dashboard.components.legend import legend
 from disputegraph.dashboard.components.network_view import network_view
-from disputegraph.dashboard.components.risk_table import data_grid, dispute_column
+from disputegraph.dashboard.components.risk_table import data_grid, dispute_column, text_column
 from disputegraph.dashboard.components.source_records import source_records_table
 from disputegraph.dashboard.components.swimlane import flag_chips
 from disputegraph.dashboard.context import current_services
@@ -38,29 +38,11 @@ PATH = "/tracer"
 def linked_columns(lang: Lang) -> list[dict[str, Any]]:
     return [
         dispute_column(lang),
-        {
-            "field": "title",
-            "headerName": t("col_title", lang),
-            "flex": 1,
-            "minWidth": 160,
-            "tooltipField": "title",
-        },
+        text_column("title", t("col_title", lang), 160),
         {"field": "status", "headerName": t("status", lang), "width": 100},
         {"field": "hops", "headerName": t("col_hops", lang), "width": 70},
-        {
-            "field": "path",
-            "headerName": t("col_path", lang),
-            "flex": 1,
-            "minWidth": 200,
-            "tooltipField": "path",
-        },
-        {
-            "field": "reason",
-            "headerName": t("col_why", lang),
-            "flex": 2,
-            "minWidth": 240,
-            "tooltipField": "reason",
-        },
+        text_column("path", t("col_path", lang), 200),
+        text_column("reason", t("col_why", lang), 240, flex=2),
     ]
 
 
