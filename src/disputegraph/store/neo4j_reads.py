@@ -278,16 +278,15 @@ class Neo4jReads:
     ) -> Iterator[list[tuple[Any, ...]]]:
         if label is NodeLabel.ENTITY:
             return
-        name, bound = "store_iter_node_values", {}
-        if since is not None:
-            name, bound = "store_iter_node_values_since", {"key": since[0], "since": since[1]}
+        key, low = since if since is not None else (None, None)
         for page in self._pages(
-            _cypher(name, label),
+            _cypher("store_iter_node_values", label),
             f"reading {label} nodes",
             *_BY_ID,
             batch_size,
             keys=list(keys),
-            **to_driver(bound),
+            key=key,
+            since=to_driver(low),
         ):
             yield [(i, *map(value_of, values)) for i, values in page]
 
